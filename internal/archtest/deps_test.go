@@ -1,0 +1,128 @@
+package archtest
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// rule forbids a set of imports, direct or transitive, in the non-test build
+// of some packages. Test files are not covered: tests may pull in helpers
+// (the simulator, Fyne's test driver) that production code must not.
+type rule struct {
+	pkgs      string   // a go list pattern
+	forbidden []string // import paths; a trailing "/" forbids a whole tree
+	why       string
+}
+
+var rules = []rule{
+	{"bwbulk/wizard/...", []string{"fyne.io/", "net", "net/http", "crypto/tls", "database/sql"},
+		"the wizard is the pure model: it must run headless, offline and in tests without a server or a window"},
+	{"bwbulk/wizard/...", []string{"bwbulk/ui", "bwbulk/ui/", "bwbulk/jobs", "bwbulk/jobs/",
+		"bwbulk/broadworks", "bwbulk/broadworks/ocisim", "bwbulk/broadworks/internal/"},
+		"the wizard describes what a row will send with broadworks/oci data only; it never talks to a server"},
+	{"bwbulk/broadworks/oci/...", []string{"fyne.io/", "net", "net/http", "crypto/tls", "database/sql"},
+		"oci is pure data shared by the client, the wizard and the jobs: no I/O of any kind"},
+	{"bwbulk/broadworks/...", []string{"fyne.io/", "database/sql",
+		"bwbulk/ui", "bwbulk/ui/", "bwbulk/wizard", "bwbulk/wizard/", "bwbulk/jobs", "bwbulk/jobs/"},
+		"the OCI-P client and simulator are a library other projects could use: nothing of the app leaks in"},
+	{"bwbulk/jobs/...", []string{"fyne.io/", "bwbulk/ui", "bwbulk/ui/"},
+		"jobs run in the background without a window and publish events that the UI drains"},
+}
+
+func deps(t *testing.T, pattern string) map[string][]string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps",
+		"-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, pattern).Output()
+	if err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			t.Fatalf("go list %s: %v\n%s", pattern, err, ee.Stderr)
+		}
+		t.Fatalf("go list %s: %v", pattern, err)
+	}
+	graph := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		if len(f) > 0 {
+			graph[f[0]] = f[1:]
+		}
+	}
+	return graph
+}
+
+func roots(t *testing.T, pattern string) []string {
+	t.Helper()
+	out, err := exec.Command("go", "list", pattern).Output()
+	if err != nil {
+		t.Fatalf("go list %s: %v", pattern, err)
+	}
+	return strings.Fields(string(out))
+}
+
+// matches reports whether path is forbidden: exactly, or inside a tree
+// written with a trailing slash.
+func matches(path, forbidden string) bool {
+	if strings.HasSuffix(forbidden, "/") {
+		return strings.HasPrefix(path, forbidden)
+	}
+	return path == forbidden
+}
+
+// chain returns the import path from root to target, for the failure message.
+func chain(graph map[string][]string, root, target string) []string {
+	prev := map[string]string{root: ""}
+	queue := []string{root}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		if p == target {
+			var path []string
+			for q := p; q != ""; q = prev[q] {
+				path = append([]string{q}, path...)
+			}
+			return path
+		}
+		for _, d := range graph[p] {
+			if _, seen := prev[d]; !seen {
+				prev[d] = p
+				queue = append(queue, d)
+			}
+		}
+	}
+	return nil
+}
+
+// TestDeps enforces main → ui → {wizard, jobs} → broadworks.
+func TestDeps(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list over the module")
+	}
+	for _, r := range rules {
+		graph := deps(t, r.pkgs)
+		for _, root := range roots(t, r.pkgs) {
+			for dep := range reachable(graph, root) {
+				for _, f := range r.forbidden {
+					if matches(dep, f) {
+						t.Errorf("%s must not import %s (via %s): %s",
+							root, dep, strings.Join(chain(graph, root, dep), " → "), r.why)
+					}
+				}
+			}
+		}
+	}
+}
+
+func reachable(graph map[string][]string, root string) map[string]bool {
+	seen := map[string]bool{}
+	var walk func(string)
+	walk = func(p string) {
+		for _, d := range graph[p] {
+			if !seen[d] {
+				seen[d] = true
+				walk(d)
+			}
+		}
+	}
+	walk(root)
+	return seen
+}

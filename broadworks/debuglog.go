@@ -1,0 +1,97 @@
+package broadworks
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// secretElement matches the start of an element whose local name ends in
+// "password" or "passcode" (password, plainTextPassword, signedPassword,
+// newPassword, oldPassword, passcode, newPasscode, sipAuthenticationPassword,
+// userPassword, ...), written either as markup or escaped once (as inside a
+// SOAP envelope or an ErrorResponse detail), followed by its text content.
+// Group 1 is the tag up to and including its closing '>', group 2 the text.
+var secretElement = regexp.MustCompile(
+	`(?i)((?:<|&lt;)(?:[a-z_][\w.-]*:)?[a-z_]*(?:password|passcode)(?:\s[^<>]*?)?(?:>|&gt;))` +
+		`((?:[^<&]|&(?:amp|quot|apos|gt|#[0-9]+|#x[0-9a-f]+);)*)`)
+
+// mask is what a secret value is replaced by.
+const mask = "***"
+
+// maskSecrets returns s with the text of every password-like element
+// replaced by "***". Empty elements stay empty.
+func maskSecrets(s string) string {
+	if !containsFold(s, "pass") {
+		return s
+	}
+	return secretElement.ReplaceAllStringFunc(s, func(m string) string {
+		sub := secretElement.FindStringSubmatch(m)
+		if sub[2] == "" || strings.HasSuffix(sub[1], "/>") || strings.HasSuffix(sub[1], "/&gt;") {
+			return m
+		}
+		return sub[1] + mask
+	})
+}
+
+func containsFold(s, sub string) bool {
+	n := len(sub)
+	for i := 0; i+n <= len(s); i++ {
+		match := true
+		for j := 0; j < n; j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}
+
+// debugLog writes masked wire documents to Options.DebugWriter.
+type debugLog struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func newDebugLog(w io.Writer) *debugLog {
+	if w == nil {
+		return nil
+	}
+	return &debugLog{w: w}
+}
+
+// log writes one document: dir is "C: " for client to server, "S: " for
+// server to client. A nil *debugLog logs nothing.
+func (l *debugLog) log(dir string, doc []byte) {
+	if l == nil {
+		return
+	}
+	text := maskSecrets(string(doc))
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fmt.Fprintf(l.w, "%s %s %d bytes\n%s", time.Now().Format("15:04:05.000"), dir, len(doc), text)
+	if len(text) == 0 || text[len(text)-1] != '\n' {
+		io.WriteString(l.w, "\n")
+	}
+}
+
+// note writes one line of commentary (re-login, redial, ...).
+func (l *debugLog) note(format string, args ...any) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fmt.Fprintf(l.w, "%s -- %s\n", time.Now().Format("15:04:05.000"), maskSecrets(fmt.Sprintf(format, args...)))
+}

@@ -1,0 +1,184 @@
+package jobs
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+
+	"bwbulk/broadworks/oci"
+)
+
+// storedCommand is one command as kept in the database (inside a sealed
+// blob): its xsi:type and its body.
+type storedCommand struct {
+	Type string          `json:"t"`
+	Body json.RawMessage `json:"b,omitempty"`
+	XML  string          `json:"x,omitempty"`
+}
+
+// encodeCommands renders commands for storage.
+func encodeCommands(cmds []oci.Request) ([]byte, error) {
+	out := make([]storedCommand, 0, len(cmds))
+	for i, c := range cmds {
+		sc, err := encodeCommand(c)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: command %d (%s): %w", i+1, c.OCIName(), err)
+		}
+		out = append(out, sc)
+	}
+	return json.Marshal(out)
+}
+
+func encodeCommand(c oci.Request) (storedCommand, error) {
+	if c == nil {
+		return storedCommand{}, fmt.Errorf("nil command")
+	}
+	b, err := marshalXML(c)
+	if err == nil {
+		return storedCommand{Type: c.OCIName(), XML: string(b)}, nil
+	}
+	if err != errNoXML {
+		return storedCommand{}, err
+	}
+	j, err := json.Marshal(c)
+	if err != nil {
+		return storedCommand{}, err
+	}
+	return storedCommand{Type: c.OCIName(), Body: j}, nil
+}
+
+// decodeCommands is the inverse of encodeCommands.
+func decodeCommands(b []byte) ([]oci.Request, error) {
+	var in []storedCommand
+	if err := json.Unmarshal(b, &in); err != nil {
+		return nil, fmt.Errorf("jobs: stored commands: %w", err)
+	}
+	out := make([]oci.Request, 0, len(in))
+	for i, sc := range in {
+		c, err := decodeCommand(sc)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: stored command %d (%s): %w", i+1, sc.Type, err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func decodeCommand(sc storedCommand) (oci.Request, error) {
+	var c oci.Command
+	if sc.XML != "" {
+		var err error
+		if c, err = unmarshalXML([]byte(sc.XML)); err != nil {
+			return nil, err
+		}
+	} else {
+		nc, ok := oci.New(sc.Type)
+		if !ok {
+			return nil, fmt.Errorf("unknown command type %q", sc.Type)
+		}
+		// oci.New returns a pointer to a fresh struct.
+		if err := json.Unmarshal(sc.Body, nc); err != nil {
+			return nil, err
+		}
+		c = nc
+	}
+	r, ok := c.(oci.Request)
+	if !ok {
+		return nil, fmt.Errorf("%s is not a request", c.OCIName())
+	}
+	return r, nil
+}
+
+// renderCommand is the masked text of a command, for the audit.
+func renderCommand(c oci.Request) string {
+	sc, err := encodeCommand(c)
+	if err != nil {
+		return c.OCIName() + " (unrenderable: " + err.Error() + ")"
+	}
+	if sc.XML != "" {
+		return maskSecrets(sc.XML)
+	}
+	return maskSecrets(string(sc.Body))
+}
+
+var (
+	secretXML  = regexp.MustCompile(`(<[A-Za-z0-9_:]*(?i:password|passcode)[A-Za-z0-9_]*(?:\s[^>]*)?>)[^<]*`)
+	secretJSON = regexp.MustCompile(`("[A-Za-z0-9_]*(?i:password|passcode)[A-Za-z0-9_]*"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+)
+
+// maskSecrets replaces the content of every element or JSON member whose
+// name contains "password" or "passcode" with "****".
+func maskSecrets(s string) string {
+	s = secretXML.ReplaceAllString(s, "${1}****")
+	return secretJSON.ReplaceAllString(s, `${1}"****"`)
+}
+
+// maskValues replaces each literal secret value in s with "****".
+func maskValues(s string, secrets []string) string {
+	for _, v := range secrets {
+		if len(v) >= 3 {
+			s = strings.ReplaceAll(s, v, "****")
+		}
+	}
+	return s
+}
+
+// isSecretField reports whether a preview column holds a secret.
+func isSecretField(name string) bool {
+	l := strings.ToLower(name)
+	return strings.Contains(l, "password") || strings.Contains(l, "passcode")
+}
+
+// secretValues lists the secret values of a row's fields.
+func secretValues(fields map[string]string) []string {
+	var out []string
+	for k, v := range fields {
+		if isSecretField(k) && v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// fieldString reads an exported string (or *string) field of a command
+// struct by Go name; "" when absent. Resolution and pre-flight checks use
+// it so that they work for every version of a command (17sp4, 22, 22V2…).
+func fieldString(c any, names ...string) string {
+	v := reflect.ValueOf(c)
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return ""
+		}
+		v = v.Elem()
+	}
+	for _, name := range names {
+		f := v
+		for _, part := range strings.Split(name, ".") {
+			for f.Kind() == reflect.Pointer || f.Kind() == reflect.Interface {
+				if f.IsNil() {
+					f = reflect.Value{}
+					break
+				}
+				f = f.Elem()
+			}
+			if !f.IsValid() || f.Kind() != reflect.Struct {
+				f = reflect.Value{}
+				break
+			}
+			f = f.FieldByName(part)
+		}
+		for f.IsValid() && (f.Kind() == reflect.Pointer || f.Kind() == reflect.Interface) {
+			if f.IsNil() {
+				f = reflect.Value{}
+				break
+			}
+			f = f.Elem()
+		}
+		if f.IsValid() && f.Kind() == reflect.String && f.String() != "" {
+			return f.String()
+		}
+	}
+	return ""
+}

@@ -1,0 +1,267 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // database/sql driver "sqlite3"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// ErrNotFound is returned when a task, job, profile, draft or cache entry
+// does not exist.
+var ErrNotFound = errors.New("jobs: not found")
+
+// Options configures Open. A nil *Options is the zero value.
+type Options struct {
+	// Keyring stores the data key and administrator passwords. Default:
+	// the OS keyring through github.com/zalando/go-keyring.
+	Keyring Secrets
+	// Now is the clock. Default: time.Now.
+	Now func() time.Time
+	// BusyTimeout is how long a connection waits for a lock. Default 5s.
+	BusyTimeout time.Duration
+	// ReadConns bounds the read-only pool. Default 4.
+	ReadConns int
+}
+
+// Store is the bwbulk database. It is safe for concurrent use: writes go
+// through one connection (transactions begin IMMEDIATE), reads through a
+// separate read-only pool.
+type Store struct {
+	w, r    *sql.DB
+	path    string
+	now     func() time.Time
+	secrets Secrets
+
+	keyMu sync.Mutex
+	box   *box // nil until the data key is loaded
+
+	wake chan struct{} // signalled when work may have become runnable
+
+	stmtAudit    *sql.Stmt
+	stmtJobStart *sql.Stmt
+}
+
+// dsn builds a mattn/go-sqlite3 URI: every pragma is set per connection
+// through the DSN, never with Exec on a pool.
+func dsn(path string, readOnly bool, busy time.Duration) string {
+	// Escape the URI-significant characters of a file name.
+	p := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	q := []string{
+		fmt.Sprintf("_busy_timeout=%d", busy.Milliseconds()),
+		"_fk=1",
+		"_synchronous=NORMAL",
+	}
+	if readOnly {
+		q = append(q, "mode=ro")
+	} else {
+		q = append(q, "_journal_mode=WAL", "_txlock=immediate", "mode=rwc")
+	}
+	return "file:" + p + "?" + strings.Join(q, "&")
+}
+
+// Open opens (creating if needed) the database at path and applies pending
+// migrations. The data key is read from the keyring only when a sealed
+// value is first needed, so a store with an unavailable keyring still opens
+// and lists history; sealing and unsealing then fail with
+// ErrKeyringUnavailable.
+func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.Keyring == nil {
+		o.Keyring = OSKeyring{}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.BusyTimeout <= 0 {
+		o.BusyTimeout = 5 * time.Second
+	}
+	if o.ReadConns <= 0 {
+		o.ReadConns = 4
+	}
+	w, err := sql.Open("sqlite3", dsn(path, false, o.BusyTimeout))
+	if err != nil {
+		return nil, fmt.Errorf("jobs: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	s := &Store{w: w, path: path, now: o.Now, secrets: o.Keyring, wake: make(chan struct{}, 1)}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite3", dsn(path, true, o.BusyTimeout))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("jobs: open %s read-only: %w", path, err)
+	}
+	r.SetMaxOpenConns(o.ReadConns)
+	if err := r.PingContext(ctx); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("jobs: open %s read-only: %w", path, err)
+	}
+	s.r = r
+	if err := s.prepare(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) prepare(ctx context.Context) error {
+	var err error
+	if s.stmtAudit, err = s.w.PrepareContext(ctx, `INSERT INTO audit
+		(at, task_id, job_id, command, request, outcome, error_code, error_text)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+		return fmt.Errorf("jobs: prepare: %w", err)
+	}
+	if s.stmtJobStart, err = s.w.PrepareContext(ctx, `UPDATE jobs
+		SET status = 'running', inflight = 1, attempts = attempts + 1, updated_at = ?
+		WHERE id = ? AND step = ? AND status IN ('pending','running')`); err != nil {
+		return fmt.Errorf("jobs: prepare: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	var errs []error
+	for _, st := range []*sql.Stmt{s.stmtAudit, s.stmtJobStart} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	errs = append(errs, s.w.Close())
+	return errors.Join(errs...)
+}
+
+// Path returns the database file name.
+func (s *Store) Path() string { return s.path }
+
+// InTx runs fn in one write transaction (BEGIN IMMEDIATE), committing when
+// fn returns nil and rolling back when it returns an error or panics.
+func (s *Store) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("jobs: begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("jobs: commit: %w", err)
+	}
+	return nil
+}
+
+// notFound maps sql.ErrNoRows to ErrNotFound, naming what was looked up.
+func notFound(err error, what string, id any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("jobs: %s %v: %w", what, id, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("jobs: %s %v: %w", what, id, err)
+	}
+	return nil
+}
+
+// signal wakes a runner waiting for work; it never blocks.
+func (s *Store) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Store) ms() int64 { return s.now().UnixMilli() }
+
+func fromMS(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
+}
+
+// migrate applies the embedded migrations in lexical order, each in its
+// own transaction, recording them in the migrations table.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
+		name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("jobs: migrations table: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		body, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		err = s.InTx(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, base).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, base, s.ms())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("jobs: migration %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+// Migrations returns the names of the applied migrations in order.
+func (s *Store) Migrations(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT name FROM migrations ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: migrations: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,574 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"bwbulk/broadworks/oci"
+)
+
+// Job and task statuses. Tasks use all of them; jobs never wait or pause.
+const (
+	StatusPending   = "pending"
+	StatusRunning   = "running"
+	StatusCompleted = "completed"
+	StatusFailed    = "failed"
+	StatusCancelled = "cancelled"
+	// StatusWaiting: the task waits for a connection to its server.
+	StatusWaiting = "waiting"
+	// StatusPaused: the task was paused by the user.
+	StatusPaused = "paused"
+)
+
+// Terminal reports whether a job or task status is final.
+func Terminal(status string) bool {
+	return status == StatusCompleted || status == StatusFailed || status == StatusCancelled
+}
+
+// TaskSpec is a task to create: the setup commands (sent first, once) and
+// one JobSpec per preview row.
+type TaskSpec struct {
+	Description string
+	OSUser      string // who submitted it on this computer
+	Admin       string // the BroadWorks administrator
+	Server      string
+	Setup       []oci.Request
+	Jobs        []JobSpec
+}
+
+// JobSpec is one preview row: its fields (sealed at rest, passwords
+// included) and the commands to send, in order.
+type JobSpec struct {
+	Row      int
+	UserID   string
+	Fields   map[string]string
+	Commands []oci.Request
+}
+
+// Task is a stored task with its job counts.
+type Task struct {
+	ID          int64
+	Description string
+	OSUser      string
+	Admin       string
+	Server      string
+	Status      string
+	Error       string
+	Created     time.Time
+	Updated     time.Time
+
+	Total, Pending, Running, Completed, Failed, Cancelled int
+}
+
+// Job is a stored job. Fields and Commands are filled by Job and
+// JobsWithPayload only (they need the data key).
+type Job struct {
+	ID        int64
+	TaskID    int64
+	Row       int
+	UserID    string
+	Status    string
+	Step      int // commands known to be applied
+	NCommands int
+	Attempts  int
+	ErrorCode int
+	Error     string
+	Updated   time.Time
+
+	Fields   map[string]string
+	Commands []oci.Request
+}
+
+// Filter selects jobs: Status ("" = any) and Search (a substring of the
+// user id or error text, or an exact row number).
+type Filter struct {
+	Status string
+	Search string
+}
+
+const (
+	purposeFields   = "jobs.fields"
+	purposeCommands = "jobs.commands"
+	purposeSetup    = "tasks.setup"
+)
+
+func (s *Store) sealJSON(purpose string, v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return s.seal(purpose, b)
+}
+
+func (s *Store) sealCommands(purpose string, cmds []oci.Request) ([]byte, error) {
+	b, err := encodeCommands(cmds)
+	if err != nil {
+		return nil, err
+	}
+	return s.seal(purpose, b)
+}
+
+func (s *Store) openCommands(purpose string, sealed []byte) ([]oci.Request, error) {
+	if len(sealed) == 0 {
+		return nil, nil
+	}
+	b, err := s.open(purpose, sealed)
+	if err != nil {
+		return nil, err
+	}
+	return decodeCommands(b)
+}
+
+func (s *Store) openFields(sealed []byte) (map[string]string, error) {
+	b, err := s.open(purposeFields, sealed)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("jobs: stored fields: %w", err)
+	}
+	return m, nil
+}
+
+// CreateTask stores a task and its jobs (status pending) in one
+// transaction and wakes the runner.
+func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
+	if len(spec.Jobs) == 0 && len(spec.Setup) == 0 {
+		return 0, errors.New("jobs: task has no jobs")
+	}
+	type sealedJob struct{ fields, cmds []byte }
+	sealed := make([]sealedJob, len(spec.Jobs))
+	seen := make(map[int]bool, len(spec.Jobs))
+	for i, j := range spec.Jobs {
+		if seen[j.Row] {
+			return 0, fmt.Errorf("jobs: row %d appears twice", j.Row)
+		}
+		seen[j.Row] = true
+		if len(j.Commands) == 0 {
+			return 0, fmt.Errorf("jobs: row %d (%s): no commands", j.Row, j.UserID)
+		}
+		f, err := s.sealJSON(purposeFields, j.Fields)
+		if err != nil {
+			return 0, fmt.Errorf("jobs: row %d: %w", j.Row, err)
+		}
+		c, err := s.sealCommands(purposeCommands, j.Commands)
+		if err != nil {
+			return 0, fmt.Errorf("jobs: row %d: %w", j.Row, err)
+		}
+		sealed[i] = sealedJob{f, c}
+	}
+	var setup []byte
+	if len(spec.Setup) > 0 {
+		var err error
+		if setup, err = s.sealCommands(purposeSetup, spec.Setup); err != nil {
+			return 0, fmt.Errorf("jobs: setup: %w", err)
+		}
+	}
+	var id int64
+	now := s.ms()
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO tasks
+			(description, os_user, admin, server, status, setup, created_at, updated_at)
+			VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
+			spec.Description, spec.OSUser, spec.Admin, spec.Server, setup, now, now)
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		st, err := tx.PrepareContext(ctx, `INSERT INTO jobs
+			(task_id, row, user_id, fields, commands, ncommands, status, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for i, j := range spec.Jobs {
+			if _, err := st.ExecContext(ctx, id, j.Row, j.UserID, sealed[i].fields, sealed[i].cmds, len(j.Commands), now); err != nil {
+				return fmt.Errorf("row %d: %w", j.Row, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("jobs: create task: %w", err)
+	}
+	s.signal()
+	return id, nil
+}
+
+const taskCols = `t.id, t.description, t.os_user, t.admin, t.server, t.status, t.error, t.created_at, t.updated_at,
+	count(j.id),
+	coalesce(sum(j.status = 'pending'), 0), coalesce(sum(j.status = 'running'), 0),
+	coalesce(sum(j.status = 'completed'), 0), coalesce(sum(j.status = 'failed'), 0),
+	coalesce(sum(j.status = 'cancelled'), 0)`
+
+func scanTask(sc interface{ Scan(...any) error }) (Task, error) {
+	var t Task
+	var c, u int64
+	err := sc.Scan(&t.ID, &t.Description, &t.OSUser, &t.Admin, &t.Server, &t.Status, &t.Error, &c, &u,
+		&t.Total, &t.Pending, &t.Running, &t.Completed, &t.Failed, &t.Cancelled)
+	t.Created, t.Updated = fromMS(c), fromMS(u)
+	return t, err
+}
+
+// ListTasks returns every task, newest first, with job counts.
+func (s *Store) ListTasks(ctx context.Context) ([]Task, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+taskCols+`
+		FROM tasks t LEFT JOIN jobs j ON j.task_id = t.id GROUP BY t.id ORDER BY t.id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: list tasks: %w", err)
+	}
+	defer rows.Close()
+	var out []Task
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: list tasks: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// Task returns one task with its job counts.
+func (s *Store) Task(ctx context.Context, id int64) (Task, error) {
+	t, err := scanTask(s.r.QueryRowContext(ctx, `SELECT `+taskCols+`
+		FROM tasks t LEFT JOIN jobs j ON j.task_id = t.id WHERE t.id = ? GROUP BY t.id`, id))
+	return t, notFound(err, "task", id)
+}
+
+// taskW reads a task through the writer (read-your-writes for the runner).
+func (s *Store) taskW(ctx context.Context, id int64) (Task, error) {
+	t, err := scanTask(s.w.QueryRowContext(ctx, `SELECT `+taskCols+`
+		FROM tasks t LEFT JOIN jobs j ON j.task_id = t.id WHERE t.id = ? GROUP BY t.id`, id))
+	return t, notFound(err, "task", id)
+}
+
+const jobCols = `id, task_id, row, user_id, status, step, ncommands, attempts, error_code, error_text, updated_at`
+
+func scanJob(sc interface{ Scan(...any) error }, extra ...any) (Job, error) {
+	var j Job
+	var u int64
+	dst := append([]any{&j.ID, &j.TaskID, &j.Row, &j.UserID, &j.Status, &j.Step, &j.NCommands,
+		&j.Attempts, &j.ErrorCode, &j.Error, &u}, extra...)
+	err := sc.Scan(dst...)
+	j.Updated = fromMS(u)
+	return j, err
+}
+
+// Jobs lists a task's jobs in row order, without their sealed payload.
+func (s *Store) Jobs(ctx context.Context, taskID int64, f Filter) ([]Job, error) {
+	return s.jobs(ctx, taskID, f, false)
+}
+
+// JobsWithPayload is Jobs with Fields and Commands unsealed.
+func (s *Store) JobsWithPayload(ctx context.Context, taskID int64, f Filter) ([]Job, error) {
+	return s.jobs(ctx, taskID, f, true)
+}
+
+func (s *Store) jobs(ctx context.Context, taskID int64, f Filter, payload bool) ([]Job, error) {
+	q := `SELECT ` + jobCols
+	if payload {
+		q += `, fields, commands`
+	}
+	q += ` FROM jobs WHERE task_id = ?`
+	args := []any{taskID}
+	if f.Status != "" {
+		q += ` AND status = ?`
+		args = append(args, f.Status)
+	}
+	if f.Search != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Search) + "%"
+		row := -1
+		if n, err := strconv.Atoi(strings.TrimSpace(f.Search)); err == nil {
+			row = n
+		}
+		q += ` AND (user_id LIKE ? ESCAPE '\' OR error_text LIKE ? ESCAPE '\' OR row = ?)`
+		args = append(args, like, like, row)
+	}
+	q += ` ORDER BY row`
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: list jobs of task %d: %w", taskID, err)
+	}
+	defer rows.Close()
+	var out []Job
+	for rows.Next() {
+		var fb, cb []byte
+		var extra []any
+		if payload {
+			extra = []any{&fb, &cb}
+		}
+		j, err := scanJob(rows, extra...)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: list jobs of task %d: %w", taskID, err)
+		}
+		if payload {
+			if err := s.unsealJob(&j, fb, cb); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) unsealJob(j *Job, fb, cb []byte) error {
+	var err error
+	if j.Fields, err = s.openFields(fb); err != nil {
+		return fmt.Errorf("jobs: row %d fields: %w", j.Row, err)
+	}
+	if j.Commands, err = s.openCommands(purposeCommands, cb); err != nil {
+		return fmt.Errorf("jobs: row %d commands: %w", j.Row, err)
+	}
+	return nil
+}
+
+// Job returns one job with its fields and commands.
+func (s *Store) Job(ctx context.Context, id int64) (Job, error) {
+	var fb, cb []byte
+	j, err := scanJob(s.r.QueryRowContext(ctx, `SELECT `+jobCols+`, fields, commands FROM jobs WHERE id = ?`, id), &fb, &cb)
+	if err != nil {
+		return Job{}, notFound(err, "job", id)
+	}
+	return j, s.unsealJob(&j, fb, cb)
+}
+
+// ErrJobActive is returned when a job is edited or retried while it is
+// pending or running.
+var ErrJobActive = errors.New("jobs: job is pending or running")
+
+// UpdateJobFields replaces a failed or cancelled job's fields and commands
+// and queues it again. Commands already applied on the server are kept as
+// done when the new plan starts with exactly the same commands (so an
+// edited user is not given a second device); from the first different
+// command on, the new plan is sent. The user id is taken from
+// fields["userId"] when present.
+func (s *Store) UpdateJobFields(ctx context.Context, jobID int64, fields map[string]string, cmds []oci.Request) error {
+	return s.updateJob(ctx, jobID, fields["userId"], fields, cmds)
+}
+
+func (s *Store) updateJob(ctx context.Context, jobID int64, userID string, fields map[string]string, cmds []oci.Request) error {
+	if len(cmds) == 0 {
+		return fmt.Errorf("jobs: job %d: no commands", jobID)
+	}
+	old, err := s.Job(ctx, jobID)
+	if err != nil {
+		return err
+	}
+	if !Terminal(old.Status) || old.Status == StatusCompleted {
+		return fmt.Errorf("jobs: edit row %d: %w", old.Row, errOrCompleted(old.Status))
+	}
+	step := 0
+	for step < old.Step && step < len(cmds) && step < len(old.Commands) {
+		a, errA := encodeCommand(old.Commands[step])
+		b, errB := encodeCommand(cmds[step])
+		if errA != nil || errB != nil || a.XML != b.XML || string(a.Body) != string(b.Body) || a.Type != b.Type {
+			break
+		}
+		step++
+	}
+	// When the whole new plan is already applied, step == len(cmds): the
+	// runner only reads the user back.
+	fb, err := s.sealJSON(purposeFields, fields)
+	if err != nil {
+		return err
+	}
+	cb, err := s.sealCommands(purposeCommands, cmds)
+	if err != nil {
+		return err
+	}
+	if userID == "" {
+		userID = old.UserID
+	}
+	err = s.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET user_id = ?, fields = ?, commands = ?, ncommands = ?,
+			status = 'pending', step = ?, inflight = 0, attempts = 0, error_code = 0, error_text = '',
+			not_before = 0, updated_at = ? WHERE id = ? AND status IN ('failed','cancelled') AND inflight = 0`,
+			userID, fb, cb, len(cmds), step, s.ms(), jobID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("jobs: edit row %d: %w", old.Row, ErrJobActive)
+		}
+		return s.requeueTask(ctx, tx, old.TaskID)
+	})
+	if err != nil {
+		return err
+	}
+	s.signal()
+	return nil
+}
+
+func errOrCompleted(status string) error {
+	if status == StatusCompleted {
+		return errors.New("jobs: job already completed")
+	}
+	return ErrJobActive
+}
+
+// requeueTask makes a finished task runnable again after a job was queued.
+func (s *Store) requeueTask(ctx context.Context, tx *sql.Tx, taskID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'pending', error = '', updated_at = ?
+		WHERE id = ? AND status IN ('completed','failed','cancelled')`, s.ms(), taskID)
+	return err
+}
+
+// RetryJob queues a failed or cancelled job again from the command that
+// failed.
+func (s *Store) RetryJob(ctx context.Context, jobID int64) error {
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		var taskID int64
+		err := tx.QueryRowContext(ctx, `UPDATE jobs SET status = 'pending', attempts = 0, error_code = 0,
+			error_text = '', not_before = 0, updated_at = ?
+			WHERE id = ? AND status IN ('failed','cancelled') AND inflight = 0 RETURNING task_id`,
+			s.ms(), jobID).Scan(&taskID)
+		if errors.Is(err, sql.ErrNoRows) {
+			var st string
+			if e := tx.QueryRowContext(ctx, `SELECT status FROM jobs WHERE id = ?`, jobID).Scan(&st); e != nil {
+				return notFound(e, "job", jobID)
+			}
+			return fmt.Errorf("jobs: retry job %d: %w", jobID, errOrCompleted(st))
+		}
+		if err != nil {
+			return err
+		}
+		return s.requeueTask(ctx, tx, taskID)
+	})
+	if err == nil {
+		s.signal()
+	}
+	return err
+}
+
+// RetryAllFailed queues every failed job of a task again and returns how
+// many were queued.
+func (s *Store) RetryAllFailed(ctx context.Context, taskID int64) (int, error) {
+	var n int64
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET status = 'pending', attempts = 0, error_code = 0,
+			error_text = '', not_before = 0, updated_at = ?
+			WHERE task_id = ? AND status = 'failed' AND inflight = 0`, s.ms(), taskID)
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		return s.requeueTask(ctx, tx, taskID)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("jobs: retry failed jobs of task %d: %w", taskID, err)
+	}
+	if n > 0 {
+		s.signal()
+	}
+	return int(n), nil
+}
+
+// DeleteTask removes a finished task and its jobs (the audit stays).
+func (s *Store) DeleteTask(ctx context.Context, taskID int64) error {
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM tasks WHERE id = ? AND status IN ('completed','failed','cancelled')`, taskID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			if _, err := s.taskW(ctx, taskID); err != nil {
+				return err
+			}
+			return fmt.Errorf("jobs: delete task %d: task is not finished", taskID)
+		}
+		return nil
+	})
+}
+
+// setTaskStatus changes a task's status when its current status is one of
+// from (any when from is empty); it reports whether it changed.
+func (s *Store) setTaskStatus(ctx context.Context, taskID int64, status, msg string, from ...string) (bool, error) {
+	q := `UPDATE tasks SET status = ?, error = ?, updated_at = ? WHERE id = ?`
+	args := []any{status, msg, s.ms(), taskID}
+	if len(from) > 0 {
+		q += ` AND status IN (?` + strings.Repeat(",?", len(from)-1) + `)`
+		for _, f := range from {
+			args = append(args, f)
+		}
+	}
+	res, err := s.w.ExecContext(ctx, q, args...)
+	if err != nil {
+		return false, fmt.Errorf("jobs: task %d status: %w", taskID, err)
+	}
+	n, _ := res.RowsAffected()
+	if n == 0 {
+		if _, err := s.taskW(ctx, taskID); err != nil {
+			return false, err
+		}
+	}
+	return n > 0, nil
+}
+
+// AuditEntry is one row of the audit.
+type AuditEntry struct {
+	ID        int64
+	At        time.Time
+	TaskID    int64
+	JobID     int64
+	Command   string
+	Request   string // masked
+	Outcome   string
+	ErrorCode int
+	Error     string
+}
+
+// Audit outcomes.
+const (
+	OutcomeSuccess    = "success"
+	OutcomeError      = "error"
+	OutcomeUnknown    = "unknown"
+	OutcomeApplied    = "resolved-applied"
+	OutcomeNotApplied = "resolved-not-applied"
+)
+
+// Audit returns the audit entries of a task (all tasks when taskID is 0)
+// in order.
+func (s *Store) Audit(ctx context.Context, taskID int64) ([]AuditEntry, error) {
+	q := `SELECT id, at, task_id, job_id, command, request, outcome, error_code, error_text FROM audit`
+	var args []any
+	if taskID != 0 {
+		q += ` WHERE task_id = ?`
+		args = append(args, taskID)
+	}
+	rows, err := s.r.QueryContext(ctx, q+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: audit: %w", err)
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		var at int64
+		if err := rows.Scan(&e.ID, &at, &e.TaskID, &e.JobID, &e.Command, &e.Request, &e.Outcome, &e.ErrorCode, &e.Error); err != nil {
+			return nil, err
+		}
+		e.At = fromMS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// auditTx appends an entry inside tx.
+func (s *Store) auditTx(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
+	_, err := tx.StmtContext(ctx, s.stmtAudit).ExecContext(ctx, s.ms(), e.TaskID, e.JobID, e.Command,
+		e.Request, e.Outcome, e.ErrorCode, e.Error)
+	return err
+}

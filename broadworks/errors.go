@@ -154,10 +154,36 @@ func OutcomeUnknown(err error) bool {
 	return errors.Is(err, ErrOutcomeUnknown)
 }
 
-// temporaryCodes are server refusals that mean "try again later".
+// temporaryCodes are server refusals that mean "try again later" (the
+// codes the project's simulator, ocisim, uses for them).
 var temporaryCodes = map[int]bool{
-	5002: true, // system busy / temporarily unavailable
-	5003: true, // resource temporarily unavailable
+	5200: true, // try again later
+	5201: true, // login service temporarily unavailable
+}
+
+// sessionCodes are refusals that mean the server does not know the
+// session: the command was not executed, so it may be sent again after a
+// new login.
+var sessionCodes = map[int]bool{
+	5401: true, // not logged in / session id mismatch
+}
+
+// isSessionError reports whether er refuses the whole document because
+// the session is unknown to the server.
+func isSessionError(er *oci.ErrorResponse) bool {
+	if er == nil || er.Type != oci.TypeError {
+		return false
+	}
+	code := er.Code
+	if code == 0 {
+		code = oci.CodeFromSummary(er.Summary)
+	}
+	if sessionCodes[code] {
+		return true
+	}
+	s := strings.ToLower(er.SummaryEnglish + " " + er.Summary)
+	return strings.Contains(s, "not logged in") || strings.Contains(s, "session is not valid") ||
+		strings.Contains(s, "invalid session")
 }
 
 // Temporary reports whether err is a condition that may clear by itself:

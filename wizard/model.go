@@ -32,8 +32,8 @@ const (
 
 // Modes of the extension setting (ModeNone leaves extensions blank).
 const (
-	ExtensionFromNumber Mode = "fromNumber" // last N digits of the phone number
-	ExtensionTemplate   Mode = "template"   // a tag template
+	ExtensionsFromNumber Mode = "fromNumber" // last N digits of the phone number
+	ExtensionsTemplate   Mode = "template"   // a tag template
 )
 
 // Modes of the device step (ModeNone: no device).
@@ -185,7 +185,7 @@ func NewModel() *Model {
 		UserID:     UserIDStep{Template: "{{ first name | lower }}.{{ last name | lower }}"},
 		Passwords:  PasswordStep{Mode: PasswordsGenerate},
 		Names:      NamesStep{FirstName: "User", LastName: "{{ index | pad 3 }}"},
-		Numbers:    NumbersStep{Mode: ModeNone, ExtensionMode: ExtensionFromNumber},
+		Numbers:    NumbersStep{Mode: ModeNone, ExtensionMode: ExtensionsFromNumber},
 		Device:     DeviceStep{Mode: ModeNone},
 		Department: DepartmentStep{Mode: ModeNone},
 	}

@@ -196,6 +196,9 @@ func parseTag(body string, pos int) (*tagRef, error) {
 	} else if key == "number" {
 		tag.kind, tag.col = tagColumn, ColPhoneNumber
 	} else if c, ok := ParseColumn(name); ok {
+		if c == ColPassword {
+			return nil, &TemplateError{Pos: pos, Msg: "tag \"password\" cannot be used: passwords are secret"}
+		}
 		tag.kind, tag.col = tagColumn, c
 	} else {
 		return nil, &TemplateError{Pos: pos, Msg: fmt.Sprintf("unknown tag %q", name)}

@@ -1,0 +1,371 @@
+package wizard
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Target is what a preview row is created in, plus the rules a row is
+// checked against. It is built by Model.Target and passed to ValidateRow
+// and PlanRow (the jobs replan hook keeps one).
+type Target struct {
+	ServiceProviderID string
+	GroupID           string
+	// Domain is the default user-id domain.
+	Domain string
+	// Release is the server release ("25.0", "22.0", "21.sp1", "17sp4");
+	// empty means current. Releases before 22 get UserAddRequest17sp4.
+	Release      string
+	IsEnterprise bool
+
+	Rules PasswordRules
+	// RequirePassword makes a blank password a problem (always, for
+	// users created by the wizard).
+	RequirePassword bool
+	// Extension length bounds; 0 means unchecked.
+	MinExtensionLength, MaxExtensionLength int
+
+	// Departments known to exist; a row's department is an enterprise
+	// department if listed so here, else EnterpriseDepartments decides.
+	Departments           []Department
+	EnterpriseDepartments bool
+	// ExistingDevices are device names already in the group: rows on
+	// them are not given a GroupAccessDeviceAddRequest22V2.
+	ExistingDevices []string
+	// Services and ServicePacks are assigned to every user after creation.
+	Services     []string
+	ServicePacks []string
+}
+
+// RowCheck is an extra check ValidateRow runs (for example against the
+// catalogue, see FactsCheck). Problems it returns should leave Row 0.
+type RowCheck func(r *Row) []Problem
+
+// Length limits of the OCI-P data types (R25, OCISchemaDataTypes.xsd).
+var maxLen = [numColumns]int{
+	ColUserID:          161,
+	ColFirstName:       30,
+	ColLastName:        30,
+	ColCLIDFirstName:   30,
+	ColCLIDLastName:    30,
+	ColPassword:        PasswordMaxLength,
+	ColPhoneNumber:     MaxNumberLength,
+	ColExtension:       20,
+	ColDeviceType:      40,
+	ColDeviceName:      40,
+	ColMACAddress:      12,
+	ColLinePort:        161,
+	ColTrunkGroup:      30,
+	ColEnterpriseTrunk: 30,
+	ColDepartment:      50,
+	ColTimeZone:        127,
+	ColLanguage:        40,
+	ColEmail:           80,
+	ColMobile:          30,
+	ColPager:           30,
+	ColYahooID:         50,
+	ColTitle:           50,
+	ColAddressLocation: 80,
+	ColAddressLine1:    80,
+	ColAddressLine2:    80,
+	ColCity:            50,
+	ColState:           50,
+	ColZip:             50,
+	ColCountry:         50,
+}
+
+func prob(c Column, err error, format string, args ...any) Problem {
+	return Problem{Column: c, Err: err, Msg: fmt.Sprintf(format, args...)}
+}
+
+// ValidateRow checks one row on its own: required cells, lengths, formats,
+// password rules, extension length, hosted-or-trunk consistency, then the
+// extra checks. Problems carry Row 0; the caller sets the row number.
+// Messages never contain the password.
+func ValidateRow(t Target, r Row, checks ...RowCheck) []Problem {
+	var ps []Problem
+	for c := ColUserID; c < numColumns; c++ {
+		v := r.v[c]
+		if v == "" {
+			continue
+		}
+		if n := utf8.RuneCountInString(v); n > maxLen[c] {
+			ps = append(ps, prob(c, ErrTooLong, "must be at most %d characters (has %d)", maxLen[c], n))
+			continue
+		}
+		if c == ColPassword {
+			continue // checked below, without echoing it
+		}
+		if msg := tokenProblem(v); msg != "" {
+			ps = append(ps, prob(c, ErrInvalid, "%s", msg))
+		}
+	}
+	for _, c := range []Column{ColUserID, ColFirstName, ColLastName, ColCLIDFirstName, ColCLIDLastName} {
+		if r.v[c] == "" {
+			ps = append(ps, prob(c, ErrRequired, "is required"))
+		}
+	}
+	if uid := r.v[ColUserID]; uid != "" {
+		if msg := userIDProblem(uid); msg != "" {
+			ps = append(ps, prob(ColUserID, ErrInvalid, "%s", msg))
+		}
+	}
+	if pw := r.v[ColPassword]; pw == "" {
+		if t.RequirePassword {
+			ps = append(ps, prob(ColPassword, ErrRequired, "is required: type one or generate"))
+		}
+	} else if err := CheckPassword(pw, r.v[ColUserID], t.Rules); err != nil {
+		ps = append(ps, Problem{Column: ColPassword, Err: ErrPassword, Msg: strings.TrimPrefix(err.Error(), "password: ")})
+	}
+	if n := r.v[ColPhoneNumber]; n != "" {
+		if msg := checkNumber(n); msg != "" {
+			ps = append(ps, prob(ColPhoneNumber, ErrInvalid, "%s", msg))
+		}
+	}
+	for _, c := range []Column{ColMobile, ColPager} {
+		if v := r.v[c]; v != "" && !validOutgoingDN(v) {
+			ps = append(ps, prob(c, ErrInvalid, "must be a phone number (digits, optionally +, -, spaces)"))
+		}
+	}
+	if e := r.v[ColExtension]; e != "" {
+		switch {
+		case !allDigits(e):
+			ps = append(ps, prob(ColExtension, ErrInvalid, "must contain digits only"))
+		case len(e) < 2:
+			ps = append(ps, prob(ColExtension, ErrInvalid, "must be at least 2 digits"))
+		case t.MinExtensionLength > 0 && (len(e) < t.MinExtensionLength || len(e) > t.MaxExtensionLength):
+			ps = append(ps, prob(ColExtension, ErrInvalid, "must be %s digits long (has %d)", lengthRange(t.MinExtensionLength, t.MaxExtensionLength), len(e)))
+		}
+	}
+	if mac := r.v[ColMACAddress]; mac != "" && !validMAC(mac) {
+		ps = append(ps, prob(ColMACAddress, ErrInvalid, "must be 12 hexadecimal digits"))
+	}
+	if lp := r.v[ColLinePort]; lp != "" {
+		if msg := linePortProblem(lp); msg != "" {
+			ps = append(ps, prob(ColLinePort, ErrInvalid, "%s", msg))
+		}
+	}
+	if e := r.v[ColEmail]; e != "" && !validEmail(e) {
+		ps = append(ps, prob(ColEmail, ErrInvalid, "must look like name@example.com"))
+	}
+	hosted := r.v[ColDeviceType] != "" || r.v[ColDeviceName] != "" || r.v[ColMACAddress] != ""
+	trunk := r.v[ColTrunkGroup] != "" || r.v[ColEnterpriseTrunk] != ""
+	switch {
+	case hosted && trunk:
+		ps = append(ps, prob(ColTrunkGroup, ErrInvalid, "a user has a device or a trunk, not both"))
+	case hosted:
+		if r.v[ColDeviceName] == "" {
+			ps = append(ps, prob(ColDeviceName, ErrRequired, "is required for a device user"))
+		}
+		if r.v[ColDeviceType] == "" && !containsFold(t.ExistingDevices, r.v[ColDeviceName]) {
+			ps = append(ps, prob(ColDeviceType, ErrRequired, "is required to create the device"))
+		}
+		if r.v[ColLinePort] == "" {
+			ps = append(ps, prob(ColLinePort, ErrRequired, "is required for a device user"))
+		}
+	case trunk:
+		if r.v[ColTrunkGroup] != "" && r.v[ColLinePort] == "" {
+			ps = append(ps, prob(ColLinePort, ErrRequired, "is required for a trunk group user"))
+		}
+	case r.v[ColLinePort] != "":
+		ps = append(ps, prob(ColLinePort, ErrInvalid, "needs a device or a trunk group"))
+	}
+	for _, chk := range checks {
+		ps = append(ps, chk(&r)...)
+	}
+	return ps
+}
+
+func lengthRange(lo, hi int) string {
+	if lo == hi {
+		return fmt.Sprint(lo)
+	}
+	return fmt.Sprintf("%d to %d", lo, hi)
+}
+
+// tokenProblem rejects what an XSD token cannot carry: control characters
+// and leading/trailing or doubled spaces (the server would collapse them).
+func tokenProblem(v string) string {
+	for _, r := range v {
+		if unicode.IsControl(r) {
+			return "must not contain tabs, line breaks or control characters"
+		}
+	}
+	if strings.TrimSpace(v) != v {
+		return "must not start or end with a space"
+	}
+	if strings.Contains(v, "  ") {
+		return "must not contain double spaces"
+	}
+	return ""
+}
+
+func userIDProblem(uid string) string {
+	user, domain, ok := strings.Cut(uid, "@")
+	if !ok || domain == "" {
+		return "needs a domain: user@example.com"
+	}
+	if user == "" {
+		return "needs a user part before '@'"
+	}
+	if strings.Contains(domain, "@") {
+		return "must contain one '@' only"
+	}
+	for _, r := range user {
+		if r <= ' ' || r > '~' || strings.ContainsRune(`"(),:;<>[\]`, r) {
+			return fmt.Sprintf("must not contain %q", r)
+		}
+	}
+	if !validDomain(domain) {
+		return fmt.Sprintf("has a bad domain %q", domain)
+	}
+	return ""
+}
+
+func validDomain(d string) bool {
+	if d == "" || len(d) > 80 || strings.HasPrefix(d, ".") || strings.HasSuffix(d, ".") || strings.Contains(d, "..") {
+		return false
+	}
+	for _, r := range d {
+		if !(r == '.' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func validEmail(e string) bool {
+	u, d, ok := strings.Cut(e, "@")
+	return ok && u != "" && strings.Contains(d, ".") && validDomain(d) && !strings.ContainsAny(u, " <>,;\"")
+}
+
+func validOutgoingDN(v string) bool {
+	digits := 0
+	for i, r := range v {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '+' && i == 0, r == '-', r == ' ', r == '(', r == ')', r == '.':
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
+
+func validMAC(m string) bool {
+	if len(m) != 12 {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		c := m[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// NormalizeMAC strips ':', '-', '.' and spaces from a MAC address and
+// upper-cases it: "00:04:f2:ab:cd:ef" → "0004F2ABCDEF". Other input is
+// returned unchanged (validation reports it).
+func NormalizeMAC(m string) string {
+	s := strings.Map(func(r rune) rune {
+		switch r {
+		case ':', '-', '.', ' ':
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(m))
+	if validMAC(s) {
+		return strings.ToUpper(s)
+	}
+	return m
+}
+
+// linePortProblem applies the AccessDeviceEndpointLinePort syntax: no
+// "sip:", alphanumerics and - _ . ! ~ * ' ( ) @, a leading '+' allowed, one
+// '@' at most.
+func linePortProblem(lp string) string {
+	if strings.HasPrefix(strings.ToLower(lp), "sip:") {
+		return `must not start with "sip:"`
+	}
+	if strings.Count(lp, "@") > 1 {
+		return "must contain one '@' at most"
+	}
+	for i, r := range lp {
+		if r == '+' && i == 0 {
+			continue
+		}
+		if r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_.!~*'()@", r)) {
+			continue
+		}
+		return fmt.Sprintf("must not contain %q", r)
+	}
+	return ""
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// FactsCheck returns a RowCheck against what the catalogue knows of the
+// group: the phone number must be available, device type, department
+// (unless newDepartment, which the plan creates), trunk, time zone and
+// language must exist. Empty lists in f are not checked (unknown).
+func FactsCheck(f *GroupFacts, newDepartment string) RowCheck {
+	if f == nil {
+		return func(*Row) []Problem { return nil }
+	}
+	avail := make(map[string]bool, len(f.AvailableNumbers))
+	for _, n := range f.AvailableNumbers {
+		avail[NormalizeNumber(n)] = true
+	}
+	depts := make([]string, len(f.Departments))
+	for i, d := range f.Departments {
+		depts[i] = d.Name
+	}
+	tzs := make([]string, len(f.TimeZones))
+	for i, z := range f.TimeZones {
+		tzs[i] = z.Key
+	}
+	inList := func(list []string, v string) bool { return len(list) == 0 || containsFold(list, v) }
+	group := f.Group.GroupID
+	return func(r *Row) []Problem {
+		var ps []Problem
+		if n := r.v[ColPhoneNumber]; n != "" && len(avail) > 0 && !avail[NormalizeNumber(n)] {
+			ps = append(ps, prob(ColPhoneNumber, ErrUnavailable, "%s is not available in group %s", n, group))
+		}
+		if v := r.v[ColDeviceType]; v != "" && !inList(f.DeviceTypes, v) {
+			ps = append(ps, prob(ColDeviceType, ErrUnavailable, "device type %q is not offered", v))
+		}
+		if v := r.v[ColDepartment]; v != "" && !strings.EqualFold(v, newDepartment) && !inList(depts, v) {
+			ps = append(ps, prob(ColDepartment, ErrUnavailable, "department %q does not exist", v))
+		}
+		if v := r.v[ColTrunkGroup]; v != "" && !inList(f.Trunks.TrunkGroups, v) {
+			ps = append(ps, prob(ColTrunkGroup, ErrUnavailable, "trunk group %q does not exist", v))
+		}
+		if v := r.v[ColEnterpriseTrunk]; v != "" && !inList(f.Trunks.EnterpriseTrunks, v) {
+			ps = append(ps, prob(ColEnterpriseTrunk, ErrUnavailable, "enterprise trunk %q does not exist", v))
+		}
+		if v := r.v[ColTimeZone]; v != "" && !inList(tzs, v) {
+			ps = append(ps, prob(ColTimeZone, ErrUnavailable, "time zone %q is not known", v))
+		}
+		if v := r.v[ColLanguage]; v != "" && !inList(f.Languages, v) {
+			ps = append(ps, prob(ColLanguage, ErrUnavailable, "language %q is not known", v))
+		}
+		if uid := r.v[ColUserID]; uid != "" && len(f.Domains) > 0 {
+			if _, d, ok := strings.Cut(uid, "@"); ok && d != "" && !containsFold(f.Domains, d) {
+				ps = append(ps, prob(ColUserID, ErrUnavailable, "domain %q is not assigned to group %s", d, group))
+			}
+		}
+		return ps
+	}
+}

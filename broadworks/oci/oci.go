@@ -3,6 +3,7 @@ package oci
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -153,4 +154,16 @@ func New(name string) (Command, bool) {
 		return nil, false
 	}
 	return f(), true
+}
+
+// Names returns every registered xsi:type name, sorted.
+func Names() []string {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }

@@ -548,8 +548,8 @@ type GroupTrunkGroupGetInstanceListRequest14sp4 struct {
 	ServiceProviderID            string `xml:"serviceProviderId"`
 	GroupID                      string `xml:"groupId"`
 	GroupDepartmentName          string `xml:"groupDepartmentName,omitempty"`
-	IncludeEnterpriseTrunkGroups *bool  `xml:"includeEnterpriseTrunkGroups"`
-	OnlyTrunkGroupsWithDevice    *bool  `xml:"onlyTrunkGroupsWithDevice"`
+	IncludeEnterpriseTrunkGroups bool   `xml:"includeEnterpriseTrunkGroups,omitempty"`
+	OnlyTrunkGroupsWithDevice    bool   `xml:"onlyTrunkGroupsWithDevice,omitempty"`
 }
 
 // OCIName returns "GroupTrunkGroupGetInstanceListRequest14sp4".
@@ -667,7 +667,7 @@ func (*PasswordGenerateResponse) isResponse()     {}
 
 // ServiceProviderAddRequest13mp2 is the R25 request ServiceProviderAddRequest13mp2 (OCISchemaDeprecatedAS.xsd).
 type ServiceProviderAddRequest13mp2 struct {
-	IsEnterprise            *bool          `xml:"isEnterprise"`
+	IsEnterprise            bool           `xml:"isEnterprise,omitempty"`
 	UseCustomRoutingProfile *bool          `xml:"useCustomRoutingProfile"`
 	ServiceProviderID       string         `xml:"serviceProviderId"`
 	DefaultDomain           string         `xml:"defaultDomain"`
@@ -689,7 +689,7 @@ func (*ServiceProviderAddRequest13mp2) isRequest()      {}
 
 // ServiceProviderConsolidatedAddRequest is the R25 request ServiceProviderConsolidatedAddRequest (OCISchemaServiceProvider.xsd).
 type ServiceProviderConsolidatedAddRequest struct {
-	IsEnterprise                        *bool                                          `xml:"isEnterprise"`
+	IsEnterprise                        bool                                           `xml:"isEnterprise,omitempty"`
 	UseCustomRoutingProfile             *bool                                          `xml:"useCustomRoutingProfile"`
 	ServiceProviderID                   *string                                        `xml:"serviceProviderId"`
 	ServiceProviderExternalID           *string                                        `xml:"serviceProviderExternalId"`
@@ -797,7 +797,7 @@ func (*ServiceProviderGetRequest22V4) isRequest()      {}
 
 // ServiceProviderGetResponse22V4 is the R25 response ServiceProviderGetResponse22V4 (OCISchemaServiceProvider.xsd).
 type ServiceProviderGetResponse22V4 struct {
-	IsEnterprise                *bool          `xml:"isEnterprise"`
+	IsEnterprise                bool           `xml:"isEnterprise,omitempty"`
 	UseCustomRoutingProfile     *bool          `xml:"useCustomRoutingProfile"`
 	DefaultDomain               string         `xml:"defaultDomain"`
 	ServiceProviderName         *string        `xml:"serviceProviderName"`
@@ -872,10 +872,10 @@ type SystemDeviceTypeGetAvailableListRequest22V2 struct {
 	OnlyConference         bool   `xml:"onlyConference"`
 	OnlyVideoCapable       bool   `xml:"onlyVideoCapable"`
 	OnlyOptionalIpAddress  bool   `xml:"onlyOptionalIpAddress"`
-	ExcludeReseller        *bool  `xml:"excludeReseller"`
+	ExcludeReseller        bool   `xml:"excludeReseller,omitempty"`
 	ResellerID             string `xml:"resellerId,omitempty"`
-	ExcludeLeafDeviceTypes *bool  `xml:"excludeLeafDeviceTypes"`
-	OnlyTreeDeviceTypes    *bool  `xml:"onlyTreeDeviceTypes"`
+	ExcludeLeafDeviceTypes bool   `xml:"excludeLeafDeviceTypes,omitempty"`
+	OnlyTreeDeviceTypes    bool   `xml:"onlyTreeDeviceTypes,omitempty"`
 }
 
 // OCIName returns "SystemDeviceTypeGetAvailableListRequest22V2".
@@ -1539,20 +1539,20 @@ func (x *GroupDepartmentKey) MarshalXML(e *xml.Encoder, start xml.StartElement) 
 type GroupServiceAuthorization struct {
 	ServiceName        string                `xml:"serviceName"`
 	AuthorizedQuantity *UnboundedPositiveInt `xml:"authorizedQuantity"`
-	Unauthorized       *bool                 `xml:"unauthorized"`
+	Unauthorized       bool                  `xml:"unauthorized,omitempty"`
 }
 
 // GroupServiceAuthorizationAndAssignment is the R25 type GroupServiceAuthorizationAndAssignment (OCISchemaDataTypes.xsd).
 type GroupServiceAuthorizationAndAssignment struct {
 	ServiceName        string                `xml:"serviceName"`
 	AuthorizedQuantity *UnboundedPositiveInt `xml:"authorizedQuantity"`
-	Assign             *bool                 `xml:"assign"`
+	Assign             bool                  `xml:"assign,omitempty"`
 }
 
 // MeetMeConferencingConferencePorts is the R25 type MeetMeConferencingConferencePorts (OCISchemaDataTypes.xsd).
 type MeetMeConferencingConferencePorts struct {
-	Unlimited *bool `xml:"unlimited"`
-	Quantity  *int  `xml:"quantity"`
+	Unlimited bool `xml:"unlimited,omitempty"`
+	Quantity  *int `xml:"quantity"`
 }
 
 // NameDialingName is the R25 type NameDialingName (OCISchemaDataTypes.xsd).
@@ -1566,7 +1566,7 @@ type PasswordForAccessDevice struct {
 	ServiceProviderID                    *string `xml:"serviceProviderId"`
 	GroupID                              *string `xml:"groupId"`
 	DeviceName                           *string `xml:"deviceName"`
-	GenerateDeviceAuthenticationPassword bool    `xml:"generateDeviceAuthenticationPassword"`
+	GenerateDeviceAuthenticationPassword bool    `xml:"generateDeviceAuthenticationPassword,omitempty"`
 }
 
 // PasswordForGroupAdministrator is the R25 type PasswordForGroupAdministrator (OCISchemaLogin.xsd).
@@ -1574,20 +1574,20 @@ type PasswordForGroupAdministrator struct {
 	ServiceProviderID string  `xml:"serviceProviderId"`
 	GroupID           string  `xml:"groupId"`
 	AdministratorID   *string `xml:"administratorId"`
-	GeneratePassword  bool    `xml:"generatePassword"`
+	GeneratePassword  bool    `xml:"generatePassword,omitempty"`
 }
 
 // PasswordForServiceProviderAdministrator is the R25 type PasswordForServiceProviderAdministrator (OCISchemaLogin.xsd).
 type PasswordForServiceProviderAdministrator struct {
 	ServiceProviderID string  `xml:"serviceProviderId"`
 	AdministratorID   *string `xml:"administratorId"`
-	GeneratePassword  bool    `xml:"generatePassword"`
+	GeneratePassword  bool    `xml:"generatePassword,omitempty"`
 }
 
 // PasswordForSystemAdministrator is the R25 type PasswordForSystemAdministrator (OCISchemaLogin.xsd).
 type PasswordForSystemAdministrator struct {
 	AdministratorID  *string `xml:"administratorId"`
-	GeneratePassword bool    `xml:"generatePassword"`
+	GeneratePassword bool    `xml:"generatePassword,omitempty"`
 }
 
 // PasswordForTrunkGroup is the R25 type PasswordForTrunkGroup (OCISchemaLogin.xsd).
@@ -1595,7 +1595,7 @@ type PasswordForTrunkGroup struct {
 	ServiceProviderID                        string  `xml:"serviceProviderId"`
 	GroupID                                  string  `xml:"groupId"`
 	Name                                     *string `xml:"name"`
-	GenerateTrunkGroupAuthenticationPassword bool    `xml:"generateTrunkGroupAuthenticationPassword"`
+	GenerateTrunkGroupAuthenticationPassword bool    `xml:"generateTrunkGroupAuthenticationPassword,omitempty"`
 }
 
 // PasswordForUser is the R25 type PasswordForUser (OCISchemaLogin.xsd).
@@ -1603,9 +1603,9 @@ type PasswordForUser struct {
 	ServiceProviderID   string  `xml:"serviceProviderId"`
 	GroupID             string  `xml:"groupId"`
 	UserID              *string `xml:"userId"`
-	GeneratePassword    *bool   `xml:"generatePassword"`
-	GeneratePasscode    *bool   `xml:"generatePasscode"`
-	GenerateSipPassword *bool   `xml:"generateSipPassword"`
+	GeneratePassword    bool    `xml:"generatePassword,omitempty"`
+	GeneratePasscode    bool    `xml:"generatePasscode,omitempty"`
+	GenerateSipPassword bool    `xml:"generateSipPassword,omitempty"`
 }
 
 // ReplacementAlternateUserIdEntryList is the R25 type ReplacementAlternateUserIdEntryList (OCISchemaDataTypes.xsd).
@@ -1811,7 +1811,7 @@ type ServicePack struct {
 type ServicePackAuthorization struct {
 	ServicePackName    string                `xml:"servicePackName"`
 	AuthorizedQuantity *UnboundedPositiveInt `xml:"authorizedQuantity"`
-	Unauthorized       *bool                 `xml:"unauthorized"`
+	Unauthorized       bool                  `xml:"unauthorized,omitempty"`
 }
 
 // ServiceProviderAdmin is the R25 type ServiceProviderAdmin (OCISchemaDataTypes.xsd).
@@ -1930,14 +1930,14 @@ type TrunkGroupDeviceMultipleContactEndpointRead22 struct {
 
 // UnboundedNonNegativeInt is the R25 type UnboundedNonNegativeInt (OCISchemaDataTypes.xsd).
 type UnboundedNonNegativeInt struct {
-	Unlimited *bool `xml:"unlimited"`
-	Quantity  *int  `xml:"quantity"`
+	Unlimited bool `xml:"unlimited,omitempty"`
+	Quantity  *int `xml:"quantity"`
 }
 
 // UnboundedPositiveInt is the R25 type UnboundedPositiveInt (OCISchemaDataTypes.xsd).
 type UnboundedPositiveInt struct {
-	Unlimited *bool `xml:"unlimited"`
-	Quantity  *int  `xml:"quantity"`
+	Unlimited bool `xml:"unlimited,omitempty"`
+	Quantity  *int `xml:"quantity"`
 }
 
 // UserAuthenticationModifyRequestPassword is the R25 type UserAuthenticationModifyRequestPassword (an element's inline type).
@@ -1956,5 +1956,5 @@ type UserModifyRequest22Endpoint struct {
 type UserServiceAuthorization struct {
 	ServiceName        string                `xml:"serviceName"`
 	AuthorizedQuantity *UnboundedPositiveInt `xml:"authorizedQuantity"`
-	Unauthorized       *bool                 `xml:"unauthorized"`
+	Unauthorized       bool                  `xml:"unauthorized,omitempty"`
 }

@@ -17,6 +17,8 @@
 //   - an optional element becomes a pointer; inside a choice a string
 //     alternative is a plain string with omitempty, so callers fill the
 //     alternative they want and leave the others empty.
+//   - a boolean element fixed to true is a presence flag: bool with
+//     omitempty (isEnterprise, excludeReseller, unlimited).
 //   - maxOccurs > 1 (or a repeated sequence) becomes a slice.
 //   - nillable="true" becomes *Nillable[T], which can write xsi:nil="true".
 //   - an abstract complex type used as an element type (DepartmentKey)
@@ -439,6 +441,10 @@ func (g *gen) element(owner string, n *node, c ctx) field {
 		f.goType = "[]" + base
 	case n.attr["nillable"] == "true":
 		f.goType = "*Nillable[" + base + "]"
+	case base == "bool" && n.attr["fixed"] == "true":
+		// A presence flag: the element may only say true.
+		f.goType = "bool"
+		f.omitempty = true
 	case c.choice && base == "string":
 		f.goType = "string"
 		f.omitempty = true

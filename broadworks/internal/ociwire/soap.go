@@ -131,4 +131,3 @@ func UnwrapSOAP(body []byte) ([]byte, error) {
 var tagRE = regexp.MustCompile(`<[^>]*>`)
 
 func stripTags(s string) string { return tagRE.ReplaceAllString(s, " ") }
-

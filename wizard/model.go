@@ -171,6 +171,15 @@ type Model struct {
 	// wizard derives facts from the group step (EffectiveFacts).
 	Facts *GroupFacts `json:"facts,omitempty"`
 
+	// Services and ServicePacks are assigned to every new user
+	// (UserServiceAssignListRequest); empty means none.
+	Services     []string `json:"services,omitempty"`
+	ServicePacks []string `json:"servicePacks,omitempty"`
+
+	// Release is the server release learned at login ("" = current); it
+	// picks the command versions of the plan.
+	Release string `json:"release,omitempty"`
+
 	// Skip is true when steps 1–2 were preset (existing group or clone).
 	Skip bool `json:"skipSelection,omitempty"`
 }

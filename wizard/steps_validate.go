@@ -412,8 +412,8 @@ func (m *Model) validateDepartment(fe FieldErrors) {
 		if d.Mode == ModeCreate && exists {
 			fe.add(FieldDepartment, "%q already exists: select it instead", d.Name)
 		}
-		if d.Mode == ModeCreate && d.Enterprise && !m.Enterprise.IsEnterprise {
-			fe.add(FieldDepartmentEnterprise, "only an enterprise has enterprise departments")
+		if d.Mode == ModeCreate && d.Enterprise {
+			fe.add(FieldDepartmentEnterprise, "new departments are created in the group")
 		}
 	default:
 		fe.add(FieldDepartmentMode, "choose none, select or create")
@@ -428,7 +428,10 @@ func (m *Model) Target() Target {
 		GroupID:           m.Group.ID,
 		Domain:            m.userDomain(),
 		IsEnterprise:      m.Enterprise.IsEnterprise,
+		Release:           m.Release,
 		RequirePassword:   true,
+		Services:          m.Services,
+		ServicePacks:      m.ServicePacks,
 	}
 	if f := m.EffectiveFacts(); f != nil {
 		t.Rules = f.Rules
@@ -436,7 +439,7 @@ func (m *Model) Target() Target {
 		t.MaxExtensionLength = f.Group.MaxExtensionLength
 		t.Departments = f.Departments
 	}
-	if m.Department.Mode == ModeCreate && m.Department.Enterprise {
+	if m.Department.Mode == ModeSelect && m.Department.Enterprise {
 		t.Departments = append(t.Departments, Department{Name: m.Department.Name, Enterprise: true})
 	}
 	return t

@@ -1,0 +1,237 @@
+package wizard
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"bwbulk/broadworks/oci"
+)
+
+// ErrInvalidRow is returned by PlanRow and Preview.Plan for a row with
+// problems: nothing invalid becomes a job.
+var ErrInvalidRow = errors.New("wizard: row has problems")
+
+// releaseMajor returns the major release number of "25.0", "R22",
+// "Release 21sp1", "17sp4"; 0 when unknown (treated as current).
+func releaseMajor(rel string) int {
+	s := strings.TrimSpace(strings.ToLower(rel))
+	s = strings.TrimPrefix(s, "release")
+	s = strings.TrimSpace(strings.TrimPrefix(s, "r"))
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	n, _ := strconv.Atoi(s[:i])
+	return n
+}
+
+// Legacy reports whether the target's release predates R22, so the plan
+// uses UserAddRequest17sp4 and GroupAccessDeviceAddRequest14.
+func (t Target) Legacy() bool {
+	n := releaseMajor(t.Release)
+	return n > 0 && n < 22
+}
+
+// PlanSetup returns the commands that prepare the target before any user:
+// ServiceProviderConsolidatedAddRequest when the enterprise/service
+// provider is created, GroupConsolidatedAddRequest (GroupAddRequest before
+// R22) when the group is created, GroupDepartmentAddRequest when a
+// department is created. Nothing when all exist.
+func PlanSetup(m *Model) []oci.Request {
+	var out []oci.Request
+	t := m.Target()
+	if m.Enterprise.Mode == ModeCreate {
+		sp := &oci.ServiceProviderConsolidatedAddRequest{
+			ServiceProviderID:   oci.String(m.Enterprise.ID),
+			DefaultDomain:       m.Enterprise.Domain,
+			ServiceProviderName: oci.StringOrNil(m.Enterprise.Name),
+		}
+		// The schema's choice is isEnterprise (fixed true) or
+		// useCustomRoutingProfile: a plain service provider takes the latter.
+		if m.Enterprise.IsEnterprise {
+			sp.IsEnterprise = true
+		} else {
+			sp.UseCustomRoutingProfile = oci.Bool(false)
+		}
+		out = append(out, sp)
+	}
+	if m.Group.Mode == ModeCreate {
+		if t.Legacy() {
+			out = append(out, &oci.GroupAddRequest{
+				ServiceProviderID: m.Enterprise.ID,
+				GroupID:           m.Group.ID,
+				DefaultDomain:     m.Group.Domain,
+				UserLimit:         m.Group.UserLimit,
+				GroupName:         oci.StringOrNil(m.Group.Name),
+			})
+		} else {
+			out = append(out, &oci.GroupConsolidatedAddRequest{
+				ServiceProviderID: m.Enterprise.ID,
+				GroupID:           oci.String(m.Group.ID),
+				DefaultDomain:     m.Group.Domain,
+				UserLimit:         m.Group.UserLimit,
+				GroupName:         oci.StringOrNil(m.Group.Name),
+			})
+		}
+	}
+	if m.Department.Mode == ModeCreate && m.Department.Name != "" {
+		out = append(out, &oci.GroupDepartmentAddRequest{
+			ServiceProviderID: m.Enterprise.ID,
+			GroupID:           m.Group.ID,
+			DepartmentName:    m.Department.Name,
+		})
+	}
+	return out
+}
+
+// PlanRow maps one valid row to the commands its job sends, in order:
+//
+//  1. GroupAccessDeviceAddRequest22V2 (14 before R22) when the row has a
+//     device not in t.ExistingDevices (hosted user);
+//  2. UserAddRequest22V2 (17sp4 before R22), with accessDeviceEndpoint
+//     for a hosted user or trunkAddressing for a trunking user;
+//  3. UserServiceAssignListRequest when t names services or packs.
+//
+// A row ValidateRow finds problems in is refused with ErrInvalidRow and
+// the first problem.
+func PlanRow(t Target, r Row) ([]oci.Request, error) {
+	if ps := ValidateRow(t, r); len(ps) > 0 {
+		return nil, fmt.Errorf("%w: %s", ErrInvalidRow, ps[0].Error())
+	}
+	var out []oci.Request
+	get := r.Get
+	opt := func(c Column) *string { return oci.StringOrNil(get(c)) }
+	dev := get(ColDeviceName)
+	hosted := dev != ""
+	if hosted && !containsFold(t.ExistingDevices, dev) {
+		if t.Legacy() {
+			out = append(out, &oci.GroupAccessDeviceAddRequest14{
+				ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID,
+				DeviceName: dev, DeviceType: get(ColDeviceType), MacAddress: opt(ColMACAddress),
+			})
+		} else {
+			out = append(out, &oci.GroupAccessDeviceAddRequest22V2{
+				ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID,
+				DeviceName: dev, DeviceType: get(ColDeviceType), MacAddress: opt(ColMACAddress),
+			})
+		}
+	}
+	var dept oci.DepartmentKey
+	if name := get(ColDepartment); name != "" {
+		ent := t.EnterpriseDepartments
+		for _, d := range t.Departments {
+			if strings.EqualFold(d.Name, name) {
+				ent = d.Enterprise
+				break
+			}
+		}
+		if ent {
+			dept = oci.EnterpriseDepartment(t.ServiceProviderID, name)
+		} else {
+			dept = oci.GroupDepartment(t.ServiceProviderID, t.GroupID, name)
+		}
+	}
+	addr := streetAddress(&r)
+	uid := get(ColUserID)
+	if t.Legacy() {
+		u := &oci.UserAddRequest17sp4{
+			ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID, UserID: uid,
+			LastName: get(ColLastName), FirstName: get(ColFirstName),
+			CallingLineIDLastName: get(ColCLIDLastName), CallingLineIDFirstName: get(ColCLIDFirstName),
+			PhoneNumber: opt(ColPhoneNumber), Extension: opt(ColExtension), Password: opt(ColPassword),
+			Department: dept, Language: opt(ColLanguage), TimeZone: opt(ColTimeZone),
+			Title: opt(ColTitle), PagerPhoneNumber: opt(ColPager), MobilePhoneNumber: opt(ColMobile),
+			EmailAddress: opt(ColEmail), YahooID: opt(ColYahooID), AddressLocation: opt(ColAddressLocation),
+			Address: addr,
+		}
+		switch {
+		case hosted:
+			u.AccessDeviceEndpoint = &oci.AccessDeviceMultipleContactEndpointAdd{
+				AccessDevice: oci.GroupDevice(dev), LinePort: get(ColLinePort)}
+		case get(ColTrunkGroup) != "" || get(ColEnterpriseTrunk) != "":
+			ta := &oci.TrunkAddressingMultipleContactAdd{EnterpriseTrunkName: opt(ColEnterpriseTrunk)}
+			if tg := get(ColTrunkGroup); tg != "" {
+				ta.TrunkGroupDeviceEndpoint = &oci.TrunkGroupDeviceMultipleContactEndpointAdd{Name: tg, LinePort: get(ColLinePort)}
+			}
+			u.TrunkAddressing = ta
+		}
+		out = append(out, u)
+	} else {
+		u := &oci.UserAddRequest22V2{
+			ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID, UserID: uid,
+			LastName: get(ColLastName), FirstName: get(ColFirstName),
+			CallingLineIDLastName: get(ColCLIDLastName), CallingLineIDFirstName: get(ColCLIDFirstName),
+			PhoneNumber: opt(ColPhoneNumber), Extension: opt(ColExtension), Password: opt(ColPassword),
+			Department: dept, Language: opt(ColLanguage), TimeZone: opt(ColTimeZone),
+			Title: opt(ColTitle), PagerPhoneNumber: opt(ColPager), MobilePhoneNumber: opt(ColMobile),
+			EmailAddress: opt(ColEmail), YahooID: opt(ColYahooID), AddressLocation: opt(ColAddressLocation),
+			Address: addr,
+		}
+		switch {
+		case hosted:
+			// useHotline is mandatory in the R25 endpoint type.
+			u.AccessDeviceEndpoint = &oci.AccessDeviceMultipleIdentityAndContactEndpointAdd22V2{
+				AccessDevice: oci.GroupDevice(dev), LinePort: get(ColLinePort), UseHotline: false}
+		case get(ColTrunkGroup) != "" || get(ColEnterpriseTrunk) != "":
+			ta := &oci.TrunkAddressingMultipleContactAdd22{EnterpriseTrunkName: opt(ColEnterpriseTrunk)}
+			if tg := get(ColTrunkGroup); tg != "" {
+				ta.TrunkGroupDeviceEndpoint = &oci.TrunkGroupDeviceMultipleContactEndpointAdd22{Name: tg, LinePort: get(ColLinePort)}
+			}
+			u.TrunkAddressing = ta
+		}
+		out = append(out, u)
+	}
+	if len(t.Services) > 0 || len(t.ServicePacks) > 0 {
+		out = append(out, &oci.UserServiceAssignListRequest{UserID: uid, ServiceName: t.Services, ServicePackName: t.ServicePacks})
+	}
+	return out, nil
+}
+
+func streetAddress(r *Row) *oci.StreetAddress {
+	set := func(c Column) *oci.Nillable[string] {
+		if v := r.Get(c); v != "" {
+			return oci.Set(v)
+		}
+		return nil
+	}
+	a := &oci.StreetAddress{
+		AddressLine1: set(ColAddressLine1), AddressLine2: set(ColAddressLine2), City: set(ColCity),
+		StateOrProvince: set(ColState), ZipOrPostalCode: set(ColZip), Country: set(ColCountry),
+	}
+	if a.AddressLine1 == nil && a.AddressLine2 == nil && a.City == nil && a.StateOrProvince == nil && a.ZipOrPostalCode == nil && a.Country == nil {
+		return nil
+	}
+	return a
+}
+
+// PlannedRow is one future job: the row number (1-based), the user id,
+// the cells for storage and the commands in order.
+type PlannedRow struct {
+	Row      int
+	UserID   string
+	Fields   map[string]string
+	Commands []oci.Request
+}
+
+// Plan turns a valid preview into jobs. It refuses (ErrInvalidRow, with the
+// first problem) while any problem remains.
+func (p *Preview) Plan() ([]PlannedRow, error) {
+	if !p.Valid() {
+		ps := p.Problems()
+		if len(ps) == 0 {
+			return nil, ErrInvalidRow
+		}
+		return nil, fmt.Errorf("%w: %d problems, first: %s", ErrInvalidRow, len(ps), ps[0].Error())
+	}
+	out := make([]PlannedRow, len(p.Rows))
+	for i := range p.Rows {
+		cmds, err := PlanRow(p.t, p.Rows[i])
+		if err != nil {
+			return nil, fmt.Errorf("row %d: %w", i+1, err)
+		}
+		out[i] = PlannedRow{Row: i + 1, UserID: p.Rows[i].Get(ColUserID), Fields: p.Rows[i].Fields(), Commands: cmds}
+	}
+	return out, nil
+}

@@ -105,17 +105,15 @@ func (t *streamTransport) roundTrip(ctx context.Context, doc []byte) ([]byte, er
 	if err := t.probe(); err != nil {
 		return nil, &ioError{op: "probe", err: err}
 	}
-	// Cancellation moves the deadline into the past, which interrupts a
-	// blocked Read or Write at once.
+	// Cancellation and the timeout (both are ctx) move the deadline into
+	// the past, which interrupts a blocked Read or Write at once; ctx.Err()
+	// is then set, so the error can wrap it.
 	stop := context.AfterFunc(ctx, func() { t.conn.SetDeadline(time.Now()) })
 	defer func() {
 		if stop() {
 			t.conn.SetDeadline(time.Time{})
 		}
 	}()
-	if dl, ok := ctx.Deadline(); ok {
-		t.conn.SetDeadline(dl)
-	}
 	t.log.log("C:", doc)
 	n, err := t.conn.Write(doc)
 	if err != nil {

@@ -1,0 +1,2 @@
+// Package ocisim is a stateful BroadWorks OCI-P server (simulator).
+package ocisim

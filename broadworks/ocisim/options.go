@@ -1,0 +1,69 @@
+package ocisim
+
+import (
+	"crypto/tls"
+	"io"
+	"time"
+)
+
+// Default credentials of the system administrator every server starts with.
+const (
+	DefaultAdmin    = "admin"
+	DefaultPassword = "welcome1"
+)
+
+// DefaultMaxDocumentSize bounds one request document (bytes).
+const DefaultMaxDocumentSize = 4 << 20
+
+// Options configure a Server. A nil *Options is the zero value: no faults,
+// plain TCP, no state file, no log, admin/welcome1.
+type Options struct {
+	// Seed makes the random faults (DropRate, TransientRate) and nonces
+	// deterministic. 0 is a valid seed.
+	Seed int64
+	// Latency is added before each response document. Default 0.
+	Latency time.Duration
+	// DropEvery closes the connection instead of answering every Nth
+	// document (counted over the whole server, starting at 1). The commands
+	// of a dropped document are executed first, so the client cannot know
+	// their outcome. 0 disables.
+	DropEvery int
+	// DropRate is the probability (0..1) that a document is executed and
+	// then answered by closing the connection. Default 0.
+	DropRate float64
+	// TransientRate is the probability (0..1) that a command (other than a
+	// login command) is refused with the temporary error
+	// "[Error 5200] System busy, try again later" and not executed.
+	TransientRate float64
+	// LoginDelay delays the answer to AuthenticationRequest and
+	// LoginRequest* commands. Default 0.
+	LoginDelay time.Duration
+	// LoginFail makes every login fail with the temporary
+	// "[Error 5201] Login service temporarily unavailable, try again later".
+	LoginFail bool
+	// IdleTimeout closes a connection that sends nothing for this long
+	// (the session expires with it). 0 disables.
+	IdleTimeout time.Duration
+	// StallAfter makes the server stop answering after N documents: the
+	// (N+1)th response is cut after its first half and the connection then
+	// stays open and silent until the server closes. 0 disables.
+	StallAfter int
+	// TLS serves OCI-P over TLS. Without TLSConfig a self-signed
+	// certificate for 127.0.0.1, ::1 and localhost is generated at start.
+	TLS bool
+	// TLSConfig is the server TLS configuration (implies TLS).
+	TLSConfig *tls.Config
+	// StateFile, when set, is loaded at start if it exists (instead of the
+	// dataset) and rewritten after every document that changed the state
+	// and at Close.
+	StateFile string
+	// Log receives one line per connection event and command outcome. No
+	// password, signed password or passcode is ever written. Default: none.
+	Log io.Writer
+	// Admin and Password set the system administrator's credentials.
+	// Defaults DefaultAdmin and DefaultPassword.
+	Admin, Password string
+	// MaxDocumentSize bounds one request document in bytes. Default
+	// DefaultMaxDocumentSize.
+	MaxDocumentSize int
+}

@@ -1,7 +1,9 @@
 package wizard
 
 import (
+	"bytes"
 	"fmt"
+	"os"
 	"testing"
 )
 
@@ -107,4 +109,25 @@ func TestSmoke(t *testing.T) {
 		t.Log(f)
 	}
 	t.Log(p.Problems())
+}
+
+func TestSmokeFiles(t *testing.T) {
+	m := hqModel(t, 3)
+	p, err := m.Preview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := ExportCSV(&buf, UsersSheet(p.Rows, true)); err != nil {
+		t.Fatal(err)
+	}
+	rows, ps, err := ImportCSV(bytes.NewReader(buf.Bytes()))
+	t.Log(len(rows), ps, err)
+	buf.Reset()
+	if err := ExportXLSX(&buf, []Sheet{UsersSheet(p.Rows, false), PasswordSheet(p.Rows)}, ""); err != nil {
+		t.Fatal(err)
+	}
+	rows2, ps, err := ImportXLSX(bytes.NewReader(buf.Bytes()))
+	t.Log(len(rows2), ps, err)
+	os.WriteFile("/tmp/wz.xlsx", buf.Bytes(), 0o644)
 }

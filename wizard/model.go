@@ -166,6 +166,11 @@ type Model struct {
 	// They win over template values and survive regeneration.
 	Edits map[int]map[Column]string `json:"edits,omitempty"`
 
+	// Imported, when not nil, are users read from a file (ImportCSV,
+	// ImportXLSX): they replace the templates as the preview's base rows
+	// and UserCount follows their number. Edits apply on top.
+	Imported []Row `json:"imported,omitempty"`
+
 	// Facts is what the catalogue said about the target group (see
 	// LoadFacts). Nil until loaded; for a group being created, the
 	// wizard derives facts from the group step (EffectiveFacts).
@@ -236,6 +241,17 @@ func (m *Model) Clone() *Model {
 	c.Edits = nil
 	c.Skip = c.Enterprise.ID != "" && c.Group.ID != ""
 	return &c
+}
+
+// SetImported makes rows the base of the preview (nil goes back to the
+// templates) and drops earlier edits and generated passwords.
+func (m *Model) SetImported(rows []Row) {
+	m.Imported = rows
+	m.Edits = nil
+	m.Passwords.Generated = nil
+	if rows != nil {
+		m.UserCount = len(rows)
+	}
 }
 
 // SetCell records a hand edit of a preview cell (row is 0-based). Setting

@@ -8,13 +8,14 @@ import (
 
 // compiled is the model's templates parsed and ordered for row generation.
 type compiled struct {
-	tpl     [numColumns]*Template
-	field   [numColumns]Field
-	order   []Column // templated columns, dependencies first
-	numbers []string
-	extLen  int // > 0: extension = last extLen digits of the number
-	env     Env
-	start   int
+	tpl      [numColumns]*Template
+	field    [numColumns]Field
+	order    []Column // templated columns, dependencies first
+	numbers  []string
+	extLen   int // > 0: extension = last extLen digits of the number
+	env      Env
+	start    int
+	imported []Row
 }
 
 func literal(s string) *Template {
@@ -113,6 +114,10 @@ func (m *Model) startIndex() int { return m.StartIndex }
 func (m *Model) compile() (*compiled, FieldErrors) {
 	fe := FieldErrors{}
 	c := &compiled{start: m.startIndex()}
+	if m.Imported != nil {
+		c.imported = m.Imported
+		return c, fe
+	}
 	for _, s := range m.templateSources() {
 		if s.src == "" {
 			continue
@@ -218,6 +223,15 @@ func (m *Model) extensionLength() int {
 func (c *compiled) row(i int, edits map[Column]string, r *Row) []Problem {
 	*r = Row{}
 	var ps []Problem
+	if c.imported != nil {
+		if i < len(c.imported) {
+			*r = c.imported[i]
+		}
+		for col, v := range edits {
+			r.Set(col, v)
+		}
+		return nil
+	}
 	if i < len(c.numbers) {
 		r.v[ColPhoneNumber] = c.numbers[i]
 	}
@@ -293,6 +307,9 @@ func (m *Model) Preview() (*Preview, error) {
 	p := &Preview{m: m, c: c, t: m.Target()}
 	p.check = FactsCheck(m.EffectiveFacts(), m.newDepartment())
 	n := max(m.UserCount, 0)
+	if m.Imported != nil {
+		n = len(m.Imported)
+	}
 	p.Rows = make([]Row, n)
 	p.own = make([][]Problem, n)
 	for i := range p.Rows {
@@ -315,7 +332,7 @@ func (p *Preview) build(i int) {
 	edits := m.Edits[i]
 	r := &p.Rows[i]
 	ps := p.c.row(i, edits, r)
-	if _, ok := edits[ColPassword]; !ok && m.Passwords.Mode == PasswordsGenerate {
+	if _, ok := edits[ColPassword]; !ok && r.v[ColPassword] == "" && m.Passwords.Mode == PasswordsGenerate {
 		r.v[ColPassword] = m.generatedPassword(i, r.v[ColUserID], p.t.Rules)
 	}
 	if _, ok := edits[ColMACAddress]; !ok {

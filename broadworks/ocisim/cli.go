@@ -1,0 +1,120 @@
+package ocisim
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"time"
+)
+
+// RunCLI runs the simulator as the `bwbulk sim` subcommand: it parses args
+// (without the subcommand name), serves until ctx is done, then closes the
+// server (saving --state). It returns flag.ErrHelp after printing --help.
+func RunCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bwbulk sim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		listen    = fs.String("listen", "127.0.0.1:2208", "OCI-P listen address `HOST:PORT` (loopback by default)")
+		useTLS    = fs.Bool("tls", false, "serve OCI-P over TLS (self-signed certificate unless --cert/--key)")
+		certFile  = fs.String("cert", "", "TLS certificate `FILE` (PEM)")
+		keyFile   = fs.String("key", "", "TLS private key `FILE` (PEM)")
+		soapAddr  = fs.String("soap", "", "also serve OCI-P over SOAP/HTTP on `HOST:PORT` (path "+SOAPPath+")")
+		user      = fs.String("user", DefaultAdmin, "system administrator user `ID`")
+		password  = fs.String("password", DefaultPassword, "system administrator `PASSWORD`")
+		dataset   = fs.String("dataset", "demo", "initial data: demo or empty")
+		state     = fs.String("state", "", "persist the state in this JSON `FILE` (loaded at start if present)")
+		seed      = fs.Int64("seed", 1, "seed for nonces, generated passwords and random faults")
+		latency   = fs.Duration("latency", 0, "delay before each response document, e.g. 50ms")
+		dropEvery = fs.Int("drop-every", 0, "execute, then drop the connection instead of answering every `N`th document")
+		dropRate  = fs.Float64("drop-rate", 0, "probability (0..1) of dropping a document's answer")
+		transient = fs.Float64("transient-rate", 0, "probability (0..1) of refusing a command with [Error 5200] (try again later)")
+		loginWait = fs.Duration("login-delay", 0, "delay before each login answer")
+		loginFail = fs.Bool("login-fail", false, "refuse every login with [Error 5201] (temporary)")
+		idle      = fs.Duration("idle-timeout", 0, "close connections idle this long (session expiry); 0 = never")
+		stall     = fs.Int("stall-after", 0, "stop answering mid-response after `N` documents")
+		quiet     = fs.Bool("quiet", false, "do not log connections and commands")
+	)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: bwbulk sim [flags]\n\nRuns the built-in OCI-P (BroadWorks) simulator.\n")
+		fmt.Fprintf(stderr, "Demo administrators (dataset demo): %s (system), %s, %s (service provider), %s (group); password %s.\n\n",
+			DefaultAdmin, DemoEnterpriseAdmin, DemoSPAdmin, DemoGroupAdmin, DefaultPassword)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("sim: unexpected argument %q", fs.Arg(0))
+	}
+	if *dataset != "demo" && *dataset != "empty" {
+		return fmt.Errorf("sim: --dataset must be demo or empty, not %q", *dataset)
+	}
+	for name, p := range map[string]float64{"--drop-rate": *dropRate, "--transient-rate": *transient} {
+		if p < 0 || p > 1 {
+			return fmt.Errorf("sim: %s must be between 0 and 1", name)
+		}
+	}
+	opts := &Options{
+		Seed: *seed, Latency: *latency, DropEvery: *dropEvery, DropRate: *dropRate, TransientRate: *transient,
+		LoginDelay: *loginWait, LoginFail: *loginFail, IdleTimeout: *idle, StallAfter: *stall,
+		TLS: *useTLS, StateFile: *state, Admin: *user, Password: *password,
+	}
+	if !*quiet {
+		opts.Log = stdout
+	}
+	if (*certFile == "") != (*keyFile == "") {
+		return errors.New("sim: --cert and --key go together")
+	}
+	if *certFile != "" {
+		cert, err := tls.LoadX509KeyPair(*certFile, *keyFile)
+		if err != nil {
+			return fmt.Errorf("sim: %w", err)
+		}
+		opts.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	var s *Server
+	if *dataset == "demo" {
+		s = NewDemo(opts)
+	} else {
+		s = New(opts)
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("sim: %w", err)
+	}
+	errc := make(chan error, 2)
+	go func() { errc <- s.Serve(ln) }()
+	if *soapAddr != "" {
+		sl, err := net.Listen("tcp", *soapAddr)
+		if err != nil {
+			s.Close()
+			return fmt.Errorf("sim: %w", err)
+		}
+		go func() { errc <- s.ServeSOAP(sl) }()
+	}
+	scheme := "tcp"
+	if opts.TLS || opts.TLSConfig != nil {
+		scheme = "tls"
+	}
+	fmt.Fprintf(stdout, "OCI-P simulator on %s://%s (dataset %s); system admin %q\n", scheme, ln.Addr(), *dataset, *user)
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, ErrServerClosed) {
+			s.Close()
+			return fmt.Errorf("sim: %w", err)
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Close() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(10 * time.Second):
+		return errors.New("sim: close timed out")
+	}
+}

@@ -83,8 +83,8 @@ func (e *ErrorResponse) UnmarshalXML(d *xml.Decoder, start xml.StartElement) err
 	}
 	*e = ErrorResponse{Summary: v.Summary, SummaryEnglish: v.SummaryEnglish, Type: TypeError}
 	for _, a := range start.Attr {
-		if a.Name.Local == "type" && a.Name.Space == "" {
-			e.Type = ErrorType(strings.TrimSpace(a.Value))
+		if v := strings.TrimSpace(a.Value); a.Name.Local == "type" && a.Name.Space == "" && v != "" {
+			e.Type = ErrorType(v)
 		}
 	}
 	if v.Detail != nil {

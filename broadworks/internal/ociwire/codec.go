@@ -180,8 +180,19 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // command of unknown xsi:type is an error naming it (*oci.UnknownTypeError
 // inside a *DecodeError).
 func Decode(doc []byte) (*Document, error) {
+	latin1 := declaredEncoding(doc) == Latin1
+	if latin1 {
+		// Converting the whole document up front is much cheaper than a
+		// byte-at-a-time charset reader.
+		doc = latin1ToUTF8(doc)
+	}
 	d := xml.NewDecoder(bytes.NewReader(doc))
-	d.CharsetReader = charsetReader
+	d.CharsetReader = func(charset string, input io.Reader) (io.Reader, error) {
+		if latin1 {
+			return input, nil // already converted
+		}
+		return charsetReader(charset, input)
+	}
 	var root *xml.StartElement
 	for root == nil {
 		tok, err := d.Token()

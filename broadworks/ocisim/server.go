@@ -34,6 +34,7 @@ type Server struct {
 	closed    bool
 	addr      net.Addr
 	done      chan struct{}
+	ready     chan struct{} // closed when addr is set
 	wg        sync.WaitGroup
 
 	tlsOnce sync.Once
@@ -62,6 +63,7 @@ func newServer(opts *Options, demo bool) *Server {
 		listeners:    map[net.Listener]struct{}{},
 		conns:        map[net.Conn]struct{}{},
 		done:         make(chan struct{}),
+		ready:        make(chan struct{}),
 		soapSessions: map[string]*session{},
 	}
 	if opts != nil {
@@ -111,19 +113,30 @@ func (s *Server) ListenAndServe(addr string) error {
 	return s.Serve(ln)
 }
 
-// Listen opens a listener on addr and serves it in the background; it
-// returns once the address is known (Addr).
-func (s *Server) Listen(addr string) error {
+// Listen opens a TCP listener on addr (e.g. "127.0.0.1:0") and serves it in
+// the background; it returns the bound address, which Addr also reports
+// from then on.
+func (s *Server) Listen(addr string) (net.Addr, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	go s.Serve(ln) //nolint:errcheck // reported through Close
-	return nil
+	ln, err = s.register(ln)
+	if err != nil {
+		return nil, err
+	}
+	go s.acceptLoop(ln)
+	return ln.Addr(), nil
 }
 
-// Addr returns the address of the first listener, or nil before Serve.
+// Addr returns the address of the first listener. When called before any
+// listener is registered it waits up to two seconds for one (Serve started
+// in a goroutine), then returns nil.
 func (s *Server) Addr() net.Addr {
+	select {
+	case <-s.ready:
+	case <-time.After(2 * time.Second):
+	}
 	s.netMu.Lock()
 	defer s.netMu.Unlock()
 	return s.addr
@@ -145,26 +158,39 @@ func (s *Server) TLSConfig() (*tls.Config, error) {
 // Serve accepts connections on ln until Close. With Options.TLS (or
 // TLSConfig) each connection is wrapped in TLS.
 func (s *Server) Serve(ln net.Listener) error {
+	ln, err := s.register(ln)
+	if err != nil {
+		return err
+	}
+	return s.acceptLoop(ln)
+}
+
+// register wraps ln in TLS when configured and records it.
+func (s *Server) register(ln net.Listener) (net.Listener, error) {
 	if s.opts.TLS || s.opts.TLSConfig != nil {
 		conf, err := s.TLSConfig()
 		if err != nil {
 			ln.Close()
-			return err
+			return nil, err
 		}
 		ln = tls.NewListener(ln, conf)
 	}
 	s.netMu.Lock()
+	defer s.netMu.Unlock()
 	if s.closed {
-		s.netMu.Unlock()
 		ln.Close()
-		return ErrServerClosed
+		return nil, ErrServerClosed
 	}
 	s.listeners[ln] = struct{}{}
 	if s.addr == nil {
 		s.addr = ln.Addr()
+		close(s.ready)
 	}
-	s.netMu.Unlock()
 	s.logf("listening on %s", ln.Addr())
+	return ln, nil
+}
+
+func (s *Server) acceptLoop(ln net.Listener) error {
 	for {
 		c, err := ln.Accept()
 		if err != nil {

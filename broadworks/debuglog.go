@@ -9,14 +9,18 @@ import (
 	"time"
 )
 
-// secretElement matches the start of an element whose local name ends in
-// "password" or "passcode" (password, plainTextPassword, signedPassword,
-// newPassword, oldPassword, passcode, newPasscode, sipAuthenticationPassword,
-// userPassword, ...), written either as markup or escaped once (as inside a
-// SOAP envelope or an ErrorResponse detail), followed by its text content.
-// Group 1 is the tag up to and including its closing '>', group 2 the text.
+// secretElement matches the start tag of an element whose local name ends
+// in "password" or "passcode" (password, plainTextPassword, signedPassword,
+// newPassword, oldPassword, passcode, newPasscode, userPassword,
+// sipAuthenticationPassword, ...) and its text content. Group 1 is the tag
+// up to and including '>', group 2 the text.
 var secretElement = regexp.MustCompile(
-	`(?i)((?:<|&lt;)(?:[a-z_][\w.-]*:)?[a-z_]*(?:password|passcode)(?:\s[^<>]*?)?(?:>|&gt;))` +
+	`(?i)(<(?:[a-z_][\w.-]*:)?[a-z_]*(?:password|passcode)(?:\s[^<>]*?)?>)([^<]*)`)
+
+// secretEscaped is secretElement escaped once, as inside a SOAP envelope or
+// an ErrorResponse detail: there "&lt;" ends the text.
+var secretEscaped = regexp.MustCompile(
+	`(?i)(&lt;(?:[a-z_][\w.-]*:)?[a-z_]*(?:password|passcode)(?:\s(?:[^<>&]|&quot;|&#34;|&apos;|&#39;)*?)?&gt;)` +
 		`((?:[^<&]|&(?:amp|quot|apos|gt|#[0-9]+|#x[0-9a-f]+);)*)`)
 
 // mask is what a secret value is replaced by.
@@ -28,13 +32,16 @@ func maskSecrets(s string) string {
 	if !containsFold(s, "pass") {
 		return s
 	}
-	return secretElement.ReplaceAllStringFunc(s, func(m string) string {
-		sub := secretElement.FindStringSubmatch(m)
-		if sub[2] == "" || strings.HasSuffix(sub[1], "/>") || strings.HasSuffix(sub[1], "/&gt;") {
-			return m
-		}
-		return sub[1] + mask
-	})
+	for _, re := range []*regexp.Regexp{secretElement, secretEscaped} {
+		s = re.ReplaceAllStringFunc(s, func(m string) string {
+			sub := re.FindStringSubmatch(m)
+			if sub[2] == "" || strings.HasSuffix(sub[1], "/>") || strings.HasSuffix(sub[1], "/&gt;") {
+				return m
+			}
+			return sub[1] + mask
+		})
+	}
+	return s
 }
 
 func containsFold(s, sub string) bool {

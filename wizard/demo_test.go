@@ -1,9 +1,7 @@
 package wizard
 
 import (
-	"bytes"
 	"fmt"
-	"os"
 	"testing"
 )
 
@@ -97,37 +95,3 @@ func hqModel(t testing.TB, n int) *Model {
 	return m
 }
 
-func TestSmoke(t *testing.T) {
-	m := hqModel(t, 5)
-	p, err := m.Preview()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range p.Rows {
-		f := r.Fields()
-		delete(f, "password")
-		t.Log(f)
-	}
-	t.Log(p.Problems())
-}
-
-func TestSmokeFiles(t *testing.T) {
-	m := hqModel(t, 3)
-	p, err := m.Preview()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := ExportCSV(&buf, UsersSheet(p.Rows, true)); err != nil {
-		t.Fatal(err)
-	}
-	rows, ps, err := ImportCSV(bytes.NewReader(buf.Bytes()))
-	t.Log(len(rows), ps, err)
-	buf.Reset()
-	if err := ExportXLSX(&buf, []Sheet{UsersSheet(p.Rows, false), PasswordSheet(p.Rows)}, ""); err != nil {
-		t.Fatal(err)
-	}
-	rows2, ps, err := ImportXLSX(bytes.NewReader(buf.Bytes()))
-	t.Log(len(rows2), ps, err)
-	os.WriteFile("/tmp/wz.xlsx", buf.Bytes(), 0o644)
-}

@@ -129,6 +129,10 @@ func ParseNumberRange(s string) (NumberRange, error) {
 			i = j + len(sep)
 		}
 	}
+	if s[0] == '+' && strings.Count(s, "-") == 1 {
+		// "+cc-national": a single number, so its own message is clearer.
+		return NumberRange{}, &NumberError{Entry: in, Msg: checkNumber(s)}
+	}
 	if strings.ContainsAny(s, "-–—") || strings.Contains(s, "..") {
 		return NumberRange{}, &NumberError{Entry: in, Msg: "is not a number or a range like 2025550100-2025550199"}
 	}

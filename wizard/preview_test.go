@@ -1,0 +1,279 @@
+package wizard
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func problemsOf(ps []Problem, col Column) []string {
+	var out []string
+	for _, p := range ps {
+		if p.Column == col {
+			out = append(out, p.Error())
+		}
+	}
+	return out
+}
+
+func TestPreview_valid(t *testing.T) {
+	m := hqModel(t, 20)
+	p, err := m.Preview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Valid() {
+		t.Fatalf("problems: %v", p.Problems())
+	}
+	if len(p.Rows) != 20 || len(p.ErrorRows()) != 0 {
+		t.Fatalf("rows %d, error rows %v", len(p.Rows), p.ErrorRows())
+	}
+	r := p.Rows[19]
+	for col, want := range map[Column]string{
+		ColUserID: "user.020@acme.example.com", ColPhoneNumber: "2025550119", ColExtension: "0119",
+		ColDeviceName: "user.020-phone", ColLinePort: "user.020@acme.example.com", ColCLIDLastName: "020",
+		ColDepartment: "Sales", ColDeviceType: "Polycom VVX 450",
+	} {
+		if got := r.Get(col); got != want {
+			t.Errorf("%s = %q, want %q", col, got, want)
+		}
+	}
+	if err := CheckPassword(r.Get(ColPassword), r.Get(ColUserID), rulesAcmeHQ); err != nil {
+		t.Errorf("generated password fails: %v", err)
+	}
+}
+
+func TestPreview_editsSurviveRegeneration(t *testing.T) {
+	m := hqModel(t, 5)
+	p, err := m.Preview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := p.Rows[2].Get(ColPassword)
+	// Editing the first name changes the user id, device and line port
+	// that read it, but not the password (still valid).
+	if ps := p.Set(2, ColFirstName, "Grace"); len(ps) != 0 {
+		t.Fatalf("problems after edit: %v", ps)
+	}
+	if got := p.Rows[2].Get(ColUserID); got != "grace.003@acme.example.com" {
+		t.Errorf("user id after edit = %q", got)
+	}
+	p.Set(3, ColExtension, "0999")
+	// Change a template and regenerate: edits stay, others follow.
+	m.Names.LastName = "Agent{{ index }}"
+	if err := p.Regenerate(); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Rows[2].Get(ColFirstName); got != "Grace" {
+		t.Errorf("edited first name lost: %q", got)
+	}
+	if got := p.Rows[2].Get(ColUserID); got != "grace.Agent3@acme.example.com" {
+		t.Errorf("user id = %q", got)
+	}
+	if got := p.Rows[3].Get(ColExtension); got != "0999" {
+		t.Errorf("edited extension lost: %q", got)
+	}
+	if got := p.Rows[1].Get(ColLastName); got != "Agent2" {
+		t.Errorf("template not applied: %q", got)
+	}
+	if p.Rows[2].Get(ColPassword) != pw {
+		t.Errorf("generated password changed on regeneration")
+	}
+	if !p.Edited(2, ColFirstName) || p.Edited(2, ColLastName) {
+		t.Errorf("Edited flags wrong")
+	}
+	p.Revert(2, ColFirstName)
+	if got := p.Rows[2].Get(ColFirstName); got != "User" {
+		t.Errorf("after revert first name = %q", got)
+	}
+	// Edits survive a draft round trip too.
+	b, err := m.MarshalDraft(StepPreview)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, step, err := UnmarshalDraft(b)
+	if err != nil || step != StepPreview {
+		t.Fatalf("UnmarshalDraft: %v, %v", step, err)
+	}
+	p2, err := m2.Preview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range p.Rows {
+		if p.Rows[i] != p2.Rows[i] {
+			t.Errorf("row %d differs after draft round trip", i)
+		}
+	}
+}
+
+func TestPreview_crossRowAndCatalogueChecks(t *testing.T) {
+	m := hqModel(t, 4)
+	m.Device.MACAddress = "0004f2{{ index | pad 6 }}"
+	p, err := m.Preview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Rows[0].Get(ColMACAddress); got != "0004F2000001" {
+		t.Fatalf("MAC = %q", got)
+	}
+	p.Set(1, ColUserID, "USER.001@acme.example.com")
+	p.Set(2, ColPhoneNumber, "2025550100")
+	p.Set(3, ColMACAddress, "00:04:f2:00:00:01")
+	p.Set(3, ColDeviceName, "user.001-phone")
+	want := []string{
+		"row 1, userId: duplicate: also in row 2",
+		"row 1, phoneNumber: duplicate: also in row 3",
+		"row 1, extension: duplicate: also in row 3",
+		"row 1, deviceName: duplicate: also in row 2",
+		"row 1, macAddress: duplicate: also in row 4",
+		"row 2, userId: duplicate: already in row 1",
+		"row 2, deviceName: duplicate: already in row 1",
+		"row 3, phoneNumber: duplicate: already in row 1",
+		"row 3, extension: duplicate: already in row 1",
+		"row 4, deviceName: duplicate: already in row 1",
+		"row 4, macAddress: duplicate: already in row 1",
+	}
+	var got []string
+	for _, pr := range p.Problems() {
+		got = append(got, pr.Error())
+		if !errors.Is(pr, ErrDuplicate) {
+			t.Errorf("%v is not ErrDuplicate", pr)
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if rows := p.ErrorRows(); !slices.Equal(rows, []int{0, 1, 2, 3}) {
+		t.Errorf("ErrorRows = %v", rows)
+	}
+	if _, err := p.Plan(); !errors.Is(err, ErrInvalidRow) {
+		t.Errorf("Plan of an invalid preview: %v", err)
+	}
+	// Fixing the cells clears the problems.
+	p.Revert(1, ColUserID)
+	p.Revert(2, ColPhoneNumber)
+	p.Revert(3, ColMACAddress)
+	p.Revert(3, ColDeviceName)
+	if !p.Valid() {
+		t.Errorf("still invalid: %v", p.Problems())
+	}
+
+	// Catalogue: number not available, extension length, unknown device type.
+	p.Set(0, ColPhoneNumber, "2025559999")
+	p.Set(1, ColExtension, "12345")
+	p.Set(2, ColDeviceType, "Rotary Phone")
+	wantCat := []string{
+		"row 1, phoneNumber: 2025559999 is not available in group acme-hq",
+		"row 2, extension: must be 4 digits long (has 5)",
+		`row 3, deviceType: device type "Rotary Phone" is not offered`,
+	}
+	got = nil
+	for _, pr := range p.Problems() {
+		got = append(got, pr.Error())
+	}
+	if !slices.Equal(got, wantCat) {
+		t.Errorf("catalogue problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantCat, "\n"))
+	}
+}
+
+func TestPreview_licence(t *testing.T) {
+	m := NewModelForGroup("acme-ent", true, demoFacts(t, "acme-ent", "acme-branch"))
+	m.UserCount = 7
+	p, err := m.Preview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lic []string
+	for _, pr := range p.Problems() {
+		if errors.Is(pr, ErrLicence) {
+			lic = append(lic, pr.Error())
+		}
+	}
+	want := []string{
+		"row 6: exceeds the group's user limit: 5 free of 25",
+		"row 7: exceeds the group's user limit: 5 free of 25",
+	}
+	if !slices.Equal(lic, want) {
+		t.Errorf("licence problems = %v, want %v", lic, want)
+	}
+	if fe := m.Validate(StepUserCount); fe[FieldUserCount] != "only 5 free licences in group acme-branch (limit 25, 20 users)" {
+		t.Errorf("Validate(StepUserCount) = %v", fe)
+	}
+}
+
+func TestPreview_blankPasswords(t *testing.T) {
+	m := hqModel(t, 2)
+	m.Passwords.Mode = PasswordsBlank
+	p, err := m.Preview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := problemsOf(p.Problems(), ColPassword); !slices.Equal(got, []string{
+		"row 1, password: is required: type one or generate",
+		"row 2, password: is required: type one or generate",
+	}) {
+		t.Errorf("password problems = %v", got)
+	}
+	if m.CanAdvance(StepPreview) {
+		t.Error("CanAdvance(StepPreview) with blank passwords")
+	}
+	p.Set(0, ColPassword, "short")
+	if got := p.CellProblem(0, ColPassword); got != "needs at least 8 characters; needs at least 1 digit; needs at least 1 upper-case letter" {
+		t.Errorf("cell problem = %q", got)
+	}
+	p.Set(0, ColPassword, "Typed-Secret-42")
+	p.Set(1, ColPassword, "Typed-Secret-43")
+	if !p.Valid() || !m.CanAdvance(StepPreview) {
+		t.Errorf("still invalid: %v", p.Problems())
+	}
+	plan, err := p.Plan()
+	if err != nil || len(plan) != 2 {
+		t.Fatalf("Plan: %v", err)
+	}
+}
+
+func TestPreview_trunk(t *testing.T) {
+	m := hqModel(t, 3)
+	m.Device = DeviceStep{Mode: DeviceTrunk, TrunkGroup: "acme-hq-trunk", LinePort: "{{ phone number }}@acme.example.com"}
+	p, err := m.Preview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Valid() {
+		t.Fatalf("problems: %v", p.Problems())
+	}
+	if got := p.Rows[0].Get(ColLinePort); got != "2025550100@acme.example.com" {
+		t.Errorf("line port = %q", got)
+	}
+	p.Set(1, ColDeviceName, "phone-1")
+	if got := p.CellProblem(1, ColTrunkGroup); got != "a user has a device or a trunk, not both" {
+		t.Errorf("hosted+trunk problem = %q", got)
+	}
+}
+
+func TestPreview_imported(t *testing.T) {
+	rows, ps, err := ImportCSV(strings.NewReader("userId,firstName,lastName,phoneNumber\n" +
+		"a.one@acme.example.com,A,One,2025550100\nb.two@acme.example.com,B,Two,2025550101\n"))
+	if err != nil || len(ps) != 0 {
+		t.Fatalf("import: %v %v", ps, err)
+	}
+	m := NewModelForGroup("acme-ent", true, demoFacts(t, "acme-ent", "acme-hq"))
+	m.SetImported(rows)
+	p, err := m.Preview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Rows) != 2 || !p.Valid() {
+		t.Fatalf("rows %d, problems %v", len(p.Rows), p.Problems())
+	}
+	if p.Rows[1].Get(ColCLIDFirstName) != "B" || p.Rows[1].Get(ColPassword) == "" {
+		t.Errorf("row 2 = %v", p.Rows[1].Fields()["callingLineIdFirstName"])
+	}
+	p.Set(1, ColPhoneNumber, "2025550100")
+	if got := p.CellProblem(1, ColPhoneNumber); got != "duplicate: already in row 1" {
+		t.Errorf("duplicate after edit: %q", got)
+	}
+}

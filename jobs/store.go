@@ -49,8 +49,9 @@ type Store struct {
 
 	wake chan struct{} // signalled when work may have become runnable
 
-	stmtAudit    *sql.Stmt
-	stmtJobStart *sql.Stmt
+	stmtAudit     *sql.Stmt
+	stmtJobStart  *sql.Stmt
+	stmtJobUpdate *sql.Stmt
 }
 
 // dsn builds a mattn/go-sqlite3 URI: every pragma is set per connection
@@ -135,13 +136,19 @@ func (s *Store) prepare(ctx context.Context) error {
 		WHERE id = ? AND step = ? AND status IN ('pending','running')`); err != nil {
 		return fmt.Errorf("jobs: prepare: %w", err)
 	}
+	if s.stmtJobUpdate, err = s.w.PrepareContext(ctx, `UPDATE jobs
+		SET status = ?, step = ?, inflight = ?, attempts = ?, error_code = ?, error_text = ?,
+		    not_before = ?, updated_at = ?
+		WHERE id = ?`); err != nil {
+		return fmt.Errorf("jobs: prepare: %w", err)
+	}
 	return nil
 }
 
 // Close closes both pools.
 func (s *Store) Close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{s.stmtAudit, s.stmtJobStart} {
+	for _, st := range []*sql.Stmt{s.stmtAudit, s.stmtJobStart, s.stmtJobUpdate} {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}

@@ -431,7 +431,7 @@ func (s *Store) RetryJob(ctx context.Context, jobID int64) error {
 		var taskID int64
 		err := tx.QueryRowContext(ctx, `UPDATE jobs SET status = 'pending', attempts = 0, error_code = 0,
 			error_text = '', not_before = 0, updated_at = ?
-			WHERE id = ? AND status IN ('failed','cancelled') AND inflight = 0 RETURNING task_id`,
+			WHERE id = ? AND status IN ('failed','cancelled') RETURNING task_id`,
 			s.ms(), jobID).Scan(&taskID)
 		if errors.Is(err, sql.ErrNoRows) {
 			var st string
@@ -458,7 +458,7 @@ func (s *Store) RetryAllFailed(ctx context.Context, taskID int64) (int, error) {
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE jobs SET status = 'pending', attempts = 0, error_code = 0,
 			error_text = '', not_before = 0, updated_at = ?
-			WHERE task_id = ? AND status = 'failed' AND inflight = 0`, s.ms(), taskID)
+			WHERE task_id = ? AND status = 'failed'`, s.ms(), taskID)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,446 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"bwbulk/broadworks"
+	"bwbulk/broadworks/oci"
+)
+
+// sched hands jobs to the workers: each job is in at most one document at
+// a time, so a user's commands go out strictly in order (device → user →
+// services), one per document, and a later command is never sent before
+// an earlier one is known to have been applied.
+type sched struct {
+	mu      sync.Mutex
+	ready   []*runJob
+	delayed []*runJob
+	live    int // jobs not finished (ready, delayed or in a document)
+	halted  bool
+	offline bool
+	changed chan struct{}
+}
+
+func newSched(js []*runJob) *sched {
+	s := &sched{changed: make(chan struct{})}
+	s.ready = append(s.ready, js...)
+	s.live = len(js)
+	return s
+}
+
+func (s *sched) notify() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// take returns up to max due jobs. With none due it returns how long until
+// the next one is (0: wait for a change) and a channel closed on change;
+// done is true when the workers should exit.
+func (s *sched) take(now time.Time, max int) (batch []*runJob, wait time.Duration, changed <-chan struct{}, done bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.halted || s.offline || s.live == 0 {
+		return nil, 0, nil, true
+	}
+	keep := s.delayed[:0]
+	for _, j := range s.delayed {
+		if !j.due.After(now) {
+			s.ready = append(s.ready, j)
+		} else {
+			keep = append(keep, j)
+			if d := j.due.Sub(now); wait == 0 || d < wait {
+				wait = d
+			}
+		}
+	}
+	s.delayed = keep
+	n := min(max, len(s.ready))
+	batch = append(batch, s.ready[:n]...)
+	s.ready = s.ready[n:]
+	if n > 0 {
+		wait = 0
+	}
+	return batch, wait, s.changed, false
+}
+
+// put returns a job for more work (after its due time).
+func (s *sched) put(js ...*runJob) {
+	s.mu.Lock()
+	for _, j := range js {
+		if j.due.IsZero() {
+			s.ready = append(s.ready, j)
+		} else {
+			s.delayed = append(s.delayed, j)
+		}
+	}
+	s.notify()
+	s.mu.Unlock()
+}
+
+// finish marks a job done for this run.
+func (s *sched) finish(n int) {
+	s.mu.Lock()
+	s.live -= n
+	s.notify()
+	s.mu.Unlock()
+}
+
+func (s *sched) halt() {
+	s.mu.Lock()
+	s.halted = true
+	s.notify()
+	s.mu.Unlock()
+}
+
+func (s *sched) goOffline() {
+	s.mu.Lock()
+	s.offline = true
+	s.notify()
+	s.mu.Unlock()
+}
+
+// rest returns the jobs not finished (for the next round after offline).
+func (s *sched) rest() []*runJob {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := append(append([]*runJob(nil), s.ready...), s.delayed...)
+	for _, j := range out {
+		j.due = time.Time{}
+	}
+	return out
+}
+
+// runJobs works on the jobs with r.opts.Sessions workers until every job
+// is final, the task is stopped, or the server goes away (resOffline, with
+// the unfinished jobs returned).
+func (r *Runner) runJobs(ctx context.Context, pool *broadworks.Pool, tr *taskRun, js []*runJob, resolveOnly bool) (result, []*runJob, error) {
+	// Place each job in its phase; finish those with nothing to send.
+	var work []*runJob
+	var ups []jobUpdate
+	for _, j := range js {
+		switch {
+		case j.inflight:
+			j.phase = phaseResolve
+		case resolveOnly:
+			continue
+		case j.step < len(j.cmds):
+			j.phase = phaseSend
+		case j.userAdd != nil && !r.opts.DisableReadBack:
+			j.phase = phaseReadBack
+		default:
+			ups = append(ups, jobUpdate{id: j.id, status: StatusCompleted, step: j.step})
+			r.jobEvent(tr, j, StatusCompleted, "")
+			continue
+		}
+		work = append(work, j)
+	}
+	if err := r.store.record(ctx, ups, nil); err != nil {
+		return 0, nil, err
+	}
+	if len(work) == 0 {
+		return resDone, nil, nil
+	}
+	s := newSched(work)
+	watch := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-tr.stop:
+		case <-watch:
+		}
+		s.halt()
+	}()
+	var (
+		wg       sync.Mutex
+		firstErr error
+		group    sync.WaitGroup
+	)
+	for w := 0; w < r.opts.Sessions; w++ {
+		group.Add(1)
+		go func() {
+			defer group.Done()
+			for {
+				batch, wait, changed, done := s.take(r.clock.Now(), r.opts.BatchSize)
+				if done {
+					return
+				}
+				if len(batch) == 0 {
+					var timer <-chan time.Time
+					if wait > 0 {
+						timer = r.clock.After(wait)
+					}
+					select {
+					case <-changed:
+					case <-timer:
+					}
+					continue
+				}
+				if err := r.process(ctx, pool, tr, s, batch, resolveOnly); err != nil {
+					wg.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					wg.Unlock()
+					s.halt()
+					return
+				}
+			}
+		}()
+	}
+	group.Wait()
+	close(watch)
+	if firstErr != nil {
+		return 0, nil, firstErr
+	}
+	s.mu.Lock()
+	offline := s.offline
+	s.mu.Unlock()
+	if offline {
+		return resOffline, s.rest(), nil
+	}
+	if ctx.Err() != nil || tr.stopped() {
+		return resStopped, nil, nil
+	}
+	return resDone, nil, nil
+}
+
+// item is one job's part of a document.
+type item struct {
+	j      *runJob
+	req    oci.Request
+	judge  judge                                                  // phaseResolve
+	verify func(oci.Response, error) (ok, final bool, msg string) // phaseReadBack
+}
+
+// process sends one document for batch and records every outcome.
+func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun, s *sched, batch []*runJob, resolveOnly bool) error {
+	var (
+		items []item
+		sends []*runJob
+		ups   []jobUpdate
+		audit []AuditEntry
+		again []*runJob
+		fin   int
+	)
+	type ev struct {
+		j           *runJob
+		status, msg string
+	}
+	var evs []ev
+	finish := func(j *runJob, status string, code int, msg string) {
+		ups = append(ups, jobUpdate{id: j.id, status: status, step: j.step, inflight: j.inflight,
+			attempts: j.attempts, code: code, text: msg})
+		evs = append(evs, ev{j, status, msg})
+		fin++
+	}
+	// advance moves a job past its current command.
+	advance := func(j *runJob) {
+		j.step++
+		j.inflight, j.attempts, j.due = false, 0, time.Time{}
+		switch {
+		case j.step < len(j.cmds):
+			if resolveOnly {
+				ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step})
+				fin++
+				return
+			}
+			j.phase = phaseSend
+			ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step})
+			evs = append(evs, ev{j, StatusRunning, ""})
+			again = append(again, j)
+		case j.userAdd != nil && !r.opts.DisableReadBack && !resolveOnly:
+			j.phase = phaseReadBack
+			ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step})
+			again = append(again, j)
+		default:
+			finish(j, StatusCompleted, 0, "")
+		}
+	}
+	mask := func(j *runJob, err error) string { return maskValues(maskSecrets(err.Error()), j.secrets) }
+	now := r.clock.Now()
+
+	for _, j := range batch {
+		switch j.phase {
+		case phaseSend:
+			items = append(items, item{j: j, req: j.cmds[j.step]})
+			sends = append(sends, j)
+		case phaseResolve:
+			read, judge, ok := resolver(j.cmds[j.step])
+			switch {
+			case !ok:
+				// Never re-sent blindly, never skipped silently.
+				finish(j, StatusFailed, 0, "outcome of "+j.cmds[j.step].OCIName()+
+					" unknown and it cannot be verified by reading: check the server, then retry")
+			case read == nil:
+				j.inflight, j.phase = false, phaseSend
+				ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step, attempts: j.attempts})
+				if resolveOnly {
+					fin++
+				} else {
+					again = append(again, j)
+				}
+			default:
+				items = append(items, item{j: j, req: read, judge: judge})
+			}
+		case phaseReadBack:
+			read, verify := readBack(j.userAdd)
+			items = append(items, item{j: j, req: read, verify: verify})
+		}
+	}
+
+	if len(items) > 0 {
+		// Intent first: after a crash these commands are resolved by reading.
+		for _, j := range sends {
+			j.attempts++
+			j.inflight = true
+		}
+		if err := r.store.markSent(ctx, sends); err != nil {
+			return err
+		}
+		reqs := make([]oci.Request, len(items))
+		for i, it := range items {
+			reqs[i] = it.req
+		}
+		results, berr := pool.Batch(sendCtx(ctx), reqs...)
+		if berr != nil && isOffline(berr) {
+			// Nothing left: undo the intent and wait for the server.
+			for _, j := range sends {
+				j.attempts--
+				j.inflight = false
+			}
+			for _, it := range items {
+				ups = append(ups, jobUpdate{id: it.j.id, status: StatusRunning, step: it.j.step,
+					inflight: it.j.inflight, attempts: it.j.attempts})
+			}
+			if err := r.store.record(ctx, ups, audit); err != nil {
+				return err
+			}
+			s.put(batch...)
+			s.goOffline()
+			return nil
+		}
+		if len(results) != len(items) {
+			return errors.New("jobs: client returned a wrong number of results")
+		}
+		for i, it := range items {
+			j, res := it.j, results[i]
+			err := res.Err
+			if err == nil && res.Response == nil {
+				err = errors.New("no response")
+			}
+			var er *oci.ErrorResponse
+			if errors.As(err, &er) && er.Type != oci.TypeError {
+				err = nil // a Warning: partial success
+			}
+			a := AuditEntry{TaskID: tr.id, JobID: j.id, Command: it.req.OCIName(), Request: renderCommand(it.req)}
+			if err != nil {
+				a.ErrorCode, a.Error = errorCode(err), mask(j, err)
+			}
+			switch {
+			case it.judge != nil:
+				v, msg := it.judge(res.Response, err)
+				switch v {
+				case applied:
+					a.Outcome = OutcomeApplied
+					advance(j)
+				case notApplied:
+					a.Outcome = OutcomeNotApplied
+					j.inflight, j.phase = false, phaseSend
+					if j.attempts >= r.opts.MaxAttempts {
+						finish(j, StatusFailed, 0, "not applied after "+itoa(j.attempts)+" attempts: "+msg)
+						break
+					}
+					ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step, attempts: j.attempts})
+					if resolveOnly {
+						fin++
+					} else {
+						again = append(again, j)
+					}
+				default:
+					a.Outcome = OutcomeError
+					j.reads++
+					if j.reads < r.opts.MaxAttempts && err != nil {
+						j.due = now.Add(r.policy.backoff(j.reads))
+						again = append(again, j)
+						break
+					}
+					finish(j, StatusFailed, errorCode(err), "outcome of "+j.cmds[j.step].OCIName()+
+						" unknown; reading the server failed: "+maskValues(maskSecrets(msg), j.secrets))
+				}
+			case it.verify != nil:
+				ok, final, msg := it.verify(res.Response, err)
+				a.Outcome = OutcomeSuccess
+				if err != nil {
+					a.Outcome = OutcomeError
+				}
+				switch {
+				case ok:
+					finish(j, StatusCompleted, 0, "")
+				case final:
+					finish(j, StatusFailed, errorCode(err), maskValues(msg, j.secrets))
+				default:
+					j.reads++
+					if act, _ := r.policy.next(err, j.reads); act != actFail {
+						j.due = now.Add(r.policy.backoff(j.reads))
+						again = append(again, j)
+						break
+					}
+					finish(j, StatusFailed, errorCode(err), "read-back failed: "+mask(j, err))
+				}
+			default: // a send
+				if err == nil {
+					a.Outcome = OutcomeSuccess
+					advance(j)
+					break
+				}
+				act, delay := r.policy.next(err, j.attempts)
+				switch act {
+				case actResolve:
+					a.Outcome = OutcomeUnknown
+					j.phase = phaseResolve
+					ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step, inflight: true, attempts: j.attempts})
+					again = append(again, j)
+				case actRetry:
+					a.Outcome = OutcomeError
+					j.inflight = false
+					j.due = now.Add(delay)
+					ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step, attempts: j.attempts,
+						code: a.ErrorCode, text: a.Error, notBefore: j.due})
+					again = append(again, j)
+				default:
+					a.Outcome = OutcomeError
+					j.inflight = false
+					finish(j, StatusFailed, a.ErrorCode, a.Error)
+				}
+			}
+			audit = append(audit, a)
+		}
+	}
+	if err := r.store.record(ctx, ups, audit); err != nil {
+		return err
+	}
+	for _, e := range evs {
+		r.jobEvent(tr, e.j, e.status, e.msg)
+	}
+	if fin > 0 {
+		s.finish(fin)
+	}
+	if len(again) > 0 {
+		s.put(again...)
+	}
+	return nil
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}

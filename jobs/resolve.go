@@ -1,0 +1,204 @@
+package jobs
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"bwbulk/broadworks"
+	"bwbulk/broadworks/oci"
+)
+
+// BroadWorks "not found" error codes used to read server state.
+const (
+	codeSPNotFound     = 4005
+	codeUserNotFound   = 4008
+	codeGroupNotFound  = 4152
+	codeDeviceNotFound = 4505
+)
+
+// verdict is what a read of the server says about a command whose outcome
+// was unknown.
+type verdict int
+
+const (
+	undecided  verdict = iota // the read itself failed: read again later
+	applied                   // the command took effect: do not send it again
+	notApplied                // it did not: sending it again is safe
+)
+
+// judge interprets the answer to a resolution read.
+type judge func(resp oci.Response, err error) (verdict, string)
+
+// resolver returns the read that tells whether cmd took effect, and how to
+// judge its answer. ok is false for a command bwbulk cannot verify: such a
+// command is never sent again blindly; its job fails, saying so.
+func resolver(cmd oci.Request) (read oci.Request, j judge, ok bool) {
+	name := cmd.OCIName()
+	sp := fieldString(cmd, "ServiceProviderID")
+	grp := fieldString(cmd, "GroupID")
+	switch {
+	case strings.HasPrefix(name, "UserAddRequest"), strings.HasPrefix(name, "UserConsolidatedAddRequest"):
+		uid := fieldString(cmd, "UserID")
+		return &oci.UserGetRequest23V2{UserID: uid}, func(resp oci.Response, err error) (verdict, string) {
+			if err != nil {
+				if broadworks.IsErrorCode(err, codeUserNotFound) {
+					return notApplied, "user " + uid + " not found"
+				}
+				return undecided, err.Error()
+			}
+			u, isUser := resp.(*oci.UserGetResponse23V2)
+			if !isUser {
+				return undecided, "unexpected answer " + resp.OCIName()
+			}
+			if !strings.EqualFold(u.ServiceProviderID, sp) || !strings.EqualFold(u.GroupID, grp) {
+				// Someone else's user: ours was not created; sending it
+				// again gets the server's own "already exists" refusal.
+				return notApplied, fmt.Sprintf("user %s exists in %s/%s", uid, u.ServiceProviderID, u.GroupID)
+			}
+			return applied, "user " + uid + " exists"
+		}, true
+	case strings.HasPrefix(name, "GroupAccessDeviceAddRequest"):
+		dev := fieldString(cmd, "DeviceName")
+		return &oci.GroupAccessDeviceGetListRequest{
+				ServiceProviderID: sp, GroupID: grp,
+				SearchCriteriaDeviceName: []oci.SearchCriteriaDeviceName{{Mode: "Equal To", Value: dev}},
+			}, func(resp oci.Response, err error) (verdict, string) {
+				if err != nil {
+					return undecided, err.Error()
+				}
+				l, isList := resp.(*oci.GroupAccessDeviceGetListResponse)
+				if !isList {
+					return undecided, "unexpected answer " + resp.OCIName()
+				}
+				for r := range l.AccessDeviceTable.Rows {
+					if l.AccessDeviceTable.Col(r, "Device Name") == dev {
+						return applied, "device " + dev + " exists"
+					}
+				}
+				return notApplied, "device " + dev + " not found"
+			}, true
+	case name == "GroupDepartmentAddRequest":
+		dept := fieldString(cmd, "DepartmentName")
+		return &oci.GroupDepartmentGetListRequest18{ServiceProviderID: sp, GroupID: grp},
+			func(resp oci.Response, err error) (verdict, string) {
+				if err != nil {
+					return undecided, err.Error()
+				}
+				l, isList := resp.(*oci.GroupDepartmentGetListResponse18)
+				if !isList {
+					return undecided, "unexpected answer " + resp.OCIName()
+				}
+				for r := range l.DepartmentTable.Rows {
+					if l.DepartmentTable.Col(r, "Department Name") == dept &&
+						!strings.EqualFold(l.DepartmentTable.Col(r, "Is Enterprise Department"), "true") {
+						return applied, "department " + dept + " exists"
+					}
+				}
+				return notApplied, "department " + dept + " not found"
+			}, true
+	case name == "GroupConsolidatedAddRequest" || name == "GroupAddRequest":
+		return &oci.GroupGetRequest22V5{ServiceProviderID: sp, GroupID: grp}, existsJudge("group "+sp+"/"+grp, codeGroupNotFound), true
+	case name == "ServiceProviderConsolidatedAddRequest" || strings.HasPrefix(name, "ServiceProviderAddRequest"):
+		return &oci.ServiceProviderGetRequest22V4{ServiceProviderID: sp}, existsJudge("service provider "+sp, codeSPNotFound), true
+	case resendable(name):
+		return nil, nil, true
+	}
+	return nil, nil, false
+}
+
+// existsJudge: a successful Get means the object exists.
+func existsJudge(what string, notFoundCode int) judge {
+	return func(resp oci.Response, err error) (verdict, string) {
+		switch {
+		case err == nil:
+			return applied, what + " exists"
+		case broadworks.IsErrorCode(err, notFoundCode):
+			return notApplied, what + " not found"
+		default:
+			return undecided, err.Error()
+		}
+	}
+}
+
+// resendable reports whether sending the command twice leaves the same
+// state as sending it once (modifications to a fixed value, assignments
+// and activations), so an unknown outcome needs no read: it is sent again.
+func resendable(name string) bool {
+	for _, w := range []string{"ModifyRequest", "ServiceAssignListRequest", "DnActivateListRequest"} {
+		if strings.Contains(name, w) {
+			return true
+		}
+	}
+	if c, ok := oci.New(name); ok {
+		if r, ok := c.(oci.Request); ok {
+			return broadworks.Idempotent(r)
+		}
+	}
+	return false
+}
+
+// isUserAdd reports whether cmd creates a user.
+func isUserAdd(cmd oci.Request) bool {
+	n := cmd.OCIName()
+	return strings.HasPrefix(n, "UserAddRequest") || strings.HasPrefix(n, "UserConsolidatedAddRequest")
+}
+
+// readBack returns the read that verifies a created user and its judge:
+// the user must exist in the group with the phone number it was given.
+func readBack(add oci.Request) (oci.Request, func(resp oci.Response, err error) (ok bool, final bool, msg string)) {
+	uid := fieldString(add, "UserID")
+	sp := fieldString(add, "ServiceProviderID")
+	grp := fieldString(add, "GroupID")
+	num := fieldString(add, "PhoneNumber")
+	return &oci.UserGetRequest23V2{UserID: uid}, func(resp oci.Response, err error) (bool, bool, string) {
+		if err != nil {
+			if broadworks.IsErrorCode(err, codeUserNotFound) {
+				return false, true, "read-back: user " + uid + " not found after a successful add"
+			}
+			return false, false, err.Error()
+		}
+		u, isUser := resp.(*oci.UserGetResponse23V2)
+		if !isUser {
+			return false, true, "read-back: unexpected answer " + resp.OCIName()
+		}
+		if !strings.EqualFold(u.ServiceProviderID, sp) || !strings.EqualFold(u.GroupID, grp) {
+			return false, true, fmt.Sprintf("read-back: user %s is in %s/%s, not %s/%s", uid, u.ServiceProviderID, u.GroupID, sp, grp)
+		}
+		if num != "" && (u.PhoneNumber == nil || !sameNumber(*u.PhoneNumber, num)) {
+			got := "none"
+			if u.PhoneNumber != nil {
+				got = *u.PhoneNumber
+			}
+			return false, true, fmt.Sprintf("read-back: user %s has phone number %s, want %s", uid, got, num)
+		}
+		return true, true, ""
+	}
+}
+
+// sameNumber compares directory numbers ignoring a "+1-" style prefix.
+func sameNumber(a, b string) bool {
+	digits := func(s string) string {
+		var out []byte
+		for i := 0; i < len(s); i++ {
+			if s[i] >= '0' && s[i] <= '9' {
+				out = append(out, s[i])
+			}
+		}
+		return string(out)
+	}
+	da, db := digits(a), digits(b)
+	return da == db || strings.HasSuffix(da, db) || strings.HasSuffix(db, da)
+}
+
+// errorCode returns the BroadWorks error code carried by err, or 0.
+func errorCode(err error) int {
+	var er *oci.ErrorResponse
+	if errors.As(err, &er) {
+		if er.Code != 0 {
+			return er.Code
+		}
+		return oci.CodeFromSummary(er.Summary)
+	}
+	return 0
+}

@@ -1,0 +1,599 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"bwbulk/broadworks"
+	"bwbulk/broadworks/oci"
+)
+
+// RunnerOptions configures a Runner. A nil *RunnerOptions is the zero
+// value; every default is given with its field.
+type RunnerOptions struct {
+	// Sessions is how many documents are in flight at once (one per pool
+	// session). Default 4.
+	Sessions int
+	// BatchSize is the most commands per document, 1..15. Default 15.
+	BatchSize int
+	// DisableReadBack turns off reading each created user back after its
+	// last command (read-back is on by default).
+	DisableReadBack bool
+	// MaxAttempts bounds the sends of one command that failed without
+	// being executed (transient refusals, unsent documents). Default 6.
+	MaxAttempts int
+	// RetryBase and RetryMax bound the exponential backoff between
+	// attempts. Defaults 250ms and 30s.
+	RetryBase, RetryMax time.Duration
+	// ProbeBase and ProbeMax bound the backoff of the connectivity probe
+	// while a task waits for its server. Defaults 1s and 1min.
+	ProbeBase, ProbeMax time.Duration
+	// PollInterval is how often an idle runner looks for new work besides
+	// being woken by the store. Default 5s.
+	PollInterval time.Duration
+	// Clock is the time source. Default: the system clock.
+	Clock Clock
+	// Replan turns edited preview fields into a user id and the commands
+	// to send (the UI wires it to wizard.ValidateRow and wizard.PlanRow).
+	// EditJob needs it.
+	Replan func(fields map[string]string) (userID string, cmds []oci.Request, err error)
+	// Logf receives diagnostics (never secrets). Default: discarded.
+	Logf func(format string, args ...any)
+}
+
+// Runner sends tasks' jobs to BroadWorks in the background. Its methods
+// are safe for concurrent use.
+type Runner struct {
+	store   *Store
+	connect func(ctx context.Context) (*broadworks.Pool, error)
+	opts    RunnerOptions
+	policy  retryPolicy
+	clock   Clock
+	hub     hub
+
+	mu   sync.Mutex
+	pool *broadworks.Pool
+	cur  *taskRun
+}
+
+// NewRunner returns a runner over store; connect returns the pool of
+// logged-in sessions to the server (called when work needs it, and again
+// after it failed). Nothing happens until Start.
+func NewRunner(store *Store, connect func(ctx context.Context) (*broadworks.Pool, error), opts *RunnerOptions) *Runner {
+	var o RunnerOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Sessions <= 0 {
+		o.Sessions = 4
+	}
+	if o.BatchSize <= 0 || o.BatchSize > 15 {
+		o.BatchSize = 15
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 6
+	}
+	if o.RetryBase <= 0 {
+		o.RetryBase = 250 * time.Millisecond
+	}
+	if o.RetryMax <= 0 {
+		o.RetryMax = 30 * time.Second
+	}
+	if o.ProbeBase <= 0 {
+		o.ProbeBase = time.Second
+	}
+	if o.ProbeMax <= 0 {
+		o.ProbeMax = time.Minute
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 5 * time.Second
+	}
+	if o.Clock == nil {
+		o.Clock = realClock{}
+	}
+	if o.Logf == nil {
+		o.Logf = func(string, ...any) {}
+	}
+	return &Runner{
+		store: store, connect: connect, opts: o, clock: o.Clock,
+		policy: retryPolicy{maxAttempts: o.MaxAttempts, base: o.RetryBase, max: o.RetryMax},
+	}
+}
+
+// Subscribe returns a channel of progress events and a function that
+// unsubscribes (and closes the channel). The runner never waits for a
+// subscriber: a slow one gets every terminal event (job completed, failed
+// or cancelled; task state changes) and, for running progress, only the
+// latest per task. The store always has the full state.
+func (r *Runner) Subscribe() (<-chan Event, func()) { return r.hub.subscribe() }
+
+// taskRun is the task being worked on.
+type taskRun struct {
+	id   int64
+	stop chan struct{} // closed by Pause or Cancel
+	once sync.Once
+	// probeNow is signalled by Resume while the task waits.
+	probeNow chan struct{}
+
+	mu                  sync.Mutex
+	total, done, failed int
+	cancelled           int
+	started             time.Time
+	doneThisRun         int
+}
+
+func (t *taskRun) halt() { t.once.Do(func() { close(t.stop) }) }
+
+func (t *taskRun) stopped() bool {
+	select {
+	case <-t.stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// Start runs tasks, oldest first, until ctx is done; it then lets the
+// documents in flight finish (bounded by the client's timeout) and
+// returns. Interrupted work, including work of a previous process that
+// crashed, is resumed with the same exactly-once guarantee: a command that
+// was sent but whose outcome was not recorded is resolved by reading the
+// server before anything is sent again.
+func (r *Runner) Start(ctx context.Context) error {
+	defer func() {
+		r.mu.Lock()
+		if r.pool != nil {
+			r.pool.Close()
+			r.pool = nil
+		}
+		r.mu.Unlock()
+	}()
+	for ctx.Err() == nil {
+		id, err := r.store.nextTask(ctx)
+		if err != nil {
+			r.opts.Logf("jobs: %v", err)
+		}
+		if id == 0 || err != nil {
+			select {
+			case <-ctx.Done():
+			case <-r.store.wake:
+			case <-r.clock.After(r.opts.PollInterval):
+			}
+			continue
+		}
+		if err := r.runTask(ctx, id); err != nil && ctx.Err() == nil {
+			r.opts.Logf("jobs: task %d: %v", id, err)
+			select {
+			case <-ctx.Done():
+			case <-r.clock.After(r.opts.PollInterval):
+			}
+		}
+	}
+	return nil
+}
+
+// Pause stops sending a task's jobs after the documents in flight; Resume
+// continues it.
+func (r *Runner) Pause(taskID int64) error {
+	ok, err := r.store.setTaskStatus(context.Background(), taskID, StatusPaused, "", StatusPending, StatusRunning, StatusWaiting)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("jobs: pause task %d: task is not pending, running or waiting", taskID)
+	}
+	r.haltCurrent(taskID)
+	r.publishTask(taskID, StatusPaused, "")
+	return nil
+}
+
+// Resume continues a paused task, or makes a waiting task probe its
+// server now.
+func (r *Runner) Resume(taskID int64) error {
+	ctx := context.Background()
+	ok, err := r.store.setTaskStatus(ctx, taskID, StatusPending, "", StatusPaused)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		t, err := r.store.taskW(ctx, taskID)
+		if err != nil {
+			return err
+		}
+		if t.Status != StatusWaiting {
+			return fmt.Errorf("jobs: resume task %d: task is %s, not paused or waiting", taskID, t.Status)
+		}
+		r.mu.Lock()
+		if r.cur != nil && r.cur.id == taskID {
+			select {
+			case r.cur.probeNow <- struct{}{}:
+			default:
+			}
+		}
+		r.mu.Unlock()
+		return nil
+	}
+	r.store.signal()
+	r.publishTask(taskID, StatusPending, "")
+	return nil
+}
+
+// Cancel stops a task for good: documents in flight finish (their
+// outcome is recorded), every job not yet done is cancelled. Cancelled
+// jobs can be retried with Store.RetryJob.
+func (r *Runner) Cancel(taskID int64) error {
+	ctx := context.Background()
+	ok, err := r.store.setTaskStatus(ctx, taskID, StatusCancelled, "cancelled by the user",
+		StatusPending, StatusRunning, StatusWaiting, StatusPaused)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("jobs: cancel task %d: task is already finished", taskID)
+	}
+	r.mu.Lock()
+	running := r.cur != nil && r.cur.id == taskID
+	r.mu.Unlock()
+	if running {
+		r.haltCurrent(taskID)
+	} else if err := r.store.settleStopped(ctx, taskID, StatusCancelled); err != nil {
+		return err
+	}
+	r.store.signal()
+	r.publishTask(taskID, StatusCancelled, "cancelled by the user")
+	return nil
+}
+
+// EditJob re-plans a failed or cancelled job from edited fields through
+// RunnerOptions.Replan (so the wizard's rules validate them) and queues
+// it again.
+func (r *Runner) EditJob(ctx context.Context, jobID int64, fields map[string]string) error {
+	if r.opts.Replan == nil {
+		return errors.New("jobs: edit job: no Replan function configured")
+	}
+	userID, cmds, err := r.opts.Replan(fields)
+	if err != nil {
+		return fmt.Errorf("jobs: edit job %d: %w", jobID, err)
+	}
+	return r.store.updateJob(ctx, jobID, userID, fields, cmds)
+}
+
+func (r *Runner) haltCurrent(taskID int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cur != nil && r.cur.id == taskID {
+		r.cur.halt()
+	}
+}
+
+func (r *Runner) publishTask(taskID int64, status, msg string) {
+	e := Event{TaskID: taskID, Status: status, Err: msg}
+	if t, err := r.store.taskW(context.Background(), taskID); err == nil {
+		e.Done, e.Failed, e.Total = t.Completed, t.Failed, t.Total
+	}
+	r.hub.publish(e)
+}
+
+// jobEvent publishes a job's change with the task's counts.
+func (r *Runner) jobEvent(tr *taskRun, j *runJob, status, msg string) {
+	tr.mu.Lock()
+	switch status {
+	case StatusCompleted:
+		tr.done++
+		tr.doneThisRun++
+	case StatusFailed:
+		tr.failed++
+	case StatusCancelled:
+		tr.cancelled++
+	}
+	e := Event{TaskID: tr.id, JobID: j.id, Row: j.row, Status: status, Err: msg,
+		Done: tr.done, Failed: tr.failed, Total: tr.total}
+	if el := r.clock.Now().Sub(tr.started).Seconds(); el > 0 && tr.doneThisRun > 0 {
+		e.Throughput = float64(tr.doneThisRun) / el
+		left := tr.total - tr.done - tr.failed - tr.cancelled
+		e.ETA = time.Duration(float64(left) / e.Throughput * float64(time.Second))
+	}
+	tr.mu.Unlock()
+	r.hub.publish(e)
+}
+
+// runTask works on one task until it is finished, stopped, or ctx is done.
+func (r *Runner) runTask(ctx context.Context, id int64) error {
+	t, err := r.store.taskW(ctx, id)
+	if err != nil {
+		return err
+	}
+	tr := &taskRun{id: id, stop: make(chan struct{}), probeNow: make(chan struct{}, 1),
+		total: t.Total, done: t.Completed, failed: t.Failed, cancelled: t.Cancelled, started: r.clock.Now()}
+	r.mu.Lock()
+	r.cur = tr
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.cur = nil
+		r.mu.Unlock()
+	}()
+	// A Pause or Cancel that landed before r.cur was set.
+	if t, err = r.store.taskW(ctx, id); err != nil {
+		return err
+	}
+	resolveOnly := t.Status == StatusCancelled || t.Status == StatusPaused
+	waited := t.Status == StatusWaiting
+
+	jobs, err := r.store.loadRun(ctx, id, resolveOnly)
+	if err != nil {
+		return err
+	}
+	setup, setupStep, setupInflight, err := r.store.taskSetup(ctx, id)
+	if err != nil {
+		return err
+	}
+	for {
+		if ctx.Err() != nil || tr.stopped() {
+			break
+		}
+		pool := r.online(ctx, tr, &waited)
+		if pool == nil {
+			break
+		}
+		if !resolveOnly {
+			if _, err := r.store.setTaskStatus(ctx, id, StatusRunning, "", StatusPending, StatusWaiting, StatusRunning); err != nil {
+				return err
+			}
+			r.publishTask(id, StatusRunning, "")
+		}
+		if waited {
+			waited = false
+			if !resolveOnly {
+				if jobs, err = r.preflight(ctx, pool, tr, jobs); err != nil {
+					return err
+				}
+			}
+		}
+		if setupStep < len(setup) || setupInflight {
+			res, err := r.runSetup(ctx, pool, tr, setup, &setupStep, &setupInflight, resolveOnly)
+			if err != nil {
+				return err
+			}
+			if res == resOffline {
+				waited = true
+				continue
+			}
+			if res == resFailed {
+				jobs = nil
+			}
+			if res == resStopped {
+				break
+			}
+		}
+		res, rest, err := r.runJobs(ctx, pool, tr, jobs, resolveOnly)
+		if err != nil {
+			return err
+		}
+		jobs = rest
+		if res == resOffline {
+			waited = true
+			continue
+		}
+		break
+	}
+	return r.settle(ctx, tr)
+}
+
+// settle records where a stopped or finished task rests.
+func (r *Runner) settle(ctx context.Context, tr *taskRun) error {
+	if ctx.Err() != nil {
+		return nil // interrupted: resumed at the next Start
+	}
+	t, err := r.store.taskW(ctx, tr.id)
+	if err != nil {
+		return err
+	}
+	switch t.Status {
+	case StatusCancelled, StatusPaused:
+		if err := r.store.settleStopped(ctx, tr.id, t.Status); err != nil {
+			return err
+		}
+	}
+	status, err := r.store.finishTask(ctx, tr.id)
+	if err != nil {
+		return err
+	}
+	if status != "" {
+		t, _ = r.store.taskW(ctx, tr.id)
+		r.publishTask(tr.id, status, t.Error)
+	}
+	return nil
+}
+
+type result int
+
+const (
+	resDone    result = iota // nothing left to do now
+	resOffline               // the server became unreachable
+	resStopped               // paused, cancelled or ctx done
+	resFailed                // setup failed: the jobs were failed
+)
+
+// isOffline reports whether err means the server cannot be reached.
+func isOffline(err error) bool {
+	var de *broadworks.DialError
+	return errors.As(err, &de)
+}
+
+// online returns the pool once the server answers a probe, keeping the
+// task "waiting" (for connection) with backoff until then; nil when the
+// task was stopped or ctx is done.
+func (r *Runner) online(ctx context.Context, tr *taskRun, waited *bool) *broadworks.Pool {
+	delay := r.opts.ProbeBase
+	for {
+		err := r.probe(ctx)
+		if err == nil {
+			r.mu.Lock()
+			p := r.pool
+			r.mu.Unlock()
+			return p
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		*waited = true
+		msg := "waiting for connection: " + err.Error()
+		if ok, _ := r.store.setTaskStatus(ctx, tr.id, StatusWaiting, msg, StatusPending, StatusRunning, StatusWaiting); ok {
+			r.publishTask(tr.id, StatusWaiting, msg)
+		}
+		r.opts.Logf("jobs: task %d: %s (next probe in %v)", tr.id, msg, delay)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tr.stop:
+			return nil
+		case <-tr.probeNow:
+		case <-r.clock.After(delay):
+		}
+		if delay *= 2; delay > r.opts.ProbeMax {
+			delay = r.opts.ProbeMax
+		}
+	}
+}
+
+// probe connects if needed and checks the session with
+// VerifySessionIsValidRequest.
+func (r *Runner) probe(ctx context.Context) error {
+	r.mu.Lock()
+	p := r.pool
+	r.mu.Unlock()
+	if p == nil {
+		np, err := r.connect(ctx)
+		if err != nil {
+			return err
+		}
+		r.mu.Lock()
+		if r.pool == nil {
+			r.pool = np
+		} else {
+			np.Close()
+		}
+		p = r.pool
+		r.mu.Unlock()
+	}
+	_, err := p.Do(ctx, &oci.VerifySessionIsValidRequest{})
+	if err != nil && broadworks.IsErrorCode(err) {
+		return nil // the server answered
+	}
+	return err
+}
+
+// sendCtx keeps a document going when the runner is asked to stop: an
+// abandoned document would leave its outcome unknown.
+func sendCtx(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
+
+// runSetup sends the task's setup commands in order, one per document.
+func (r *Runner) runSetup(ctx context.Context, pool *broadworks.Pool, tr *taskRun, cmds []oci.Request, step *int, inflight *bool, resolveOnly bool) (result, error) {
+	attempts := 0
+	fail := func(cmd oci.Request, code int, msg string) (result, error) {
+		msg = "setup " + cmd.OCIName() + ": " + maskSecrets(msg)
+		if _, err := r.store.setTaskStatus(ctx, tr.id, StatusFailed, msg); err != nil {
+			return 0, err
+		}
+		if err := r.store.failPending(ctx, tr.id, code, "not sent: task "+msg); err != nil {
+			return 0, err
+		}
+		return resFailed, nil
+	}
+	audit := func(cmd oci.Request, outcome string, err error) *AuditEntry {
+		a := &AuditEntry{TaskID: tr.id, Command: cmd.OCIName(), Request: renderCommand(cmd), Outcome: outcome}
+		if err != nil {
+			a.ErrorCode, a.Error = errorCode(err), maskSecrets(err.Error())
+		}
+		return a
+	}
+	for *step < len(cmds) {
+		if ctx.Err() != nil || tr.stopped() {
+			return resStopped, nil
+		}
+		cmd := cmds[*step]
+		if *inflight {
+			read, judge, ok := resolver(cmd)
+			if !ok {
+				return fail(cmd, 0, "outcome unknown and cannot be verified by reading: check the server, then retry")
+			}
+			v, msg := notApplied, "re-sendable"
+			if read != nil {
+				resp, err := pool.Do(sendCtx(ctx), read)
+				if err != nil && isOffline(err) {
+					return resOffline, nil
+				}
+				v, msg = judge(resp, err)
+			}
+			switch v {
+			case applied:
+				*step, *inflight, attempts = *step+1, false, 0
+				if err := r.store.setSetup(ctx, tr.id, *step, false, audit(cmd, OutcomeApplied, nil)); err != nil {
+					return 0, err
+				}
+			case notApplied:
+				*inflight = false
+				if err := r.store.setSetup(ctx, tr.id, *step, false, audit(cmd, OutcomeNotApplied, nil)); err != nil {
+					return 0, err
+				}
+			default:
+				attempts++
+				if attempts >= r.opts.MaxAttempts {
+					return fail(cmd, 0, "outcome unknown, reading the server failed: "+msg)
+				}
+				select {
+				case <-ctx.Done():
+				case <-r.clock.After(r.policy.backoff(attempts)):
+				}
+			}
+			continue
+		}
+		if resolveOnly {
+			return resDone, nil
+		}
+		*inflight = true
+		attempts++
+		if err := r.store.setSetup(ctx, tr.id, *step, true, nil); err != nil {
+			return 0, err
+		}
+		_, err := pool.Do(sendCtx(ctx), cmd)
+		if err == nil {
+			*step, *inflight, attempts = *step+1, false, 0
+			if err := r.store.setSetup(ctx, tr.id, *step, false, audit(cmd, OutcomeSuccess, nil)); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		if isOffline(err) {
+			*inflight = false
+			return resOffline, r.store.setSetup(ctx, tr.id, *step, false, nil)
+		}
+		act, delay := r.policy.next(err, attempts)
+		switch act {
+		case actResolve:
+			if err := r.store.setSetup(ctx, tr.id, *step, true, audit(cmd, OutcomeUnknown, err)); err != nil {
+				return 0, err
+			}
+		case actRetry:
+			*inflight = false
+			if err := r.store.setSetup(ctx, tr.id, *step, false, audit(cmd, OutcomeError, err)); err != nil {
+				return 0, err
+			}
+			select {
+			case <-ctx.Done():
+			case <-r.clock.After(delay):
+			}
+		default:
+			*inflight = false
+			if err := r.store.setSetup(ctx, tr.id, *step, false, audit(cmd, OutcomeError, err)); err != nil {
+				return 0, err
+			}
+			return fail(cmd, errorCode(err), err.Error())
+		}
+	}
+	return resDone, nil
+}

@@ -1,0 +1,252 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"bwbulk/broadworks/oci"
+)
+
+// The Store's side of the Runner: claiming work, recording intent before a
+// send and outcomes after it.
+
+// nextTask returns the oldest task with work: pending, running (possibly
+// interrupted by a crash) or waiting; or paused/cancelled with a command
+// whose outcome must still be resolved. 0 when none.
+func (s *Store) nextTask(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.w.QueryRowContext(ctx, `SELECT id FROM tasks t
+		WHERE status IN ('pending','running','waiting')
+		   OR (status = 'cancelled' AND (setup_inflight = 1 OR EXISTS
+		         (SELECT 1 FROM jobs j WHERE j.task_id = t.id AND j.inflight = 1 AND j.status = 'running')))
+		ORDER BY id LIMIT 1`).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("jobs: next task: %w", err)
+	}
+	return id, nil
+}
+
+// taskSetup returns a task's setup commands and progress.
+func (s *Store) taskSetup(ctx context.Context, taskID int64) (cmds []oci.Request, step int, inflight bool, err error) {
+	var blob []byte
+	err = s.w.QueryRowContext(ctx, `SELECT setup, setup_step, setup_inflight FROM tasks WHERE id = ?`, taskID).Scan(&blob, &step, &inflight)
+	if err != nil {
+		return nil, 0, false, notFound(err, "task", taskID)
+	}
+	cmds, err = s.openCommands(purposeSetup, blob)
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("jobs: task %d setup: %w", taskID, err)
+	}
+	return cmds, step, inflight, nil
+}
+
+func (s *Store) setSetup(ctx context.Context, taskID int64, step int, inflight bool, audit *AuditEntry) error {
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET setup_step = ?, setup_inflight = ?, updated_at = ? WHERE id = ?`,
+			step, inflight, s.ms(), taskID); err != nil {
+			return err
+		}
+		if audit != nil {
+			return s.auditTx(ctx, tx, *audit)
+		}
+		return nil
+	})
+}
+
+// runJob is a job as the runner holds it.
+type runJob struct {
+	id       int64
+	row      int
+	userID   string
+	cmds     []oci.Request
+	secrets  []string
+	step     int
+	inflight bool
+	attempts int
+	reads    int // failed reads (resolution or read-back) in this run
+	phase    phase
+	userAdd  oci.Request // the job's user add, for read-back; nil if none
+	due      time.Time   // not before
+}
+
+type phase int
+
+const (
+	phaseSend     phase = iota // send cmds[step]
+	phaseResolve               // cmds[step] was sent, outcome unknown: read first
+	phaseReadBack              // every command applied: verify the user
+)
+
+// loadRun returns the jobs of a task still to do (pending or running), or
+// with resolveOnly only those with a command in flight.
+func (s *Store) loadRun(ctx context.Context, taskID int64, resolveOnly bool) ([]*runJob, error) {
+	q := `SELECT id, row, user_id, fields, commands, step, inflight, attempts FROM jobs
+		WHERE task_id = ? AND status IN ('pending','running')`
+	if resolveOnly {
+		q += ` AND inflight = 1`
+	}
+	rows, err := s.w.QueryContext(ctx, q+` ORDER BY row`, taskID)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: load task %d: %w", taskID, err)
+	}
+	type raw struct {
+		j      runJob
+		fb, cb []byte
+	}
+	var rs []raw
+	for rows.Next() {
+		var r raw
+		if err := rows.Scan(&r.j.id, &r.j.row, &r.j.userID, &r.fb, &r.cb, &r.j.step, &r.j.inflight, &r.j.attempts); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		rs = append(rs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]*runJob, 0, len(rs))
+	for _, r := range rs {
+		j := r.j
+		fields, err := s.openFields(r.fb)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: row %d: %w", j.row, err)
+		}
+		if j.cmds, err = s.openCommands(purposeCommands, r.cb); err != nil {
+			return nil, fmt.Errorf("jobs: row %d: %w", j.row, err)
+		}
+		j.secrets = secretValues(fields)
+		for _, c := range j.cmds {
+			if isUserAdd(c) {
+				j.userAdd = c
+			}
+			if pw := fieldString(c, "Password"); pw != "" {
+				j.secrets = append(j.secrets, pw)
+			}
+		}
+		if j.step > len(j.cmds) {
+			j.step = len(j.cmds)
+		}
+		out = append(out, &j)
+	}
+	return out, nil
+}
+
+// markSent records, before a document leaves, that each job's current
+// command is in flight (status running, inflight 1, attempts+1). After a
+// crash such a job is resolved by reading the server.
+func (s *Store) markSent(ctx context.Context, js []*runJob) error {
+	if len(js) == 0 {
+		return nil
+	}
+	now := s.ms()
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		st := tx.StmtContext(ctx, s.stmtJobStart)
+		for _, j := range js {
+			res, err := st.ExecContext(ctx, now, j.id, j.step)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return fmt.Errorf("jobs: row %d changed under the runner", j.row)
+			}
+		}
+		return nil
+	})
+}
+
+// jobUpdate is the new state of a job after a document's answer.
+type jobUpdate struct {
+	id        int64
+	status    string
+	step      int
+	inflight  bool
+	attempts  int
+	code      int
+	text      string
+	notBefore time.Time
+}
+
+// record writes job updates and audit entries in one transaction.
+func (s *Store) record(ctx context.Context, ups []jobUpdate, audit []AuditEntry) error {
+	if len(ups) == 0 && len(audit) == 0 {
+		return nil
+	}
+	now := s.ms()
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		st := tx.StmtContext(ctx, s.stmtJobUpdate)
+		for _, u := range ups {
+			var nb int64
+			if !u.notBefore.IsZero() {
+				nb = u.notBefore.UnixMilli()
+			}
+			if _, err := st.ExecContext(ctx, u.status, u.step, u.inflight, u.attempts, u.code, u.text, nb, now, u.id); err != nil {
+				return err
+			}
+		}
+		for _, a := range audit {
+			if err := s.auditTx(ctx, tx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// settleStopped puts a stopped task's idle jobs in their resting state:
+// cancelled for a cancelled task, pending for a paused one. Jobs with a
+// command in flight are left for resolution.
+func (s *Store) settleStopped(ctx context.Context, taskID int64, status string) error {
+	var err error
+	switch status {
+	case StatusCancelled:
+		_, err = s.w.ExecContext(ctx, `UPDATE jobs SET status = 'cancelled',
+			error_text = CASE WHEN step > 0 THEN 'cancelled after ' || step || ' of ' || ncommands || ' commands' ELSE 'cancelled' END,
+			updated_at = ? WHERE task_id = ? AND status IN ('pending','running') AND inflight = 0`, s.ms(), taskID)
+	case StatusPaused:
+		_, err = s.w.ExecContext(ctx, `UPDATE jobs SET status = 'pending', updated_at = ?
+			WHERE task_id = ? AND status = 'running' AND inflight = 0`, s.ms(), taskID)
+	}
+	if err != nil {
+		return fmt.Errorf("jobs: settle task %d: %w", taskID, err)
+	}
+	return nil
+}
+
+// failPending fails every job of a task that has not started (setup
+// failure): they can be retried once the cause is fixed.
+func (s *Store) failPending(ctx context.Context, taskID int64, code int, msg string) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE jobs SET status = 'failed', error_code = ?, error_text = ?, updated_at = ?
+		WHERE task_id = ? AND status IN ('pending','running') AND inflight = 0`, code, msg, s.ms(), taskID)
+	return err
+}
+
+// finishTask sets a task whose jobs are all final to completed (or failed
+// when a job failed) and returns the status; "" when work remains.
+func (s *Store) finishTask(ctx context.Context, taskID int64) (string, error) {
+	t, err := s.taskW(ctx, taskID)
+	if err != nil {
+		return "", err
+	}
+	if t.Pending+t.Running > 0 {
+		return "", nil
+	}
+	status, msg := StatusCompleted, ""
+	switch {
+	case t.Failed > 0:
+		status, msg = StatusFailed, fmt.Sprintf("%d of %d jobs failed", t.Failed, t.Total)
+	case t.Status == StatusCancelled:
+		status, msg = StatusCancelled, t.Error
+	}
+	if _, err := s.setTaskStatus(ctx, taskID, status, msg); err != nil {
+		return "", err
+	}
+	return status, nil
+}

@@ -23,14 +23,15 @@ import (
 )
 
 type rawCmd struct {
-	XSIType        string `xml:"http://www.w3.org/2001/XMLSchema-instance type,attr"`
-	ErrType        string `xml:"type,attr"`
-	Echo           string `xml:"echo,attr"`
-	ErrorCode      int    `xml:"errorCode"`
-	Summary        string `xml:"summary"`
-	SummaryEnglish string `xml:"summaryEnglish"`
-	Detail         string `xml:"detail"`
-	Inner          string `xml:",innerxml"`
+	Attrs          []xml.Attr `xml:",any,attr"`
+	XSIType        string     `xml:"-"`
+	ErrType        string     `xml:"-"` // the unqualified type attribute of an ErrorResponse
+	Echo           *string    `xml:"-"`
+	ErrorCode      int        `xml:"errorCode"`
+	Summary        string     `xml:"summary"`
+	SummaryEnglish string     `xml:"summaryEnglish"`
+	Detail         string     `xml:"detail"`
+	Inner          string     `xml:",innerxml"`
 }
 
 // ok reports a SuccessResponse or a data response.
@@ -113,6 +114,20 @@ func decodeResponse(t testing.TB, b []byte) rawDoc {
 	dec.CharsetReader = latin1
 	if err := dec.Decode(&d); err != nil {
 		t.Fatalf("decode response: %v\n%s", err, b)
+	}
+	for i := range d.Commands {
+		c := &d.Commands[i]
+		for _, a := range c.Attrs {
+			switch {
+			case a.Name.Space == "http://www.w3.org/2001/XMLSchema-instance" && a.Name.Local == "type":
+				c.XSIType = a.Value
+			case a.Name.Space == "" && a.Name.Local == "type":
+				c.ErrType = a.Value
+			case a.Name.Space == "" && a.Name.Local == "echo":
+				v := a.Value
+				c.Echo = &v
+			}
+		}
 	}
 	return d
 }

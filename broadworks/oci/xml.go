@@ -38,7 +38,7 @@ func (t *Table) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 		return err
 	}
 	t.Headings = v.ColHeading
-	t.Rows = make([][]string, 0, len(v.Row))
+	t.Rows = nil
 	for _, r := range v.Row {
 		cells := r.Col
 		for len(cells) < len(t.Headings) {

@@ -85,7 +85,7 @@ func TestGenerate_mapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"Department *Nillable[DepartmentKey] `xml:\"department\"`",  // nillable abstract
+		"Department *Nillable[DepartmentKey] `xml:\"department\"`",   // nillable abstract
 		"PhoneNumber *Nillable[string] `xml:\"phoneNumber\"`",        // nillable simple
 		"LastName *string `xml:\"lastName\"`",                        // optional
 		"UserID string `xml:\"userId\"`",                             // required

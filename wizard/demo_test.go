@@ -94,4 +94,3 @@ func hqModel(t testing.TB, n int) *Model {
 	m.Contact = ContactStep{Email: "{{ user id }}"}
 	return m
 }
-

@@ -118,3 +118,23 @@ func TestReader_Next_decodes(t *testing.T) {
 		t.Errorf("%d documents, want 5", n)
 	}
 }
+
+func TestReader_Buffered(t *testing.T) {
+	r := NewReader(strings.NewReader(docA+"\n"+docA[:10]), 0)
+	if r.Buffered() {
+		t.Error("Buffered before reading")
+	}
+	if _, err := r.Next(); err != nil {
+		t.Fatal(err)
+	}
+	if !r.Buffered() {
+		t.Error("the start of a second document is not reported")
+	}
+	r = NewReader(strings.NewReader(docA+"\n\r\n"), 0)
+	if _, err := r.Next(); err != nil {
+		t.Fatal(err)
+	}
+	if r.Buffered() {
+		t.Error("trailing blanks reported as data")
+	}
+}

@@ -584,6 +584,22 @@ func (g *gen) emit(pkg string, cmds []string) ([]byte, error) {
 	}
 	p("}\n\n")
 
+	// Compile-time checks that every type implements what it claims.
+	p("var (\n")
+	for _, c := range sortedCmds {
+		if g.types[c].role == "request" {
+			p("\t_ Request = (*%s)(nil)\n", c)
+		} else {
+			p("\t_ Response = (*%s)(nil)\n", c)
+		}
+	}
+	for _, n := range others {
+		for _, i := range g.types[n].impl {
+			p("\t_ %s = (*%s)(nil)\n", i, n)
+		}
+	}
+	p(")\n\n")
+
 	for _, n := range append(sortedCmds, others...) {
 		g.emitType(&b, g.types[n])
 	}

@@ -49,3 +49,44 @@ const (
 	DeviceLevelServiceProvider = "Service Provider"
 	DeviceLevelGroup           = "Group"
 )
+
+// Login types of LoginResponse14sp4/22V5.LoginType (R25 LoginType22).
+const (
+	LoginTypeSystem          = "System"
+	LoginTypeProvisioning    = "Provisioning"
+	LoginTypeReseller        = "Reseller"
+	LoginTypeServiceProvider = "Service Provider"
+	LoginTypeGroup           = "Group"
+	LoginTypeGroupDepartment = "Group Department"
+	LoginTypeUser            = "User"
+	LoginTypeLawfulIntercept = "Lawful Intercept"
+)
+
+// Transport protocols of an access device (R25 ExtendedTransportProtocol;
+// TLS is not accepted by GroupAccessDeviceAddRequest14).
+const (
+	TransportUDP         = "UDP"
+	TransportTCP         = "TCP"
+	TransportTLS         = "TLS"
+	TransportUnspecified = "Unspecified"
+)
+
+// Reason of a LogoutRequest sent by a client (R25 LogoutRequestReason).
+const LogoutClient = "Client Logout"
+
+// Address returns a StreetAddress with the non-empty parts set, for add
+// commands (empty parts are left out, not cleared).
+func Address(line1, line2, city, stateOrProvince, zip, country string) *StreetAddress {
+	set := func(s string) *Nillable[string] {
+		if s == "" {
+			return nil
+		}
+		return Set(s)
+	}
+	a := &StreetAddress{AddressLine1: set(line1), AddressLine2: set(line2), City: set(city),
+		StateOrProvince: set(stateOrProvince), ZipOrPostalCode: set(zip), Country: set(country)}
+	if *a == (StreetAddress{}) {
+		return nil
+	}
+	return a
+}

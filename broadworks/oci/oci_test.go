@@ -238,3 +238,13 @@ func TestDeps(t *testing.T) {
 		}
 	}
 }
+
+func TestAddress(t *testing.T) {
+	if Address("", "", "", "", "", "") != nil {
+		t.Error("empty address is not nil")
+	}
+	a := Address("1 Main St", "", "Springfield", "VA", "", "US")
+	if a.AddressLine1.Value != "1 Main St" || a.AddressLine2 != nil || a.City.Value != "Springfield" || a.ZipOrPostalCode != nil || a.Country.Value != "US" {
+		t.Errorf("Address = %+v", a)
+	}
+}

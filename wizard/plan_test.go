@@ -92,9 +92,12 @@ var planCases = []struct {
 		want: []string{"UserAddRequest22V2"},
 	},
 	{
-		name:   "services",
-		target: func(t *Target) { t.Services = []string{"Voice Messaging User", "Call Forwarding Always"}; t.ServicePacks = []string{"Basic"} },
-		want:   []string{"UserAddRequest22V2", "UserServiceAssignListRequest"},
+		name: "services",
+		target: func(t *Target) {
+			t.Services = []string{"Voice Messaging User", "Call Forwarding Always"}
+			t.ServicePacks = []string{"Basic"}
+		},
+		want: []string{"UserAddRequest22V2", "UserServiceAssignListRequest"},
 	},
 	{
 		name:   "legacy hosted",

@@ -142,7 +142,9 @@ func TestModel_Validate(t *testing.T) {
 		{"contact bad mobile", StepContact, func(m *Model) { m.Contact.Mobile = "call me" },
 			FieldErrors{FieldMobile: "first row: must be a phone number (digits, optionally +, -, spaces)"}},
 		// Address
-		{"address ok", StepAddress, func(m *Model) { m.Address = AddressStep{Line1: "{{ index }} Main St", City: "Springfield", Country: "US"} }, nil},
+		{"address ok", StepAddress, func(m *Model) {
+			m.Address = AddressStep{Line1: "{{ index }} Main St", City: "Springfield", Country: "US"}
+		}, nil},
 		{"address too long", StepAddress, func(m *Model) { m.Address.City = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch" },
 			FieldErrors{FieldCity: "first row: must be at most 50 characters (has 58)"}},
 		{"address bad tag", StepAddress, func(m *Model) { m.Address.Zip = "{{ zip" },

@@ -86,6 +86,9 @@ func prob(c Column, err error, format string, args ...any) Problem {
 // Messages never contain the password.
 func ValidateRow(t Target, r Row, checks ...RowCheck) []Problem {
 	var ps []Problem
+	// One problem per cell: a cell too long or not a token is not checked
+	// further.
+	var bad [numColumns]bool
 	for c := ColUserID; c < numColumns; c++ {
 		v := r.v[c]
 		if v == "" {
@@ -93,6 +96,7 @@ func ValidateRow(t Target, r Row, checks ...RowCheck) []Problem {
 		}
 		if n := utf8.RuneCountInString(v); n > maxLen[c] {
 			ps = append(ps, prob(c, ErrTooLong, "must be at most %d characters (has %d)", maxLen[c], n))
+			bad[c] = true
 			continue
 		}
 		if c == ColPassword {
@@ -100,6 +104,7 @@ func ValidateRow(t Target, r Row, checks ...RowCheck) []Problem {
 		}
 		if msg := tokenProblem(v); msg != "" {
 			ps = append(ps, prob(c, ErrInvalid, "%s", msg))
+			bad[c] = true
 		}
 	}
 	for _, c := range []Column{ColUserID, ColFirstName, ColLastName, ColCLIDFirstName, ColCLIDLastName} {
@@ -107,7 +112,7 @@ func ValidateRow(t Target, r Row, checks ...RowCheck) []Problem {
 			ps = append(ps, prob(c, ErrRequired, "is required"))
 		}
 	}
-	if uid := r.v[ColUserID]; uid != "" {
+	if uid := r.v[ColUserID]; uid != "" && !bad[ColUserID] {
 		if msg := userIDProblem(uid); msg != "" {
 			ps = append(ps, prob(ColUserID, ErrInvalid, "%s", msg))
 		}
@@ -116,20 +121,21 @@ func ValidateRow(t Target, r Row, checks ...RowCheck) []Problem {
 		if t.RequirePassword {
 			ps = append(ps, prob(ColPassword, ErrRequired, "is required: type one or generate"))
 		}
+	} else if bad[ColPassword] {
 	} else if err := CheckPassword(pw, r.v[ColUserID], t.Rules); err != nil {
 		ps = append(ps, Problem{Column: ColPassword, Err: ErrPassword, Msg: strings.TrimPrefix(err.Error(), "password: ")})
 	}
-	if n := r.v[ColPhoneNumber]; n != "" {
+	if n := r.v[ColPhoneNumber]; n != "" && !bad[ColPhoneNumber] {
 		if msg := checkNumber(n); msg != "" {
 			ps = append(ps, prob(ColPhoneNumber, ErrInvalid, "%s", msg))
 		}
 	}
 	for _, c := range []Column{ColMobile, ColPager} {
-		if v := r.v[c]; v != "" && !validOutgoingDN(v) {
+		if v := r.v[c]; v != "" && !bad[c] && !validOutgoingDN(v) {
 			ps = append(ps, prob(c, ErrInvalid, "must be a phone number (digits, optionally +, -, spaces)"))
 		}
 	}
-	if e := r.v[ColExtension]; e != "" {
+	if e := r.v[ColExtension]; e != "" && !bad[ColExtension] {
 		switch {
 		case !allDigits(e):
 			ps = append(ps, prob(ColExtension, ErrInvalid, "must contain digits only"))
@@ -139,15 +145,15 @@ func ValidateRow(t Target, r Row, checks ...RowCheck) []Problem {
 			ps = append(ps, prob(ColExtension, ErrInvalid, "must be %s digits long (has %d)", lengthRange(t.MinExtensionLength, t.MaxExtensionLength), len(e)))
 		}
 	}
-	if mac := r.v[ColMACAddress]; mac != "" && !validMAC(mac) {
+	if mac := r.v[ColMACAddress]; mac != "" && !bad[ColMACAddress] && !validMAC(mac) {
 		ps = append(ps, prob(ColMACAddress, ErrInvalid, "must be 12 hexadecimal digits"))
 	}
-	if lp := r.v[ColLinePort]; lp != "" {
+	if lp := r.v[ColLinePort]; lp != "" && !bad[ColLinePort] {
 		if msg := linePortProblem(lp); msg != "" {
 			ps = append(ps, prob(ColLinePort, ErrInvalid, "%s", msg))
 		}
 	}
-	if e := r.v[ColEmail]; e != "" && !validEmail(e) {
+	if e := r.v[ColEmail]; e != "" && !bad[ColEmail] && !validEmail(e) {
 		ps = append(ps, prob(ColEmail, ErrInvalid, "must look like name@example.com"))
 	}
 	hosted := r.v[ColDeviceType] != "" || r.v[ColDeviceName] != "" || r.v[ColMACAddress] != ""

@@ -21,7 +21,7 @@ func verify(c *rawClient) (rawCmd, error) {
 
 func TestFaults_dropEvery(t *testing.T) {
 	s := startDemo(t, &ocisim.Options{DropEvery: 3})
-	c := adminClient(t, s) // document 1
+	c := adminClient(t, s)               // document 1
 	if _, err := verify(c); err != nil { // document 2
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestFaults_dropEvery(t *testing.T) {
 	if _, ok := s.User("drop@acme.example.com"); !ok {
 		t.Fatal("a dropped document's commands are executed first")
 	}
-	c2 := adminClient(t, s) // document 4
+	c2 := adminClient(t, s)               // document 4
 	if _, err := verify(c2); err != nil { // 5
 		t.Fatal(err)
 	}

@@ -64,7 +64,7 @@ func hSPAdd(c *call, e *element) result {
 		c.w.SystemDomains = append(c.w.SystemDomains, dom)
 	}
 	sp := &ServiceProvider{
-		ID: id, Name: e.val("serviceProviderName"), IsEnterprise: boolVal(e.val("isEnterprise")),
+		ID: id, Name: e.val("serviceProviderName"), IsEnterprise: e.has("isEnterprise"), // fixed true; a plain SP sends useCustomRoutingProfile
 		DefaultDomain: dom, Domains: []string{dom}, Numbers: map[string]string{}, Groups: map[string]*Group{},
 	}
 	for _, d := range e.vals("domain") {

@@ -133,7 +133,7 @@ func TestScope_unauthorized(t *testing.T) {
 		return cmd(typ, el("serviceProviderId", sp)+el("groupId", g))
 	}
 	spList := cmd("ServiceProviderGetListRequest", "")
-	spAdd := cmd("ServiceProviderConsolidatedAddRequest", el("isEnterprise", "false")+el("serviceProviderId", "new-sp")+el("defaultDomain", "example.com"))
+	spAdd := cmd("ServiceProviderConsolidatedAddRequest", el("useCustomRoutingProfile", "false")+el("serviceProviderId", "new-sp")+el("defaultDomain", "example.com"))
 	groupList := func(sp string) string {
 		return cmd("GroupGetListInServiceProviderRequest", el("serviceProviderId", sp))
 	}

@@ -35,6 +35,7 @@ func TestValidation_6004(t *testing.T) {
 		{"missing required useHotline", userAdd("acme-ent", "acme-hq", "h@acme.example.com", "<accessDeviceEndpoint><accessDevice>"+el("deviceLevel", "Group")+el("deviceName", "x")+"</accessDevice>"+el("linePort", "x@y")+"</accessDeviceEndpoint>"), "'useHotline'"},
 		{"too many aliases", userAdd("acme-ent", "acme-hq", "h@acme.example.com", el("alias", "a@x")+el("alias", "b@x")+el("alias", "c@x")+el("alias", "d@x")), "'alias'"},
 		{"choice: both endpoint kinds", userAdd("acme-ent", "acme-hq", "h@acme.example.com", endpoint("x", "x@y")+"<trunkAddressing>"+el("enterpriseTrunkName", "acme-etrunk")+"</trunkAddressing>"), "'trunkAddressing'"},
+		{"fixed value", cmd("ServiceProviderConsolidatedAddRequest", el("isEnterprise", "false")+el("serviceProviderId", "sp")+el("defaultDomain", "sp.example.com")), "must be true"},
 		{"text inside a complex element", cmd("UserGetRequest23V2", "hello"+el("userId", "a@b")), "must not contain text"},
 	}
 	for _, tc := range tests {

@@ -35,6 +35,7 @@ type particle struct {
 	minVal   int64
 	maxVal   int64
 	enum     []string
+	fixed    string // required value ("" for none)
 	kids     []*particle
 }
 
@@ -140,6 +141,11 @@ func parseParticle(body string) (*particle, error) {
 		return p, nil
 	}
 	tf := strings.Fields(typ)
+	if n := len(tf); n > 1 && strings.HasPrefix(tf[n-1], "=") {
+		p.fixed = strings.TrimPrefix(tf[n-1], "=")
+		tf = tf[:n-1]
+		typ = strings.Join(tf, " ")
+	}
 	if len(tf) == 0 {
 		return nil, fmt.Errorf("missing type")
 	}

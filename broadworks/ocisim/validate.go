@@ -243,6 +243,9 @@ func validateElement(p *particle, e *element, path string) error {
 		if v != "true" && v != "false" && v != "1" && v != "0" {
 			return invalidf("Element '%s': %q is not a valid boolean (in %s)", e.Name, v, path)
 		}
+		if p.fixed != "" && boolVal(v) != boolVal(p.fixed) {
+			return invalidf("Element '%s': the value must be %s (in %s)", e.Name, p.fixed, path)
+		}
 	case kEnum:
 		for _, x := range p.enum {
 			if x == v {

@@ -29,6 +29,7 @@ type NumberError struct {
 	Msg   string
 }
 
+// Error formats the entry and the message.
 func (e *NumberError) Error() string {
 	return fmt.Sprintf("%q: %s", truncate(e.Entry, 40), e.Msg)
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -27,6 +28,22 @@ func TestGoName(t *testing.T) {
 	}
 }
 
+var (
+	schemaOnce   sync.Once
+	cachedSchema *schema
+	schemaErr    error
+)
+
+// testSchema loads the schema once for all tests (it is 9 MB of XSD).
+func testSchema(t *testing.T) *schema {
+	dir := testSchemaDir(t)
+	schemaOnce.Do(func() { cachedSchema, schemaErr = loadSchema(dir) })
+	if schemaErr != nil {
+		t.Fatal(schemaErr)
+	}
+	return cachedSchema
+}
+
 func testSchemaDir(t *testing.T) string {
 	d := os.Getenv("OCIP_SCHEMA_DIR")
 	if d == "" {
@@ -41,10 +58,7 @@ func testSchemaDir(t *testing.T) string {
 // TestGenerate_upToDate regenerates the oci types from the schema and
 // compares them with the committed zz_generated.go.
 func TestGenerate_upToDate(t *testing.T) {
-	s, err := loadSchema(testSchemaDir(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := testSchema(t)
 	names, err := readList("../../oci/commands.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -63,10 +77,7 @@ func TestGenerate_upToDate(t *testing.T) {
 }
 
 func TestGenerate_errors(t *testing.T) {
-	s, err := loadSchema(testSchemaDir(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := testSchema(t)
 	if _, err := generate(s, []string{"NoSuchRequest"}, "oci"); err == nil || !strings.Contains(err.Error(), "NoSuchRequest") {
 		t.Errorf("unknown command: %v", err)
 	}
@@ -76,10 +87,7 @@ func TestGenerate_errors(t *testing.T) {
 }
 
 func TestGenerate_mapping(t *testing.T) {
-	s, err := loadSchema(testSchemaDir(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := testSchema(t)
 	src, err := generate(s, []string{"UserModifyRequest22", "ServiceProviderConsolidatedAddRequest", "GroupGetRequest22V5", "UserGetListInGroupRequest"}, "oci")
 	if err != nil {
 		t.Fatal(err)

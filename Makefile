@@ -81,7 +81,7 @@ screenshots: build ## drive the real app under Xvfb through every screen; PNGs i
 	./scripts/screenshots.sh ./$(BIN) shots
 
 golden: ## regenerate golden files after a reviewed change
-	$(GO) test ./wizard/... ./broadworks/... -update
+	$(GO) test ./wizard/ ./broadworks/internal/ociwire/ -update
 
 clean: ## remove build outputs
 	rm -rf $(BIN) $(BIN).exe shots dist

@@ -229,24 +229,32 @@ func (s *Store) failPending(ctx context.Context, taskID int64, code int, msg str
 }
 
 // finishTask sets a task whose jobs are all final to completed (or failed
-// when a job failed) and returns the status; "" when work remains.
+// when a job failed, cancelled when it was cancelled) and returns the
+// status; "" when work remains. It reads and writes in one transaction so
+// a job queued meanwhile (RetryJob) is never overruled.
 func (s *Store) finishTask(ctx context.Context, taskID int64) (string, error) {
-	t, err := s.taskW(ctx, taskID)
-	if err != nil {
-		return "", err
-	}
-	if t.Pending+t.Running > 0 {
-		return "", nil
-	}
-	status, msg := StatusCompleted, ""
-	switch {
-	case t.Failed > 0:
-		status, msg = StatusFailed, fmt.Sprintf("%d of %d jobs failed", t.Failed, t.Total)
-	case t.Status == StatusCancelled:
-		status, msg = StatusCancelled, t.Error
-	}
-	if _, err := s.setTaskStatus(ctx, taskID, status, msg); err != nil {
-		return "", err
-	}
-	return status, nil
+	var status string
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		t, err := scanTask(tx.QueryRowContext(ctx, `SELECT `+taskCols+`
+			FROM tasks t LEFT JOIN jobs j ON j.task_id = t.id WHERE t.id = ? GROUP BY t.id`, taskID))
+		if err != nil {
+			return notFound(err, "task", taskID)
+		}
+		if t.Pending+t.Running > 0 {
+			return nil
+		}
+		msg := ""
+		switch {
+		case t.Failed > 0:
+			status, msg = StatusFailed, fmt.Sprintf("%d of %d jobs failed", t.Failed, t.Total)
+		case t.Status == StatusCancelled:
+			status, msg = StatusCancelled, t.Error
+		default:
+			status = StatusCompleted
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE tasks SET status = ?, error = ?, updated_at = ? WHERE id = ?`,
+			status, msg, s.ms(), taskID)
+		return err
+	})
+	return status, err
 }

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptrace"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -72,31 +71,10 @@ func (t *streamTransport) close() error {
 	return t.conn.Close()
 }
 
-// probe checks, without blocking, that the server has not closed the
-// connection while it was idle (an idle timeout, a forced logout). It runs
-// before each send so that a dead session is replaced before the request
-// leaves, not after.
-func (t *streamTransport) probe() error {
-	if err := t.conn.SetReadDeadline(time.Now()); err != nil {
-		return err
-	}
-	var b [512]byte
-	n, err := t.conn.Read(b[:])
-	t.conn.SetReadDeadline(time.Time{})
-	if n > 0 {
-		// Unsolicited data (a LogoutRequest from the server, or the answer
-		// to an abandoned request): this session is not in a state we know.
-		return errors.New("unexpected data from server while idle")
-	}
-	if err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
-		return nil
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return nil
-	}
-	return err
-}
+// probe checks that the server has not closed the connection while it was
+// idle (an idle timeout, a forced logout). It runs before each send so that
+// a dead session is replaced before the request leaves, not after.
+func (t *streamTransport) probe() error { return peerClosed(t.conn) }
 
 func (t *streamTransport) roundTrip(ctx context.Context, doc []byte) ([]byte, error) {
 	if err := ctx.Err(); err != nil {

@@ -26,9 +26,12 @@ var secretEscaped = regexp.MustCompile(
 // mask is what a secret value is replaced by.
 const mask = "***"
 
-// maskSecrets returns s with the text of every password-like element
-// replaced by "***". Empty elements stay empty.
-func maskSecrets(s string) string {
+// MaskSecrets returns s (OCI-P XML, a SOAP envelope, an error text) with
+// the text of every password-like element replaced by "***", whether the
+// element is written as markup or escaped once. Empty and nil elements
+// stay as they are. The debug log and the client's error strings go
+// through it; other packages may use it before they log or store XML.
+func MaskSecrets(s string) string {
 	if !containsFold(s, "pass") {
 		return s
 	}
@@ -84,7 +87,7 @@ func (l *debugLog) log(dir string, doc []byte) {
 	if l == nil {
 		return
 	}
-	text := maskSecrets(string(doc))
+	text := MaskSecrets(string(doc))
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	fmt.Fprintf(l.w, "%s %s %d bytes\n%s", time.Now().Format("15:04:05.000"), dir, len(doc), text)
@@ -100,5 +103,5 @@ func (l *debugLog) note(format string, args ...any) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	fmt.Fprintf(l.w, "%s -- %s\n", time.Now().Format("15:04:05.000"), maskSecrets(fmt.Sprintf(format, args...)))
+	fmt.Fprintf(l.w, "%s -- %s\n", time.Now().Format("15:04:05.000"), MaskSecrets(fmt.Sprintf(format, args...)))
 }

@@ -55,7 +55,7 @@ func (e *ProtocolError) Error() string {
 		b.WriteString(": " + e.Err.Error())
 	}
 	// A cause may quote a document; never let a secret through.
-	return maskSecrets(b.String())
+	return MaskSecrets(b.String())
 }
 
 // Unwrap returns the cause.

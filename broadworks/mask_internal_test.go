@@ -24,8 +24,8 @@ func TestMaskSecrets(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := maskSecrets(tc.in); got != tc.want {
-				t.Errorf("maskSecrets(%s)\n got %s\nwant %s", tc.in, got, tc.want)
+			if got := MaskSecrets(tc.in); got != tc.want {
+				t.Errorf("MaskSecrets(%s)\n got %s\nwant %s", tc.in, got, tc.want)
 			}
 		})
 	}
@@ -47,7 +47,7 @@ func FuzzMaskSecrets(f *testing.F) {
 			return
 		}
 		doc := "<userId>u</userId><password>" + secret + "</password><x>y</x>"
-		got := maskSecrets(doc)
+		got := MaskSecrets(doc)
 		if strings.Contains(got, "<password>"+secret) {
 			t.Fatalf("secret %q not masked: %s", secret, got)
 		}

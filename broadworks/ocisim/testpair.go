@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"net"
 	"testing"
 	"time"
 
@@ -17,25 +16,11 @@ import (
 func StartTest(tb testing.TB, opts *Options) *Server {
 	tb.Helper()
 	srv := NewDemo(opts)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	if _, err := srv.Listen("127.0.0.1:0"); err != nil {
+		srv.Close()
 		tb.Fatalf("ocisim: listen: %v", err)
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		srv.Serve(ln) //nolint:errcheck // ErrServerClosed at cleanup
-	}()
-	tb.Cleanup(func() {
-		srv.Close()
-		<-done
-	})
-	for deadline := time.Now().Add(5 * time.Second); srv.Addr() == nil; {
-		if time.Now().After(deadline) {
-			tb.Fatal("ocisim: server did not start listening")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	tb.Cleanup(func() { srv.Close() })
 	return srv
 }
 

@@ -306,7 +306,8 @@ func importRecords(header []string, records [][]string) ([]Row, []Problem) {
 		if r.v[ColCLIDLastName] == "" {
 			r.v[ColCLIDLastName] = r.v[ColLastName]
 		}
-		for _, p := range ValidateRow(Target{}, r) {
+		var none Target
+		for _, p := range validateRow(&none, &r) {
 			p.Row = n
 			ps = append(ps, p)
 		}

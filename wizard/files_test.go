@@ -1,10 +1,12 @@
 package wizard
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -217,13 +219,28 @@ func TestExportXLSX_golden(t *testing.T) {
 	if err != nil || !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("panes = %+v, %v", panes, err)
 	}
-	dn := f.GetDefinedName()
-	hasFilter := false
-	for _, d := range dn {
-		hasFilter = hasFilter || (d.Name == "_xlnm._FilterDatabase" && d.Scope == SheetUsers)
+	// The autofilter comes with a table over the whole sheet.
+	tables, err := f.GetTables(SheetUsers)
+	if err != nil || len(tables) != 1 || tables[0].Range != "A1:R5" {
+		t.Errorf("tables on %s = %+v, %v; want one over A1:R5", SheetUsers, tables, err)
 	}
-	if !hasFilter {
-		t.Errorf("no autofilter on %s: %+v", SheetUsers, dn)
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	filters := 0
+	for _, zf := range zr.File {
+		if strings.HasPrefix(zf.Name, "xl/tables/") {
+			rc, _ := zf.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			if bytes.Contains(b, []byte("<autoFilter ref=")) {
+				filters++
+			}
+		}
+	}
+	if filters != 2 {
+		t.Errorf("%d sheets with an autofilter, want 2", filters)
 	}
 	if w, err := f.GetColWidth(SheetUsers, "A"); err != nil || w < 20 {
 		t.Errorf("column A width = %v, %v", w, err)

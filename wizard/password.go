@@ -132,9 +132,13 @@ func CheckPassword(pw, userID string, r PasswordRules) error {
 		add(RuleMinNonAlnum, fmt.Sprintf("needs at least %s", plural(r.MinNonAlphanumeric, "non-alphanumeric character", "non-alphanumeric characters")))
 	}
 	if r.DisallowUserID && userID != "" {
-		lp := strings.ToLower(pw)
-		user, _, _ := strings.Cut(strings.ToLower(userID), "@")
-		if strings.Contains(lp, strings.ToLower(userID)) || (user != "" && strings.Contains(lp, user)) {
+		// The user part is contained in the whole id, so checking it
+		// covers both.
+		user, _, _ := strings.Cut(userID, "@")
+		if user == "" {
+			user = userID
+		}
+		if containsFoldASCII(pw, user) {
 			add(RuleUserID, "must not contain the user id")
 		}
 	}
@@ -148,6 +152,31 @@ func CheckPassword(pw, userID string, r PasswordRules) error {
 		return nil
 	}
 	return &PasswordError{vs}
+}
+
+// containsFoldASCII reports whether sub occurs in s, ignoring ASCII case,
+// without allocating. Non-ASCII bytes compare exactly.
+func containsFoldASCII(s, sub string) bool {
+	n := len(sub)
+	if n == 0 {
+		return true
+	}
+	lower := func(c byte) byte {
+		if c >= 'A' && c <= 'Z' {
+			return c + 'a' - 'A'
+		}
+		return c
+	}
+outer:
+	for i := 0; i+n <= len(s); i++ {
+		for j := 0; j < n; j++ {
+			if lower(s[i+j]) != lower(sub[j]) {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // GeneratedPasswordLength is the length generated passwords have unless the

@@ -241,7 +241,7 @@ func (c *compiled) row(i int, edits map[Column]string, r *Row) []Problem {
 	if c.extLen > 0 {
 		r.v[ColExtension] = ExtensionFromNumber(r.v[ColPhoneNumber], c.extLen)
 	}
-	env := c.env
+	env := &c.env
 	env.Index = c.start + i
 	env.Row = r
 	for _, col := range c.order {
@@ -249,7 +249,7 @@ func (c *compiled) row(i int, edits map[Column]string, r *Row) []Problem {
 			r.v[col] = v
 			continue
 		}
-		v, err := c.tpl[col].Render(&env)
+		v, err := c.tpl[col].Render(env)
 		if err != nil {
 			ps = append(ps, Problem{Row: i + 1, Column: col, Err: ErrBadTemplate, Msg: err.Error()})
 		}
@@ -332,25 +332,41 @@ func (p *Preview) build(i int) {
 	edits := m.Edits[i]
 	r := &p.Rows[i]
 	ps := p.c.row(i, edits, r)
-	if _, ok := edits[ColPassword]; !ok && r.v[ColPassword] == "" && m.Passwords.Mode == PasswordsGenerate {
-		r.v[ColPassword] = m.generatedPassword(i, r.v[ColUserID], p.t.Rules)
+	_, editedPW := edits[ColPassword]
+	generate := !editedPW && r.v[ColPassword] == "" && m.Passwords.Mode == PasswordsGenerate
+	if generate {
+		r.v[ColPassword] = m.generatedPassword(i, r.v[ColUserID], p.t.Rules, false)
 	}
-	if _, ok := edits[ColMACAddress]; !ok {
+	if _, ok := edits[ColMACAddress]; !ok && r.v[ColMACAddress] != "" {
 		r.v[ColMACAddress] = NormalizeMAC(r.v[ColMACAddress])
 	}
-	own := ValidateRow(p.t, *r, p.check)
+	own := validateRow(&p.t, r, p.check)
+	if generate && hasProblem(own, ColPassword) {
+		// The stored password no longer fits (the user id it may not
+		// contain changed, or the rules did): make a new one.
+		r.v[ColPassword] = m.generatedPassword(i, r.v[ColUserID], p.t.Rules, true)
+		own = validateRow(&p.t, r, p.check)
+	}
 	for k := range own {
 		own[k].Row = i + 1
 	}
 	p.own[i] = append(ps, own...)
 }
 
+func hasProblem(ps []Problem, c Column) bool {
+	for _, p := range ps {
+		if p.Column == c {
+			return true
+		}
+	}
+	return false
+}
+
 // generatedPassword returns the stored password of row i, generating one
-// when there is none or the stored one no longer passes (the user id
-// changed).
-func (m *Model) generatedPassword(i int, userID string, rules PasswordRules) string {
+// when there is none or renew is set.
+func (m *Model) generatedPassword(i int, userID string, rules PasswordRules, renew bool) string {
 	g := m.Passwords.Generated
-	if i < len(g) && g[i] != "" && CheckPassword(g[i], userID, rules) == nil {
+	if !renew && i < len(g) && g[i] != "" {
 		return g[i]
 	}
 	pw, err := GeneratePassword(rules, userID)
@@ -410,13 +426,10 @@ func (p *Preview) Edited(row int, col Column) bool { return p.m.Edited(row, col)
 func (p *Preview) crossCheck() {
 	p.cross = p.cross[:0]
 	p.global = p.global[:0]
-	type key struct {
-		col Column
-		v   string
-	}
-	first := make(map[key]int, len(p.Rows)*2)
+	first := make(map[string]int, len(p.Rows))
 	flagged := make(map[int]bool)
 	for _, col := range []Column{ColUserID, ColPhoneNumber, ColExtension, ColMACAddress, ColDeviceName} {
+		clear(first)
 		for i := range p.Rows {
 			v := p.Rows[i].v[col]
 			if v == "" {
@@ -424,14 +437,13 @@ func (p *Preview) crossCheck() {
 			}
 			switch col {
 			case ColUserID, ColDeviceName, ColMACAddress:
-				v = strings.ToLower(v)
+				v = lowerASCII(v)
 			case ColPhoneNumber:
 				v = NormalizeNumber(v)
 			}
-			k := key{col, v}
-			j, seen := first[k]
+			j, seen := first[v]
 			if !seen {
-				first[k] = i
+				first[v] = i
 				continue
 			}
 			if !flagged[j*int(numColumns)+int(col)] {
@@ -533,3 +545,13 @@ func (p *Preview) Target() Target { return p.t }
 
 // Model returns the model behind the preview.
 func (p *Preview) Model() *Model { return p.m }
+
+// lowerASCII lower-cases s, allocating only when s has an upper-case letter.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}

@@ -312,6 +312,8 @@ type Env struct {
 	GroupName         string
 	ServiceProviderID string
 	ServiceProvider   string // name
+
+	buf []byte // reused between renders
 }
 
 // Render expands the template for one row. Tags read env.Row; the only
@@ -320,22 +322,27 @@ func (t *Template) Render(env *Env) (string, error) {
 	if len(t.parts) == 1 && t.parts[0].tag == nil {
 		return t.parts[0].lit, nil
 	}
-	var b strings.Builder
+	if len(t.parts) == 1 && len(t.parts[0].tag.filters) == 0 {
+		return t.parts[0].tag.value(env), nil // "{{ user id }}": no copy
+	}
+	b := env.buf[:0]
 	for _, p := range t.parts {
 		if p.tag == nil {
-			b.WriteString(p.lit)
+			b = append(b, p.lit...)
 			continue
 		}
 		v := p.tag.value(env)
 		var err error
 		for _, f := range p.tag.filters {
 			if v, err = f.apply(v); err != nil {
+				env.buf = b
 				return "", &TemplateError{Pos: p.tag.pos, Msg: fmt.Sprintf("tag %q: %v", p.tag.name, err)}
 			}
 		}
-		b.WriteString(v)
+		b = append(b, v...)
 	}
-	return b.String(), nil
+	env.buf = b
+	return string(b), nil
 }
 
 func (tg *tagRef) value(env *Env) string {

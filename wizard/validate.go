@@ -85,6 +85,12 @@ func prob(c Column, err error, format string, args ...any) Problem {
 // extra checks. Problems carry Row 0; the caller sets the row number.
 // Messages never contain the password.
 func ValidateRow(t Target, r Row, checks ...RowCheck) []Problem {
+	return validateRow(&t, &r, checks...)
+}
+
+// validateRow is ValidateRow without copying the row (the preview calls it
+// 10,000 times per rebuild).
+func validateRow(t *Target, r *Row, checks ...RowCheck) []Problem {
 	var ps []Problem
 	// One problem per cell: a cell too long or not a token is not checked
 	// further.
@@ -179,7 +185,7 @@ func ValidateRow(t Target, r Row, checks ...RowCheck) []Problem {
 		ps = append(ps, prob(ColLinePort, ErrInvalid, "needs a device or a trunk group"))
 	}
 	for _, chk := range checks {
-		ps = append(ps, chk(&r)...)
+		ps = append(ps, chk(r)...)
 	}
 	return ps
 }
@@ -194,12 +200,24 @@ func lengthRange(lo, hi int) string {
 // tokenProblem rejects what an XSD token cannot carry: control characters
 // and leading/trailing or doubled spaces (the server would collapse them).
 func tokenProblem(v string) string {
-	for _, r := range v {
-		if unicode.IsControl(r) {
+	ascii := true
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < 0x20 || c == 0x7f {
 			return "must not contain tabs, line breaks or control characters"
 		}
+		ascii = ascii && c < 0x80
 	}
-	if strings.TrimSpace(v) != v {
+	if !ascii {
+		for _, r := range v {
+			if unicode.IsControl(r) {
+				return "must not contain tabs, line breaks or control characters"
+			}
+		}
+		if strings.TrimSpace(v) != v {
+			return "must not start or end with a space"
+		}
+	} else if v[0] == ' ' || v[len(v)-1] == ' ' {
 		return "must not start or end with a space"
 	}
 	if strings.Contains(v, "  ") {

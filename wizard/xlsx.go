@@ -48,7 +48,6 @@ func ExportXLSX(w io.Writer, sheets []Sheet, password string) error {
 			return fmt.Errorf("wizard: export XLSX sheet %q: %w", name, err)
 		}
 	}
-	f.SetActiveSheet(0)
 	var opts []excelize.Options
 	if password != "" {
 		opts = append(opts, excelize.Options{Password: password})
@@ -134,14 +133,31 @@ func writeSheet(f *excelize.File, name string, s Sheet, head, text int) error {
 		}
 		cells = cells[:ncol]
 	}
-	if ncol > 0 {
-		last, _ := excelize.CoordinatesToCellName(ncol, len(s.Rows)+1)
-		if err := sw.Flush(); err != nil {
+	if ncol > 0 && len(s.Header) == ncol {
+		// The autofilter comes with a table: the stream writer can add one
+		// without reading the sheet back (File.AutoFilter would parse all
+		// rows again, ~10× the cost of writing them).
+		last, _ := excelize.CoordinatesToCellName(ncol, max(len(s.Rows)+1, 2))
+		noStripes := false
+		if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: tableName(name), ShowRowStripes: &noStripes}); err != nil {
 			return err
 		}
-		return f.AutoFilter(name, "A1:"+last, nil)
 	}
 	return sw.Flush()
+}
+
+// tableName derives a valid table name from a sheet name.
+func tableName(sheet string) string {
+	var b strings.Builder
+	b.WriteString("tbl_")
+	for _, r := range sheet {
+		if r < 0x80 && (r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
 }
 
 // ImportXLSX reads users from the first sheet of a workbook (or the sheet

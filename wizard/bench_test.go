@@ -1,0 +1,119 @@
+package wizard
+
+import (
+	"bytes"
+	"io"
+	"testing"
+)
+
+// bigModel is a 10,000-user model in a group large enough to hold them.
+func bigModel(b *testing.B) *Model {
+	b.Helper()
+	f := demoFacts(b, "acme-ent", "acme-hq")
+	f.Group.UserLimit = 20000
+	f.AvailableNumbers = numberRange(2025500000, 2025509999)
+	m := NewModelForGroup("acme-ent", true, f)
+	m.UserCount = 10000
+	m.Names = NamesStep{FirstName: "User", LastName: "{{ index | pad 5 }}"}
+	m.UserID.Template = "{{ first name | lower }}.{{ last name }}"
+	m.Numbers = NumbersStep{Mode: NumbersList, Entries: []string{"2025500000-2025509999"}, ExtensionMode: ExtensionsFromNumber}
+	m.Device = DeviceStep{Mode: DeviceHosted, DeviceType: "Polycom VVX 450", DeviceName: "{{ user name }}-phone",
+		MACAddress: "0004f2{{ index | pad 6 }}", LinePort: "{{ user id }}"}
+	m.Department = DepartmentStep{Mode: ModeSelect, Name: "Sales"}
+	m.Details = DetailsStep{TimeZone: "America/New_York", Language: "English"}
+	m.Contact = ContactStep{Email: "{{ user id }}"}
+	m.Address = AddressStep{Line1: "{{ index }} Main St", City: "Springfield", Country: "US"}
+	return m
+}
+
+// BenchmarkPreview10k regenerates and re-validates a 10,000-user preview
+// from templates (passwords already generated, as after the first build).
+func BenchmarkPreview10k(b *testing.B) {
+	m := bigModel(b)
+	p, err := m.Preview() // generates and stores the passwords once
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !p.Valid() {
+		b.Fatalf("invalid: %v", p.Problems()[:3])
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.Preview(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPreview10kFreshPasswords includes generating 10,000 passwords.
+func BenchmarkPreview10kFreshPasswords(b *testing.B) {
+	m := bigModel(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Passwords.Generated = nil
+		if _, err := m.Preview(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPreviewSet10k edits one cell of a 10,000-user preview.
+func BenchmarkPreviewSet10k(b *testing.B) {
+	m := bigModel(b)
+	p, err := m.Preview()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		p.Set(i%10000, ColTitle, "Boss")
+		i++
+	}
+}
+
+func bigRows(b *testing.B) []Row {
+	m := bigModel(b)
+	p, err := m.Preview()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p.Rows
+}
+
+func BenchmarkImportCSV10k(b *testing.B) {
+	var buf bytes.Buffer
+	if err := ExportCSV(&buf, UsersSheet(bigRows(b), true)); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		rows, ps, err := ImportCSV(bytes.NewReader(data))
+		if err != nil || len(ps) != 0 || len(rows) != 10000 {
+			b.Fatalf("%d rows, %v, %v", len(rows), ps, err)
+		}
+	}
+}
+
+func BenchmarkExportXLSX10k(b *testing.B) {
+	rows := bigRows(b)
+	sheets := []Sheet{UsersSheet(rows, false), PasswordSheet(rows)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := ExportXLSX(io.Discard, sheets, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkExportCSV10k(b *testing.B) {
+	sheet := UsersSheet(bigRows(b), true)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := ExportCSV(io.Discard, sheet); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -4,16 +4,22 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"bwbulk/assets"
+	"bwbulk/broadworks/ocisim"
+	"bwbulk/jobs"
 	"bwbulk/ui"
 )
 
@@ -24,6 +30,15 @@ var version = "dev"
 var started = time.Now()
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "sim" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		if err := ocisim.RunCLI(ctx, os.Args[2:], os.Stdout, os.Stderr); err != nil && !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "bwbulk sim:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "bwbulk:", err)
 		os.Exit(1)
@@ -35,6 +50,8 @@ func run(args []string) error {
 	dataDir := fs.String("data-dir", "", "folder for the task database and demo server state (default: the user config folder + /bwbulk)")
 	smoke := fs.Bool("smoke", false, "draw the first frame, print first-frame-ms: N and exit")
 	showVersion := fs.Bool("version", false, "print the version and exit")
+	server := fs.String("server", "", "use this OCI-P server `HOST:PORT` instead of the built-in demo server")
+	scripted := fs.String("scripted-demo", "", "walk through every screen, saving screenshots in `DIR`, then exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -49,20 +66,63 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	keyring := &ui.FallbackKeyring{}
+	store, err := jobs.Open(ctx, filepath.Join(dir, "bwbulk.db"), &jobs.Options{Keyring: keyring})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	var demo *ui.Demo
+	if *server == "" {
+		sim := ocisim.NewDemo(&ocisim.Options{StateFile: filepath.Join(dir, "demo-state.json")})
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return fmt.Errorf("demo server: %w", err)
+		}
+		go sim.Serve(ln)
+		defer sim.Close()
+		demo = &ui.Demo{Addr: ln.Addr().String(), Admin: ocisim.DefaultAdmin, Password: ocisim.DefaultPassword}
+	}
+	session := ui.NewSession(store, demo)
+	defer session.Close()
+	runner := jobs.NewRunner(store, session.Connect, &jobs.RunnerOptions{Replan: ui.Replan})
+	runDone := make(chan struct{})
+	go func() {
+		defer close(runDone)
+		_ = runner.Start(ctx)
+	}()
+	// Stop the runner before the store and the demo server close.
+	defer func() { cancel(); <-runDone }()
 
 	a := app.NewWithID("net.bwbulk.app")
 	a.SetIcon(assets.Icon)
-	u := ui.New(a, &ui.Options{Version: version, DataDir: dir})
+	u := ui.New(a, &ui.Options{
+		Version: version, DataDir: dir, Session: session, Runner: runner, Keyring: keyring, Server: *server,
+	})
 	defer u.Close()
 	if *smoke {
 		u.OnFirstFrame(func() {
 			fmt.Printf("first-frame-ms: %d\n", time.Since(started).Milliseconds())
 			// Exit here rather than a.Quit(): quitting with input events
 			// still queued crashes the GLFW driver (v2.7.1) under Xvfb.
-			u.Close()
 			os.Exit(0)
 		})
 	}
+	if *scripted != "" {
+		u.OnFirstFrame(func() {
+			go func() {
+				if err := u.ScriptedDemo(*scripted, os.Stderr); err != nil {
+					fmt.Fprintln(os.Stderr, "bwbulk: scripted demo:", err)
+				}
+				fyne.Do(a.Quit)
+			}()
+		})
+	}
+	u.Start()
 	u.ShowAndRun()
 	return nil
 }

@@ -2,13 +2,22 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"bwbulk/broadworks/oci"
+	"bwbulk/jobs"
+	"bwbulk/wizard"
 )
 
 // Preference keys kept in the Fyne preferences store.
@@ -40,6 +49,17 @@ type Options struct {
 	// DataDir is where the jobs database and demo state live; shown in
 	// Settings.
 	DataDir string
+	// Session is the connection to the current server and the store.
+	// Nil runs the window without data (tests of the shell).
+	Session *Session
+	// Runner runs submitted tasks; nil shows tasks without running them.
+	Runner *jobs.Runner
+	// Keyring is told to the user when it fell back to memory.
+	Keyring *FallbackKeyring
+	// Server, when set, is the OCI-P server to use instead of the demo.
+	Server string
+	// ProbeInterval is how often the connection is checked. Default 15s.
+	ProbeInterval time.Duration
 }
 
 // UI is the application: one main window and its screens. Its methods must
@@ -52,10 +72,20 @@ type UI struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
+	session *Session
+	runner  *jobs.Runner
+
 	nav     *container.AppTabs
 	tabs    map[string]*container.TabItem
 	status  *statusBar
 	painted *canvas.Raster
+
+	wizard      *wizardView
+	tasks       *tasksView
+	drafts      *draftsView
+	connections *connectionsView
+	importer    *importView
+	probeNow    chan struct{}
 
 	firstFrameOnce sync.Once
 	firstFrameMu   sync.Mutex
@@ -64,10 +94,18 @@ type UI struct {
 
 // New builds the main window of a. It does not show it.
 func New(a fyne.App, opts *Options) *UI {
-	u := &UI{app: a, tabs: map[string]*container.TabItem{}}
+	u := &UI{app: a, tabs: map[string]*container.TabItem{}, probeNow: make(chan struct{}, 1)}
 	if opts != nil {
 		u.opts = *opts
 	}
+	if u.opts.ProbeInterval <= 0 {
+		u.opts.ProbeInterval = 15 * time.Second
+	}
+	u.session = u.opts.Session
+	if u.session == nil {
+		u.session = NewSession(nil, nil)
+	}
+	u.runner = u.opts.Runner
 	if u.opts.Version == "" {
 		u.opts.Version = "dev"
 	}
@@ -101,12 +139,17 @@ func (u *UI) build() {
 	u.painted = canvas.NewRaster(u.rasterFirstFrame)
 	u.painted.SetMinSize(fyne.NewSize(1, 1))
 
+	u.wizard = newWizardView(u)
+	u.tasks = newTasksView(u)
+	u.drafts = newDraftsView(u)
+	u.connections = newConnectionsView(u)
+	u.importer = newImportView(u)
 	items := []*container.TabItem{
-		container.NewTabItemWithIcon(ScreenNewUsers, theme.ContentAddIcon(), placeholder("Create users with the step-by-step wizard.")),
-		container.NewTabItemWithIcon(ScreenImport, theme.FolderOpenIcon(), placeholder("Import users from a CSV or XLSX file.")),
-		container.NewTabItemWithIcon(ScreenTasks, theme.ListIcon(), placeholder("No tasks yet.")),
-		container.NewTabItemWithIcon(ScreenDrafts, theme.DocumentIcon(), placeholder("No drafts yet.")),
-		container.NewTabItemWithIcon(ScreenConnections, theme.ComputerIcon(), placeholder("Server connections.")),
+		container.NewTabItemWithIcon(ScreenNewUsers, theme.ContentAddIcon(), u.wizard.obj),
+		container.NewTabItemWithIcon(ScreenImport, theme.FolderOpenIcon(), u.importer.obj),
+		container.NewTabItemWithIcon(ScreenTasks, theme.ListIcon(), u.tasks.obj),
+		container.NewTabItemWithIcon(ScreenDrafts, theme.DocumentIcon(), u.drafts.obj),
+		container.NewTabItemWithIcon(ScreenConnections, theme.ComputerIcon(), u.connections.obj),
 		container.NewTabItemWithIcon(ScreenSettings, theme.SettingsIcon(), u.settingsScreen()),
 	}
 	for _, it := range items {
@@ -123,6 +166,170 @@ func (u *UI) build() {
 
 	bottom := container.NewBorder(nil, nil, nil, u.painted, u.status.object())
 	u.win.SetContent(container.NewBorder(nil, bottom, nil, nil, u.nav))
+	u.shortcuts()
+	u.win.SetOnDropped(u.dropped)
+}
+
+// shortcuts: Ctrl/Cmd+S exports the preview; Enter advances the wizard
+// when no entry has the focus.
+func (u *UI) shortcuts() {
+	c := u.win.Canvas()
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		if u.nav.Selected() == u.tabs[ScreenNewUsers] && u.wizard.cur == wizard.StepPreview {
+			u.wizard.preview.exportDialog()
+		}
+	})
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && u.nav.Selected() == u.tabs[ScreenNewUsers] {
+			u.wizard.goNext()
+		}
+	})
+}
+
+// Start begins the background work: choosing the profile (the demo on
+// first run), the connectivity probe and the task event pump. Call it
+// once, before ShowAndRun.
+func (u *UI) Start() {
+	go u.chooseProfile()
+	go u.probeLoop()
+	u.tasks.start()
+}
+
+func (u *UI) store() *jobs.Store { return u.session.Store() }
+
+// catalogue returns the current profile's catalogue.
+func (u *UI) catalogue() *CachedCatalogue { return u.session.Catalogue() }
+
+// chooseProfile picks the profile to start with: --server, else the last
+// one used, else the demo server.
+func (u *UI) chooseProfile() {
+	st := u.store()
+	if st == nil {
+		return
+	}
+	ctx := u.ctx
+	var chosen jobs.Profile
+	var err error
+	switch {
+	case u.opts.Server != "":
+		chosen, err = ensureServerProfile(ctx, st, u.opts.Server)
+	default:
+		if d := u.session.Demo(); d != nil {
+			chosen, err = EnsureDemoProfile(ctx, st, d)
+		}
+		if last := u.app.Preferences().Int(prefLastProfile); last != 0 && err == nil {
+			if p, perr := st.Profile(ctx, int64(last)); perr == nil {
+				chosen = p
+			}
+		}
+	}
+	fyne.Do(func() {
+		if err != nil {
+			u.showError("Server profile", err)
+		}
+		if chosen.ID != 0 {
+			u.useProfile(chosen)
+		}
+		u.connections.reload()
+		u.drafts.reload()
+		u.tasks.reload()
+	})
+}
+
+// ensureServerProfile finds or creates the profile of a --server address.
+func ensureServerProfile(ctx context.Context, st *jobs.Store, addr string) (jobs.Profile, error) {
+	ps, err := st.Profiles(ctx)
+	if err != nil {
+		return jobs.Profile{}, err
+	}
+	for _, p := range ps {
+		if p.Address == addr {
+			return p, nil
+		}
+	}
+	p := jobs.Profile{Name: addr, Address: addr, Transport: "tcp", AdminUser: "admin"}
+	p.ID, err = st.SaveProfile(ctx, p)
+	return p, err
+}
+
+// useProfile makes p the current profile and probes it now.
+func (u *UI) useProfile(p jobs.Profile) {
+	u.session.Use(p)
+	u.app.Preferences().SetInt(prefLastProfile, int(p.ID))
+	name := p.Name
+	if u.session.IsDemo(p) {
+		name += " — demo data, not a real server"
+	}
+	u.status.setProfile(name)
+	u.status.setConnectivity(Checking, p.Address)
+	u.probe()
+}
+
+// probe asks the probe loop to check the connection now.
+func (u *UI) probe() {
+	select {
+	case u.probeNow <- struct{}{}:
+	default:
+	}
+}
+
+// probeLoop checks the connection every ProbeInterval (and on demand):
+// log in when needed, then VerifySessionIsValidRequest.
+func (u *UI) probeLoop() {
+	t := time.NewTicker(u.opts.ProbeInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-u.ctx.Done():
+			return
+		case <-t.C:
+		case <-u.probeNow:
+		}
+		p := u.session.Profile()
+		if p.Address == "" {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(u.ctx, 10*time.Second)
+		pool, err := u.session.Connect(ctx)
+		if err == nil {
+			_, err = pool.Do(ctx, &oci.VerifySessionIsValidRequest{})
+		}
+		cancel()
+		if err != nil && !errors.Is(err, context.Canceled) {
+			u.session.Disconnect()
+		}
+		info := u.session.Info()
+		fyne.Do(func() {
+			if u.session.Profile().ID != p.ID {
+				return
+			}
+			if err != nil {
+				u.status.setConnectivity(Offline, shortErr(err))
+				return
+			}
+			u.status.setConnectivity(Online, p.Address+" · "+DescribeLogin(info))
+		})
+	}
+}
+
+// shortErr keeps the first line of an error, for the status bar.
+func shortErr(err error) string {
+	s := err.Error()
+	if len(s) > 90 {
+		s = s[:90] + "…"
+	}
+	return s
+}
+
+// showError shows a clear error dialog: what failed and why.
+func (u *UI) showError(what string, err error) {
+	d := dialog.NewError(fmt.Errorf("%s: %w", what, err), u.win)
+	d.Show()
+}
+
+// showInfo shows a short explanation.
+func (u *UI) showInfo(title, text string) {
+	dialog.ShowInformation(title, text, u.win)
 }
 
 // Show switches the main window to the named screen (one of the Screen

@@ -1,0 +1,229 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bwbulk/jobs"
+)
+
+// connectionsView manages server profiles: name, address, transport,
+// administrator; the password goes to the OS keyring only. Test
+// connection shows the login scope and release.
+type connectionsView struct {
+	u        *UI
+	profiles []jobs.Profile
+	editing  jobs.Profile
+
+	list      *widget.List
+	name      *widget.Entry
+	host      *widget.Entry
+	port      *widget.Entry
+	transport *widget.RadioGroup
+	admin     *widget.Entry
+	password  *widget.Entry
+	insecure  *widget.Check
+	demoNote  *widget.Label
+	result    *widget.Label
+	testBtn   *widget.Button
+	obj       fyne.CanvasObject
+}
+
+var transports = []string{"tcp", "tls", "soap"}
+
+func newConnectionsView(u *UI) *connectionsView {
+	v := &connectionsView{u: u}
+	v.list = widget.NewList(
+		func() int { return len(v.profiles) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("Demo server (built-in) · 127.0.0.1:2208")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(v.profiles) {
+				return
+			}
+			p := v.profiles[i]
+			text := p.Name + " · " + p.Address
+			if p.ID == v.u.session.Profile().ID {
+				text = "● " + text + " (in use)"
+			}
+			o.(*widget.Label).SetText(text)
+		})
+	v.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(v.profiles) {
+			v.edit(v.profiles[i])
+		}
+	}
+	v.name = widget.NewEntry()
+	v.host = widget.NewEntry()
+	v.host.SetPlaceHolder("as1.example.net")
+	v.port = widget.NewEntry()
+	v.port.SetPlaceHolder("2208 (TCP) / 2209 (TLS)")
+	v.transport = widget.NewRadioGroup(transports, nil)
+	v.transport.Horizontal = true
+	v.transport.Required = true
+	v.admin = widget.NewEntry()
+	v.password = widget.NewPasswordEntry()
+	v.password.SetPlaceHolder("kept in the system keyring, never in files")
+	v.insecure = widget.NewCheck("Do not verify the TLS certificate (test servers only)", nil)
+	v.demoNote = widget.NewLabel("This is the built-in demo server: made-up data on this computer, not a real BroadWorks. Use it to try bwbulk safely.")
+	v.demoNote.Wrapping = fyne.TextWrapWord
+	v.demoNote.Importance = widget.WarningImportance
+	v.demoNote.Hide()
+	v.result = widget.NewLabel("")
+	v.result.Wrapping = fyne.TextWrapWord
+	v.testBtn = widget.NewButtonWithIcon("Test connection", theme.MediaPlayIcon(), v.test)
+	save := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() { v.save(false) })
+	use := widget.NewButtonWithIcon("Save and use", theme.ConfirmIcon(), func() { v.save(true) })
+	use.Importance = widget.HighImportance
+	add := widget.NewButtonWithIcon("New profile", theme.ContentAddIcon(), func() {
+		v.list.UnselectAll()
+		v.edit(jobs.Profile{Transport: "tcp", AdminUser: "admin"})
+	})
+	fields := widget.NewForm(
+		widget.NewFormItem("Name", v.name),
+		widget.NewFormItem("Host", v.host),
+		widget.NewFormItem("Port", v.port),
+		widget.NewFormItem("Transport", v.transport),
+		widget.NewFormItem("Administrator", v.admin),
+		widget.NewFormItem("Password", v.password),
+		widget.NewFormItem("", v.insecure),
+	)
+	right := container.NewVBox(heading("Server profile"), v.demoNote, fields,
+		container.NewHBox(v.testBtn, save, use), v.result)
+	left := container.NewBorder(container.NewVBox(heading("Servers"), add), nil, nil, nil, v.list)
+	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(right)))
+	split.Offset = 0.3
+	v.obj = split
+	v.edit(jobs.Profile{Transport: "tcp", AdminUser: "admin"})
+	return v
+}
+
+// reload reads the profiles off the UI goroutine.
+func (v *connectionsView) reload() {
+	st := v.u.store()
+	if st == nil {
+		return
+	}
+	go func() {
+		ps, err := st.Profiles(context.Background())
+		fyne.Do(func() {
+			if err != nil {
+				return
+			}
+			v.profiles = ps
+			v.list.Refresh()
+			cur := v.u.session.Profile()
+			if v.editing.ID == 0 && cur.ID != 0 {
+				v.edit(cur)
+			}
+		})
+	}()
+}
+
+func splitHostPort(addr string) (string, string) {
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == ':' {
+			return addr[:i], addr[i+1:]
+		}
+	}
+	return addr, ""
+}
+
+// edit loads p into the form.
+func (v *connectionsView) edit(p jobs.Profile) {
+	v.editing = p
+	v.name.SetText(p.Name)
+	h, port := splitHostPort(p.Address)
+	v.host.SetText(h)
+	v.port.SetText(port)
+	v.transport.SetSelected(p.Transport)
+	v.admin.SetText(p.AdminUser)
+	v.password.SetText("")
+	v.insecure.SetChecked(p.Insecure)
+	v.result.SetText("")
+	if v.u.session.IsDemo(p) {
+		v.demoNote.Show()
+	} else {
+		v.demoNote.Hide()
+	}
+}
+
+// form returns the profile being edited and the password typed (empty:
+// keep the stored one).
+func (v *connectionsView) form() (jobs.Profile, string) {
+	p := v.editing
+	p.Name = v.name.Text
+	p.Address = v.host.Text
+	if v.port.Text != "" {
+		p.Address += ":" + v.port.Text
+	}
+	p.Transport = v.transport.Selected
+	p.AdminUser = v.admin.Text
+	p.Insecure = v.insecure.Checked
+	return p, v.password.Text
+}
+
+func (v *connectionsView) save(use bool) {
+	p, pw := v.form()
+	if p.Name == "" || v.host.Text == "" || p.AdminUser == "" {
+		v.u.showError("Save profile", fmt.Errorf("name, host and administrator are required"))
+		return
+	}
+	st := v.u.store()
+	go func() {
+		id, err := st.SaveProfile(context.Background(), p)
+		if err == nil && pw != "" {
+			err = st.SetAdminPassword(id, pw)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				v.u.showError("Save profile", err)
+				return
+			}
+			p.ID = id
+			v.editing = p
+			v.password.SetText("")
+			if use {
+				v.u.useProfile(p)
+			}
+			v.u.status.setMessage("Profile %q saved", p.Name)
+			v.reload()
+		})
+	}()
+}
+
+// test dials and logs in with the form's values, off the UI goroutine.
+func (v *connectionsView) test() {
+	p, pw := v.form()
+	if pw == "" {
+		pw = v.u.session.passwordFor(p)
+	}
+	v.testBtn.Disable()
+	v.result.Importance = widget.MediumImportance
+	v.result.SetText("Connecting to " + p.Address + "…")
+	go func() {
+		ctx, cancel := context.WithTimeout(v.u.ctx, 20*time.Second)
+		defer cancel()
+		start := time.Now()
+		desc, err := TestConnection(ctx, p, pw)
+		fyne.Do(func() {
+			v.testBtn.Enable()
+			if err != nil {
+				v.result.Importance = widget.DangerImportance
+				v.result.SetText("Failed: " + err.Error())
+				return
+			}
+			v.result.Importance = widget.SuccessImportance
+			v.result.SetText(fmt.Sprintf("Connected in %d ms: %s", time.Since(start).Milliseconds(), desc))
+		})
+	}()
+}

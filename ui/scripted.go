@@ -1,0 +1,203 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"bwbulk/wizard"
+)
+
+// ScriptedDemo walks the running application through every screen on the
+// demo server, saving a screenshot of the X display after each (xwd and
+// ImageMagick; Fyne's own capture is blank under Xvfb). It runs in its own
+// goroutine and drives the UI with fyne.DoAndWait.
+func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	n := 0
+	shot := func(name string) error {
+		time.Sleep(700 * time.Millisecond)
+		n++
+		out := filepath.Join(dir, fmt.Sprintf("%02d-%s.png", n, name))
+		cmd := exec.Command("sh", "-c", "xwd -root -silent | convert xwd:- "+shellQuote(out))
+		if b, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("screenshot %s: %v: %s", name, err, b)
+		}
+		fmt.Fprintln(log, "saved", out)
+		return nil
+	}
+	do := func(f func()) { fyne.DoAndWait(f) }
+	idle := func() {
+		for i := 0; i < 200; i++ {
+			busy := false
+			do(func() { busy = u.wizard.busyN > 0 })
+			if !busy {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	wait := func(cond func() bool) {
+		for i := 0; i < 200; i++ {
+			ok := false
+			do(func() { ok = cond() })
+			if ok {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	w := u.wizard
+	wait(func() bool { return u.status.conn == Online || u.status.conn == Offline })
+
+	do(func() { u.Show(ScreenConnections); u.connections.edit(u.session.Profile()); u.connections.test() })
+	wait(func() bool { return u.connections.testBtn.Disabled() == false })
+	if err := shot("connections"); err != nil {
+		return err
+	}
+
+	do(func() { u.Show(ScreenNewUsers); w.reset(wizard.NewModel(), wizard.StepEnterprise, 0) })
+	idle()
+	do(func() { w.views[wizard.StepEnterprise].(*enterpriseStep).picked("acme-ent") })
+	if err := shot("step-enterprise"); err != nil {
+		return err
+	}
+	do(w.goNext)
+	idle()
+	do(func() { w.views[wizard.StepGroup].(*groupStep).picked("acme-hq") })
+	if err := shot("step-group"); err != nil {
+		return err
+	}
+	do(w.goNext)
+	idle()
+	do(func() { w.views[wizard.StepUserCount].(*userCountStep).count.set(25) })
+	if err := shot("step-usercount"); err != nil {
+		return err
+	}
+	steps := []struct {
+		name string
+		set  func()
+	}{
+		{"step-userid", nil},
+		{"step-passwords", nil},
+		{"step-names", func() {
+			s := w.views[wizard.StepNames].(*namesStep)
+			s.first.entry.SetText("Demo")
+			s.last.entry.SetText("{{ index | pad 3 }}")
+		}},
+		{"step-numbers", func() {
+			s := w.views[wizard.StepNumbers].(*numbersStep)
+			s.mode.SetSelected(numList)
+			s.add.SetText("2025550200-2025550224")
+			s.add.OnSubmitted(s.add.Text)
+		}},
+		{"step-device", func() {
+			s := w.views[wizard.StepDevice].(*deviceStep)
+			s.mode.SetSelected(devHosted)
+			s.devType.set("Polycom VVX 450")
+		}},
+		{"step-department", func() {
+			s := w.views[wizard.StepDepartment].(*departmentStep)
+			s.mode.SetSelected(depExisting)
+			s.picked("grp:Sales")
+			s.load()
+		}},
+		{"step-details", func() {
+			s := w.views[wizard.StepDetails].(*detailsStep)
+			s.lang.set("English")
+		}},
+		{"step-contact", func() {
+			s := w.views[wizard.StepContact].(*contactStep)
+			s.tfs[0].entry.SetText("{{ user name }}@acme.example.com")
+		}},
+		{"step-address", func() {
+			s := w.views[wizard.StepAddress].(*addressStep)
+			s.tfs[4].entry.SetText("Washington") // city
+		}},
+	}
+	for _, st := range steps {
+		do(w.goNext)
+		idle()
+		if st.set != nil {
+			do(st.set)
+		}
+		if err := shot(st.name); err != nil {
+			return err
+		}
+	}
+	do(w.goNext)
+	idle()
+	if err := shot("step-preview"); err != nil {
+		return err
+	}
+	do(func() { w.preview.table.Select(widgetCell(2, 6)) })
+	if err := shot("preview-cell-selected"); err != nil {
+		return err
+	}
+	do(w.goNext) // Submit: the plan dialog
+	if err := shot("submit-plan"); err != nil {
+		return err
+	}
+	var plan *submitPlan
+	do(func() {
+		if w.preview.p == nil {
+			return
+		}
+		p, err := buildPlan(w.m, w.preview.p, u.session.Profile().AdminUser, u.session.Profile().Address)
+		if err == nil {
+			plan = p
+			for _, o := range u.win.Canvas().Overlays().List() {
+				u.win.Canvas().Overlays().Remove(o)
+			}
+			w.preview.createTask(plan)
+		}
+	})
+	if plan == nil {
+		return fmt.Errorf("preview not valid: could not submit")
+	}
+	time.Sleep(time.Second)
+	if err := shot("tasks-running"); err != nil {
+		return err
+	}
+	wait(func() bool {
+		t, ok := u.tasks.current()
+		return ok && (t.Status == "completed" || t.Status == "failed")
+	})
+	time.Sleep(1500 * time.Millisecond)
+	if err := shot("tasks-done"); err != nil {
+		return err
+	}
+	do(func() { u.Show(ScreenImport) })
+	if err := shot("import"); err != nil {
+		return err
+	}
+	do(func() { u.Show(ScreenDrafts); u.drafts.reload() })
+	if err := shot("drafts"); err != nil {
+		return err
+	}
+	do(func() { u.Show(ScreenSettings) })
+	return shot("settings")
+}
+
+func shellQuote(s string) string {
+	return "'" + filepathQuote(s) + "'"
+}
+
+func filepathQuote(s string) string {
+	out := ""
+	for _, r := range s {
+		if r == '\'' {
+			out += `'\''`
+		} else {
+			out += string(r)
+		}
+	}
+	return out
+}

@@ -1,0 +1,262 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"bwbulk/broadworks"
+	"bwbulk/broadworks/oci"
+	"bwbulk/jobs"
+)
+
+// DemoProfileName names the profile of the built-in demo server.
+const DemoProfileName = "Demo server (built-in)"
+
+// Demo describes the built-in demo server, when one runs.
+type Demo struct {
+	Addr, Admin, Password string
+}
+
+// Session is the connection to the current server profile: it dials and
+// logs in lazily, keeps a pool of sessions for look-ups and for the
+// runner, and a catalogue cached in the store for offline work. It holds
+// no Fyne code and is safe for concurrent use.
+type Session struct {
+	store *jobs.Store
+	demo  *Demo
+
+	mu       sync.Mutex
+	profile  jobs.Profile
+	password string
+	pool     *broadworks.Pool
+	info     *broadworks.LoginInfo
+	cat      *CachedCatalogue
+}
+
+// NewSession returns a session on no profile yet (see Use).
+func NewSession(store *jobs.Store, demo *Demo) *Session {
+	s := &Session{store: store, demo: demo}
+	s.cat = &CachedCatalogue{Store: store, Live: LiveCatalogue{D: lazyDoer{s}}}
+	return s
+}
+
+// lazyDoer connects on first use, so look-ups work before the first
+// connectivity probe has run.
+type lazyDoer struct{ s *Session }
+
+func (d lazyDoer) Do(ctx context.Context, req oci.Request) (oci.Response, error) {
+	p, err := d.s.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return p.Do(ctx, req)
+}
+
+func (d lazyDoer) Batch(ctx context.Context, reqs ...oci.Request) ([]broadworks.Result, error) {
+	p, err := d.s.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return p.Batch(ctx, reqs...)
+}
+
+// Store returns the jobs store.
+func (s *Session) Store() *jobs.Store { return s.store }
+
+// Demo returns the built-in demo server, or nil.
+func (s *Session) Demo() *Demo { return s.demo }
+
+// IsDemo reports whether p is the built-in demo server's profile.
+func (s *Session) IsDemo(p jobs.Profile) bool {
+	return s.demo != nil && p.Name == DemoProfileName
+}
+
+// Use switches to profile p. The password is read from the keyring (or is
+// the demo's). The previous pool is closed.
+func (s *Session) Use(p jobs.Profile) {
+	pw := s.passwordFor(p)
+	s.mu.Lock()
+	old := s.pool
+	s.profile, s.password, s.pool, s.info = p, pw, nil, nil
+	s.cat = &CachedCatalogue{Store: s.store, Server: p.Address, Live: LiveCatalogue{D: lazyDoer{s}}}
+	s.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+}
+
+func (s *Session) passwordFor(p jobs.Profile) string {
+	// The demo password is public: no keyring look-up (which may prompt).
+	if s.IsDemo(p) {
+		return s.demo.Password
+	}
+	if s.store != nil && p.ID != 0 {
+		if pw, err := s.store.AdminPassword(p.ID); err == nil {
+			return pw
+		}
+	}
+	return ""
+}
+
+// Profile returns the current profile (zero when none).
+func (s *Session) Profile() jobs.Profile {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.profile
+}
+
+// Info returns what the last login reported, or nil.
+func (s *Session) Info() *broadworks.LoginInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.info
+}
+
+// Catalogue returns the catalogue of the current profile: live when the
+// server answers, the store's cache otherwise.
+func (s *Session) Catalogue() *CachedCatalogue {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cat
+}
+
+// ErrNoProfile is returned when no server profile is chosen.
+var ErrNoProfile = errors.New("ui: no server profile chosen (see Connections)")
+
+// Connect returns the pool of the current profile, dialling and logging in
+// once to prove the server is there. It is the runner's connect function.
+func (s *Session) Connect(ctx context.Context) (*broadworks.Pool, error) {
+	s.mu.Lock()
+	p, pw, pool := s.profile, s.password, s.pool
+	s.mu.Unlock()
+	if pool != nil {
+		return pool, nil
+	}
+	if p.Address == "" {
+		return nil, ErrNoProfile
+	}
+	c, info, err := DialProfile(ctx, p, pw)
+	if err != nil {
+		return nil, err
+	}
+	first := c
+	pool = broadworks.NewPool(4, func(ctx context.Context) (*broadworks.Client, error) {
+		s.mu.Lock()
+		if first != nil {
+			c := first
+			first = nil
+			s.mu.Unlock()
+			return c, nil
+		}
+		s.mu.Unlock()
+		c, _, err := DialProfile(ctx, p, pw)
+		return c, err
+	})
+	s.mu.Lock()
+	if s.pool != nil || s.profile.ID != p.ID || s.profile.Address != p.Address {
+		// Lost a race with another Connect or a profile switch.
+		winner := s.pool
+		s.mu.Unlock()
+		pool.Close()
+		if winner == nil {
+			return nil, errors.New("ui: profile changed while connecting")
+		}
+		return winner, nil
+	}
+	s.pool, s.info = pool, info
+	s.mu.Unlock()
+	return pool, nil
+}
+
+// Disconnect drops the pool (the next Connect dials again).
+func (s *Session) Disconnect() {
+	s.mu.Lock()
+	pool := s.pool
+	s.pool = nil
+	s.mu.Unlock()
+	if pool != nil {
+		pool.Close()
+	}
+}
+
+// Close closes the pool.
+func (s *Session) Close() { s.Disconnect() }
+
+// DialProfile dials p and logs in with password.
+func DialProfile(ctx context.Context, p jobs.Profile, password string) (*broadworks.Client, *broadworks.LoginInfo, error) {
+	opts := &broadworks.Options{
+		Transport:          p.Transport,
+		InsecureSkipVerify: p.Insecure,
+		PinSHA256:          p.CAPin,
+		Timeout:            20 * time.Second,
+	}
+	c, err := broadworks.Dial(ctx, p.Address, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := c.Login(ctx, p.AdminUser, password)
+	if err != nil {
+		c.Close()
+		return nil, nil, err
+	}
+	return c, info, nil
+}
+
+// TestConnection dials p, logs in and logs out, and describes the login:
+// "System administrator · release 25.0".
+func TestConnection(ctx context.Context, p jobs.Profile, password string) (string, error) {
+	c, info, err := DialProfile(ctx, p, password)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	return DescribeLogin(info), nil
+}
+
+// DescribeLogin renders a login's scope and release for people.
+func DescribeLogin(info *broadworks.LoginInfo) string {
+	if info == nil {
+		return ""
+	}
+	scope := info.LoginType + " administrator"
+	switch {
+	case info.GroupID != "":
+		scope += fmt.Sprintf(" of group %s/%s", info.ServiceProviderID, info.GroupID)
+	case info.ServiceProviderID != "":
+		kind := "service provider"
+		if info.IsEnterprise {
+			kind = "enterprise"
+		}
+		scope += fmt.Sprintf(" of %s %s", kind, info.ServiceProviderID)
+	}
+	rel := info.Release
+	if rel == "" {
+		rel = "unknown"
+	}
+	return scope + " · release " + rel
+}
+
+// EnsureDemoProfile creates or updates the demo server's profile so it
+// points at addr, and returns it.
+func EnsureDemoProfile(ctx context.Context, store *jobs.Store, d *Demo) (jobs.Profile, error) {
+	ps, err := store.Profiles(ctx)
+	if err != nil {
+		return jobs.Profile{}, err
+	}
+	p := jobs.Profile{Name: DemoProfileName, Transport: "tcp"}
+	for _, q := range ps {
+		if q.Name == DemoProfileName {
+			p = q
+		}
+	}
+	p.Address, p.AdminUser, p.Transport = d.Addr, d.Admin, "tcp"
+	id, err := store.SaveProfile(ctx, p)
+	if err != nil {
+		return jobs.Profile{}, err
+	}
+	p.ID = id
+	return p, nil
+}

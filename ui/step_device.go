@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"bwbulk/wizard"
+)
+
+const (
+	devNone   = "No device"
+	devHosted = "A phone (hosted device) for each user"
+	devTrunk  = "Trunking (PBX behind a trunk group)"
+)
+
+// deviceStep chooses no device, a hosted device per user, or trunking.
+type deviceStep struct {
+	w                        *wizardView
+	fs                       *fieldSet
+	mode                     *widget.RadioGroup
+	devType                  *searchSelect
+	name, port, mac, trunkLP *templateField
+	trunkGroup, entTrunk     *widget.Select
+	hosted, trunk            *fyne.Container
+	sample                   *sampleLabel
+	req                      fyne.CanvasObject
+	setting                  bool
+}
+
+func newDeviceStep(w *wizardView) *deviceStep {
+	s := &deviceStep{w: w, fs: newFieldSet(), sample: newSampleLabel(wizard.ColDeviceName, wizard.ColLinePort)}
+	upd := func() { s.sample.update(w.m) }
+	s.mode = widget.NewRadioGroup([]string{devNone, devHosted, devTrunk}, func(v string) {
+		if s.setting {
+			return
+		}
+		d := &s.w.m.Device
+		switch v {
+		case devHosted:
+			d.Mode = wizard.DeviceHosted
+			if d.DeviceName == "" {
+				d.DeviceName = "{{ user name }}-phone"
+			}
+			if d.LinePort == "" {
+				d.LinePort = "{{ user name }}@{{ domain }}"
+			}
+		case devTrunk:
+			d.Mode = wizard.DeviceTrunk
+			if d.LinePort == "" {
+				d.LinePort = "{{ user name }}@{{ domain }}"
+			}
+		default:
+			d.Mode = wizard.ModeNone
+		}
+		s.load()
+		s.w.relayout()
+		s.w.changed()
+	})
+	s.mode.Required = true
+	s.devType = newSearchSelect("Search device types", func(v string) {
+		if !s.setting {
+			s.w.m.Device.DeviceType = v
+			s.w.changed()
+		}
+	})
+	s.name = w.templateField(func() *string { return &w.m.Device.DeviceName }, upd)
+	s.port = w.templateField(func() *string { return &w.m.Device.LinePort }, upd)
+	s.trunkLP = w.templateField(func() *string { return &w.m.Device.LinePort }, upd)
+	s.mac = w.templateField(func() *string { return &w.m.Device.MACAddress }, upd)
+	s.trunkGroup = widget.NewSelect(nil, func(v string) {
+		if !s.setting {
+			s.w.m.Device.TrunkGroup = v
+			s.w.changed()
+		}
+	})
+	s.entTrunk = widget.NewSelect(nil, func(v string) {
+		if !s.setting {
+			s.w.m.Device.EnterpriseTrunk = v
+			s.w.changed()
+		}
+	})
+	s.hosted = form(
+		s.fs.row(wizard.FieldDeviceType, "Device type", "", s.devType.obj),
+		s.fs.row(wizard.FieldDeviceName, "Device name", "", s.name.obj),
+		s.fs.row(wizard.FieldLinePort, "Line/port", "", s.port.obj),
+		s.fs.row(wizard.FieldMACAddress, "MAC address", "Optional: leave blank and paste MACs into the preview later.", s.mac.obj),
+	)
+	s.trunk = form(
+		s.fs.row(wizard.FieldTrunkGroup, "Trunk group", "", s.trunkGroup),
+		s.fs.row(wizard.FieldEnterpriseTrunk, "Enterprise trunk", "", s.entTrunk),
+		[]fyne.CanvasObject{widget.NewLabel("Line/port"), s.trunkLP.obj},
+	)
+	s.req = container.NewVBox(form(s.fs.row(wizard.FieldDeviceMode, "Device", "", s.mode)), s.hosted, s.trunk, s.sample.l)
+	return s
+}
+
+func (s *deviceStep) required() fyne.CanvasObject { return s.req }
+func (s *deviceStep) optional() fyne.CanvasObject { return nil }
+func (s *deviceStep) fields() *fieldSet           { return s.fs }
+
+func (s *deviceStep) load() {
+	s.setting = true
+	defer func() { s.setting = false }()
+	d := s.w.m.Device
+	switch d.Mode {
+	case wizard.DeviceHosted:
+		s.mode.SetSelected(devHosted)
+	case wizard.DeviceTrunk:
+		s.mode.SetSelected(devTrunk)
+	default:
+		s.mode.SetSelected(devNone)
+	}
+	f := s.w.m.EffectiveFacts()
+	if f != nil {
+		s.devType.setOptions(f.DeviceTypes)
+		s.trunkGroup.SetOptions(append([]string{""}, f.Trunks.TrunkGroups...))
+		s.entTrunk.SetOptions(append([]string{""}, f.Trunks.EnterpriseTrunks...))
+	}
+	s.devType.set(d.DeviceType)
+	s.trunkGroup.SetSelected(d.TrunkGroup)
+	s.entTrunk.SetSelected(d.EnterpriseTrunk)
+	for _, t := range []*templateField{s.name, s.port, s.mac, s.trunkLP} {
+		t.load()
+	}
+	s.hosted.Hide()
+	s.trunk.Hide()
+	switch d.Mode {
+	case wizard.DeviceHosted:
+		s.hosted.Show()
+	case wizard.DeviceTrunk:
+		s.trunk.Show()
+	}
+	s.sample.update(s.w.m)
+}

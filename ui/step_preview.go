@@ -1,0 +1,299 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bwbulk/wizard"
+)
+
+// previewView is the last wizard step: the editable table of every user
+// with invalid cells highlighted, an errors-only filter, counts, paste a
+// column, export, and Submit.
+type previewView struct {
+	w  *wizardView
+	fs *fieldSet
+	p  *wizard.Preview
+
+	cols []wizard.Column
+	rows []int // preview row index of each table row (filtered)
+	bad  map[int]map[wizard.Column]string
+
+	errorsOnly *widget.Check
+	showPw     *widget.Check
+	counts     *widget.Label
+	table      *widget.Table
+	sel        widget.TableCellID
+	hasSel     bool
+	cellInfo   *widget.Label
+	editor     *widget.Entry
+	problems   *widget.Label
+	req        fyne.CanvasObject
+}
+
+func newPreviewView(w *wizardView) *previewView {
+	v := &previewView{w: w, fs: newFieldSet(), cols: wizard.Columns()}
+	v.errorsOnly = widget.NewCheck("Errors only", func(bool) { v.filter(); v.table.Refresh() })
+	v.showPw = widget.NewCheck("Show passwords", func(bool) { v.table.Refresh() })
+	v.counts = widget.NewLabel("")
+	v.counts.TextStyle.Bold = true
+	v.cellInfo = widget.NewLabel("Select a cell to see or change it.")
+	v.cellInfo.Wrapping = fyne.TextWrapWord
+	v.editor = widget.NewEntry()
+	v.editor.SetPlaceHolder("New value for the selected cell (Enter applies)")
+	v.editor.OnSubmitted = func(s string) { v.applyEdit(s) }
+	v.editor.Disable()
+	v.problems = widget.NewLabel("")
+	v.problems.Wrapping = fyne.TextWrapWord
+	v.problems.Importance = widget.DangerImportance
+
+	v.table = widget.NewTable(
+		func() (int, int) { return len(v.rows), len(v.cols) },
+		func() fyne.CanvasObject {
+			bg := canvas.NewRectangle(color.Transparent)
+			l := widget.NewLabel("template value")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewStack(bg, l)
+		},
+		v.updateCell)
+	v.table.ShowHeaderRow = true
+	v.table.ShowHeaderColumn = true
+	v.table.CreateHeader = func() fyne.CanvasObject {
+		l := widget.NewLabel("header")
+		l.TextStyle.Bold = true
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
+	}
+	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		switch {
+		case id.Row < 0 && id.Col >= 0 && id.Col < len(v.cols):
+			l.SetText(v.cols[id.Col].String())
+		case id.Col < 0 && id.Row >= 0 && id.Row < len(v.rows):
+			l.SetText(fmt.Sprint(v.rows[id.Row] + 1))
+		default:
+			l.SetText("")
+		}
+	}
+	v.table.OnSelected = func(id widget.TableCellID) {
+		v.sel, v.hasSel = id, true
+		v.showSelection()
+	}
+	for i, c := range v.cols {
+		wdt := float32(150)
+		switch c {
+		case wizard.ColUserID, wizard.ColEmail, wizard.ColLinePort:
+			wdt = 260
+		case wizard.ColDeviceType, wizard.ColDeviceName, wizard.ColTimeZone:
+			wdt = 190
+		}
+		v.table.SetColumnWidth(i, wdt)
+	}
+
+	paste := widget.NewButtonWithIcon("Paste column", theme.ContentPasteIcon(), v.pasteColumn)
+	export := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), v.exportDialog)
+	toolbar := container.NewHBox(v.counts, v.errorsOnly, v.showPw, paste, export)
+	editBar := container.NewBorder(nil, nil, nil, widget.NewButton("Apply", func() { v.applyEdit(v.editor.Text) }), v.editor)
+	bottom := container.NewVBox(v.cellInfo, editBar, v.problems, v.fs.hidden())
+	v.req = container.NewBorder(toolbar, bottom, nil, nil, v.table)
+	return v
+}
+
+// hidden returns the error line of FieldRows (shown in problems instead).
+func (fs *fieldSet) hidden() fyne.CanvasObject {
+	row := fs.row(wizard.FieldRows, "", "", widget.NewLabel(""))
+	o := row[1]
+	o.Hide()
+	return o
+}
+
+func (v *previewView) required() fyne.CanvasObject { return v.req }
+func (v *previewView) optional() fyne.CanvasObject { return nil }
+func (v *previewView) fields() *fieldSet           { return v.fs }
+
+// load rebuilds the preview from the model.
+func (v *previewView) load() {
+	p, err := v.w.m.Preview()
+	if err != nil {
+		v.p = nil
+		v.rows = nil
+		v.counts.SetText("The templates have errors: go back and fix them")
+		v.problems.SetText(err.Error())
+		v.table.Refresh()
+		return
+	}
+	v.p = p
+	v.recheck()
+}
+
+// recheck recomputes problems, counts and the filter after a change.
+func (v *previewView) recheck() {
+	v.bad = map[int]map[wizard.Column]string{}
+	probs := v.p.Problems()
+	var general []string
+	for _, pr := range probs {
+		if pr.Row <= 0 {
+			general = append(general, pr.Error())
+			continue
+		}
+		r := pr.Row - 1
+		if v.bad[r] == nil {
+			v.bad[r] = map[wizard.Column]string{}
+		}
+		c := pr.Column
+		if !c.Valid() {
+			c = wizard.ColUserID
+		}
+		if _, ok := v.bad[r][c]; !ok {
+			v.bad[r][c] = pr.Msg
+		}
+	}
+	n := len(v.p.Rows)
+	v.counts.SetText(fmt.Sprintf("%d users · %d with problems · %d problems", n, len(v.bad), len(probs)))
+	switch {
+	case len(probs) == 0:
+		v.problems.SetText("")
+	default:
+		lines := general
+		for i, pr := range probs {
+			if i >= 5 {
+				lines = append(lines, fmt.Sprintf("… and %d more (tick Errors only)", len(probs)-5))
+				break
+			}
+			if pr.Row > 0 {
+				lines = append(lines, pr.Error())
+			}
+		}
+		v.problems.SetText(strings.Join(lines, "\n"))
+	}
+	v.filter()
+	v.table.Refresh()
+}
+
+func (v *previewView) filter() {
+	v.rows = v.rows[:0]
+	if v.p == nil {
+		return
+	}
+	for i := range v.p.Rows {
+		if !v.errorsOnly.Checked || len(v.bad[i]) > 0 {
+			v.rows = append(v.rows, i)
+		}
+	}
+}
+
+var (
+	badCellColor    = color.NRGBA{R: 0xf4, G: 0x43, B: 0x36, A: 0x55}
+	editedCellColor = color.NRGBA{R: 0x21, G: 0x96, B: 0xf3, A: 0x30}
+)
+
+func (v *previewView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	box := o.(*fyne.Container)
+	bg, l := box.Objects[0].(*canvas.Rectangle), box.Objects[1].(*widget.Label)
+	if v.p == nil || id.Row >= len(v.rows) || id.Col >= len(v.cols) {
+		l.SetText("")
+		return
+	}
+	r, c := v.rows[id.Row], v.cols[id.Col]
+	val := v.p.Rows[r].Get(c)
+	if c == wizard.ColPassword && val != "" && !v.showPw.Checked {
+		val = strings.Repeat("•", 8)
+	}
+	l.SetText(val)
+	fill := color.Color(color.Transparent)
+	if _, bad := v.bad[r][c]; bad {
+		fill = badCellColor
+	} else if v.p.Edited(r, c) {
+		fill = editedCellColor
+	}
+	if bg.FillColor != fill {
+		bg.FillColor = fill
+		bg.Refresh()
+	}
+}
+
+func (v *previewView) showSelection() {
+	if v.p == nil || !v.hasSel || v.sel.Row >= len(v.rows) || v.sel.Col >= len(v.cols) {
+		v.cellInfo.SetText("Select a cell to see or change it.")
+		v.editor.Disable()
+		return
+	}
+	r, c := v.rows[v.sel.Row], v.cols[v.sel.Col]
+	info := fmt.Sprintf("Row %d · %s", r+1, c.Title())
+	if msg, bad := v.bad[r][c]; bad {
+		info += " — problem: " + msg
+	} else if v.p.Edited(r, c) {
+		info += " — changed by hand"
+	}
+	v.cellInfo.SetText(info)
+	v.editor.Enable()
+	v.editor.SetText(v.p.Rows[r].Get(c))
+}
+
+// applyEdit sets the selected cell.
+func (v *previewView) applyEdit(s string) {
+	if v.p == nil || !v.hasSel || v.sel.Row >= len(v.rows) {
+		return
+	}
+	r, c := v.rows[v.sel.Row], v.cols[v.sel.Col]
+	v.p.Set(r, c, s)
+	v.recheck()
+	v.showSelection()
+	v.w.changed()
+}
+
+// setColumn writes values down column c from preview row start.
+func (v *previewView) setColumn(c wizard.Column, start int, values []string) int {
+	n := 0
+	for i, val := range values {
+		r := start + i
+		if r >= len(v.p.Rows) {
+			break
+		}
+		v.p.Set(r, c, val)
+		n++
+	}
+	v.recheck()
+	v.w.changed()
+	return n
+}
+
+// pasteColumn pastes clipboard lines into the selected column, from the
+// selected row down.
+func (v *previewView) pasteColumn() {
+	if v.p == nil || !v.hasSel || v.sel.Row >= len(v.rows) {
+		v.w.u.showInfo("Paste a column", "Select the first cell to paste into (for example the macAddress of row 1), then press Paste column.")
+		return
+	}
+	text := v.w.u.app.Clipboard().Content()
+	values := splitLines(text)
+	if len(values) == 0 {
+		v.w.u.showInfo("Paste a column", "The clipboard is empty. Copy a column of values (one per line) first.")
+		return
+	}
+	c := v.cols[v.sel.Col]
+	n := v.setColumn(c, v.rows[v.sel.Row], values)
+	v.w.u.status.setMessage("Pasted %d values into %s", n, c)
+}
+
+func splitLines(s string) []string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.TrimRight(s, "\n")
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	lines := strings.Split(s, "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(strings.SplitN(lines[i], "\t", 2)[0])
+	}
+	return lines
+}
+
+func widgetCell(row, col int) widget.TableCellID { return widget.TableCellID{Row: row, Col: col} }

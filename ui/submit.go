@@ -1,0 +1,146 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os/user"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"bwbulk/broadworks/oci"
+	"bwbulk/jobs"
+	"bwbulk/wizard"
+)
+
+// submitPlan is what Submit shows before anything is sent.
+type submitPlan struct {
+	spec    jobs.TaskSpec
+	summary []string
+}
+
+// buildPlan turns the valid preview into a task spec and a summary:
+// users, devices, numbers, licences and side effects.
+func buildPlan(m *wizard.Model, p *wizard.Preview, admin, server string) (*submitPlan, error) {
+	rows, err := p.Plan()
+	if err != nil {
+		return nil, err
+	}
+	t := p.Target()
+	setup := wizard.PlanSetup(m)
+	spec := jobs.TaskSpec{
+		Description: fmt.Sprintf("%d users in %s/%s", len(rows), t.ServiceProviderID, t.GroupID),
+		OSUser:      osUser(),
+		Admin:       admin,
+		Server:      server,
+		Setup:       setup,
+	}
+	devices, numbers, cmds := 0, 0, len(setup)
+	for i, r := range rows {
+		pr := p.Rows[i]
+		spec.Jobs = append(spec.Jobs, jobs.JobSpec{Row: r.Row, UserID: r.UserID, Fields: jobFields(t, pr), Commands: r.Commands})
+		cmds += len(r.Commands)
+		for _, c := range r.Commands {
+			if strings.HasPrefix(c.OCIName(), "GroupAccessDeviceAdd") {
+				devices++
+			}
+		}
+		if pr.Get(wizard.ColPhoneNumber) != "" {
+			numbers++
+		}
+	}
+	s := []string{
+		fmt.Sprintf("Create %d users in %s / %s", len(rows), t.ServiceProviderID, t.GroupID),
+		fmt.Sprintf("Create %d devices", devices),
+		fmt.Sprintf("Assign %d phone numbers", numbers),
+	}
+	if f := m.EffectiveFacts(); f != nil && f.Group.UserLimit > 0 {
+		s = append(s, fmt.Sprintf("Use %d of %d free licences (%d left afterwards)", len(rows), f.Group.Free(), f.Group.Free()-len(rows)))
+	}
+	for _, c := range setup {
+		s = append(s, "First: "+describeSetup(c))
+	}
+	if m.Passwords.Mode == wizard.PasswordsGenerate {
+		s = append(s, "Generated passwords are kept encrypted; download them from Tasks when done")
+	}
+	s = append(s, fmt.Sprintf("%d commands in total, sent in batches of up to 15", cmds))
+	return &submitPlan{spec: spec, summary: s}, nil
+}
+
+func describeSetup(c oci.Request) string {
+	switch c.OCIName() {
+	case "ServiceProviderConsolidatedAddRequest":
+		return "create the service provider / enterprise"
+	case "GroupConsolidatedAddRequest", "GroupAddRequest":
+		return "create the group"
+	case "GroupDepartmentAddRequest", "EnterpriseDepartmentAddRequest":
+		return "create the department"
+	}
+	return c.OCIName()
+}
+
+func osUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
+}
+
+// submit shows the plan and, once confirmed, stores the task (the runner
+// starts it, or it waits for the connection).
+func (v *previewView) submit() {
+	if v.p == nil {
+		return
+	}
+	u := v.w.u
+	prof := u.session.Profile()
+	plan, err := buildPlan(v.w.m, v.p, prof.AdminUser, prof.Address)
+	if err != nil {
+		u.showError("Submit", err)
+		return
+	}
+	list := widget.NewLabel("• " + strings.Join(plan.summary, "\n• "))
+	offline := ""
+	if u.status.conn != Online {
+		offline = "\n\nThe server is not reachable now: the task will wait for the connection and start by itself."
+	}
+	content := container.NewVBox(list, note("Nothing has been sent yet."+offline))
+	d := dialog.NewCustomConfirm("Submit "+plan.spec.Description+"?", "Submit", "Cancel", content, func(ok bool) {
+		if ok {
+			v.createTask(plan)
+		}
+	}, u.win)
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
+}
+
+func (v *previewView) createTask(plan *submitPlan) {
+	u := v.w.u
+	st := u.store()
+	if st == nil {
+		u.showError("Submit", fmt.Errorf("no task database"))
+		return
+	}
+	draftID := v.w.draftID
+	go func() {
+		id, err := st.CreateTask(context.Background(), plan.spec)
+		if err == nil && draftID != 0 {
+			_ = st.DeleteDraft(context.Background(), draftID)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				u.showError("Submit", err)
+				return
+			}
+			u.status.setMessage("Task %d submitted: %s", id, plan.spec.Description)
+			v.w.reset(wizard.NewModel(), wizard.StepEnterprise, 0)
+			u.drafts.reload()
+			u.tasks.reload()
+			u.tasks.selectTask(id)
+			u.Show(ScreenTasks)
+		})
+	}()
+}

@@ -1,0 +1,548 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bwbulk/jobs"
+	"bwbulk/wizard"
+)
+
+// Job filters offered above the jobs table.
+var jobFilters = []string{"All", jobs.StatusPending, jobs.StatusCompleted, jobs.StatusFailed}
+
+// flushInterval bounds UI refreshes from job events to 10 per second.
+const flushInterval = 100 * time.Millisecond
+
+// taskProgress is the latest progress of one task, from events.
+type taskProgress struct {
+	Done, Failed, Total int
+	Throughput          float64
+	ETA                 time.Duration
+	Status              string
+}
+
+// tasksView is the Tasks screen: the task list, the selected task's
+// progress and controls, and its jobs with filter and search.
+type tasksView struct {
+	u *UI
+
+	tasks    []jobs.Task
+	selected int64
+	jobs     []jobs.Job
+	progress map[int64]taskProgress
+	jobSel   int64
+
+	list       *widget.List
+	title      *widget.Label
+	detail     *widget.Label
+	bar        *widget.ProgressBar
+	counts     *widget.Label
+	pause      *widget.Button
+	resume     *widget.Button
+	cancel     *widget.Button
+	retryAll   *widget.Button
+	download   *widget.Button
+	edit       *widget.Button
+	filter     *widget.Select
+	search     *widget.Entry
+	table      *widget.Table
+	jobInfo    *widget.Label
+	right      *fyne.Container
+	empty      fyne.CanvasObject
+	obj        fyne.CanvasObject
+	reloadBusy bool
+	reloadMore bool
+}
+
+func newTasksView(u *UI) *tasksView {
+	v := &tasksView{u: u, progress: map[int64]taskProgress{}}
+	v.list = widget.NewList(
+		func() int { return len(v.tasks) },
+		func() fyne.CanvasObject {
+			t := widget.NewLabel("#00 100 users in acme-ent/acme-hq")
+			t.TextStyle.Bold = true
+			t.Truncation = fyne.TextTruncateEllipsis
+			s := widget.NewLabel("completed · 100/100 · by someone · 12:00")
+			s.Importance = widget.LowImportance
+			s.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(t, s)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(v.tasks) {
+				return
+			}
+			t := v.tasks[i]
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(fmt.Sprintf("#%d %s", t.ID, t.Description))
+			box.Objects[1].(*widget.Label).SetText(v.taskLine(t))
+		})
+	v.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(v.tasks) && v.tasks[i].ID != v.selected {
+			v.selected = v.tasks[i].ID
+			v.jobSel = 0
+			v.showTask()
+			v.reload()
+		}
+	}
+	v.title = heading("")
+	v.title.SizeName = theme.SizeNameSubHeadingText
+	v.detail = note("")
+	v.bar = widget.NewProgressBar()
+	v.counts = widget.NewLabel("")
+	v.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), func() { v.control("Pause", v.u.runner.Pause) })
+	v.resume = widget.NewButtonWithIcon("Resume", theme.MediaPlayIcon(), func() { v.control("Resume", v.u.runner.Resume) })
+	v.cancel = widget.NewButtonWithIcon("Cancel task", theme.CancelIcon(), func() {
+		dialog.ShowConfirm("Cancel the task?", "Jobs in flight finish; the rest are cancelled. Cancelled jobs can be retried.", func(ok bool) {
+			if ok {
+				v.control("Cancel", v.u.runner.Cancel)
+			}
+		}, v.u.win)
+	})
+	v.retryAll = widget.NewButtonWithIcon("Retry all failed", theme.ViewRefreshIcon(), v.retryAllFailed)
+	v.download = widget.NewButtonWithIcon("Download…", theme.DownloadIcon(), v.downloadJobs)
+	v.edit = widget.NewButtonWithIcon("Edit and retry…", theme.DocumentCreateIcon(), v.editJob)
+	v.edit.Disable()
+	v.filter = widget.NewSelect(jobFilters, nil)
+	v.filter.SetSelected("All")
+	v.filter.OnChanged = func(string) { v.reload() }
+	v.search = widget.NewEntry()
+	v.search.SetPlaceHolder("Search user id, error or row")
+	v.search.OnChanged = func(string) { v.reload() }
+	heads := []string{"Row", "User id", "Status", "Tries", "Error"}
+	widths := []float32{60, 280, 110, 60, 520}
+	v.table = widget.NewTable(
+		func() (int, int) { return len(v.jobs), len(heads) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("cell")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			if id.Row >= len(v.jobs) {
+				l.SetText("")
+				return
+			}
+			j := v.jobs[id.Row]
+			l.Importance = widget.MediumImportance
+			switch id.Col {
+			case 0:
+				l.SetText(strconv.Itoa(j.Row))
+			case 1:
+				l.SetText(j.UserID)
+			case 2:
+				l.SetText(j.Status)
+				l.Importance = statusImportance(j.Status)
+			case 3:
+				l.SetText(strconv.Itoa(j.Attempts))
+			case 4:
+				l.SetText(j.Error)
+			}
+			l.Refresh()
+		})
+	v.table.ShowHeaderRow = true
+	v.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(heads) {
+			o.(*widget.Label).SetText(heads[id.Col])
+		}
+	}
+	for i, w := range widths {
+		v.table.SetColumnWidth(i, w)
+	}
+	v.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row < len(v.jobs) {
+			j := v.jobs[id.Row]
+			v.jobSel = j.ID
+			info := fmt.Sprintf("Row %d · %s · %s", j.Row, j.UserID, j.Status)
+			if j.Error != "" {
+				info += " — " + j.Error
+			}
+			v.jobInfo.SetText(info)
+			if j.Status == jobs.StatusFailed || j.Status == jobs.StatusCancelled {
+				v.edit.Enable()
+			} else {
+				v.edit.Disable()
+			}
+		}
+	}
+	v.jobInfo = note("Select a job to see its error; failed jobs can be edited and retried.")
+	controls := container.NewHBox(v.pause, v.resume, v.cancel, v.retryAll, v.download)
+	filters := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Show"), v.filter), nil, v.search)
+	top := container.NewVBox(v.title, v.detail, v.bar, v.counts, controls, filters)
+	bottom := container.NewBorder(nil, nil, nil, v.edit, v.jobInfo)
+	v.right = container.NewBorder(top, bottom, nil, nil, v.table)
+	v.empty = container.NewCenter(widget.NewLabel("No tasks yet. Submit users from New users or Import."))
+	left := container.NewBorder(heading("Tasks"), nil, nil, nil, v.list)
+	split := container.NewHSplit(left, container.NewStack(v.empty, v.right))
+	split.Offset = 0.3
+	v.obj = split
+	v.showTask()
+	return v
+}
+
+func statusImportance(s string) widget.Importance {
+	switch s {
+	case jobs.StatusCompleted:
+		return widget.SuccessImportance
+	case jobs.StatusFailed:
+		return widget.DangerImportance
+	case jobs.StatusRunning:
+		return widget.HighImportance
+	case jobs.StatusWaiting, jobs.StatusPaused, jobs.StatusCancelled:
+		return widget.WarningImportance
+	}
+	return widget.MediumImportance
+}
+
+// statusText explains a task status for people.
+func statusText(s string) string {
+	if s == jobs.StatusWaiting {
+		return "waiting for connection"
+	}
+	return s
+}
+
+func (v *tasksView) taskLine(t jobs.Task) string {
+	done, total := t.Completed, t.Total
+	if p, ok := v.progress[t.ID]; ok && p.Total > 0 && !jobs.Terminal(t.Status) {
+		done, total = p.Done, p.Total
+	}
+	line := fmt.Sprintf("%s · %d/%d", statusText(t.Status), done, total)
+	if t.Failed > 0 {
+		line += fmt.Sprintf(" · %d failed", t.Failed)
+	}
+	if t.OSUser != "" {
+		line += " · by " + t.OSUser
+	}
+	return line + " · " + t.Updated.Local().Format("Jan 2 15:04")
+}
+
+func (v *tasksView) current() (jobs.Task, bool) {
+	for _, t := range v.tasks {
+		if t.ID == v.selected {
+			return t, true
+		}
+	}
+	return jobs.Task{}, false
+}
+
+// showTask renders the selected task's header, progress and buttons.
+func (v *tasksView) showTask() {
+	t, ok := v.current()
+	if !ok {
+		v.right.Hide()
+		v.empty.Show()
+		return
+	}
+	v.empty.Hide()
+	v.right.Show()
+	v.title.SetText(fmt.Sprintf("Task %d · %s", t.ID, t.Description))
+	by := t.OSUser
+	if by == "" {
+		by = "?"
+	}
+	detail := fmt.Sprintf("Submitted by %s as %s on %s, %s · status %s", by, t.Admin, t.Server, t.Created.Local().Format("Jan 2 15:04"), statusText(t.Status))
+	if t.Error != "" {
+		detail += " — " + t.Error
+	}
+	v.detail.SetText(detail)
+	done, failed, total := t.Completed, t.Failed, t.Total
+	eta := ""
+	if p, ok := v.progress[t.ID]; ok && !jobs.Terminal(t.Status) && p.Total > 0 {
+		done, failed, total = p.Done, p.Failed, p.Total
+		if p.ETA > 0 {
+			eta = fmt.Sprintf(" · about %s left", p.ETA.Round(time.Second))
+		}
+		if p.Throughput > 0 {
+			eta += fmt.Sprintf(" · %.1f users/s", p.Throughput)
+		}
+	}
+	if total > 0 {
+		v.bar.SetValue(float64(done+failed) / float64(total))
+	} else {
+		v.bar.SetValue(0)
+	}
+	v.counts.SetText(fmt.Sprintf("%d of %d done · %d failed · %d pending%s", done, total, failed, max(total-done-failed-t.Cancelled, 0), eta))
+	active := t.Status == jobs.StatusRunning || t.Status == jobs.StatusPending || t.Status == jobs.StatusWaiting
+	enable(v.pause, active && v.u.runner != nil)
+	enable(v.resume, (t.Status == jobs.StatusPaused || t.Status == jobs.StatusWaiting) && v.u.runner != nil)
+	enable(v.cancel, (active || t.Status == jobs.StatusPaused) && v.u.runner != nil)
+	enable(v.retryAll, t.Failed > 0 || t.Cancelled > 0)
+}
+
+func enable(b *widget.Button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
+// reload reads tasks and the selected task's jobs off the UI goroutine and
+// applies them in one fyne.Do. Calls while a reload runs are coalesced.
+func (v *tasksView) reload() {
+	st := v.u.store()
+	if st == nil {
+		return
+	}
+	if v.reloadBusy {
+		v.reloadMore = true
+		return
+	}
+	v.reloadBusy = true
+	sel := v.selected
+	f := jobs.Filter{Search: strings.TrimSpace(v.search.Text)}
+	if s := v.filter.Selected; s != "All" {
+		f.Status = s
+	}
+	go func() {
+		ctx := v.u.ctx
+		ts, err := st.ListTasks(ctx)
+		var js []jobs.Job
+		if err == nil && sel != 0 {
+			js, err = st.Jobs(ctx, sel, f)
+		}
+		fyne.Do(func() { v.apply(ts, js, err) })
+	}()
+}
+
+func (v *tasksView) apply(ts []jobs.Task, js []jobs.Job, err error) {
+	v.reloadBusy = false
+	if err == nil {
+		sort.Slice(ts, func(i, j int) bool { return ts[i].ID > ts[j].ID })
+		v.tasks, v.jobs = ts, js
+		if v.selected == 0 && len(ts) > 0 {
+			v.selected = ts[0].ID
+			v.reloadMore = true
+		}
+		v.list.Refresh()
+		for i, t := range v.tasks {
+			if t.ID == v.selected {
+				v.list.Select(i)
+			}
+		}
+		v.table.Refresh()
+		v.showTask()
+	}
+	if v.reloadMore {
+		v.reloadMore = false
+		v.reload()
+	}
+}
+
+// selectTask selects a task by id (after Submit).
+func (v *tasksView) selectTask(id int64) {
+	v.selected = id
+	v.jobSel = 0
+	v.reload()
+}
+
+// start drains runner events in one goroutine and flushes at most every
+// flushInterval on the UI goroutine.
+func (v *tasksView) start() {
+	if v.u.runner == nil {
+		return
+	}
+	events, unsubscribe := v.u.runner.Subscribe()
+	go v.pump(events, unsubscribe)
+}
+
+func (v *tasksView) pump(events <-chan jobs.Event, unsubscribe func()) {
+	defer unsubscribe()
+	tick := time.NewTicker(flushInterval)
+	defer tick.Stop()
+	pending := map[int64]taskProgress{}
+	structural := false
+	lastReload := time.Time{}
+	for {
+		select {
+		case <-v.u.ctx.Done():
+			return
+		case ev, ok := <-events:
+			if !ok {
+				return
+			}
+			p := pending[ev.TaskID]
+			p.Done, p.Failed, p.Total, p.Throughput, p.ETA = ev.Done, ev.Failed, ev.Total, ev.Throughput, ev.ETA
+			if ev.JobID == 0 {
+				p.Status = ev.Status
+				structural = true
+			}
+			pending[ev.TaskID] = p
+		case <-tick.C:
+			if len(pending) == 0 && !structural {
+				continue
+			}
+			batch := pending
+			pending = map[int64]taskProgress{}
+			// Jobs tables are re-read at most once a second, and at once
+			// when a task changes state.
+			doReload := structural || time.Since(lastReload) > time.Second
+			if doReload {
+				lastReload = time.Now()
+			}
+			structural = false
+			fyne.Do(func() { v.flush(batch, doReload) })
+		}
+	}
+}
+
+// flush applies coalesced progress (UI goroutine).
+func (v *tasksView) flush(batch map[int64]taskProgress, reload bool) {
+	for id, p := range batch {
+		old := v.progress[id]
+		if p.Status == "" {
+			p.Status = old.Status
+		}
+		v.progress[id] = p
+	}
+	if _, ok := batch[v.selected]; ok {
+		v.showTask()
+	}
+	if reload {
+		v.reload()
+	}
+}
+
+func (v *tasksView) control(what string, f func(int64) error) {
+	if v.u.runner == nil || v.selected == 0 {
+		return
+	}
+	id := v.selected
+	go func() {
+		err := f(id)
+		fyne.Do(func() {
+			if err != nil {
+				v.u.showError(what, err)
+			}
+			v.reload()
+		})
+	}()
+}
+
+func (v *tasksView) retryAllFailed() {
+	st := v.u.store()
+	id := v.selected
+	if st == nil || id == 0 {
+		return
+	}
+	go func() {
+		n, err := st.RetryAllFailed(context.Background(), id)
+		fyne.Do(func() {
+			if err != nil {
+				v.u.showError("Retry all failed", err)
+				return
+			}
+			v.u.status.setMessage("Queued %d jobs again", n)
+			v.reload()
+		})
+	}()
+}
+
+// editJob opens a failed job's fields in a form; Save re-plans and
+// queues it again.
+func (v *tasksView) editJob() {
+	st, id := v.u.store(), v.jobSel
+	if st == nil || id == 0 || v.u.runner == nil {
+		return
+	}
+	go func() {
+		j, err := st.Job(context.Background(), id)
+		fyne.Do(func() {
+			if err != nil {
+				v.u.showError("Edit job", err)
+				return
+			}
+			v.editDialog(j)
+		})
+	}()
+}
+
+func (v *tasksView) editDialog(j jobs.Job) {
+	row := wizard.RowFromFields(j.Fields)
+	entries := map[wizard.Column]*widget.Entry{}
+	var items []*widget.FormItem
+	for _, c := range wizard.Columns() {
+		val := row.Get(c)
+		if val == "" && c != wizard.ColPhoneNumber && c != wizard.ColExtension && c != wizard.ColMACAddress {
+			continue
+		}
+		e := widget.NewEntry()
+		if c == wizard.ColPassword {
+			e = widget.NewPasswordEntry()
+		}
+		e.SetText(val)
+		entries[c] = e
+		items = append(items, widget.NewFormItem(c.Title(), e))
+	}
+	msg := widget.NewLabel("Failed: " + j.Error)
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Importance = widget.DangerImportance
+	items = append([]*widget.FormItem{widget.NewFormItem("", msg)}, items...)
+	d := dialog.NewForm(fmt.Sprintf("Edit row %d (%s)", j.Row, j.UserID), "Save and retry", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		fields := map[string]string{}
+		for k, val := range j.Fields {
+			if strings.HasPrefix(k, "target.") {
+				fields[k] = val
+			}
+		}
+		for c, e := range entries {
+			if e.Text != "" {
+				fields[c.String()] = e.Text
+			}
+		}
+		go func() {
+			err := v.u.runner.EditJob(context.Background(), j.ID, fields)
+			fyne.Do(func() {
+				if err != nil {
+					v.u.showError(fmt.Sprintf("Row %d", j.Row), err)
+					return
+				}
+				v.u.status.setMessage("Row %d queued again", j.Row)
+				v.reload()
+			})
+		}()
+	}, v.u.win)
+	d.Resize(fyne.NewSize(620, 640))
+	d.Show()
+}
+
+// downloadJobs exports the selected task's jobs: status, error, and the
+// created users with their passwords.
+func (v *tasksView) downloadJobs() {
+	st, id := v.u.store(), v.selected
+	if st == nil || id == 0 {
+		return
+	}
+	go func() {
+		js, err := st.JobsWithPayload(context.Background(), id, jobs.Filter{})
+		fyne.Do(func() {
+			if err != nil {
+				v.u.showError("Download", err)
+				return
+			}
+			rows := make([]wizard.Row, len(js))
+			for i, j := range js {
+				rows[i] = wizard.RowFromFields(rowFields(j.Fields))
+			}
+			v.u.exportRows(fmt.Sprintf("task-%d", id), rows)
+		})
+	}()
+}

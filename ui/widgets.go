@@ -1,0 +1,239 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bwbulk/wizard"
+)
+
+// fieldSet lays out labelled inputs with an error line under each and
+// shows a step's FieldErrors there.
+type fieldSet struct {
+	errs map[wizard.Field]*widget.Label
+}
+
+func newFieldSet() *fieldSet { return &fieldSet{errs: map[wizard.Field]*widget.Label{}} }
+
+// row returns a form row: label on the left, the input with its hint and
+// error line on the right.
+func (fs *fieldSet) row(f wizard.Field, label, hint string, in fyne.CanvasObject) []fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(label, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	e := widget.NewLabel("")
+	e.Importance = widget.DangerImportance
+	e.Wrapping = fyne.TextWrapWord
+	e.Hide()
+	fs.errs[f] = e
+	right := []fyne.CanvasObject{in}
+	if hint != "" {
+		h := widget.NewLabel(hint)
+		h.Wrapping = fyne.TextWrapWord
+		h.Importance = widget.LowImportance
+		right = append(right, h)
+	}
+	right = append(right, e)
+	return []fyne.CanvasObject{l, container.NewVBox(right...)}
+}
+
+// form builds a two-column form from rows.
+func form(rows ...[]fyne.CanvasObject) *fyne.Container {
+	var objs []fyne.CanvasObject
+	for _, r := range rows {
+		objs = append(objs, r...)
+	}
+	return container.New(layout.NewFormLayout(), objs...)
+}
+
+// show displays fe under the matching inputs and clears the others. It
+// reports whether an error line appeared or disappeared (the layout must
+// then be redone).
+func (fs *fieldSet) show(fe wizard.FieldErrors) bool {
+	changed := false
+	for f, l := range fs.errs {
+		if msg, ok := fe[f]; ok {
+			l.SetText(msg)
+			if !l.Visible() {
+				l.Show()
+				changed = true
+			}
+		} else if l.Visible() {
+			l.SetText("")
+			l.Hide()
+			changed = true
+		}
+	}
+	return changed
+}
+
+// pickItem is one entry of a pickList.
+type pickItem struct {
+	ID, Label string
+}
+
+// pickList is a searchable list with an optional '+' button: the
+// create-or-select control of the wizard.
+type pickList struct {
+	search *widget.Entry
+	list   *widget.List
+	status *widget.Label
+	add    *widget.Button
+
+	all, shown []pickItem
+	selected   string
+	onPick     func(id string)
+	obj        fyne.CanvasObject
+}
+
+func newPickList(placeholder string, onPick func(id string), onAdd func()) *pickList {
+	p := &pickList{onPick: onPick}
+	p.search = widget.NewEntry()
+	p.search.SetPlaceHolder(placeholder)
+	p.search.OnChanged = func(string) { p.filter() }
+	p.status = widget.NewLabel("")
+	p.status.Importance = widget.LowImportance
+	p.list = widget.NewList(
+		func() int { return len(p.shown) },
+		func() fyne.CanvasObject { return widget.NewLabel("template item that is fairly long") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(p.shown) {
+				o.(*widget.Label).SetText(p.shown[i].Label)
+			}
+		})
+	p.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(p.shown) && p.shown[i].ID != p.selected {
+			p.selected = p.shown[i].ID
+			if p.onPick != nil {
+				p.onPick(p.selected)
+			}
+		}
+	}
+	top := fyne.CanvasObject(p.search)
+	if onAdd != nil {
+		p.add = widget.NewButtonWithIcon("", theme.ContentAddIcon(), onAdd)
+		top = container.NewBorder(nil, nil, nil, p.add, p.search)
+	}
+	p.obj = container.NewBorder(container.NewVBox(top, p.status), nil, nil, nil, p.list)
+	return p
+}
+
+// setItems replaces the entries and keeps the selection when it is still
+// there.
+func (p *pickList) setItems(items []pickItem) {
+	p.all = items
+	p.filter()
+}
+
+func (p *pickList) filter() {
+	q := strings.ToLower(strings.TrimSpace(p.search.Text))
+	p.shown = p.shown[:0]
+	for _, it := range p.all {
+		if q == "" || strings.Contains(strings.ToLower(it.Label), q) || strings.Contains(strings.ToLower(it.ID), q) {
+			p.shown = append(p.shown, it)
+		}
+	}
+	p.list.UnselectAll()
+	p.list.Refresh()
+	for i, it := range p.shown {
+		if it.ID == p.selected {
+			p.list.Select(i)
+			break
+		}
+	}
+}
+
+// setSelected marks id selected without calling onPick.
+func (p *pickList) setSelected(id string) {
+	p.selected = id
+	p.filter()
+}
+
+// tagPicker is a select that inserts a template tag into entry at the
+// cursor.
+func tagPicker(entry *widget.Entry, tags []string) *widget.Select {
+	var s *widget.Select
+	s = widget.NewSelect(tags, func(tag string) {
+		if tag == "" {
+			return
+		}
+		insertAtCursor(entry, tag)
+		s.ClearSelected()
+	})
+	s.PlaceHolder = "Insert tag…"
+	return s
+}
+
+func insertAtCursor(e *widget.Entry, text string) {
+	r := []rune(e.Text)
+	pos := min(max(e.CursorColumn, 0), len(r))
+	if e.CursorRow > 0 || pos == 0 && len(r) > 0 {
+		pos = len(r)
+	}
+	e.SetText(string(r[:pos]) + text + string(r[pos:]))
+	e.CursorColumn = pos + len([]rune(text))
+}
+
+// commonTags are offered by every tag picker.
+var commonTags = []string{
+	"{{ index }}", "{{ index | pad 3 }}", "{{ first name }}", "{{ last name }}",
+	"{{ first name | lower }}", "{{ last name | lower }}", "{{ first name | first 1 | lower }}",
+	"{{ phone number }}", "{{ extension }}", "{{ user name }}", "{{ domain }}",
+	"{{ group id }}", "{{ service provider id }}",
+}
+
+// numberEntry is an entry for a whole number with '−' and '+' buttons.
+type numberEntry struct {
+	entry    *widget.Entry
+	min, max int
+	onChange func(int)
+	obj      fyne.CanvasObject
+}
+
+func newNumberEntry(lo, hi int, onChange func(int)) *numberEntry {
+	n := &numberEntry{entry: widget.NewEntry(), min: lo, max: hi, onChange: onChange}
+	n.entry.OnChanged = func(s string) {
+		v, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			v = -1
+		}
+		if n.onChange != nil {
+			n.onChange(v)
+		}
+	}
+	minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { n.step(-1) })
+	plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { n.step(1) })
+	n.obj = container.NewBorder(nil, nil, minus, plus, n.entry)
+	return n
+}
+
+func (n *numberEntry) value() int {
+	v, err := strconv.Atoi(strings.TrimSpace(n.entry.Text))
+	if err != nil {
+		return 0
+	}
+	return v
+}
+
+func (n *numberEntry) step(d int) {
+	n.set(min(max(n.value()+d, n.min), n.max))
+}
+
+func (n *numberEntry) set(v int) { n.entry.SetText(strconv.Itoa(v)) }
+
+// heading returns a bold title label.
+func heading(text string) *widget.Label {
+	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+// note returns a wrapping low-importance label.
+func note(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.LowImportance
+	return l
+}

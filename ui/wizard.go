@@ -1,0 +1,429 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bwbulk/jobs"
+	"bwbulk/wizard"
+)
+
+// stepView is the presenter of one wizard step: its widgets, how they are
+// filled from the model (load) and where field errors go.
+type stepView interface {
+	// required and optional return the two tabs' content; optional may
+	// be nil.
+	required() fyne.CanvasObject
+	optional() fyne.CanvasObject
+	// load copies the model into the widgets.
+	load()
+	fields() *fieldSet
+}
+
+// enterer is a step that fetches look-ups when shown.
+type enterer interface{ enter() }
+
+// wizardView is the New users screen: step list, the current step's
+// Required/Optional tabs, Back/Next, a busy line and draft autosave.
+type wizardView struct {
+	u *UI
+	m *wizard.Model
+
+	cur     wizard.Step
+	reached wizard.Step
+	views   map[wizard.Step]stepView
+	tabs    map[wizard.Step]*container.AppTabs
+
+	stepList  *widget.List
+	title     *widget.Label
+	body      *fyne.Container
+	back      *widget.Button
+	next      *widget.Button
+	busyBar   *widget.ProgressBarInfinite
+	busyLabel *widget.Label
+	catAge    *widget.Label
+	busyN     int
+	loading   bool
+
+	factsFor string // "sp/group" the loaded facts belong to
+
+	draftID   int64
+	saveTimer *time.Timer
+	saveSeq   int
+
+	preview *previewView
+	obj     fyne.CanvasObject
+}
+
+func newWizardView(u *UI) *wizardView {
+	w := &wizardView{u: u, views: map[wizard.Step]stepView{}, tabs: map[wizard.Step]*container.AppTabs{}}
+	w.m = wizard.NewModel()
+	w.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	w.title.SizeName = theme.SizeNameSubHeadingText
+	w.body = container.NewStack()
+	w.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), w.goBack)
+	w.next = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), w.goNext)
+	w.next.IconPlacement = widget.ButtonIconTrailingText
+	w.next.Importance = widget.HighImportance
+	w.busyBar = widget.NewProgressBarInfinite()
+	w.busyBar.Stop()
+	w.busyBar.Hide()
+	w.busyLabel = widget.NewLabel("")
+	w.catAge = widget.NewLabel("")
+	w.catAge.Importance = widget.WarningImportance
+	w.catAge.Hide()
+
+	steps := wizard.Steps()
+	w.stepList = widget.NewList(
+		func() int { return len(steps) },
+		func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(theme.RadioButtonIcon()), widget.NewLabel("Service provider / enterprise"))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			s := steps[i]
+			box := o.(*fyne.Container)
+			icon, label := box.Objects[0].(*widget.Icon), box.Objects[1].(*widget.Label)
+			label.SetText(fmt.Sprintf("%d. %s", i+1, s.Title()))
+			label.TextStyle.Bold = s == w.cur
+			switch {
+			case s == w.cur:
+				icon.SetResource(theme.NavigateNextIcon())
+			case s < w.reached && w.m.CanAdvance(s):
+				icon.SetResource(theme.ConfirmIcon())
+			case s <= w.reached:
+				icon.SetResource(theme.ErrorIcon())
+			default:
+				icon.SetResource(theme.RadioButtonIcon())
+			}
+			label.Refresh()
+		})
+	w.stepList.OnSelected = func(i widget.ListItemID) {
+		s := steps[i]
+		w.stepList.UnselectAll()
+		if s == w.cur {
+			return
+		}
+		if s < w.cur || w.canReach(s) {
+			w.goTo(s)
+		}
+	}
+
+	w.views[wizard.StepEnterprise] = newEnterpriseStep(w)
+	w.views[wizard.StepGroup] = newGroupStep(w)
+	w.views[wizard.StepUserCount] = newUserCountStep(w)
+	w.views[wizard.StepUserID] = newUserIDStep(w)
+	w.views[wizard.StepPasswords] = newPasswordsStep(w)
+	w.views[wizard.StepNames] = newNamesStep(w)
+	w.views[wizard.StepNumbers] = newNumbersStep(w)
+	w.views[wizard.StepDevice] = newDeviceStep(w)
+	w.views[wizard.StepDepartment] = newDepartmentStep(w)
+	w.views[wizard.StepDetails] = newDetailsStep(w)
+	w.views[wizard.StepContact] = newContactStep(w)
+	w.views[wizard.StepAddress] = newAddressStep(w)
+	w.preview = newPreviewView(w)
+	w.views[wizard.StepPreview] = w.preview
+
+	newBtn := widget.NewButtonWithIcon("Start over", theme.ContentClearIcon(), func() {
+		dialog.ShowConfirm("Start over?", "The current entries stay in Drafts.", func(ok bool) {
+			if ok {
+				w.reset(wizard.NewModel(), wizard.StepEnterprise, 0)
+			}
+		}, u.win)
+	})
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(w.catAge, newBtn), w.title)
+	footer := container.NewBorder(nil, nil, w.back, w.next, container.NewBorder(nil, nil, w.busyLabel, nil, w.busyBar))
+	side := container.NewBorder(heading("Steps"), nil, nil, nil, w.stepList)
+	main := container.NewBorder(header, footer, nil, nil, w.body)
+	split := container.NewHSplit(side, main)
+	split.Offset = 0.22
+	w.obj = split
+	w.goTo(wizard.StepEnterprise)
+	return w
+}
+
+// canReach reports whether every step before s is valid.
+func (w *wizardView) canReach(s wizard.Step) bool {
+	if s > w.reached {
+		return false
+	}
+	for p := wizard.StepEnterprise; p < s; p++ {
+		if !w.m.CanAdvance(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// goTo shows step s.
+func (w *wizardView) goTo(s wizard.Step) {
+	w.cur = s
+	if s > w.reached {
+		w.reached = s
+	}
+	v := w.views[s]
+	tabs := w.tabs[s]
+	if tabs == nil {
+		req := v.required()
+		opt := v.optional()
+		reqTab := container.NewTabItemWithIcon("Required", theme.WarningIcon(), container.NewVScroll(container.NewPadded(req)))
+		if opt == nil {
+			opt = container.NewPadded(note("Nothing optional on this step."))
+		}
+		optTab := container.NewTabItemWithIcon("Optional", theme.MoreHorizontalIcon(), container.NewVScroll(container.NewPadded(opt)))
+		tabs = container.NewAppTabs(reqTab, optTab)
+		w.tabs[s] = tabs
+	}
+	req, _ := w.m.Fields(s)
+	if len(req) == 0 {
+		tabs.SelectIndex(1)
+	}
+	w.title.SetText(fmt.Sprintf("Step %d of %d · %s", int(s)+1, len(wizard.Steps()), s.Title()))
+	w.body.Objects = []fyne.CanvasObject{tabs}
+	w.body.Refresh()
+	w.loading = true
+	v.load()
+	w.loading = false
+	w.relayout()
+	if e, ok := v.(enterer); ok {
+		e.enter()
+	}
+	w.back.Enable()
+	if s == wizard.StepEnterprise {
+		w.back.Disable()
+	}
+	if s == wizard.StepPreview {
+		w.next.SetText("Submit…")
+		w.next.SetIcon(theme.UploadIcon())
+	} else {
+		w.next.SetText("Next")
+		w.next.SetIcon(theme.NavigateNextIcon())
+	}
+	w.changed()
+}
+
+// changed re-validates the current step after an edit: field errors,
+// Next, the step list, and a draft autosave.
+func (w *wizardView) changed() {
+	if w.loading {
+		return
+	}
+	fe := w.m.Validate(w.cur)
+	if w.views[w.cur].fields().show(fe) {
+		w.relayout()
+	}
+	if len(fe) == 0 && w.busyN == 0 {
+		w.next.Enable()
+	} else {
+		w.next.Disable()
+	}
+	w.stepList.Refresh()
+	w.scheduleSave()
+}
+
+func (w *wizardView) goBack() {
+	if p, ok := w.cur.Prev(); ok {
+		w.goTo(p)
+	}
+}
+
+// goNext advances when the step is valid; leaving the group step loads
+// the group's facts first (off the UI goroutine).
+func (w *wizardView) goNext() {
+	if w.busyN > 0 || !w.m.CanAdvance(w.cur) {
+		return
+	}
+	if w.cur == wizard.StepPreview {
+		w.preview.submit()
+		return
+	}
+	if w.cur == wizard.StepGroup && w.m.Group.Mode == wizard.ModeSelect {
+		key := w.m.Enterprise.ID + "/" + w.m.Group.ID
+		if w.factsFor != key || w.m.Facts == nil {
+			sp, g := w.m.Enterprise.ID, w.m.Group.ID
+			cat := w.u.catalogue()
+			w.async("Reading group "+g+"…", func(ctx context.Context) (func(), error) {
+				f, err := wizard.LoadFacts(ctx, cat, sp, g)
+				if err != nil {
+					return nil, err
+				}
+				return func() {
+					w.m.Facts = f
+					w.factsFor = key
+					w.goNextNow()
+				}, nil
+			})
+			return
+		}
+	}
+	w.goNextNow()
+}
+
+func (w *wizardView) goNextNow() {
+	if n, ok := w.cur.Next(); ok {
+		w.goTo(n)
+	}
+}
+
+// async runs work off the UI goroutine with the busy line shown; the
+// returned apply func runs on the UI goroutine. Errors go to a dialog.
+func (w *wizardView) async(what string, work func(ctx context.Context) (func(), error)) {
+	w.setBusy(what, 1)
+	ctx, cancel := context.WithTimeout(w.u.ctx, 60*time.Second)
+	go func() {
+		defer cancel()
+		apply, err := work(ctx)
+		fyne.Do(func() {
+			w.setBusy("", -1)
+			w.showCatalogueAge()
+			if err != nil {
+				w.u.showError(what, err)
+				return
+			}
+			if apply != nil {
+				apply()
+			}
+			w.changed()
+		})
+	}()
+}
+
+// lookup is async for look-ups whose errors show inline (in the pick
+// list's status line) instead of a dialog.
+func (w *wizardView) lookup(what string, status *widget.Label, work func(ctx context.Context) (func(), error)) {
+	w.setBusy(what, 1)
+	status.SetText(what)
+	status.Importance = widget.LowImportance
+	ctx, cancel := context.WithTimeout(w.u.ctx, 60*time.Second)
+	go func() {
+		defer cancel()
+		apply, err := work(ctx)
+		fyne.Do(func() {
+			w.setBusy("", -1)
+			w.showCatalogueAge()
+			if err != nil {
+				status.SetText("Could not load: " + err.Error())
+				status.Importance = widget.DangerImportance
+				status.Refresh()
+				return
+			}
+			status.SetText("")
+			if apply != nil {
+				apply()
+			}
+			w.changed()
+		})
+	}()
+}
+
+func (w *wizardView) setBusy(what string, d int) {
+	w.busyN += d
+	if w.busyN > 0 {
+		if what != "" {
+			w.busyLabel.SetText(what)
+		}
+		w.busyBar.Show()
+		w.busyBar.Start()
+		w.next.Disable()
+		return
+	}
+	w.busyN = 0
+	w.busyLabel.SetText("")
+	w.busyBar.Stop()
+	w.busyBar.Hide()
+}
+
+func (w *wizardView) showCatalogueAge() {
+	if at, ok := w.u.catalogue().Age(); ok {
+		w.catAge.SetText("Offline: catalogue from " + age(time.Since(at)))
+		w.catAge.Show()
+	} else {
+		w.catAge.Hide()
+	}
+}
+
+// scheduleSave autosaves the draft two seconds after the last change.
+func (w *wizardView) scheduleSave() {
+	if w.u.store() == nil {
+		return
+	}
+	if w.saveTimer != nil {
+		w.saveTimer.Stop()
+	}
+	w.saveSeq++
+	seq := w.saveSeq
+	w.saveTimer = time.AfterFunc(2*time.Second, func() {
+		fyne.Do(func() {
+			if seq == w.saveSeq {
+				w.saveDraft()
+			}
+		})
+	})
+}
+
+// draftName describes the draft in the Drafts list.
+func (w *wizardView) draftName() string {
+	target := "new users"
+	if w.m.Group.ID != "" {
+		target = w.m.Enterprise.ID + "/" + w.m.Group.ID
+	} else if w.m.Enterprise.ID != "" {
+		target = w.m.Enterprise.ID
+	}
+	return fmt.Sprintf("%d users in %s", w.m.UserCount, target)
+}
+
+// saveDraft stores the wizard state now (the write happens off the UI
+// goroutine).
+func (w *wizardView) saveDraft() {
+	st := w.u.store()
+	if st == nil {
+		return
+	}
+	data, err := w.m.MarshalDraft(w.cur)
+	if err != nil {
+		return
+	}
+	d := jobs.Draft{ID: w.draftID, ProfileID: w.u.session.Profile().ID, Name: w.draftName(), Data: data}
+	go func() {
+		id, err := st.SaveDraft(context.Background(), d)
+		fyne.Do(func() {
+			if err != nil {
+				w.u.status.setMessage("Draft not saved: %v", err)
+				return
+			}
+			w.draftID = id
+			if k := w.u.opts.Keyring; k != nil && k.Degraded() != nil {
+				w.u.status.setMessage("Draft saved %s, for this session only: no system keyring", time.Now().Format("15:04:05"))
+			} else {
+				w.u.status.setMessage("Draft saved %s", time.Now().Format("15:04:05"))
+			}
+			w.u.drafts.reload()
+		})
+	}()
+}
+
+// reset replaces the model (new wizard, opened draft, import).
+func (w *wizardView) reset(m *wizard.Model, s wizard.Step, draftID int64) {
+	w.m = m
+	w.draftID = draftID
+	w.reached = s
+	w.factsFor = ""
+	if m.Facts != nil {
+		w.factsFor = m.Enterprise.ID + "/" + m.Group.ID
+	}
+	w.goTo(s)
+}
+
+// relayout redoes the layout of the current step after widgets were shown
+// or hidden (containers do not propagate a child's visibility change).
+func (w *wizardView) relayout() {
+	if t := w.tabs[w.cur]; t != nil {
+		t.Refresh()
+	}
+}

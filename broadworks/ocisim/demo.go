@@ -99,7 +99,7 @@ func seedDemo(w *world) {
 		if i%4 == 0 {
 			u.Department = "Warehouse"
 		}
-		w.Users[id] = u
+		w.putUser(u)
 	}
 
 	metro := &ServiceProvider{

@@ -1,7 +1,6 @@
 package ocisim
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -243,28 +242,6 @@ func sortedGroups(sp *ServiceProvider) []*Group {
 		out = append(out, sp.Groups[k])
 	}
 	return out
-}
-
-func (w *world) usersIn(sp, g string) []*User {
-	var out []*User
-	for _, u := range w.Users {
-		if u.ServiceProviderID == sp && (g == "" || u.GroupID == g) {
-			out = append(out, u)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].UserID < out[j].UserID })
-	return out
-}
-
-// numberOwner returns the user holding a DN (compared in national form).
-func (w *world) numberOwner(dn string) *User {
-	n := nationalDN(dn)
-	for _, u := range w.Users {
-		if u.PhoneNumber != "" && nationalDN(u.PhoneNumber) == n {
-			return u
-		}
-	}
-	return nil
 }
 
 // nationalDN strips a "+CC-" prefix: "+1-2025550100" → "2025550100".

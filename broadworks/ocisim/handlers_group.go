@@ -178,15 +178,9 @@ func hGroupRules(c *call, e *element) result {
 
 // freeNumbers lists the group's DNs not held by a user, sorted.
 func (w *world) freeNumbers(sp *ServiceProvider, g *Group) []string {
-	used := map[string]bool{}
-	for _, u := range w.Users {
-		if u.ServiceProviderID == sp.ID && u.GroupID == g.ID && u.PhoneNumber != "" {
-			used[nationalDN(u.PhoneNumber)] = true
-		}
-	}
 	var out []string
 	for n := range g.Numbers {
-		if !used[n] {
+		if u := w.numberOwner(n); u == nil || u.ServiceProviderID != sp.ID || u.GroupID != g.ID {
 			out = append(out, n)
 		}
 	}
@@ -297,17 +291,6 @@ func hGroupExtLength(c *call, e *element) result {
 	w.integer("defaultExtensionLength", g.ExtDefault)
 	w.boolean("useEnterpriseExtensionLengthSetting", false)
 	return data("GroupExtensionLengthGetResponse22", w)
-}
-
-// portsUsed counts the users on a device.
-func (w *world) portsUsed(sp, g, dev string) int {
-	n := 0
-	for _, u := range w.Users {
-		if u.ServiceProviderID == sp && u.GroupID == g && u.DeviceName == dev {
-			n++
-		}
-	}
-	return n
 }
 
 func hDeviceList(c *call, e *element) result {

@@ -64,10 +64,8 @@ func (w *world) checkExtension(sp *ServiceProvider, g *Group, ext, self string) 
 			return extensionError(g)
 		}
 	}
-	for _, u := range w.Users {
-		if u.ServiceProviderID == sp.ID && u.GroupID == g.ID && u.Extension == ext && u.UserID != self {
-			return errorf(codeExtensionInUse, "Extension %s is already assigned to user %s in group %s", ext, u.UserID, g.ID)
-		}
+	if u := w.extensionOwner(sp.ID, g.ID, ext); u != nil && u.UserID != self {
+		return errorf(codeExtensionInUse, "Extension %s is already assigned to user %s in group %s", ext, u.UserID, g.ID)
 	}
 	return nil
 }
@@ -100,16 +98,6 @@ func (w *world) checkDepartment(sp *ServiceProvider, g *Group, d *element) (name
 		}
 	}
 	return "", false, errorf(codeDepartmentNotFound, "Department not found: %s", name)
-}
-
-// linePortOwner returns the user using a line/port (device or trunk).
-func (w *world) linePortOwner(lp string) *User {
-	for _, u := range w.Users {
-		if strings.EqualFold(u.LinePort, lp) || strings.EqualFold(u.TrunkLinePort, lp) {
-			return u
-		}
-	}
-	return nil
 }
 
 func checkLinePort(lp string) *ociError {
@@ -300,7 +288,7 @@ func hUserAdd(c *call, e *element) result {
 			return failure(err)
 		}
 	}
-	c.w.Users[uid] = u
+	c.w.putUser(u)
 	c.w.AddCounts[c.cmd]++
 	c.mutated = true
 	return success()
@@ -462,7 +450,7 @@ func hUserModify(c *call, e *element) result {
 	str("addressLocation", &u.AddressLocation)
 	readAddress(e.child("address"), &u.Address)
 	str("networkClassOfService", &u.NetworkClassOfService)
-	*u0 = u
+	c.w.putUser(&u)
 	c.mutated = true
 	return success()
 }
@@ -691,7 +679,7 @@ func hUserDelete(c *call, e *element) result {
 	if err != nil {
 		return failure(err)
 	}
-	delete(c.w.Users, u.UserID)
+	c.w.dropUser(u.UserID)
 	c.mutated = true
 	return success()
 }
@@ -778,6 +766,19 @@ const (
 func (s *Server) generatePassword(r PasswordRules, userID string) string {
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
+	userPart, _, _ := strings.Cut(strings.ToLower(userID), "@")
+	for range 1000 {
+		pw := s.passwordCandidate(r)
+		if userPart == "" || !strings.Contains(strings.ToLower(pw), userPart) {
+			return pw
+		}
+	}
+	return s.passwordCandidate(r)
+}
+
+// passwordCandidate draws one password meeting the class counts. Called with
+// faultMu held.
+func (s *Server) passwordCandidate(r PasswordRules) string {
 	n := max(r.MinLength, 12)
 	var out []byte
 	add := func(set string, k int) {

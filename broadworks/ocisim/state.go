@@ -209,6 +209,8 @@ type world struct {
 	DefaultLanguage  string                      `json:"defaultLanguage"`
 	ServerTimeZone   string                      `json:"serverTimeZone"`
 	AddCounts        map[string]int              `json:"addCounts"`
+
+	idx index // derived look-ups, not persisted
 }
 
 const stateVersion = 1
@@ -227,6 +229,7 @@ func newWorld() *world {
 		ServerTimeZone:   "America/New_York",
 		SystemRules:      PasswordRules{MinLength: 6, MaxFailedLogins: 5},
 	}
+	w.reindex()
 	return w
 }
 
@@ -253,16 +256,6 @@ func (w *world) group(sp, g string) (*ServiceProvider, *Group, *ociError) {
 		return nil, nil, errorf(codeGroupNotFound, "Group not found: %s:%s", sp, g)
 	}
 	return s, gr, nil
-}
-
-func (w *world) userCount(sp, g string) int {
-	n := 0
-	for _, u := range w.Users {
-		if u.ServiceProviderID == sp && u.GroupID == g {
-			n++
-		}
-	}
-	return n
 }
 
 // rulesFor returns the password rules that apply to users of a group: the
@@ -357,5 +350,6 @@ func loadWorld(path string) (*world, error) {
 	if w.Users == nil {
 		w.Users = map[string]*User{}
 	}
+	w.reindex()
 	return w, nil
 }

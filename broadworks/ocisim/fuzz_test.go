@@ -1,0 +1,96 @@
+package ocisim
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/xml"
+	"io"
+	"strings"
+	"testing"
+)
+
+const fuzzHeader = `<?xml version="1.0" encoding="ISO-8859-1"?>
+<BroadsoftDocument protocol="OCI" xmlns="C" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><sessionId xmlns="">f</sessionId>`
+
+var fuzzSeeds = []string{
+	`<command xsi:type="UserGetRequest23V2" xmlns=""><userId>branch.user01@acme.example.com</userId></command>`,
+	`<command xsi:type="UserAddRequest22V2" xmlns=""><serviceProviderId>acme-ent</serviceProviderId><groupId>acme-hq</groupId><userId>f@acme.example.com</userId><lastName>L</lastName><firstName>F</firstName><callingLineIdLastName>L</callingLineIdLastName><callingLineIdFirstName>F</callingLineIdFirstName><phoneNumber>2025550100</phoneNumber><department xsi:type="GroupDepartmentKey"><serviceProviderId>acme-ent</serviceProviderId><groupId>acme-hq</groupId><name>Sales</name></department><accessDeviceEndpoint><accessDevice><deviceLevel>Group</deviceLevel><deviceName>acme-hq-pbx</deviceName></accessDevice><linePort>f@acme.example.com</linePort><useHotline>false</useHotline></accessDeviceEndpoint></command>`,
+	`<command xsi:type="UserModifyRequest22" xmlns=""><userId>branch.user02@acme.example.com</userId><phoneNumber xsi:nil="true"/><endpoint><trunkAddressing><enterpriseTrunkName>acme-etrunk</enterpriseTrunkName></trunkAddressing></endpoint></command>`,
+	`<command xsi:type="GroupDnAssignListRequest" xmlns=""><serviceProviderId>acme-ent</serviceProviderId><groupId>acme-hq</groupId><dnRange><minPhoneNumber>2025550400</minPhoneNumber><maxPhoneNumber>2025550410</maxPhoneNumber></dnRange></command>`,
+	`<command xsi:type="GroupAccessDeviceAddRequest22V2" xmlns=""><serviceProviderId>acme-ent</serviceProviderId><groupId>acme-hq</groupId><deviceName>d</deviceName><deviceType>Yealink T54W</deviceType><macAddress>805ec0112233</macAddress></command>`,
+	`<command xsi:type="Bogus" xmlns=""/>`,
+}
+
+// FuzzProcess feeds arbitrary documents to a logged-in session of a demo
+// server: it must never panic, and must always answer with a well-formed
+// document holding at least one command.
+func FuzzProcess(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(fuzzHeader + s + `</BroadsoftDocument>`))
+	}
+	f.Add([]byte(fuzzHeader + strings.Repeat(fuzzSeeds[0], 16) + `</BroadsoftDocument>`))
+	f.Add([]byte(`<BroadsoftDocument protocol="OCI" xmlns="C">`))
+	f.Add([]byte("\xff\xfe<"))
+	s := newServer(nil, true)
+	sess := &session{id: "f", admin: s.w.Admins[DefaultAdmin]}
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		if len(doc) > 64<<10 {
+			return
+		}
+		resp, _ := s.process(sess, doc, "fuzz")
+		if sess.admin == nil { // a LogoutRequest went through: log in again
+			sess.admin, sess.id = s.w.Admins[DefaultAdmin], "f"
+		}
+		if !bytes.HasPrefix(resp, []byte(xmlDecl+"\n")) || !bytes.HasSuffix(resp, []byte("</BroadsoftDocument>\n")) {
+			t.Fatalf("layout %q", resp)
+		}
+		if bytes.Count(resp, []byte("\n")) != 2 {
+			t.Fatalf("response not on one line: %q", resp)
+		}
+		d := xml.NewDecoder(bytes.NewReader(resp))
+		d.CharsetReader = charsetReader
+		var out struct {
+			Commands []struct{} `xml:"command"`
+		}
+		if err := d.Decode(&out); err != nil {
+			t.Fatalf("response not well-formed: %v\n%q", err, resp)
+		}
+		if len(out.Commands) == 0 {
+			t.Fatalf("no command in %q", resp)
+		}
+		if bad := s.w.checkIndex(); bad != "" {
+			t.Fatalf("index out of step with the users (%s) after %q", bad, doc)
+		}
+	})
+}
+
+// FuzzReadDocument checks the framing: never more than max bytes, every
+// document returned ends with the closing root tag.
+func FuzzReadDocument(f *testing.F) {
+	f.Add([]byte(fuzzHeader+fuzzSeeds[0]+"</BroadsoftDocument>\n"), 4096)
+	f.Add([]byte("</BroadsoftDocument></BroadsoftDocument>"), 30)
+	f.Add([]byte("\n\n<a>>>>"), 5)
+	f.Fuzz(func(t *testing.T, in []byte, max int) {
+		if max <= 0 || max > 1<<20 {
+			return
+		}
+		r := bufio.NewReaderSize(bytes.NewReader(in), 16)
+		total := 0
+		for {
+			b, err := readDocument(r, max)
+			if err != nil {
+				if err != io.EOF && err != io.ErrUnexpectedEOF && err != errTooLarge {
+					t.Fatalf("error %v", err)
+				}
+				return
+			}
+			if len(b) > max || !bytes.HasSuffix(b, endTag) {
+				t.Fatalf("document %q (max %d)", b, max)
+			}
+			total += len(b)
+			if total > len(in) {
+				t.Fatal("read more than the input")
+			}
+		}
+	})
+}

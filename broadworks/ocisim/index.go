@@ -1,0 +1,170 @@
+package ocisim
+
+import (
+	"sort"
+	"strings"
+)
+
+// index holds the look-ups the rules need, so that checks cost the same
+// with ten users or a hundred thousand. It is derived from world.Users and
+// rebuilt after loading; every change of a user goes through putUser or
+// dropUser.
+type index struct {
+	byGroup    map[string]map[string]*User // "sp\x00group" → user id → user
+	byNumber   map[string]*User            // national DN → user
+	byLinePort map[string]*User            // lower-case line/port → user
+	byExt      map[string]*User            // "sp\x00group\x00ext" → user
+	devicePort map[string]int              // "sp\x00group\x00device" → users on it
+}
+
+func gkey(sp, g string) string { return sp + "\x00" + g }
+
+func (w *world) reindex() {
+	w.idx = index{
+		byGroup:    map[string]map[string]*User{},
+		byNumber:   map[string]*User{},
+		byLinePort: map[string]*User{},
+		byExt:      map[string]*User{},
+		devicePort: map[string]int{},
+	}
+	for _, u := range w.Users {
+		w.indexUser(u)
+	}
+}
+
+func (w *world) indexUser(u *User) {
+	k := gkey(u.ServiceProviderID, u.GroupID)
+	m := w.idx.byGroup[k]
+	if m == nil {
+		m = map[string]*User{}
+		w.idx.byGroup[k] = m
+	}
+	m[u.UserID] = u
+	if u.PhoneNumber != "" {
+		w.idx.byNumber[nationalDN(u.PhoneNumber)] = u
+	}
+	if u.LinePort != "" {
+		w.idx.byLinePort[strings.ToLower(u.LinePort)] = u
+	}
+	if u.TrunkLinePort != "" {
+		w.idx.byLinePort[strings.ToLower(u.TrunkLinePort)] = u
+	}
+	if u.Extension != "" {
+		w.idx.byExt[k+"\x00"+u.Extension] = u
+	}
+	if u.DeviceName != "" {
+		w.idx.devicePort[k+"\x00"+u.DeviceName]++
+	}
+}
+
+func (w *world) unindexUser(u *User) {
+	k := gkey(u.ServiceProviderID, u.GroupID)
+	delete(w.idx.byGroup[k], u.UserID)
+	if u.PhoneNumber != "" && w.idx.byNumber[nationalDN(u.PhoneNumber)] == u {
+		delete(w.idx.byNumber, nationalDN(u.PhoneNumber))
+	}
+	for _, lp := range []string{u.LinePort, u.TrunkLinePort} {
+		if lp != "" && w.idx.byLinePort[strings.ToLower(lp)] == u {
+			delete(w.idx.byLinePort, strings.ToLower(lp))
+		}
+	}
+	if u.Extension != "" && w.idx.byExt[k+"\x00"+u.Extension] == u {
+		delete(w.idx.byExt, k+"\x00"+u.Extension)
+	}
+	if u.DeviceName != "" {
+		dk := k + "\x00" + u.DeviceName
+		if w.idx.devicePort[dk]--; w.idx.devicePort[dk] <= 0 {
+			delete(w.idx.devicePort, dk)
+		}
+	}
+}
+
+// putUser stores u (a new user or the new version of an existing one).
+func (w *world) putUser(u *User) {
+	if old, ok := w.Users[u.UserID]; ok {
+		w.unindexUser(old)
+	}
+	w.Users[u.UserID] = u
+	w.indexUser(u)
+}
+
+// dropUser deletes a user.
+func (w *world) dropUser(id string) {
+	if old, ok := w.Users[id]; ok {
+		w.unindexUser(old)
+		delete(w.Users, id)
+	}
+}
+
+func (w *world) userCount(sp, g string) int { return len(w.idx.byGroup[gkey(sp, g)]) }
+
+// usersIn returns the users of a group sorted by id.
+func (w *world) usersIn(sp, g string) []*User {
+	m := w.idx.byGroup[gkey(sp, g)]
+	out := make([]*User, 0, len(m))
+	for _, u := range m {
+		out = append(out, u)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].UserID < out[j].UserID })
+	return out
+}
+
+// numberOwner returns the user holding a DN (compared in national form).
+func (w *world) numberOwner(dn string) *User { return w.idx.byNumber[nationalDN(dn)] }
+
+// linePortOwner returns the user using a line/port (device or trunk).
+func (w *world) linePortOwner(lp string) *User { return w.idx.byLinePort[strings.ToLower(lp)] }
+
+// extensionOwner returns the user of a group with this extension.
+func (w *world) extensionOwner(sp, g, ext string) *User {
+	return w.idx.byExt[gkey(sp, g)+"\x00"+ext]
+}
+
+// portsUsed counts the users on a device.
+func (w *world) portsUsed(sp, g, dev string) int { return w.idx.devicePort[gkey(sp, g)+"\x00"+dev] }
+
+// checkIndex compares the index with one rebuilt from scratch (tests).
+func (w *world) checkIndex() string {
+	got := w.idx
+	w.reindex()
+	want := w.idx
+	w.idx = got
+	switch {
+	case len(got.byGroup) < len(want.byGroup):
+		return "byGroup"
+	case len(got.byNumber) != len(want.byNumber):
+		return "byNumber"
+	case len(got.byLinePort) != len(want.byLinePort):
+		return "byLinePort"
+	case len(got.byExt) != len(want.byExt):
+		return "byExt"
+	case len(got.devicePort) != len(want.devicePort):
+		return "devicePort"
+	}
+	for k, m := range want.byGroup {
+		if len(got.byGroup[k]) != len(m) {
+			return "byGroup " + k
+		}
+	}
+	for k, u := range want.byNumber {
+		if got.byNumber[k] != u {
+			return "byNumber " + k
+		}
+	}
+	for k, u := range want.byLinePort {
+		if got.byLinePort[k] != u {
+			return "byLinePort " + k
+		}
+	}
+	for k, u := range want.byExt {
+		if got.byExt[k] != u {
+			return "byExt " + k
+		}
+	}
+	for k, n := range want.devicePort {
+		if got.devicePort[k] != n {
+			return "devicePort " + k
+		}
+	}
+	return ""
+}

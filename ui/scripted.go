@@ -101,7 +101,7 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 		{"step-device", func() {
 			s := w.views[wizard.StepDevice].(*deviceStep)
 			s.mode.SetSelected(devHosted)
-			s.devType.set("Polycom VVX 450")
+			s.devType.set("Generic SIP Phone")
 		}},
 		{"step-department", func() {
 			s := w.views[wizard.StepDepartment].(*departmentStep)

@@ -140,6 +140,9 @@ func SafeToRetry(err error) bool {
 	if errors.Is(err, ErrOutcomeUnknown) {
 		return false
 	}
+	if ioe := (*ioError)(nil); errors.As(err, &ioe) && ioe.sent {
+		return false // closed or lost after the document left
+	}
 	var de *DialError
 	return errors.As(err, &de) || errors.Is(err, ErrNotLoggedIn) || errors.Is(err, ErrClosed)
 }

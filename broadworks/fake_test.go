@@ -2,6 +2,7 @@ package broadworks_test
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
@@ -12,6 +13,7 @@ import (
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/internal/ociwire"
 	"bwbulk/broadworks/oci"
+	"bwbulk/broadworks/ocisim"
 )
 
 // fakeServer is a raw OCI-P peer on loopback for the cases the simulator
@@ -19,10 +21,10 @@ import (
 // session ids. Login commands are answered by the fake itself; every other
 // document goes to handle.
 type fakeServer struct {
-	t        *testing.T
-	ln       net.Listener
+	t  *testing.T
+	ln net.Listener
+	fakeOptions
 	password string
-	release  string // "" → SystemSoftwareVersionGet refused with 5404
 	handle   func(fc *fakeConn, doc *ociwire.Document)
 
 	mu    sync.Mutex
@@ -51,13 +53,27 @@ func errResp(code int, summary string) *oci.ErrorResponse {
 	return &oci.ErrorResponse{Type: oci.TypeError, Code: code, Summary: summary, SummaryEnglish: summary}
 }
 
+// fakeOptions change the fake's login behaviour.
+type fakeOptions struct {
+	tls        *tls.Config // serve TLS
+	noRelease  bool        // refuse SystemSoftwareVersionGet with 5404
+	refuse22V5 bool        // refuse LoginRequest22V5 with 6004 (a pre-R22 server)
+}
+
 func newFake(t *testing.T, handle func(fc *fakeConn, doc *ociwire.Document)) *fakeServer {
+	return newFakeWith(t, fakeOptions{}, handle)
+}
+
+func newFakeWith(t *testing.T, o fakeOptions, handle func(fc *fakeConn, doc *ociwire.Document)) *fakeServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fakeServer{t: t, ln: ln, password: "welcome1", release: "24", handle: handle}
+	if o.tls != nil {
+		ln = tls.NewListener(ln, o.tls)
+	}
+	f := &fakeServer{t: t, ln: ln, fakeOptions: o, password: "welcome1", handle: handle}
 	var wg sync.WaitGroup
 	t.Cleanup(func() { ln.Close(); wg.Wait() })
 	wg.Add(1)
@@ -126,13 +142,17 @@ func (f *fakeServer) serve(fc *fakeConn) {
 			}
 			fc.reply(&oci.LoginResponse14sp4{LoginType: "System", Locale: "en_US", Encoding: "ISO-8859-1", UserDomain: "example.com"})
 		case *oci.LoginRequest22V5:
+			if f.refuse22V5 {
+				fc.reply(errResp(0, "[Error 6004] OCI XML Request validation error"))
+				continue
+			}
 			fc.reply(&oci.LoginResponse22V5{LoginType: "System", Locale: "en_US", Encoding: "ISO-8859-1", UserDomain: "example.com"})
 		case *oci.SystemSoftwareVersionGetRequest:
-			if f.release == "" {
+			if f.noRelease {
 				fc.reply(errResp(5404, "[Error 5404] Unauthorized transaction."))
 				continue
 			}
-			fc.reply(&oci.SystemSoftwareVersionGetResponse{Version: f.release})
+			fc.reply(&oci.SystemSoftwareVersionGetResponse{Version: "24"})
 		case *oci.LogoutRequest:
 			fc.reply(&oci.SuccessResponse{})
 		default:
@@ -163,8 +183,7 @@ func dialFake(t *testing.T, f *fakeServer, opts *broadworks.Options) *broadworks
 }
 
 func TestClient_Login_nonceFlowAgainstFake(t *testing.T) {
-	f := newFake(t, nil)
-	f.release = ""
+	f := newFakeWith(t, fakeOptions{noRelease: true}, nil)
 	c := dialFake(t, f, nil)
 	info := c.Info()
 	if info.Command != "LoginRequest14sp4" || info.LoginType != "System" || info.UserDomain != "example.com" ||
@@ -484,4 +503,70 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+func TestClient_Login_fallbackFrom22V5(t *testing.T) {
+	conf, err := ocisim.New(&ocisim.Options{TLS: true}).TLSConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dropped sync.Once
+	f := newFakeWith(t, fakeOptions{tls: conf, refuse22V5: true}, func(fc *fakeConn, doc *ociwire.Document) {
+		lost := false
+		dropped.Do(func() { lost = true })
+		if lost {
+			fc.Close() // lose the session once
+			return
+		}
+		fc.reply(&oci.SuccessResponse{})
+	})
+	c := dialFake(t, f, &broadworks.Options{Transport: broadworks.TransportTLS, InsecureSkipVerify: true})
+	if info := c.Info(); info.Command != "LoginRequest14sp4" || info.Release != "24" {
+		t.Errorf("info = %+v, want the nonce login after the 6004 refusal", info)
+	}
+	if _, err := c.Do(context.Background(), &oci.VerifySessionIsValidRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	// The re-login after the lost session goes straight to the nonce flow.
+	want := []string{
+		"LoginRequest22V5", "AuthenticationRequest", "LoginRequest14sp4", "SystemSoftwareVersionGetRequest",
+		"VerifySessionIsValidRequest",
+		"AuthenticationRequest", "LoginRequest14sp4", "SystemSoftwareVersionGetRequest",
+		"VerifySessionIsValidRequest",
+	}
+	if got := f.received(); !equal(got, want) {
+		t.Errorf("received\n%v\nwant\n%v", got, want)
+	}
+}
+
+func TestClient_Do_warningIsPartialSuccess(t *testing.T) {
+	f := newFake(t, func(fc *fakeConn, doc *ociwire.Document) {
+		fc.reply(&oci.ErrorResponse{Type: oci.TypeWarning, Summary: "[Error 4410] Some services were not assigned", SummaryEnglish: "Some services were not assigned"})
+	})
+	c := dialFake(t, f, nil)
+	resp, err := c.Do(context.Background(), &oci.UserServiceAssignListRequest{UserID: "a@x"})
+	if err != nil {
+		t.Fatalf("err = %v, want nil for a Warning", err)
+	}
+	w, ok := resp.(*oci.ErrorResponse)
+	if !ok || w.Type != oci.TypeWarning || w.Command != "UserServiceAssignListRequest" {
+		t.Errorf("resp = %#v", resp)
+	}
+	if broadworks.IsErrorCode(w, 4410) {
+		t.Error("IsErrorCode matches a Warning")
+	}
+}
+
+func TestClient_Close_duringRequest(t *testing.T) {
+	got := make(chan struct{}, 1)
+	f := newFake(t, func(fc *fakeConn, doc *ociwire.Document) { got <- struct{}{} })
+	c := dialFake(t, f, nil)
+	go func() { <-got; c.Close() }()
+	_, err := c.Do(context.Background(), &oci.UserDeleteRequest{UserID: "a@x"})
+	if !errors.Is(err, broadworks.ErrClosed) || !broadworks.OutcomeUnknown(err) {
+		t.Errorf("err = %v, want ErrClosed and outcome unknown", err)
+	}
+	if _, err := c.Do(context.Background(), &oci.UserDeleteRequest{UserID: "a@x"}); !errors.Is(err, broadworks.ErrClosed) || !broadworks.SafeToRetry(err) {
+		t.Errorf("after Close: %v", err)
+	}
 }

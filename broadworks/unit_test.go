@@ -100,3 +100,23 @@ func TestIdempotent(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseRelease(f *testing.F) {
+	for _, s := range []string{"24", "21sp1", "R22", "Release 17sp4", "22.0_1.1123", "", "sp", "99999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, ok := broadworks.ParseRelease(s)
+		if !ok {
+			return
+		}
+		// What is parsed prints back to the same release.
+		back, ok := broadworks.ParseRelease(r.String())
+		if !ok || back != r {
+			t.Fatalf("ParseRelease(%q) = %v; String %q parses to %v, %v", s, r, r.String(), back, ok)
+		}
+		if !r.AtLeast(r) {
+			t.Fatalf("%v is not AtLeast itself", r)
+		}
+	})
+}

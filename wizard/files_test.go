@@ -445,10 +445,19 @@ func FuzzImportCSV(f *testing.F) {
 				t.Fatalf("bad problem %+v for %d rows", p, len(rows))
 			}
 		}
+		// read → export → read gives the same rows. A row with no value
+		// under a known header exports as a blank line, which import
+		// skips: leave those out (found by fuzzing: "0\n0").
+		var kept []Row
+		for _, r := range rows {
+			if r != (Row{}) {
+				kept = append(kept, r)
+			}
+		}
+		rows = kept
 		if len(rows) == 0 {
 			return
 		}
-		// read → export → read gives the same rows.
 		var buf bytes.Buffer
 		if err := ExportCSV(&buf, UsersSheet(rows, true)); err != nil {
 			t.Fatal(err)

@@ -96,8 +96,10 @@ func TestModel_Validate(t *testing.T) {
 		{"numbers from available", StepNumbers, func(m *Model) { m.Numbers = NumbersStep{Mode: NumbersAvailable, ExtensionMode: ExtensionsFromNumber} }, nil},
 		{"extension length out of group range", StepNumbers, func(m *Model) { m.Numbers.ExtensionLength = 5 },
 			FieldErrors{FieldExtensionLength: "must be 4 for this group"}},
-		{"extension from number without numbers", StepNumbers, func(m *Model) { m.Numbers = NumbersStep{Mode: ModeNone, ExtensionMode: ExtensionsFromNumber} },
-			FieldErrors{FieldExtensionMode: "extensions from numbers need phone numbers"}},
+		{"extension from number without numbers", StepNumbers, func(m *Model) { m.Numbers = NumbersStep{Mode: ModeNone, ExtensionMode: ExtensionsFromNumber} }, nil},
+		{"bad number mode", StepNumbers, func(m *Model) { m.Numbers.Mode = "lots" }, FieldErrors{FieldNumberMode: "choose none, list or available"}},
+		{"bad extension mode", StepNumbers, func(m *Model) { m.Numbers.ExtensionMode = "guess" }, FieldErrors{FieldExtensionMode: "choose none, from number or template"}},
+		{"default model numbers step", StepNumbers, func(m *Model) { m.Numbers = NewModel().Numbers }, nil},
 		{"extension template ok", StepNumbers, func(m *Model) {
 			m.Numbers = NumbersStep{Mode: ModeNone, ExtensionMode: ExtensionsTemplate, ExtensionTemplate: "5{{ index | pad 3 }}"}
 		}, nil},

@@ -307,9 +307,7 @@ func (m *Model) validateNumbers(fe FieldErrors) {
 	switch nm.ExtensionMode {
 	case ModeNone, "":
 	case ExtensionsFromNumber:
-		if nm.Mode == ModeNone || nm.Mode == "" {
-			fe.add(FieldExtensionMode, "extensions from numbers need phone numbers")
-		}
+		// Without numbers this simply gives no extensions.
 		if n := nm.ExtensionLength; n != 0 && (n < lo || n > hi) {
 			fe.add(FieldExtensionLength, "must be %s for this group", lengthRange(lo, hi))
 		}

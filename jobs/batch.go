@@ -126,9 +126,9 @@ func (r *Runner) runJobs(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 			j.phase = phaseResolve
 		case resolveOnly:
 			continue
-		case j.step < len(j.cmds):
+		case j.step < j.n():
 			j.phase = phaseSend
-		case j.userAdd != nil && !r.opts.DisableReadBack:
+		case j.userAddIdx >= 0 && !r.opts.DisableReadBack:
 			j.phase = phaseReadBack
 		default:
 			ups = append(ups, jobUpdate{id: j.id, status: StatusCompleted, step: j.step})
@@ -158,7 +158,7 @@ func (r *Runner) runJobs(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 		firstErr error
 		group    sync.WaitGroup
 	)
-	for w := 0; w < r.opts.Sessions; w++ {
+	for w := 0; w < 2*r.opts.Sessions; w++ {
 		group.Add(1)
 		go func() {
 			defer group.Done()
@@ -209,10 +209,11 @@ func (r *Runner) runJobs(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 
 // item is one job's part of a document.
 type item struct {
-	j      *runJob
-	req    oci.Request
-	judge  judge                                                  // phaseResolve
-	verify func(oci.Response, error) (ok, final bool, msg string) // phaseReadBack
+	j        *runJob
+	req      oci.Request
+	judge    judge                                                  // phaseResolve
+	verify   func(oci.Response, error) (ok, final bool, msg string) // phaseReadBack
+	rendered string                                                 // masked request, for the audit
 }
 
 // process sends one document for batch and records every outcome.
@@ -241,7 +242,7 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 		j.step++
 		j.inflight, j.attempts, j.due = false, 0, time.Time{}
 		switch {
-		case j.step < len(j.cmds):
+		case j.step < j.n():
 			if resolveOnly {
 				ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step})
 				fin++
@@ -251,7 +252,7 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 			ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step})
 			evs = append(evs, ev{j, StatusRunning, ""})
 			again = append(again, j)
-		case j.userAdd != nil && !r.opts.DisableReadBack && !resolveOnly:
+		case j.userAddIdx >= 0 && !r.opts.DisableReadBack && !resolveOnly:
 			j.phase = phaseReadBack
 			ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step})
 			again = append(again, j)
@@ -263,16 +264,25 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 	now := r.clock.Now()
 
 	for _, j := range batch {
+		var cur oci.Request
+		if j.phase == phaseSend || j.phase == phaseResolve {
+			c, err := j.cmd(j.step)
+			if err != nil {
+				finish(j, StatusFailed, 0, err.Error())
+				continue
+			}
+			cur = c
+		}
 		switch j.phase {
 		case phaseSend:
-			items = append(items, item{j: j, req: j.cmds[j.step]})
+			items = append(items, item{j: j, req: cur, rendered: j.rendered(j.step)})
 			sends = append(sends, j)
 		case phaseResolve:
-			read, judge, ok := resolver(j.cmds[j.step])
+			read, judge, ok := resolver(cur)
 			switch {
 			case !ok:
 				// Never re-sent blindly, never skipped silently.
-				finish(j, StatusFailed, 0, "outcome of "+j.cmds[j.step].OCIName()+
+				finish(j, StatusFailed, 0, "outcome of "+cur.OCIName()+
 					" unknown and it cannot be verified by reading: check the server, then retry")
 			case read == nil:
 				j.inflight, j.phase = false, phaseSend
@@ -286,7 +296,12 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 				items = append(items, item{j: j, req: read, judge: judge})
 			}
 		case phaseReadBack:
-			read, verify := readBack(j.userAdd)
+			add, err := j.cmd(j.userAddIdx)
+			if err != nil {
+				finish(j, StatusFailed, 0, err.Error())
+				continue
+			}
+			read, verify := readBack(add)
 			items = append(items, item{j: j, req: read, verify: verify})
 		}
 	}
@@ -335,7 +350,10 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 			if errors.As(err, &er) && er.Type != oci.TypeError {
 				err = nil // a Warning: partial success
 			}
-			a := AuditEntry{TaskID: tr.id, JobID: j.id, Command: it.req.OCIName(), Request: renderCommand(it.req)}
+			if it.rendered == "" {
+				it.rendered = renderCommand(it.req)
+			}
+			a := AuditEntry{TaskID: tr.id, JobID: j.id, Command: it.req.OCIName(), Request: it.rendered}
 			if err != nil {
 				a.ErrorCode, a.Error = errorCode(err), mask(j, err)
 			}
@@ -367,7 +385,7 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 						again = append(again, j)
 						break
 					}
-					finish(j, StatusFailed, errorCode(err), "outcome of "+j.cmds[j.step].OCIName()+
+					finish(j, StatusFailed, errorCode(err), "outcome of "+j.raw[j.step].Type+
 						" unknown; reading the server failed: "+maskValues(maskSecrets(msg), j.secrets))
 				}
 			case it.verify != nil:

@@ -26,9 +26,12 @@ func (r *Runner) preflight(ctx context.Context, pool *broadworks.Pool, tr *taskR
 		if j.inflight {
 			continue // may already hold a licence: resolved first
 		}
-		for i := j.step; i < len(j.cmds); i++ {
-			c := j.cmds[i]
-			if !isUserAdd(c) {
+		for i := j.step; i < j.n(); i++ {
+			if !isUserAddName(j.raw[i].Type) {
+				continue
+			}
+			c, err := j.cmd(i)
+			if err != nil {
 				continue
 			}
 			k := groupKey{fieldString(c, "ServiceProviderID"), fieldString(c, "GroupID")}

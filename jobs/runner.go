@@ -323,10 +323,23 @@ func (r *Runner) runTask(ctx context.Context, id int64) error {
 	resolveOnly := t.Status == StatusCancelled || t.Status == StatusPaused
 	waited := t.Status == StatusWaiting
 
-	jobs, err := r.store.loadRun(ctx, id, resolveOnly)
-	if err != nil {
-		return err
+	// Load (and unseal) the jobs while the server is probed.
+	type loadResult struct {
+		jobs []*runJob
+		err  error
 	}
+	loadc := make(chan loadResult, 1)
+	go func() {
+		js, err := r.store.loadRun(ctx, id, resolveOnly)
+		loadc <- loadResult{js, err}
+	}()
+	var jobs []*runJob
+	loaded := false
+	defer func() {
+		if !loaded {
+			<-loadc
+		}
+	}()
 	setup, setupStep, setupInflight, err := r.store.taskSetup(ctx, id)
 	if err != nil {
 		return err
@@ -338,6 +351,14 @@ func (r *Runner) runTask(ctx context.Context, id int64) error {
 		pool := r.online(ctx, tr, &waited)
 		if pool == nil {
 			break
+		}
+		if !loaded {
+			l := <-loadc
+			loaded = true
+			if l.err != nil {
+				return l.err
+			}
+			jobs = l.jobs
 		}
 		if !resolveOnly {
 			if _, err := r.store.setTaskStatus(ctx, id, StatusRunning, "", StatusPending, StatusWaiting, StatusRunning); err != nil {
@@ -480,11 +501,31 @@ func (r *Runner) probe(ctx context.Context) error {
 		p = r.pool
 		r.mu.Unlock()
 	}
-	_, err := p.Do(ctx, &oci.VerifySessionIsValidRequest{})
-	if err != nil && broadworks.IsErrorCode(err) {
-		return nil // the server answered
+	// Probe every session at once: this also logs them all in, in
+	// parallel, before the work starts.
+	errs := make(chan error, r.opts.Sessions)
+	for range r.opts.Sessions {
+		go func() {
+			_, err := p.Do(ctx, &oci.VerifySessionIsValidRequest{})
+			if err != nil && broadworks.IsErrorCode(err) {
+				err = nil // the server answered
+			}
+			errs <- err
+		}()
 	}
-	return err
+	var first error
+	ok := false
+	for range r.opts.Sessions {
+		if err := <-errs; err == nil {
+			ok = true
+		} else if first == nil {
+			first = err
+		}
+	}
+	if ok {
+		return nil
+	}
+	return first
 }
 
 // sendCtx keeps a document going when the runner is asked to stop: an

@@ -3,8 +3,10 @@ package jobs
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"bwbulk/broadworks/oci"
@@ -59,20 +61,52 @@ func (s *Store) setSetup(ctx context.Context, taskID int64, step int, inflight b
 	})
 }
 
-// runJob is a job as the runner holds it.
+// runJob is a job as the runner holds it. Its commands are decoded from
+// their stored form only when needed (so a large task starts at once).
 type runJob struct {
-	id       int64
-	row      int
-	userID   string
-	cmds     []oci.Request
-	secrets  []string
-	step     int
-	inflight bool
-	attempts int
-	reads    int // failed reads (resolution or read-back) in this run
-	phase    phase
-	userAdd  oci.Request // the job's user add, for read-back; nil if none
-	due      time.Time   // not before
+	id         int64
+	row        int
+	userID     string
+	raw        []storedCommand
+	cmds       []oci.Request // decoded lazily, see cmd
+	userAddIdx int           // index of the user add, -1 if none
+	secrets    []string
+	step       int
+	inflight   bool
+	attempts   int
+	reads      int // failed reads (resolution or read-back) in this run
+	phase      phase
+	due        time.Time // not before
+}
+
+// n is the number of commands.
+func (j *runJob) n() int { return len(j.raw) }
+
+// cmd returns command i, decoding it on first use.
+func (j *runJob) cmd(i int) (oci.Request, error) {
+	if j.cmds[i] == nil {
+		c, err := decodeCommand(j.raw[i])
+		if err != nil {
+			return nil, fmt.Errorf("stored command %d (%s): %w", i+1, j.raw[i].Type, err)
+		}
+		j.cmds[i] = c
+	}
+	return j.cmds[i], nil
+}
+
+// rendered is command i as the audit shows it (secrets masked).
+func (j *runJob) rendered(i int) string {
+	if x := j.raw[i].XML; x != "" {
+		return maskSecrets(x)
+	}
+	if c, err := j.cmd(i); err == nil {
+		return renderCommand(c)
+	}
+	return j.raw[i].Type
+}
+
+func isUserAddName(name string) bool {
+	return strings.HasPrefix(name, "UserAddRequest") || strings.HasPrefix(name, "UserConsolidatedAddRequest")
 }
 
 type phase int
@@ -119,20 +153,23 @@ func (s *Store) loadRun(ctx context.Context, taskID int64, resolveOnly bool) ([]
 		if err != nil {
 			return nil, fmt.Errorf("jobs: row %d: %w", j.row, err)
 		}
-		if j.cmds, err = s.openCommands(purposeCommands, r.cb); err != nil {
-			return nil, fmt.Errorf("jobs: row %d: %w", j.row, err)
+		plain, err := s.open(purposeCommands, r.cb)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: row %d commands: %w", j.row, err)
 		}
+		if err := json.Unmarshal(plain, &j.raw); err != nil {
+			return nil, fmt.Errorf("jobs: row %d commands: %w", j.row, err)
+		}
+		j.cmds = make([]oci.Request, len(j.raw))
 		j.secrets = secretValues(fields)
-		for _, c := range j.cmds {
-			if isUserAdd(c) {
-				j.userAdd = c
-			}
-			if pw := fieldString(c, "Password"); pw != "" {
-				j.secrets = append(j.secrets, pw)
+		j.userAddIdx = -1
+		for i, sc := range j.raw {
+			if isUserAddName(sc.Type) {
+				j.userAddIdx = i
 			}
 		}
-		if j.step > len(j.cmds) {
-			j.step = len(j.cmds)
+		if j.step > j.n() {
+			j.step = j.n()
 		}
 		out = append(out, &j)
 	}

@@ -102,7 +102,9 @@
 // to at most one user; passwords are checked against the group's rules, else
 // the service provider's, else the system's; departments, devices (group
 // level), trunk groups and enterprise trunks must exist; a device has a
-// limited number of ports and each line/port is used once; device names are
+// limited number of ports and each line/port is used once (with a host part
+// for proxy-addressed device types, without one for device-addressed ones,
+// never with "sip:"); device names are
 // unique per group and MAC addresses unique per service provider; device
 // types requiring a MAC address refuse a device without one.
 //
@@ -125,6 +127,15 @@
 // and Generic SIP IP-PBX; about fifty time zones and a dozen languages.
 // Administrators: admin (system), acme-admin and metro-admin (service
 // provider), hq-admin (group acme-hq); all with password welcome1.
+//
+// # Running it
+//
+// `bwbulk sim` and `go run ./broadworks/ocisim/cmd/ocisim` call RunCLI:
+// --listen 127.0.0.1:2208 by default, --tls, --soap HOST:PORT, --user and
+// --password (default admin / welcome1), --dataset demo|empty, --state FILE,
+// --seed, --latency and the fault flags (--drop-every, --drop-rate,
+// --transient-rate, --login-delay, --login-fail, --idle-timeout,
+// --stall-after).
 //
 // # Faults
 //

@@ -119,10 +119,18 @@ func (w *world) applyDevice(sp *ServiceProvider, g *Group, u *User, level, name,
 	if err := checkLinePort(lp); err != nil {
 		return err
 	}
+	t, _ := w.deviceType(d.Type)
+	hasHost := strings.Contains(lp, "@")
+	if proxy := t.Profile != "Intelligent Device Addressing"; proxy != hasHost {
+		if proxy {
+			return errorf(codeLinePortInvalid, "Invalid line/port: device type %s uses proxy addressing, the line/port needs a host part: %s", t.Name, lp)
+		}
+		return errorf(codeLinePortInvalid, "Invalid line/port: device type %s uses device addressing, the line/port must not have a host part: %s", t.Name, lp)
+	}
 	if o := w.linePortOwner(lp); o != nil && o.UserID != u.UserID {
 		return errorf(codeLinePortInUse, "Line/port is already in use by user %s: %s", o.UserID, lp)
 	}
-	if t, ok := w.deviceType(d.Type); ok && t.Ports > 0 && u.DeviceName != name {
+	if t.Ports > 0 && u.DeviceName != name {
 		if w.portsUsed(sp.ID, g.ID, name) >= t.Ports {
 			return errorf(codeDevicePortsFull, "Access Device %s has no free port (%d ports)", name, t.Ports)
 		}

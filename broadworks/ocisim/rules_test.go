@@ -65,6 +65,8 @@ func TestRules_refused(t *testing.T) {
 		{name: "line/port unique", setup: []string{deviceAdd("acme-hq", "ph1", "Yealink T54W", el("macAddress", "805EC0000001")), hq("lp1@acme.example.com", endpoint("ph1", "lp@acme.example.com"))},
 			cmd: hq("lp2@acme.example.com", endpoint("ph1", "lp@acme.example.com")), code: 4506, text: "in use by user lp1@acme.example.com"},
 		{name: "line/port syntax", setup: []string{deviceAdd("acme-hq", "ph1", "Generic SIP Phone", "")}, cmd: hq("lp@acme.example.com", endpoint("ph1", "sip:lp@acme.example.com")), code: 4511, text: "Invalid line/port"},
+		{name: "line/port host part for proxy addressing", setup: []string{deviceAdd("acme-hq", "ph1", "Generic SIP Phone", "")}, cmd: hq("lp@acme.example.com", endpoint("ph1", "lp-no-host")), code: 4511, text: "needs a host part"},
+		{name: "line/port without host for device addressing", cmd: hq("lp@acme.example.com", endpoint("acme-hq-pbx", "lp@acme.example.com")), code: 4511, text: "must not have a host part"},
 		{name: "device ports", setup: []string{deviceAdd("acme-hq", "ph1", "Generic SIP Phone", ""), hq("a@acme.example.com", endpoint("ph1", "a_lp@acme.example.com"))},
 			cmd: hq("b@acme.example.com", endpoint("ph1", "b_lp@acme.example.com")), code: 4507, text: "no free port (1 ports)"},
 		{name: "trunk group exists", cmd: hq("t@acme.example.com", "<trunkAddressing><trunkGroupDeviceEndpoint>"+el("name", "nope")+el("linePort", "t@acme.example.com")+"</trunkGroupDeviceEndpoint></trunkAddressing>"), code: 4620, text: "Trunk group not found: nope"},

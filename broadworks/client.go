@@ -59,6 +59,9 @@ type Client struct {
 	encode ociwire.EncodeOptions
 
 	closed atomic.Bool
+	// refused is set when a re-login was refused for good (wrong password,
+	// disabled account): the client cannot recover by itself.
+	refused atomic.Bool
 
 	trMu sync.Mutex // guards tr (Close may run during a round trip)
 	tr   transport  // nil when the connection is gone
@@ -230,10 +233,10 @@ func (c *Client) Close() error {
 	return nil
 }
 
-// usable reports whether the client can still send: not closed, and
-// either connected or able to redial.
+// usable reports whether the client can still send: not closed, its
+// credentials not refused, and either connected or able to redial.
 func (c *Client) usable() bool {
-	return !c.closed.Load() && (c.redial != nil || c.transport() != nil)
+	return !c.closed.Load() && !c.refused.Load() && (c.redial != nil || c.transport() != nil)
 }
 
 // newSessionID returns a fresh random session id (128 bits, hex).
@@ -304,7 +307,15 @@ func (c *Client) ensureSession(ctx context.Context) error {
 		return unsent(ErrSessionLost)
 	}
 	c.log.note("session lost: reconnecting and logging in again")
-	if _, err := c.login(ctx, c.creds.userID, c.creds.password); err != nil {
+	creds := c.creds
+	if _, err := c.login(ctx, creds.userID, creds.password); err != nil {
+		if IsErrorCode(err, 4962, 5202) {
+			// The password no longer works: only a new Login can help.
+			c.refused.Store(true)
+		} else {
+			// Unreachable or busy: try again on the next call.
+			c.creds = creds
+		}
 		if !errors.Is(err, ErrSessionLost) {
 			err = fmt.Errorf("%w: login again: %w", ErrSessionLost, err)
 		}

@@ -50,6 +50,7 @@ type streamTransport struct {
 	r      *ociwire.Reader
 	log    *debugLog
 	tls    bool
+	rounds int        // documents answered on this connection
 	mu     sync.Mutex // guards closed
 	closed bool
 }
@@ -74,7 +75,7 @@ func (t *streamTransport) close() error {
 // probe checks that the server has not closed the connection while it was
 // idle (an idle timeout, a forced logout). It runs before each send so that
 // a dead session is replaced before the request leaves, not after.
-func (t *streamTransport) probe() error { return peerClosed(t.conn) }
+func (t *streamTransport) probe() error { return peerClosed(t.conn, t.rounds > 0) }
 
 func (t *streamTransport) roundTrip(ctx context.Context, doc []byte) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
@@ -107,6 +108,7 @@ func (t *streamTransport) roundTrip(ctx context.Context, doc []byte) ([]byte, er
 		}
 		return nil, &ioError{op: "read", sent: true, err: ctxErr(ctx, err)}
 	}
+	t.rounds++
 	t.log.log("S:", resp)
 	return resp, nil
 }

@@ -140,6 +140,7 @@ func (c *Client) login(ctx context.Context, userID, password string) (*LoginInfo
 	}
 	c.creds = &credentials{userID: userID, password: password}
 	c.info = info
+	c.refused.Store(false)
 	return info, nil
 }
 

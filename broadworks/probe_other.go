@@ -7,4 +7,4 @@ import "net"
 // peerClosed cannot peek at the socket on this platform: a closed idle
 // session is then found when the next document is sent (reads are re-sent
 // after a new login; changes report ErrOutcomeUnknown).
-func peerClosed(net.Conn) error { return nil }
+func peerClosed(net.Conn, bool) error { return nil }

@@ -11,12 +11,12 @@ import (
 
 // peerClosed reports, without blocking or consuming anything, whether the
 // server has closed conn (an idle timeout, a forced logout): a peek at the
-// socket that returns end of stream or a reset. On a plain connection,
-// data waiting while no request is in flight (an unsolicited
-// LogoutRequest) also ends the session; under TLS it may be a session
-// ticket, so it is left alone. Conns without a socket (net.Pipe) are never
-// reported closed.
-func peerClosed(conn net.Conn) error {
+// socket that returns end of stream or a reset. Data waiting while no
+// request is in flight (an unsolicited LogoutRequest, a TLS close_notify)
+// also ends the session, except on a TLS connection that has not carried a
+// document yet (used is false), where it may be a session ticket. Conns
+// without a socket (net.Pipe) are never reported closed.
+func peerClosed(conn net.Conn, used bool) error {
 	isTLS := false
 	if tc, ok := conn.(*tls.Conn); ok {
 		conn, isTLS = tc.NetConn(), true
@@ -43,7 +43,7 @@ func peerClosed(conn net.Conn) error {
 	switch {
 	case rerr == nil && n == 0:
 		return errors.New("connection closed by the server")
-	case rerr == nil && !isTLS:
+	case rerr == nil && (!isTLS || used):
 		return errors.New("unexpected data from the server while idle")
 	case rerr == nil, errors.Is(rerr, syscall.EAGAIN), errors.Is(rerr, syscall.EWOULDBLOCK), errors.Is(rerr, syscall.EINTR):
 		return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxRangeSize is the largest number range one entry may expand to.
@@ -114,6 +115,11 @@ func ParseNumberRange(s string) (NumberRange, error) {
 	}
 	if checkNumber(s) == "" {
 		return NumberRange{First: s, Last: s}, nil
+	}
+	if len(s) > 2*MaxNumberLength+8 {
+		// Longer than two DNs and a separator; also keeps the split
+		// search below from going quadratic on huge input.
+		return NumberRange{}, &NumberError{Entry: in, Msg: fmt.Sprintf("is too long for a number or a range (%d characters)", utf8.RuneCountInString(s))}
 	}
 	for _, sep := range []string{"..", "–", "—", " to ", "-"} {
 		// Try every occurrence: "+1-2025550100-+1-2025550199" has many '-'.

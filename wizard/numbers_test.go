@@ -3,6 +3,7 @@ package wizard
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -39,6 +40,8 @@ func TestParseNumberRange(t *testing.T) {
 		{in: "+", wantErr: `"+": has no digits`},
 		{in: "+1234-55", wantErr: `"+1234-55": both ends of a range must have the same prefix`},
 		{in: "+1234-", wantErr: `"+1234-": has a bad country code`},
+		// found by fuzzing: long input made the split search quadratic.
+		{in: strings.Repeat("-", 60) + "90", wantErr: `"----------------------------------------…": is too long for a number or a range (62 characters)`},
 		{in: "abc-def", wantErr: `"abc-def": is not a number or a range like 2025550100-2025550199`},
 	}
 	for _, tc := range tests {

@@ -136,7 +136,7 @@ const maxFilterArg = 200
 func ParseTemplate(s string) (*Template, error) {
 	t := &Template{src: s}
 	rest := s
-	off := 0 // byte offset of rest in s
+	base := 0 // characters of s before rest
 	var lit strings.Builder
 	for {
 		i := strings.Index(rest, "{{")
@@ -145,8 +145,7 @@ func ParseTemplate(s string) (*Template, error) {
 			break
 		}
 		lit.WriteString(rest[:i])
-		start := off + i
-		pos := utf8.RuneCountInString(s[:start]) + 1
+		pos := base + utf8.RuneCountInString(rest[:i]) + 1
 		j := strings.Index(rest[i+2:], "}}")
 		if j < 0 {
 			return nil, &TemplateError{Pos: pos, Msg: `unclosed "{{"`}
@@ -165,8 +164,8 @@ func ParseTemplate(s string) (*Template, error) {
 		}
 		t.parts = append(t.parts, tplPart{tag: tag})
 		adv := i + 2 + j + 2
+		base += utf8.RuneCountInString(rest[:adv])
 		rest = rest[adv:]
-		off += adv
 	}
 	if lit.Len() > 0 {
 		t.parts = append(t.parts, tplPart{lit: lit.String()})

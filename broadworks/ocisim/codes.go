@@ -41,6 +41,7 @@ const (
 	codeLoginInvalid       = 4962 // Invalid password / userId (notes)
 	codePasswordRules      = 4970 // password breaks the rules
 	codeOldPassword        = 4971 // old password wrong
+	codeInternal           = 5000 // a bug in the simulator
 	codeTransient          = 5200 // temporary: try again later
 	codeLoginUnavailable   = 5201 // temporary: login service unavailable
 	codeAccountDisabled    = 5202 // account disabled (notes)

@@ -85,6 +85,7 @@
 //	4909 Invalid extension (length)          4910 extension already used in group
 //	4911 inconsistent extension lengths      4962 Invalid password (login)
 //	4970 password breaks the password rules  4971 old password wrong
+//	5000 internal error (a simulator bug; logged)
 //	5200 System busy, try again later (transient)
 //	5201 Login service temporarily unavailable, try again later (transient)
 //	5401 not logged in / sessionId not of this connection

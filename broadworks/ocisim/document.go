@@ -101,9 +101,16 @@ func validationFailure(detail string) *ociError {
 	return e
 }
 
-// command answers one command; mutated reports a state change.
+// command answers one command; mutated reports a state change. A panic in
+// a handler becomes an [Error 5000] answer instead of killing the server.
 func (s *Server) command(sess *session, sid string, c *element) (r result, mutated bool) {
 	name := c.xsiType()
+	defer func() {
+		if p := recover(); p != nil {
+			s.logf("internal error in %s: %v", name, p)
+			r, mutated = failure(errorf(codeInternal, "Internal error while processing %s", name)), false
+		}
+	}()
 	if name == "" {
 		return failure(validationFailure("Element 'command' has no xsi:type: the type OCICommand is abstract")), false
 	}

@@ -271,6 +271,42 @@ func TestDeps_independentOfClient(t *testing.T) {
 	}
 }
 
+func TestParseDocument(t *testing.T) {
+	tests := []struct {
+		name, in, want string // want: the root's first child text, or "error"
+	}{
+		{"simple", `<r><a> x </a></r>`, " x "},
+		{"mixed content before children", "<r>\n  <a>1</a>\n</r>", "1"},
+		{"latin-1", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r><a>\xf0</a></r>", "ð"},
+		{"two roots", `<r/><r/>`, "error"},
+		{"text outside root", `x<r/>`, "error"},
+		{"unclosed", `<r><a>`, "error"},
+		{"empty", ``, "error"},
+		{"deep", strings.Repeat("<a>", maxDepth+1), "error"},
+		// found by fuzzing: text in several open elements used to copy a
+		// strings.Builder by value and panic.
+		{"found by fuzzing: nested text", "<!0000000000000\"000000000\"0> <A A=\"\"A=\"\"A=\"\">0<useHotline>0</useHotline>0", "error"},
+		{"nested text", "<r>0<a>1<b>2</b>3</a>4</r>", "13"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := parseDocument([]byte(tc.in))
+			if tc.want == "error" {
+				if err == nil {
+					t.Fatalf("no error for %q", tc.in)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := e.Kids[0].Text; got != tc.want {
+				t.Fatalf("text %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestLatin1Reader(t *testing.T) {
 	r, err := charsetReader("ISO-8859-1", strings.NewReader("J\xf3\xf0"))
 	if err != nil {

@@ -227,3 +227,19 @@ func TestServer_closeIdempotent(t *testing.T) {
 	}
 	_ = fmt.Sprint()
 }
+
+// Pretty-printed requests (as some shell clients send them) parse the same.
+func TestDocument_indented(t *testing.T) {
+	s := startDemo(t, nil)
+	c := adminClient(t, s)
+	doc := "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n" +
+		"  <sessionId xmlns=\"\">" + c.sid + "</sessionId>\n  <command xsi:type=\"UserGetRequest23V2\" xmlns=\"\">\n    <userId>\n      branch.user05@acme.example.com\n    </userId>\n  </command>\n</BroadsoftDocument>\n"
+	d, err := c.sendRaw(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantOK(t, d.Commands[0])
+	if d.Commands[0].field("userId") != "branch.user05@acme.example.com" {
+		t.Fatalf("user %q", d.Commands[0].field("userId"))
+	}
+}

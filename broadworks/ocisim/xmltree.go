@@ -110,7 +110,7 @@ func parseDocument(doc []byte) (*element, error) {
 	d.CharsetReader = charsetReader
 	var root *element
 	var stack []*element
-	var text []strings.Builder
+	var text [][]byte // character data of each open element
 	for {
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
@@ -141,15 +141,15 @@ func parseDocument(doc []byte) (*element, error) {
 				p.Kids = append(p.Kids, e)
 			}
 			stack = append(stack, e)
-			text = append(text, strings.Builder{})
+			text = append(text, nil)
 		case xml.EndElement:
 			e := stack[len(stack)-1]
-			e.Text = text[len(text)-1].String()
+			e.Text = string(text[len(text)-1])
 			stack = stack[:len(stack)-1]
 			text = text[:len(text)-1]
 		case xml.CharData:
 			if len(text) > 0 {
-				text[len(text)-1].Write(t)
+				text[len(text)-1] = append(text[len(text)-1], t...)
 			} else if len(bytes.TrimSpace(t)) > 0 {
 				return nil, errors.New("text outside the root element")
 			}

@@ -260,21 +260,25 @@ func TestClient_Batch_lostConnection(t *testing.T) {
 }
 
 func TestClient_Do_sessionExpiry(t *testing.T) {
-	srv := ocisim.StartTest(t, &ocisim.Options{IdleTimeout: 150 * time.Millisecond})
-	c := dialSim(t, srv, nil)
-	time.Sleep(400 * time.Millisecond) // the server closes the idle session
-	g, err := broadworks.Do[*oci.UserGetResponse23V2](context.Background(), c, &oci.UserGetRequest23V2{UserID: "branch.user03@acme.example.com"})
-	if err != nil || g.GroupID != "acme-branch" {
-		t.Fatalf("read after expiry: %v, %v", g, err)
-	}
-	time.Sleep(400 * time.Millisecond)
-	// The dead connection is noticed before the add leaves: it is sent once,
-	// on the new session, and succeeds.
-	if _, err := c.Do(context.Background(), hqUser("expiry.a")); err != nil {
-		t.Fatalf("add after expiry: %v", err)
-	}
-	if n := srv.AddCount("UserAddRequest22V2"); n != 1 {
-		t.Errorf("AddCount = %d", n)
+	for _, useTLS := range []bool{false, true} {
+		t.Run(fmt.Sprintf("tls=%v", useTLS), func(t *testing.T) {
+			srv := ocisim.StartTest(t, &ocisim.Options{IdleTimeout: 150 * time.Millisecond, TLS: useTLS})
+			c := dialSim(t, srv, nil)
+			time.Sleep(400 * time.Millisecond) // the server closes the idle session
+			g, err := broadworks.Do[*oci.UserGetResponse23V2](context.Background(), c, &oci.UserGetRequest23V2{UserID: "branch.user03@acme.example.com"})
+			if err != nil || g.GroupID != "acme-branch" {
+				t.Fatalf("read after expiry: %v, %v", g, err)
+			}
+			time.Sleep(400 * time.Millisecond)
+			// The dead connection is noticed before the add leaves: it is
+			// sent once, on the new session, and succeeds.
+			if _, err := c.Do(context.Background(), hqUser("expiry.a")); err != nil {
+				t.Fatalf("add after expiry: %v", err)
+			}
+			if n := srv.AddCount("UserAddRequest22V2"); n != 1 {
+				t.Errorf("AddCount = %d", n)
+			}
+		})
 	}
 }
 
@@ -464,5 +468,41 @@ func TestPool(t *testing.T) {
 	p.Close()
 	if _, err := p.Do(context.Background(), &oci.VerifySessionIsValidRequest{}); !errors.Is(err, broadworks.ErrClosed) {
 		t.Errorf("Do on closed pool: %v", err)
+	}
+}
+
+func TestClient_relogin_refused(t *testing.T) {
+	srv := ocisim.StartTest(t, &ocisim.Options{IdleTimeout: 150 * time.Millisecond})
+	c := dialSim(t, srv, nil)
+	srv.AddAdmin(ocisim.DefaultAdmin, "Changed#2026", ocisim.LevelSystem, "", "")
+	time.Sleep(400 * time.Millisecond) // the session expires; the password changed meanwhile
+	_, err := c.Do(context.Background(), hqUser("refused.a"))
+	if !errors.Is(err, broadworks.ErrSessionLost) || !broadworks.IsErrorCode(err, 4962) || !broadworks.SafeToRetry(err) {
+		t.Errorf("err = %v, want session lost, 4962, never sent", err)
+	}
+	if _, err := c.Do(context.Background(), hqUser("refused.a")); !errors.Is(err, broadworks.ErrNotLoggedIn) {
+		t.Errorf("next call: %v, want ErrNotLoggedIn", err)
+	}
+	if srv.AddCount("UserAddRequest22V2") != 0 {
+		t.Error("the add was executed")
+	}
+	// An explicit Login with the new password recovers the client.
+	if _, err := c.Login(context.Background(), ocisim.DefaultAdmin, "Changed#2026"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Do(context.Background(), hqUser("refused.a")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestClient_Do_serverGone(t *testing.T) {
+	srv := ocisim.StartTest(t, nil)
+	c := dialSim(t, srv, nil)
+	srv.Close()
+	time.Sleep(50 * time.Millisecond)
+	_, err := c.Do(context.Background(), hqUser("gone.a"))
+	var de *broadworks.DialError
+	if !errors.As(err, &de) || !broadworks.SafeToRetry(err) || !broadworks.Temporary(err) || broadworks.OutcomeUnknown(err) {
+		t.Errorf("err = %v, want a DialError, safe to retry", err)
 	}
 }

@@ -118,7 +118,8 @@ func TestFlow_wizardCommands(t *testing.T) {
 	}
 	r = c.one("UserGetListInGroupRequest", el("serviceProviderId", "acme-ent")+el("GroupId", "acme-hq")+
 		"<searchCriteriaUserLastName>"+el("mode", "Starts With")+el("value", "test")+el("isCaseInsensitive", "true")+"</searchCriteriaUserLastName>")
-	if rows := r.table("userTable"); len(rows) != 1 || rows[0]["User Id"] != "ann@acme.example.com" || rows[0]["Extension"] != "0123" {
+	if rows := r.table("userTable"); len(rows) != 1 || rows[0]["User Id"] != "ann@acme.example.com" || rows[0]["Extension"] != "0123" ||
+		rows[0]["Phone Number"] != "+1-2025550123" || rows[0]["Phone Number Activated"] != "true" || rows[0]["Department"] != "Sales" {
 		t.Fatalf("user list %v", rows)
 	}
 	r = c.one("GroupAccessDeviceGetListRequest", g)
@@ -187,6 +188,23 @@ func TestFlow_setupFromEmpty(t *testing.T) {
 	}
 	if len(s.FreeNumbers("ent1", "g1")) != 9 {
 		t.Fatal("free numbers")
+	}
+}
+
+// The system-wide search finds a number in either written form.
+func TestFlow_userSearchInSystem(t *testing.T) {
+	s := startDemo(t, nil)
+	c := adminClient(t, s)
+	for _, dn := range []string{"3125550107", "+1-3125550107"} {
+		r := c.one("UserGetListInSystemRequest", "<searchCriteriaDn>"+el("mode", "Equal To")+el("value", dn)+el("isCaseInsensitive", "false")+"</searchCriteriaDn>")
+		rows := r.table("userTable")
+		if len(rows) != 1 || rows[0]["User Id"] != "branch.user07@acme.example.com" || rows[0]["Group Id"] != "acme-branch" || rows[0]["Phone Number"] != "+1-3125550107" {
+			t.Fatalf("%s: %v", dn, rows)
+		}
+	}
+	r := c.one("UserGetListInSystemRequest", el("responseSizeLimit", "5"))
+	if n := len(r.table("userTable")); n != 5 {
+		t.Fatalf("size limit: %d rows", n)
 	}
 }
 

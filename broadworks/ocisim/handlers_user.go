@@ -463,6 +463,14 @@ func hUserModify(c *call, e *element) result {
 	return success()
 }
 
+// listDN writes a number as list tables do: "+1-2025550100".
+func listDN(cc, dn string) string {
+	if dn == "" {
+		return ""
+	}
+	return "+" + cc + "-" + dn
+}
+
 func countryCode(g *Group) string {
 	if strings.HasPrefix(g.TimeZone, "Europe/London") {
 		return "44"
@@ -598,7 +606,8 @@ func (w *world) userMatches(e *element, u *User) bool {
 	for _, c := range e.children("searchCriteriaDn") {
 		// Match the national form and the +CC- form alike.
 		single := &element{Kids: []*element{c}}
-		if !criteriaMatch(single, "searchCriteriaDn", u.PhoneNumber) && !criteriaMatch(single, "searchCriteriaDn", "+1-"+u.PhoneNumber) {
+		if !criteriaMatch(single, "searchCriteriaDn", u.PhoneNumber) && !criteriaMatch(single, "searchCriteriaDn", "+1-"+u.PhoneNumber) &&
+			!criteriaMatch(single, "searchCriteriaDn", "+44-"+u.PhoneNumber) {
 			return false
 		}
 	}
@@ -645,7 +654,7 @@ func hUserListInGroup(c *call, e *element) result {
 		if !c.w.userMatches(e, u) {
 			continue
 		}
-		rows = append(rows, []string{u.UserID, u.LastName, u.FirstName, u.Department, u.PhoneNumber, c.w.activated(u),
+		rows = append(rows, []string{u.UserID, u.LastName, u.FirstName, u.Department, listDN(countryCode(g), u.PhoneNumber), c.w.activated(u),
 			u.EmailAddress, u.HiraganaLastName, u.HiraganaFirstName, strconv.FormatBool(u.TrunkGroup != ""), u.Extension, countryCode(g), ""})
 	}
 	w := &builder{}
@@ -671,7 +680,11 @@ func hUserListInSystem(c *call, e *element) result {
 		if x := e.child("searchCriteriaExactUserNetworkClassOfService"); x != nil && x.val("networkClassOfService") != u.NetworkClassOfService {
 			continue
 		}
-		rows = append(rows, []string{u.UserID, u.GroupID, u.ServiceProviderID, u.LastName, u.FirstName, u.Department, u.PhoneNumber,
+		cc := "1"
+		if sp := c.w.ServiceProviders[u.ServiceProviderID]; sp != nil && sp.Groups[u.GroupID] != nil {
+			cc = countryCode(sp.Groups[u.GroupID])
+		}
+		rows = append(rows, []string{u.UserID, u.GroupID, u.ServiceProviderID, u.LastName, u.FirstName, u.Department, listDN(cc, u.PhoneNumber),
 			c.w.activated(u), u.EmailAddress, u.HiraganaLastName, u.HiraganaFirstName, strconv.FormatBool(u.TrunkGroup != ""), u.Extension, "", ""})
 	}
 	w := &builder{}

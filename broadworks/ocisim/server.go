@@ -41,6 +41,8 @@ type Server struct {
 	tlsConf *tls.Config
 	tlsErr  error
 
+	logMu sync.Mutex // serialises writes to opts.Log
+
 	soapMu       sync.Mutex
 	soapSessions map[string]*session
 }
@@ -99,7 +101,10 @@ func newServer(opts *Options, demo bool) *Server {
 
 func (s *Server) logf(format string, args ...any) {
 	if s.opts.Log != nil {
-		fmt.Fprintf(s.opts.Log, "ocisim: "+format+"\n", args...)
+		line := fmt.Sprintf("ocisim: "+format+"\n", args...)
+		s.logMu.Lock()
+		io.WriteString(s.opts.Log, line)
+		s.logMu.Unlock()
 	}
 }
 

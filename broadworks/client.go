@@ -258,6 +258,10 @@ func (c *Client) exchange(ctx context.Context, reqs []oci.Request) ([]oci.Comman
 	if err != nil {
 		return nil, unsent(&ProtocolError{Op: "encode", Err: err})
 	}
+	if err := ctx.Err(); err != nil {
+		// Nothing sent, and the session stays usable.
+		return nil, unsent(fmt.Errorf("broadworks: %w", err))
+	}
 	tctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
 	raw, err := tr.roundTrip(tctx, doc)

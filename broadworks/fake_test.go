@@ -570,3 +570,23 @@ func TestClient_Close_duringRequest(t *testing.T) {
 		t.Errorf("after Close: %v", err)
 	}
 }
+
+func TestClient_Do_cancelledBeforeSending(t *testing.T) {
+	f := newFake(t, func(fc *fakeConn, doc *ociwire.Document) { fc.reply(&oci.SuccessResponse{}) })
+	c := dialFake(t, f, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.Do(ctx, &oci.UserDeleteRequest{UserID: "a@x"}); !errors.Is(err, context.Canceled) || !broadworks.SafeToRetry(err) {
+		t.Errorf("err = %v, want Canceled, safe to retry", err)
+	}
+	// The session is intact: same connection, no new login.
+	if _, err := c.Do(context.Background(), &oci.UserDeleteRequest{UserID: "a@x"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.connections(); n != 1 {
+		t.Errorf("connections = %d, want 1", n)
+	}
+	if n := count(f.received(), "UserDeleteRequest"); n != 1 {
+		t.Errorf("UserDelete received %d times, want 1", n)
+	}
+}

@@ -331,7 +331,7 @@ func duplicates(rows []Row) []Problem {
 			if col == ColPhoneNumber {
 				v = NormalizeNumber(v)
 			} else {
-				v = strings.ToLower(v)
+				v = lowerASCII(v)
 			}
 			if j, ok := first[v]; ok {
 				ps = append(ps, Problem{Row: i + 1, Column: col, Err: ErrDuplicate, Msg: fmt.Sprintf("duplicate: already in row %d", j+1)})

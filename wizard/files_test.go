@@ -411,6 +411,7 @@ func TestExportXLSX_libreoffice(t *testing.T) {
 	}
 	if out := os.Getenv("WIZARD_LO_OUT"); out != "" {
 		os.WriteFile(out, got, 0o644)
+		os.WriteFile(strings.TrimSuffix(out, ".csv")+".xlsx", buf.Bytes(), 0o644)
 	}
 	back, ps, err := ImportCSV(bytes.NewReader(got))
 	if err != nil || len(ps) != 0 {

@@ -590,3 +590,50 @@ func TestClient_Do_cancelledBeforeSending(t *testing.T) {
 		t.Errorf("UserDelete received %d times, want 1", n)
 	}
 }
+
+func TestPool_replacesBrokenSession(t *testing.T) {
+	var first sync.Once
+	f := newFake(t, func(fc *fakeConn, doc *ociwire.Document) {
+		drop := false
+		first.Do(func() { drop = true })
+		if drop {
+			fc.Close()
+			return
+		}
+		fc.reply(&oci.SuccessResponse{})
+	})
+	var dials int
+	var mu sync.Mutex
+	// Clients made with New cannot redial: the pool must replace them.
+	p := broadworks.NewPool(1, func(ctx context.Context) (*broadworks.Client, error) {
+		mu.Lock()
+		dials++
+		mu.Unlock()
+		var d net.Dialer
+		conn, err := d.DialContext(ctx, "tcp", f.addr())
+		if err != nil {
+			return nil, err
+		}
+		c := broadworks.New(conn, &broadworks.Options{Timeout: 5 * time.Second})
+		if _, err := c.Login(ctx, "admin", "welcome1"); err != nil {
+			c.Close()
+			return nil, err
+		}
+		return c, nil
+	})
+	defer p.Close()
+	_, err := p.Do(context.Background(), &oci.UserDeleteRequest{UserID: "a@x"})
+	if !broadworks.OutcomeUnknown(err) {
+		t.Fatalf("err = %v, want outcome unknown", err)
+	}
+	for range 3 {
+		if _, err := p.Do(context.Background(), &oci.UserDeleteRequest{UserID: "b@x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if dials != 2 {
+		t.Errorf("dials = %d, want 2 (the broken session replaced once)", dials)
+	}
+}

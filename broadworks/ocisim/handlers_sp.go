@@ -96,16 +96,16 @@ func dnList(e *element) ([]string, *ociError) {
 	out := append([]string(nil), e.vals("phoneNumber")...)
 	for i, r := range e.children("dnRange") {
 		lo, hi := nationalDN(r.val("minPhoneNumber")), nationalDN(r.val("maxPhoneNumber"))
-		a, err1 := strconv.ParseInt(lo, 10, 64)
-		b, err2 := strconv.ParseInt(hi, 10, 64)
-		if err1 != nil || err2 != nil || b < a || len(lo) != len(hi) {
+		a, err1 := strconv.ParseUint(lo, 10, 63)
+		b, err2 := strconv.ParseUint(hi, 10, 63)
+		if err1 != nil || err2 != nil || b < a || len(lo) != len(hi) || !allDigits(lo) || !allDigits(hi) {
 			return nil, errorf(codeDNRangeInvalid, "Invalid phone number range %d: %s - %s", i+1, lo, hi)
 		}
 		if b-a >= maxRange {
 			return nil, errorf(codeDNRangeInvalid, "Phone number range %d is larger than %d numbers", i+1, maxRange)
 		}
 		for n := a; n <= b; n++ {
-			s := strconv.FormatInt(n, 10)
+			s := strconv.FormatUint(n, 10)
 			for len(s) < len(lo) {
 				s = "0" + s
 			}
@@ -116,6 +116,15 @@ func dnList(e *element) ([]string, *ociError) {
 		out[i] = nationalDN(n)
 	}
 	return out, nil
+}
+
+func allDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func (w *world) spHoldingDN(dn string) string {

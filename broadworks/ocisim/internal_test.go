@@ -244,9 +244,18 @@ func TestDnList(t *testing.T) {
 	if err != nil || strings.Join(got, ",") != "2025550100,0100,0101,0102" {
 		t.Fatalf("%v %v", got, err)
 	}
-	e = mustParse(t, `<x><dnRange><minPhoneNumber>200</minPhoneNumber><maxPhoneNumber>100</maxPhoneNumber></dnRange></x>`)
-	if _, err := dnList(e); err == nil || err.Code != codeDNRangeInvalid {
-		t.Fatalf("reversed range: %v", err)
+	for _, r := range [][2]string{
+		{"200", "100"},
+		{"+1-100", "+1-1000"},
+		// found by fuzzing: a signed range overflowed the size check and
+		// looped for ever.
+		{"-9223372036854775808", "9223372036854775807"},
+		{"0000000000", "9999999999"},
+	} {
+		e = mustParse(t, `<x><dnRange><minPhoneNumber>`+r[0]+`</minPhoneNumber><maxPhoneNumber>`+r[1]+`</maxPhoneNumber></dnRange></x>`)
+		if _, err := dnList(e); err == nil || err.Code != codeDNRangeInvalid {
+			t.Fatalf("range %v: %v", r, err)
+		}
 	}
 }
 

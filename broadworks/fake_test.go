@@ -6,6 +6,9 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -635,5 +638,28 @@ func TestPool_replacesBrokenSession(t *testing.T) {
 	defer mu.Unlock()
 	if dials != 2 {
 		t.Errorf("dials = %d, want 2 (the broken session replaced once)", dials)
+	}
+}
+
+func TestClient_SOAP_fault(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("SOAPAction") != `""` || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/xml") || r.Method != http.MethodPost {
+			t.Errorf("request %s, SOAPAction %q, Content-Type %q", r.Method, r.Header.Get("SOAPAction"), r.Header.Get("Content-Type"))
+		}
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><soapenv:Fault><faultcode>soapenv:Server</faultcode><faultstring>NO_OCS_CONNECTION</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`)
+	}))
+	defer ts.Close()
+	c, err := broadworks.Dial(context.Background(), ts.URL, &broadworks.Options{Transport: broadworks.TransportSOAP})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, err = c.Login(context.Background(), "admin", "welcome1")
+	var pe *broadworks.ProtocolError
+	var fault *ociwire.SOAPFault
+	if !errors.As(err, &pe) || !errors.As(err, &fault) || !strings.Contains(err.Error(), "NO_OCS_CONNECTION") {
+		t.Errorf("err = %v, want a ProtocolError wrapping the SOAP fault", err)
 	}
 }

@@ -87,6 +87,14 @@ type UI struct {
 	importer    *importView
 	probeNow    chan struct{}
 
+	// spawn runs background work (look-ups, store reads and writes).
+	// Tests make it synchronous so that fyne.Do, which the test driver
+	// runs inline, stays on the test goroutine.
+	spawn func(func())
+	// started is set by Start: timers (draft autosave) run only then,
+	// never in tests.
+	started bool
+
 	firstFrameOnce sync.Once
 	firstFrameMu   sync.Mutex
 	firstFrame     []func()
@@ -95,6 +103,7 @@ type UI struct {
 // New builds the main window of a. It does not show it.
 func New(a fyne.App, opts *Options) *UI {
 	u := &UI{app: a, tabs: map[string]*container.TabItem{}, probeNow: make(chan struct{}, 1)}
+	u.spawn = func(f func()) { go f() }
 	if opts != nil {
 		u.opts = *opts
 	}
@@ -190,6 +199,7 @@ func (u *UI) shortcuts() {
 // first run), the connectivity probe and the task event pump. Call it
 // once, before ShowAndRun.
 func (u *UI) Start() {
+	u.started = true
 	go u.chooseProfile()
 	go u.probeLoop()
 	u.tasks.start()
@@ -263,6 +273,11 @@ func (u *UI) useProfile(p jobs.Profile) {
 	u.status.setProfile(name)
 	u.status.setConnectivity(Checking, p.Address)
 	u.probe()
+	// Look-ups of the step on screen were made against no (or another)
+	// server: make them again.
+	if e, ok := u.wizard.views[u.wizard.cur].(enterer); ok {
+		e.enter()
+	}
 }
 
 // probe asks the probe loop to check the connection now.

@@ -113,7 +113,7 @@ func (v *connectionsView) reload() {
 	if st == nil {
 		return
 	}
-	go func() {
+	v.u.spawn(func() {
 		ps, err := st.Profiles(context.Background())
 		fyne.Do(func() {
 			if err != nil {
@@ -126,7 +126,7 @@ func (v *connectionsView) reload() {
 				v.edit(cur)
 			}
 		})
-	}()
+	})
 }
 
 func splitHostPort(addr string) (string, string) {
@@ -179,7 +179,7 @@ func (v *connectionsView) save(use bool) {
 		return
 	}
 	st := v.u.store()
-	go func() {
+	v.u.spawn(func() {
 		id, err := st.SaveProfile(context.Background(), p)
 		if err == nil && pw != "" {
 			err = st.SetAdminPassword(id, pw)
@@ -198,7 +198,7 @@ func (v *connectionsView) save(use bool) {
 			v.u.status.setMessage("Profile %q saved", p.Name)
 			v.reload()
 		})
-	}()
+	})
 }
 
 // test dials and logs in with the form's values, off the UI goroutine.
@@ -210,7 +210,7 @@ func (v *connectionsView) test() {
 	v.testBtn.Disable()
 	v.result.Importance = widget.MediumImportance
 	v.result.SetText("Connecting to " + p.Address + "…")
-	go func() {
+	v.u.spawn(func() {
 		ctx, cancel := context.WithTimeout(v.u.ctx, 20*time.Second)
 		defer cancel()
 		start := time.Now()
@@ -225,5 +225,5 @@ func (v *connectionsView) test() {
 			v.result.Importance = widget.SuccessImportance
 			v.result.SetText(fmt.Sprintf("Connected in %d ms: %s", time.Since(start).Milliseconds(), desc))
 		})
-	}()
+	})
 }

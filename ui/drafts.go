@@ -65,7 +65,7 @@ func (v *draftsView) reload() {
 	if st == nil {
 		return
 	}
-	go func() {
+	v.u.spawn(func() {
 		ds, err := st.Drafts(context.Background())
 		fyne.Do(func() {
 			if err != nil {
@@ -78,7 +78,7 @@ func (v *draftsView) reload() {
 			v.open.Disable()
 			v.del.Disable()
 		})
-	}()
+	})
 }
 
 func (v *draftsView) openSelected() {
@@ -86,7 +86,7 @@ func (v *draftsView) openSelected() {
 		return
 	}
 	st, id := v.u.store(), v.drafts[v.sel].ID
-	go func() {
+	v.u.spawn(func() {
 		d, err := st.Draft(context.Background(), id)
 		var m *wizard.Model
 		var step wizard.Step
@@ -102,7 +102,7 @@ func (v *draftsView) openSelected() {
 			v.u.Show(ScreenNewUsers)
 			v.u.status.setMessage("Draft opened (saved %s)", age(time.Since(d.Updated)))
 		})
-	}()
+	})
 }
 
 func (v *draftsView) deleteSelected() {
@@ -114,7 +114,7 @@ func (v *draftsView) deleteSelected() {
 		if !ok {
 			return
 		}
-		go func() {
+		v.u.spawn(func() {
 			err := v.u.store().DeleteDraft(context.Background(), d.ID)
 			fyne.Do(func() {
 				if err != nil {
@@ -125,6 +125,6 @@ func (v *draftsView) deleteSelected() {
 				}
 				v.reload()
 			})
-		}()
+		})
 	}, v.u.win)
 }

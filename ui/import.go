@@ -67,7 +67,7 @@ func newImportView(u *UI) *importView {
 func (v *importView) loadSPs() {
 	cat := v.u.catalogue()
 	v.status.SetText("Loading service providers…")
-	go func() {
+	v.u.spawn(func() {
 		sps, err := cat.ServiceProviders(v.u.ctx)
 		fyne.Do(func() {
 			if err != nil {
@@ -82,14 +82,14 @@ func (v *importView) loadSPs() {
 			}
 			v.spSel.SetOptions(ids)
 		})
-	}()
+	})
 }
 
 func (v *importView) loadGroups(sp string) {
 	cat := v.u.catalogue()
 	v.groupSel.ClearSelected()
 	v.groupSel.SetOptions(nil)
-	go func() {
+	v.u.spawn(func() {
 		gs, err := cat.Groups(v.u.ctx, sp)
 		fyne.Do(func() {
 			if err != nil {
@@ -103,7 +103,7 @@ func (v *importView) loadGroups(sp string) {
 			v.groupSel.SetOptions(ids)
 			v.updateNext()
 		})
-	}()
+	})
 }
 
 func (v *importView) updateNext() {
@@ -155,7 +155,7 @@ func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
 // load parses a file off the UI goroutine and shows its problems.
 func (v *importView) load(name string, b []byte) {
 	v.fileInfo.SetText("Reading " + name + "…")
-	go func() {
+	v.u.spawn(func() {
 		var rows []wizard.Row
 		var probs []wizard.Problem
 		var err error
@@ -165,7 +165,7 @@ func (v *importView) load(name string, b []byte) {
 			rows, probs, err = wizard.ImportCSV(bytes.NewReader(b))
 		}
 		fyne.Do(func() { v.loaded(name, rows, probs, err) })
-	}()
+	})
 }
 
 func (v *importView) loaded(name string, rows []wizard.Row, probs []wizard.Problem, err error) {
@@ -207,7 +207,7 @@ func (v *importView) toPreview() {
 	cat := v.u.catalogue()
 	v.next.Disable()
 	v.status.SetText("Reading group " + g + "…")
-	go func() {
+	v.u.spawn(func() {
 		f, err := wizard.LoadFacts(context.Background(), cat, sp, g)
 		fyne.Do(func() {
 			v.updateNext()
@@ -225,7 +225,7 @@ func (v *importView) toPreview() {
 			v.u.wizard.reset(m, wizard.StepPreview, 0)
 			v.u.Show(ScreenNewUsers)
 		})
-	}()
+	})
 }
 
 func hasPasswords(rows []wizard.Row) bool {

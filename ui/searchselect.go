@@ -12,6 +12,7 @@ import (
 type searchSelect struct {
 	entry    *widget.SelectEntry
 	all      []string
+	shown    []string
 	onChange func(string)
 	obj      fyne.CanvasObject
 }
@@ -51,6 +52,7 @@ func (s *searchSelect) narrow(v string) {
 	if exact {
 		out = s.all
 	}
+	s.shown = out
 	s.entry.SetOptions(out)
 }
 

@@ -109,3 +109,6 @@ func (s *enterpriseStep) addDialog() {
 		s.w.changed()
 	}, s.w.u.win)
 }
+
+// pickID selects a service provider in the list, as a click would.
+func (s *enterpriseStep) pickID(id string) bool { return s.pick.pick(id) }

@@ -111,3 +111,6 @@ func (s *groupStep) addDialog() {
 		s.w.changed()
 	}, s.w.u.win)
 }
+
+// pickID selects a group in the list, as a click would.
+func (s *groupStep) pickID(id string) bool { return s.pick.pick(id) }

@@ -125,7 +125,7 @@ func (v *previewView) createTask(plan *submitPlan) {
 		return
 	}
 	draftID := v.w.draftID
-	go func() {
+	u.spawn(func() {
 		id, err := st.CreateTask(context.Background(), plan.spec)
 		if err == nil && draftID != 0 {
 			_ = st.DeleteDraft(context.Background(), draftID)
@@ -142,5 +142,5 @@ func (v *previewView) createTask(plan *submitPlan) {
 			u.tasks.selectTask(id)
 			u.Show(ScreenTasks)
 		})
-	}()
+	})
 }

@@ -309,7 +309,7 @@ func (v *tasksView) reload() {
 	if s := v.filter.Selected; s != "All" {
 		f.Status = s
 	}
-	go func() {
+	v.u.spawn(func() {
 		ctx := v.u.ctx
 		ts, err := st.ListTasks(ctx)
 		var js []jobs.Job
@@ -317,7 +317,7 @@ func (v *tasksView) reload() {
 			js, err = st.Jobs(ctx, sel, f)
 		}
 		fyne.Do(func() { v.apply(ts, js, err) })
-	}()
+	})
 }
 
 func (v *tasksView) apply(ts []jobs.Task, js []jobs.Job, err error) {
@@ -423,7 +423,7 @@ func (v *tasksView) control(what string, f func(int64) error) {
 		return
 	}
 	id := v.selected
-	go func() {
+	v.u.spawn(func() {
 		err := f(id)
 		fyne.Do(func() {
 			if err != nil {
@@ -431,7 +431,7 @@ func (v *tasksView) control(what string, f func(int64) error) {
 			}
 			v.reload()
 		})
-	}()
+	})
 }
 
 func (v *tasksView) retryAllFailed() {
@@ -440,7 +440,7 @@ func (v *tasksView) retryAllFailed() {
 	if st == nil || id == 0 {
 		return
 	}
-	go func() {
+	v.u.spawn(func() {
 		n, err := st.RetryAllFailed(context.Background(), id)
 		fyne.Do(func() {
 			if err != nil {
@@ -450,7 +450,7 @@ func (v *tasksView) retryAllFailed() {
 			v.u.status.setMessage("Queued %d jobs again", n)
 			v.reload()
 		})
-	}()
+	})
 }
 
 // editJob opens a failed job's fields in a form; Save re-plans and
@@ -460,7 +460,7 @@ func (v *tasksView) editJob() {
 	if st == nil || id == 0 || v.u.runner == nil {
 		return
 	}
-	go func() {
+	v.u.spawn(func() {
 		j, err := st.Job(context.Background(), id)
 		fyne.Do(func() {
 			if err != nil {
@@ -469,7 +469,7 @@ func (v *tasksView) editJob() {
 			}
 			v.editDialog(j)
 		})
-	}()
+	})
 }
 
 func (v *tasksView) editDialog(j jobs.Job) {
@@ -508,7 +508,7 @@ func (v *tasksView) editDialog(j jobs.Job) {
 				fields[c.String()] = e.Text
 			}
 		}
-		go func() {
+		v.u.spawn(func() {
 			err := v.u.runner.EditJob(context.Background(), j.ID, fields)
 			fyne.Do(func() {
 				if err != nil {
@@ -518,7 +518,7 @@ func (v *tasksView) editDialog(j jobs.Job) {
 				v.u.status.setMessage("Row %d queued again", j.Row)
 				v.reload()
 			})
-		}()
+		})
 	}, v.u.win)
 	d.Resize(fyne.NewSize(620, 640))
 	d.Show()
@@ -531,7 +531,7 @@ func (v *tasksView) downloadJobs() {
 	if st == nil || id == 0 {
 		return
 	}
-	go func() {
+	v.u.spawn(func() {
 		js, err := st.JobsWithPayload(context.Background(), id, jobs.Filter{})
 		fyne.Do(func() {
 			if err != nil {
@@ -544,5 +544,5 @@ func (v *tasksView) downloadJobs() {
 			}
 			v.u.exportRows(fmt.Sprintf("task-%d", id), rows)
 		})
-	}()
+	})
 }

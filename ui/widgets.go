@@ -189,6 +189,8 @@ var commonTags = []string{
 // numberEntry is an entry for a whole number with '−' and '+' buttons.
 type numberEntry struct {
 	entry    *widget.Entry
+	minus    *widget.Button
+	plus     *widget.Button
 	min, max int
 	onChange func(int)
 	obj      fyne.CanvasObject
@@ -205,9 +207,9 @@ func newNumberEntry(lo, hi int, onChange func(int)) *numberEntry {
 			n.onChange(v)
 		}
 	}
-	minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { n.step(-1) })
-	plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { n.step(1) })
-	n.obj = container.NewBorder(nil, nil, minus, plus, n.entry)
+	n.minus = widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { n.step(-1) })
+	n.plus = widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { n.step(1) })
+	n.obj = container.NewBorder(nil, nil, n.minus, n.plus, n.entry)
 	return n
 }
 
@@ -237,3 +239,17 @@ func note(text string) *widget.Label {
 	l.Importance = widget.LowImportance
 	return l
 }
+
+// pick selects the entry with id in the list, as a click would; false
+// when it is not shown.
+func (p *pickList) pick(id string) bool {
+	for i, it := range p.shown {
+		if it.ID == id {
+			p.list.Select(i)
+			return true
+		}
+	}
+	return false
+}
+
+func fmtInt(n int) string { return strconv.Itoa(n) }

@@ -276,7 +276,7 @@ func (w *wizardView) goNextNow() {
 func (w *wizardView) async(what string, work func(ctx context.Context) (func(), error)) {
 	w.setBusy(what, 1)
 	ctx, cancel := context.WithTimeout(w.u.ctx, 60*time.Second)
-	go func() {
+	w.u.spawn(func() {
 		defer cancel()
 		apply, err := work(ctx)
 		fyne.Do(func() {
@@ -291,7 +291,7 @@ func (w *wizardView) async(what string, work func(ctx context.Context) (func(), 
 			}
 			w.changed()
 		})
-	}()
+	})
 }
 
 // lookup is async for look-ups whose errors show inline (in the pick
@@ -301,7 +301,7 @@ func (w *wizardView) lookup(what string, status *widget.Label, work func(ctx con
 	status.SetText(what)
 	status.Importance = widget.LowImportance
 	ctx, cancel := context.WithTimeout(w.u.ctx, 60*time.Second)
-	go func() {
+	w.u.spawn(func() {
 		defer cancel()
 		apply, err := work(ctx)
 		fyne.Do(func() {
@@ -319,7 +319,7 @@ func (w *wizardView) lookup(what string, status *widget.Label, work func(ctx con
 			}
 			w.changed()
 		})
-	}()
+	})
 }
 
 func (w *wizardView) setBusy(what string, d int) {
@@ -350,7 +350,7 @@ func (w *wizardView) showCatalogueAge() {
 
 // scheduleSave autosaves the draft two seconds after the last change.
 func (w *wizardView) scheduleSave() {
-	if w.u.store() == nil {
+	if w.u.store() == nil || !w.u.started {
 		return
 	}
 	if w.saveTimer != nil {
@@ -390,7 +390,7 @@ func (w *wizardView) saveDraft() {
 		return
 	}
 	d := jobs.Draft{ID: w.draftID, ProfileID: w.u.session.Profile().ID, Name: w.draftName(), Data: data}
-	go func() {
+	w.u.spawn(func() {
 		id, err := st.SaveDraft(context.Background(), d)
 		fyne.Do(func() {
 			if err != nil {
@@ -405,7 +405,7 @@ func (w *wizardView) saveDraft() {
 			}
 			w.u.drafts.reload()
 		})
-	}()
+	})
 }
 
 // reset replaces the model (new wizard, opened draft, import).

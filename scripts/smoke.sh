@@ -1,22 +1,33 @@
 #!/usr/bin/env bash
 # Opens the real window under Xvfb: prints the first-frame time reported by
-# --smoke, then starts the app normally, takes a screenshot of the screen and
-# fails if it is blank (a single colour).
+# --smoke, then starts the app normally, takes screenshots of the screen until
+# one shows the window, and fails if none does (a blank, single-colour screen).
+# The app runs in a private D-Bus session with an unlocked keyring, as on a
+# desktop, so no keyring prompt covers the window.
 set -euo pipefail
-bin=${1:-./bwbulk}
-out=${2:-shots}
+bin=$(realpath "${1:-./bwbulk}")
+out=$(realpath -m "${2:-shots}")
 mkdir -p "$out"
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
+export LANG=${LANG:-C.UTF-8} LC_ALL=
+[[ $LANG == C* ]] && export LANG=en_US.UTF-8
 
-xvfb-run -a -s '-screen 0 1280x800x24' bash -c '
+here=$(dirname "$0")
+"$here/keyring-test.sh" xvfb-run -a -s '-screen 0 1280x800x24' bash -c '
 	set -euo pipefail
 	bin=$1 data=$2 out=$3
-	line=$(timeout 60 "$bin" --smoke --data-dir "$data")
+	line=$(timeout 120 "$bin" --smoke --data-dir "$data" 2>"$out/smoke.log")
 	echo "$line"
 	[[ $line =~ ^first-frame-ms:\ [0-9]+$ ]] || { echo "smoke: unexpected output: $line" >&2; exit 1; }
-	"$bin" --data-dir "$data" & pid=$!
-	sleep 5
+	"$bin" --data-dir "$data" 2>>"$out/smoke.log" & pid=$!
+	for i in $(seq 1 30); do
+		sleep 2
+		xwd -root -silent | convert xwd:- "$out/smoke.png"
+		sd=$(convert "$out/smoke.png" -colorspace Gray -format "%[fx:standard_deviation]" info:)
+		awk -v sd="$sd" "BEGIN { exit !(sd > 0.02) }" && break
+	done
+	sleep 2
 	xwd -root -silent | convert xwd:- "$out/smoke.png"
 	kill $pid; wait $pid 2>/dev/null || true
 ' _ "$bin" "$data" "$out"

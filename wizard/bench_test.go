@@ -38,7 +38,10 @@ func BenchmarkPreview10k(b *testing.B) {
 		b.Fatalf("invalid: %v", p.Problems()[:3])
 	}
 	b.ReportAllocs()
+	start, n := cpuTime(), 0
+	defer func() { reportCPU(b, start, n) }()
 	for b.Loop() {
+		n++
 		if _, err := m.Preview(); err != nil {
 			b.Fatal(err)
 		}
@@ -49,7 +52,10 @@ func BenchmarkPreview10k(b *testing.B) {
 func BenchmarkPreview10kFreshPasswords(b *testing.B) {
 	m := bigModel(b)
 	b.ReportAllocs()
+	start, n := cpuTime(), 0
+	defer func() { reportCPU(b, start, n) }()
 	for b.Loop() {
+		n++
 		m.Passwords.Generated = nil
 		if _, err := m.Preview(); err != nil {
 			b.Fatal(err)
@@ -89,7 +95,10 @@ func BenchmarkImportCSV10k(b *testing.B) {
 	data := buf.Bytes()
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	start, n := cpuTime(), 0
+	defer func() { reportCPU(b, start, n) }()
 	for b.Loop() {
+		n++
 		rows, ps, err := ImportCSV(bytes.NewReader(data))
 		if err != nil || len(ps) != 0 || len(rows) != 10000 {
 			b.Fatalf("%d rows, %v, %v", len(rows), ps, err)
@@ -101,7 +110,10 @@ func BenchmarkExportXLSX10k(b *testing.B) {
 	rows := bigRows(b)
 	sheets := []Sheet{UsersSheet(rows, false), PasswordSheet(rows)}
 	b.ReportAllocs()
+	start, n := cpuTime(), 0
+	defer func() { reportCPU(b, start, n) }()
 	for b.Loop() {
+		n++
 		if err := ExportXLSX(io.Discard, sheets, ""); err != nil {
 			b.Fatal(err)
 		}
@@ -111,7 +123,10 @@ func BenchmarkExportXLSX10k(b *testing.B) {
 func BenchmarkExportCSV10k(b *testing.B) {
 	sheet := UsersSheet(bigRows(b), true)
 	b.ReportAllocs()
+	start, n := cpuTime(), 0
+	defer func() { reportCPU(b, start, n) }()
 	for b.Loop() {
+		n++
 		if err := ExportCSV(io.Discard, sheet); err != nil {
 			b.Fatal(err)
 		}

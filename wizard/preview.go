@@ -436,8 +436,10 @@ func (p *Preview) crossCheck() {
 				continue
 			}
 			switch col {
-			case ColUserID, ColDeviceName, ColMACAddress:
+			case ColUserID, ColDeviceName:
 				v = lowerASCII(v)
+			case ColMACAddress:
+				v = NormalizeMAC(v) // already upper-case unless edited oddly
 			case ColPhoneNumber:
 				v = NormalizeNumber(v)
 			}

@@ -382,7 +382,11 @@ func (f tplFilter) apply(v string) (string, error) {
 	switch f.kind {
 	case fPad:
 		if n := utf8.RuneCountInString(v); n < f.n {
-			return strings.Repeat("0", f.n-n) + v, nil
+			b := make([]byte, f.n-n, f.n-n+len(v))
+			for i := range b {
+				b[i] = '0'
+			}
+			return string(append(b, v...)), nil
 		}
 	case fLast:
 		if r := []rune(v); len(r) > f.n {

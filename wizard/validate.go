@@ -100,7 +100,9 @@ func validateRow(t *Target, r *Row, checks ...RowCheck) []Problem {
 		if v == "" {
 			continue
 		}
-		if n := utf8.RuneCountInString(v); n > maxLen[c] {
+		if len(v) <= maxLen[c] {
+			// Bytes ≥ characters: short enough, no need to count.
+		} else if n := utf8.RuneCountInString(v); n > maxLen[c] {
 			ps = append(ps, prob(c, ErrTooLong, "must be at most %d characters (has %d)", maxLen[c], n))
 			bad[c] = true
 			continue
@@ -296,6 +298,9 @@ func validMAC(m string) bool {
 // upper-cases it: "00:04:f2:ab:cd:ef" → "0004F2ABCDEF". Other input is
 // returned unchanged (validation reports it).
 func NormalizeMAC(m string) string {
+	if isUpperHex12(m) {
+		return m // the common case: nothing to do, nothing allocated
+	}
 	s := strings.Map(func(r rune) rune {
 		switch r {
 		case ':', '-', '.', ' ':
@@ -307,6 +312,18 @@ func NormalizeMAC(m string) string {
 		return strings.ToUpper(s)
 	}
 	return m
+}
+
+func isUpperHex12(m string) bool {
+	if len(m) != 12 {
+		return false
+	}
+	for i := 0; i < 12; i++ {
+		if c := m[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // linePortProblem applies the AccessDeviceEndpointLinePort syntax: no

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
 	"bwbulk/jobs"
 	"bwbulk/wizard"
@@ -128,3 +129,14 @@ func (h *harness) toStep(s wizard.Step, n int) {
 }
 
 func itoa(n int) string { return fmtInt(n) }
+
+// planOne plans a minimal valid row for acme-ent/acme-hq.
+func planOne(t *testing.T, userID string) []oci.Request {
+	t.Helper()
+	r := wizard.RowFromFields(map[string]string{"userId": userID, "firstName": "A", "lastName": "B", "callingLineIdFirstName": "A", "callingLineIdLastName": "B", "password": "Secret#123456"})
+	cmds, err := wizard.PlanRow(wizard.Target{ServiceProviderID: "acme-ent", GroupID: "acme-hq", Domain: "acme.example.com"}, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cmds
+}

@@ -69,9 +69,12 @@ func (s *Server) process(sess *session, doc []byte, peer string) ([]byte, fault)
 		if e, ok := c.attr("", "echo"); ok {
 			echoes[i] = &e
 		}
-		var mutated bool
-		results[i], mutated = s.command(sess, sid, c)
+		var mutated, drop bool
+		results[i], mutated, drop = s.command(sess, sid, c)
 		changed = changed || mutated
+		if drop {
+			f = faultDrop
+		}
 		name := c.xsiType()
 		if results[i].err != nil {
 			s.logf("%s %s: %s", peer, name, results[i].err.summary())
@@ -103,7 +106,7 @@ func validationFailure(detail string) *ociError {
 
 // command answers one command; mutated reports a state change. A panic in
 // a handler becomes an [Error 5000] answer instead of killing the server.
-func (s *Server) command(sess *session, sid string, c *element) (r result, mutated bool) {
+func (s *Server) command(sess *session, sid string, c *element) (r result, mutated, drop bool) {
 	name := c.xsiType()
 	defer func() {
 		if p := recover(); p != nil {
@@ -111,6 +114,42 @@ func (s *Server) command(sess *session, sid string, c *element) (r result, mutat
 			r, mutated = failure(errorf(codeInternal, "Internal error while processing %s", name)), false
 		}
 	}()
+	r, mutated, drop = s.intercepted(sess, sid, c, name)
+	return r, mutated, drop
+}
+
+// intercepted applies Options.Intercept, then runs the command.
+func (s *Server) intercepted(sess *session, sid string, c *element, name string) (result, bool, bool) {
+	if s.opts.Intercept != nil && commandModels[name] != nil && validateCommand(c, commandModels[name]) == nil {
+		s.faultMu.Lock()
+		if s.seen == nil {
+			s.seen = map[string]int{}
+		}
+		s.seen[name]++
+		n := s.seen[name]
+		s.faultMu.Unlock()
+		if f := s.opts.Intercept(name, n); f != nil {
+			if f.Delay > 0 {
+				time.Sleep(f.Delay)
+			}
+			switch {
+			case f.Drop:
+				return failure(errorf(codeTransient, "dropped")), false, true
+			case f.Code != 0:
+				e := errorf(f.Code, "%s", f.Message)
+				if f.Warning {
+					e.Type = "Warning"
+				}
+				return failure(e), false, false
+			}
+		}
+	}
+	r, mutated := s.run(sess, sid, c, name)
+	return r, mutated, false
+}
+
+// run validates and executes one command.
+func (s *Server) run(sess *session, sid string, c *element, name string) (result, bool) {
 	if name == "" {
 		return failure(validationFailure("Element 'command' has no xsi:type: the type OCICommand is abstract")), false
 	}
@@ -146,7 +185,7 @@ func (s *Server) command(sess *session, sid string, c *element) (r result, mutat
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ctx := &call{s: s, w: s.w, sess: sess, cmd: name}
-	r = h(ctx, c)
+	r := h(ctx, c)
 	if r.err == nil && ctx.mutated {
 		s.dirty = true
 	}

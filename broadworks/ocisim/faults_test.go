@@ -164,3 +164,39 @@ func TestFaults_stallAfter(t *testing.T) {
 		t.Fatalf("want half a response, got %q", got)
 	}
 }
+
+func TestFaults_intercept(t *testing.T) {
+	s := startDemo(t, &ocisim.Options{Intercept: func(command string, n int) *ocisim.Fault {
+		switch {
+		case command == "UserGetRequest23V2" && n == 1:
+			return &ocisim.Fault{Code: 4008, Message: "User not found: scripted"}
+		case command == "UserAddRequest22V2" && n == 2:
+			return &ocisim.Fault{Drop: true}
+		case command == "GroupGetRequest22V5":
+			return &ocisim.Fault{Delay: 30 * time.Millisecond}
+		}
+		return nil
+	}})
+	c := adminClient(t, s)
+	get := cmd("UserGetRequest23V2", el("userId", "branch.user01@acme.example.com"))
+	wantCode(t, c.send(get)[0], 4008, "scripted")
+	wantOK(t, c.send(get)[0])
+	start := time.Now()
+	wantOK(t, c.send(cmd("GroupGetRequest22V5", el("serviceProviderId", "acme-ent")+el("groupId", "acme-hq")))[0])
+	if time.Since(start) < 30*time.Millisecond {
+		t.Fatal("no delay")
+	}
+	wantOK(t, c.send(userAdd("acme-ent", "acme-hq", "i1@acme.example.com", ""))[0])
+	// The second add overall (first of this document) is not executed and
+	// the connection drops; the document's other command still runs.
+	_, err := c.sendRaw(document(c.sid, userAdd("acme-ent", "acme-hq", "i2@acme.example.com", ""), userAdd("acme-ent", "acme-hq", "i3@acme.example.com", "")))
+	if err == nil {
+		t.Fatal("answered")
+	}
+	if _, ok := s.User("i2@acme.example.com"); ok {
+		t.Fatal("dropped command executed")
+	}
+	if _, ok := s.User("i3@acme.example.com"); !ok {
+		t.Fatal("other command of the document not executed")
+	}
+}

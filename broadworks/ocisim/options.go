@@ -66,4 +66,24 @@ type Options struct {
 	// MaxDocumentSize bounds one request document in bytes. Default
 	// DefaultMaxDocumentSize.
 	MaxDocumentSize int
+	// Intercept, when set, is called before each valid command (logins
+	// included) with its xsi:type and how many commands of that type the
+	// server has received so far, this one included (1 for the first). A
+	// non-nil *Fault changes what happens to that command. It is called
+	// from connection goroutines and must be safe for concurrent use.
+	Intercept func(command string, n int) *Fault
+}
+
+// Fault is what Options.Intercept asks the server to do with one command.
+type Fault struct {
+	// Delay is waited before the command is handled.
+	Delay time.Duration
+	// Code, when not 0, refuses the command with "[Error Code] Message"
+	// without executing it; Warning makes it a Warning ErrorResponse.
+	Code    int
+	Message string
+	Warning bool
+	// Drop closes the connection instead of answering the document, after
+	// executing the document's other commands (this one is not executed).
+	Drop bool
 }

@@ -24,9 +24,10 @@ type Server struct {
 	docs  int
 	dirty bool
 
-	faultMu sync.Mutex // guards rng, seq
+	faultMu sync.Mutex // guards rng, seq, seen
 	rng     *rand.Rand
 	seq     int
+	seen    map[string]int // commands received per type (Intercept)
 
 	netMu     sync.Mutex // guards listeners, conns, closed, addr
 	listeners map[net.Listener]struct{}

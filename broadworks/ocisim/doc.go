@@ -143,5 +143,14 @@
 // Options.Latency, DropEvery, DropRate, TransientRate, LoginDelay,
 // LoginFail, IdleTimeout and StallAfter inject faults; the random ones are
 // deterministic under Options.Seed. A dropped document has been executed:
-// the client cannot know the outcome.
+// the client cannot know the outcome. Options.Intercept scripts a fault for
+// the Nth command of a type (an error code, a delay or a dropped
+// connection).
+//
+// # Inspection
+//
+// User, Users, UsersInGroup, Device, GroupCounts, FreeNumbers, Departments,
+// HasGroup, HasServiceProvider, AddCount and Documents let tests in other
+// packages assert the state ("this user exists exactly once with these
+// fields"); AddAdmin and SetUserLimit adjust it.
 package ocisim

@@ -178,25 +178,32 @@ func (s *Store) loadRun(ctx context.Context, taskID int64, resolveOnly bool) ([]
 
 // markSent records, before a document leaves, that each job's current
 // command is in flight (status running, inflight 1, attempts+1). After a
-// crash such a job is resolved by reading the server.
+// crash such a job is resolved by reading the server. One statement for
+// the whole document.
 func (s *Store) markSent(ctx context.Context, js []*runJob) error {
 	if len(js) == 0 {
 		return nil
 	}
-	now := s.ms()
-	return s.InTx(ctx, func(tx *sql.Tx) error {
-		st := tx.StmtContext(ctx, s.stmtJobStart)
-		for _, j := range js {
-			res, err := st.ExecContext(ctx, now, j.id, j.step)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return fmt.Errorf("jobs: row %d changed under the runner", j.row)
-			}
-		}
-		return nil
-	})
+	args := make([]any, 0, 1+2*len(js))
+	args = append(args, s.ms())
+	for _, j := range js {
+		args = append(args, j.id, j.step)
+	}
+	q := `UPDATE jobs SET status = 'running', inflight = 1, attempts = attempts + 1, updated_at = ?
+		WHERE status IN ('pending','running') AND (id, step) IN (VALUES (?, ?)` +
+		strings.Repeat(", (?, ?)", len(js)-1) + `)`
+	st, err := s.stmt(ctx, q)
+	if err != nil {
+		return fmt.Errorf("jobs: mark sent: %w", err)
+	}
+	res, err := st.ExecContext(ctx, args...)
+	if err != nil {
+		return fmt.Errorf("jobs: mark sent: %w", err)
+	}
+	if n, _ := res.RowsAffected(); int(n) != len(js) {
+		return fmt.Errorf("jobs: mark sent: %d of %d jobs changed under the runner", len(js)-int(n), len(js))
+	}
+	return nil
 }
 
 // jobUpdate is the new state of a job after a document's answer.
@@ -211,26 +218,59 @@ type jobUpdate struct {
 	notBefore time.Time
 }
 
-// record writes job updates and audit entries in one transaction.
+// record writes job updates and audit entries in one transaction, with
+// one prepared statement for each group of up to 100 rows.
 func (s *Store) record(ctx context.Context, ups []jobUpdate, audit []AuditEntry) error {
 	if len(ups) == 0 && len(audit) == 0 {
 		return nil
 	}
 	now := s.ms()
-	return s.InTx(ctx, func(tx *sql.Tx) error {
-		st := tx.StmtContext(ctx, s.stmtJobUpdate)
-		for _, u := range ups {
+	type exec struct {
+		st   *sql.Stmt
+		args []any
+	}
+	var execs []exec
+	// Statements are prepared outside the transaction: the writer pool has
+	// a single connection, which the transaction holds.
+	for len(ups) > 0 {
+		chunk := ups[:min(len(ups), 100)]
+		ups = ups[len(chunk):]
+		args := make([]any, 0, 1+8*len(chunk))
+		args = append(args, now)
+		for _, u := range chunk {
 			var nb int64
 			if !u.notBefore.IsZero() {
 				nb = u.notBefore.UnixMilli()
 			}
-			if _, err := st.ExecContext(ctx, u.status, u.step, u.inflight, u.attempts, u.code, u.text, nb, now, u.id); err != nil {
-				return err
-			}
+			args = append(args, u.id, u.status, u.step, u.inflight, u.attempts, u.code, u.text, nb)
 		}
-		for _, a := range audit {
-			if err := s.auditTx(ctx, tx, a); err != nil {
-				return err
+		st, err := s.stmt(ctx, `UPDATE jobs SET status = v.column2, step = v.column3, inflight = v.column4,
+			attempts = v.column5, error_code = v.column6, error_text = v.column7, not_before = v.column8, updated_at = ?
+			FROM (VALUES (?, ?, ?, ?, ?, ?, ?, ?)`+strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?)", len(chunk)-1)+`) AS v
+			WHERE jobs.id = v.column1`)
+		if err != nil {
+			return fmt.Errorf("jobs: record: %w", err)
+		}
+		execs = append(execs, exec{st, args})
+	}
+	for len(audit) > 0 {
+		chunk := audit[:min(len(audit), 100)]
+		audit = audit[len(chunk):]
+		args := make([]any, 0, 8*len(chunk))
+		for _, a := range chunk {
+			args = append(args, now, a.TaskID, a.JobID, a.Command, a.Request, a.Outcome, a.ErrorCode, a.Error)
+		}
+		st, err := s.stmt(ctx, `INSERT INTO audit (at, task_id, job_id, command, request, outcome, error_code, error_text)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`+strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?)", len(chunk)-1))
+		if err != nil {
+			return fmt.Errorf("jobs: record: %w", err)
+		}
+		execs = append(execs, exec{st, args})
+	}
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		for _, e := range execs {
+			if _, err := tx.StmtContext(ctx, e.st).ExecContext(ctx, e.args...); err != nil {
+				return fmt.Errorf("jobs: record: %w", err)
 			}
 		}
 		return nil

@@ -49,9 +49,30 @@ type Store struct {
 
 	wake chan struct{} // signalled when work may have become runnable
 
-	stmtAudit     *sql.Stmt
-	stmtJobStart  *sql.Stmt
-	stmtJobUpdate *sql.Stmt
+	stmtAudit *sql.Stmt
+
+	// stmts caches the runner's hot statements, prepared once per shape
+	// (one per number of rows in a document).
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
+}
+
+// stmt returns q prepared on the writer, preparing it on first use.
+func (s *Store) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if st, ok := s.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := s.w.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if s.stmts == nil {
+		s.stmts = map[string]*sql.Stmt{}
+	}
+	s.stmts[q] = st
+	return st, nil
 }
 
 // dsn builds a mattn/go-sqlite3 URI: every pragma is set per connection
@@ -131,28 +152,21 @@ func (s *Store) prepare(ctx context.Context) error {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
 		return fmt.Errorf("jobs: prepare: %w", err)
 	}
-	if s.stmtJobStart, err = s.w.PrepareContext(ctx, `UPDATE jobs
-		SET status = 'running', inflight = 1, attempts = attempts + 1, updated_at = ?
-		WHERE id = ? AND step = ? AND status IN ('pending','running')`); err != nil {
-		return fmt.Errorf("jobs: prepare: %w", err)
-	}
-	if s.stmtJobUpdate, err = s.w.PrepareContext(ctx, `UPDATE jobs
-		SET status = ?, step = ?, inflight = ?, attempts = ?, error_code = ?, error_text = ?,
-		    not_before = ?, updated_at = ?
-		WHERE id = ?`); err != nil {
-		return fmt.Errorf("jobs: prepare: %w", err)
-	}
 	return nil
 }
 
 // Close closes both pools.
 func (s *Store) Close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{s.stmtAudit, s.stmtJobStart, s.stmtJobUpdate} {
-		if st != nil {
-			errs = append(errs, st.Close())
-		}
+	if s.stmtAudit != nil {
+		errs = append(errs, s.stmtAudit.Close())
 	}
+	s.stmtMu.Lock()
+	for _, st := range s.stmts {
+		errs = append(errs, st.Close())
+	}
+	s.stmts = nil
+	s.stmtMu.Unlock()
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}

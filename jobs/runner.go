@@ -166,6 +166,12 @@ func (r *Runner) Start(ctx context.Context) error {
 		}
 		if err := r.runTask(ctx, id); err != nil && ctx.Err() == nil {
 			r.opts.Logf("jobs: task %d: %v", id, err)
+			// Tell the UI (ErrKeyringUnavailable, a disk error...): the
+			// task stays as it is and is tried again.
+			if t, terr := r.store.taskW(ctx, id); terr == nil {
+				r.hub.publish(Event{TaskID: id, Status: t.Status, Err: maskSecrets(err.Error()),
+					Done: t.Completed, Failed: t.Failed, Total: t.Total})
+			}
 			select {
 			case <-ctx.Done():
 			case <-r.clock.After(r.opts.PollInterval):

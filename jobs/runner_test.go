@@ -1,9 +1,11 @@
 package jobs
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -97,6 +99,22 @@ func TestRunner_NormalTask(t *testing.T) {
 	if sends != 41 || reads != 20 {
 		t.Errorf("audit: %d sends, %d read-backs; want 41 and 20", sends, reads)
 	}
+	// No password reached the database file or its WAL in clear.
+	checked := 0
+	for _, suffix := range []string{"", "-wal"} {
+		b, err := os.ReadFile(st.Path() + suffix)
+		if err != nil {
+			continue
+		}
+		checked++
+		for _, u := range us {
+			if bytes.Contains(b, []byte(u.password)) {
+				t.Errorf("password of %s in clear in %s", u.userID, suffix)
+			}
+		}
+	}
+	t.Logf("checked %d passwords in %d database images after the run", len(us), checked)
+
 	// Every job's terminal event arrives.
 	completed := map[int64]bool{}
 	timeout := time.After(5 * time.Second)

@@ -1,0 +1,64 @@
+package jobs
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"bwbulk/broadworks/oci"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+// TestStore_ExportTask_Golden pins the export layout: status columns first,
+// then the preview columns; a password is exported only for a created
+// (completed) user. The golden task uses no password for the completed row,
+// so no secret is ever written to testdata.
+func TestStore_ExportTask_Golden(t *testing.T) {
+	s := openTestStore(t, nil)
+	ctx := context.Background()
+	spec := TaskSpec{Description: "golden", Jobs: []JobSpec{
+		{Row: 1, UserID: "ann@acme.example.com", Fields: map[string]string{"userId": "ann@acme.example.com",
+			"firstName": "Ann", "lastName": "Lee", "phoneNumber": "2025550100", "extension": "0100"},
+			Commands: []oci.Request{userAdd("acme-ent", "acme-hq", "ann@acme.example.com", "", "2025550100")}},
+		{Row: 2, UserID: "bob@acme.example.com", Fields: map[string]string{"userId": "bob@acme.example.com",
+			"firstName": "Bob", "lastName": "Ng", "password": "NotExported1!", "department": "Sales, \"East\""},
+			Commands: []oci.Request{userAdd("acme-ent", "acme-hq", "bob@acme.example.com", "NotExported1!", "")}},
+		{Row: 3, UserID: "=cmd@acme.example.com", Fields: map[string]string{"userId": "=cmd@acme.example.com",
+			"firstName": "Eve", "lastName": "Formula"},
+			Commands: []oci.Request{userAdd("acme-ent", "acme-hq", "=cmd@acme.example.com", "", "")}},
+	}}
+	id, err := s.CreateTask(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ := s.Jobs(ctx, id, Filter{})
+	s.w.ExecContext(ctx, `UPDATE jobs SET status = 'completed', step = 1 WHERE id = ?`, js[0].ID)
+	s.w.ExecContext(ctx, `UPDATE jobs SET status = 'failed', error_code = 4200, error_text = 'oci: UserAddRequest22V2: User already exists: bob@acme.example.com' WHERE id = ?`, js[1].ID)
+	var buf bytes.Buffer
+	if err := s.ExportTask(ctx, id, &buf, FormatCSV, ""); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(buf.Bytes(), []byte("NotExported1!")) {
+		t.Fatal("a failed row's password was exported")
+	}
+	golden := filepath.Join("testdata", "export_task.csv.golden")
+	if *update {
+		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./jobs -run ExportTask_Golden -update)", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("export differs from %s:\n got: %s\nwant: %s", golden, buf.Bytes(), want)
+	}
+	if err := s.ExportTask(ctx, id, &buf, "pdf", ""); err == nil {
+		t.Error("unknown format accepted")
+	}
+}

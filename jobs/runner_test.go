@@ -152,17 +152,20 @@ func TestRunner_MixedFailures(t *testing.T) {
 		mk(6, "mix6@acme.example.com", "3125550135"),
 		mk(7, "mix7@acme.example.com", "3125550136"),
 		mk(8, "mix8@acme.example.com", "3125550137"), // the sixth new user: licence exceeded
+		mk(9, "mix9@acme.example.com", "3125550138"), // its device is refused: the user is never sent
 	}
-	id, err := st.CreateTask(ctx, taskOf(us, nil))
+	spec := taskOf(us, nil)
+	spec.Jobs[8].Commands[0].(*oci.GroupAccessDeviceAddRequest22V2).DeviceType = "No Such Phone"
+	id, err := st.CreateTask(ctx, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := startRunner(t, st, dialer(srv.Addr().String(), 4), nil)
 	task := h.waitTask(id, 30*time.Second, StatusCompleted, StatusFailed)
-	if task.Status != StatusFailed || task.Completed != 5 || task.Failed != 3 {
+	if task.Status != StatusFailed || task.Completed != 5 || task.Failed != 4 {
 		t.Fatalf("task = %+v", task)
 	}
-	want := map[int][]int{2: {4200}, 3: {4470, 4471}, 8: {4154}}
+	want := map[int][]int{2: {4200}, 3: {4470, 4471}, 8: {4154}, 9: {4501}}
 	js, _ := st.Jobs(ctx, id, Filter{})
 	for _, j := range js {
 		codes, shouldFail := want[j.Row]
@@ -176,13 +179,19 @@ func TestRunner_MixedFailures(t *testing.T) {
 		}
 		if shouldFail {
 			t.Logf("row %d failed as expected: [%d] %s", j.Row, j.ErrorCode, j.Error)
-			if j.Step != 1 {
-				t.Errorf("row %d: step %d, want 1 (device added, user refused)", j.Row, j.Step)
+			if wantStep := map[bool]int{true: 0, false: 1}[j.Row == 9]; j.Step != wantStep {
+				t.Errorf("row %d: step %d, want %d", j.Row, j.Step, wantStep)
 			}
 		}
 	}
 	if n := srv.AddCount("UserAddRequest22V2"); n != 5 {
 		t.Errorf("users accepted = %d, want 5", n)
+	}
+	audit, _ := st.Audit(ctx, id)
+	for _, a := range audit {
+		if strings.Contains(a.Request, "mix9@") {
+			t.Errorf("row 9's user add was sent after its device failed: %s", a.Command)
+		}
 	}
 	if l, c := srv.GroupCounts("acme-ent", "acme-branch"); c != l {
 		t.Errorf("branch %d/%d, want full", c, l)

@@ -138,12 +138,6 @@ func resendable(name string) bool {
 	return false
 }
 
-// isUserAdd reports whether cmd creates a user.
-func isUserAdd(cmd oci.Request) bool {
-	n := cmd.OCIName()
-	return strings.HasPrefix(n, "UserAddRequest") || strings.HasPrefix(n, "UserConsolidatedAddRequest")
-}
-
 // readBack returns the read that verifies a created user and its judge:
 // the user must exist in the group with the phone number it was given.
 func readBack(add oci.Request) (oci.Request, func(resp oci.Response, err error) (ok bool, final bool, msg string)) {

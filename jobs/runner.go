@@ -15,7 +15,9 @@ import (
 // value; every default is given with its field.
 type RunnerOptions struct {
 	// Sessions is how many documents are in flight at once (one per pool
-	// session). Default 4.
+	// session; make the pool at least this big). The runner keeps twice
+	// as many workers so that recording one document's outcome overlaps
+	// with sending the next. Default 4.
 	Sessions int
 	// BatchSize is the most commands per document, 1..15. Default 15.
 	BatchSize int
@@ -349,6 +351,9 @@ func (r *Runner) runTask(ctx context.Context, id int64) error {
 	setup, setupStep, setupInflight, err := r.store.taskSetup(ctx, id)
 	if err != nil {
 		return err
+	}
+	if t.Pending+t.Running == 0 && setupStep >= len(setup) && !setupInflight {
+		return r.settle(ctx, tr) // nothing to send: no need for the server
 	}
 	for {
 		if ctx.Err() != nil || tr.stopped() {

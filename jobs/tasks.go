@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"bwbulk/broadworks/oci"
@@ -146,7 +148,7 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 	type sealedJob struct{ fields, cmds []byte }
 	sealed := make([]sealedJob, len(spec.Jobs))
 	seen := make(map[int]bool, len(spec.Jobs))
-	for i, j := range spec.Jobs {
+	for _, j := range spec.Jobs {
 		if seen[j.Row] {
 			return 0, fmt.Errorf("jobs: row %d appears twice", j.Row)
 		}
@@ -154,15 +156,40 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 		if len(j.Commands) == 0 {
 			return 0, fmt.Errorf("jobs: row %d (%s): no commands", j.Row, j.UserID)
 		}
-		f, err := s.sealJSON(purposeFields, j.Fields)
-		if err != nil {
-			return 0, fmt.Errorf("jobs: row %d: %w", j.Row, err)
-		}
-		c, err := s.sealCommands(purposeCommands, j.Commands)
-		if err != nil {
-			return 0, fmt.Errorf("jobs: row %d: %w", j.Row, err)
-		}
-		sealed[i] = sealedJob{f, c}
+	}
+	// Encoding and sealing is CPU work: spread it over the cores.
+	if _, err := s.dataBox(); err != nil {
+		return 0, err
+	}
+	errs := make([]error, len(spec.Jobs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				j := spec.Jobs[i]
+				f, err := s.sealJSON(purposeFields, j.Fields)
+				if err == nil {
+					var c []byte
+					if c, err = s.sealCommands(purposeCommands, j.Commands); err == nil {
+						sealed[i] = sealedJob{f, c}
+					}
+				}
+				if err != nil {
+					errs[i] = fmt.Errorf("jobs: row %d: %w", j.Row, err)
+				}
+			}
+		}()
+	}
+	for i := range spec.Jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return 0, err
 	}
 	var setup []byte
 	if len(spec.Setup) > 0 {

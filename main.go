@@ -52,6 +52,7 @@ func run(args []string) error {
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	server := fs.String("server", "", "use this OCI-P server `HOST:PORT` instead of the built-in demo server")
 	scripted := fs.String("scripted-demo", "", "walk through every screen, saving screenshots in `DIR`, then exit")
+	stallUsers := fs.Int("measure-stall", 0, "submit `N` demo users, report the longest UI-goroutine stall while they are created, then exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -118,6 +119,18 @@ func run(args []string) error {
 				if err := u.ScriptedDemo(*scripted, os.Stderr); err != nil {
 					fmt.Fprintln(os.Stderr, "bwbulk: scripted demo:", err)
 				}
+				fyne.Do(a.Quit)
+			}()
+		})
+	}
+	if *stallUsers > 0 {
+		u.OnFirstFrame(func() {
+			go func() {
+				rep, err := u.MeasureStall(*stallUsers, os.Stderr)
+				if err != nil {
+					fmt.Fprintln(os.Stderr, "bwbulk: measure stall:", err)
+				}
+				fmt.Println(rep)
 				fyne.Do(a.Quit)
 			}()
 		})

@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"bwbulk/jobs"
+	"bwbulk/wizard"
+)
+
+// StallReport is how long the UI goroutine was unavailable while a task
+// ran: each sample is the time a no-op fyne.DoAndWait took.
+type StallReport struct {
+	Users          int
+	TaskTime       time.Duration
+	Samples        int
+	Max, P99, P50  time.Duration
+	Over50ms       int
+	PreviewBuild   time.Duration
+	FinalStatus    string
+	Completed, Bad int
+}
+
+func (r StallReport) String() string {
+	return fmt.Sprintf("ui-stall: users=%d status=%s completed=%d failed=%d task=%s preview-build=%s samples=%d max=%s p99=%s p50=%s over50ms=%d",
+		r.Users, r.FinalStatus, r.Completed, r.Bad, r.TaskTime.Round(time.Millisecond), r.PreviewBuild.Round(time.Millisecond),
+		r.Samples, r.Max.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.P50.Round(time.Microsecond), r.Over50ms)
+}
+
+// MeasureStall submits a task of n users (in a new group of the demo
+// enterprise) through the preview, shows the Tasks screen, and samples the
+// UI goroutine's latency every 5 ms until the task ends. Run it from a
+// goroutine of a running application.
+func (u *UI) MeasureStall(n int, log io.Writer) (StallReport, error) {
+	rep := StallReport{Users: n}
+	for i := 0; i < 400; i++ {
+		var st Connectivity
+		fyne.DoAndWait(func() { st = u.status.conn })
+		if st == Online {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	m := wizard.NewModel()
+	m.Enterprise = wizard.EnterpriseStep{Mode: wizard.ModeSelect, ID: "acme-ent", IsEnterprise: true}
+	gid := fmt.Sprintf("load-%d", time.Now().Unix()%100000)
+	m.Group = wizard.GroupStep{Mode: wizard.ModeCreate, ID: gid, Domain: "acme.example.com", UserLimit: n + 10}
+	m.UserCount = n
+	m.UserID = wizard.UserIDStep{Template: "load{{ index | pad 5 }}-" + gid, Domain: "acme.example.com"}
+	var plan *submitPlan
+	var err error
+	fyne.DoAndWait(func() {
+		start := time.Now()
+		u.Show(ScreenNewUsers)
+		u.wizard.reset(m, wizard.StepPreview, 0)
+		rep.PreviewBuild = time.Since(start)
+		if u.wizard.preview.p == nil {
+			err = fmt.Errorf("preview not built")
+			return
+		}
+		prof := u.session.Profile()
+		plan, err = buildPlan(u.wizard.m, u.wizard.preview.p, prof.AdminUser, prof.Address)
+	})
+	if err != nil {
+		return rep, err
+	}
+	fmt.Fprintf(log, "preview of %d users built in %s; submitting\n", n, rep.PreviewBuild)
+
+	ctx, cancel := context.WithCancel(u.ctx)
+	var samples []time.Duration
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for ctx.Err() == nil {
+			t0 := time.Now()
+			fyne.DoAndWait(func() {})
+			samples = append(samples, time.Since(t0))
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	start := time.Now()
+	fyne.DoAndWait(func() { u.wizard.preview.createTask(plan) })
+	var id int64
+	for id == 0 {
+		time.Sleep(20 * time.Millisecond)
+		fyne.DoAndWait(func() { id = u.tasks.selected })
+	}
+	var task jobs.Task
+	for {
+		task, err = u.store().Task(ctx, id)
+		if err != nil || jobs.Terminal(task.Status) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	rep.TaskTime = time.Since(start)
+	time.Sleep(500 * time.Millisecond) // the last flushes
+	cancel()
+	<-sampled
+	if err != nil {
+		return rep, err
+	}
+	rep.FinalStatus, rep.Completed, rep.Bad = task.Status, task.Completed, task.Failed
+	slices.Sort(samples)
+	rep.Samples = len(samples)
+	if len(samples) > 0 {
+		rep.Max = samples[len(samples)-1]
+		rep.P99 = samples[len(samples)*99/100]
+		rep.P50 = samples[len(samples)/2]
+		for _, s := range samples {
+			if s > 50*time.Millisecond {
+				rep.Over50ms++
+			}
+		}
+	}
+	return rep, nil
+}

@@ -42,6 +42,10 @@ const (
 	ScreenSettings    = "Settings"
 )
 
+// spawnDefault runs background work in a new goroutine; tests replace it
+// so that work, and the fyne.Do it ends with, runs inline.
+var spawnDefault = func(f func()) { go f() }
+
 // Options configures the application. A nil *Options is the zero value.
 type Options struct {
 	// Version is shown in Settings and the window title; "" means "dev".
@@ -103,7 +107,7 @@ type UI struct {
 // New builds the main window of a. It does not show it.
 func New(a fyne.App, opts *Options) *UI {
 	u := &UI{app: a, tabs: map[string]*container.TabItem{}, probeNow: make(chan struct{}, 1)}
-	u.spawn = func(f func()) { go f() }
+	u.spawn = spawnDefault
 	if opts != nil {
 		u.opts = *opts
 	}

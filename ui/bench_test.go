@@ -30,7 +30,6 @@ func benchUI(b *testing.B) *UI {
 	a := test.NewApp()
 	b.Cleanup(a.Quit)
 	u := New(a, nil)
-	u.spawn = func(f func()) { f() }
 	u.win.Resize(fyne.NewSize(1180, 740))
 	return u
 }

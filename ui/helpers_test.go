@@ -84,7 +84,6 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		h.runner = runner
 	}
 	u := New(a, &Options{Version: "test", DataDir: "/data", Session: session, Runner: runner})
-	u.spawn = func(f func()) { f() }
 	t.Cleanup(u.Close)
 	u.win.Resize(fyne.NewSize(1180, 740))
 	p, err := EnsureDemoProfile(context.Background(), st, demo)

@@ -9,5 +9,8 @@ import (
 func TestMain(m *testing.M) {
 	// Snapshots show local times: make them the same on every machine.
 	time.Local = time.UTC
+	// Background work runs inline: the test driver runs fyne.Do on the
+	// calling goroutine, so UI updates stay on the test goroutine.
+	spawnDefault = func(f func()) { f() }
 	os.Exit(m.Run())
 }

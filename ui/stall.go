@@ -24,12 +24,14 @@ type StallReport struct {
 	PreviewBuild   time.Duration
 	FinalStatus    string
 	Completed, Bad int
+	// Worst lists the stalls over 50 ms: when (since submit) and how long.
+	Worst []string
 }
 
 func (r StallReport) String() string {
-	return fmt.Sprintf("ui-stall: users=%d status=%s completed=%d failed=%d task=%s preview-build=%s samples=%d max=%s p99=%s p50=%s over50ms=%d",
+	return fmt.Sprintf("ui-stall: users=%d status=%s completed=%d failed=%d task=%s preview-build=%s samples=%d max=%s p99=%s p50=%s over50ms=%d %v",
 		r.Users, r.FinalStatus, r.Completed, r.Bad, r.TaskTime.Round(time.Millisecond), r.PreviewBuild.Round(time.Millisecond),
-		r.Samples, r.Max.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.P50.Round(time.Microsecond), r.Over50ms)
+		r.Samples, r.Max.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.P50.Round(time.Microsecond), r.Over50ms, r.Worst)
 }
 
 // MeasureStall submits a task of n users (in a new group of the demo
@@ -74,16 +76,20 @@ func (u *UI) MeasureStall(n int, log io.Writer) (StallReport, error) {
 	ctx, cancel := context.WithCancel(u.ctx)
 	var samples []time.Duration
 	sampled := make(chan struct{})
+	start := time.Now()
 	go func() {
 		defer close(sampled)
 		for ctx.Err() == nil {
 			t0 := time.Now()
 			fyne.DoAndWait(func() {})
-			samples = append(samples, time.Since(t0))
+			d := time.Since(t0)
+			samples = append(samples, d)
+			if d > 50*time.Millisecond {
+				rep.Worst = append(rep.Worst, fmt.Sprintf("%s@%s", d.Round(time.Millisecond), t0.Sub(start).Round(time.Millisecond)))
+			}
 			time.Sleep(5 * time.Millisecond)
 		}
 	}()
-	start := time.Now()
 	fyne.DoAndWait(func() { u.wizard.preview.createTask(plan) })
 	var id int64
 	for id == 0 {

@@ -136,11 +136,14 @@ func (v *previewView) createTask(plan *submitPlan) {
 				return
 			}
 			u.status.setMessage("Task %d submitted: %s", id, plan.spec.Description)
-			v.w.reset(wizard.NewModel(), wizard.StepEnterprise, 0)
-			u.drafts.reload()
-			u.tasks.reload()
 			u.tasks.selectTask(id)
 			u.Show(ScreenTasks)
+			// The wizard starts over in a later event, so the two pieces of
+			// work do not add up into one long stall.
+			fyne.Do(func() {
+				v.w.reset(wizard.NewModel(), wizard.StepEnterprise, 0)
+				u.drafts.reload()
+			})
 		})
 	})
 }

@@ -24,6 +24,10 @@ var jobFilters = []string{"All", jobs.StatusPending, jobs.StatusCompleted, jobs.
 // flushInterval bounds UI refreshes from job events to 10 per second.
 const flushInterval = 100 * time.Millisecond
 
+// reloadInterval bounds how often a running task's jobs table is re-read
+// from the store (progress itself comes from events every flush).
+const reloadInterval = 2 * time.Second
+
 // taskProgress is the latest progress of one task, from events.
 type taskProgress struct {
 	Done, Failed, Total int
@@ -135,21 +139,30 @@ func newTasksView(u *UI) *tasksView {
 				return
 			}
 			j := v.jobs[id.Row]
-			l.Importance = widget.MediumImportance
+			imp := widget.MediumImportance
+			var text string
 			switch id.Col {
 			case 0:
-				l.SetText(strconv.Itoa(j.Row))
+				text = strconv.Itoa(j.Row)
 			case 1:
-				l.SetText(j.UserID)
+				text = j.UserID
 			case 2:
-				l.SetText(j.Status)
-				l.Importance = statusImportance(j.Status)
+				text = j.Status
+				imp = statusImportance(j.Status)
 			case 3:
-				l.SetText(strconv.Itoa(j.Attempts))
+				text = strconv.Itoa(j.Attempts)
 			case 4:
-				l.SetText(j.Error)
+				text = j.Error
 			}
-			l.Refresh()
+			// One refresh per cell, and none when nothing changed: text
+			// shaping is the costly part of a table refresh.
+			if l.Importance != imp {
+				l.Importance = imp
+				l.Text = text
+				l.Refresh()
+			} else if l.Text != text {
+				l.SetText(text)
+			}
 		})
 	v.table.ShowHeaderRow = true
 	v.table.CreateHeader = func() fyne.CanvasObject {
@@ -324,24 +337,57 @@ func (v *tasksView) apply(ts []jobs.Task, js []jobs.Job, err error) {
 	v.reloadBusy = false
 	if err == nil {
 		sort.Slice(ts, func(i, j int) bool { return ts[i].ID > ts[j].ID })
+		jobsChanged := !sameJobs(v.jobs, js)
+		tasksChanged := !sameTasks(v.tasks, ts)
 		v.tasks, v.jobs = ts, js
 		if v.selected == 0 && len(ts) > 0 {
 			v.selected = ts[0].ID
 			v.reloadMore = true
 		}
-		v.list.Refresh()
-		for i, t := range v.tasks {
-			if t.ID == v.selected {
-				v.list.Select(i)
+		if tasksChanged {
+			v.list.Refresh()
+			for i, t := range v.tasks {
+				if t.ID == v.selected {
+					v.list.Select(i)
+				}
 			}
 		}
-		v.table.Refresh()
+		if jobsChanged {
+			v.table.Refresh()
+		}
 		v.showTask()
 	}
 	if v.reloadMore {
 		v.reloadMore = false
 		v.reload()
 	}
+}
+
+// sameJobs reports whether two job lists show the same rows.
+func sameJobs(a, b []jobs.Job) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].ID != b[i].ID || a[i].Status != b[i].Status || a[i].Attempts != b[i].Attempts || a[i].Error != b[i].Error {
+			return false
+		}
+	}
+	return true
+}
+
+// sameTasks reports whether two task lists read the same.
+func sameTasks(a, b []jobs.Task) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.ID != y.ID || x.Status != y.Status || x.Completed != y.Completed || x.Failed != y.Failed || !x.Updated.Equal(y.Updated) {
+			return false
+		}
+	}
+	return true
 }
 
 // selectTask selects a task by id (after Submit).
@@ -391,7 +437,7 @@ func (v *tasksView) pump(events <-chan jobs.Event, unsubscribe func()) {
 			pending = map[int64]taskProgress{}
 			// Jobs tables are re-read at most once a second, and at once
 			// when a task changes state.
-			doReload := structural || time.Since(lastReload) > time.Second
+			doReload := structural || time.Since(lastReload) > reloadInterval
 			if doReload {
 				lastReload = time.Now()
 			}

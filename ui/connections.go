@@ -53,7 +53,7 @@ func newConnectionsView(u *UI) *connectionsView {
 			p := v.profiles[i]
 			text := p.Name + " · " + p.Address
 			if p.ID == v.u.session.Profile().ID {
-				text = "● " + text + " (in use)"
+				text = "● in use: " + text
 			}
 			o.(*widget.Label).SetText(text)
 		})

@@ -43,7 +43,7 @@ func (s *sampleLabel) update(m *wizard.Model) {
 		}
 		vals = append(vals, strings.Join(parts, " "))
 	}
-	if len(vals) == 0 {
+	if strings.TrimSpace(strings.Join(vals, "")) == "" {
 		s.l.SetText("")
 		return
 	}

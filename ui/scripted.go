@@ -119,7 +119,7 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 		}},
 		{"step-address", func() {
 			s := w.views[wizard.StepAddress].(*addressStep)
-			s.tfs[4].entry.SetText("Washington") // city
+			s.tfs[3].entry.SetText("Washington") // city
 		}},
 	}
 	for _, st := range steps {

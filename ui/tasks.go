@@ -78,7 +78,7 @@ func newTasksView(u *UI) *tasksView {
 			t.TextStyle.Bold = true
 			t.Truncation = fyne.TextTruncateEllipsis
 			s := widget.NewLabel("completed · 100/100 · by someone · 12:00")
-			s.Importance = widget.LowImportance
+			s.TextStyle.Italic = true
 			s.Truncation = fyne.TextTruncateEllipsis
 			return container.NewVBox(t, s)
 		},

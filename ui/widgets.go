@@ -34,7 +34,7 @@ func (fs *fieldSet) row(f wizard.Field, label, hint string, in fyne.CanvasObject
 	if hint != "" {
 		h := widget.NewLabel(hint)
 		h.Wrapping = fyne.TextWrapWord
-		h.Importance = widget.LowImportance
+		h.TextStyle.Italic = true
 		right = append(right, h)
 	}
 	right = append(right, e)
@@ -96,7 +96,8 @@ func newPickList(placeholder string, onPick func(id string), onAdd func()) *pick
 	p.search.SetPlaceHolder(placeholder)
 	p.search.OnChanged = func(string) { p.filter() }
 	p.status = widget.NewLabel("")
-	p.status.Importance = widget.LowImportance
+	p.status.Wrapping = fyne.TextWrapWord
+	p.status.Hide()
 	p.list = widget.NewList(
 		func() int { return len(p.shown) },
 		func() fyne.CanvasObject { return widget.NewLabel("template item that is fairly long") },
@@ -236,7 +237,7 @@ func heading(text string) *widget.Label {
 func note(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
-	l.Importance = widget.LowImportance
+	l.TextStyle.Italic = true
 	return l
 }
 

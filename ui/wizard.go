@@ -142,7 +142,7 @@ func newWizardView(u *UI) *wizardView {
 	side := container.NewBorder(heading("Steps"), nil, nil, nil, w.stepList)
 	main := container.NewBorder(header, footer, nil, nil, w.body)
 	split := container.NewHSplit(side, main)
-	split.Offset = 0.22
+	split.Offset = 0.25
 	w.obj = split
 	w.goTo(wizard.StepEnterprise)
 	return w
@@ -299,7 +299,8 @@ func (w *wizardView) async(what string, work func(ctx context.Context) (func(), 
 func (w *wizardView) lookup(what string, status *widget.Label, work func(ctx context.Context) (func(), error)) {
 	w.setBusy(what, 1)
 	status.SetText(what)
-	status.Importance = widget.LowImportance
+	status.Importance = widget.MediumImportance
+	status.Show()
 	ctx, cancel := context.WithTimeout(w.u.ctx, 60*time.Second)
 	w.u.spawn(func() {
 		defer cancel()
@@ -311,9 +312,12 @@ func (w *wizardView) lookup(what string, status *widget.Label, work func(ctx con
 				status.SetText("Could not load: " + err.Error())
 				status.Importance = widget.DangerImportance
 				status.Refresh()
+				w.relayout()
 				return
 			}
 			status.SetText("")
+			status.Hide()
+			w.relayout()
 			if apply != nil {
 				apply()
 			}
@@ -382,7 +386,8 @@ func (w *wizardView) draftName() string {
 // goroutine).
 func (w *wizardView) saveDraft() {
 	st := w.u.store()
-	if st == nil {
+	if st == nil || (w.draftID == 0 && w.m.Enterprise.ID == "") {
+		// Nothing chosen yet: not worth a draft.
 		return
 	}
 	data, err := w.m.MarshalDraft(w.cur)

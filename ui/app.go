@@ -84,12 +84,13 @@ type UI struct {
 	status  *statusBar
 	painted *canvas.Raster
 
-	wizard      *wizardView
-	tasks       *tasksView
-	drafts      *draftsView
-	connections *connectionsView
-	importer    *importView
-	probeNow    chan struct{}
+	wizard       *wizardView
+	tasks        *tasksView
+	drafts       *draftsView
+	connections  *connectionsView
+	importer     *importView
+	keyringLabel *widget.Label
+	probeNow     chan struct{}
 
 	// spawn runs background work (look-ups, store reads and writes).
 	// Tests make it synchronous so that fyne.Do, which the test driver
@@ -175,6 +176,7 @@ func (u *UI) build() {
 	}
 	u.nav.OnSelected = func(it *container.TabItem) {
 		u.app.Preferences().SetString(prefLastScreen, it.Text)
+		u.screenShown(it.Text)
 	}
 
 	bottom := container.NewBorder(nil, nil, nil, u.painted, u.status.object())
@@ -349,6 +351,20 @@ func (u *UI) showError(what string, err error) {
 // showInfo shows a short explanation.
 func (u *UI) showInfo(title, text string) {
 	dialog.ShowInformation(title, text, u.win)
+}
+
+// screenShown refreshes what a screen shows when it is opened.
+func (u *UI) screenShown(name string) {
+	switch name {
+	case ScreenImport:
+		if len(u.importer.sps) == 0 {
+			u.importer.loadSPs()
+		}
+	case ScreenDrafts:
+		u.drafts.reload()
+	case ScreenSettings:
+		u.refreshSettings()
+	}
 }
 
 // Show switches the main window to the named screen (one of the Screen

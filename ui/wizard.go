@@ -379,6 +379,9 @@ func (w *wizardView) draftName() string {
 	} else if w.m.Enterprise.ID != "" {
 		target = w.m.Enterprise.ID
 	}
+	if w.m.UserCount == 1 {
+		return "1 user in " + target
+	}
 	return fmt.Sprintf("%d users in %s", w.m.UserCount, target)
 }
 

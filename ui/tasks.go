@@ -123,7 +123,7 @@ func newTasksView(u *UI) *tasksView {
 	v.search = widget.NewEntry()
 	v.search.SetPlaceHolder("Search user id, error or row")
 	v.search.OnChanged = func(string) { v.reload() }
-	heads := []string{"Row", "User id", "Status", "Tries", "Error"}
+	heads := []string{"Row", "User id", "Status", "Retries", "Error"}
 	widths := []float32{60, 280, 110, 60, 520}
 	v.table = widget.NewTable(
 		func() (int, int) { return len(v.jobs), len(heads) },
@@ -570,25 +570,56 @@ func (v *tasksView) editDialog(j jobs.Job) {
 	d.Show()
 }
 
-// downloadJobs exports the selected task's jobs: status, error, and the
-// created users with their passwords.
+// downloadJobs exports the selected task's jobs: row, status, error, and
+// the created users with their passwords (jobs.Store.ExportTask).
 func (v *tasksView) downloadJobs() {
 	st, id := v.u.store(), v.selected
 	if st == nil || id == 0 {
 		return
 	}
-	v.u.spawn(func() {
-		js, err := st.JobsWithPayload(context.Background(), id, jobs.Filter{})
-		fyne.Do(func() {
+	format := widget.NewRadioGroup([]string{"Excel (XLSX)", "CSV"}, nil)
+	format.SetSelected("Excel (XLSX)")
+	format.Required = true
+	encrypt := widget.NewPasswordEntry()
+	encrypt.SetPlaceHolder("optional: encrypt the workbook with this password")
+	items := []*widget.FormItem{
+		widget.NewFormItem("Format", format),
+		widget.NewFormItem("Encrypt", encrypt),
+		widget.NewFormItem("", note("The file holds the passwords of the created users: keep it safe.")),
+	}
+	dialog.ShowForm(fmt.Sprintf("Download task %d", id), "Choose file…", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		f, ext := jobs.FormatXLSX, ".xlsx"
+		if format.Selected == "CSV" {
+			f, ext = jobs.FormatCSV, ".csv"
+		}
+		pass := encrypt.Text
+		fd := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 			if err != nil {
 				v.u.showError("Download", err)
 				return
 			}
-			rows := make([]wizard.Row, len(js))
-			for i, j := range js {
-				rows[i] = wizard.RowFromFields(rowFields(j.Fields))
+			if wc == nil {
+				return
 			}
-			v.u.exportRows(fmt.Sprintf("task-%d", id), rows)
-		})
-	})
+			v.u.spawn(func() {
+				err := st.ExportTask(context.Background(), id, wc, f, pass)
+				if cerr := wc.Close(); err == nil {
+					err = cerr
+				}
+				fyne.Do(func() {
+					if err != nil {
+						v.u.showError("Download", err)
+						return
+					}
+					v.u.status.setMessage("Task %d saved to %s", id, wc.URI().Name())
+				})
+			})
+		}, v.u.win)
+		fd.SetFileName(fmt.Sprintf("task-%d%s", id, ext))
+		fd.Resize(fyne.NewSize(800, 560))
+		fd.Show()
+	}, v.u.win)
 }

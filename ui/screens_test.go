@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+
 	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
@@ -181,3 +183,20 @@ var errNoKeyring = &keyringErr{}
 type keyringErr struct{}
 
 func (*keyringErr) Error() string { return "no secret service" }
+
+// TestWindow_SizeAndScreenRemembered: the window size and the last screen
+// come back on the next start.
+func TestWindow_SizeAndScreenRemembered(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.u.win.Resize(fyne.NewSize(1000, 700))
+	h.u.saveSize()
+	h.u.Show(ScreenTasks)
+	u2 := New(h.u.app, &Options{Session: h.u.session})
+	t.Cleanup(u2.Close)
+	if s := u2.win.Canvas().Size(); s.Width != 1000 || s.Height != 700 {
+		t.Errorf("restored size %v, want 1000x700", s)
+	}
+	if got := u2.nav.Selected().Text; got != ScreenTasks {
+		t.Errorf("restored screen %q, want %q", got, ScreenTasks)
+	}
+}

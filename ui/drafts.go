@@ -24,6 +24,7 @@ type draftsView struct {
 	list   *widget.List
 	open   *widget.Button
 	del    *widget.Button
+	empty  *widget.Label
 	obj    fyne.CanvasObject
 }
 
@@ -55,7 +56,8 @@ func newDraftsView(u *UI) *draftsView {
 	top := container.NewVBox(heading("Drafts"),
 		note("The wizard saves what you type every few seconds, also without a connection. Open a draft to continue where you left it."),
 		container.NewHBox(v.open, v.del))
-	v.obj = container.NewBorder(top, nil, nil, nil, v.list)
+	v.empty = widget.NewLabel("No drafts: start New users and the wizard saves your work here as you go.")
+	v.obj = container.NewBorder(top, nil, nil, nil, container.NewStack(v.list, container.NewCenter(v.empty)))
 	return v
 }
 
@@ -72,6 +74,11 @@ func (v *draftsView) reload() {
 				return
 			}
 			v.drafts = ds
+			if len(ds) == 0 {
+				v.empty.Show()
+			} else {
+				v.empty.Hide()
+			}
 			v.sel = -1
 			v.list.UnselectAll()
 			v.list.Refresh()

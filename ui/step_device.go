@@ -84,7 +84,7 @@ func newDeviceStep(w *wizardView) *deviceStep {
 		s.fs.row(wizard.FieldDeviceType, "Device type", "", s.devType.obj),
 		s.fs.row(wizard.FieldDeviceName, "Device name", "", s.name.obj),
 		s.fs.row(wizard.FieldLinePort, "Line/port", "", s.port.obj),
-		s.fs.row(wizard.FieldMACAddress, "MAC address", "Optional: leave blank and paste MACs into the preview later.", s.mac.obj),
+		s.fs.row(wizard.FieldMACAddress, "MAC address", "Some phone types need one (the server then refuses the device without it). Leave blank here and paste the MACs into the preview later.", s.mac.obj),
 	)
 	s.trunk = form(
 		s.fs.row(wizard.FieldTrunkGroup, "Trunk group", "", s.trunkGroup),

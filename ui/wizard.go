@@ -53,6 +53,9 @@ type wizardView struct {
 	loading   bool
 
 	factsFor string // "sp/group" the loaded facts belong to
+	// touched marks steps the user has edited: field errors show only
+	// there, so a fresh step does not open in red.
+	touched map[wizard.Step]bool
 
 	draftID   int64
 	saveTimer *time.Timer
@@ -63,7 +66,7 @@ type wizardView struct {
 }
 
 func newWizardView(u *UI) *wizardView {
-	w := &wizardView{u: u, views: map[wizard.Step]stepView{}, tabs: map[wizard.Step]*container.AppTabs{}}
+	w := &wizardView{u: u, views: map[wizard.Step]stepView{}, tabs: map[wizard.Step]*container.AppTabs{}, touched: map[wizard.Step]bool{}}
 	w.m = wizard.NewModel()
 	w.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.title.SizeName = theme.SizeNameSubHeadingText
@@ -194,6 +197,7 @@ func (w *wizardView) goTo(s wizard.Step) {
 	if e, ok := v.(enterer); ok {
 		e.enter()
 	}
+	w.validate()
 	w.back.Enable()
 	if s == wizard.StepEnterprise {
 		w.back.Disable()
@@ -205,7 +209,6 @@ func (w *wizardView) goTo(s wizard.Step) {
 		w.next.SetText("Next")
 		w.next.SetIcon(theme.NavigateNextIcon())
 	}
-	w.changed()
 }
 
 // changed re-validates the current step after an edit: field errors,
@@ -214,8 +217,20 @@ func (w *wizardView) changed() {
 	if w.loading {
 		return
 	}
+	w.touched[w.cur] = true
+	w.validate()
+	w.scheduleSave()
+}
+
+// validate shows the current step's field errors (once it was edited)
+// and enables Next when it is valid.
+func (w *wizardView) validate() {
 	fe := w.m.Validate(w.cur)
-	if w.views[w.cur].fields().show(fe) {
+	shown := fe
+	if !w.touched[w.cur] {
+		shown = nil
+	}
+	if w.views[w.cur].fields().show(shown) {
 		w.relayout()
 	}
 	if len(fe) == 0 && w.busyN == 0 {
@@ -224,7 +239,6 @@ func (w *wizardView) changed() {
 		w.next.Disable()
 	}
 	w.stepList.Refresh()
-	w.scheduleSave()
 }
 
 func (w *wizardView) goBack() {
@@ -289,7 +303,7 @@ func (w *wizardView) async(what string, work func(ctx context.Context) (func(), 
 			if apply != nil {
 				apply()
 			}
-			w.changed()
+			w.validate()
 		})
 	})
 }
@@ -321,7 +335,7 @@ func (w *wizardView) lookup(what string, status *widget.Label, work func(ctx con
 			if apply != nil {
 				apply()
 			}
-			w.changed()
+			w.validate()
 		})
 	})
 }
@@ -420,6 +434,7 @@ func (w *wizardView) saveDraft() {
 func (w *wizardView) reset(m *wizard.Model, s wizard.Step, draftID int64) {
 	w.m = m
 	w.draftID = draftID
+	w.touched = map[wizard.Step]bool{}
 	w.reached = s
 	w.factsFor = ""
 	if m.Facts != nil {

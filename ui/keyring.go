@@ -12,8 +12,14 @@ import (
 // FallbackKeyring is the OS keyring, or — when the OS has none (a desktop
 // without a Secret Service) or it does not answer within Timeout (a locked
 // keyring whose unlock prompt nobody answers) — an in-memory keyring for
-// this run only, so the application keeps working. Degraded tells the UI
-// to say so. Safe for concurrent use.
+// this run only, so an administrator can still type a password and work.
+// Degraded tells the UI to say so.
+//
+// The key that encrypts drafts and tasks never falls back to memory: data
+// sealed with a key that dies with the process could not be read at the
+// next start. Without the OS keyring it is refused with
+// jobs.ErrKeyringUnavailable, so nothing is sealed and nothing is lost.
+// Safe for concurrent use.
 type FallbackKeyring struct {
 	// OS is the real keyring. Default jobs.OSKeyring{}.
 	OS jobs.Secrets
@@ -75,11 +81,25 @@ func (k *FallbackKeyring) call(f func(jobs.Secrets) error) (bool, error) {
 	return false, nil
 }
 
+// durable reports whether a secret must outlive the process, so it may
+// only be kept by the OS keyring.
+func durable(service, key string) bool {
+	return service == jobs.KeyringService && key == jobs.KeyringDataKey
+}
+
+// refuse is the answer for a durable secret while degraded.
+func (k *FallbackKeyring) refuse() error {
+	return fmt.Errorf("%w: %v", jobs.ErrKeyringUnavailable, k.Degraded())
+}
+
 // Get reads a secret.
 func (k *FallbackKeyring) Get(service, key string) (string, error) {
 	var v string
 	if ok, err := k.call(func(s jobs.Secrets) (err error) { v, err = s.Get(service, key); return err }); ok {
 		return v, err
+	}
+	if durable(service, key) {
+		return "", k.refuse()
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -94,6 +114,9 @@ func (k *FallbackKeyring) Get(service, key string) (string, error) {
 func (k *FallbackKeyring) Set(service, key, value string) error {
 	if ok, err := k.call(func(s jobs.Secrets) error { return s.Set(service, key, value) }); ok {
 		return err
+	}
+	if durable(service, key) {
+		return k.refuse()
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -165,6 +167,27 @@ func TestFallbackKeyring_Degrades(t *testing.T) {
 	}
 	if slow.Degraded() == nil || !strings.Contains(slow.Degraded().Error(), "did not answer") {
 		t.Errorf("degraded = %v", slow.Degraded())
+	}
+}
+
+// TestFallbackKeyring_DataKeyNeverVolatile refuses the data key without the
+// OS keyring, and the store then refuses to seal rather than lose data.
+func TestFallbackKeyring_DataKeyNeverVolatile(t *testing.T) {
+	k := &FallbackKeyring{OS: failingKeyring{}, Timeout: 50 * time.Millisecond}
+	if err := k.Set(jobs.KeyringService, jobs.KeyringDataKey, "k"); !errors.Is(err, jobs.ErrKeyringUnavailable) {
+		t.Errorf("Set data key = %v, want ErrKeyringUnavailable", err)
+	}
+	if _, err := k.Get(jobs.KeyringService, jobs.KeyringDataKey); !errors.Is(err, jobs.ErrKeyringUnavailable) {
+		t.Errorf("Get data key = %v, want ErrKeyringUnavailable", err)
+	}
+	store, err := jobs.Open(context.Background(), filepath.Join(t.TempDir(), "bwbulk.db"), &jobs.Options{Keyring: k})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	_, err = store.SaveDraft(context.Background(), jobs.Draft{Name: "d", Data: []byte("secret")})
+	if !errors.Is(err, jobs.ErrKeyringUnavailable) {
+		t.Errorf("SaveDraft without a keyring = %v, want ErrKeyringUnavailable", err)
 	}
 }
 

@@ -168,12 +168,16 @@ func hDeviceTypes(c *call, e *element) result {
 		w.open("typeInfo")
 		w.leaf("profile", t.Profile)
 		w.boolean("staticRegistrationCapable", t.Profile != "Intelligent Device Addressing")
-		w.leaf("configType", "3 File Configuration")
+		// Types provisioned by Device Management are identified by their
+		// MAC address: exactly those refuse a device without one.
+		if t.RequiresMAC {
+			w.leaf("configType", "3 File Configuration")
+		}
 		w.leaf("protocolChoice", "SIP 2.0")
 		w.boolean("isIpAddressOptional", true)
 		w.boolean("useDomain", true)
 		w.boolean("isMobilityManagerDevice", false)
-		w.leaf("deviceConfigurationOption", "Device Management")
+		w.leaf("deviceConfigurationOption", deviceConfigurationOption(t))
 		w.boolean("staticLineOrdering", false)
 		if t.Ports > 0 {
 			w.integer("numberOfPorts", t.Ports)
@@ -182,6 +186,17 @@ func hDeviceTypes(c *call, e *element) result {
 		w.close("typeInfo")
 	}
 	return data("SystemDeviceTypeGetAvailableListResponse22V2", w)
+}
+
+// deviceConfigurationOption is what typeInfo says of a type's
+// configuration: "Device Management" for the types that require a MAC
+// address, "Not Supported" for the others. Clients read it as the
+// requires-MAC signal.
+func deviceConfigurationOption(t DeviceType) string {
+	if t.RequiresMAC {
+		return "Device Management"
+	}
+	return "Not Supported"
 }
 
 // writeRules writes the RI rule fields from disallowUserId to lockOutInMinutes.

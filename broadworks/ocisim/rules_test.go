@@ -1,6 +1,7 @@
 package ocisim_test
 
 import (
+	"encoding/xml"
 	"fmt"
 	"strings"
 	"testing"
@@ -153,5 +154,55 @@ func TestRules_userLimitViaInspection(t *testing.T) {
 	}
 	if got := fmt.Sprint(s.GroupCounts("acme-ent", "nope")); got != "0 0" {
 		t.Fatalf("missing group counts %s", got)
+	}
+}
+
+// The device-type list tells which types need a MAC address: exactly the
+// types reported with deviceConfigurationOption "Device Management" refuse a
+// device without one, and the others accept it.
+func TestRules_deviceTypeListReportsMACRequirement(t *testing.T) {
+	s := startDemo(t, nil)
+	c := adminClient(t, s)
+	r := c.one("SystemDeviceTypeGetAvailableListRequest22V2", el("allowConference", "false")+el("allowMusicOnHold", "false")+
+		el("onlyConference", "false")+el("onlyVideoCapable", "false")+el("onlyOptionalIpAddress", "false"))
+	wantOK(t, r)
+	var list struct {
+		Types []string `xml:"deviceType"`
+		Info  []struct {
+			ConfigType *string `xml:"configType"`
+			Option     *string `xml:"deviceConfigurationOption"`
+		} `xml:"typeInfo"`
+	}
+	if err := xml.Unmarshal([]byte("<x>"+r.Inner+"</x>"), &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Types) == 0 || len(list.Types) != len(list.Info) {
+		t.Fatalf("%d device types, %d typeInfo", len(list.Types), len(list.Info))
+	}
+	managed := 0
+	for i, typ := range list.Types {
+		info := list.Info[i]
+		if info.Option == nil {
+			t.Fatalf("%s: no deviceConfigurationOption", typ)
+		}
+		needsMAC := *info.Option == "Device Management"
+		if needsMAC != (info.ConfigType != nil) {
+			t.Errorf("%s: deviceConfigurationOption %q but configType present %v", typ, *info.Option, info.ConfigType != nil)
+		}
+		if needsMAC {
+			managed++
+		}
+		got := c.send(deviceAdd("acme-hq", fmt.Sprintf("mac-probe-%d", i), typ, ""))[0]
+		switch {
+		case needsMAC && got.ok():
+			t.Errorf("%s: reported as needing a MAC address but added without one", typ)
+		case needsMAC:
+			wantCode(t, got, 4508, "A MAC address is required for device type "+typ)
+		case !got.ok():
+			t.Errorf("%s: reported as not needing a MAC address but refused: %s", typ, got.Summary)
+		}
+	}
+	if managed == 0 || managed == len(list.Types) {
+		t.Fatalf("%d of %d types need a MAC address: the demo needs both kinds", managed, len(list.Types))
 	}
 }

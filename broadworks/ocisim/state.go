@@ -48,7 +48,10 @@ type DeviceType struct {
 	Name string `json:"name"`
 	// Ports is the number of line ports; 0 means unlimited.
 	Ports int `json:"ports"`
-	// RequiresMAC makes macAddress mandatory when a device is added.
+	// RequiresMAC makes macAddress mandatory when a device is added. The
+	// device-type list reports such types with deviceConfigurationOption
+	// "Device Management" (and a configType), the others with "Not
+	// Supported".
 	RequiresMAC bool `json:"requiresMac"`
 	// Profile is the signalling address type, e.g. "Intelligent Proxy Addressing".
 	Profile string `json:"profile"`

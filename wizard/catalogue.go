@@ -38,6 +38,26 @@ type Catalogue interface {
 	Domains(ctx context.Context, sp, group string) ([]string, error)
 }
 
+// DeviceType is one device type and what the catalogue knows about it.
+type DeviceType struct {
+	Name string `json:"name"`
+	// RequiresMAC tells whether a device of this type must be given a MAC
+	// address when it is added (types provisioned by BroadWorks Device
+	// Management are identified by their MAC). Nil means unknown: nothing
+	// is checked.
+	RequiresMAC *bool `json:"requiresMac,omitempty"`
+}
+
+// DeviceTypeDescriber is implemented by catalogues that can tell more about
+// a device type than its name. LoadFacts uses it when the catalogue has it
+// and falls back to Catalogue.DeviceTypes (requirements unknown) when it
+// fails, so an offline copy saved before it existed still loads.
+type DeviceTypeDescriber interface {
+	// DeviceTypeInfo lists the device types that may be used in the
+	// group, in the order of Catalogue.DeviceTypes.
+	DeviceTypeInfo(ctx context.Context, sp, group string) ([]DeviceType, error)
+}
+
 // ErrNotFound is returned (wrapped) by catalogues for an unknown service
 // provider or group.
 var ErrNotFound = errors.New("wizard: not found")
@@ -110,11 +130,14 @@ type GroupFacts struct {
 	Rules            PasswordRules `json:"passwordRules"`
 	AvailableNumbers []string      `json:"availableNumbers,omitempty"`
 	DeviceTypes      []string      `json:"deviceTypes,omitempty"`
-	Departments      []Department  `json:"departments,omitempty"`
-	Trunks           Trunks        `json:"trunks"`
-	Domains          []string      `json:"domains,omitempty"`
-	TimeZones        []TimeZone    `json:"timeZones,omitempty"`
-	Languages        []string      `json:"languages,omitempty"`
+	// DeviceTypeInfo describes the device types when the catalogue could
+	// (absent in facts saved before it existed: requirements unknown).
+	DeviceTypeInfo []DeviceType `json:"deviceTypeInfo,omitempty"`
+	Departments    []Department `json:"departments,omitempty"`
+	Trunks         Trunks       `json:"trunks"`
+	Domains        []string     `json:"domains,omitempty"`
+	TimeZones      []TimeZone   `json:"timeZones,omitempty"`
+	Languages      []string     `json:"languages,omitempty"`
 }
 
 // LoadFacts asks cat for everything about one group. The first failing
@@ -134,8 +157,19 @@ func LoadFacts(ctx context.Context, cat Catalogue, sp, group string) (*GroupFact
 	if f.AvailableNumbers, err = cat.AvailableNumbers(ctx, sp, group); err != nil {
 		return nil, fmt.Errorf("wizard: available numbers: %w", err)
 	}
-	if f.DeviceTypes, err = cat.DeviceTypes(ctx, sp, group); err != nil {
-		return nil, fmt.Errorf("wizard: device types: %w", err)
+	if d, ok := cat.(DeviceTypeDescriber); ok {
+		if info, err := d.DeviceTypeInfo(ctx, sp, group); err == nil && len(info) > 0 {
+			f.DeviceTypeInfo = info
+			f.DeviceTypes = make([]string, len(info))
+			for i, t := range info {
+				f.DeviceTypes[i] = t.Name
+			}
+		}
+	}
+	if f.DeviceTypes == nil {
+		if f.DeviceTypes, err = cat.DeviceTypes(ctx, sp, group); err != nil {
+			return nil, fmt.Errorf("wizard: device types: %w", err)
+		}
 	}
 	if f.Departments, err = cat.Departments(ctx, sp, group); err != nil {
 		return nil, fmt.Errorf("wizard: departments: %w", err)
@@ -168,7 +202,10 @@ type StaticCatalogue struct {
 	Langs      []string                `json:"languages,omitempty"`
 }
 
-var _ Catalogue = (*StaticCatalogue)(nil)
+var (
+	_ Catalogue           = (*StaticCatalogue)(nil)
+	_ DeviceTypeDescriber = (*StaticCatalogue)(nil)
+)
 
 func (s *StaticCatalogue) facts(sp, group string) (*GroupFacts, error) {
 	gs, ok := s.GroupFacts[sp]
@@ -237,6 +274,47 @@ func (s *StaticCatalogue) DeviceTypes(ctx context.Context, sp, group string) ([]
 		return nil, err
 	}
 	return slices.Clone(f.DeviceTypes), ctx.Err()
+}
+
+// DeviceTypeInfo implements DeviceTypeDescriber: the facts' descriptions,
+// or the bare names (requirements unknown) when the facts have none.
+func (s *StaticCatalogue) DeviceTypeInfo(ctx context.Context, sp, group string) ([]DeviceType, error) {
+	f, err := s.facts(sp, group)
+	if err != nil {
+		return nil, err
+	}
+	if f.DeviceTypeInfo != nil {
+		out := make([]DeviceType, len(f.DeviceTypeInfo))
+		for i, t := range f.DeviceTypeInfo {
+			out[i] = DeviceType{Name: t.Name}
+			if t.RequiresMAC != nil {
+				out[i].RequiresMAC = new(*t.RequiresMAC)
+			}
+		}
+		return out, ctx.Err()
+	}
+	out := make([]DeviceType, len(f.DeviceTypes))
+	for i, n := range f.DeviceTypes {
+		out[i] = DeviceType{Name: n}
+	}
+	return out, ctx.Err()
+}
+
+// RequiresMAC reports whether devices of the named type (compared without
+// case) need a MAC address; known is false when the facts do not say.
+func (f *GroupFacts) RequiresMAC(deviceType string) (requires, known bool) {
+	if f == nil {
+		return false, false
+	}
+	for _, t := range f.DeviceTypeInfo {
+		if strings.EqualFold(t.Name, deviceType) {
+			if t.RequiresMAC == nil {
+				return false, false
+			}
+			return *t.RequiresMAC, true
+		}
+	}
+	return false, false
 }
 
 // Departments implements Catalogue.

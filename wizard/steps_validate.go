@@ -48,6 +48,9 @@ func (m *Model) Fields(s Step) (required, optional []Field) {
 	case StepDevice:
 		switch m.Device.Mode {
 		case DeviceHosted:
+			if m.deviceNeedsMAC() {
+				return []Field{FieldDeviceMode, FieldDeviceType, FieldDeviceName, FieldLinePort, FieldMACAddress}, nil
+			}
 			return []Field{FieldDeviceMode, FieldDeviceType, FieldDeviceName, FieldLinePort}, []Field{FieldMACAddress}
 		case DeviceTrunk:
 			return []Field{FieldDeviceMode}, []Field{FieldTrunkGroup, FieldEnterpriseTrunk, FieldLinePort}
@@ -102,6 +105,9 @@ func (m *Model) Validate(s Step) FieldErrors {
 			fe.add(FieldUserIDDomain, "is required")
 		}
 		m.templateErrors(fe, FieldUserIDTemplate)
+		if len(fe) == 0 {
+			m.userIDRowErrors(fe)
+		}
 	case StepPasswords:
 		switch m.Passwords.Mode {
 		case PasswordsBlank:
@@ -165,6 +171,130 @@ func (m *Model) Validate(s Step) FieldErrors {
 		return nil
 	}
 	return fe
+}
+
+// maxCheckedRows bounds how many rows a step renders to check what its
+// template gives (the preview checks every row).
+const maxCheckedRows = 10000
+
+// firstBadRow renders the rows (at most maxCheckedRows) and returns the
+// 1-based number, value and problem of the first row whose col cell check
+// rejects; row is 0 when none is. Cells edited by hand are the preview's
+// business and skipped, and so are imported rows.
+func (m *Model) firstBadRow(col Column, check func(row int, v string) string) (row int, v, msg string) {
+	c, fe := m.compile()
+	if len(fe) > 0 || c.imported != nil {
+		return 0, "", ""
+	}
+	var r Row
+	for i := range min(max(m.UserCount, 0), maxCheckedRows) {
+		edits := m.Edits[i]
+		if _, edited := edits[col]; edited {
+			continue
+		}
+		for _, p := range c.row(i, edits, &r) {
+			if p.Column == col {
+				return i + 1, r.v[col], p.Msg
+			}
+		}
+		if msg := check(i+1, r.v[col]); msg != "" {
+			return i + 1, r.v[col], msg
+		}
+	}
+	return 0, "", ""
+}
+
+// userIDRowErrors renders the user ids and reports the first one the
+// server would refuse (R25 UserId: 1 to 161 characters, user@domain, no
+// spaces or reserved characters, the domain assigned to the group) or
+// that repeats an earlier row's, naming its row.
+func (m *Model) userIDRowErrors(fe FieldErrors) {
+	var domains []string
+	if f := m.EffectiveFacts(); f != nil {
+		domains = f.Domains
+	}
+	seen := make(map[string]int)
+	row, v, msg := m.firstBadRow(ColUserID, func(i int, uid string) string {
+		if uid == "" {
+			return "is empty"
+		}
+		if l := utf8.RuneCountInString(uid); l > maxLen[ColUserID] {
+			return fmt.Sprintf("must be at most %d characters (has %d)", maxLen[ColUserID], l)
+		}
+		if msg := tokenProblem(uid); msg != "" {
+			return msg
+		}
+		if msg := userIDProblem(uid); msg != "" {
+			return msg
+		}
+		if _, d, _ := strings.Cut(uid, "@"); len(domains) > 0 && !containsFold(domains, d) {
+			return fmt.Sprintf("domain %q is not assigned to the group", d)
+		}
+		key := lowerASCII(uid)
+		if j, dup := seen[key]; dup {
+			return fmt.Sprintf("same as row %d: add {{ index }} to the template", j)
+		}
+		seen[key] = i
+		return ""
+	})
+	if row > 0 {
+		fe.add(FieldUserIDTemplate, "row %d, %s %q: %s", row, ColUserID, v, msg)
+	}
+}
+
+// deviceNeedsMAC reports whether the chosen device type is known to need
+// a MAC address.
+func (m *Model) deviceNeedsMAC() bool {
+	if m.Device.Mode != DeviceHosted || m.Device.DeviceType == "" {
+		return false
+	}
+	req, _ := m.EffectiveFacts().RequiresMAC(m.Device.DeviceType)
+	return req
+}
+
+// macErrors requires a MAC address template when the device type needs
+// one (unless every row has a MAC typed into the preview) and checks what
+// the template gives: 12 hexadecimal digits, ':', '-' or '.' separators
+// allowed.
+func (m *Model) macErrors(fe FieldErrors) {
+	if _, ok := fe[FieldMACAddress]; ok {
+		return
+	}
+	d := m.Device
+	if strings.TrimSpace(d.MACAddress) == "" {
+		if m.deviceNeedsMAC() && !m.allEdited(ColMACAddress) {
+			fe.add(FieldMACAddress, "%s needs a MAC address for each phone: a template such as 0004F2{{ index | pad 6 }}, or the MACs typed into the preview", d.DeviceType)
+		}
+		return
+	}
+	row, v, msg := m.firstBadRow(ColMACAddress, func(_ int, mac string) string {
+		if mac == "" {
+			if m.deviceNeedsMAC() {
+				return fmt.Sprintf("%s needs a MAC address", d.DeviceType)
+			}
+			return ""
+		}
+		if !validMAC(NormalizeMAC(mac)) {
+			return "must be 12 hexadecimal digits (':', '-' or '.' separators allowed)"
+		}
+		return ""
+	})
+	if row > 0 {
+		fe.add(FieldMACAddress, "row %d, %s %q: %s", row, ColMACAddress, v, msg)
+	}
+}
+
+// allEdited reports whether every row has a hand-edited, non-empty col.
+func (m *Model) allEdited(col Column) bool {
+	if m.UserCount < 1 {
+		return false
+	}
+	for i := range m.UserCount {
+		if m.Edits[i][col] == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // templateErrors reports template errors of the given fields only.
@@ -357,6 +487,7 @@ func (m *Model) validateDevice(fe FieldErrors) {
 			fe.add(FieldLinePort, "is required")
 		}
 		m.templateErrors(fe, FieldDeviceName, FieldMACAddress, FieldLinePort)
+		m.macErrors(fe)
 	case DeviceTrunk:
 		if d.TrunkGroup == "" && d.EnterpriseTrunk == "" {
 			fe.add(FieldTrunkGroup, "choose a trunk group or an enterprise trunk")

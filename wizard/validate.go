@@ -358,7 +358,8 @@ func containsFold(list []string, s string) bool {
 }
 
 // FactsCheck returns a RowCheck against what the catalogue knows of the
-// group: the phone number must be available, device type, department
+// group: the phone number must be available, a device whose type needs a
+// MAC address must have one, device type, department
 // (unless newDepartment, which the plan creates), trunk, time zone and
 // language must exist. Empty lists in f are not checked (unknown).
 func FactsCheck(f *GroupFacts, newDepartment string) RowCheck {
@@ -377,10 +378,28 @@ func FactsCheck(f *GroupFacts, newDepartment string) RowCheck {
 	for i, z := range f.TimeZones {
 		tzs[i] = z.Key
 	}
+	// Device types by exact name, then without case (rarely needed, so
+	// the common row allocates nothing).
+	macExact := make(map[string]bool, len(f.DeviceTypeInfo))
+	macFold := make(map[string]bool, len(f.DeviceTypeInfo))
+	for _, t := range f.DeviceTypeInfo {
+		req := t.RequiresMAC != nil && *t.RequiresMAC
+		macExact[t.Name] = req
+		macFold[lowerASCII(t.Name)] = req
+	}
+	needsMAC := func(typ string) bool {
+		if req, ok := macExact[typ]; ok {
+			return req
+		}
+		return len(macFold) > 0 && macFold[lowerASCII(typ)]
+	}
 	inList := func(list []string, v string) bool { return len(list) == 0 || containsFold(list, v) }
 	group := f.Group.GroupID
 	return func(r *Row) []Problem {
 		var ps []Problem
+		if typ := r.v[ColDeviceType]; typ != "" && r.v[ColMACAddress] == "" && r.v[ColDeviceName] != "" && needsMAC(typ) {
+			ps = append(ps, prob(ColMACAddress, ErrRequired, "%s needs a MAC address", typ))
+		}
 		if n := r.v[ColPhoneNumber]; n != "" && len(avail) > 0 && !avail[NormalizeNumber(n)] {
 			ps = append(ps, prob(ColPhoneNumber, ErrUnavailable, "%s is not available in group %s", n, group))
 		}

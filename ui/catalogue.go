@@ -22,7 +22,10 @@ type LiveCatalogue struct {
 	D broadworks.Doer
 }
 
-var _ wizard.Catalogue = LiveCatalogue{}
+var (
+	_ wizard.Catalogue           = LiveCatalogue{}
+	_ wizard.DeviceTypeDescriber = LiveCatalogue{}
+)
 
 func isTrue(s string) bool { return strings.EqualFold(s, "true") }
 
@@ -127,6 +130,34 @@ func (c LiveCatalogue) DeviceTypes(ctx context.Context, sp, group string) ([]str
 	return r.DeviceType, nil
 }
 
+// DeviceTypeInfo lists the device types available for phones and which of
+// them need a MAC address, read from each type's typeInfo: a type managed
+// by BroadWorks Device Management (deviceConfigurationOption "Device
+// Management") is provisioned by its MAC; any other option means no MAC is
+// needed; no option, or a typeInfo list not matching the types one to one,
+// leaves the requirement unknown.
+func (c LiveCatalogue) DeviceTypeInfo(ctx context.Context, sp, group string) ([]wizard.DeviceType, error) {
+	r, err := broadworks.Do[*oci.SystemDeviceTypeGetAvailableListResponse22V2](ctx, c.D, &oci.SystemDeviceTypeGetAvailableListRequest22V2{})
+	if err != nil {
+		return nil, err
+	}
+	return deviceTypeInfo(r), nil
+}
+
+func deviceTypeInfo(r *oci.SystemDeviceTypeGetAvailableListResponse22V2) []wizard.DeviceType {
+	out := make([]wizard.DeviceType, len(r.DeviceType))
+	for i, name := range r.DeviceType {
+		out[i].Name = name
+		if len(r.TypeInfo) != len(r.DeviceType) {
+			continue
+		}
+		if opt := r.TypeInfo[i].DeviceConfigurationOption; opt != nil {
+			out[i].RequiresMAC = new(strings.TrimSpace(*opt) == "Device Management")
+		}
+	}
+	return out
+}
+
 // Departments lists group and enterprise departments.
 func (c LiveCatalogue) Departments(ctx context.Context, sp, group string) ([]wizard.Department, error) {
 	r, err := broadworks.Do[*oci.GroupDepartmentGetListResponse18](ctx, c.D, &oci.GroupDepartmentGetListRequest18{ServiceProviderID: sp, GroupID: group, IncludeEnterpriseDepartments: true})
@@ -222,7 +253,10 @@ type CachedCatalogue struct {
 	oldest time.Time // fetch time of the oldest cached answer served
 }
 
-var _ wizard.Catalogue = (*CachedCatalogue)(nil)
+var (
+	_ wizard.Catalogue           = (*CachedCatalogue)(nil)
+	_ wizard.DeviceTypeDescriber = (*CachedCatalogue)(nil)
+)
 
 // Age returns the fetch time of the oldest cached answer served since the
 // last ResetAge, and false when every answer was live.
@@ -313,6 +347,20 @@ func (c *CachedCatalogue) DeviceTypes(ctx context.Context, sp, group string) ([]
 	return cached(ctx, c, "devicetypes/"+sp+"/"+group, func(l wizard.Catalogue) ([]string, error) { return l.DeviceTypes(ctx, sp, group) })
 }
 
+// DeviceTypeInfo implements wizard.DeviceTypeDescriber. It fails when Live
+// cannot describe device types and no description was cached (offline
+// copies saved before descriptions existed): wizard.LoadFacts then falls
+// back to DeviceTypes.
+func (c *CachedCatalogue) DeviceTypeInfo(ctx context.Context, sp, group string) ([]wizard.DeviceType, error) {
+	return cached(ctx, c, "devicetypeinfo/"+sp+"/"+group, func(l wizard.Catalogue) ([]wizard.DeviceType, error) {
+		d, ok := l.(wizard.DeviceTypeDescriber)
+		if !ok {
+			return nil, errors.New("the catalogue does not describe device types")
+		}
+		return d.DeviceTypeInfo(ctx, sp, group)
+	})
+}
+
 // Departments implements wizard.Catalogue.
 func (c *CachedCatalogue) Departments(ctx context.Context, sp, group string) ([]wizard.Department, error) {
 	return cached(ctx, c, "departments/"+sp+"/"+group, func(l wizard.Catalogue) ([]wizard.Department, error) { return l.Departments(ctx, sp, group) })
@@ -344,7 +392,7 @@ func describeKey(key string) string {
 	what, rest, _ := strings.Cut(key, "/")
 	names := map[string]string{
 		"sps": "the service provider list", "groups": "the groups of", "group": "group",
-		"rules": "the password rules of", "numbers": "the numbers of", "devicetypes": "the device types of",
+		"rules": "the password rules of", "numbers": "the numbers of", "devicetypes": "the device types of", "devicetypeinfo": "the device types of",
 		"departments": "the departments of", "trunks": "the trunks of", "timezones": "the time zones",
 		"languages": "the languages", "domains": "the domains of",
 	}

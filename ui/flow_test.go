@@ -215,14 +215,20 @@ func TestTasks_FiltersAndEditRetry(t *testing.T) {
 	h.toStep(wizard.StepDevice, 4)
 	dev := h.w.views[wizard.StepDevice].(*deviceStep)
 	dev.mode.SetSelected(devHosted)
-	// This type needs a MAC address on the server; rows 2 and 4 get one.
+	// This type needs a MAC address: the step asks for one.
 	dev.devType.set("Polycom VVX 450")
+	if !h.w.next.Disabled() || !strings.Contains(h.w.m.Validate(wizard.StepDevice)[wizard.FieldMACAddress], "Polycom VVX 450 needs a MAC address") {
+		t.Fatalf("Device step without a MAC: %v", h.w.m.Validate(wizard.StepDevice))
+	}
+	dev.mac.entry.SetText("0004f2{{ index | pad 6 }}")
 	for h.w.cur < wizard.StepPreview {
 		h.next()
 	}
 	v := h.w.preview
-	v.p.Set(1, wizard.ColMACAddress, "0004f2000002")
-	v.p.Set(3, wizard.ColMACAddress, "0004f2000004")
+	// Rows 1 and 3 reuse MACs of acme-branch's phones: the server
+	// refuses them (MACs are unique in the enterprise).
+	v.p.Set(0, wizard.ColMACAddress, "0004F2B10001")
+	v.p.Set(2, wizard.ColMACAddress, "00:04:f2:b1:00:02")
 	v.recheck()
 	plan, err := buildPlan(h.w.m, v.p, "admin", "demo")
 	if err != nil {
@@ -264,7 +270,7 @@ func TestTasks_FiltersAndEditRetry(t *testing.T) {
 	if tv.retryAll.Disabled() {
 		t.Error("Retry all failed disabled with failed jobs")
 	}
-	// Edit row 1: add its MAC, save, and it completes.
+	// Edit row 1: give it a free MAC, save, and it completes.
 	tv.table.Select(widget.TableCellID{Row: 0, Col: 1})
 	if tv.edit.Disabled() {
 		t.Fatal("Edit and retry disabled on a failed job")

@@ -290,3 +290,16 @@ func TestModel_userIDStepRendersRows(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkValidateUserIDStep10k is one keystroke on the User ID step of
+// a 10,000-user model: every user id rendered and checked.
+func BenchmarkValidateUserIDStep10k(b *testing.B) {
+	m := hqModel(b, 10000)
+	m.Facts.Group.UserLimit = 20000
+	b.ReportAllocs()
+	for b.Loop() {
+		if fe := m.Validate(StepUserID); fe != nil {
+			b.Fatal(fe)
+		}
+	}
+}

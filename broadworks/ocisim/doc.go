@@ -107,7 +107,10 @@
 // for proxy-addressed device types, without one for device-addressed ones,
 // never with "sip:"); device names are
 // unique per group and MAC addresses unique per service provider; device
-// types requiring a MAC address refuse a device without one.
+// types requiring a MAC address refuse a device without one, and
+// SystemDeviceTypeGetAvailableListRequest22V2 reports exactly those types
+// with deviceConfigurationOption "Device Management" (and a configType), the
+// others with "Not Supported".
 //
 // # Demo dataset (NewDemo)
 //

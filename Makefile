@@ -63,8 +63,9 @@ windows: ## cross-build bwbulk.exe for Windows amd64 (mingw-w64)
 
 package: ## Windows .exe with the icon and metadata embedded (fyne package); see README for macOS
 	BWBULK_DEPS_WINDOWS=1 ./scripts/deps.sh
-	GOOS=windows GOARCH=amd64 CC=$(MINGW_CC) $(GO) run $(FYNE_TOOL) package -os windows \
-		-release -tags migrated_fynedo -icon assets/icon.png -name $(BIN)
+	GOBIN=$(CURDIR)/.tools CGO_ENABLED=0 $(GO) install $(FYNE_TOOL)
+	CC=$(MINGW_CC) .tools/fyne package -os windows -release -tags migrated_fynedo \
+		-icon assets/icon.png -name $(BIN)
 
 fuzz: ## run every fuzz target for FUZZTIME (default 30s) each
 	./scripts/fuzz.sh $(FUZZTIME)

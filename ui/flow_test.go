@@ -215,10 +215,19 @@ func TestTasks_FiltersAndEditRetry(t *testing.T) {
 	h.toStep(wizard.StepDevice, 4)
 	dev := h.w.views[wizard.StepDevice].(*deviceStep)
 	dev.mode.SetSelected(devHosted)
-	// This type needs a MAC address: the step asks for one.
+	// This type needs a MAC address: the step lets the template stay blank
+	// (MACs are usually pasted into the preview), and the preview asks for
+	// one per row.
 	dev.devType.set("Polycom VVX 450")
-	if !h.w.next.Disabled() || !strings.Contains(h.w.m.Validate(wizard.StepDevice)[wizard.FieldMACAddress], "Polycom VVX 450 needs a MAC address") {
-		t.Fatalf("Device step without a MAC: %v", h.w.m.Validate(wizard.StepDevice))
+	if h.w.next.Disabled() {
+		t.Fatalf("Device step refuses a blank MAC: %v", h.w.m.Validate(wizard.StepDevice))
+	}
+	p, err := h.w.m.Preview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.CellProblem(0, wizard.ColMACAddress); !strings.Contains(got, "Polycom VVX 450 needs a MAC address") {
+		t.Fatalf("preview row 1 without a MAC: problem %q", got)
 	}
 	dev.mac.entry.SetText("0004f2{{ index | pad 6 }}")
 	for h.w.cur < wizard.StepPreview {

@@ -84,7 +84,7 @@ func newDeviceStep(w *wizardView) *deviceStep {
 		s.fs.row(wizard.FieldDeviceType, "Device type", "", s.devType.obj),
 		s.fs.row(wizard.FieldDeviceName, "Device name", "", s.name.obj),
 		s.fs.row(wizard.FieldLinePort, "Line/port", "", s.port.obj),
-		s.fs.row(wizard.FieldMACAddress, "MAC address", "Phone types provisioned by MAC (Device Management) need one per phone: e.g. 0004F2{{ index | pad 6 }}, then paste the real MACs into the preview.", s.mac.obj),
+		s.fs.row(wizard.FieldMACAddress, "MAC address", "Phone types provisioned by MAC (Device Management) need one per phone: leave blank and paste the MACs into the preview, or type a template such as 0004F2{{ index | pad 6 }}.", s.mac.obj),
 	)
 	s.trunk = form(
 		s.fs.row(wizard.FieldTrunkGroup, "Trunk group", "", s.trunkGroup),

@@ -252,19 +252,19 @@ func (m *Model) deviceNeedsMAC() bool {
 	return req
 }
 
-// macErrors requires a MAC address template when the device type needs
-// one (unless every row has a MAC typed into the preview) and checks what
-// the template gives: 12 hexadecimal digits, ':', '-' or '.' separators
-// allowed.
+// macErrors checks what a MAC address template gives: 12 hexadecimal
+// digits, ':', '-' or '.' separators allowed, and none missing when the
+// device type needs one. A blank template is allowed even then: the preview
+// asks for the MACs row by row.
 func (m *Model) macErrors(fe FieldErrors) {
 	if _, ok := fe[FieldMACAddress]; ok {
 		return
 	}
 	d := m.Device
 	if strings.TrimSpace(d.MACAddress) == "" {
-		if m.deviceNeedsMAC() && !m.allEdited(ColMACAddress) {
-			fe.add(FieldMACAddress, "%s needs a MAC address for each phone: a template such as 0004F2{{ index | pad 6 }}, or the MACs typed into the preview", d.DeviceType)
-		}
+		// Left blank on purpose: the MACs usually come from the boxes'
+		// labels and are pasted into the preview, which requires one per
+		// row for a type that needs it (see rowProblems).
 		return
 	}
 	row, v, msg := m.firstBadRow(ColMACAddress, func(_ int, mac string) string {

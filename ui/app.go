@@ -79,8 +79,15 @@ type UI struct {
 	session *Session
 	runner  *jobs.Runner
 
-	nav     *container.AppTabs
-	tabs    map[string]*container.TabItem
+	nav  *container.AppTabs
+	tabs map[string]*container.TabItem
+	// screens holds each navigation screen's content and parked a cheap
+	// stand-in: only the selected tab holds its real content, because
+	// AppTabs refreshes the content of every tab on each switch, and
+	// refreshing every screen (the preview of thousands of rows among
+	// them) stalled the window.
+	screens map[string]fyne.CanvasObject
+	parked  map[string]fyne.CanvasObject
 	status  *statusBar
 	painted *canvas.Raster
 
@@ -166,15 +173,33 @@ func (u *UI) build() {
 		container.NewTabItemWithIcon(ScreenConnections, theme.ComputerIcon(), u.connections.obj),
 		container.NewTabItemWithIcon(ScreenSettings, theme.SettingsIcon(), u.settingsScreen()),
 	}
+	u.screens = map[string]fyne.CanvasObject{}
+	u.parked = map[string]fyne.CanvasObject{}
 	for _, it := range items {
 		u.tabs[it.Text] = it
+		u.screens[it.Text] = it.Content
+		u.parked[it.Text] = container.NewWithoutLayout()
 	}
 	u.nav = container.NewAppTabs(items...)
 	u.nav.SetTabLocation(container.TabLocationLeading)
 	if last := u.app.Preferences().String(prefLastScreen); u.tabs[last] != nil {
 		u.nav.Select(u.tabs[last])
 	}
+	for _, it := range items {
+		if it != u.nav.Selected() {
+			it.Content = u.parked[it.Text]
+		}
+	}
+	u.nav.OnUnselected = func(it *container.TabItem) {
+		it.Content = u.parked[it.Text]
+	}
 	u.nav.OnSelected = func(it *container.TabItem) {
+		if real := u.screens[it.Text]; it.Content != real {
+			// Selected from its tab button: the switch refreshed the
+			// stand-in, so lay out and refresh the screen now.
+			it.Content = real
+			u.nav.Refresh()
+		}
 		u.app.Preferences().SetString(prefLastScreen, it.Text)
 		u.screenShown(it.Text)
 	}
@@ -370,7 +395,8 @@ func (u *UI) screenShown(name string) {
 // Show switches the main window to the named screen (one of the Screen
 // constants); unknown names are ignored.
 func (u *UI) Show(name string) {
-	if it := u.tabs[name]; it != nil {
+	if it := u.tabs[name]; it != nil && it != u.nav.Selected() {
+		it.Content = u.screens[name]
 		u.nav.Select(it)
 	}
 }
@@ -381,8 +407,11 @@ func (u *UI) setScreen(name string, content fyne.CanvasObject) {
 	if it == nil {
 		return
 	}
-	it.Content = content
-	u.nav.Refresh()
+	u.screens[name] = content
+	if it == u.nav.Selected() {
+		it.Content = content
+		u.nav.Refresh()
+	}
 }
 
 func (u *UI) restoreSize() {

@@ -56,6 +56,11 @@ type wizardView struct {
 	// touched marks steps the user has edited: field errors show only
 	// there, so a fresh step does not open in red.
 	touched map[wizard.Step]bool
+	// stepOK is whether each step before reached was valid at the last
+	// validate: the step list reads it, so drawing or refreshing the list
+	// (a screen switch refreshes every screen) does not validate every
+	// row of a large preview again.
+	stepOK map[wizard.Step]bool
 
 	draftID   int64
 	saveTimer *time.Timer
@@ -98,14 +103,15 @@ func newWizardView(u *UI) *wizardView {
 			switch {
 			case s == w.cur:
 				icon.SetResource(theme.NavigateNextIcon())
-			case s < w.reached && w.m.CanAdvance(s):
+			case s < w.reached && w.stepOK[s]:
 				icon.SetResource(theme.ConfirmIcon())
 			case s <= w.reached:
 				icon.SetResource(theme.ErrorIcon())
 			default:
 				icon.SetResource(theme.RadioButtonIcon())
 			}
-			label.Refresh()
+			// Lay the row out again: the label's width follows its text.
+			box.Refresh()
 		})
 	w.stepList.OnSelected = func(i widget.ListItemID) {
 		s := steps[i]
@@ -226,6 +232,15 @@ func (w *wizardView) changed() {
 // and enables Next when it is valid.
 func (w *wizardView) validate() {
 	fe := w.m.Validate(w.cur)
+	ok := make(map[wizard.Step]bool, int(w.reached)+1)
+	for s := wizard.StepEnterprise; s < w.reached; s++ {
+		if s == w.cur {
+			ok[s] = len(fe) == 0
+		} else {
+			ok[s] = w.m.CanAdvance(s)
+		}
+	}
+	w.stepOK = ok
 	shown := fe
 	if !w.touched[w.cur] {
 		shown = nil

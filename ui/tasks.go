@@ -46,6 +46,8 @@ type tasksView struct {
 	jobs     []jobs.Job
 	progress map[int64]taskProgress
 	jobSel   int64
+	// listSel is the row selected in the task list (-1: none).
+	listSel int
 
 	list       *widget.List
 	title      *widget.Label
@@ -70,7 +72,7 @@ type tasksView struct {
 }
 
 func newTasksView(u *UI) *tasksView {
-	v := &tasksView{u: u, progress: map[int64]taskProgress{}}
+	v := &tasksView{u: u, progress: map[int64]taskProgress{}, listSel: -1}
 	v.list = widget.NewList(
 		func() int { return len(v.tasks) },
 		func() fyne.CanvasObject {
@@ -92,6 +94,7 @@ func newTasksView(u *UI) *tasksView {
 			box.Objects[1].(*widget.Label).SetText(v.taskLine(t))
 		})
 	v.list.OnSelected = func(i widget.ListItemID) {
+		v.listSel = i
 		if i < len(v.tasks) && v.tasks[i].ID != v.selected {
 			v.selected = v.tasks[i].ID
 			v.jobSel = 0
@@ -345,11 +348,17 @@ func (v *tasksView) apply(ts []jobs.Task, js []jobs.Job, err error) {
 			v.reloadMore = true
 		}
 		if tasksChanged {
-			v.list.Refresh()
+			// Select refreshes the list itself: one refresh, not two.
+			sel := -1
 			for i, t := range v.tasks {
 				if t.ID == v.selected {
-					v.list.Select(i)
+					sel = i
 				}
+			}
+			if sel >= 0 && sel != v.listSel {
+				v.list.Select(sel)
+			} else {
+				v.list.Refresh()
 			}
 		}
 		if jobsChanged {

@@ -83,11 +83,7 @@ func (s *Server) process(sess *session, doc []byte, peer string) ([]byte, fault)
 		}
 	}
 	if changed && s.opts.StateFile != "" {
-		s.mu.Lock()
-		if err := s.w.save(s.opts.StateFile); err != nil {
-			s.logf("%v", err)
-		}
-		s.mu.Unlock()
+		s.scheduleSave()
 	}
 	return responseDocument(sid, tracking, results, echoes), f
 }

@@ -19,10 +19,11 @@ import (
 type Server struct {
 	opts Options
 
-	mu    sync.Mutex // guards w, docs, dirty
-	w     *world
-	docs  int
-	dirty bool
+	mu        sync.Mutex // guards w, docs, dirty, saveTimer
+	w         *world
+	docs      int
+	dirty     bool        // changed since the state file was written
+	saveTimer *time.Timer // pending write of the state file, or nil
 
 	faultMu sync.Mutex // guards rng, seq, seen
 	rng     *rand.Rand
@@ -246,9 +247,42 @@ func (s *Server) Close() error {
 	if s.opts.StateFile != "" {
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		if s.saveTimer != nil {
+			s.saveTimer.Stop()
+			s.saveTimer = nil
+		}
+		s.dirty = false
 		return s.w.save(s.opts.StateFile)
 	}
 	return nil
+}
+
+// saveDelay is how long changes gather before the state file is written.
+// Writing the whole state after every document made a large task
+// quadratic (each write grows with the users created); a quarter second
+// bounds what a crash of the process can lose, and Close writes the rest.
+const saveDelay = 250 * time.Millisecond
+
+// scheduleSave writes the state file saveDelay from now, unless a write is
+// already pending.
+func (s *Server) scheduleSave() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.saveTimer != nil {
+		return
+	}
+	s.saveTimer = time.AfterFunc(saveDelay, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.saveTimer = nil
+		if !s.dirty {
+			return
+		}
+		s.dirty = false
+		if err := s.w.save(s.opts.StateFile); err != nil {
+			s.logf("%v", err)
+		}
+	})
 }
 
 func (s *Server) forget(c net.Conn) {

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -107,6 +108,27 @@ func TestSOAP_sessionByCookie(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("bad envelope status %d", resp.StatusCode)
+	}
+}
+
+// TestStateFile_writtenWhileRunning: changes reach the state file shortly
+// after they are made, without waiting for Close.
+func TestStateFile_writtenWhileRunning(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s := ocisim.NewDemo(&ocisim.Options{StateFile: path})
+	startOn(t, s)
+	c := adminClient(t, s)
+	wantOK(t, c.send(userAdd("acme-ent", "acme-hq", "early@acme.example.com", el("password", "Kept#2026")))[0])
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		b, _ := os.ReadFile(path)
+		if strings.Contains(string(b), "early@acme.example.com") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("state file not written within 5 s of the change")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -264,17 +264,8 @@ func hUserAdd(c *call, e *element) result {
 		}
 		u.Department, u.DepartmentIsEnterprise = name, ent
 	}
-	if l := e.val("language"); l != "" {
-		if !c.w.language(l) {
-			return failure(errorf(codeLanguageInvalid, "Invalid language: %s", l))
-		}
-		u.Language = l
-	}
-	if tz := e.val("timeZone"); tz != "" {
-		if _, ok := c.w.timeZone(tz); !ok {
-			return failure(errorf(codeTimeZoneInvalid, "Invalid time zone: %s", tz))
-		}
-		u.TimeZone = tz
+	if err := c.w.applyLocale(u, e); err != nil {
+		return failure(err)
 	}
 	if ep := e.child("accessDeviceEndpoint"); ep != nil {
 		ad := ep.child("accessDevice")
@@ -385,17 +376,8 @@ func hUserModify(c *call, e *element) result {
 			u.Department, u.DepartmentIsEnterprise = name, ent
 		}
 	}
-	if l := e.val("language"); l != "" {
-		if !c.w.language(l) {
-			return failure(errorf(codeLanguageInvalid, "Invalid language: %s", l))
-		}
-		u.Language = l
-	}
-	if tz := e.val("timeZone"); tz != "" {
-		if _, ok := c.w.timeZone(tz); !ok {
-			return failure(errorf(codeTimeZoneInvalid, "Invalid time zone: %s", tz))
-		}
-		u.TimeZone = tz
+	if err := c.w.applyLocale(&u, e); err != nil {
+		return failure(err)
 	}
 	if x := e.child("sipAliasList"); x != nil {
 		u.Aliases = x.vals("sipAlias")
@@ -884,4 +866,22 @@ func hPasswordGenerate(c *call, e *element) result {
 		w.leaf("trunkGroupAuthenticationPassword", c.s.generatePassword(c.w.SystemRules, ""))
 	}
 	return data("PasswordGenerateResponse", w)
+}
+
+// applyLocale sets the language and time zone that a UserAdd or UserModify
+// command gives, refusing ones the system does not know.
+func (w *world) applyLocale(u *User, e *element) *ociError {
+	if l := e.val("language"); l != "" {
+		if !w.language(l) {
+			return errorf(codeLanguageInvalid, "Invalid language: %s", l)
+		}
+		u.Language = l
+	}
+	if tz := e.val("timeZone"); tz != "" {
+		if _, ok := w.timeZone(tz); !ok {
+			return errorf(codeTimeZoneInvalid, "Invalid time zone: %s", tz)
+		}
+		u.TimeZone = tz
+	}
+	return nil
 }

@@ -14,18 +14,31 @@ func (c *call) groupOf(e *element) (*ServiceProvider, *Group, *ociError) {
 	if sp == "" {
 		return nil, nil, errorf(codeGroupNotFound, "Group not found: external id %s", e.val("groupExternalId"))
 	}
-	if err := c.groupScope(sp, g); err != nil {
+	return c.scopedGroup(sp, g)
+}
+
+// scopedGroup looks a group up after checking that the logged-in admin may
+// reach it: the scope is checked first, so an out-of-scope admin learns
+// nothing about what exists.
+func (c *call) scopedGroup(spID, groupID string) (*ServiceProvider, *Group, *ociError) {
+	if err := c.groupScope(spID, groupID); err != nil {
 		return nil, nil, err
 	}
-	return c.w.group(sp, g)
+	return c.w.group(spID, groupID)
+}
+
+// scopedSP looks a service provider up after checking that the logged-in
+// admin may reach it.
+func (c *call) scopedSP(id string) (*ServiceProvider, *ociError) {
+	if err := c.spScope(id); err != nil {
+		return nil, err
+	}
+	return c.w.sp(id)
 }
 
 func hGroupList(c *call, e *element) result {
 	id := e.val("serviceProviderId")
-	if err := c.spScope(id); err != nil {
-		return failure(err)
-	}
-	sp, err := c.w.sp(id)
+	sp, err := c.scopedSP(id)
 	if err != nil {
 		return failure(err)
 	}
@@ -45,10 +58,7 @@ func hGroupAdd(c *call, e *element) result {
 	if spID == "" {
 		return failure(errorf(codeSPNotFound, "Service Provider not found: external id %s", e.val("serviceProviderExternalId")))
 	}
-	if err := c.spScope(spID); err != nil {
-		return failure(err)
-	}
-	sp, err := c.w.sp(spID)
+	sp, err := c.scopedSP(spID)
 	if err != nil {
 		return failure(err)
 	}

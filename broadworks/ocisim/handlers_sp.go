@@ -31,10 +31,7 @@ func hSPGet(c *call, e *element) result {
 	if id == "" {
 		return failure(errorf(codeSPNotFound, "Service Provider not found: external id %s", e.val("serviceProviderExternalId")))
 	}
-	if err := c.spScope(id); err != nil {
-		return failure(err)
-	}
-	sp, err := c.w.sp(id)
+	sp, err := c.scopedSP(id)
 	if err != nil {
 		return failure(err)
 	}
@@ -162,10 +159,7 @@ func hSPDnAdd(c *call, e *element) result {
 
 func hSPDomains(c *call, e *element) result {
 	id := e.val("serviceProviderId")
-	if err := c.spScope(id); err != nil {
-		return failure(err)
-	}
-	sp, err := c.w.sp(id)
+	sp, err := c.scopedSP(id)
 	if err != nil {
 		return failure(err)
 	}
@@ -187,10 +181,7 @@ func hSPDomains(c *call, e *element) result {
 
 func hSPRules(c *call, e *element) result {
 	id := e.val("serviceProviderId")
-	if err := c.spScope(id); err != nil {
-		return failure(err)
-	}
-	sp, err := c.w.sp(id)
+	sp, err := c.scopedSP(id)
 	if err != nil {
 		return failure(err)
 	}
@@ -203,10 +194,7 @@ func hSPRules(c *call, e *element) result {
 
 func hEnterpriseTrunks(c *call, e *element) result {
 	id := e.val("serviceProviderId")
-	if err := c.spScope(id); err != nil {
-		return failure(err)
-	}
-	sp, err := c.w.sp(id)
+	sp, err := c.scopedSP(id)
 	if err != nil {
 		return failure(err)
 	}

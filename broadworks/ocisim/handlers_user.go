@@ -189,10 +189,7 @@ func hUserAdd(c *call, e *element) result {
 	if err := c.notUser(); err != nil {
 		return failure(err)
 	}
-	if err := c.groupScope(spID, gID); err != nil {
-		return failure(err)
-	}
-	sp, g, err := c.w.group(spID, gID)
+	sp, g, err := c.scopedGroup(spID, gID)
 	if err != nil {
 		return failure(err)
 	}
@@ -624,10 +621,7 @@ func hUserListInGroup(c *call, e *element) result {
 	if err := c.notUser(); err != nil {
 		return failure(err)
 	}
-	if err := c.groupScope(spID, gID); err != nil {
-		return failure(err)
-	}
-	_, g, err := c.w.group(spID, gID)
+	_, g, err := c.scopedGroup(spID, gID)
 	if err != nil {
 		return failure(err)
 	}
@@ -815,10 +809,7 @@ func hPasswordGenerate(c *call, e *element) result {
 		}
 	}
 	if x := e.child("serviceProviderAdministratorPassword"); x != nil {
-		if err := c.spScope(x.val("serviceProviderId")); err != nil {
-			return failure(err)
-		}
-		sp, err := c.w.sp(x.val("serviceProviderId"))
+		sp, err := c.scopedSP(x.val("serviceProviderId"))
 		if err != nil {
 			return failure(err)
 		}
@@ -827,10 +818,7 @@ func hPasswordGenerate(c *call, e *element) result {
 		}
 	}
 	if x := e.child("groupAdministratorPassword"); x != nil {
-		if err := c.groupScope(x.val("serviceProviderId"), x.val("groupId")); err != nil {
-			return failure(err)
-		}
-		sp, g, err := c.w.group(x.val("serviceProviderId"), x.val("groupId"))
+		sp, g, err := c.scopedGroup(x.val("serviceProviderId"), x.val("groupId"))
 		if err != nil {
 			return failure(err)
 		}
@@ -839,10 +827,7 @@ func hPasswordGenerate(c *call, e *element) result {
 		}
 	}
 	if x := e.child("userPassword"); x != nil {
-		if err := c.groupScope(x.val("serviceProviderId"), x.val("groupId")); err != nil {
-			return failure(err)
-		}
-		sp, g, err := c.w.group(x.val("serviceProviderId"), x.val("groupId"))
+		sp, g, err := c.scopedGroup(x.val("serviceProviderId"), x.val("groupId"))
 		if err != nil {
 			return failure(err)
 		}

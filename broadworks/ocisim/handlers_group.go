@@ -210,15 +210,26 @@ func hGroupDnAvailable(c *call, e *element) result {
 	return data("GroupDnGetAvailableListResponse", w)
 }
 
-func hGroupDnAssign(c *call, e *element) result {
+// groupNumbers reads the group and the numbers of a GroupDnAssignList or
+// GroupDnUnassignList request; moving numbers between the service provider
+// and a group is above a group admin.
+func (c *call) groupNumbers(e *element) (*ServiceProvider, *Group, []string, *ociError) {
 	sp, g, err := c.groupOf(e)
 	if err != nil {
-		return failure(err)
+		return nil, nil, nil, err
 	}
 	if c.level() == LevelGroup {
-		return failure(unauthorized())
+		return nil, nil, nil, unauthorized()
 	}
 	nums, err := dnList(e)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return sp, g, nums, nil
+}
+
+func hGroupDnAssign(c *call, e *element) result {
+	sp, g, nums, err := c.groupNumbers(e)
 	if err != nil {
 		return failure(err)
 	}
@@ -242,14 +253,7 @@ func hGroupDnAssign(c *call, e *element) result {
 }
 
 func hGroupDnUnassign(c *call, e *element) result {
-	sp, g, err := c.groupOf(e)
-	if err != nil {
-		return failure(err)
-	}
-	if c.level() == LevelGroup {
-		return failure(unauthorized())
-	}
-	nums, err := dnList(e)
+	sp, g, nums, err := c.groupNumbers(e)
 	if err != nil {
 		return failure(err)
 	}

@@ -3,7 +3,6 @@ package oci
 import (
 	"encoding/xml"
 	"errors"
-	"os/exec"
 	"reflect"
 	"strings"
 	"testing"
@@ -216,26 +215,6 @@ func TestCtor(t *testing.T) {
 	}
 	if d := GroupDevice("phone"); d.DeviceLevel != DeviceLevelGroup || d.DeviceName != "phone" {
 		t.Error("GroupDevice")
-	}
-}
-
-// TestDeps keeps oci pure data: no networking, no SQL, no UI toolkit.
-func TestDeps(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").Output()
-	if err != nil {
-		t.Skipf("go list: %v", err)
-	}
-	for _, dep := range strings.Fields(string(out)) {
-		switch {
-		case dep == "net", strings.HasPrefix(dep, "net/"): // oci does no I/O
-			t.Errorf("oci depends on %s", dep)
-		case dep == "database/sql": // storage belongs to jobs
-			t.Errorf("oci depends on %s", dep)
-		case strings.HasPrefix(dep, "fyne.io/"): // UI belongs to ui
-			t.Errorf("oci depends on %s", dep)
-		case strings.HasPrefix(dep, "bwbulk/") && dep != "bwbulk/broadworks/oci": // oci is a leaf
-			t.Errorf("oci depends on %s", dep)
-		}
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -115,13 +114,9 @@ func TestPreview_PasteColumn(t *testing.T) {
 	}
 }
 
-func cellBackground(o fyne.CanvasObject) color.Color {
-	return o.(*fyne.Container).Objects[0].(*canvas.Rectangle).FillColor
-}
+func cellBackground(o fyne.CanvasObject) color.Color { return o.(*gridCell).fill }
 
-func cellText(o fyne.CanvasObject) string {
-	return o.(*fyne.Container).Objects[1].(*widget.Label).Text
-}
+func cellText(o fyne.CanvasObject) string { return o.(*gridCell).text }
 
 // waitTask polls the store until the task is terminal.
 func waitTask(t *testing.T, st *jobs.Store, id int64, timeout time.Duration) jobs.Task {

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -56,12 +55,7 @@ func newPreviewView(w *wizardView) *previewView {
 
 	v.table = widget.NewTable(
 		func() (int, int) { return len(v.rows), len(v.cols) },
-		func() fyne.CanvasObject {
-			bg := canvas.NewRectangle(color.Transparent)
-			l := widget.NewLabel("template value")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return container.NewStack(bg, l)
-		},
+		func() fyne.CanvasObject { return newGridCell() },
 		v.updateCell)
 	v.table.ShowHeaderRow = true
 	v.table.ShowHeaderColumn = true
@@ -195,10 +189,9 @@ var (
 )
 
 func (v *previewView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	box := o.(*fyne.Container)
-	bg, l := box.Objects[0].(*canvas.Rectangle), box.Objects[1].(*widget.Label)
+	cell := o.(*gridCell)
 	if v.p == nil || id.Row >= len(v.rows) || id.Col >= len(v.cols) {
-		l.SetText("")
+		cell.set("", theme.ColorNameForeground, color.Transparent)
 		return
 	}
 	r, c := v.rows[id.Row], v.cols[id.Col]
@@ -206,17 +199,13 @@ func (v *previewView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	if c == wizard.ColPassword && val != "" && !v.showPw.Checked {
 		val = strings.Repeat("•", 8)
 	}
-	l.SetText(val)
 	fill := color.Color(color.Transparent)
 	if _, bad := v.bad[r][c]; bad {
 		fill = badCellColor
 	} else if v.p.Edited(r, c) {
 		fill = editedCellColor
 	}
-	if bg.FillColor != fill {
-		bg.FillColor = fill
-		bg.Refresh()
-	}
+	cell.set(val, theme.ColorNameForeground, fill)
 }
 
 func (v *previewView) showSelection() {

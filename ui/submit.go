@@ -125,6 +125,10 @@ func (v *previewView) createTask(plan *submitPlan) {
 		return
 	}
 	draftID := v.w.draftID
+	// The Tasks screen comes first, while the task is stored: it is drawn
+	// before the runner starts to compete for the processor.
+	u.status.setMessage("Storing task: %s", plan.spec.Description)
+	u.Show(ScreenTasks)
 	u.spawn(func() {
 		id, err := st.CreateTask(context.Background(), plan.spec)
 		if err == nil && draftID != 0 {
@@ -132,12 +136,13 @@ func (v *previewView) createTask(plan *submitPlan) {
 		}
 		fyne.Do(func() {
 			if err != nil {
+				u.Show(ScreenNewUsers)
+				u.status.setMessage("")
 				u.showError("Submit", err)
 				return
 			}
 			u.status.setMessage("Task %d submitted: %s", id, plan.spec.Description)
 			u.tasks.selectTask(id)
-			u.Show(ScreenTasks)
 			// The wizard starts over in a later event, so the two pieces of
 			// work do not add up into one long stall.
 			fyne.Do(func() {

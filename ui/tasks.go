@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"sort"
 	"strconv"
 	"strings"
@@ -130,19 +131,15 @@ func newTasksView(u *UI) *tasksView {
 	widths := []float32{60, 280, 110, 60, 520}
 	v.table = widget.NewTable(
 		func() (int, int) { return len(v.jobs), len(heads) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("cell")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
+		func() fyne.CanvasObject { return newGridCell() },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
+			cell := o.(*gridCell)
 			if id.Row >= len(v.jobs) {
-				l.SetText("")
+				cell.set("", theme.ColorNameForeground, color.Transparent)
 				return
 			}
 			j := v.jobs[id.Row]
-			imp := widget.MediumImportance
+			col := theme.ColorNameForeground
 			var text string
 			switch id.Col {
 			case 0:
@@ -150,22 +147,14 @@ func newTasksView(u *UI) *tasksView {
 			case 1:
 				text = j.UserID
 			case 2:
-				text = j.Status
-				imp = statusImportance(j.Status)
+				text = statusText(j.Status)
+				col = importanceColor(statusImportance(j.Status))
 			case 3:
 				text = strconv.Itoa(j.Attempts)
 			case 4:
 				text = j.Error
 			}
-			// One refresh per cell, and none when nothing changed: text
-			// shaping is the costly part of a table refresh.
-			if l.Importance != imp {
-				l.Importance = imp
-				l.Text = text
-				l.Refresh()
-			} else if l.Text != text {
-				l.SetText(text)
-			}
+			cell.set(text, col, color.Transparent)
 		})
 	v.table.ShowHeaderRow = true
 	v.table.CreateHeader = func() fyne.CanvasObject {

@@ -1,0 +1,131 @@
+package ui
+
+import (
+	"image/color"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// gridCell is one cell of a data table: a background and one line of
+// monospaced text, cut with an ellipsis to the cell's width.
+//
+// A table refreshes every visible cell at once, and a Label lays out and
+// shapes rich text on each change. A gridCell swaps the string of a single
+// canvas.Text and works out the cut from one character width, so a table
+// of 10,000 rows stays smooth while a running task updates it.
+type gridCell struct {
+	widget.BaseWidget
+	text  string
+	color fyne.ThemeColorName
+	fill  color.Color
+}
+
+func newGridCell() *gridCell {
+	c := &gridCell{color: theme.ColorNameForeground, fill: color.Transparent}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// set changes the text, its colour and the background; it refreshes only
+// when one of them changed.
+func (c *gridCell) set(text string, col fyne.ThemeColorName, fill color.Color) {
+	if c.text == text && c.color == col && c.fill == fill {
+		return
+	}
+	c.text, c.color, c.fill = text, col, fill
+	c.Refresh()
+}
+
+func (c *gridCell) CreateRenderer() fyne.WidgetRenderer {
+	r := &gridCellRenderer{c: c, bg: canvas.NewRectangle(color.Transparent), t: canvas.NewText("", color.Black)}
+	r.t.TextStyle = fyne.TextStyle{Monospace: true}
+	r.Refresh()
+	return r
+}
+
+// importanceColor is the text colour a Label of that importance would use.
+func importanceColor(imp widget.Importance) fyne.ThemeColorName {
+	switch imp {
+	case widget.SuccessImportance:
+		return theme.ColorNameSuccess
+	case widget.DangerImportance:
+		return theme.ColorNameError
+	case widget.WarningImportance:
+		return theme.ColorNameWarning
+	case widget.HighImportance:
+		return theme.ColorNamePrimary
+	}
+	return theme.ColorNameForeground
+}
+
+type gridCellRenderer struct {
+	c     *gridCell
+	bg    *canvas.Rectangle
+	t     *canvas.Text
+	width float32
+}
+
+// metrics returns the padding, the text size and one character's size.
+func (r *gridCellRenderer) metrics() (pad, size float32, char fyne.Size) {
+	th := r.c.Theme()
+	pad = th.Size(theme.SizeNameInnerPadding)
+	size = th.Size(theme.SizeNameText)
+	char = fyne.MeasureText("0", size, r.t.TextStyle)
+	return pad, size, char
+}
+
+func (r *gridCellRenderer) Layout(s fyne.Size) {
+	r.bg.Resize(s)
+	pad, _, char := r.metrics()
+	r.width = s.Width
+	r.t.Move(fyne.NewPos(pad, (s.Height-char.Height)/2))
+	r.t.Resize(fyne.NewSize(max(s.Width-2*pad, 0), char.Height))
+	r.fit(pad, char.Width)
+}
+
+func (r *gridCellRenderer) MinSize() fyne.Size {
+	pad, _, char := r.metrics()
+	return fyne.NewSize(4*char.Width+2*pad, char.Height+2*pad)
+}
+
+// fit sets the shown text: the whole text, or as much as fits followed by
+// an ellipsis.
+func (r *gridCellRenderer) fit(pad, charW float32) {
+	shown := r.c.text
+	if r.width > 0 && charW > 0 {
+		room := int((r.width - 2*pad) / charW)
+		if utf8.RuneCountInString(shown) > room {
+			shown = ""
+			if room > 0 {
+				runes := []rune(r.c.text)
+				shown = string(runes[:room-1]) + "…"
+			}
+		}
+	}
+	if r.t.Text != shown {
+		r.t.Text = shown
+		r.t.Refresh()
+	}
+}
+
+func (r *gridCellRenderer) Refresh() {
+	th := r.c.Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	pad, size, char := r.metrics()
+	if r.bg.FillColor != r.c.fill {
+		r.bg.FillColor = r.c.fill
+		r.bg.Refresh()
+	}
+	if col := th.Color(r.c.color, v); r.t.Color != col || r.t.TextSize != size {
+		r.t.Color, r.t.TextSize = col, size
+		r.t.Refresh()
+	}
+	r.fit(pad, char.Width)
+}
+
+func (r *gridCellRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.t} }
+func (r *gridCellRenderer) Destroy()                     {}

@@ -46,6 +46,11 @@ const (
 // so that work, and the fyne.Do it ends with, runs inline.
 var spawnDefault = func(f func()) { go f() }
 
+// frameWait is how long afterFrame waits for a frame before it runs its
+// function anyway (a hidden or minimised window draws nothing); 0 runs it
+// at once (tests: the test driver draws no frames).
+var frameWait = 250 * time.Millisecond
+
 // Options configures the application. A nil *Options is the zero value.
 type Options struct {
 	// Version is shown in Settings and the window title; "" means "dev".
@@ -110,6 +115,7 @@ type UI struct {
 	firstFrameOnce sync.Once
 	firstFrameMu   sync.Mutex
 	firstFrame     []func()
+	nextFrame      []func()
 }
 
 // New builds the main window of a. It does not show it.
@@ -381,6 +387,10 @@ func (u *UI) showInfo(title, text string) {
 // screenShown refreshes what a screen shows when it is opened.
 func (u *UI) screenShown(name string) {
 	switch name {
+	case ScreenNewUsers:
+		if u.wizard.startOver {
+			u.wizard.reset(wizard.NewModel(), wizard.StepEnterprise, 0)
+		}
 	case ScreenImport:
 		if len(u.importer.sps) == 0 {
 			u.importer.loadSPs()

@@ -3,6 +3,8 @@ package ui
 import (
 	"image"
 	"image/color"
+	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 )
@@ -16,10 +18,39 @@ func (u *UI) OnFirstFrame(f func()) {
 	u.firstFrameMu.Unlock()
 }
 
+// afterFrame runs f on the UI goroutine once the window has drawn what is
+// on it now, so that heavy work started by f does not compete with drawing
+// it. Without a frame within frameWait, f runs anyway.
+func (u *UI) afterFrame(f func()) {
+	if frameWait == 0 {
+		f()
+		return
+	}
+	var once sync.Once
+	run := func() { once.Do(func() { fyne.Do(f) }) }
+	u.firstFrameMu.Lock()
+	u.nextFrame = append(u.nextFrame, run)
+	u.firstFrameMu.Unlock()
+	u.painted.Refresh()
+	time.AfterFunc(frameWait, run)
+}
+
 // rasterFirstFrame is the generator of a one-pixel raster in the status
 // bar. The GL painter calls it while drawing a frame, so its first call
-// marks the first frame.
+// marks the first frame, and a call after a refresh of the raster marks
+// the frame afterFrame waits for.
 func (u *UI) rasterFirstFrame(_, _ int) image.Image {
+	u.firstFrameMu.Lock()
+	next := u.nextFrame
+	u.nextFrame = nil
+	u.firstFrameMu.Unlock()
+	if len(next) > 0 {
+		go func() {
+			for _, run := range next {
+				run()
+			}
+		}()
+	}
 	u.firstFrameOnce.Do(func() {
 		u.firstFrameMu.Lock()
 		fs := u.firstFrame

@@ -165,8 +165,24 @@ func TestFlow_WizardSubmitTaskCompleted(t *testing.T) {
 	if !strings.Contains(strings.Join(plan.summary, "\n"), "Create 6 users") || !strings.Contains(strings.Join(plan.summary, "\n"), "Create 6 devices") {
 		t.Errorf("plan summary = %q", plan.summary)
 	}
-	h.next() // Submit shows the plan dialog
-	v.createTask(plan)
+	h.next() // Submit shows the plan; nothing is stored before it is confirmed
+	top := h.u.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("Submit showed no dialog")
+	}
+	shown := strings.Join(texts(top), "\n")
+	for _, want := range []string{"Create 6 users", "Create 6 devices", "Nothing has been sent yet."} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("plan dialog lacks %q; it reads:\n%s", want, shown)
+		}
+	}
+	if ts, err := h.store.ListTasks(context.Background()); err != nil || len(ts) != 0 {
+		t.Fatalf("before confirming: %d tasks stored (err %v)", len(ts), err)
+	}
+	test.Tap(button(t, top, "Submit"))
+	if h.u.win.Canvas().Overlays().Top() != nil {
+		t.Error("the plan dialog stayed open after Submit")
+	}
 	if h.u.nav.Selected().Text != ScreenTasks {
 		t.Errorf("after submit the screen is %q", h.u.nav.Selected().Text)
 	}
@@ -196,8 +212,10 @@ func TestFlow_WizardSubmitTaskCompleted(t *testing.T) {
 			t.Errorf("%s has no device", id)
 		}
 	}
-	// The draft of a submitted wizard is gone and the wizard starts over.
-	if h.w.cur != wizard.StepEnterprise {
+	// The draft of a submitted wizard is gone and the wizard starts over
+	// when shown again.
+	h.u.Show(ScreenNewUsers)
+	if h.w.cur != wizard.StepEnterprise || h.w.m.UserCount != wizard.NewModel().UserCount || h.w.m.Group.ID != "" {
 		t.Errorf("wizard at %s after submit", h.w.cur)
 	}
 }
@@ -323,4 +341,45 @@ func TestTasks_FlushCoalesces(t *testing.T) {
 	if !strings.Contains(tv.counts.Text, "1 of 2 done") || !strings.Contains(tv.counts.Text, "3s left") {
 		t.Errorf("counts = %q", tv.counts.Text)
 	}
+}
+
+// walk calls f for o and everything drawn inside it.
+func walk(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
+	f(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walk(c, f)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			walk(c, f)
+		}
+	}
+}
+
+// texts lists the text of every label inside o.
+func texts(o fyne.CanvasObject) []string {
+	var out []string
+	walk(o, func(c fyne.CanvasObject) {
+		if l, ok := c.(*widget.Label); ok {
+			out = append(out, l.Text)
+		}
+	})
+	return out
+}
+
+// button finds the button labelled text inside o.
+func button(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
+	t.Helper()
+	var found *widget.Button
+	walk(o, func(c fyne.CanvasObject) {
+		if b, ok := c.(*widget.Button); ok && b.Text == text && found == nil {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no %q button", text)
+	}
+	return found
 }

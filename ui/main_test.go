@@ -12,5 +12,6 @@ func TestMain(m *testing.M) {
 	// Background work runs inline: the test driver runs fyne.Do on the
 	// calling goroutine, so UI updates stay on the test goroutine.
 	spawnDefault = func(f func()) { f() }
+	frameWait = 0
 	os.Exit(m.Run())
 }

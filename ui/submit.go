@@ -125,17 +125,14 @@ func (v *previewView) createTask(plan *submitPlan) {
 		return
 	}
 	draftID := v.w.draftID
-	// The Tasks screen comes first, while the task is stored: it is drawn
-	// before the runner starts to compete for the processor.
-	u.status.setMessage("Storing task: %s", plan.spec.Description)
-	u.Show(ScreenTasks)
-	u.spawn(func() {
+	store := func() {
 		id, err := st.CreateTask(context.Background(), plan.spec)
 		if err == nil && draftID != 0 {
 			_ = st.DeleteDraft(context.Background(), draftID)
 		}
 		fyne.Do(func() {
 			if err != nil {
+				u.tasks.storeFailed()
 				u.Show(ScreenNewUsers)
 				u.status.setMessage("")
 				u.showError("Submit", err)
@@ -143,12 +140,19 @@ func (v *previewView) createTask(plan *submitPlan) {
 			}
 			u.status.setMessage("Task %d submitted: %s", id, plan.spec.Description)
 			u.tasks.selectTask(id)
-			// The wizard starts over in a later event, so the two pieces of
-			// work do not add up into one long stall.
-			fyne.Do(func() {
-				v.w.reset(wizard.NewModel(), wizard.StepEnterprise, 0)
-				u.drafts.reload()
-			})
+			// The wizard starts over when it is next shown, not in the
+			// moment the runner starts.
+			v.w.startOver = true
+			u.drafts.reload()
 		})
+	}
+	// The Tasks screen comes first, then the task's jobs a frame later;
+	// the task is stored, and the runner starts, once both are drawn.
+	u.status.setMessage("Storing task: %s", plan.spec.Description)
+	u.tasks.showStoring(&plan.spec)
+	u.Show(ScreenTasks)
+	u.afterFrame(func() {
+		u.tasks.showStoringJobs(&plan.spec)
+		u.afterFrame(func() { u.spawn(store) })
 	})
 }

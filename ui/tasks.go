@@ -70,6 +70,9 @@ type tasksView struct {
 	obj        fyne.CanvasObject
 	reloadBusy bool
 	reloadMore bool
+	// storing is the task being stored after Submit, shown (with its jobs,
+	// all pending) until the store gives it an id.
+	storing *jobs.Task
 }
 
 func newTasksView(u *UI) *tasksView {
@@ -214,9 +217,15 @@ func statusImportance(s string) widget.Importance {
 }
 
 // statusText explains a task status for people.
+// statusStoring is the status of a task Submit is still storing.
+const statusStoring = "storing"
+
 func statusText(s string) string {
-	if s == jobs.StatusWaiting {
+	switch s {
+	case jobs.StatusWaiting:
 		return "waiting for connection"
+	case statusStoring:
+		return "being stored"
 	}
 	return s
 }
@@ -237,6 +246,9 @@ func (v *tasksView) taskLine(t jobs.Task) string {
 }
 
 func (v *tasksView) current() (jobs.Task, bool) {
+	if v.selected == 0 && v.storing != nil {
+		return *v.storing, true
+	}
 	for _, t := range v.tasks {
 		if t.ID == v.selected {
 			return t, true
@@ -255,7 +267,11 @@ func (v *tasksView) showTask() {
 	}
 	v.empty.Hide()
 	v.right.Show()
-	v.title.SetText(fmt.Sprintf("Task %d · %s", t.ID, t.Description))
+	if t.ID == 0 {
+		v.title.SetText("New task · " + t.Description)
+	} else {
+		v.title.SetText(fmt.Sprintf("Task %d · %s", t.ID, t.Description))
+	}
 	by := t.OSUser
 	if by == "" {
 		by = "?"
@@ -331,8 +347,13 @@ func (v *tasksView) apply(ts []jobs.Task, js []jobs.Job, err error) {
 		sort.Slice(ts, func(i, j int) bool { return ts[i].ID > ts[j].ID })
 		jobsChanged := !sameJobs(v.jobs, js)
 		tasksChanged := !sameTasks(v.tasks, ts)
-		v.tasks, v.jobs = ts, js
-		if v.selected == 0 && len(ts) > 0 {
+		v.tasks = ts
+		if v.selected == 0 && v.storing != nil {
+			jobsChanged = false // the stored task's jobs are shown
+		} else {
+			v.jobs = js
+		}
+		if v.selected == 0 && v.storing == nil && len(ts) > 0 {
 			v.selected = ts[0].ID
 			v.reloadMore = true
 		}
@@ -388,8 +409,44 @@ func sameTasks(a, b []jobs.Task) bool {
 	return true
 }
 
+// showStoring shows a task while Submit stores it, so that the screen is
+// drawn before the runner starts to compete for the processor. Its jobs,
+// all pending, follow in showStoringJobs (a frame later: the work of
+// drawing the screen is split in two). selectTask or storeFailed ends it.
+func (v *tasksView) showStoring(spec *jobs.TaskSpec) {
+	v.storing = &jobs.Task{
+		Description: spec.Description, OSUser: spec.OSUser, Admin: spec.Admin, Server: spec.Server,
+		Status: statusStoring, Total: len(spec.Jobs), Created: time.Now(),
+	}
+	v.selected, v.jobSel, v.jobs = 0, 0, nil
+	v.list.UnselectAll()
+	v.table.Refresh()
+	v.showTask()
+}
+
+// showStoringJobs lists the jobs of the task showStoring shows.
+func (v *tasksView) showStoringJobs(spec *jobs.TaskSpec) {
+	if v.storing == nil || v.selected != 0 {
+		return
+	}
+	js := make([]jobs.Job, len(spec.Jobs))
+	for i, j := range spec.Jobs {
+		js[i] = jobs.Job{Row: j.Row, UserID: j.UserID, Status: jobs.StatusPending}
+	}
+	v.jobs = js
+	v.table.Refresh()
+}
+
+// storeFailed drops the task shown by showStoring.
+func (v *tasksView) storeFailed() {
+	v.storing, v.jobs = nil, nil
+	v.table.Refresh()
+	v.reload()
+}
+
 // selectTask selects a task by id (after Submit).
 func (v *tasksView) selectTask(id int64) {
+	v.storing = nil
 	v.selected = id
 	v.jobSel = 0
 	v.reload()

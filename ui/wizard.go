@@ -38,8 +38,11 @@ type wizardView struct {
 
 	cur     wizard.Step
 	reached wizard.Step
-	views   map[wizard.Step]stepView
-	tabs    map[wizard.Step]*container.AppTabs
+	// startOver is set once the wizard's users were submitted: it starts
+	// over with a new model when next shown.
+	startOver bool
+	views     map[wizard.Step]stepView
+	tabs      map[wizard.Step]*container.AppTabs
 
 	stepList  *widget.List
 	title     *widget.Label
@@ -447,6 +450,7 @@ func (w *wizardView) saveDraft() {
 
 // reset replaces the model (new wizard, opened draft, import).
 func (w *wizardView) reset(m *wizard.Model, s wizard.Step, draftID int64) {
+	w.startOver = false
 	w.m = m
 	w.draftID = draftID
 	w.touched = map[wizard.Step]bool{}

@@ -1,0 +1,97 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"bwbulk/jobs"
+	"bwbulk/wizard"
+)
+
+// TestSubmit_TasksShownWhileStoring: the Tasks screen shows the submitted
+// task, its jobs pending, before the store has given it an id.
+func TestSubmit_TasksShownWhileStoring(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	tv := h.u.tasks
+	spec := jobs.TaskSpec{Description: "3 users in acme-ent/acme-hq", Admin: "admin", Jobs: []jobs.JobSpec{
+		{Row: 1, UserID: "a@acme.example.com"}, {Row: 2, UserID: "b@acme.example.com"}, {Row: 3, UserID: "c@acme.example.com"},
+	}}
+	tv.showStoring(&spec)
+	if rows, _ := tv.table.Length(); rows != 0 {
+		t.Errorf("%d job rows shown in the first frame, want none", rows)
+	}
+	tv.showStoringJobs(&spec)
+	if got := tv.title.Text; got != "New task · 3 users in acme-ent/acme-hq" {
+		t.Errorf("title = %q", got)
+	}
+	if !strings.Contains(tv.detail.Text, "being stored") || !strings.Contains(tv.counts.Text, "0 of 3 done") {
+		t.Errorf("detail %q, counts %q", tv.detail.Text, tv.counts.Text)
+	}
+	if rows, _ := tv.table.Length(); rows != 3 {
+		t.Fatalf("%d job rows shown, want 3", rows)
+	}
+	cell := tv.table.CreateCell()
+	tv.table.UpdateCell(widgetCell(1, 1), cell)
+	if got := cellText(cell); got != "b@acme.example.com" {
+		t.Errorf("row 2 user = %q", got)
+	}
+	tv.table.UpdateCell(widgetCell(2, 2), cell)
+	if got := cellText(cell); got != jobs.StatusPending {
+		t.Errorf("row 3 status = %q", got)
+	}
+	for _, b := range []interface{ Disabled() bool }{tv.pause, tv.resume, tv.cancel, tv.retryAll} {
+		if !b.Disabled() {
+			t.Error("a task control is enabled before the task is stored")
+		}
+	}
+	// A reload meanwhile (progress of another task) keeps it.
+	tv.reload()
+	if rows, _ := tv.table.Length(); rows != 3 || !strings.HasPrefix(tv.title.Text, "New task") {
+		t.Errorf("after a reload: %d rows, title %q", rows, tv.title.Text)
+	}
+	tv.storeFailed()
+	if rows, _ := tv.table.Length(); rows != 0 || tv.storing != nil {
+		t.Errorf("after a failed store: %d rows shown", rows)
+	}
+}
+
+// TestSubmit_StoreFailureKeepsTheUsers: when the task cannot be stored the
+// wizard comes back as it was, with an error, and nothing is lost.
+func TestSubmit_StoreFailureKeepsTheUsers(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.toStep(wizard.StepPreview, 4)
+	v := h.w.preview
+	v.p.Set(0, wizard.ColFirstName, "Edited")
+	plan, err := buildPlan(h.w.m, v.p, "admin", "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.store.Close()
+	v.createTask(plan)
+	waitFor(t, func() bool { return h.u.nav.Selected().Text == ScreenNewUsers })
+	if h.w.cur != wizard.StepPreview || h.w.startOver {
+		t.Errorf("wizard at %s (start over %v) after a failed store", h.w.cur, h.w.startOver)
+	}
+	if got := h.w.preview.p.Rows[0].Get(wizard.ColFirstName); got != "Edited" {
+		t.Errorf("the hand edit is gone: first name %q", got)
+	}
+	if h.u.win.Canvas().Overlays().Top() == nil {
+		t.Error("no error shown")
+	}
+	if ts, err := h.store.ListTasks(context.Background()); err == nil && len(ts) > 0 {
+		t.Errorf("%d tasks listed from a closed store", len(ts))
+	}
+}
+
+// waitFor polls cond (work handed to goroutines ends in fyne.Do) for up
+// to ten seconds.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 10 s")
+		}
+	}
+}

@@ -79,7 +79,13 @@ func run(args []string) error {
 
 	var demo *ui.Demo
 	if *server == "" {
-		sim := ocisim.NewDemo(&ocisim.Options{StateFile: filepath.Join(dir, "demo-state.json")})
+		opts := &ocisim.Options{StateFile: filepath.Join(dir, "demo-state.json")}
+		if *scripted != "" {
+			// As slow as a server across a WAN, so the tour catches a
+			// task part-way.
+			opts.Latency = 60 * time.Millisecond
+		}
+		sim := ocisim.NewDemo(opts)
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return fmt.Errorf("demo server: %w", err)

@@ -183,6 +183,10 @@ func (r *Runner) Start(ctx context.Context) error {
 	return nil
 }
 
+// ErrTaskState is returned by Pause, Resume and Cancel when the task's
+// status does not allow them (it finished meanwhile, for one).
+var ErrTaskState = errors.New("jobs: not possible in the task's present state")
+
 // Pause stops sending a task's jobs after the documents in flight; Resume
 // continues it.
 func (r *Runner) Pause(taskID int64) error {
@@ -191,7 +195,7 @@ func (r *Runner) Pause(taskID int64) error {
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("jobs: pause task %d: task is not pending, running or waiting", taskID)
+		return fmt.Errorf("%w: pause task %d: it is not pending, running or waiting", ErrTaskState, taskID)
 	}
 	r.haltCurrent(taskID)
 	r.publishTask(taskID, StatusPaused, "")
@@ -212,7 +216,7 @@ func (r *Runner) Resume(taskID int64) error {
 			return err
 		}
 		if t.Status != StatusWaiting {
-			return fmt.Errorf("jobs: resume task %d: task is %s, not paused or waiting", taskID, t.Status)
+			return fmt.Errorf("%w: resume task %d: it is %s, not paused or waiting", ErrTaskState, taskID, t.Status)
 		}
 		r.mu.Lock()
 		if r.cur != nil && r.cur.id == taskID {
@@ -240,7 +244,7 @@ func (r *Runner) Cancel(taskID int64) error {
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("jobs: cancel task %d: task is already finished", taskID)
+		return fmt.Errorf("%w: cancel task %d: it is already finished", ErrTaskState, taskID)
 	}
 	r.mu.Lock()
 	running := r.cur != nil && r.cur.id == taskID
@@ -424,19 +428,26 @@ func (r *Runner) settle(ctx context.Context, tr *taskRun) error {
 	if err != nil {
 		return err
 	}
+	stopped := false
 	switch t.Status {
 	case StatusCancelled, StatusPaused:
 		if err := r.store.settleStopped(ctx, tr.id, t.Status); err != nil {
 			return err
 		}
+		stopped = true
 	}
 	status, err := r.store.finishTask(ctx, tr.id)
 	if err != nil {
 		return err
 	}
-	if status != "" {
+	switch {
+	case status != "":
 		t, _ = r.store.taskW(ctx, tr.id)
 		r.publishTask(tr.id, status, t.Error)
+	case stopped:
+		// The jobs in flight when it stopped are at rest now: listeners
+		// that show them read them again.
+		r.publishTask(tr.id, t.Status, t.Error)
 	}
 	return nil
 }

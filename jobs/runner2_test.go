@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -190,10 +191,26 @@ func TestRunner_PauseCancelResume(t *testing.T) {
 	h := startRunner(t, st, dialer(srv.Addr().String(), 1), &RunnerOptions{Sessions: 1, BatchSize: 4, Logf: t.Logf})
 	users := func() int { return srv.AddCount("UserAddRequest22V2") }
 	waitFor(t, "some users", 20*time.Second, func() bool { return users() >= 4 })
+	events, unsubscribe := h.runner.Subscribe()
+	defer unsubscribe()
 	if err := h.runner.Pause(id); err != nil {
 		t.Fatal(err)
 	}
 	h.waitTask(id, time.Second, StatusPaused)
+	// A task event follows once the jobs in flight are at rest, so that a
+	// listener showing the jobs sees none left running.
+	settled := false
+	for timeout := time.After(5 * time.Second); !settled; {
+		select {
+		case ev := <-events:
+			if ev.TaskID == id && ev.JobID == 0 && ev.Status == StatusPaused {
+				js, _ := st.Jobs(ctx, id, Filter{Status: StatusRunning})
+				settled = len(js) == 0
+			}
+		case <-timeout:
+			t.Fatal("no task event with the paused task's jobs at rest")
+		}
+	}
 	time.Sleep(100 * time.Millisecond) // the document in flight finishes
 	paused := srv.Documents()
 	time.Sleep(200 * time.Millisecond)
@@ -219,6 +236,11 @@ func TestRunner_PauseCancelResume(t *testing.T) {
 		t.Fatalf("after cancel: %+v", task)
 	}
 	t.Logf("cancelled with %d completed, %d cancelled", task.Completed, task.Cancelled)
+	for name, f := range map[string]func(int64) error{"Pause": h.runner.Pause, "Resume": h.runner.Resume, "Cancel": h.runner.Cancel} {
+		if err := f(id); !errors.Is(err, ErrTaskState) {
+			t.Errorf("%s of a cancelled task: %v, want ErrTaskState", name, err)
+		}
+	}
 	// A cancelled job whose user add was applied holds an existing user;
 	// the others hold none.
 	js, _ := st.Jobs(ctx, id, Filter{Status: StatusCancelled})

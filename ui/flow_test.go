@@ -198,6 +198,14 @@ func TestFlow_WizardSubmitTaskCompleted(t *testing.T) {
 	if !strings.Contains(h.u.tasks.counts.Text, "6 of 6 done") {
 		t.Errorf("counts = %q", h.u.tasks.counts.Text)
 	}
+	// Pause clicked as the task finishes: a note, not an error dialog.
+	h.u.tasks.control("Pause", h.runner.Pause)
+	if h.u.win.Canvas().Overlays().Top() != nil {
+		t.Error("an error dialog for pausing a finished task")
+	}
+	if got, want := h.u.status.message.Text, fmt.Sprintf("Pause: task %d is completed now", id); got != want {
+		t.Errorf("status message = %q, want %q", got, want)
+	}
 	for i := 0; i < 6; i++ {
 		id := fmt.Sprintf("user.%03d@acme.example.com", i+1)
 		u, ok := h.srv.User(id)

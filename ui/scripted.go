@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
 
@@ -162,10 +163,18 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 	if plan == nil {
 		return fmt.Errorf("preview not valid: could not submit")
 	}
+	// Pause the task as soon as it is stored, to show a task part-way.
+	wait(func() bool { return u.tasks.selected != 0 })
+	do(func() { u.tasks.pause.OnTapped() })
+	wait(func() bool {
+		t, ok := u.tasks.current()
+		return ok && jobs.Terminal(t.Status) || t.Status == jobs.StatusPaused
+	})
 	time.Sleep(time.Second)
-	if err := shot("tasks-running"); err != nil {
+	if err := shot("tasks-paused"); err != nil {
 		return err
 	}
+	do(func() { u.tasks.resume.OnTapped() })
 	wait(func() bool {
 		t, ok := u.tasks.current()
 		return ok && (t.Status == "completed" || t.Status == "failed")

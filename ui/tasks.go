@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"sort"
@@ -130,8 +131,8 @@ func newTasksView(u *UI) *tasksView {
 	v.search = widget.NewEntry()
 	v.search.SetPlaceHolder("Search user id, error or row")
 	v.search.OnChanged = func(string) { v.reload() }
-	heads := []string{"Row", "User id", "Status", "Retries", "Error"}
-	widths := []float32{60, 280, 110, 60, 520}
+	heads := []string{"Row", "User id", "Status", "Attempts", "Error"}
+	widths := []float32{60, 280, 110, 80, 500}
 	v.table = widget.NewTable(
 		func() (int, int) { return len(v.jobs), len(heads) },
 		func() fyne.CanvasObject { return newGridCell() },
@@ -153,7 +154,11 @@ func newTasksView(u *UI) *tasksView {
 				text = statusText(j.Status)
 				col = importanceColor(statusImportance(j.Status))
 			case 3:
-				text = strconv.Itoa(j.Attempts)
+				// Sends of the command the job is on (or failed on);
+				// blank once a command went through.
+				if j.Attempts > 0 {
+					text = strconv.Itoa(j.Attempts)
+				}
 			case 4:
 				text = j.Error
 			}
@@ -526,8 +531,17 @@ func (v *tasksView) control(what string, f func(int64) error) {
 	id := v.selected
 	v.u.spawn(func() {
 		err := f(id)
+		var now jobs.Task
+		if errors.Is(err, jobs.ErrTaskState) {
+			now, _ = v.u.store().Task(v.u.ctx, id)
+		}
 		fyne.Do(func() {
-			if err != nil {
+			switch {
+			case now.ID != 0:
+				// The task moved on between the look and the click (it
+				// finished, say): say so and show it as it is.
+				v.u.status.setMessage("%s: task %d is %s now", what, id, statusText(now.Status))
+			case err != nil:
 				v.u.showError(what, err)
 			}
 			v.reload()

@@ -47,21 +47,6 @@ func (c *gridCell) CreateRenderer() fyne.WidgetRenderer {
 	return r
 }
 
-// importanceColor is the text colour a Label of that importance would use.
-func importanceColor(imp widget.Importance) fyne.ThemeColorName {
-	switch imp {
-	case widget.SuccessImportance:
-		return theme.ColorNameSuccess
-	case widget.DangerImportance:
-		return theme.ColorNameError
-	case widget.WarningImportance:
-		return theme.ColorNameWarning
-	case widget.HighImportance:
-		return theme.ColorNamePrimary
-	}
-	return theme.ColorNameForeground
-}
-
 type gridCellRenderer struct {
 	c     *gridCell
 	bg    *canvas.Rectangle

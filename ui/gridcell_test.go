@@ -9,7 +9,8 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
+
+	"bwbulk/jobs"
 )
 
 // shownText is what a gridCell draws once laid out at width w.
@@ -54,7 +55,7 @@ func TestGridCell_ColourAndBackground(t *testing.T) {
 	c := newGridCell()
 	c.Resize(fyne.NewSize(200, 35))
 	r := test.WidgetRenderer(c)
-	c.set("failed", importanceColor(widget.DangerImportance), badCellColor)
+	c.set("failed", statusColor(jobs.StatusFailed), badCellColor)
 	bg, txt := r.Objects()[0].(*canvas.Rectangle), r.Objects()[1].(*canvas.Text)
 	if bg.FillColor != badCellColor {
 		t.Errorf("background = %v, want %v", bg.FillColor, badCellColor)

@@ -152,7 +152,7 @@ func newTasksView(u *UI) *tasksView {
 				text = j.UserID
 			case 2:
 				text = statusText(j.Status)
-				col = importanceColor(statusImportance(j.Status))
+				col = statusColor(j.Status)
 			case 3:
 				// Sends of the command the job is on (or failed on);
 				// blank once a command went through.
@@ -207,18 +207,19 @@ func newTasksView(u *UI) *tasksView {
 	return v
 }
 
-func statusImportance(s string) widget.Importance {
+// statusColor is the colour a job or task status is written in.
+func statusColor(s string) fyne.ThemeColorName {
 	switch s {
 	case jobs.StatusCompleted:
-		return widget.SuccessImportance
+		return theme.ColorNameSuccess
 	case jobs.StatusFailed:
-		return widget.DangerImportance
+		return theme.ColorNameError
 	case jobs.StatusRunning:
-		return widget.HighImportance
+		return theme.ColorNamePrimary
 	case jobs.StatusWaiting, jobs.StatusPaused, jobs.StatusCancelled:
-		return widget.WarningImportance
+		return theme.ColorNameWarning
 	}
-	return widget.MediumImportance
+	return theme.ColorNameForeground
 }
 
 // statusText explains a task status for people.

@@ -69,7 +69,7 @@ func newPreviewView(w *wizardView) *previewView {
 		l := o.(*widget.Label)
 		switch {
 		case id.Row < 0 && id.Col >= 0 && id.Col < len(v.cols):
-			l.SetText(v.cols[id.Col].String())
+			l.SetText(v.cols[id.Col].Title())
 		case id.Col < 0 && id.Row >= 0 && id.Row < len(v.rows):
 			l.SetText(fmt.Sprint(v.rows[id.Row] + 1))
 		default:

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/wizard"
@@ -34,7 +33,11 @@ func (u *UI) exportRows(name string, rows []wizard.Row) {
 		}
 		xlsx := strings.HasPrefix(format.Selected, "Excel")
 		withPw, pass := pwSheet.Checked, encrypt.Text
-		fd := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		ext := ".csv"
+		if xlsx {
+			ext = ".xlsx"
+		}
+		u.chooseSave("Export "+name, safeFileName(name)+ext, ext, func(wc fyne.URIWriteCloser, err error) {
 			if err != nil {
 				u.showError("Export", err)
 				return
@@ -42,23 +45,22 @@ func (u *UI) exportRows(name string, rows []wizard.Row) {
 			if wc == nil {
 				return
 			}
-			defer wc.Close()
-			if err := writeExport(wc, rows, xlsx, withPw, pass); err != nil {
-				u.showError("Export", err)
-				return
-			}
-			u.status.setMessage("Exported %d rows to %s", len(rows), wc.URI().Name())
-		}, u.win)
-		ext := ".csv"
-		if xlsx {
-			ext = ".xlsx"
-			fd.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
-		} else {
-			fd.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
-		}
-		fd.SetFileName(safeFileName(name) + ext)
-		fd.Resize(fyne.NewSize(800, 560))
-		fd.Show()
+			// Writing (and encrypting) a large workbook takes a while: off
+			// the UI goroutine.
+			u.spawn(func() {
+				err := writeExport(wc, rows, xlsx, withPw, pass)
+				if cerr := wc.Close(); err == nil {
+					err = cerr
+				}
+				fyne.Do(func() {
+					if err != nil {
+						u.showError("Export", err)
+						return
+					}
+					u.status.setMessage("Exported %d rows to %s", len(rows), wc.URI().Name())
+				})
+			})
+		})
 	}, u.win)
 }
 

@@ -10,8 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -111,7 +109,7 @@ func (v *importView) updateNext() {
 }
 
 func (v *importView) openDialog() {
-	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+	v.u.chooseOpen("Open users to import", []string{".csv", ".xlsx"}, func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
 			v.u.showError("Open", err)
 			return
@@ -126,10 +124,7 @@ func (v *importView) openDialog() {
 			return
 		}
 		v.load(rc.URI().Name(), b)
-	}, v.u.win)
-	fd.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".xlsx"}))
-	fd.Resize(fyne.NewSize(800, 560))
-	fd.Show()
+	})
 }
 
 // dropped handles files dropped onto the window: the first CSV/XLSX is

@@ -13,5 +13,10 @@ func TestMain(m *testing.M) {
 	// calling goroutine, so UI updates stay on the test goroutine.
 	spawnDefault = func(f func()) { f() }
 	frameWait = 0
-	os.Exit(m.Run())
+	systemFileDialogs = false
+	code := m.Run()
+	if fakeDialogDir != "" {
+		os.RemoveAll(fakeDialogDir)
+	}
+	os.Exit(code)
 }

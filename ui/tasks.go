@@ -666,7 +666,7 @@ func (v *tasksView) downloadJobs() {
 			f, ext = jobs.FormatCSV, ".csv"
 		}
 		pass := encrypt.Text
-		fd := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		v.u.chooseSave(fmt.Sprintf("Download task %d", id), fmt.Sprintf("task-%d%s", id, ext), ext, func(wc fyne.URIWriteCloser, err error) {
 			if err != nil {
 				v.u.showError("Download", err)
 				return
@@ -687,9 +687,6 @@ func (v *tasksView) downloadJobs() {
 					v.u.status.setMessage("Task %d saved to %s", id, wc.URI().Name())
 				})
 			})
-		}, v.u.win)
-		fd.SetFileName(fmt.Sprintf("task-%d%s", id, ext))
-		fd.Resize(fyne.NewSize(800, 560))
-		fd.Show()
+		})
 	}, v.u.win)
 }

@@ -29,7 +29,16 @@ here=$(dirname "$0")
 	done
 	sleep 2
 	xwd -root -silent | convert xwd:- "$out/smoke.png"
-	kill $pid; wait $pid 2>/dev/null || true
+	# Closing: SIGTERM quits the app. One that is still there 20 s later
+	# leaves its goroutines in the log (SIGQUIT) and is reported.
+	kill $pid
+	for i in $(seq 1 100); do kill -0 $pid 2>/dev/null || break; sleep 0.2; done
+	if kill -0 $pid 2>/dev/null; then
+		kill -QUIT $pid; sleep 2; kill -KILL $pid 2>/dev/null || true
+		echo "smoke: the app did not quit within 20 s of SIGTERM; goroutines in $out/smoke.log" >&2
+		grep -A12 "^goroutine 1 " "$out/smoke.log" >&2 || true
+	fi
+	wait $pid 2>/dev/null || true
 ' _ "$bin" "$data" "$out"
 
 sd=$(convert "$out/smoke.png" -colorspace Gray -format '%[fx:standard_deviation]' info:)

@@ -54,40 +54,41 @@ type gridCellRenderer struct {
 	width float32
 }
 
-// metrics returns the padding, the text size and one character's size.
-func (r *gridCellRenderer) metrics() (pad, size float32, char fyne.Size) {
+// metrics returns the padding, the text size and the size of one
+// character of the given style.
+func (r *gridCellRenderer) metrics(style fyne.TextStyle) (pad, size float32, char fyne.Size) {
 	th := r.c.Theme()
 	pad = th.Size(theme.SizeNameInnerPadding)
 	size = th.Size(theme.SizeNameText)
-	char = fyne.MeasureText("0", size, r.t.TextStyle)
-	return pad, size, char
+	return pad, size, fyne.MeasureText("0", size, style)
 }
 
 func (r *gridCellRenderer) Layout(s fyne.Size) {
 	r.bg.Resize(s)
-	pad, _, char := r.metrics()
 	r.width = s.Width
-	r.t.Move(fyne.NewPos(pad, (s.Height-char.Height)/2))
-	r.t.Resize(fyne.NewSize(max(s.Width-2*pad, 0), char.Height))
-	r.fit(pad, char.Width)
+	r.fit()
 }
 
+// MinSize is a Label's: measured in the regular font, so that a table's
+// template cell does not load the monospaced one before any text is shown.
 func (r *gridCellRenderer) MinSize() fyne.Size {
-	pad, _, char := r.metrics()
+	pad, _, char := r.metrics(fyne.TextStyle{})
 	return fyne.NewSize(4*char.Width+2*pad, char.Height+2*pad)
 }
 
-// fit sets the shown text: the whole text, or as much as fits followed by
-// an ellipsis.
-func (r *gridCellRenderer) fit(pad, charW float32) {
+// fit places the text and sets what is shown: the whole text, or as much
+// as fits followed by an ellipsis.
+func (r *gridCellRenderer) fit() {
 	shown := r.c.text
-	if r.width > 0 && charW > 0 {
-		room := int((r.width - 2*pad) / charW)
-		if utf8.RuneCountInString(shown) > room {
+	if shown != "" {
+		pad, _, char := r.metrics(r.t.TextStyle)
+		h := r.c.Size().Height
+		r.t.Move(fyne.NewPos(pad, (h-char.Height)/2))
+		r.t.Resize(fyne.NewSize(max(r.width-2*pad, 0), char.Height))
+		if room := int((r.width - 2*pad) / char.Width); r.width > 0 && char.Width > 0 && utf8.RuneCountInString(shown) > room {
 			shown = ""
 			if room > 0 {
-				runes := []rune(r.c.text)
-				shown = string(runes[:room-1]) + "…"
+				shown = string([]rune(r.c.text)[:room-1]) + "…"
 			}
 		}
 	}
@@ -100,16 +101,15 @@ func (r *gridCellRenderer) fit(pad, charW float32) {
 func (r *gridCellRenderer) Refresh() {
 	th := r.c.Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
-	pad, size, char := r.metrics()
 	if r.bg.FillColor != r.c.fill {
 		r.bg.FillColor = r.c.fill
 		r.bg.Refresh()
 	}
-	if col := th.Color(r.c.color, v); r.t.Color != col || r.t.TextSize != size {
+	if col, size := th.Color(r.c.color, v), th.Size(theme.SizeNameText); r.t.Color != col || r.t.TextSize != size {
 		r.t.Color, r.t.TextSize = col, size
 		r.t.Refresh()
 	}
-	r.fit(pad, char.Width)
+	r.fit()
 }
 
 func (r *gridCellRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.t} }

@@ -23,8 +23,9 @@ import (
 // Job filters offered above the jobs table.
 var jobFilters = []string{"All", jobs.StatusPending, jobs.StatusCompleted, jobs.StatusFailed}
 
-// flushInterval bounds UI refreshes from job events to 10 per second.
-const flushInterval = 100 * time.Millisecond
+// flushInterval bounds UI refreshes from job events to 4 per second:
+// often enough to watch, rarely enough to leave the UI goroutine free.
+const flushInterval = 250 * time.Millisecond
 
 // reloadInterval bounds how often a running task's jobs table is re-read
 // from the store (progress itself comes from events every flush).

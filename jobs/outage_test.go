@@ -105,14 +105,7 @@ func TestRunner_ConnectionLostMidTask(t *testing.T) {
 	lk := newLink(t, srv.Addr().String())
 	st := openTestStore(t, nil)
 	ctx := context.Background()
-	us := hqUsers("cut", 60)
-	for i := range us {
-		us[i].number = "" // the demo group has few free numbers
-	}
-	id, err := st.CreateTask(ctx, taskOf(us, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	id, us := storeNumberlessTask(t, st, "cut", 60)
 	h := startRunner(t, st, dialer(lk.addr, 2), &RunnerOptions{Sessions: 2, BatchSize: 4,
 		ProbeBase: 50 * time.Millisecond, ProbeMax: 200 * time.Millisecond, Logf: t.Logf})
 	users := func() int { return srv.AddCount("UserAddRequest22V2") }

@@ -180,14 +180,7 @@ func TestRunner_PauseCancelResume(t *testing.T) {
 	srv := ocisim.StartTest(t, &ocisim.Options{Latency: 15 * time.Millisecond})
 	st := openTestStore(t, nil)
 	ctx := context.Background()
-	us := hqUsers("pcr", 60)
-	for i := range us {
-		us[i].number = "" // the demo group has few free numbers
-	}
-	id, err := st.CreateTask(ctx, taskOf(us, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	id, us := storeNumberlessTask(t, st, "pcr", 60)
 	h := startRunner(t, st, dialer(srv.Addr().String(), 1), &RunnerOptions{Sessions: 1, BatchSize: 4, Logf: t.Logf})
 	users := func() int { return srv.AddCount("UserAddRequest22V2") }
 	waitFor(t, "some users", 20*time.Second, func() bool { return users() >= 4 })

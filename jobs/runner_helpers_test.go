@@ -178,3 +178,18 @@ func openStoreAt(t testing.TB, dir string, sec Secrets) *Store {
 	t.Cleanup(func() { s.Close() })
 	return s
 }
+
+// storeNumberlessTask stores a task of n acme-hq users without phone
+// numbers (the demo group has few free ones).
+func storeNumberlessTask(t testing.TB, st *Store, prefix string, n int) (int64, []plannedUser) {
+	t.Helper()
+	us := hqUsers(prefix, n)
+	for i := range us {
+		us[i].number = ""
+	}
+	id, err := st.CreateTask(context.Background(), taskOf(us, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id, us
+}

@@ -411,19 +411,6 @@ func (u *UI) Show(name string) {
 	}
 }
 
-// setScreen replaces the content of a navigation screen.
-func (u *UI) setScreen(name string, content fyne.CanvasObject) {
-	it := u.tabs[name]
-	if it == nil {
-		return
-	}
-	u.screens[name] = content
-	if it == u.nav.Selected() {
-		it.Content = content
-		u.nav.Refresh()
-	}
-}
-
 func (u *UI) restoreSize() {
 	p := u.app.Preferences()
 	w := float32(p.FloatWithFallback(prefWidth, float64(defaultSize.Width)))
@@ -442,10 +429,4 @@ func (u *UI) saveSize() {
 	p := u.app.Preferences()
 	p.SetFloat(prefWidth, float64(s.Width))
 	p.SetFloat(prefHeight, float64(s.Height))
-}
-
-func placeholder(text string) fyne.CanvasObject {
-	l := widget.NewLabel(text)
-	l.Alignment = fyne.TextAlignCenter
-	return container.NewCenter(l)
 }

@@ -59,7 +59,7 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 	wait(func() bool { return u.status.conn == Online || u.status.conn == Offline })
 
 	do(func() { u.Show(ScreenConnections); u.connections.edit(u.session.Profile()); u.connections.test() })
-	wait(func() bool { return u.connections.testBtn.Disabled() == false })
+	wait(func() bool { return !u.connections.testBtn.Disabled() })
 	if err := shot("connections"); err != nil {
 		return err
 	}

@@ -148,12 +148,6 @@ func (p *pickList) filter() {
 	}
 }
 
-// setSelected marks id selected without calling onPick.
-func (p *pickList) setSelected(id string) {
-	p.selected = id
-	p.filter()
-}
-
 // tagPicker is a select that inserts a template tag into entry at the
 // cursor.
 func tagPicker(entry *widget.Entry, tags []string) *widget.Select {

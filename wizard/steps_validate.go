@@ -284,19 +284,6 @@ func (m *Model) macErrors(fe FieldErrors) {
 	}
 }
 
-// allEdited reports whether every row has a hand-edited, non-empty col.
-func (m *Model) allEdited(col Column) bool {
-	if m.UserCount < 1 {
-		return false
-	}
-	for i := range m.UserCount {
-		if m.Edits[i][col] == "" {
-			return false
-		}
-	}
-	return true
-}
-
 // templateErrors reports template errors of the given fields only.
 func (m *Model) templateErrors(fe FieldErrors, fields ...Field) {
 	_, errs := m.compile()

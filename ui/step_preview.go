@@ -20,6 +20,9 @@ type previewView struct {
 	w  *wizardView
 	fs *fieldSet
 	p  *wizard.Preview
+	// storing is set from Submit until the task is stored: a second
+	// Submit meanwhile would send the same users twice.
+	storing bool
 
 	cols []wizard.Column
 	rows []int // preview row index of each table row (filtered)

@@ -96,6 +96,10 @@ func (v *previewView) submit() {
 		return
 	}
 	u := v.w.u
+	if v.storing {
+		u.status.setMessage("These users are being stored as a task already: see Tasks")
+		return
+	}
 	prof := u.session.Profile()
 	plan, err := buildPlan(v.w.m, v.p, prof.AdminUser, prof.Address)
 	if err != nil {
@@ -131,6 +135,7 @@ func (v *previewView) createTask(plan *submitPlan) {
 			_ = st.DeleteDraft(context.Background(), draftID)
 		}
 		fyne.Do(func() {
+			v.storing = false
 			if err != nil {
 				u.tasks.storeFailed()
 				u.Show(ScreenNewUsers)
@@ -141,13 +146,18 @@ func (v *previewView) createTask(plan *submitPlan) {
 			u.status.setMessage("Task %d submitted: %s", id, plan.spec.Description)
 			u.tasks.selectTask(id)
 			// The wizard starts over when it is next shown, not in the
-			// moment the runner starts.
-			v.w.startOver = true
+			// moment the runner starts; at once if it is on screen.
+			if u.nav.Selected().Text == ScreenNewUsers {
+				v.w.reset(wizard.NewModel(), wizard.StepEnterprise, 0)
+			} else {
+				v.w.startOver = true
+			}
 			u.drafts.reload()
 		})
 	}
 	// The Tasks screen comes first, then the task's jobs a frame later;
 	// the task is stored, and the runner starts, once both are drawn.
+	v.storing = true
 	u.status.setMessage("Storing task: %s", plan.spec.Description)
 	u.tasks.showStoring(&plan.spec)
 	u.Show(ScreenTasks)

@@ -95,3 +95,24 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 	}
 }
+
+// TestSubmit_RefusedWhileStoring: Submit again while the same users are
+// being stored shows no plan and says why.
+func TestSubmit_RefusedWhileStoring(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.toStep(wizard.StepPreview, 2)
+	v := h.w.preview
+	v.storing = true
+	v.submit()
+	if h.u.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("a plan dialog while the same users are being stored")
+	}
+	if !strings.Contains(h.u.status.message.Text, "being stored") {
+		t.Errorf("status = %q", h.u.status.message.Text)
+	}
+	v.storing = false
+	v.submit()
+	if h.u.win.Canvas().Overlays().Top() == nil {
+		t.Error("no plan dialog once storing is over")
+	}
+}

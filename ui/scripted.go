@@ -115,11 +115,11 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 			s.lang.set("English")
 		}},
 		{"step-contact", func() {
-			s := w.views[wizard.StepContact].(*contactStep)
+			s := w.views[wizard.StepContact].(*templateStep)
 			s.tfs[0].entry.SetText("{{ user name }}@acme.example.com")
 		}},
 		{"step-address", func() {
-			s := w.views[wizard.StepAddress].(*addressStep)
+			s := w.views[wizard.StepAddress].(*templateStep)
 			s.tfs[3].entry.SetText("Washington") // city
 		}},
 	}

@@ -164,7 +164,7 @@ func TestWizard_NextRules(t *testing.T) {
 	h.next()
 
 	// 11. Contact: a bad tag blocks Next.
-	con := w.views[wizard.StepContact].(*contactStep)
+	con := w.views[wizard.StepContact].(*templateStep)
 	con.tfs[0].entry.SetText("{{ nope }}@x.example.com")
 	nextOff("with an unknown tag in the e-mail")
 	con.tfs[0].entry.SetText("{{ user name }}@acme.example.com")
@@ -172,7 +172,7 @@ func TestWizard_NextRules(t *testing.T) {
 	h.next()
 
 	// 12. Address: an unclosed tag blocks Next.
-	adr := w.views[wizard.StepAddress].(*addressStep)
+	adr := w.views[wizard.StepAddress].(*templateStep)
 	adr.tfs[3].entry.SetText("{{ city")
 	nextOff("with an unclosed tag")
 	adr.tfs[3].entry.SetText("Washington")

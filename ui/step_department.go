@@ -72,7 +72,7 @@ func (s *departmentStep) load() {
 	}
 	var items []pickItem
 	if d.Mode == wizard.ModeCreate && d.Name != "" {
-		items = append(items, pickItem{ID: "new:" + d.Name, Label: "＋ " + d.Name + " (new, will be created)"})
+		items = append(items, newItem("new:"+d.Name, d.Name))
 	}
 	if f := s.w.m.EffectiveFacts(); f != nil {
 		for _, dep := range f.Departments {

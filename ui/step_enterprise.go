@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
@@ -23,11 +22,8 @@ type enterpriseStep struct {
 func newEnterpriseStep(w *wizardView) *enterpriseStep {
 	s := &enterpriseStep{w: w, fs: newFieldSet()}
 	s.pick = newPickList("Search service providers and enterprises", s.picked, s.addDialog)
-	list := container.NewGridWrap(fyne.NewSize(520, 360), s.pick.obj)
-	s.req = container.NewVBox(
-		note("Pick the service provider or enterprise the new users belong to, or press + to create one."),
-		form(s.fs.row(wizard.FieldSPID, "Service provider", "", list)),
-	)
+	s.req = pickForm(s.fs, wizard.FieldSPID, "Service provider",
+		"Pick the service provider or enterprise the new users belong to, or press + to create one.", s.pick)
 	return s
 }
 
@@ -52,7 +48,7 @@ func (s *enterpriseStep) refreshItems() {
 	var items []pickItem
 	e := s.w.m.Enterprise
 	if e.Mode == wizard.ModeCreate && e.ID != "" {
-		items = append(items, pickItem{ID: e.ID, Label: "＋ " + e.ID + " (new, will be created)"})
+		items = append(items, newItem(e.ID, e.ID))
 	}
 	for _, sp := range s.sps {
 		label := sp.ID

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
@@ -26,11 +25,8 @@ type groupStep struct {
 func newGroupStep(w *wizardView) *groupStep {
 	s := &groupStep{w: w, fs: newFieldSet()}
 	s.pick = newPickList("Search groups", s.picked, s.addDialog)
-	list := container.NewGridWrap(fyne.NewSize(520, 360), s.pick.obj)
-	s.req = container.NewVBox(
-		note("Pick the group the users are created in, or press + to create a group."),
-		form(s.fs.row(wizard.FieldGroupID, "Group", "", list)),
-	)
+	s.req = pickForm(s.fs, wizard.FieldGroupID, "Group",
+		"Pick the group the users are created in, or press + to create a group.", s.pick)
 	return s
 }
 
@@ -60,7 +56,7 @@ func (s *groupStep) refreshItems() {
 	var items []pickItem
 	g := s.w.m.Group
 	if g.Mode == wizard.ModeCreate && g.ID != "" {
-		items = append(items, pickItem{ID: g.ID, Label: "＋ " + g.ID + " (new, will be created)"})
+		items = append(items, newItem(g.ID, g.ID))
 	}
 	if s.loaded == s.w.m.Enterprise.ID {
 		for _, gr := range s.groups {

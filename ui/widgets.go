@@ -76,6 +76,18 @@ type pickItem struct {
 	ID, Label string
 }
 
+// newItem is the entry of something the wizard will create (its '+'
+// dialog filled in), shown first in the list.
+func newItem(id, name string) pickItem {
+	return pickItem{ID: id, Label: "＋ " + name + " (new, will be created)"}
+}
+
+// pickForm lays out a create-or-select step: what to do, then the list.
+func pickForm(fs *fieldSet, f wizard.Field, label, hint string, p *pickList) fyne.CanvasObject {
+	list := container.NewGridWrap(fyne.NewSize(520, 360), p.obj)
+	return container.NewVBox(note(hint), form(fs.row(f, label, "", list)))
+}
+
 // pickList is a searchable list with an optional '+' button: the
 // create-or-select control of the wizard.
 type pickList struct {

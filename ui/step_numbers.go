@@ -72,9 +72,7 @@ func newNumbersStep(w *wizardView) *numbersStep {
 		}
 		s.w.m.Numbers.Entries = append(s.w.m.Numbers.Entries, v)
 		s.add.SetText("")
-		s.entries.Refresh()
-		s.sample.update(s.w.m)
-		s.w.changed()
+		s.entriesChanged()
 	}
 	s.add.OnSubmitted = func(string) { addFn() }
 	s.entries = widget.NewList(
@@ -91,9 +89,7 @@ func newNumbersStep(w *wizardView) *numbersStep {
 			box.Objects[0].(*widget.Label).SetText(describeEntry(es[i]))
 			box.Objects[1].(*widget.Button).OnTapped = func() {
 				s.w.m.Numbers.Entries = slices.Delete(slices.Clone(s.w.m.Numbers.Entries), i, i+1)
-				s.entries.Refresh()
-				s.sample.update(s.w.m)
-				s.w.changed()
+				s.entriesChanged()
 			}
 		})
 	s.listBox = container.NewBorder(
@@ -104,8 +100,7 @@ func newNumbersStep(w *wizardView) *numbersStep {
 			return
 		}
 		s.w.m.Numbers.Entries = slices.Clone(sel)
-		s.sample.update(s.w.m)
-		s.w.changed()
+		s.entriesChanged()
 	})
 	s.availNote = note("")
 	s.availBox = container.NewBorder(s.availNote, nil, nil, nil,
@@ -161,6 +156,13 @@ func describeEntry(e string) string {
 		return e
 	}
 	return fmt.Sprintf("%s (%d numbers)", e, r.Len())
+}
+
+// entriesChanged shows a change of the model's number entries.
+func (s *numbersStep) entriesChanged() {
+	s.entries.Refresh()
+	s.sample.update(s.w.m)
+	s.w.changed()
 }
 
 func (s *numbersStep) load() {

@@ -306,33 +306,33 @@ func (w *wizardView) goNextNow() {
 // async runs work off the UI goroutine with the busy line shown; the
 // returned apply func runs on the UI goroutine. Errors go to a dialog.
 func (w *wizardView) async(what string, work func(ctx context.Context) (func(), error)) {
-	w.setBusy(what, 1)
-	ctx, cancel := context.WithTimeout(w.u.ctx, 60*time.Second)
-	w.u.spawn(func() {
-		defer cancel()
-		apply, err := work(ctx)
-		fyne.Do(func() {
-			w.setBusy("", -1)
-			w.showCatalogueAge()
-			if err != nil {
-				w.u.showError(what, err)
-				return
-			}
-			if apply != nil {
-				apply()
-			}
-			w.validate()
-		})
-	})
+	w.background(what, work, func(err error) { w.u.showError(what, err) }, nil)
 }
 
 // lookup is async for look-ups whose errors show inline (in the pick
 // list's status line) instead of a dialog.
 func (w *wizardView) lookup(what string, status *widget.Label, work func(ctx context.Context) (func(), error)) {
-	w.setBusy(what, 1)
 	status.SetText(what)
 	status.Importance = widget.MediumImportance
 	status.Show()
+	w.background(what, work, func(err error) {
+		status.SetText("Could not load: " + err.Error())
+		status.Importance = widget.DangerImportance
+		status.Refresh()
+		w.relayout()
+	}, func() {
+		status.SetText("")
+		status.Hide()
+		w.relayout()
+	})
+}
+
+// background runs work off the UI goroutine (at most a minute) with the
+// busy line shown, then, on the UI goroutine, failed with its error, or
+// succeeded (when given) and the apply func work returned; the step is
+// validated again after a success.
+func (w *wizardView) background(what string, work func(ctx context.Context) (func(), error), failed func(error), succeeded func()) {
+	w.setBusy(what, 1)
 	ctx, cancel := context.WithTimeout(w.u.ctx, 60*time.Second)
 	w.u.spawn(func() {
 		defer cancel()
@@ -341,15 +341,12 @@ func (w *wizardView) lookup(what string, status *widget.Label, work func(ctx con
 			w.setBusy("", -1)
 			w.showCatalogueAge()
 			if err != nil {
-				status.SetText("Could not load: " + err.Error())
-				status.Importance = widget.DangerImportance
-				status.Refresh()
-				w.relayout()
+				failed(err)
 				return
 			}
-			status.SetText("")
-			status.Hide()
-			w.relayout()
+			if succeeded != nil {
+				succeeded()
+			}
 			if apply != nil {
 				apply()
 			}

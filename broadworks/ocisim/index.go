@@ -129,41 +129,36 @@ func (w *world) checkIndex() string {
 	w.reindex()
 	want := w.idx
 	w.idx = got
-	switch {
-	case len(got.byGroup) < len(want.byGroup):
+	if len(got.byGroup) < len(want.byGroup) {
 		return "byGroup"
-	case len(got.byNumber) != len(want.byNumber):
-		return "byNumber"
-	case len(got.byLinePort) != len(want.byLinePort):
-		return "byLinePort"
-	case len(got.byExt) != len(want.byExt):
-		return "byExt"
-	case len(got.devicePort) != len(want.devicePort):
-		return "devicePort"
 	}
 	for k, m := range want.byGroup {
 		if len(got.byGroup[k]) != len(m) {
 			return "byGroup " + k
 		}
 	}
-	for k, u := range want.byNumber {
-		if got.byNumber[k] != u {
-			return "byNumber " + k
+	for _, d := range []string{
+		sameMap("byNumber", got.byNumber, want.byNumber),
+		sameMap("byLinePort", got.byLinePort, want.byLinePort),
+		sameMap("byExt", got.byExt, want.byExt),
+		sameMap("devicePort", got.devicePort, want.devicePort),
+	} {
+		if d != "" {
+			return d
 		}
 	}
-	for k, u := range want.byLinePort {
-		if got.byLinePort[k] != u {
-			return "byLinePort " + k
-		}
+	return ""
+}
+
+// sameMap returns "" when got and want hold the same entries, else name
+// and, when one entry differs, its key.
+func sameMap[V comparable](name string, got, want map[string]V) string {
+	if len(got) != len(want) {
+		return name
 	}
-	for k, u := range want.byExt {
-		if got.byExt[k] != u {
-			return "byExt " + k
-		}
-	}
-	for k, n := range want.devicePort {
-		if got.devicePort[k] != n {
-			return "devicePort " + k
+	for k, v := range want {
+		if got[k] != v {
+			return name + " " + k
 		}
 	}
 	return ""

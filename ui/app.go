@@ -113,7 +113,7 @@ type UI struct {
 	started bool
 
 	firstFrameOnce sync.Once
-	firstFrameMu   sync.Mutex
+	frameMu        sync.Mutex
 	firstFrame     []func()
 	nextFrame      []func()
 }

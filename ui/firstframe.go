@@ -13,9 +13,9 @@ import (
 // frame of the main window has been drawn (used by --smoke to report the
 // time to first frame). Register before the window is shown.
 func (u *UI) OnFirstFrame(f func()) {
-	u.firstFrameMu.Lock()
+	u.frameMu.Lock()
 	u.firstFrame = append(u.firstFrame, f)
-	u.firstFrameMu.Unlock()
+	u.frameMu.Unlock()
 }
 
 // afterFrame runs f on the UI goroutine once the window has drawn what is
@@ -28,9 +28,9 @@ func (u *UI) afterFrame(f func()) {
 	}
 	var once sync.Once
 	run := func() { once.Do(func() { fyne.Do(f) }) }
-	u.firstFrameMu.Lock()
+	u.frameMu.Lock()
 	u.nextFrame = append(u.nextFrame, run)
-	u.firstFrameMu.Unlock()
+	u.frameMu.Unlock()
 	u.painted.Refresh()
 	time.AfterFunc(frameWait, run)
 }
@@ -40,10 +40,10 @@ func (u *UI) afterFrame(f func()) {
 // marks the first frame, and a call after a refresh of the raster marks
 // the frame afterFrame waits for.
 func (u *UI) rasterFirstFrame(_, _ int) image.Image {
-	u.firstFrameMu.Lock()
+	u.frameMu.Lock()
 	next := u.nextFrame
 	u.nextFrame = nil
-	u.firstFrameMu.Unlock()
+	u.frameMu.Unlock()
 	if len(next) > 0 {
 		go func() {
 			for _, run := range next {
@@ -52,9 +52,9 @@ func (u *UI) rasterFirstFrame(_, _ int) image.Image {
 		}()
 	}
 	u.firstFrameOnce.Do(func() {
-		u.firstFrameMu.Lock()
+		u.frameMu.Lock()
 		fs := u.firstFrame
-		u.firstFrameMu.Unlock()
+		u.frameMu.Unlock()
 		// Queued rather than run here, so the callbacks see the frame
 		// swapped in and never run inside the painter.
 		go fyne.Do(func() {

@@ -3,8 +3,6 @@ package broadworks_test
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -13,9 +11,8 @@ import (
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/internal/ociwire"
 	"bwbulk/broadworks/oci"
+	"bwbulk/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 var (
 	clockRE   = regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d\.\d{3} `)
@@ -63,18 +60,5 @@ func TestDebugWriter_golden(t *testing.T) {
 			t.Errorf("debug log carries the secret %q", s)
 		}
 	}
-	path := filepath.Join("testdata", "debuglog", "login_batch.golden")
-	if *update {
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("debug log differs from %s (run with -update after checking):\n%s", path, got)
-	}
+	golden.Check(t, filepath.Join("testdata", "debuglog", "login_batch.golden"), []byte(got))
 }

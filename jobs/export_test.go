@@ -3,15 +3,12 @@ package jobs
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"bwbulk/broadworks/oci"
+	"bwbulk/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // TestStore_ExportTask_Golden pins the export layout: status columns first,
 // then the preview columns; a password is exported only for a created
@@ -45,19 +42,7 @@ func TestStore_ExportTask_Golden(t *testing.T) {
 	if bytes.Contains(buf.Bytes(), []byte("NotExported1!")) {
 		t.Fatal("a failed row's password was exported")
 	}
-	golden := filepath.Join("testdata", "export_task.csv.golden")
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./jobs -run ExportTask_Golden -update)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("export differs from %s:\n got: %s\nwant: %s", golden, buf.Bytes(), want)
-	}
+	golden.Check(t, filepath.Join("testdata", "export_task.csv.golden"), buf.Bytes())
 	if err := s.ExportTask(ctx, id, &buf, "pdf", ""); err == nil {
 		t.Error("unknown format accepted")
 	}

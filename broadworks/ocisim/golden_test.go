@@ -1,21 +1,17 @@
 package ocisim_test
 
 import (
-	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
 
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/internal/golden"
 )
 
 // secretElements are masked before comparing, so no password (even a
 // generated one) lands in a golden file.
 var secretElements = regexp.MustCompile(`<((?:user|userSIPAuthentication|groupAdministrator)?[pP]ass(?:word|code))>[^<]*</`)
-
-var update = flag.Bool("update", false, "rewrite the golden response files in testdata/golden")
 
 // The exact bytes the server writes for a set of requests, against the demo
 // dataset with a fixed seed (nonces and generated passwords included).
@@ -49,23 +45,7 @@ func TestGolden_responses(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			c.send(st.cmds...)
 			got := secretElements.ReplaceAll(c.last, []byte("<$1>***</"))
-			path := filepath.Join("testdata", "golden", st.name+".xml")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Fatalf("response differs from %s\n got %s\nwant %s", path, got, want)
-			}
+			golden.Check(t, filepath.Join("testdata", "golden", st.name+".xml"), got)
 		})
 	}
 }

@@ -1,8 +1,6 @@
 package ociwire
 
 import (
-	"bytes"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,9 +10,8 @@ import (
 	"testing"
 
 	"bwbulk/broadworks/oci"
+	"bwbulk/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden request documents under broadworks/testdata/requests")
 
 const (
 	requestsDir  = "../../testdata/requests"
@@ -38,19 +35,7 @@ func TestEncode_golden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join(requestsDir, tc.name+".xml")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Encode mismatch with %s\n got: %s\nwant: %s", path, got, want)
-			}
+			want := golden.Check(t, filepath.Join(requestsDir, tc.name+".xml"), got)
 			// The golden document decodes back to the same command.
 			doc, err := Decode(want)
 			if err != nil {

@@ -114,16 +114,9 @@ func (v *importView) openDialog() {
 			v.u.showError("Open", err)
 			return
 		}
-		if rc == nil {
-			return
+		if rc != nil {
+			v.read("Open", rc.URI().Name(), func() (io.ReadCloser, error) { return rc, nil })
 		}
-		defer rc.Close()
-		b, err := io.ReadAll(rc)
-		if err != nil {
-			v.u.showError("Open", err)
-			return
-		}
-		v.load(rc.URI().Name(), b)
 	})
 }
 
@@ -135,16 +128,31 @@ func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
 		if ext != ".csv" && ext != ".xlsx" {
 			continue
 		}
-		b, err := os.ReadFile(uri.Path())
-		if err != nil {
-			u.showError("Import", err)
-			return
-		}
 		u.Show(ScreenImport)
-		u.importer.load(uri.Name(), b)
+		u.importer.read("Import", uri.Name(), func() (io.ReadCloser, error) { return os.Open(uri.Path()) })
 		return
 	}
 	u.showInfo("Import", "Drop a .csv or .xlsx file to import users.")
+}
+
+// read reads a file off the UI goroutine and loads it; a file that cannot
+// be read is reported in a dialog titled what.
+func (v *importView) read(what, name string, open func() (io.ReadCloser, error)) {
+	v.u.spawn(func() {
+		var b []byte
+		rc, err := open()
+		if err == nil {
+			b, err = io.ReadAll(rc)
+			rc.Close()
+		}
+		fyne.Do(func() {
+			if err != nil {
+				v.u.showError(what, err)
+				return
+			}
+			v.load(name, b)
+		})
+	})
 }
 
 // load parses a file off the UI goroutine and shows its problems.

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"strings"
@@ -20,6 +22,12 @@ type previewView struct {
 	w  *wizardView
 	fs *fieldSet
 	p  *wizard.Preview
+	// err is why p could not be built (the templates are wrong).
+	err error
+	// gen counts loads: a preview built off the UI goroutine is shown
+	// only if no load came after it. building is set meanwhile.
+	gen      int
+	building bool
 	// storing is set from Submit until the task is stored: a second
 	// Submit meanwhile would send the same users twice.
 	storing bool
@@ -115,9 +123,47 @@ func (v *previewView) required() fyne.CanvasObject { return v.req }
 func (v *previewView) optional() fyne.CanvasObject { return nil }
 func (v *previewView) fields() *fieldSet           { return v.fs }
 
+// asyncPreviewRows is the number of users from which the preview is
+// built off the UI goroutine (10,000 take a few hundred milliseconds,
+// mostly generating passwords); smaller ones are built at once.
+var asyncPreviewRows = 1000
+
 // load rebuilds the preview from the model.
 func (v *previewView) load() {
-	p, err := v.w.m.Preview()
+	v.gen++
+	m := v.w.m
+	n := m.RowCount()
+	if n < asyncPreviewRows {
+		v.building = false
+		v.loaded(m.Preview())
+		return
+	}
+	gen, job := v.gen, m.PreviewJob()
+	v.building = true
+	v.p, v.rows, v.bad, v.err = nil, nil, nil, nil
+	what := fmt.Sprintf("Building the preview of %d users…", n)
+	v.counts.SetText(what)
+	v.problems.SetText("")
+	v.table.Refresh()
+	v.showSelection()
+	v.w.background(what, func(context.Context) (func(), error) {
+		p, err := job.Build()
+		return func() {
+			if gen != v.gen || v.w.m != m || v.w.cur != wizard.StepPreview {
+				return // built for a model or a visit that is gone
+			}
+			v.building = false
+			if err == nil {
+				job.Adopt(p)
+			}
+			v.loaded(p, err)
+		}, nil
+	}, func(error) {}, nil)
+}
+
+// loaded shows a preview just built, or why it could not be.
+func (v *previewView) loaded(p *wizard.Preview, err error) {
+	v.err = err
 	if err != nil {
 		v.p = nil
 		v.rows = nil
@@ -128,6 +174,24 @@ func (v *previewView) load() {
 	}
 	v.p = p
 	v.recheck()
+	v.showSelection()
+}
+
+// fieldErrors is why Submit is not possible yet, from the preview on
+// screen (Model.Validate would build it all again).
+func (v *previewView) fieldErrors() wizard.FieldErrors {
+	var fe wizard.FieldErrors
+	switch {
+	case v.building:
+		return wizard.FieldErrors{wizard.FieldRows: "the preview is being built"}
+	case errors.As(v.err, &fe):
+		return fe
+	case v.err != nil:
+		return wizard.FieldErrors{wizard.FieldRows: v.err.Error()}
+	case v.p == nil:
+		return wizard.FieldErrors{wizard.FieldRows: "there is no preview"}
+	}
+	return v.p.FieldErrors()
 }
 
 // recheck recomputes problems, counts and the filter after a change.

@@ -166,7 +166,7 @@ func (w *wizardView) canReach(s wizard.Step) bool {
 		return false
 	}
 	for p := wizard.StepEnterprise; p < s; p++ {
-		if !w.m.CanAdvance(p) {
+		if len(w.stepErrors(p)) > 0 {
 			return false
 		}
 	}
@@ -231,16 +231,25 @@ func (w *wizardView) changed() {
 	w.scheduleSave()
 }
 
+// stepErrors is what keeps step s from being complete. The preview's
+// come from the table on screen.
+func (w *wizardView) stepErrors(s wizard.Step) wizard.FieldErrors {
+	if s == wizard.StepPreview {
+		return w.preview.fieldErrors()
+	}
+	return w.m.Validate(s)
+}
+
 // validate shows the current step's field errors (once it was edited)
 // and enables Next when it is valid.
 func (w *wizardView) validate() {
-	fe := w.m.Validate(w.cur)
+	fe := w.stepErrors(w.cur)
 	ok := make(map[wizard.Step]bool, int(w.reached)+1)
 	for s := wizard.StepEnterprise; s < w.reached; s++ {
 		if s == w.cur {
 			ok[s] = len(fe) == 0
 		} else {
-			ok[s] = w.m.CanAdvance(s)
+			ok[s] = len(w.stepErrors(s)) == 0
 		}
 	}
 	w.stepOK = ok
@@ -268,7 +277,7 @@ func (w *wizardView) goBack() {
 // goNext advances when the step is valid; leaving the group step loads
 // the group's facts first (off the UI goroutine).
 func (w *wizardView) goNext() {
-	if w.busyN > 0 || !w.m.CanAdvance(w.cur) {
+	if w.busyN > 0 || len(w.stepErrors(w.cur)) > 0 {
 		return
 	}
 	if w.cur == wizard.StepPreview {

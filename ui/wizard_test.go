@@ -1,10 +1,9 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2/test"
 	"strings"
 	"testing"
-
-	"fyne.io/fyne/v2/test"
 
 	"bwbulk/wizard"
 )
@@ -237,5 +236,68 @@ func TestWizard_CreateInline(t *testing.T) {
 	h.w.next.Refresh()
 	if !w.next.Disabled() {
 		t.Error("Next enabled with no group")
+	}
+}
+
+// TestPreview_BuiltInBackground: a large preview is built off the UI
+// goroutine: meanwhile the step says so and Submit is off; then the rows,
+// counts and Submit appear. A build overtaken by Back is dropped.
+func TestPreview_BuiltInBackground(t *testing.T) {
+	old := asyncPreviewRows
+	asyncPreviewRows = 1
+	t.Cleanup(func() { asyncPreviewRows = old })
+	h := newHarness(t, harnessOpts{})
+	w, v := h.w, h.w.preview
+	h.toStep(wizard.StepAddress, 40)
+	// Background work waits here until run() (tests otherwise run it
+	// inline).
+	var queued []func()
+	h.u.spawn = func(f func()) { queued = append(queued, f) }
+	run := func() {
+		for len(queued) > 0 {
+			f := queued[0]
+			queued = queued[1:]
+			f()
+		}
+	}
+
+	h.next()
+	if w.cur != wizard.StepPreview || !v.building || len(queued) != 1 {
+		t.Fatalf("at %s, building %v, %d queued", w.cur, v.building, len(queued))
+	}
+	if !w.next.Disabled() || !strings.HasPrefix(v.counts.Text, "Building the preview of 40 users") || len(v.rows) != 0 {
+		t.Errorf("while building: Submit enabled %v, counts %q, %d rows", !w.next.Disabled(), v.counts.Text, len(v.rows))
+	}
+	run()
+	if v.building || v.p == nil || len(v.rows) != 40 || v.counts.Text != "40 users · 0 with problems · 0 problems" {
+		t.Fatalf("after the build: building %v, rows %d, counts %q", v.building, len(v.rows), v.counts.Text)
+	}
+	if w.next.Disabled() {
+		t.Error("Submit disabled on a valid preview")
+	}
+	if len(w.m.Passwords.Generated) != 40 || w.m.Passwords.Generated[39] != v.p.Rows[39].Get(wizard.ColPassword) {
+		t.Errorf("the model keeps %d generated passwords", len(w.m.Passwords.Generated))
+	}
+	// An edit goes to the wizard's model and is checked at once.
+	v.table.Select(widgetCell(1, 0))
+	v.applyEdit(v.p.Rows[0].Get(wizard.ColUserID))
+	if !w.next.Disabled() || !w.m.Edited(1, wizard.ColUserID) {
+		t.Errorf("after a duplicate user id: Submit enabled %v, edit in the model %v", !w.next.Disabled(), w.m.Edited(1, wizard.ColUserID))
+	}
+
+	// Back while a build runs: its result never shows.
+	test.Tap(w.back)
+	w.m.UserCount = 41
+	h.next()
+	test.Tap(w.back)
+	run()
+	if w.cur != wizard.StepAddress || len(v.rows) == 41 {
+		t.Errorf("at %s with %d preview rows: a build for a visit left behind was shown", w.cur, len(v.rows))
+	}
+	// Coming back builds it again.
+	h.next()
+	run()
+	if len(v.rows) != 41 || len(w.m.Passwords.Generated) != 41 {
+		t.Errorf("%d rows, %d passwords after coming back", len(v.rows), len(w.m.Passwords.Generated))
 	}
 }

@@ -306,10 +306,7 @@ func (m *Model) Preview() (*Preview, error) {
 	}
 	p := &Preview{m: m, c: c, t: m.Target()}
 	p.check = FactsCheck(m.EffectiveFacts(), m.newDepartment())
-	n := max(m.UserCount, 0)
-	if m.Imported != nil {
-		n = len(m.Imported)
-	}
+	n := m.RowCount()
 	p.Rows = make([]Row, n)
 	p.own = make([][]Problem, n)
 	for i := range p.Rows {

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"unicode/utf8"
 )
@@ -162,9 +163,8 @@ func (m *Model) Validate(s Step) FieldErrors {
 			for f, msg := range err.(FieldErrors) {
 				fe[f] = msg
 			}
-		} else if !p.Valid() {
-			ps := p.Problems()
-			fe.add(FieldRows, "%d problems, first: %s", len(ps), ps[0].Error())
+		} else {
+			maps.Copy(fe, p.FieldErrors())
 		}
 	}
 	if len(fe) == 0 {

@@ -19,11 +19,12 @@ import (
 type Server struct {
 	opts Options
 
-	mu        sync.Mutex // guards w, docs, dirty, saveTimer
+	mu        sync.Mutex // guards w, docs, dirty, saveTimer, saveCost
 	w         *world
 	docs      int
-	dirty     bool        // changed since the state file was written
-	saveTimer *time.Timer // pending write of the state file, or nil
+	dirty     bool          // changed since the state file was written
+	saveTimer *time.Timer   // pending write of the state file, or nil
+	saveCost  time.Duration // how long the last write took
 
 	faultMu sync.Mutex // guards rng, seq, seen
 	rng     *rand.Rand
@@ -263,15 +264,21 @@ func (s *Server) Close() error {
 // bounds what a crash of the process can lose, and Close writes the rest.
 const saveDelay = 250 * time.Millisecond
 
-// scheduleSave writes the state file saveDelay from now, unless a write is
-// already pending.
+// saveShare bounds the time spent writing the state file while changes
+// keep coming: the next write waits saveShare times as long as the last
+// one took, when that is longer than saveDelay. With tens of thousands of
+// users a write takes tens of milliseconds, all of it under s.mu.
+const saveShare = 10
+
+// scheduleSave writes the state file after saveDelay (or longer, see
+// saveShare), unless a write is already pending.
 func (s *Server) scheduleSave() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.saveTimer != nil {
 		return
 	}
-	s.saveTimer = time.AfterFunc(saveDelay, func() {
+	s.saveTimer = time.AfterFunc(max(saveDelay, saveShare*s.saveCost), func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.saveTimer = nil
@@ -279,9 +286,11 @@ func (s *Server) scheduleSave() {
 			return
 		}
 		s.dirty = false
+		start := time.Now()
 		if err := s.w.save(s.opts.StateFile); err != nil {
 			s.logf("%v", err)
 		}
+		s.saveCost = time.Since(start)
 	})
 }
 

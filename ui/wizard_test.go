@@ -1,9 +1,10 @@
 package ui
 
 import (
-	"fyne.io/fyne/v2/test"
 	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2/test"
 
 	"bwbulk/wizard"
 )

@@ -113,6 +113,9 @@ func newTasksView(u *UI) *tasksView {
 	v.detail = note("")
 	v.bar = widget.NewProgressBar()
 	v.counts = widget.NewLabel("")
+	// Cut rather than grown: a label whose width follows its text makes
+	// every progress update lay out the screen again and draw it twice.
+	v.counts.Truncation = fyne.TextTruncateEllipsis
 	v.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), func() { v.control("Pause", v.u.runner.Pause) })
 	v.resume = widget.NewButtonWithIcon("Resume", theme.MediaPlayIcon(), func() { v.control("Resume", v.u.runner.Resume) })
 	v.cancel = widget.NewButtonWithIcon("Cancel task", theme.CancelIcon(), func() {
@@ -518,11 +521,14 @@ func (v *tasksView) flush(batch map[int64]taskProgress, reload bool) {
 		}
 		v.progress[id] = p
 	}
+	if reload {
+		// The reload shows the progress too, with the jobs it read: one
+		// frame instead of two.
+		v.reload()
+		return
+	}
 	if _, ok := batch[v.selected]; ok {
 		v.showTask()
-	}
-	if reload {
-		v.reload()
 	}
 }
 

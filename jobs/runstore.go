@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -147,7 +148,15 @@ func (s *Store) loadRun(ctx context.Context, taskID int64, resolveOnly bool) ([]
 		return nil, err
 	}
 	out := make([]*runJob, 0, len(rs))
-	for _, r := range rs {
+	for i, r := range rs {
+		// Opening ten thousand jobs is a few hundred milliseconds of
+		// computing with no point where the scheduler looks at other
+		// goroutines short of preemption after 10 ms: yield now and
+		// then, so that a window's goroutine back from drawing gets a
+		// processor at once.
+		if i%64 == 63 {
+			runtime.Gosched()
+		}
 		j := r.j
 		fields, err := s.openFields(r.fb)
 		if err != nil {

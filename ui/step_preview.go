@@ -148,15 +148,23 @@ func (v *previewView) load() {
 	v.showSelection()
 	v.w.background(what, func(context.Context) (func(), error) {
 		p, err := job.Build()
+		var c previewCheck
+		if err == nil {
+			c = checkPreview(p)
+		}
 		return func() {
 			if gen != v.gen || v.w.m != m || v.w.cur != wizard.StepPreview {
 				return // built for a model or a visit that is gone
 			}
 			v.building = false
-			if err == nil {
-				job.Adopt(p)
+			if err != nil {
+				v.loaded(nil, err)
+				return
 			}
-			v.loaded(p, err)
+			job.Adopt(p)
+			v.p, v.err = p, nil
+			v.showCheck(c)
+			v.showSelection()
 		}, nil
 	}, func(error) {}, nil)
 }
@@ -195,9 +203,20 @@ func (v *previewView) fieldErrors() wizard.FieldErrors {
 }
 
 // recheck recomputes problems, counts and the filter after a change.
-func (v *previewView) recheck() {
-	v.bad = map[int]map[wizard.Column]string{}
-	probs := v.p.Problems()
+func (v *previewView) recheck() { v.showCheck(checkPreview(v.p)) }
+
+// previewCheck is a preview's problems arranged for the screen.
+type previewCheck struct {
+	bad      map[int]map[wizard.Column]string // reason by row and column
+	counts   string
+	problems string
+}
+
+// checkPreview arranges p's problems for the screen; it only reads p, so
+// a preview built off the UI goroutine is checked there too.
+func checkPreview(p *wizard.Preview) previewCheck {
+	c := previewCheck{bad: map[int]map[wizard.Column]string{}}
+	probs := p.Problems()
 	var general []string
 	for _, pr := range probs {
 		if pr.Row <= 0 {
@@ -205,23 +224,19 @@ func (v *previewView) recheck() {
 			continue
 		}
 		r := pr.Row - 1
-		if v.bad[r] == nil {
-			v.bad[r] = map[wizard.Column]string{}
+		if c.bad[r] == nil {
+			c.bad[r] = map[wizard.Column]string{}
 		}
-		c := pr.Column
-		if !c.Valid() {
-			c = wizard.ColUserID
+		col := pr.Column
+		if !col.Valid() {
+			col = wizard.ColUserID
 		}
-		if _, ok := v.bad[r][c]; !ok {
-			v.bad[r][c] = pr.Msg
+		if _, ok := c.bad[r][col]; !ok {
+			c.bad[r][col] = pr.Msg
 		}
 	}
-	n := len(v.p.Rows)
-	v.counts.SetText(fmt.Sprintf("%d users · %d with problems · %d problems", n, len(v.bad), len(probs)))
-	switch {
-	case len(probs) == 0:
-		v.problems.SetText("")
-	default:
+	c.counts = fmt.Sprintf("%d users · %d with problems · %d problems", len(p.Rows), len(c.bad), len(probs))
+	if len(probs) > 0 {
 		lines := general
 		for i, pr := range probs {
 			if i >= 5 {
@@ -232,8 +247,15 @@ func (v *previewView) recheck() {
 				lines = append(lines, pr.Error())
 			}
 		}
-		v.problems.SetText(strings.Join(lines, "\n"))
+		c.problems = strings.Join(lines, "\n")
 	}
+	return c
+}
+
+func (v *previewView) showCheck(c previewCheck) {
+	v.bad = c.bad
+	v.counts.SetText(c.counts)
+	v.problems.SetText(c.problems)
 	v.filter()
 	v.table.Refresh()
 }

@@ -11,7 +11,8 @@ import (
 )
 
 // gridCell is one cell of a data table: a background and one line of
-// monospaced text, cut with an ellipsis to the cell's width.
+// monospaced text (bold for a header), cut with an ellipsis to the cell's
+// width.
 //
 // A table refreshes every visible cell at once, and a Label lays out and
 // shapes rich text on each change. A gridCell swaps the string of a single
@@ -19,14 +20,23 @@ import (
 // of 10,000 rows stays smooth while a running task updates it.
 type gridCell struct {
 	widget.BaseWidget
+	style fyne.TextStyle
 	text  string
 	color fyne.ThemeColorName
 	fill  color.Color
 }
 
 func newGridCell() *gridCell {
-	c := &gridCell{color: theme.ColorNameForeground, fill: color.Transparent}
+	c := &gridCell{style: fyne.TextStyle{Monospace: true}, color: theme.ColorNameForeground, fill: color.Transparent}
 	c.ExtendBaseWidget(c)
+	return c
+}
+
+// newHeaderCell is a gridCell for a table's header: bold, in the regular
+// font.
+func newHeaderCell() *gridCell {
+	c := newGridCell()
+	c.style = fyne.TextStyle{Bold: true}
 	return c
 }
 
@@ -42,7 +52,7 @@ func (c *gridCell) set(text string, col fyne.ThemeColorName, fill color.Color) {
 
 func (c *gridCell) CreateRenderer() fyne.WidgetRenderer {
 	r := &gridCellRenderer{c: c, bg: canvas.NewRectangle(color.Transparent), t: canvas.NewText("", color.Black)}
-	r.t.TextStyle = fyne.TextStyle{Monospace: true}
+	r.t.TextStyle = c.style
 	r.Refresh()
 	return r
 }
@@ -81,21 +91,49 @@ func (r *gridCellRenderer) MinSize() fyne.Size {
 func (r *gridCellRenderer) fit() {
 	shown := r.c.text
 	if shown != "" {
-		pad, _, char := r.metrics(r.t.TextStyle)
+		pad, size, char := r.metrics(r.t.TextStyle)
 		h := r.c.Size().Height
+		room := max(r.width-2*pad, 0)
 		r.t.Move(fyne.NewPos(pad, (h-char.Height)/2))
-		r.t.Resize(fyne.NewSize(max(r.width-2*pad, 0), char.Height))
-		if room := int((r.width - 2*pad) / char.Width); r.width > 0 && char.Width > 0 && utf8.RuneCountInString(shown) > room {
-			shown = ""
-			if room > 0 {
-				shown = string([]rune(r.c.text)[:room-1]) + "…"
-			}
+		r.t.Resize(fyne.NewSize(room, char.Height))
+		if r.width > 0 && char.Width > 0 {
+			shown = cut(shown, room, func(s string) float32 {
+				if r.t.TextStyle.Monospace {
+					return float32(utf8.RuneCountInString(s)) * char.Width
+				}
+				return fyne.MeasureText(s, size, r.t.TextStyle).Width
+			})
 		}
 	}
 	if r.t.Text != shown {
 		r.t.Text = shown
 		r.t.Refresh()
 	}
+}
+
+// cut returns s, or the longest start of s that fits room with an
+// ellipsis after it, given a measure of width.
+func cut(s string, room float32, width func(string) float32) string {
+	if width(s) <= room {
+		return s
+	}
+	rs := []rune(s)
+	lo, hi := 0, len(rs) // the answer keeps lo runes: lo fits, hi does not
+	for lo+1 < hi {
+		mid := (lo + hi) / 2
+		if width(string(rs[:mid])+"…") <= room {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	if lo == 0 {
+		if width("…") <= room {
+			return "…"
+		}
+		return ""
+	}
+	return string(rs[:lo]) + "…"
 }
 
 func (r *gridCellRenderer) Refresh() {

@@ -68,3 +68,35 @@ func TestGridCell_ColourAndBackground(t *testing.T) {
 		t.Errorf("after reset: text %v background %v", txt.Color, bg.FillColor)
 	}
 }
+
+// TestGridCell_Header: a header cell is bold in the regular font and its
+// cut, measured in that font, fits the cell.
+func TestGridCell_Header(t *testing.T) {
+	test.NewTempApp(t)
+	c := newHeaderCell()
+	c.set("CLID first name", theme.ColorNameForeground, color.Transparent)
+	if got := shownText(t, c, 300); got != "CLID first name" {
+		t.Errorf("wide header shows %q", got)
+	}
+	txt := test.WidgetRenderer(c).Objects()[1].(*canvas.Text)
+	if txt.TextStyle != (fyne.TextStyle{Bold: true}) {
+		t.Errorf("header style %+v, want bold", txt.TextStyle)
+	}
+	pad := theme.InnerPadding()
+	for _, w := range []float32{120, 90, 60, 2*pad + 12} {
+		got := shownText(t, c, w)
+		if !strings.HasSuffix(got, "…") {
+			t.Errorf("at %.0f: %q, want a cut with an ellipsis", w, got)
+		}
+		if mw := fyne.MeasureText(got, theme.TextSize(), txt.TextStyle).Width; mw > w-2*pad {
+			t.Errorf("at %.0f: %q is %.1f wide, more than the %.1f inside", w, got, mw, w-2*pad)
+		}
+		// One more character would not have fitted.
+		if n := len([]rune(got)) - 1; n < len("CLID first name") {
+			more := string([]rune("CLID first name")[:n+1]) + "…"
+			if fyne.MeasureText(more, theme.TextSize(), txt.TextStyle).Width <= w-2*pad {
+				t.Errorf("at %.0f: %q is cut shorter than needed (%q fits)", w, got, more)
+			}
+		}
+	}
+}

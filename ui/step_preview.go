@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"math"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -70,22 +72,16 @@ func newPreviewView(w *wizardView) *previewView {
 		v.updateCell)
 	v.table.ShowHeaderRow = true
 	v.table.ShowHeaderColumn = true
-	v.table.CreateHeader = func() fyne.CanvasObject {
-		l := widget.NewLabel("header")
-		l.TextStyle.Bold = true
-		l.Truncation = fyne.TextTruncateEllipsis
-		return l
-	}
+	v.table.CreateHeader = func() fyne.CanvasObject { return newHeaderCell() }
 	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		l := o.(*widget.Label)
+		text := ""
 		switch {
 		case id.Row < 0 && id.Col >= 0 && id.Col < len(v.cols):
-			l.SetText(v.cols[id.Col].Title())
+			text = v.cols[id.Col].Title()
 		case id.Col < 0 && id.Row >= 0 && id.Row < len(v.rows):
-			l.SetText(fmt.Sprint(v.rows[id.Row] + 1))
-		default:
-			l.SetText("")
+			text = strconv.Itoa(v.rows[id.Row] + 1)
 		}
+		o.(*gridCell).set(text, theme.ColorNameForeground, color.Transparent)
 	}
 	v.table.OnSelected = func(id widget.TableCellID) {
 		v.sel, v.hasSel = id, true
@@ -257,7 +253,20 @@ func (v *previewView) showCheck(c previewCheck) {
 	v.counts.SetText(c.counts)
 	v.problems.SetText(c.problems)
 	v.filter()
+	v.fitRowNumbers()
 	v.table.Refresh()
+}
+
+// fitRowNumbers makes the row-number column as wide as the largest
+// number.
+func (v *previewView) fitRowNumbers() {
+	n := 1
+	if v.p != nil {
+		n = max(len(v.p.Rows), 1)
+	}
+	digits := strings.Repeat("0", len(strconv.Itoa(n)))
+	w := fyne.MeasureText(digits, theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 2*theme.InnerPadding()
+	v.table.SetColumnWidth(-1, float32(math.Ceil(float64(w))))
 }
 
 func (v *previewView) filter() {

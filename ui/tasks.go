@@ -136,7 +136,7 @@ func newTasksView(u *UI) *tasksView {
 	v.search.SetPlaceHolder("Search user id, error or row")
 	v.search.OnChanged = func(string) { v.reload() }
 	heads := []string{"Row", "User id", "Status", "Attempts", "Error"}
-	widths := []float32{60, 280, 110, 80, 500}
+	widths := []float32{60, 280, 110, 90, 500}
 	v.table = widget.NewTable(
 		func() (int, int) { return len(v.jobs), len(heads) },
 		func() fyne.CanvasObject { return newGridCell() },
@@ -169,12 +169,10 @@ func newTasksView(u *UI) *tasksView {
 			cell.set(text, col, color.Transparent)
 		})
 	v.table.ShowHeaderRow = true
-	v.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
+	v.table.CreateHeader = func() fyne.CanvasObject { return newHeaderCell() }
 	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Col >= 0 && id.Col < len(heads) {
-			o.(*widget.Label).SetText(heads[id.Col])
+			o.(*gridCell).set(heads[id.Col], theme.ColorNameForeground, color.Transparent)
 		}
 	}
 	for i, w := range widths {

@@ -121,6 +121,16 @@ func (r *Runner) runJobs(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 	var work []*runJob
 	var ups []jobUpdate
 	for _, j := range js {
+		// A job to send opens when its turn comes (process); one whose
+		// next move depends on its commands opens now.
+		if j.inflight || j.step >= j.n() {
+			if err := r.store.openJob(j); err != nil {
+				ups = append(ups, jobUpdate{id: j.id, status: StatusFailed, step: j.step, inflight: j.inflight,
+					attempts: j.attempts, text: unreadable(err)})
+				r.jobEvent(tr, j, StatusFailed, unreadable(err))
+				continue
+			}
+		}
 		switch {
 		case j.inflight:
 			j.phase = phaseResolve
@@ -264,6 +274,10 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 	now := r.clock.Now()
 
 	for _, j := range batch {
+		if err := r.store.openJob(j); err != nil {
+			finish(j, StatusFailed, 0, unreadable(err))
+			continue
+		}
 		var cur oci.Request
 		if j.phase == phaseSend || j.phase == phaseResolve {
 			c, err := j.cmd(j.step)
@@ -450,6 +464,13 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 		s.put(again...)
 	}
 	return nil
+}
+
+// unreadable is the error of a job whose stored fields or commands cannot
+// be opened (a damaged database, or a key that is not the one they were
+// sealed with).
+func unreadable(err error) string {
+	return "the stored job cannot be read: " + err.Error()
 }
 
 func itoa(n int) string {

@@ -26,6 +26,9 @@ func (r *Runner) preflight(ctx context.Context, pool *broadworks.Pool, tr *taskR
 		if j.inflight {
 			continue // may already hold a licence: resolved first
 		}
+		if r.store.openJob(j) != nil {
+			continue // fails when its turn comes, with the reason
+		}
 		for i := j.step; i < j.n(); i++ {
 			if !isUserAddName(j.raw[i].Type) {
 				continue

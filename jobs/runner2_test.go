@@ -368,3 +368,43 @@ func TestRunner_EditAndRetry_Export(t *testing.T) {
 		t.Fatalf("xlsx: %v", err)
 	}
 }
+
+// TestRunner_UnreadableJobFailsAlone: jobs are opened when their turn
+// comes; one whose stored commands are damaged fails with the reason and
+// the rest of the task goes ahead.
+func TestRunner_UnreadableJobFailsAlone(t *testing.T) {
+	srv := ocisim.StartTest(t, nil)
+	st := openTestStore(t, nil)
+	ctx := context.Background()
+	us := hqUsers("dmg", 6)
+	id, err := st.CreateTask(ctx, taskOf(us, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.w.ExecContext(ctx, `UPDATE jobs SET commands = x'00112233' WHERE task_id = ? AND row = 3`, id); err != nil {
+		t.Fatal(err)
+	}
+	// Row 5 was in flight when the app stopped: it opens before anything
+	// is sent, to be resolved.
+	if _, err := st.w.ExecContext(ctx, `UPDATE jobs SET fields = x'0011', status = 'running', inflight = 1, attempts = 1 WHERE task_id = ? AND row = 5`, id); err != nil {
+		t.Fatal(err)
+	}
+	h := startRunner(t, st, dialer(srv.Addr().String(), 2), nil)
+	task := h.waitTask(id, 30*time.Second, StatusCompleted, StatusFailed)
+	if task.Completed != 4 || task.Failed != 2 {
+		t.Fatalf("task = %+v", task)
+	}
+	js, _ := st.Jobs(ctx, id, Filter{})
+	for _, j := range js {
+		_, exists := srv.User(j.UserID)
+		want := map[int]string{3: "the stored job cannot be read: row 3 commands", 5: "the stored job cannot be read: row 5 fields"}[j.Row]
+		switch {
+		case want != "" && (j.Status != StatusFailed || !strings.Contains(j.Error, want)):
+			t.Errorf("row %d: %s %q", j.Row, j.Status, j.Error)
+		case want != "" && exists:
+			t.Errorf("row %d: the damaged job's user was created", j.Row)
+		case want == "" && (j.Status != StatusCompleted || !exists):
+			t.Errorf("row %d: %s %q, user exists %v", j.Row, j.Status, j.Error, exists)
+		}
+	}
+}

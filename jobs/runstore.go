@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"time"
 
@@ -65,23 +64,34 @@ func (s *Store) setSetup(ctx context.Context, taskID int64, step int, inflight b
 // runJob is a job as the runner holds it. Its commands are decoded from
 // their stored form only when needed (so a large task starts at once).
 type runJob struct {
-	id         int64
-	row        int
-	userID     string
-	raw        []storedCommand
-	cmds       []oci.Request // decoded lazily, see cmd
-	userAddIdx int           // index of the user add, -1 if none
-	secrets    []string
-	step       int
-	inflight   bool
-	attempts   int
-	reads      int // failed reads (resolution or read-back) in this run
-	phase      phase
-	due        time.Time // not before
+	id     int64
+	row    int
+	userID string
+	// Until opened (Store.openJob) only the sealed fields and commands and
+	// their number are known; raw, cmds, userAddIdx and secrets are set
+	// by the opening.
+	opened                   bool
+	sealedFields, sealedCmds []byte
+	ncmds                    int
+	raw                      []storedCommand
+	cmds                     []oci.Request // decoded lazily, see cmd
+	userAddIdx               int           // index of the user add, -1 if none
+	secrets                  []string
+	step                     int
+	inflight                 bool
+	attempts                 int
+	reads                    int // failed reads (resolution or read-back) in this run
+	phase                    phase
+	due                      time.Time // not before
 }
 
 // n is the number of commands.
-func (j *runJob) n() int { return len(j.raw) }
+func (j *runJob) n() int {
+	if !j.opened {
+		return j.ncmds
+	}
+	return len(j.raw)
+}
 
 // cmd returns command i, decoding it on first use.
 func (j *runJob) cmd(i int) (oci.Request, error) {
@@ -119,9 +129,12 @@ const (
 )
 
 // loadRun returns the jobs of a task still to do (pending or running), or
-// with resolveOnly only those with a command in flight.
+// with resolveOnly only those with a command in flight. Their fields and
+// commands stay sealed until openJob: a task of ten thousand users starts
+// without decoding them all at once (a burst of work and garbage that kept
+// the window's goroutine waiting).
 func (s *Store) loadRun(ctx context.Context, taskID int64, resolveOnly bool) ([]*runJob, error) {
-	q := `SELECT id, row, user_id, fields, commands, step, inflight, attempts FROM jobs
+	q := `SELECT id, row, user_id, fields, commands, ncommands, step, inflight, attempts FROM jobs
 		WHERE task_id = ? AND status IN ('pending','running')`
 	if resolveOnly {
 		q += ` AND inflight = 1`
@@ -130,59 +143,48 @@ func (s *Store) loadRun(ctx context.Context, taskID int64, resolveOnly bool) ([]
 	if err != nil {
 		return nil, fmt.Errorf("jobs: load task %d: %w", taskID, err)
 	}
-	type raw struct {
-		j      runJob
-		fb, cb []byte
-	}
-	var rs []raw
+	defer rows.Close()
+	var out []*runJob
 	for rows.Next() {
-		var r raw
-		if err := rows.Scan(&r.j.id, &r.j.row, &r.j.userID, &r.fb, &r.cb, &r.j.step, &r.j.inflight, &r.j.attempts); err != nil {
-			rows.Close()
-			return nil, err
+		j := &runJob{userAddIdx: -1}
+		if err := rows.Scan(&j.id, &j.row, &j.userID, &j.sealedFields, &j.sealedCmds, &j.ncmds,
+			&j.step, &j.inflight, &j.attempts); err != nil {
+			return nil, fmt.Errorf("jobs: load task %d: %w", taskID, err)
 		}
-		rs = append(rs, r)
+		j.step = min(j.step, j.ncmds)
+		out = append(out, j)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	return out, rows.Err()
+}
+
+// openJob decodes j's sealed fields and commands, once.
+func (s *Store) openJob(j *runJob) error {
+	if j.opened {
+		return nil
 	}
-	out := make([]*runJob, 0, len(rs))
-	for i, r := range rs {
-		// Opening ten thousand jobs is a few hundred milliseconds of
-		// computing with no point where the scheduler looks at other
-		// goroutines short of preemption after 10 ms: yield now and
-		// then, so that a window's goroutine back from drawing gets a
-		// processor at once.
-		if i%64 == 63 {
-			runtime.Gosched()
-		}
-		j := r.j
-		fields, err := s.openFields(r.fb)
-		if err != nil {
-			return nil, fmt.Errorf("jobs: row %d: %w", j.row, err)
-		}
-		plain, err := s.open(purposeCommands, r.cb)
-		if err != nil {
-			return nil, fmt.Errorf("jobs: row %d commands: %w", j.row, err)
-		}
-		if err := json.Unmarshal(plain, &j.raw); err != nil {
-			return nil, fmt.Errorf("jobs: row %d commands: %w", j.row, err)
-		}
-		j.cmds = make([]oci.Request, len(j.raw))
-		j.secrets = secretValues(fields)
-		j.userAddIdx = -1
-		for i, sc := range j.raw {
-			if isUserAddName(sc.Type) {
-				j.userAddIdx = i
-			}
-		}
-		if j.step > j.n() {
-			j.step = j.n()
-		}
-		out = append(out, &j)
+	fields, err := s.openFields(j.sealedFields)
+	if err != nil {
+		return fmt.Errorf("row %d fields: %w", j.row, err)
 	}
-	return out, nil
+	plain, err := s.open(purposeCommands, j.sealedCmds)
+	if err != nil {
+		return fmt.Errorf("row %d commands: %w", j.row, err)
+	}
+	var raw []storedCommand
+	if err := json.Unmarshal(plain, &raw); err != nil {
+		return fmt.Errorf("row %d commands: %w", j.row, err)
+	}
+	j.raw, j.opened = raw, true
+	j.sealedFields, j.sealedCmds = nil, nil
+	j.cmds = make([]oci.Request, len(raw))
+	j.secrets = secretValues(fields)
+	for i, sc := range raw {
+		if isUserAddName(sc.Type) {
+			j.userAddIdx = i
+		}
+	}
+	j.step = min(j.step, len(raw))
+	return nil
 }
 
 // markSent records, before a document leaves, that each job's current

@@ -340,9 +340,9 @@ func TestTasks_FlushCoalesces(t *testing.T) {
 	}
 	tv := h.u.tasks
 	tv.selectTask(id)
-	tv.flush(map[int64]taskProgress{id: {Done: 0, Total: 1, Status: jobs.StatusRunning}}, false)
+	tv.flush(map[int64]taskProgress{id: {Done: 0, Total: 1, Status: jobs.StatusRunning}}, false, false)
 	tv.tasks[0].Status = jobs.StatusRunning
-	tv.flush(map[int64]taskProgress{id: {Done: 1, Total: 2, ETA: 3 * time.Second, Throughput: 2}}, false)
+	tv.flush(map[int64]taskProgress{id: {Done: 1, Total: 2, ETA: 3 * time.Second, Throughput: 2}}, false, false)
 	if tv.bar.Value != 0.5 {
 		t.Errorf("bar = %v, want 0.5", tv.bar.Value)
 	}

@@ -72,6 +72,9 @@ type tasksView struct {
 	obj        fyne.CanvasObject
 	reloadBusy bool
 	reloadMore bool
+	// reloadMoreJobs is set when the reload that follows must read the
+	// selected task's jobs too.
+	reloadMoreJobs bool
 	// storing is the task being stored after Submit, shown (with its jobs,
 	// all pending) until the store gives it an id.
 	storing *jobs.Task
@@ -323,13 +326,21 @@ func enable(b *widget.Button, on bool) {
 
 // reload reads tasks and the selected task's jobs off the UI goroutine and
 // applies them in one fyne.Do. Calls while a reload runs are coalesced.
-func (v *tasksView) reload() {
+func (v *tasksView) reload() { v.reloadWith(true) }
+
+// reloadTasks reads the tasks only; the jobs table stays as it is. Reading
+// the jobs of a large task is the costly part, and a task that starts
+// running changes none of them.
+func (v *tasksView) reloadTasks() { v.reloadWith(false) }
+
+func (v *tasksView) reloadWith(withJobs bool) {
 	st := v.u.store()
 	if st == nil {
 		return
 	}
 	if v.reloadBusy {
 		v.reloadMore = true
+		v.reloadMoreJobs = v.reloadMoreJobs || withJobs
 		return
 	}
 	v.reloadBusy = true
@@ -342,28 +353,29 @@ func (v *tasksView) reload() {
 		ctx := v.u.ctx
 		ts, err := st.ListTasks(ctx)
 		var js []jobs.Job
-		if err == nil && sel != 0 {
+		if err == nil && sel != 0 && withJobs {
 			js, err = st.Jobs(ctx, sel, f)
 		}
-		fyne.Do(func() { v.apply(ts, js, err) })
+		fyne.Do(func() { v.apply(ts, js, withJobs, err) })
 	})
 }
 
-func (v *tasksView) apply(ts []jobs.Task, js []jobs.Job, err error) {
+func (v *tasksView) apply(ts []jobs.Task, js []jobs.Job, withJobs bool, err error) {
 	v.reloadBusy = false
 	if err == nil {
 		sort.Slice(ts, func(i, j int) bool { return ts[i].ID > ts[j].ID })
-		jobsChanged := !sameJobs(v.jobs, js)
+		jobsChanged := withJobs && !sameJobs(v.jobs, js)
 		tasksChanged := !sameTasks(v.tasks, ts)
 		v.tasks = ts
-		if v.selected == 0 && v.storing != nil {
+		switch {
+		case v.selected == 0 && v.storing != nil:
 			jobsChanged = false // the stored task's jobs are shown
-		} else {
+		case withJobs:
 			v.jobs = js
 		}
 		if v.selected == 0 && v.storing == nil && len(ts) > 0 {
 			v.selected = ts[0].ID
-			v.reloadMore = true
+			v.reloadMore, v.reloadMoreJobs = true, true
 		}
 		if tasksChanged {
 			// Select refreshes the list itself: one refresh, not two.
@@ -385,8 +397,9 @@ func (v *tasksView) apply(ts []jobs.Task, js []jobs.Job, err error) {
 		v.showTask()
 	}
 	if v.reloadMore {
-		v.reloadMore = false
-		v.reload()
+		more := v.reloadMoreJobs
+		v.reloadMore, v.reloadMoreJobs = false, false
+		v.reloadWith(more)
 	}
 }
 
@@ -452,12 +465,14 @@ func (v *tasksView) storeFailed() {
 	v.reload()
 }
 
-// selectTask selects a task by id (after Submit).
+// selectTask selects the task just stored after Submit. Its jobs, all
+// pending, are on screen already (showStoringJobs): they are read from the
+// store with the first progress, not while the runner starts on them.
 func (v *tasksView) selectTask(id int64) {
 	v.storing = nil
 	v.selected = id
 	v.jobSel = 0
-	v.reload()
+	v.reloadTasks()
 }
 
 // start drains runner events in one goroutine and flushes at most every
@@ -476,6 +491,9 @@ func (v *tasksView) pump(events <-chan jobs.Event, unsubscribe func()) {
 	defer tick.Stop()
 	pending := map[int64]taskProgress{}
 	structural := false
+	// jobsMoved: a task changed state in a way its jobs show (it ended,
+	// paused, was cancelled or waits): the jobs are read at once.
+	jobsMoved := false
 	lastReload := time.Time{}
 	for {
 		select {
@@ -490,6 +508,7 @@ func (v *tasksView) pump(events <-chan jobs.Event, unsubscribe func()) {
 			if ev.JobID == 0 {
 				p.Status = ev.Status
 				structural = true
+				jobsMoved = jobsMoved || ev.Status != jobs.StatusRunning
 			}
 			pending[ev.TaskID] = p
 		case <-tick.C:
@@ -498,20 +517,26 @@ func (v *tasksView) pump(events <-chan jobs.Event, unsubscribe func()) {
 			}
 			batch := pending
 			pending = map[int64]taskProgress{}
-			// Jobs tables are re-read at most once a second, and at once
-			// when a task changes state.
-			doReload := structural || time.Since(lastReload) > reloadInterval
-			if doReload {
+			// Jobs tables are re-read every reloadInterval, and at once
+			// when a task's state shows in its jobs; the task list at
+			// every change of state.
+			// A task that starts running is such a change of state: its
+			// jobs are next read a reloadInterval later, not while the
+			// runner starts on them.
+			withJobs := jobsMoved || !structural && time.Since(lastReload) > reloadInterval
+			if structural || withJobs {
 				lastReload = time.Now()
 			}
-			structural = false
-			fyne.Do(func() { v.flush(batch, doReload) })
+			reload := structural || withJobs
+			structural, jobsMoved = false, false
+			fyne.Do(func() { v.flush(batch, reload, withJobs) })
 		}
 	}
 }
 
-// flush applies coalesced progress (UI goroutine).
-func (v *tasksView) flush(batch map[int64]taskProgress, reload bool) {
+// flush applies coalesced progress (UI goroutine), re-reading the tasks,
+// and their jobs when withJobs, when reload is set.
+func (v *tasksView) flush(batch map[int64]taskProgress, reload, withJobs bool) {
 	for id, p := range batch {
 		old := v.progress[id]
 		if p.Status == "" {
@@ -520,9 +545,9 @@ func (v *tasksView) flush(batch map[int64]taskProgress, reload bool) {
 		v.progress[id] = p
 	}
 	if reload {
-		// The reload shows the progress too, with the jobs it read: one
+		// The reload shows the progress too, with what it read: one
 		// frame instead of two.
-		v.reload()
+		v.reloadWith(withJobs)
 		return
 	}
 	if _, ok := batch[v.selected]; ok {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"image/color"
@@ -142,27 +141,34 @@ func (v *previewView) load() {
 	v.problems.SetText("")
 	v.table.Refresh()
 	v.showSelection()
-	v.w.background(what, func(context.Context) (func(), error) {
+	v.w.setBusy(what, 1)
+	v.w.u.spawn(func() {
 		p, err := job.Build()
 		var c previewCheck
 		if err == nil {
 			c = checkPreview(p)
 		}
-		return func() {
+		fyne.Do(func() {
+			v.w.setBusy("", -1)
 			if gen != v.gen || v.w.m != m || v.w.cur != wizard.StepPreview {
-				return // built for a model or a visit that is gone
+				// Built for a model or a visit that is gone; the step on
+				// screen may now go on.
+				v.w.validate()
+				return
 			}
 			v.building = false
 			if err != nil {
 				v.loaded(nil, err)
-				return
+			} else {
+				job.Adopt(p)
+				v.p, v.err = p, nil
+				v.showCheck(c)
+				v.showSelection()
 			}
-			job.Adopt(p)
-			v.p, v.err = p, nil
-			v.showCheck(c)
-			v.showSelection()
-		}, nil
-	}, func(error) {}, nil)
+			// The other steps are as they were when the build began.
+			v.w.check(false)
+		})
+	})
 }
 
 // loaded shows a preview just built, or why it could not be.

@@ -295,6 +295,9 @@ func TestPreview_BuiltInBackground(t *testing.T) {
 	if w.cur != wizard.StepAddress || len(v.rows) == 41 {
 		t.Errorf("at %s with %d preview rows: a build for a visit left behind was shown", w.cur, len(v.rows))
 	}
+	if w.next.Disabled() {
+		t.Error("Next stays disabled on the Address step once the build left behind ended")
+	}
 	// Coming back builds it again.
 	h.next()
 	run()

@@ -85,7 +85,7 @@ func safeFileName(s string) string {
 
 // exportDialog exports the preview (Ctrl+S).
 func (v *previewView) exportDialog() {
-	if v.p == nil {
+	if v.stillBuilding("Export") || v.p == nil {
 		return
 	}
 	v.w.u.exportRows(fmt.Sprintf("%s-%s-users", v.w.m.Enterprise.ID, v.w.m.Group.ID), v.p.Rows)

@@ -187,6 +187,15 @@ func (v *previewView) loaded(p *wizard.Preview, err error) {
 	v.showSelection()
 }
 
+// stillBuilding says, when the preview is being built, that what was
+// asked for has to wait for the rows.
+func (v *previewView) stillBuilding(what string) bool {
+	if v.building {
+		v.w.u.showInfo(what, "The preview is still being built. Try again when its rows appear.")
+	}
+	return v.building
+}
+
 // fieldErrors is why Submit is not possible yet, from the preview on
 // screen (Model.Validate would build it all again).
 func (v *previewView) fieldErrors() wizard.FieldErrors {
@@ -361,6 +370,9 @@ func (v *previewView) setColumn(c wizard.Column, start int, values []string) int
 // pasteColumn pastes clipboard lines into the selected column, from the
 // selected row down.
 func (v *previewView) pasteColumn() {
+	if v.stillBuilding("Paste a column") {
+		return
+	}
 	if v.p == nil || !v.hasSel || v.sel.Row >= len(v.rows) {
 		v.w.u.showInfo("Paste a column", "Select the first cell to paste into (for example the macAddress of row 1), then press Paste column.")
 		return

@@ -269,6 +269,15 @@ func TestPreview_BuiltInBackground(t *testing.T) {
 	if !w.next.Disabled() || !strings.HasPrefix(v.counts.Text, "Building the preview of 40 users") || len(v.rows) != 0 {
 		t.Errorf("while building: Submit enabled %v, counts %q, %d rows", !w.next.Disabled(), v.counts.Text, len(v.rows))
 	}
+	// Export and paste wait for the rows, and say so.
+	for _, press := range []func(){v.exportDialog, v.pasteColumn} {
+		press()
+		o := h.u.win.Canvas().Overlays().Top()
+		if o == nil {
+			t.Fatal("Export or Paste while building says nothing")
+		}
+		h.u.win.Canvas().Overlays().Remove(o)
+	}
 	run()
 	if v.building || v.p == nil || len(v.rows) != 40 || v.counts.Text != "40 users · 0 with problems · 0 problems" {
 		t.Fatalf("after the build: building %v, rows %d, counts %q", v.building, len(v.rows), v.counts.Text)

@@ -16,6 +16,7 @@ type Event struct {
 	Row        int
 	Status     string
 	Err        string
+	Attempts   int // sends of the job's current command so far
 	Done       int // completed jobs
 	Failed     int
 	Total      int

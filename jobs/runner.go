@@ -301,7 +301,7 @@ func (r *Runner) jobEvent(tr *taskRun, j *runJob, status, msg string) {
 	case StatusCancelled:
 		tr.cancelled++
 	}
-	e := Event{TaskID: tr.id, JobID: j.id, Row: j.row, Status: status, Err: msg,
+	e := Event{TaskID: tr.id, JobID: j.id, Row: j.row, Status: status, Err: msg, Attempts: j.attempts,
 		Done: tr.done, Failed: tr.failed, Total: tr.total}
 	if el := r.clock.Now().Sub(tr.started).Seconds(); el > 0 && tr.doneThisRun > 0 {
 		e.Throughput = float64(tr.doneThisRun) / el

@@ -106,14 +106,15 @@ func TestRunner_OfflineThenOnline(t *testing.T) {
 	for i := 1; i <= 6; i++ {
 		us = append(us, branchUser(i, fmt.Sprintf("%d", 3125550130+i)))
 	}
+	clk := newManualClock()
+	h := startRunner(t, st, dialer(addr, 2), &RunnerOptions{Clock: clk, ProbeBase: time.Hour, ProbeMax: time.Hour, PollInterval: 24 * time.Hour})
+	// Subscribed before the task exists, so that no event of it is missed.
+	events, unsub := h.runner.Subscribe()
+	defer unsub()
 	id, err := st.CreateTask(ctx, taskOf(us, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := newManualClock()
-	h := startRunner(t, st, dialer(addr, 2), &RunnerOptions{Clock: clk, ProbeBase: time.Hour, ProbeMax: time.Hour, PollInterval: 24 * time.Hour})
-	events, unsub := h.runner.Subscribe()
-	defer unsub()
 	task := h.waitTask(id, 10*time.Second, StatusWaiting)
 	if !strings.Contains(task.Error, "waiting for connection") {
 		t.Errorf("waiting task error = %q", task.Error)

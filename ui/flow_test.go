@@ -340,9 +340,9 @@ func TestTasks_FlushCoalesces(t *testing.T) {
 	}
 	tv := h.u.tasks
 	tv.selectTask(id)
-	tv.flush(map[int64]taskProgress{id: {Done: 0, Total: 1, Status: jobs.StatusRunning}}, false, false)
+	tv.flush(flushing{progress: map[int64]taskProgress{id: {Done: 0, Total: 1, Status: jobs.StatusRunning}}})
 	tv.tasks[0].Status = jobs.StatusRunning
-	tv.flush(map[int64]taskProgress{id: {Done: 1, Total: 2, ETA: 3 * time.Second, Throughput: 2}}, false, false)
+	tv.flush(flushing{progress: map[int64]taskProgress{id: {Done: 1, Total: 2, ETA: 3 * time.Second, Throughput: 2}}})
 	if tv.bar.Value != 0.5 {
 		t.Errorf("bar = %v, want 0.5", tv.bar.Value)
 	}
@@ -390,4 +390,53 @@ func button(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 		t.Fatalf("no %q button", text)
 	}
 	return found
+}
+
+// TestTasks_JobsFollowEvents: the jobs table of the selected task takes
+// job events as they come, without reading the store; a late progress
+// event does not undo a job at rest; a filtered table does not follow
+// events (it is read again when due).
+func TestTasks_JobsFollowEvents(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	ctx := context.Background()
+	var specs []jobs.JobSpec
+	for i := 1; i <= 3; i++ {
+		uid := fmt.Sprintf("f%d@acme.example.com", i)
+		specs = append(specs, jobs.JobSpec{Row: i, UserID: uid, Fields: map[string]string{"userId": uid}, Commands: planOne(t, uid)})
+	}
+	id, err := h.store.CreateTask(ctx, jobs.TaskSpec{Description: "follow", Jobs: specs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := h.store.Jobs(ctx, id, jobs.Filter{})
+	tv := h.u.tasks
+	tv.selected = id
+	tv.reload()
+	if len(tv.jobs) != 3 || !tv.followsEvents() {
+		t.Fatalf("%d jobs shown, follows events %v", len(tv.jobs), tv.followsEvents())
+	}
+	ev := func(row int, status, msg string, attempts int) map[int64]map[int]jobs.Event {
+		return map[int64]map[int]jobs.Event{id: {row: {TaskID: id, JobID: stored[row-1].ID, Row: row, Status: status, Err: msg, Attempts: attempts}}}
+	}
+	tv.flush(flushing{moved: ev(2, jobs.StatusFailed, "boom", 2)})
+	if j := tv.jobs[1]; j.Status != jobs.StatusFailed || j.Error != "boom" || j.Attempts != 2 || j.ID != stored[1].ID {
+		t.Fatalf("row 2 after its event: %+v", j)
+	}
+	tv.flush(flushing{moved: ev(2, jobs.StatusRunning, "", 2)})
+	if tv.jobs[1].Status != jobs.StatusFailed {
+		t.Errorf("a late progress event moved row 2 back to %s", tv.jobs[1].Status)
+	}
+	if tv.jobs[0].Status != jobs.StatusPending || tv.jobs[2].Status != jobs.StatusPending {
+		t.Errorf("rows without events changed: %+v", tv.jobs)
+	}
+
+	// Filtered: events are not applied; a due flush reads the store.
+	tv.filter.SetSelected(jobs.StatusPending)
+	if tv.followsEvents() || len(tv.jobs) != 3 {
+		t.Fatalf("filtered on pending: follows events %v, %d jobs (the store has 3 pending)", tv.followsEvents(), len(tv.jobs))
+	}
+	tv.flush(flushing{moved: ev(3, jobs.StatusFailed, "x", 1)})
+	if tv.jobs[2].Status != jobs.StatusPending {
+		t.Errorf("the pending list took an event: %+v", tv.jobs[2])
+	}
 }

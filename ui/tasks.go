@@ -27,8 +27,9 @@ var jobFilters = []string{"All", jobs.StatusPending, jobs.StatusCompleted, jobs.
 // often enough to watch, rarely enough to leave the UI goroutine free.
 const flushInterval = 250 * time.Millisecond
 
-// reloadInterval bounds how often a running task's jobs table is re-read
-// from the store (progress itself comes from events every flush).
+// reloadInterval bounds how often the task list, and a filtered or
+// searched jobs table, are re-read from the store while tasks run
+// (progress, and an unfiltered jobs table, follow the events).
 const reloadInterval = 2 * time.Second
 
 // taskProgress is the latest progress of one task, from events.
@@ -75,6 +76,8 @@ type tasksView struct {
 	// reloadMoreJobs is set when the reload that follows must read the
 	// selected task's jobs too.
 	reloadMoreJobs bool
+	// rowIndex is the index in jobs of each row number.
+	rowIndex map[int]int
 	// storing is the task being stored after Submit, shown (with its jobs,
 	// all pending) until the store gives it an id.
 	storing *jobs.Task
@@ -371,7 +374,7 @@ func (v *tasksView) apply(ts []jobs.Task, js []jobs.Job, withJobs bool, err erro
 		case v.selected == 0 && v.storing != nil:
 			jobsChanged = false // the stored task's jobs are shown
 		case withJobs:
-			v.jobs = js
+			v.setJobs(js)
 		}
 		if v.selected == 0 && v.storing == nil && len(ts) > 0 {
 			v.selected = ts[0].ID
@@ -439,7 +442,8 @@ func (v *tasksView) showStoring(spec *jobs.TaskSpec) {
 		Description: spec.Description, OSUser: spec.OSUser, Admin: spec.Admin, Server: spec.Server,
 		Status: statusStoring, Total: len(spec.Jobs), Created: time.Now(),
 	}
-	v.selected, v.jobSel, v.jobs = 0, 0, nil
+	v.selected, v.jobSel = 0, 0
+	v.setJobs(nil)
 	v.list.UnselectAll()
 	v.table.Refresh()
 	v.showTask()
@@ -454,13 +458,14 @@ func (v *tasksView) showStoringJobs(spec *jobs.TaskSpec) {
 	for i, j := range spec.Jobs {
 		js[i] = jobs.Job{Row: j.Row, UserID: j.UserID, Status: jobs.StatusPending}
 	}
-	v.jobs = js
+	v.setJobs(js)
 	v.table.Refresh()
 }
 
 // storeFailed drops the task shown by showStoring.
 func (v *tasksView) storeFailed() {
-	v.storing, v.jobs = nil, nil
+	v.storing = nil
+	v.setJobs(nil)
 	v.table.Refresh()
 	v.reload()
 }
@@ -490,6 +495,7 @@ func (v *tasksView) pump(events <-chan jobs.Event, unsubscribe func()) {
 	tick := time.NewTicker(flushInterval)
 	defer tick.Stop()
 	pending := map[int64]taskProgress{}
+	moved := map[int64]map[int]jobs.Event{} // latest event of each job, by task and row
 	structural := false
 	// jobsMoved: a task changed state in a way its jobs show (it ended,
 	// paused, was cancelled or waits): the jobs are read at once.
@@ -509,49 +515,103 @@ func (v *tasksView) pump(events <-chan jobs.Event, unsubscribe func()) {
 				p.Status = ev.Status
 				structural = true
 				jobsMoved = jobsMoved || ev.Status != jobs.StatusRunning
+			} else {
+				if moved[ev.TaskID] == nil {
+					moved[ev.TaskID] = map[int]jobs.Event{}
+				}
+				moved[ev.TaskID][ev.Row] = ev
 			}
 			pending[ev.TaskID] = p
 		case <-tick.C:
 			if len(pending) == 0 && !structural {
 				continue
 			}
-			batch := pending
-			pending = map[int64]taskProgress{}
-			// Jobs tables are re-read every reloadInterval, and at once
-			// when a task's state shows in its jobs; the task list at
-			// every change of state.
-			// A task that starts running is such a change of state: its
-			// jobs are next read a reloadInterval later, not while the
-			// runner starts on them.
-			withJobs := jobsMoved || !structural && time.Since(lastReload) > reloadInterval
-			if structural || withJobs {
+			batch, jobMoves := pending, moved
+			pending, moved = map[int64]taskProgress{}, map[int64]map[int]jobs.Event{}
+			// The task list is re-read at every change of state and every
+			// reloadInterval; the jobs table follows the job events, and
+			// is re-read when a task's state shows in its jobs (it ended,
+			// paused, was cancelled or waits) — or every reloadInterval
+			// when it is filtered or searched (events cannot say which
+			// rows then belong).
+			due := !structural && time.Since(lastReload) > reloadInterval
+			if structural || due {
 				lastReload = time.Now()
 			}
-			reload := structural || withJobs
+			f := flushing{progress: batch, moved: jobMoves, reload: structural || due, jobsMoved: jobsMoved, due: due}
 			structural, jobsMoved = false, false
-			fyne.Do(func() { v.flush(batch, reload, withJobs) })
+			fyne.Do(func() { v.flush(f) })
 		}
 	}
 }
 
-// flush applies coalesced progress (UI goroutine), re-reading the tasks,
-// and their jobs when withJobs, when reload is set.
-func (v *tasksView) flush(batch map[int64]taskProgress, reload, withJobs bool) {
-	for id, p := range batch {
+// flushing is what pump gathered since the last flush.
+type flushing struct {
+	progress map[int64]taskProgress
+	moved    map[int64]map[int]jobs.Event
+	// reload: re-read the task list; jobsMoved: and the jobs; due: and
+	// the jobs if the table does not follow events.
+	reload, jobsMoved, due bool
+}
+
+// flush applies coalesced progress and job moves (UI goroutine), and
+// re-reads what f asks for.
+func (v *tasksView) flush(f flushing) {
+	for id, p := range f.progress {
 		old := v.progress[id]
 		if p.Status == "" {
 			p.Status = old.Status
 		}
 		v.progress[id] = p
 	}
-	if reload {
+	if v.followsEvents() && v.follow(f.moved[v.selected]) {
+		v.table.Refresh()
+	}
+	if f.reload {
 		// The reload shows the progress too, with what it read: one
 		// frame instead of two.
-		v.reloadWith(withJobs)
+		v.reloadWith(f.jobsMoved || f.due && !v.followsEvents())
 		return
 	}
-	if _, ok := batch[v.selected]; ok {
+	if _, ok := f.progress[v.selected]; ok {
 		v.showTask()
+	}
+}
+
+// followsEvents reports whether the jobs table shows every job of the
+// selected task, so that job events can be applied to it as they come.
+func (v *tasksView) followsEvents() bool {
+	return v.selected != 0 && v.filter.Selected == "All" && strings.TrimSpace(v.search.Text) == ""
+}
+
+// follow applies job events to the rows they name; it reports whether a
+// row changed.
+func (v *tasksView) follow(moved map[int]jobs.Event) bool {
+	changed := false
+	for row, ev := range moved {
+		i, ok := v.rowIndex[row]
+		if !ok || i >= len(v.jobs) {
+			continue
+		}
+		j := &v.jobs[i]
+		if j.Status == ev.Status && j.Error == ev.Err && j.Attempts == ev.Attempts && j.ID == ev.JobID {
+			continue
+		}
+		if jobs.Terminal(j.Status) && !jobs.Terminal(ev.Status) {
+			continue // a late progress event of a job already at rest
+		}
+		j.ID, j.Status, j.Error, j.Attempts = ev.JobID, ev.Status, ev.Err, ev.Attempts
+		changed = true
+	}
+	return changed
+}
+
+// setJobs shows js in the jobs table.
+func (v *tasksView) setJobs(js []jobs.Job) {
+	v.jobs = js
+	v.rowIndex = make(map[int]int, len(js))
+	for i, j := range js {
+		v.rowIndex[j.Row] = i
 	}
 }
 

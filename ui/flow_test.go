@@ -340,6 +340,10 @@ func TestTasks_FlushCoalesces(t *testing.T) {
 	}
 	tv := h.u.tasks
 	tv.selectTask(id)
+	tv.list.Resize(fyne.NewSize(300, 400))
+	if line := strings.Join(texts(tv.list), " | "); !strings.Contains(line, "pending · 0/1") {
+		t.Fatalf("task list shows %q before any progress", line)
+	}
 	tv.flush(flushing{progress: map[int64]taskProgress{id: {Done: 0, Total: 1, Status: jobs.StatusRunning}}})
 	tv.tasks[0].Status = jobs.StatusRunning
 	tv.flush(flushing{progress: map[int64]taskProgress{id: {Done: 1, Total: 2, ETA: 3 * time.Second, Throughput: 2}}})
@@ -348,6 +352,10 @@ func TestTasks_FlushCoalesces(t *testing.T) {
 	}
 	if !strings.Contains(tv.counts.Text, "1 of 2 done") || !strings.Contains(tv.counts.Text, "3s left") {
 		t.Errorf("counts = %q", tv.counts.Text)
+	}
+	// The task's line in the list follows too.
+	if line := strings.Join(texts(tv.list), " | "); !strings.Contains(line, "running · 1/2") {
+		t.Errorf("task list shows %q, want its progress 1/2", line)
 	}
 }
 

@@ -564,6 +564,12 @@ func (v *tasksView) flush(f flushing) {
 		}
 		v.progress[id] = p
 	}
+	// The list's progress line of each task that moved.
+	for i, t := range v.tasks {
+		if _, ok := f.progress[t.ID]; ok {
+			v.list.RefreshItem(i)
+		}
+	}
 	if v.followsEvents() && v.follow(f.moved[v.selected]) {
 		v.table.Refresh()
 	}

@@ -133,8 +133,9 @@ func (u *UI) MeasureStall(n int, log io.Writer) (StallReport, error) {
 		time.Sleep(10 * time.Millisecond)
 		fyne.DoAndWait(func() { id = u.tasks.selected })
 	}
-	// The task runs from when it is stored; the poll sees that up to one
-	// poll late, so samples from a poll earlier on count as the task's.
+	// The task runs from when it is stored; the poll sees that up to a
+	// poll (10 ms and a DoAndWait) late, so samples from 20 ms earlier on
+	// count as the task's.
 	rep.Stored = time.Since(start) - 20*time.Millisecond
 	var task jobs.Task
 	for {

@@ -230,10 +230,10 @@ func statusColor(s string) fyne.ThemeColorName {
 	return theme.ColorNameForeground
 }
 
-// statusText explains a task status for people.
 // statusStoring is the status of a task Submit is still storing.
 const statusStoring = "storing"
 
+// statusText explains a task status for people.
 func statusText(s string) string {
 	switch s {
 	case jobs.StatusWaiting:

@@ -160,13 +160,14 @@ func newWizardView(u *UI) *wizardView {
 	return w
 }
 
-// canReach reports whether every step before s is valid.
+// canReach reports whether every step before s is valid, as the last
+// validate found (the marks of the step list).
 func (w *wizardView) canReach(s wizard.Step) bool {
 	if s > w.reached {
 		return false
 	}
 	for p := wizard.StepEnterprise; p < s; p++ {
-		if len(w.stepErrors(p)) > 0 {
+		if !w.stepOK[p] {
 			return false
 		}
 	}

@@ -122,14 +122,12 @@ func (r *Runner) runJobs(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 	var ups []jobUpdate
 	for _, j := range js {
 		// A job to send opens when its turn comes (process); one whose
-		// next move depends on its commands opens now.
-		if j.inflight || j.step >= j.n() {
-			if err := r.store.openJob(j); err != nil {
-				ups = append(ups, jobUpdate{id: j.id, status: StatusFailed, step: j.step, inflight: j.inflight,
-					attempts: j.attempts, text: unreadable(err)})
-				r.jobEvent(tr, j, StatusFailed, unreadable(err))
-				continue
-			}
+		// next move depends on its commands opens now. One that cannot be
+		// opened goes to process too, which fails it with the reason.
+		if (j.inflight || j.step >= j.n()) && r.store.openJob(j) != nil {
+			j.phase = phaseSend
+			work = append(work, j)
+			continue
 		}
 		switch {
 		case j.inflight:

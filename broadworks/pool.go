@@ -100,6 +100,13 @@ func (p *Pool) Batch(ctx context.Context, reqs ...oci.Request) ([]Result, error)
 	return c.Batch(ctx, reqs...)
 }
 
+// Closed reports whether Close was called.
+func (p *Pool) Closed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
+}
+
 // Close closes the idle sessions and makes the pool refuse new calls;
 // sessions in use are closed when their call returns.
 func (p *Pool) Close() error {

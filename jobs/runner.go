@@ -31,7 +31,8 @@ type RunnerOptions struct {
 	// attempts. Defaults 250ms and 30s.
 	RetryBase, RetryMax time.Duration
 	// ProbeBase and ProbeMax bound the backoff of the connectivity probe
-	// while a task waits for its server. Defaults 1s and 1min.
+	// while a task waits for its server. Defaults 1s and 5s: a probe is one
+	// dial, and a task resumes within seconds of its server coming back.
 	ProbeBase, ProbeMax time.Duration
 	// PollInterval is how often an idle runner looks for new work besides
 	// being woken by the store. Default 5s.
@@ -88,7 +89,7 @@ func NewRunner(store *Store, connect func(ctx context.Context) (*broadworks.Pool
 		o.ProbeBase = time.Second
 	}
 	if o.ProbeMax <= 0 {
-		o.ProbeMax = time.Minute
+		o.ProbeMax = 5 * time.Second
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 5 * time.Second
@@ -461,10 +462,32 @@ const (
 	resFailed                // setup failed: the jobs were failed
 )
 
-// isOffline reports whether err means the server cannot be reached.
+// isOffline reports whether err means the server cannot be reached now:
+// it could not be dialled, or the pool was closed under the runner (the
+// next probe asks for the current one).
 func isOffline(err error) bool {
 	var de *broadworks.DialError
-	return errors.As(err, &de)
+	return errors.As(err, &de) || errors.Is(err, broadworks.ErrClosed) && broadworks.SafeToRetry(err)
+}
+
+// probeTimeout bounds one connectivity probe: a server behind a network
+// that drops packets must not hold a waiting task longer than this.
+const probeTimeout = 10 * time.Second
+
+// Reachable tells the runner the server answers (the window's own check
+// saw it): a task waiting for its connection probes now instead of at the
+// end of its backoff.
+func (r *Runner) Reachable() {
+	r.mu.Lock()
+	tr := r.cur
+	r.mu.Unlock()
+	if tr == nil {
+		return
+	}
+	select {
+	case tr.probeNow <- struct{}{}:
+	default:
+	}
 }
 
 // online returns the pool once the server answers a probe, keeping the
@@ -504,10 +527,17 @@ func (r *Runner) online(ctx context.Context, tr *taskRun, waited *bool) *broadwo
 }
 
 // probe connects if needed and checks the session with
-// VerifySessionIsValidRequest.
+// VerifySessionIsValidRequest. The pool is the connect function's: the
+// runner never keeps one that was closed under it (a profile switch, the
+// application's owner of the connection), it asks for the current one.
 func (r *Runner) probe(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
 	r.mu.Lock()
 	p := r.pool
+	if p != nil && p.Closed() {
+		p, r.pool = nil, nil
+	}
 	r.mu.Unlock()
 	if p == nil {
 		np, err := r.connect(ctx)
@@ -517,7 +547,7 @@ func (r *Runner) probe(ctx context.Context) error {
 		r.mu.Lock()
 		if r.pool == nil {
 			r.pool = np
-		} else {
+		} else if np != r.pool {
 			np.Close()
 		}
 		p = r.pool

@@ -48,7 +48,6 @@ func TestCatalogue_OfflineUsesCache(t *testing.T) {
 		t.Error("online answer reported as cached")
 	}
 	h.srv.Close()
-	h.u.session.Disconnect()
 	got, err := cat.Groups(ctx, "acme-ent")
 	if err != nil || len(got) != len(live) {
 		t.Fatalf("offline: %v %v", got, err)

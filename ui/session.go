@@ -34,6 +34,7 @@ type Session struct {
 	pool     *broadworks.Pool
 	info     *broadworks.LoginInfo
 	cat      *CachedCatalogue
+	closed   bool
 }
 
 // NewSession returns a session on no profile yet (see Use).
@@ -126,64 +127,56 @@ func (s *Session) Catalogue() *CachedCatalogue {
 // ErrNoProfile is returned when no server profile is chosen.
 var ErrNoProfile = errors.New("ui: no server profile chosen (see Connections)")
 
-// Connect returns the pool of the current profile, dialling and logging in
-// once to prove the server is there. It is the runner's connect function.
+// PoolSize is how many sessions the pool of a profile holds: the runner's
+// workers and the window's look-ups share them.
+const PoolSize = 4
+
+// Connect returns the pool of the current profile. The session is the one
+// owner of that pool: the runner and the window both use it, neither closes
+// it, and it lives until the profile changes (Use) or Close. A session that
+// breaks (an outage, an expired login) is dropped and dialled again by the
+// pool on its next use, so an outage of any length ends by itself when the
+// server answers again. Connect does no I/O.
 func (s *Session) Connect(ctx context.Context) (*broadworks.Pool, error) {
 	s.mu.Lock()
-	p, pw, pool := s.profile, s.password, s.pool
-	s.mu.Unlock()
-	if pool != nil {
-		return pool, nil
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, broadworks.ErrClosed
 	}
+	if s.pool != nil {
+		return s.pool, nil
+	}
+	p, pw := s.profile, s.password
 	if p.Address == "" {
 		return nil, ErrNoProfile
 	}
-	c, info, err := DialProfile(ctx, p, pw)
-	if err != nil {
-		return nil, err
-	}
-	first := c
-	pool = broadworks.NewPool(4, func(ctx context.Context) (*broadworks.Client, error) {
+	var pool *broadworks.Pool
+	pool = broadworks.NewPool(PoolSize, func(ctx context.Context) (*broadworks.Client, error) {
+		c, info, err := DialProfile(ctx, p, pw)
+		if err != nil {
+			return nil, err
+		}
 		s.mu.Lock()
-		if first != nil {
-			c := first
-			first = nil
-			s.mu.Unlock()
-			return c, nil
+		if s.pool == pool {
+			s.info = info
 		}
 		s.mu.Unlock()
-		c, _, err := DialProfile(ctx, p, pw)
-		return c, err
+		return c, nil
 	})
-	s.mu.Lock()
-	if s.pool != nil || s.profile.ID != p.ID || s.profile.Address != p.Address {
-		// Lost a race with another Connect or a profile switch.
-		winner := s.pool
-		s.mu.Unlock()
-		pool.Close()
-		if winner == nil {
-			return nil, errors.New("ui: profile changed while connecting")
-		}
-		return winner, nil
-	}
-	s.pool, s.info = pool, info
-	s.mu.Unlock()
+	s.pool = pool
 	return pool, nil
 }
 
-// Disconnect drops the pool (the next Connect dials again).
-func (s *Session) Disconnect() {
+// Close closes the pool; Connect fails from then on.
+func (s *Session) Close() {
 	s.mu.Lock()
 	pool := s.pool
-	s.pool = nil
+	s.pool, s.closed = nil, true
 	s.mu.Unlock()
 	if pool != nil {
 		pool.Close()
 	}
 }
-
-// Close closes the pool.
-func (s *Session) Close() { s.Disconnect() }
 
 // DialProfile dials p and logs in with password.
 func DialProfile(ctx context.Context, p jobs.Profile, password string) (*broadworks.Client, *broadworks.LoginInfo, error) {

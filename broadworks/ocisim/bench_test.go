@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -77,5 +79,99 @@ func BenchmarkServeDocuments(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
 		})
+	}
+}
+
+// BenchmarkStateJournal measures a document of 15 user adds with the state
+// file on (every change journalled before it is confirmed, the journal
+// folded into the snapshot as it grows), on an empty system and on one that
+// already holds 100,000 users, against no state file at 100,000 users. The
+// cost per document must not grow with the users.
+func BenchmarkStateJournal(b *testing.B) {
+	const existing = 100_000
+	seeded := filepath.Join(b.TempDir(), "seed.json")
+	plain := ocisim.NewDemo(nil) // 100,000 users, no state file
+	plain.SetUserLimit("acme-ent", "acme-hq", 100*existing)
+	if _, err := plain.Listen("127.0.0.1:0"); err != nil {
+		b.Fatal(err)
+	}
+	defer plain.Close()
+	c := benchConn(b, plain.Addr().String())
+	for i := 0; i < existing; i += 15 {
+		var d strings.Builder
+		for j := i; j < min(i+15, existing); j++ {
+			d.WriteString(userAdd("acme-ent", "acme-hq", fmt.Sprintf("seed%06d@acme.example.com", j), ""))
+		}
+		c.round(document("bench", d.String()))
+	}
+	if err := plain.SaveState(seeded); err != nil {
+		b.Fatal(err)
+	}
+	run := func(b *testing.B, s *ocisim.Server) {
+		c := benchConn(b, s.Addr().String())
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			var d strings.Builder
+			for j := 0; j < 15; j++ {
+				d.WriteString(userAdd("acme-ent", "acme-hq", fmt.Sprintf("j%s-%d-%d@acme.example.com", b.Name(), i, j), ""))
+			}
+			c.round(document("bench", d.String()))
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+	}
+	journalled := func(b *testing.B, seed string) {
+		path := filepath.Join(b.TempDir(), "state.json")
+		if seed != "" {
+			blob, err := os.ReadFile(seed)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(path, blob, 0o600); err != nil {
+				b.Fatal(err)
+			}
+		}
+		s := ocisim.NewDemo(&ocisim.Options{StateFile: path})
+		s.SetUserLimit("acme-ent", "acme-hq", 100*existing)
+		if _, err := s.Listen("127.0.0.1:0"); err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		run(b, s)
+	}
+	b.Run("users=0/journal", func(b *testing.B) { journalled(b, "") })
+	b.Run("users=100000/journal", func(b *testing.B) { journalled(b, seeded) })
+	b.Run("users=100000/no-state-file", func(b *testing.B) { run(b, plain) })
+}
+
+type benchClient struct {
+	b    *testing.B
+	conn net.Conn
+	r    *bufio.Reader
+}
+
+// benchConn dials addr and logs in as the system administrator.
+func benchConn(b *testing.B, addr string) *benchClient {
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { conn.Close() })
+	c := &benchClient{b: b, conn: conn, r: bufio.NewReaderSize(conn, 64<<10)}
+	c.round(document("bench", cmd("LoginRequest22V5", el("userId", "admin")+el("password", "welcome1"))))
+	return c
+}
+
+func (c *benchClient) round(doc string) {
+	if _, err := io.WriteString(c.conn, doc); err != nil {
+		c.b.Fatal(err)
+	}
+	for range 2 {
+		_, err := c.r.ReadSlice('\n')
+		for err == bufio.ErrBufferFull {
+			_, err = c.r.ReadSlice('\n')
+		}
+		if err != nil {
+			c.b.Fatal(err)
+		}
 	}
 }

@@ -64,14 +64,12 @@ func (s *Server) process(sess *session, doc []byte, peer string) ([]byte, fault)
 	}
 	results := make([]result, len(cmds))
 	echoes := make([]*string, len(cmds))
-	changed := false
 	for i, c := range cmds {
 		if e, ok := c.attr("", "echo"); ok {
 			echoes[i] = &e
 		}
-		var mutated, drop bool
-		results[i], mutated, drop = s.command(sess, sid, c)
-		changed = changed || mutated
+		var drop bool
+		results[i], _, drop = s.command(sess, sid, c)
 		if drop {
 			f = faultDrop
 		}
@@ -81,9 +79,6 @@ func (s *Server) process(sess *session, doc []byte, peer string) ([]byte, fault)
 		} else {
 			s.logf("%s %s: ok", peer, name)
 		}
-	}
-	if changed && s.opts.StateFile != "" {
-		s.scheduleSave()
 	}
 	return responseDocument(sid, tracking, results, echoes), f
 }
@@ -183,7 +178,11 @@ func (s *Server) run(sess *session, sid string, c *element, name string) (result
 	ctx := &call{s: s, w: s.w, sess: sess, cmd: name}
 	r := h(ctx, c)
 	if r.err == nil && ctx.mutated {
-		s.dirty = true
+		if err := s.record(sess, c); err != nil {
+			// Applied but not durable: say so rather than confirm it.
+			s.logf("%v", err)
+			return failure(errorf(codeInternal, "The change was applied but could not be recorded: %v", err)), true
+		}
 	}
 	return r, r.err == nil && ctx.mutated
 }

@@ -138,6 +138,7 @@ func (s *Server) AddAdmin(userID, password, level, sp, group string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.w.Admins[userID] = &Admin{UserID: userID, Level: level, ServiceProviderID: sp, GroupID: group, PasswordSHA1: sha1Hex(password)}
+	s.changedDirectly()
 }
 
 // SetUserLimit changes a group's user limit; it reports whether the group
@@ -150,12 +151,25 @@ func (s *Server) SetUserLimit(sp, group string, limit int) bool {
 		return false
 	}
 	g.UserLimit = limit
+	s.changedDirectly()
 	return true
+}
+
+// changedDirectly makes a change made outside a command durable: the
+// journal records commands, so the state is folded into a new snapshot.
+// Called with s.mu held.
+func (s *Server) changedDirectly() {
+	if s.jr != nil {
+		if err := s.fold(); err != nil {
+			s.logf("%v", err)
+		}
+	}
 }
 
 // SaveState writes the state to path as JSON (the StateFile format).
 func (s *Server) SaveState(path string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.w.save(path)
+	_, err := s.w.save(path)
+	return err
 }

@@ -54,9 +54,15 @@ type Options struct {
 	// TLSConfig is the server TLS configuration (implies TLS).
 	TLSConfig *tls.Config
 	// StateFile, when set, is loaded at start if it exists (instead of the
-	// dataset) and rewritten after every document that changed the state
-	// and at Close.
+	// dataset). Every change is appended to a journal beside it
+	// (StateFile + ".log") before the change is confirmed, so a crash loses
+	// nothing the server answered; the journal is folded into the file as
+	// it grows and at Close.
 	StateFile string
+	// SyncState flushes the journal to the disk (fsync) after every change,
+	// so that not even a power cut loses a confirmed change. Default off: a
+	// crash of the process loses nothing without it.
+	SyncState bool
 	// Log receives one line per connection event and command outcome. No
 	// password, signed password or passcode is ever written. Default: none.
 	Log io.Writer

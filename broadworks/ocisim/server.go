@@ -19,12 +19,10 @@ import (
 type Server struct {
 	opts Options
 
-	mu        sync.Mutex // guards w, docs, dirty, saveTimer, saveCost
-	w         *world
-	docs      int
-	dirty     bool          // changed since the state file was written
-	saveTimer *time.Timer   // pending write of the state file, or nil
-	saveCost  time.Duration // how long the last write took
+	mu   sync.Mutex // guards w, docs, jr
+	w    *world
+	docs int
+	jr   *journal // the state file's journal, or nil
 
 	faultMu sync.Mutex // guards rng, seq, seen
 	rng     *rand.Rand
@@ -99,6 +97,11 @@ func newServer(opts *Options, demo bool) *Server {
 		}
 	}
 	s.w.Admins[s.opts.Admin] = &Admin{UserID: s.opts.Admin, Level: LevelSystem, PasswordSHA1: sha1Hex(s.opts.Password)}
+	if s.opts.StateFile != "" {
+		if err := s.openState(); err != nil {
+			s.logf("%v", err)
+		}
+	}
 	return s
 }
 
@@ -245,53 +248,9 @@ func (s *Server) Close() error {
 	}
 	s.netMu.Unlock()
 	s.wg.Wait()
-	if s.opts.StateFile != "" {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if s.saveTimer != nil {
-			s.saveTimer.Stop()
-			s.saveTimer = nil
-		}
-		s.dirty = false
-		return s.w.save(s.opts.StateFile)
-	}
-	return nil
-}
-
-// saveDelay is how long changes gather before the state file is written.
-// Writing the whole state after every document made a large task
-// quadratic (each write grows with the users created); a quarter second
-// bounds what a crash of the process can lose, and Close writes the rest.
-const saveDelay = 250 * time.Millisecond
-
-// saveShare bounds the time spent writing the state file while changes
-// keep coming: the next write waits saveShare times as long as the last
-// one took, when that is longer than saveDelay. With tens of thousands of
-// users a write takes tens of milliseconds, all of it under s.mu.
-const saveShare = 10
-
-// scheduleSave writes the state file after saveDelay (or longer, see
-// saveShare), unless a write is already pending.
-func (s *Server) scheduleSave() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.saveTimer != nil {
-		return
-	}
-	s.saveTimer = time.AfterFunc(max(saveDelay, saveShare*s.saveCost), func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.saveTimer = nil
-		if !s.dirty {
-			return
-		}
-		s.dirty = false
-		start := time.Now()
-		if err := s.w.save(s.opts.StateFile); err != nil {
-			s.logf("%v", err)
-		}
-		s.saveCost = time.Since(start)
-	})
+	return s.closeJournal()
 }
 
 func (s *Server) forget(c net.Conn) {

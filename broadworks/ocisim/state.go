@@ -212,6 +212,9 @@ type world struct {
 	DefaultLanguage  string                      `json:"defaultLanguage"`
 	ServerTimeZone   string                      `json:"serverTimeZone"`
 	AddCounts        map[string]int              `json:"addCounts"`
+	// Journal is the generation of the journal that continues this
+	// snapshot (see journal.go).
+	Journal int `json:"journal,omitempty"`
 
 	idx index // derived look-ups, not persisted
 }
@@ -309,29 +312,30 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// save writes the world as JSON, atomically (temporary file + rename).
-func (w *world) save(path string) error {
+// save writes the world as JSON, atomically (temporary file + rename),
+// and returns its size.
+func (w *world) save(path string) (int64, error) {
 	b, err := json.MarshalIndent(w, "", " ")
 	if err != nil {
-		return fmt.Errorf("ocisim: encode state: %w", err)
+		return 0, fmt.Errorf("ocisim: encode state: %w", err)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".ocisim-state-*")
 	if err != nil {
-		return fmt.Errorf("ocisim: save state: %w", err)
+		return 0, fmt.Errorf("ocisim: save state: %w", err)
 	}
 	if _, err := tmp.Write(b); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
-		return fmt.Errorf("ocisim: save state: %w", err)
+		return 0, fmt.Errorf("ocisim: save state: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("ocisim: save state: %w", err)
+		return 0, fmt.Errorf("ocisim: save state: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("ocisim: save state: %w", err)
+		return 0, fmt.Errorf("ocisim: save state: %w", err)
 	}
-	return nil
+	return int64(len(b)), nil
 }
 
 // loadWorld reads a state file written by save.

@@ -22,6 +22,9 @@ type sched struct {
 	halted  bool
 	offline bool
 	changed chan struct{}
+	// toCheck are the jobs whose outcome could not be read in this round
+	// (StatusChecking): the runner reads them again later.
+	toCheck []*runJob
 }
 
 func newSched(js []*runJob) *sched {
@@ -102,11 +105,19 @@ func (s *sched) goOffline() {
 	s.mu.Unlock()
 }
 
-// rest returns the jobs not finished (for the next round after offline).
+// check sets jobs aside to be checked in a later round.
+func (s *sched) check(js ...*runJob) {
+	s.mu.Lock()
+	s.toCheck = append(s.toCheck, js...)
+	s.mu.Unlock()
+}
+
+// rest returns the jobs not finished (for the next round after offline),
+// and those to be checked.
 func (s *sched) rest() []*runJob {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := append(append([]*runJob(nil), s.ready...), s.delayed...)
+	out := append(append(append([]*runJob(nil), s.ready...), s.delayed...), s.toCheck...)
 	for _, j := range out {
 		j.due = time.Time{}
 	}
@@ -134,6 +145,9 @@ func (r *Runner) runJobs(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 			j.phase = phaseResolve
 		case resolveOnly:
 			continue
+		case j.reconcile && j.step < j.n():
+			// Queued again after a failure: read before sending.
+			j.phase = phaseResolve
 		case j.step < j.n():
 			j.phase = phaseSend
 		case j.userAddIdx >= 0 && !r.opts.DisableReadBack:
@@ -212,7 +226,7 @@ func (r *Runner) runJobs(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 	if ctx.Err() != nil || tr.stopped() {
 		return resStopped, nil, nil
 	}
-	return resDone, nil, nil
+	return resDone, s.rest(), nil
 }
 
 // item is one job's part of a document.
@@ -245,6 +259,18 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 		evs = append(evs, ev{j, status, msg})
 		fin++
 	}
+	// toCheck sets aside a job whose outcome could not be read: it is
+	// neither completed nor failed until a read of the server says which.
+	var checks []*runJob
+	toCheck := func(j *runJob, code int, msg string) {
+		msg = "to be checked: " + msg
+		ups = append(ups, jobUpdate{id: j.id, status: StatusPending, step: j.step, inflight: j.inflight,
+			attempts: j.attempts, code: code, text: msg, unverified: true})
+		evs = append(evs, ev{j, StatusChecking, msg})
+		j.reads, j.due = 0, time.Time{}
+		checks = append(checks, j)
+		fin++
+	}
 	// advance moves a job past its current command.
 	advance := func(j *runJob) {
 		j.step++
@@ -257,6 +283,9 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 				return
 			}
 			j.phase = phaseSend
+			if j.reconcile {
+				j.phase = phaseResolve
+			}
 			ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step})
 			evs = append(evs, ev{j, StatusRunning, ""})
 			again = append(again, j)
@@ -292,6 +321,10 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 		case phaseResolve:
 			read, judge, ok := resolver(cur)
 			switch {
+			case !ok && !j.inflight:
+				// Reconciling: what cannot be read is not sent twice.
+				finish(j, StatusFailed, 0, "whether "+cur.OCIName()+
+					" was applied cannot be read from the server: check the server, then send it by hand")
 			case !ok:
 				// Never re-sent blindly, never skipped silently.
 				finish(j, StatusFailed, 0, "outcome of "+cur.OCIName()+
@@ -397,8 +430,8 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 						again = append(again, j)
 						break
 					}
-					finish(j, StatusFailed, errorCode(err), "outcome of "+j.raw[j.step].Type+
-						" unknown; reading the server failed: "+maskValues(maskSecrets(msg), j.secrets))
+					toCheck(j, errorCode(err), "whether "+j.raw[j.step].Type+
+						" was applied could not be read yet: "+maskValues(maskSecrets(msg), j.secrets))
 				}
 			case it.verify != nil:
 				ok, final, msg := it.verify(res.Response, err)
@@ -418,7 +451,7 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 						again = append(again, j)
 						break
 					}
-					finish(j, StatusFailed, errorCode(err), "read-back failed: "+mask(j, err))
+					toCheck(j, errorCode(err), "the user could not be read back yet: "+mask(j, err))
 				}
 			default: // a send
 				if err == nil {
@@ -454,6 +487,9 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 	}
 	for _, e := range evs {
 		r.jobEvent(tr, e.j, e.status, e.msg)
+	}
+	if len(checks) > 0 {
+		s.check(checks...)
 	}
 	if fin > 0 {
 		s.finish(fin)

@@ -19,6 +19,7 @@ type Event struct {
 	Attempts   int // sends of the job's current command so far
 	Done       int // completed jobs
 	Failed     int
+	Checking   int // jobs to be checked (StatusChecking)
 	Total      int
 	Throughput float64
 	ETA        time.Duration
@@ -26,7 +27,7 @@ type Event struct {
 
 // terminal reports whether the event must reach every subscriber.
 func (e Event) terminal() bool {
-	return Terminal(e.Status) || (e.JobID == 0 && e.Status != StatusRunning)
+	return Terminal(e.Status) || e.Status == StatusChecking || (e.JobID == 0 && e.Status != StatusRunning)
 }
 
 // hub fans events out to subscribers without ever blocking the publisher:

@@ -123,7 +123,7 @@ type taskRun struct {
 
 	mu                  sync.Mutex
 	total, done, failed int
-	cancelled           int
+	cancelled, checking int
 	started             time.Time
 	doneThisRun         int
 }
@@ -285,7 +285,7 @@ func (r *Runner) haltCurrent(taskID int64) {
 func (r *Runner) publishTask(taskID int64, status, msg string) {
 	e := Event{TaskID: taskID, Status: status, Err: msg}
 	if t, err := r.store.taskW(context.Background(), taskID); err == nil {
-		e.Done, e.Failed, e.Total = t.Completed, t.Failed, t.Total
+		e.Done, e.Failed, e.Checking, e.Total = t.Completed, t.Failed, t.Checking, t.Total
 	}
 	r.hub.publish(e)
 }
@@ -302,8 +302,15 @@ func (r *Runner) jobEvent(tr *taskRun, j *runJob, status, msg string) {
 	case StatusCancelled:
 		tr.cancelled++
 	}
+	if j.checking {
+		tr.checking--
+	}
+	j.checking = status == StatusChecking
+	if j.checking {
+		tr.checking++
+	}
 	e := Event{TaskID: tr.id, JobID: j.id, Row: j.row, Status: status, Err: msg, Attempts: j.attempts,
-		Done: tr.done, Failed: tr.failed, Total: tr.total}
+		Done: tr.done, Failed: tr.failed, Checking: tr.checking, Total: tr.total}
 	if el := r.clock.Now().Sub(tr.started).Seconds(); el > 0 && tr.doneThisRun > 0 {
 		e.Throughput = float64(tr.doneThisRun) / el
 		left := tr.total - tr.done - tr.failed - tr.cancelled
@@ -320,7 +327,8 @@ func (r *Runner) runTask(ctx context.Context, id int64) error {
 		return err
 	}
 	tr := &taskRun{id: id, stop: make(chan struct{}), probeNow: make(chan struct{}, 1),
-		total: t.Total, done: t.Completed, failed: t.Failed, cancelled: t.Cancelled, started: r.clock.Now()}
+		total: t.Total, done: t.Completed, failed: t.Failed, cancelled: t.Cancelled, checking: t.Checking,
+		started: r.clock.Now()}
 	r.mu.Lock()
 	r.cur = tr
 	r.mu.Unlock()
@@ -335,6 +343,7 @@ func (r *Runner) runTask(ctx context.Context, id int64) error {
 	}
 	resolveOnly := t.Status == StatusCancelled || t.Status == StatusPaused
 	waited := t.Status == StatusWaiting
+	var checkDelay time.Duration
 
 	// Load (and unseal) the jobs while the server is probed.
 	type loadResult struct {
@@ -415,9 +424,50 @@ func (r *Runner) runTask(ctx context.Context, id int64) error {
 			waited = true
 			continue
 		}
+		if res == resDone && len(rest) > 0 {
+			// Outcomes that could not be read: neither completed nor
+			// failed. Read them again after a pause, until the server says.
+			if !r.awaitCheck(ctx, tr, len(rest), &checkDelay) {
+				break
+			}
+			continue
+		}
 		break
 	}
 	return r.settle(ctx, tr)
+}
+
+// awaitCheck keeps a task whose jobs are to be checked waiting for delay
+// (doubled up to ProbeMax for the next time) and says so; false when the
+// task was stopped or ctx is done meanwhile.
+func (r *Runner) awaitCheck(ctx context.Context, tr *taskRun, n int, delay *time.Duration) bool {
+	if *delay == 0 {
+		*delay = r.opts.ProbeBase
+	}
+	msg := fmt.Sprintf("%d %s to be checked: the server did not tell whether %s created; reading again in %v",
+		n, plural(n, "user", "users"), plural(n, "it was", "they were"), delay.Round(time.Second))
+	if ok, _ := r.store.setTaskStatus(ctx, tr.id, StatusWaiting, msg, StatusPending, StatusRunning, StatusWaiting); ok {
+		r.publishTask(tr.id, StatusWaiting, msg)
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-tr.stop:
+		return false
+	case <-tr.probeNow:
+	case <-r.clock.After(*delay):
+	}
+	if *delay *= 2; *delay > r.opts.ProbeMax {
+		*delay = r.opts.ProbeMax
+	}
+	return true
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // settle records where a stopped or finished task rests.

@@ -81,8 +81,12 @@ type runJob struct {
 	inflight                 bool
 	attempts                 int
 	reads                    int // failed reads (resolution or read-back) in this run
-	phase                    phase
-	due                      time.Time // not before
+	// reconcile: queued again after a failure, each command is checked on
+	// the server before it is sent (see reconcileSet).
+	reconcile bool
+	checking  bool // to be checked (stored unverified)
+	phase     phase
+	due       time.Time // not before
 }
 
 // n is the number of commands.
@@ -134,7 +138,7 @@ const (
 // without decoding them all at once (a burst of work and garbage that kept
 // the window's goroutine waiting).
 func (s *Store) loadRun(ctx context.Context, taskID int64, resolveOnly bool) ([]*runJob, error) {
-	q := `SELECT id, row, user_id, fields, commands, ncommands, step, inflight, attempts FROM jobs
+	q := `SELECT id, row, user_id, fields, commands, ncommands, step, inflight, attempts, reconcile, unverified FROM jobs
 		WHERE task_id = ? AND status IN ('pending','running')`
 	if resolveOnly {
 		q += ` AND inflight = 1`
@@ -148,7 +152,7 @@ func (s *Store) loadRun(ctx context.Context, taskID int64, resolveOnly bool) ([]
 	for rows.Next() {
 		j := &runJob{userAddIdx: -1}
 		if err := rows.Scan(&j.id, &j.row, &j.userID, &j.sealedFields, &j.sealedCmds, &j.ncmds,
-			&j.step, &j.inflight, &j.attempts); err != nil {
+			&j.step, &j.inflight, &j.attempts, &j.reconcile, &j.checking); err != nil {
 			return nil, fmt.Errorf("jobs: load task %d: %w", taskID, err)
 		}
 		j.step = min(j.step, j.ncmds)
@@ -227,6 +231,8 @@ type jobUpdate struct {
 	code      int
 	text      string
 	notBefore time.Time
+	// unverified: the outcome could not be read yet (StatusChecking).
+	unverified bool
 }
 
 // record writes job updates and audit entries in one transaction, with
@@ -246,18 +252,23 @@ func (s *Store) record(ctx context.Context, ups []jobUpdate, audit []AuditEntry)
 	for len(ups) > 0 {
 		chunk := ups[:min(len(ups), 100)]
 		ups = ups[len(chunk):]
-		args := make([]any, 0, 1+8*len(chunk))
+		args := make([]any, 0, 1+9*len(chunk))
 		args = append(args, now)
 		for _, u := range chunk {
 			var nb int64
 			if !u.notBefore.IsZero() {
 				nb = u.notBefore.UnixMilli()
 			}
-			args = append(args, u.id, u.status, u.step, u.inflight, u.attempts, u.code, u.text, nb)
+			args = append(args, u.id, u.status, u.step, u.inflight, u.attempts, u.code, u.text, nb, u.unverified)
 		}
+		// A job at rest is reconciled no more; one to be checked is
+		// stored as pending (work remains) and marked unverified.
 		st, err := s.stmt(ctx, `UPDATE jobs SET status = v.column2, step = v.column3, inflight = v.column4,
-			attempts = v.column5, error_code = v.column6, error_text = v.column7, not_before = v.column8, updated_at = ?
-			FROM (VALUES (?, ?, ?, ?, ?, ?, ?, ?)`+strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?)", len(chunk)-1)+`) AS v
+			attempts = v.column5, error_code = v.column6, error_text = v.column7, not_before = v.column8,
+			unverified = v.column9,
+			reconcile = CASE WHEN v.column2 IN ('completed','failed','cancelled') THEN 0 ELSE reconcile END,
+			updated_at = ?
+			FROM (VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`+strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?, ?)", len(chunk)-1)+`) AS v
 			WHERE jobs.id = v.column1`)
 		if err != nil {
 			return fmt.Errorf("jobs: record: %w", err)

@@ -26,6 +26,11 @@ const (
 	StatusWaiting = "waiting"
 	// StatusPaused: the task was paused by the user.
 	StatusPaused = "paused"
+	// StatusChecking: a job whose outcome could not be read from the
+	// server yet ("to be checked"). It is neither completed nor failed: it
+	// is read again when the server answers, and only what the server
+	// holds decides it.
+	StatusChecking = "checking"
 )
 
 // Terminal reports whether a job or task status is final.
@@ -66,6 +71,9 @@ type Task struct {
 	Updated     time.Time
 
 	Total, Pending, Running, Completed, Failed, Cancelled int
+	// Checking counts the jobs to be checked (StatusChecking); they are
+	// not counted in Pending or Running.
+	Checking int
 }
 
 // Job is a stored job. Fields and Commands are filled by Job and
@@ -234,15 +242,15 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 
 const taskCols = `t.id, t.description, t.os_user, t.admin, t.server, t.status, t.error, t.created_at, t.updated_at,
 	count(j.id),
-	coalesce(sum(j.status = 'pending'), 0), coalesce(sum(j.status = 'running'), 0),
+	coalesce(sum(j.status = 'pending' AND NOT j.unverified), 0), coalesce(sum(j.status = 'running' AND NOT j.unverified), 0),
 	coalesce(sum(j.status = 'completed'), 0), coalesce(sum(j.status = 'failed'), 0),
-	coalesce(sum(j.status = 'cancelled'), 0)`
+	coalesce(sum(j.status = 'cancelled'), 0), coalesce(sum(j.status IN ('pending','running') AND j.unverified), 0)`
 
 func scanTask(sc interface{ Scan(...any) error }) (Task, error) {
 	var t Task
 	var c, u int64
 	err := sc.Scan(&t.ID, &t.Description, &t.OSUser, &t.Admin, &t.Server, &t.Status, &t.Error, &c, &u,
-		&t.Total, &t.Pending, &t.Running, &t.Completed, &t.Failed, &t.Cancelled)
+		&t.Total, &t.Pending, &t.Running, &t.Completed, &t.Failed, &t.Cancelled, &t.Checking)
 	t.Created, t.Updated = fromMS(c), fromMS(u)
 	return t, err
 }
@@ -280,7 +288,9 @@ func (s *Store) taskW(ctx context.Context, id int64) (Task, error) {
 	return t, notFound(err, "task", id)
 }
 
-const jobCols = `id, task_id, row, user_id, status, step, ncommands, attempts, error_code, error_text, updated_at`
+const jobCols = `id, task_id, row, user_id,
+	CASE WHEN unverified AND status IN ('pending','running') THEN 'checking' ELSE status END,
+	step, ncommands, attempts, error_code, error_text, updated_at`
 
 func scanJob(sc interface{ Scan(...any) error }, extra ...any) (Job, error) {
 	var j Job
@@ -309,7 +319,14 @@ func (s *Store) jobs(ctx context.Context, taskID int64, f Filter, payload bool) 
 	}
 	q += ` FROM jobs WHERE task_id = ?`
 	args := []any{taskID}
-	if f.Status != "" {
+	switch f.Status {
+	case "":
+	case StatusChecking:
+		q += ` AND unverified AND status IN ('pending','running')`
+	case StatusPending, StatusRunning:
+		q += ` AND status = ? AND NOT unverified`
+		args = append(args, f.Status)
+	default:
 		q += ` AND status = ?`
 		args = append(args, f.Status)
 	}
@@ -451,13 +468,19 @@ func (s *Store) requeueTask(ctx context.Context, tx *sql.Tx, taskID int64) error
 	return err
 }
 
-// RetryJob queues a failed or cancelled job again from the command that
-// failed.
+// reconcileSet queues a job again to be reconciled with the server: from
+// its first command, each one is checked by reading the server before it
+// is sent, so what the server holds already is not sent again and what it
+// lost (a device it had confirmed, say) is. One placeholder: updated_at.
+const reconcileSet = `status = 'pending', step = 0, inflight = 0, reconcile = 1, unverified = 0,
+	attempts = 0, error_code = 0, error_text = '', not_before = 0, updated_at = ?`
+
+// RetryJob queues a failed or cancelled job again. It reconciles rather
+// than replays: see reconcileSet.
 func (s *Store) RetryJob(ctx context.Context, jobID int64) error {
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		var taskID int64
-		err := tx.QueryRowContext(ctx, `UPDATE jobs SET status = 'pending', attempts = 0, error_code = 0,
-			error_text = '', not_before = 0, updated_at = ?
+		err := tx.QueryRowContext(ctx, `UPDATE jobs SET `+reconcileSet+`
 			WHERE id = ? AND status IN ('failed','cancelled') RETURNING task_id`,
 			s.ms(), jobID).Scan(&taskID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -483,8 +506,7 @@ func (s *Store) RetryJob(ctx context.Context, jobID int64) error {
 func (s *Store) RetryAllFailed(ctx context.Context, taskID int64) (int, error) {
 	var n int64
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE jobs SET status = 'pending', attempts = 0, error_code = 0,
-			error_text = '', not_before = 0, updated_at = ?
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET `+reconcileSet+`
 			WHERE task_id = ? AND status = 'failed'`, s.ms(), taskID)
 		if err != nil {
 			return err

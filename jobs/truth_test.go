@@ -1,0 +1,158 @@
+package jobs
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"bwbulk/broadworks/ocisim"
+)
+
+// TestRunner_UnreadOutcomeIsToBeChecked: users the server created but whose
+// read-back keeps failing are never marked failed. They are "to be
+// checked", counted apart, the task waits and says so, and once the server
+// answers the reads they are completed — the counts follow the server.
+func TestRunner_UnreadOutcomeIsToBeChecked(t *testing.T) {
+	var refuseReads atomic.Bool
+	refuseReads.Store(true)
+	srv := ocisim.StartTest(t, &ocisim.Options{Intercept: func(name string, n int) *ocisim.Fault {
+		if strings.HasPrefix(name, "UserGetRequest") && refuseReads.Load() {
+			return &ocisim.Fault{Code: 5001, Message: "System busy, try again later"}
+		}
+		return nil
+	}})
+	st := openTestStore(t, nil)
+	id, us := storeNumberlessTask(t, st, "chk", 6)
+	h := startRunner(t, st, dialer(srv.Addr().String(), 2), &RunnerOptions{
+		MaxAttempts: 2, ProbeBase: 20 * time.Millisecond, ProbeMax: 50 * time.Millisecond})
+	events, unsub := h.runner.Subscribe()
+	defer unsub()
+
+	// The users exist; their outcome cannot be read: to be checked.
+	deadline := time.Now().Add(20 * time.Second)
+	var task Task
+	for {
+		var err error
+		if task, err = st.Task(context.Background(), id); err != nil {
+			t.Fatal(err)
+		}
+		if task.Checking == len(us) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("jobs never to be checked: %+v", task)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if task.Failed != 0 || task.Completed != 0 || task.Status != StatusWaiting ||
+		!strings.Contains(task.Error, "6 users to be checked") {
+		t.Fatalf("task while reads fail: %+v", task)
+	}
+	js, err := st.Jobs(context.Background(), id, Filter{Status: StatusChecking})
+	if err != nil || len(js) != len(us) {
+		t.Fatalf("jobs to be checked = %d %v", len(js), err)
+	}
+	if !strings.HasPrefix(js[0].Error, "to be checked: the user could not be read back yet") {
+		t.Errorf("job error = %q", js[0].Error)
+	}
+	if pend, _ := st.Jobs(context.Background(), id, Filter{Status: StatusPending}); len(pend) != 0 {
+		t.Errorf("to-be-checked jobs also listed as pending: %d", len(pend))
+	}
+
+	refuseReads.Store(false)
+	task = h.waitTask(id, 20*time.Second, StatusCompleted, StatusFailed)
+	if task.Status != StatusCompleted || task.Completed != len(us) || task.Checking != 0 {
+		t.Fatalf("after the server answers: %+v", task)
+	}
+	for _, u := range us {
+		if _, ok := srv.User(u.userID); !ok {
+			t.Errorf("user %s missing on the server", u.userID)
+		}
+	}
+	if n := srv.AddCount("UserAddRequest22V2"); n != len(us) {
+		t.Errorf("user adds accepted %d, want %d", n, len(us))
+	}
+	sawChecking := false
+	for len(events) > 0 {
+		e := <-events
+		if e.Status == StatusFailed {
+			t.Errorf("a job event said failed: %+v", e)
+		}
+		if e.Status == StatusChecking {
+			sawChecking = true
+		}
+	}
+	if !sawChecking {
+		t.Error("no job event said to be checked")
+	}
+}
+
+// TestRetry_ReconcilesWithTheServer: the server confirmed commands and then
+// did not hold them (a restore, a crash). Retry reads the server's state
+// for each command and sends exactly what is missing, in order: a lost
+// device is added again before its user; a device the server still has is
+// not sent twice.
+func TestRetry_ReconcilesWithTheServer(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		lose        func(name string) bool // confirmed, not applied
+		wantDevices int                    // device adds the server applied in all
+	}{
+		{"device and user lost", func(n string) bool {
+			return strings.HasPrefix(n, "UserAddRequest") || strings.HasPrefix(n, "GroupAccessDeviceAddRequest")
+		}, 4},
+		{"user lost", func(n string) bool { return strings.HasPrefix(n, "UserAddRequest") }, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var lose atomic.Bool
+			lose.Store(true)
+			srv := ocisim.StartTest(t, &ocisim.Options{Intercept: func(name string, n int) *ocisim.Fault {
+				if lose.Load() && tc.lose(name) {
+					// A Warning: the client takes it as done; the
+					// server holds nothing.
+					return &ocisim.Fault{Code: 4999, Warning: true, Message: "accepted"}
+				}
+				return nil
+			}})
+			st := openTestStore(t, nil)
+			id, us := storeNumberlessTask(t, st, "rec", 4)
+			h := startRunner(t, st, dialer(srv.Addr().String(), 2), nil)
+			task := h.waitTask(id, 20*time.Second, StatusCompleted, StatusFailed)
+			if task.Failed != len(us) {
+				t.Fatalf("first run: %+v", task)
+			}
+			js, _ := st.Jobs(context.Background(), id, Filter{})
+			if !strings.Contains(js[0].Error, "not found after a successful add") {
+				t.Fatalf("first run job error = %q", js[0].Error)
+			}
+
+			lose.Store(false)
+			n, err := st.RetryAllFailed(context.Background(), id)
+			if err != nil || n != len(us) {
+				t.Fatalf("retry all failed = %d %v", n, err)
+			}
+			task = h.waitTask(id, 20*time.Second, StatusCompleted, StatusFailed)
+			if task.Status != StatusCompleted || task.Completed != len(us) {
+				js, _ := st.Jobs(context.Background(), id, Filter{})
+				t.Fatalf("after retry: %+v, first job: %+v", task, js[0])
+			}
+			for _, u := range us {
+				got, ok := srv.User(u.userID)
+				if !ok || got.DeviceName != u.device {
+					t.Errorf("user %s after retry: %+v %v", u.userID, got, ok)
+				}
+				if _, ok := srv.Device(u.sp, u.group, u.device); !ok {
+					t.Errorf("device %s missing after retry", u.device)
+				}
+			}
+			if got := srv.AddCount("UserAddRequest22V2"); got != len(us) {
+				t.Errorf("user adds applied %d, want %d", got, len(us))
+			}
+			if got := srv.AddCount("GroupAccessDeviceAddRequest22V2"); got != tc.wantDevices {
+				t.Errorf("device adds applied %d, want %d", got, tc.wantDevices)
+			}
+		})
+	}
+}

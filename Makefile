@@ -16,7 +16,7 @@ FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
 MINGW_CC := x86_64-w64-mingw32-gcc
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build run test test-unit test-keyring smoke schema-check fmt-check release windows package fuzz bench stall lint sim screenshots golden clean
+.PHONY: help deps build run test test-unit test-keyring smoke schema-check fmt-check release windows package fuzz bench stall soak lint sim screenshots golden clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ fuzz: ## run every fuzz target for FUZZTIME (default 30s) each
 
 bench: ## run the benchmarks (the provisioning baseline alone takes about a minute)
 	$(GO) test -tags ci -run '^$$' -bench . -benchmem -timeout 60m ./...
+
+soak: ## the long reliability variants: a 5-minute network outage, 40 kill -9 of the wired application
+	BWBULK_SOAK=1 $(GO) test -race -tags ci -timeout 60m -count=1 -run 'TestWired' -v . | grep -E '^(--- |ok|FAIL|wired:)'
 
 stall: build ## longest wait of the UI goroutine while a task of STALL_USERS (10000) demo users runs
 	./scripts/keyring-test.sh xvfb-run -a -s '-screen 0 1280x800x24' ./$(BIN) --data-dir "$$(mktemp -d)" --measure-stall $(STALL_USERS)

@@ -69,46 +69,23 @@ func run(args []string) error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-
+	simOpts := &ocisim.Options{}
+	if *scripted != "" {
+		// As slow as a server across a WAN, so the tour catches a task
+		// part-way.
+		simOpts.Latency = 60 * time.Millisecond
+	}
 	keyring := &ui.FallbackKeyring{}
-	store, err := jobs.Open(ctx, filepath.Join(dir, "bwbulk.db"), &jobs.Options{Keyring: keyring})
+	w, err := assemble(ctx, wiring{DataDir: dir, Server: *server, Keyring: keyring, Sim: simOpts})
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-
-	var demo *ui.Demo
-	if *server == "" {
-		opts := &ocisim.Options{StateFile: filepath.Join(dir, "demo-state.json")}
-		if *scripted != "" {
-			// As slow as a server across a WAN, so the tour catches a
-			// task part-way.
-			opts.Latency = 60 * time.Millisecond
-		}
-		sim := ocisim.NewDemo(opts)
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return fmt.Errorf("demo server: %w", err)
-		}
-		go sim.Serve(ln)
-		defer sim.Close()
-		demo = &ui.Demo{Addr: ln.Addr().String(), Admin: ocisim.DefaultAdmin, Password: ocisim.DefaultPassword}
-	}
-	session := ui.NewSession(store, demo)
-	defer session.Close()
-	runner := jobs.NewRunner(store, session.Connect, &jobs.RunnerOptions{Replan: ui.Replan})
-	runDone := make(chan struct{})
-	go func() {
-		defer close(runDone)
-		_ = runner.Start(ctx)
-	}()
-	// Stop the runner before the store and the demo server close.
-	defer func() { cancel(); <-runDone }()
+	defer w.close()
 
 	a := app.NewWithID("net.bwbulk.app")
 	a.SetIcon(assets.Icon)
 	u := ui.New(a, &ui.Options{
-		Version: version, DataDir: dir, Session: session, Runner: runner, Keyring: keyring, Server: *server,
+		Version: version, DataDir: dir, Session: w.session, Runner: w.runner, Keyring: keyring, Server: *server,
 	})
 	defer u.Close()
 	if *smoke {
@@ -144,6 +121,87 @@ func run(args []string) error {
 	u.Start()
 	u.ShowAndRun()
 	return nil
+}
+
+// wiring is what assemble needs.
+type wiring struct {
+	DataDir string
+	Server  string // a real server's HOST:PORT; "" runs the built-in demo server
+	Keyring jobs.Secrets
+	Sim     *ocisim.Options // the demo server's options (its state file is set here)
+	// Front, when set, is given the demo server's address and returns the
+	// address the session dials instead (a test's network in between).
+	Front func(addr string) string
+	// Runner overrides the runner's options (Replan is always set).
+	Runner *jobs.RunnerOptions
+}
+
+// wired is bwbulk without its window: the store, the built-in demo
+// server, the session that owns the connection, and the runner.
+type wired struct {
+	store   *jobs.Store
+	sim     *ocisim.Server
+	demo    *ui.Demo
+	session *ui.Session
+	runner  *jobs.Runner
+	close   func() // stops the runner, then closes the session, demo server and store
+}
+
+// assemble opens the store, starts the demo server (unless w.Server is
+// set), and starts the runner on the session's connection.
+func assemble(ctx context.Context, w wiring) (*wired, error) {
+	store, err := jobs.Open(ctx, filepath.Join(w.DataDir, "bwbulk.db"), &jobs.Options{Keyring: w.Keyring})
+	if err != nil {
+		return nil, err
+	}
+	out := &wired{store: store}
+	var closers []func()
+	if w.Server == "" {
+		var opts ocisim.Options
+		if w.Sim != nil {
+			opts = *w.Sim
+		}
+		opts.StateFile = filepath.Join(w.DataDir, "demo-state.json")
+		sim := ocisim.NewDemo(&opts)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			store.Close()
+			return nil, fmt.Errorf("demo server: %w", err)
+		}
+		go sim.Serve(ln)
+		closers = append(closers, func() { sim.Close() })
+		addr := ln.Addr().String()
+		if w.Front != nil {
+			addr = w.Front(addr)
+		}
+		out.sim = sim
+		out.demo = &ui.Demo{Addr: addr, Admin: ocisim.DefaultAdmin, Password: ocisim.DefaultPassword}
+	}
+	out.session = ui.NewSession(store, out.demo)
+	var ropts jobs.RunnerOptions
+	if w.Runner != nil {
+		ropts = *w.Runner
+	}
+	ropts.Replan = ui.Replan
+	out.runner = jobs.NewRunner(store, out.session.Connect, &ropts)
+	rctx, stop := context.WithCancel(ctx)
+	runDone := make(chan struct{})
+	go func() {
+		defer close(runDone)
+		_ = out.runner.Start(rctx)
+	}()
+	out.close = func() {
+		// The runner stops first: it uses the session, which uses the
+		// demo server, and all of them the store.
+		stop()
+		<-runDone
+		out.session.Close()
+		for _, c := range closers {
+			c()
+		}
+		store.Close()
+	}
+	return out, nil
 }
 
 // prepareDataDir returns the data folder, created with mode 0700.

@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"bwbulk/broadworks/oci"
 	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
@@ -340,17 +339,7 @@ func (u *UI) probeLoop() {
 		if p.Address == "" {
 			continue
 		}
-		ctx, cancel := context.WithTimeout(u.ctx, 10*time.Second)
-		pool, err := u.session.Connect(ctx)
-		if err == nil {
-			_, err = pool.Do(ctx, &oci.VerifySessionIsValidRequest{})
-		}
-		cancel()
-		if err == nil && u.opts.Runner != nil {
-			// The server answers: a task waiting for it need not wait
-			// for its own next probe.
-			u.opts.Runner.Reachable()
-		}
+		err := u.session.Check(u.ctx, u.opts.Runner)
 		info := u.session.Info()
 		fyne.Do(func() {
 			if u.session.Profile().ID != p.ID {

@@ -167,6 +167,24 @@ func (s *Session) Connect(ctx context.Context) (*broadworks.Pool, error) {
 	return pool, nil
 }
 
+// Check is the window's connection check: one VerifySessionIsValidRequest
+// through the pool (logging in when needed), bounded to 10 s. When the
+// server answers, runner (if any) is told, so a task waiting for it starts
+// at once. It never closes the pool: a broken session is replaced by the
+// pool itself.
+func (s *Session) Check(ctx context.Context, runner *jobs.Runner) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	pool, err := s.Connect(ctx)
+	if err == nil {
+		_, err = pool.Do(ctx, &oci.VerifySessionIsValidRequest{})
+	}
+	if err == nil && runner != nil {
+		runner.Reachable()
+	}
+	return err
+}
+
 // Close closes the pool; Connect fails from then on.
 func (s *Session) Close() {
 	s.mu.Lock()

@@ -21,7 +21,7 @@ import (
 )
 
 // Job filters offered above the jobs table.
-var jobFilters = []string{"All", jobs.StatusPending, jobs.StatusCompleted, jobs.StatusFailed}
+var jobFilters = []string{"All", jobs.StatusPending, jobs.StatusCompleted, jobs.StatusFailed, jobs.StatusChecking}
 
 // flushInterval bounds UI refreshes from job events to 4 per second:
 // often enough to watch, rarely enough to leave the UI goroutine free.
@@ -35,6 +35,7 @@ const reloadInterval = 2 * time.Second
 // taskProgress is the latest progress of one task, from events.
 type taskProgress struct {
 	Done, Failed, Total int
+	Checking            int
 	Throughput          float64
 	ETA                 time.Duration
 	Status              string
@@ -224,7 +225,7 @@ func statusColor(s string) fyne.ThemeColorName {
 		return theme.ColorNameError
 	case jobs.StatusRunning:
 		return theme.ColorNamePrimary
-	case jobs.StatusWaiting, jobs.StatusPaused, jobs.StatusCancelled:
+	case jobs.StatusWaiting, jobs.StatusPaused, jobs.StatusCancelled, jobs.StatusChecking:
 		return theme.ColorNameWarning
 	}
 	return theme.ColorNameForeground
@@ -240,6 +241,8 @@ func statusText(s string) string {
 		return "waiting for connection"
 	case statusStoring:
 		return "being stored"
+	case jobs.StatusChecking:
+		return "to be checked"
 	}
 	return s
 }
@@ -252,6 +255,9 @@ func (v *tasksView) taskLine(t jobs.Task) string {
 	line := fmt.Sprintf("%s · %d/%d", statusText(t.Status), done, total)
 	if t.Failed > 0 {
 		line += fmt.Sprintf(" · %d failed", t.Failed)
+	}
+	if t.Checking > 0 {
+		line += fmt.Sprintf(" · %d to be checked", t.Checking)
 	}
 	if t.OSUser != "" {
 		line += " · by " + t.OSUser
@@ -295,10 +301,10 @@ func (v *tasksView) showTask() {
 		detail += " — " + t.Error
 	}
 	v.detail.SetText(detail)
-	done, failed, total := t.Completed, t.Failed, t.Total
+	done, failed, checking, total := t.Completed, t.Failed, t.Checking, t.Total
 	eta := ""
 	if p, ok := v.progress[t.ID]; ok && !jobs.Terminal(t.Status) && p.Total > 0 {
-		done, failed, total = p.Done, p.Failed, p.Total
+		done, failed, checking, total = p.Done, p.Failed, p.Checking, p.Total
 		if p.ETA > 0 {
 			eta = fmt.Sprintf(" · about %s left", p.ETA.Round(time.Second))
 		}
@@ -311,7 +317,12 @@ func (v *tasksView) showTask() {
 	} else {
 		v.bar.SetValue(0)
 	}
-	v.counts.SetText(fmt.Sprintf("%d of %d done · %d failed · %d pending%s", done, total, failed, max(total-done-failed-t.Cancelled, 0), eta))
+	toCheck := ""
+	if checking > 0 {
+		toCheck = fmt.Sprintf(" · %d to be checked", checking)
+	}
+	v.counts.SetText(fmt.Sprintf("%d of %d done · %d failed%s · %d pending%s", done, total, failed, toCheck,
+		max(total-done-failed-checking-t.Cancelled, 0), eta))
 	active := t.Status == jobs.StatusRunning || t.Status == jobs.StatusPending || t.Status == jobs.StatusWaiting
 	enable(v.pause, active && v.u.runner != nil)
 	enable(v.resume, (t.Status == jobs.StatusPaused || t.Status == jobs.StatusWaiting) && v.u.runner != nil)
@@ -510,7 +521,7 @@ func (v *tasksView) pump(events <-chan jobs.Event, unsubscribe func()) {
 				return
 			}
 			p := pending[ev.TaskID]
-			p.Done, p.Failed, p.Total, p.Throughput, p.ETA = ev.Done, ev.Failed, ev.Total, ev.Throughput, ev.ETA
+			p.Done, p.Failed, p.Checking, p.Total, p.Throughput, p.ETA = ev.Done, ev.Failed, ev.Checking, ev.Total, ev.Throughput, ev.ETA
 			if ev.JobID == 0 {
 				p.Status = ev.Status
 				structural = true

@@ -193,7 +193,7 @@ func (t *soapTransport) roundTrip(ctx context.Context, doc []byte) ([]byte, erro
 
 // pinVerifier returns a VerifyConnection callback accepting only a leaf
 // certificate whose SHA-256 matches pin (hex, colons and case ignored).
-func pinVerifier(pin string) (func(tls.ConnectionState) error, error) {
+func pinVerifier(pin, host string) (func(tls.ConnectionState) error, error) {
 	clean := strings.ToLower(strings.NewReplacer(":", "", " ", "").Replace(pin))
 	want, err := hex.DecodeString(clean)
 	if err != nil || len(want) != sha256.Size {
@@ -205,7 +205,10 @@ func pinVerifier(pin string) (func(tls.ConnectionState) error, error) {
 		}
 		got := sha256.Sum256(cs.PeerCertificates[0].Raw)
 		if !bytes.Equal(got[:], want) {
-			return fmt.Errorf("broadworks: certificate SHA-256 %x does not match the pin", got)
+			e := certificateError(host, cs.PeerCertificates[0],
+				"it is not the certificate trusted for this server before (it changed: make sure the change is expected before trusting it)")
+			e.Changed = true
+			return e
 		}
 		return nil
 	}, nil
@@ -228,8 +231,14 @@ func tlsConfig(o *Options, host string) (*tls.Config, error) {
 	if o.InsecureSkipVerify {
 		cfg.InsecureSkipVerify = true
 	}
+	if !cfg.InsecureSkipVerify && o.PinSHA256 == "" && cfg.VerifyConnection == nil {
+		// Verified here rather than by crypto/tls, so that a refusal
+		// says what the certificate is (see CertificateError).
+		cfg.InsecureSkipVerify = true
+		cfg.VerifyConnection = verifyChain(cfg.RootCAs, cfg.ServerName)
+	}
 	if o.PinSHA256 != "" {
-		v, err := pinVerifier(o.PinSHA256)
+		v, err := pinVerifier(o.PinSHA256, host)
 		if err != nil {
 			return nil, err
 		}

@@ -233,3 +233,24 @@ func Temporary(err error) bool {
 	}
 	return errors.Is(err, ErrOutcomeUnknown)
 }
+
+// loginRefusedCodes are login refusals that the same credentials will
+// always get: an invalid user id or password ([Error 4962]).
+var loginRefusedCodes = []int{4962}
+
+// NeedsAttention reports whether err is one that trying again cannot fix
+// and a person must: the server's certificate is not trusted, the login
+// is refused (a wrong password, a locked account), or the server refuses
+// this computer ("Server refused to register protocol": its access list
+// does not allow the address). Tasks stop waiting on such an error.
+func NeedsAttention(err error) bool {
+	var ce *CertificateError
+	if errors.As(err, &ce) {
+		return true
+	}
+	if IsErrorCode(err, loginRefusedCodes...) {
+		return true
+	}
+	var er *oci.ErrorResponse
+	return errors.As(err, &er) && strings.Contains(strings.ToLower(er.Summary), "refused to register protocol")
+}

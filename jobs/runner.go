@@ -520,6 +520,26 @@ func isOffline(err error) bool {
 	return errors.As(err, &de) || errors.Is(err, broadworks.ErrClosed) && broadworks.SafeToRetry(err)
 }
 
+// attentionText says, for a person, what stopped a task and what to do.
+func attentionText(err error) string {
+	var ce *broadworks.CertificateError
+	switch {
+	case errors.As(err, &ce):
+		todo := "if the server's administrator confirms this fingerprint, trust the certificate in Connections (Test connection), then Resume"
+		if ce.Changed {
+			todo = "the certificate trusted for this server has changed; if its administrator confirms the new fingerprint, trust it in Connections, then Resume"
+		}
+		return maskSecrets(ce.Error()) + ". " + todo
+	case broadworks.IsErrorCode(err, loginRefused...):
+		return "the server refused the login (" + maskSecrets(err.Error()) + "): correct the administrator's password in Connections, then Resume"
+	}
+	return "the server refuses this computer (" + maskSecrets(err.Error()) +
+		"): ask its administrator to add this computer's address to the OCI-P access list, then Resume"
+}
+
+// loginRefused is BroadWorks' answer to a wrong user id or password.
+var loginRefused = []int{4962}
+
 // probeTimeout bounds one connectivity probe: a server behind a network
 // that drops packets must not hold a waiting task longer than this.
 const probeTimeout = 10 * time.Second
@@ -554,6 +574,15 @@ func (r *Runner) online(ctx context.Context, tr *taskRun, waited *bool) *broadwo
 			return p
 		}
 		if ctx.Err() != nil {
+			return nil
+		}
+		if broadworks.NeedsAttention(err) {
+			// Waiting cannot fix it: stop and say what must be done.
+			msg := "needs attention: " + attentionText(err)
+			if ok, _ := r.store.needsAttention(ctx, tr.id, msg); ok {
+				r.publishTask(tr.id, StatusPaused, msg)
+			}
+			r.opts.Logf("jobs: task %d: %s", tr.id, msg)
 			return nil
 		}
 		*waited = true

@@ -74,6 +74,10 @@ type Task struct {
 	// Checking counts the jobs to be checked (StatusChecking); they are
 	// not counted in Pending or Running.
 	Checking int
+	// Attention, on a paused task, says why it stopped and what a person
+	// must do before Resume (the runner stopped it on an error that
+	// retrying cannot fix). "" for a task paused by hand.
+	Attention string
 }
 
 // Job is a stored job. Fields and Commands are filled by Job and
@@ -240,7 +244,7 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 	return id, nil
 }
 
-const taskCols = `t.id, t.description, t.os_user, t.admin, t.server, t.status, t.error, t.created_at, t.updated_at,
+const taskCols = `t.id, t.description, t.os_user, t.admin, t.server, t.status, t.error, t.attention, t.created_at, t.updated_at,
 	count(j.id),
 	coalesce(sum(j.status = 'pending' AND NOT j.unverified), 0), coalesce(sum(j.status = 'running' AND NOT j.unverified), 0),
 	coalesce(sum(j.status = 'completed'), 0), coalesce(sum(j.status = 'failed'), 0),
@@ -249,7 +253,7 @@ const taskCols = `t.id, t.description, t.os_user, t.admin, t.server, t.status, t
 func scanTask(sc interface{ Scan(...any) error }) (Task, error) {
 	var t Task
 	var c, u int64
-	err := sc.Scan(&t.ID, &t.Description, &t.OSUser, &t.Admin, &t.Server, &t.Status, &t.Error, &c, &u,
+	err := sc.Scan(&t.ID, &t.Description, &t.OSUser, &t.Admin, &t.Server, &t.Status, &t.Error, &t.Attention, &c, &u,
 		&t.Total, &t.Pending, &t.Running, &t.Completed, &t.Failed, &t.Cancelled, &t.Checking)
 	t.Created, t.Updated = fromMS(c), fromMS(u)
 	return t, err
@@ -545,7 +549,7 @@ func (s *Store) DeleteTask(ctx context.Context, taskID int64) error {
 // setTaskStatus changes a task's status when its current status is one of
 // from (any when from is empty); it reports whether it changed.
 func (s *Store) setTaskStatus(ctx context.Context, taskID int64, status, msg string, from ...string) (bool, error) {
-	q := `UPDATE tasks SET status = ?, error = ?, updated_at = ? WHERE id = ?`
+	q := `UPDATE tasks SET status = ?, error = ?, attention = '', updated_at = ? WHERE id = ?`
 	args := []any{status, msg, s.ms(), taskID}
 	if len(from) > 0 {
 		q += ` AND status IN (?` + strings.Repeat(",?", len(from)-1) + `)`
@@ -563,6 +567,19 @@ func (s *Store) setTaskStatus(ctx context.Context, taskID int64, status, msg str
 			return false, err
 		}
 	}
+	return n > 0, nil
+}
+
+// needsAttention pauses a task that cannot go on without a person, and
+// says why and what to do; false when the task was not waiting or running
+// (paused or cancelled meanwhile).
+func (s *Store) needsAttention(ctx context.Context, taskID int64, msg string) (bool, error) {
+	res, err := s.w.ExecContext(ctx, `UPDATE tasks SET status = 'paused', error = ?, attention = ?, updated_at = ?
+		WHERE id = ? AND status IN ('pending','running','waiting')`, msg, msg, s.ms(), taskID)
+	if err != nil {
+		return false, fmt.Errorf("jobs: task %d status: %w", taskID, err)
+	}
+	n, _ := res.RowsAffected()
 	return n > 0, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"bwbulk/broadworks"
 	"bwbulk/broadworks/ocisim"
 )
 
@@ -154,5 +155,42 @@ func TestRetry_ReconcilesWithTheServer(t *testing.T) {
 				t.Errorf("device adds applied %d, want %d", got, tc.wantDevices)
 			}
 		})
+	}
+}
+
+// TestRunner_UntrustedCertificateNeedsAttention: a task whose server shows
+// an untrusted certificate does not wait for ever: it is paused as needing
+// attention, with the fingerprint and what to do, and Resume clears that.
+func TestRunner_UntrustedCertificateNeedsAttention(t *testing.T) {
+	srv := ocisim.StartTest(t, &ocisim.Options{TLS: true})
+	connect := func(ctx context.Context) (*broadworks.Pool, error) {
+		return broadworks.NewPool(1, func(ctx context.Context) (*broadworks.Client, error) {
+			c, err := broadworks.Dial(ctx, srv.Addr().String(), &broadworks.Options{Transport: "tls", Timeout: 5 * time.Second})
+			if err != nil {
+				return nil, err
+			}
+			if _, err := c.Login(ctx, ocisim.DefaultAdmin, ocisim.DefaultPassword); err != nil {
+				c.Close()
+				return nil, err
+			}
+			return c, nil
+		}), nil
+	}
+	st := openTestStore(t, nil)
+	id, _ := storeNumberlessTask(t, st, "tls", 2)
+	h := startRunner(t, st, connect, &RunnerOptions{ProbeBase: 10 * time.Millisecond})
+	task := h.waitTask(id, 20*time.Second, StatusPaused)
+	if !strings.HasPrefix(task.Attention, "needs attention: ") || !strings.Contains(task.Attention, "SHA-256 fingerprint") ||
+		!strings.Contains(task.Attention, "trust the certificate in Connections") {
+		t.Fatalf("attention = %q", task.Attention)
+	}
+	if task.Completed+task.Failed != 0 {
+		t.Fatalf("jobs moved: %+v", task)
+	}
+	if err := h.runner.Resume(id); err != nil {
+		t.Fatal(err)
+	}
+	if task, _ = st.Task(context.Background(), id); task.Attention != "" {
+		t.Errorf("attention kept after Resume: %q", task.Attention)
 	}
 }

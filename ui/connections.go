@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"bwbulk/broadworks"
 	"bwbulk/jobs"
 )
 
@@ -32,7 +34,11 @@ type connectionsView struct {
 	demoNote  *widget.Label
 	result    *widget.Label
 	testBtn   *widget.Button
-	obj       fyne.CanvasObject
+	// trust pins the certificate the last test was refused for.
+	trust   *widget.Button
+	offered string // its SHA-256 fingerprint
+	pinned  *widget.Label
+	obj     fyne.CanvasObject
 }
 
 var transports = []string{"tcp", "tls", "soap"}
@@ -73,7 +79,12 @@ func newConnectionsView(u *UI) *connectionsView {
 	v.admin = widget.NewEntry()
 	v.password = widget.NewPasswordEntry()
 	v.password.SetPlaceHolder("kept in the system keyring, never in files")
-	v.insecure = widget.NewCheck("Do not verify the TLS certificate (test servers only)", nil)
+	v.insecure = widget.NewCheck("Do not verify the TLS certificate (unsafe: anyone on the network could read the passwords)", nil)
+	v.trust = widget.NewButtonWithIcon("Trust this certificate for this profile", theme.ConfirmIcon(), v.trustOffered)
+	v.trust.Hide()
+	v.pinned = widget.NewLabel("")
+	v.pinned.Wrapping = fyne.TextWrapWord
+	v.pinned.Hide()
 	v.demoNote = widget.NewLabel("This is the built-in demo server: made-up data on this computer, not a real BroadWorks. Use it to try bwbulk safely.")
 	v.demoNote.Wrapping = fyne.TextWrapWord
 	v.demoNote.Importance = widget.WarningImportance
@@ -95,10 +106,11 @@ func newConnectionsView(u *UI) *connectionsView {
 		widget.NewFormItem("Transport", v.transport),
 		widget.NewFormItem("Administrator", v.admin),
 		widget.NewFormItem("Password", v.password),
+		widget.NewFormItem("", v.pinned),
 		widget.NewFormItem("", v.insecure),
 	)
 	right := container.NewVBox(heading("Server profile"), v.demoNote, fields,
-		container.NewHBox(v.testBtn, save, use), v.result)
+		container.NewHBox(v.testBtn, save, use), v.result, container.NewHBox(v.trust))
 	left := container.NewBorder(container.NewVBox(heading("Servers"), add), nil, nil, nil, v.list)
 	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(right)))
 	split.Offset = 0.3
@@ -150,6 +162,8 @@ func (v *connectionsView) edit(p jobs.Profile) {
 	v.password.SetText("")
 	v.insecure.SetChecked(p.Insecure)
 	v.result.SetText("")
+	v.trust.Hide()
+	v.showPin()
 	if v.u.session.IsDemo(p) {
 		v.demoNote.Show()
 	} else {
@@ -217,13 +231,65 @@ func (v *connectionsView) test() {
 		desc, err := TestConnection(ctx, p, pw)
 		fyne.Do(func() {
 			v.testBtn.Enable()
+			v.trust.Hide()
+			var ce *broadworks.CertificateError
+			if errors.As(err, &ce) {
+				v.result.Importance = widget.DangerImportance
+				v.result.SetText(describeCertificate(ce))
+				v.offered = ce.SHA256
+				v.trust.Show()
+				return
+			}
 			if err != nil {
 				v.result.Importance = widget.DangerImportance
-				v.result.SetText("Failed: " + err.Error())
+				v.result.SetText("Failed: " + ExplainConnError(p, err))
 				return
 			}
 			v.result.Importance = widget.SuccessImportance
 			v.result.SetText(fmt.Sprintf("Connected in %d ms: %s", time.Since(start).Milliseconds(), desc))
 		})
 	})
+}
+
+// showPin says which certificate is trusted for the profile, if one is.
+func (v *connectionsView) showPin() {
+	if v.editing.CAPin == "" {
+		v.pinned.Hide()
+		return
+	}
+	v.pinned.SetText("Trusted certificate (SHA-256): " + v.editing.CAPin + ". A server showing another one is refused.")
+	v.pinned.Show()
+}
+
+// trustOffered pins the certificate the last test was refused for, saves
+// the profile and tests again.
+func (v *connectionsView) trustOffered() {
+	if v.offered == "" {
+		return
+	}
+	v.editing.CAPin = v.offered
+	v.editing.Insecure = false
+	v.insecure.SetChecked(false)
+	v.offered = ""
+	v.trust.Hide()
+	v.showPin()
+	v.save(false)
+	v.test()
+}
+
+// describeCertificate puts an untrusted certificate in plain words.
+func describeCertificate(ce *broadworks.CertificateError) string {
+	issuer := ce.Issuer
+	if issuer == "" {
+		issuer = "itself (a self-signed certificate)"
+	}
+	head := "The server's certificate is not trusted: " + ce.Reason + "."
+	if ce.Changed {
+		head = "The server shows another certificate than the one trusted for this profile. " +
+			"Do not go on unless its administrator confirms the change."
+	}
+	return head + "\n\nIssued to: " + ce.Subject + "\nIssued by: " + issuer +
+		"\nValid until: " + ce.Expires.Format("2 January 2006") +
+		"\nSHA-256 fingerprint: " + ce.SHA256 +
+		"\n\nCompare the fingerprint with the one the server's administrator gives you before you trust it."
 }

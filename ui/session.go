@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -270,4 +272,22 @@ func EnsureDemoProfile(ctx context.Context, store *jobs.Store, d *Demo) (jobs.Pr
 	}
 	p.ID = id
 	return p, nil
+}
+
+// ExplainConnError says what went wrong connecting to p, in words a help
+// desk can act on where the raw error would puzzle.
+func ExplainConnError(p jobs.Profile, err error) string {
+	msg := err.Error()
+	var ce *broadworks.CertificateError
+	switch {
+	case errors.As(err, &ce):
+		return describeCertificate(ce)
+	case p.Transport == "tcp" && (errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)):
+		return msg + " — the server closed the connection without answering; if this port speaks TLS, choose the tls transport"
+	case p.Transport == "tls" && strings.Contains(msg, "first record does not look like a TLS handshake"):
+		return msg + " — this port does not speak TLS; choose the tcp transport or the server's TLS port"
+	case broadworks.IsErrorCode(err, 4962):
+		return msg + " — check the administrator and the password"
+	}
+	return msg
 }

@@ -247,12 +247,21 @@ func statusText(s string) string {
 	return s
 }
 
+// taskStatusText is statusText for a task: a task the runner stopped on
+// an error that retrying cannot fix says it needs attention.
+func taskStatusText(t jobs.Task) string {
+	if t.Attention != "" {
+		return "needs attention"
+	}
+	return statusText(t.Status)
+}
+
 func (v *tasksView) taskLine(t jobs.Task) string {
 	done, total := t.Completed, t.Total
 	if p, ok := v.progress[t.ID]; ok && p.Total > 0 && !jobs.Terminal(t.Status) {
 		done, total = p.Done, p.Total
 	}
-	line := fmt.Sprintf("%s · %d/%d", statusText(t.Status), done, total)
+	line := fmt.Sprintf("%s · %d/%d", taskStatusText(t), done, total)
 	if t.Failed > 0 {
 		line += fmt.Sprintf(" · %d failed", t.Failed)
 	}
@@ -296,7 +305,7 @@ func (v *tasksView) showTask() {
 	if by == "" {
 		by = "?"
 	}
-	detail := fmt.Sprintf("Submitted by %s as %s on %s, %s · status %s", by, t.Admin, t.Server, t.Created.Local().Format("Jan 2 15:04"), statusText(t.Status))
+	detail := fmt.Sprintf("Submitted by %s as %s on %s, %s · status %s", by, t.Admin, t.Server, t.Created.Local().Format("Jan 2 15:04"), taskStatusText(t))
 	if t.Error != "" {
 		detail += " — " + t.Error
 	}

@@ -5,3 +5,6 @@
 -- missing there is sent.
 ALTER TABLE jobs ADD COLUMN unverified INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE jobs ADD COLUMN reconcile INTEGER NOT NULL DEFAULT 0;
+-- attention: why a paused task needs a person before it can go on (an
+-- untrusted certificate, a refused login); '' when it was paused by hand.
+ALTER TABLE tasks ADD COLUMN attention TEXT NOT NULL DEFAULT '';

@@ -75,7 +75,7 @@ bench: ## run the benchmarks (the provisioning baseline alone takes about a minu
 	$(GO) test -tags ci -run '^$$' -bench . -benchmem -timeout 60m ./...
 
 soak: ## the long reliability variants: a 5-minute network outage, 40 kill -9 of the wired application
-	BWBULK_SOAK=1 $(GO) test -race -tags ci -timeout 60m -count=1 -run 'TestWired' -v . | grep -E '^(--- |ok|FAIL|wired:)'
+	set -o pipefail; BWBULK_SOAK=1 $(GO) test -race -tags ci -timeout 60m -count=1 -run 'TestWired' -v . | grep -E '^(--- |ok|FAIL|wired:)'
 
 stall: build ## longest wait of the UI goroutine while a task of STALL_USERS (10000) demo users runs
 	./scripts/keyring-test.sh xvfb-run -a -s '-screen 0 1280x800x24' ./$(BIN) --data-dir "$$(mktemp -d)" --measure-stall $(STALL_USERS)

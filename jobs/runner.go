@@ -512,12 +512,15 @@ const (
 	resFailed                // setup failed: the jobs were failed
 )
 
-// isOffline reports whether err means the server cannot be reached now:
-// it could not be dialled, or the pool was closed under the runner (the
-// next probe asks for the current one).
+// isOffline reports whether err means the work cannot go on now and
+// nothing was sent: the server could not be dialled, the pool was closed
+// under the runner (the next probe asks for the current one), or no
+// session could be had for a reason a person must fix (the next probe
+// puts the task in "needs attention").
 func isOffline(err error) bool {
 	var de *broadworks.DialError
-	return errors.As(err, &de) || errors.Is(err, broadworks.ErrClosed) && broadworks.SafeToRetry(err)
+	return errors.As(err, &de) || errors.Is(err, broadworks.ErrClosed) && broadworks.SafeToRetry(err) ||
+		broadworks.NeedsAttention(err) && broadworks.SafeToRetry(err) // the next probe says what to do
 }
 
 // attentionText says, for a person, what stopped a task and what to do.
@@ -638,7 +641,7 @@ func (r *Runner) probe(ctx context.Context) error {
 	for range r.opts.Sessions {
 		go func() {
 			_, err := p.Do(ctx, &oci.VerifySessionIsValidRequest{})
-			if err != nil && broadworks.IsErrorCode(err) {
+			if err != nil && broadworks.IsErrorCode(err) && !broadworks.NeedsAttention(err) {
 				err = nil // the server answered
 			}
 			errs <- err

@@ -194,3 +194,33 @@ func TestRunner_UntrustedCertificateNeedsAttention(t *testing.T) {
 		t.Errorf("attention kept after Resume: %q", task.Attention)
 	}
 }
+
+// TestRunner_RefusedLoginNeedsAttention: a wrong administrator password is
+// not retried until every job fails: the task stops as needing attention.
+func TestRunner_RefusedLoginNeedsAttention(t *testing.T) {
+	srv := ocisim.StartTest(t, nil)
+	connect := func(ctx context.Context) (*broadworks.Pool, error) {
+		return broadworks.NewPool(2, func(ctx context.Context) (*broadworks.Client, error) {
+			c, err := broadworks.Dial(ctx, srv.Addr().String(), &broadworks.Options{Timeout: 5 * time.Second})
+			if err != nil {
+				return nil, err
+			}
+			if _, err := c.Login(ctx, ocisim.DefaultAdmin, "not-the-password"); err != nil {
+				c.Close()
+				return nil, err
+			}
+			return c, nil
+		}), nil
+	}
+	st := openTestStore(t, nil)
+	id, _ := storeNumberlessTask(t, st, "pw", 3)
+	h := startRunner(t, st, connect, &RunnerOptions{ProbeBase: 10 * time.Millisecond})
+	task := h.waitTask(id, 20*time.Second, StatusPaused, StatusFailed, StatusCompleted)
+	if task.Status != StatusPaused || !strings.Contains(task.Attention, "refused the login") ||
+		!strings.Contains(task.Attention, "correct the administrator's password in Connections") {
+		t.Fatalf("task = %+v", task)
+	}
+	if task.Failed != 0 {
+		t.Errorf("%d jobs failed on a wrong password", task.Failed)
+	}
+}

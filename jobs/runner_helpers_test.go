@@ -16,13 +16,18 @@ import (
 // dialer returns a connect function for the runner: a pool of sessions
 // logged in to addr as the simulator's administrator.
 func dialer(addr string, sessions int) func(ctx context.Context) (*broadworks.Pool, error) {
+	return dialerWith(addr, sessions, &broadworks.Options{Timeout: 10 * time.Second}, ocisim.DefaultPassword)
+}
+
+// dialerWith is dialer with other client options and password.
+func dialerWith(addr string, sessions int, opts *broadworks.Options, password string) func(ctx context.Context) (*broadworks.Pool, error) {
 	return func(ctx context.Context) (*broadworks.Pool, error) {
 		return broadworks.NewPool(sessions, func(ctx context.Context) (*broadworks.Client, error) {
-			c, err := broadworks.Dial(ctx, addr, &broadworks.Options{Timeout: 10 * time.Second})
+			c, err := broadworks.Dial(ctx, addr, opts)
 			if err != nil {
 				return nil, err
 			}
-			if _, err := c.Login(ctx, ocisim.DefaultAdmin, ocisim.DefaultPassword); err != nil {
+			if _, err := c.Login(ctx, ocisim.DefaultAdmin, password); err != nil {
 				c.Close()
 				return nil, err
 			}

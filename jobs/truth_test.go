@@ -163,19 +163,7 @@ func TestRetry_ReconcilesWithTheServer(t *testing.T) {
 // attention, with the fingerprint and what to do, and Resume clears that.
 func TestRunner_UntrustedCertificateNeedsAttention(t *testing.T) {
 	srv := ocisim.StartTest(t, &ocisim.Options{TLS: true})
-	connect := func(ctx context.Context) (*broadworks.Pool, error) {
-		return broadworks.NewPool(1, func(ctx context.Context) (*broadworks.Client, error) {
-			c, err := broadworks.Dial(ctx, srv.Addr().String(), &broadworks.Options{Transport: "tls", Timeout: 5 * time.Second})
-			if err != nil {
-				return nil, err
-			}
-			if _, err := c.Login(ctx, ocisim.DefaultAdmin, ocisim.DefaultPassword); err != nil {
-				c.Close()
-				return nil, err
-			}
-			return c, nil
-		}), nil
-	}
+	connect := dialerWith(srv.Addr().String(), 1, &broadworks.Options{Transport: "tls", Timeout: 5 * time.Second}, ocisim.DefaultPassword)
 	st := openTestStore(t, nil)
 	id, _ := storeNumberlessTask(t, st, "tls", 2)
 	h := startRunner(t, st, connect, &RunnerOptions{ProbeBase: 10 * time.Millisecond})
@@ -199,19 +187,7 @@ func TestRunner_UntrustedCertificateNeedsAttention(t *testing.T) {
 // not retried until every job fails: the task stops as needing attention.
 func TestRunner_RefusedLoginNeedsAttention(t *testing.T) {
 	srv := ocisim.StartTest(t, nil)
-	connect := func(ctx context.Context) (*broadworks.Pool, error) {
-		return broadworks.NewPool(2, func(ctx context.Context) (*broadworks.Client, error) {
-			c, err := broadworks.Dial(ctx, srv.Addr().String(), &broadworks.Options{Timeout: 5 * time.Second})
-			if err != nil {
-				return nil, err
-			}
-			if _, err := c.Login(ctx, ocisim.DefaultAdmin, "not-the-password"); err != nil {
-				c.Close()
-				return nil, err
-			}
-			return c, nil
-		}), nil
-	}
+	connect := dialerWith(srv.Addr().String(), 2, &broadworks.Options{Timeout: 5 * time.Second}, "not-the-password")
 	st := openTestStore(t, nil)
 	id, _ := storeNumberlessTask(t, st, "pw", 3)
 	h := startRunner(t, st, connect, &RunnerOptions{ProbeBase: 10 * time.Millisecond})

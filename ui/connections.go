@@ -38,6 +38,7 @@ type connectionsView struct {
 	trust   *widget.Button
 	offered string // its SHA-256 fingerprint
 	pinned  *widget.Label
+	side    *fyne.Container // the right-hand side, laid out again when those show
 	obj     fyne.CanvasObject
 }
 
@@ -83,7 +84,6 @@ func newConnectionsView(u *UI) *connectionsView {
 	v.trust = widget.NewButtonWithIcon("Trust this certificate for this profile", theme.ConfirmIcon(), v.trustOffered)
 	v.trust.Hide()
 	v.pinned = widget.NewLabel("")
-	v.pinned.Wrapping = fyne.TextWrapWord
 	v.pinned.Hide()
 	v.demoNote = widget.NewLabel("This is the built-in demo server: made-up data on this computer, not a real BroadWorks. Use it to try bwbulk safely.")
 	v.demoNote.Wrapping = fyne.TextWrapWord
@@ -106,11 +106,11 @@ func newConnectionsView(u *UI) *connectionsView {
 		widget.NewFormItem("Transport", v.transport),
 		widget.NewFormItem("Administrator", v.admin),
 		widget.NewFormItem("Password", v.password),
-		widget.NewFormItem("", v.pinned),
 		widget.NewFormItem("", v.insecure),
 	)
-	right := container.NewVBox(heading("Server profile"), v.demoNote, fields,
+	right := container.NewVBox(heading("Server profile"), v.demoNote, fields, v.pinned,
 		container.NewHBox(v.testBtn, save, use), v.result, container.NewHBox(v.trust))
+	v.side = right
 	left := container.NewBorder(container.NewVBox(heading("Servers"), add), nil, nil, nil, v.list)
 	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(right)))
 	split.Offset = 0.3
@@ -238,6 +238,7 @@ func (v *connectionsView) test() {
 				v.result.SetText(describeCertificate(ce))
 				v.offered = ce.SHA256
 				v.trust.Show()
+				v.side.Refresh()
 				return
 			}
 			if err != nil {
@@ -253,11 +254,15 @@ func (v *connectionsView) test() {
 
 // showPin says which certificate is trusted for the profile, if one is.
 func (v *connectionsView) showPin() {
+	if v.side != nil {
+		defer v.side.Refresh()
+	}
 	if v.editing.CAPin == "" {
 		v.pinned.Hide()
 		return
 	}
-	v.pinned.SetText("Trusted certificate (SHA-256): " + v.editing.CAPin + ". A server showing another one is refused.")
+	v.pinned.SetText("Trusted certificate of this profile (SHA-256):\n" + v.editing.CAPin +
+		"\nA server showing another certificate is refused.")
 	v.pinned.Show()
 }
 

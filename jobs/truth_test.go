@@ -39,7 +39,9 @@ func TestRunner_UnreadOutcomeIsToBeChecked(t *testing.T) {
 		if task, err = st.Task(context.Background(), id); err != nil {
 			t.Fatal(err)
 		}
-		if task.Checking == len(us) {
+		// All to be checked, and the task says so (it goes on waiting
+		// just after the last job is set aside).
+		if task.Checking == len(us) && task.Status == StatusWaiting {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -406,7 +406,11 @@ func (c *Client) batchDoc(ctx context.Context, rs []Result) error {
 		}
 		reqs := make([]oci.Request, len(pending))
 		for k, i := range pending {
-			reqs[k] = rs[i].Request
+			w, err := c.wireRequest(rs[i].Request)
+			if err != nil {
+				return fail(unsent(&ProtocolError{Op: "encode", Err: err}))
+			}
+			reqs[k] = w
 		}
 		cmds, err := c.exchange(ctx, reqs)
 		if err == nil {
@@ -420,7 +424,7 @@ func (c *Client) batchDoc(ctx context.Context, rs []Result) error {
 				}
 				return fail(unsent(fmt.Errorf("%w: %w", ErrSessionLost, er)))
 			}
-			if err = c.assign(rs, pending, cmds); err == nil {
+			if err = c.assign(rs, pending, reqs, cmds); err == nil {
 				return nil
 			}
 			// A wrong count: the answer is unusable, and the outcome of
@@ -496,8 +500,45 @@ func sessionRefusal(cmds []oci.Command) *oci.ErrorResponse {
 	return first
 }
 
-// assign pairs the answer's commands with the pending requests.
-func (c *Client) assign(rs []Result, pending []int, cmds []oci.Command) error {
+// wireRequest returns req in the version the server's release accepts
+// (the release table in oci): a request newer than the release is sent as
+// the newest older version it has. Caller holds mu.
+func (c *Client) wireRequest(req oci.Request) (oci.Request, error) {
+	rel := c.opts.Release
+	if c.info != nil && c.info.Release != "" {
+		rel = c.info.Release
+	}
+	return oci.ForRelease(rel, req)
+}
+
+// callerResponse returns resp, the answer to the version sent, as the
+// response type of the version the caller asked for (UserGetResponse22V9
+// read as UserGetResponse23V2), so callers handle one type whatever the
+// release.
+func callerResponse(asked, sent oci.Request, resp oci.Response) oci.Response {
+	if asked == sent {
+		return resp
+	}
+	want, ok := oci.ResponseName(asked.OCIName())
+	if !ok {
+		return resp
+	}
+	if got, _ := oci.ResponseName(sent.OCIName()); got != resp.OCIName() {
+		return resp // a SuccessResponse or ErrorResponse
+	}
+	conv, err := oci.Convert(resp, want)
+	if err != nil {
+		return resp
+	}
+	if r, ok := conv.(oci.Response); ok {
+		return r
+	}
+	return resp
+}
+
+// assign pairs the answer's commands with the pending requests; sent are
+// the versions sent for them.
+func (c *Client) assign(rs []Result, pending []int, sent []oci.Request, cmds []oci.Command) error {
 	if len(cmds) == 1 && len(pending) > 1 {
 		// A refusal of the whole document (a validation error) answers
 		// every command.
@@ -517,11 +558,16 @@ func (c *Client) assign(rs []Result, pending []int, cmds []oci.Command) error {
 		}
 	}
 	for k, i := range pending {
-		resp := cmds[k].(oci.Response)
+		resp := callerResponse(rs[i].Request, sent[k], cmds[k].(oci.Response))
 		rs[i].Response = resp
 		rs[i].Err = nil
+		if u, ok := resp.(*oci.UnknownResponse); ok {
+			rs[i].Response = nil
+			rs[i].Err = &ProtocolError{Op: "decode", Msg: fmt.Sprintf("%s answered with command type %q, which bwbulk does not know", sent[k].OCIName(), u.Type)}
+			continue
+		}
 		if er, ok := resp.(*oci.ErrorResponse); ok {
-			er.Command = rs[i].Request.OCIName()
+			er.Command = sent[k].OCIName()
 			if er.Type != oci.TypeWarning && er.Type != oci.TypeInfo {
 				rs[i].Err = er
 			}

@@ -1,11 +1,7 @@
 package ocisim
 
 import (
-	"bytes"
 	_ "embed"
-	"encoding/xml"
-	"errors"
-	"io"
 	"strconv"
 	"strings"
 	"unicode"
@@ -158,7 +154,8 @@ func responseFor(request string) string {
 }
 
 // asVersion rewrites r, the answer written for the base version, as the
-// response of the older version sent: its elements, in its order.
+// response of the older version sent: the elements that version has, at
+// every level, in its order (responses.txt).
 func asVersion(r result, sent string, req *element) result {
 	if r.err != nil || r.typ == "" {
 		return r
@@ -171,73 +168,119 @@ func asVersion(r result, sent string, req *element) result {
 	if !ok {
 		return r
 	}
-	spans, err := topLevel(r.body)
+	doc := `<r xmlns:xsi="` + nsXSI + `">` + string(r.body) + `</r>`
+	root, err := parseDocument([]byte(doc))
 	if err != nil {
 		return failure(errorf(codeInternal, "Internal error while writing %s: %v", want, err))
 	}
 	w := &builder{}
-	for _, p := range model {
-		got := spans[p.name]
-		for _, b := range got {
-			w.b = append(w.b, b...)
-		}
-		if len(got) > 0 || p.min == 0 {
-			continue
-		}
-		// Required here, absent from the newest answer.
-		v := req.val(p.name)
-		if d := spans["default"+strings.ToUpper(p.name[:1])+p.name[1:]]; v == "" && len(d) > 0 {
-			w.b = append(w.b, bytes.Replace(d[0], []byte("default"+strings.ToUpper(p.name[:1])), []byte(p.name[:1]), 2)...)
-			continue
-		}
-		switch p.kind {
-		case kInt:
-			if v == "" {
-				v = "0"
-			}
-		case kBool:
-			if v == "" {
-				v = "false"
-			}
-		}
-		w.leaf(p.name, v)
-	}
+	writeAs(w, model, root, req)
 	return result{typ: want, body: w.b}
 }
 
-// topLevel splits the inner XML of a response into its top-level
-// elements' bytes, by name, in order.
-func topLevel(body []byte) (map[string][][]byte, error) {
-	const open = `<r xmlns:xsi="` + nsXSI + `">`
-	doc := append([]byte(open), body...)
-	doc = append(doc, "</r>"...)
-	d := xml.NewDecoder(bytes.NewReader(doc))
-	out := map[string][][]byte{}
-	depth := 0
-	var start int64
-	var name string
-	for {
-		off := d.InputOffset()
-		tok, err := d.Token()
-		if errors.Is(err, io.EOF) {
-			return out, nil
+// writeAs writes the children of e that model has, in model's order. A
+// required element e lacks comes from the request (serviceProviderId,
+// groupId), from e's default of it (extensionLength from
+// defaultExtensionLength), or is the type's zero value.
+func writeAs(w *builder, model []*particle, e, req *element) {
+	for _, p := range model {
+		if p.group != 0 {
+			writeAs(w, p.kids, e, req)
+			continue
 		}
-		if err != nil {
-			return nil, err
+		kids := e.children(p.name)
+		for _, k := range kids {
+			writeParticle(w, p, k)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			depth++
-			if depth == 2 {
-				start, name = off, t.Name.Local
+		if len(kids) > 0 || p.min == 0 {
+			continue
+		}
+		v := ""
+		if req != nil {
+			v = req.val(p.name)
+		}
+		if v == "" {
+			v = e.val("default" + strings.ToUpper(p.name[:1]) + p.name[1:])
+		}
+		switch {
+		case v != "":
+		case p.kind == kInt:
+			v = "0"
+		case p.kind == kBool:
+			v = "false"
+		case p.kind == kEnum:
+			v = p.enum[0]
+		case p.kind == kComplex:
+			w.open(p.name)
+			writeAs(w, p.kids, &element{}, nil)
+			w.close(p.name)
+			continue
+		}
+		w.leaf(p.name, v)
+	}
+}
+
+// writeParticle writes k as the model's particle p: a structure by its
+// own model, a value as text (the first text of a structure the older
+// version holds as a value: a contact's sipContact), an enumeration value
+// the older version lacks as the one it starts with.
+func writeParticle(w *builder, p *particle, k *element) {
+	switch p.kind {
+	case kComplex:
+		w.open(p.name)
+		writeAs(w, p.kids, k, nil)
+		w.close(p.name)
+	case kAny, kDept:
+		writeElement(w, k)
+	case kEnum:
+		v := strings.TrimSpace(k.Text)
+		if !contains(p.enum, v) {
+			best := p.enum[0]
+			for _, x := range p.enum {
+				if strings.HasPrefix(v, x) && len(x) > len(best) || strings.HasPrefix(v, x) && !strings.HasPrefix(v, best) {
+					best = x
+				}
 			}
-		case xml.EndElement:
-			if depth == 2 {
-				out[name] = append(out[name], doc[start:d.InputOffset()])
-			}
-			depth--
+			v = best
+		}
+		w.leaf(p.name, v)
+	default:
+		w.leaf(p.name, firstText(k))
+	}
+}
+
+func firstText(e *element) string {
+	if strings.TrimSpace(e.Text) != "" || len(e.Kids) == 0 {
+		return e.Text
+	}
+	for _, k := range e.Kids {
+		if t := firstText(k); strings.TrimSpace(t) != "" {
+			return t
 		}
 	}
+	return ""
+}
+
+// writeElement writes e as it is.
+func writeElement(w *builder, e *element) {
+	w.raw("<" + e.Name)
+	for _, a := range e.Attrs {
+		name := a.Name.Local
+		if a.Name.Space == nsXSI {
+			name = "xsi:" + name
+		} else if a.Name.Space != "" {
+			continue
+		}
+		w.raw(" " + name + `="`)
+		w.attr(a.Value)
+		w.raw(`"`)
+	}
+	w.raw(">")
+	w.text(e.Text)
+	for _, k := range e.Kids {
+		writeElement(w, k)
+	}
+	w.close(e.Name)
 }
 
 //go:embed userservices.txt

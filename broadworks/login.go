@@ -43,8 +43,9 @@ type LoginInfo struct {
 	// when the server did not say.
 	PasswordExpiresDays int
 	// Release is the server release, from Options.Release or
-	// SystemSoftwareVersionGetRequest; "" when the login may not ask
-	// (error 5404 for non-system administrators).
+	// SystemSoftwareVersionGetRequest, else Options.KnownRelease; "" when
+	// none says (error 5404 for non-system administrators). The client
+	// sends every command in the version this release has.
 	Release string
 	// Command is the login command that succeeded: "LoginRequest22V5" or
 	// "LoginRequest14sp4".
@@ -136,6 +137,9 @@ func (c *Client) login(ctx context.Context, userID, password string) (*LoginInfo
 			// Not allowed for this administrator (5404): release unknown.
 		default:
 			return nil, err
+		}
+		if info.Release == "" {
+			info.Release = c.opts.KnownRelease
 		}
 	}
 	c.creds = &credentials{userID: userID, password: password}

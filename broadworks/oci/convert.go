@@ -143,3 +143,98 @@ func fieldType(t reflect.Type, name string) reflect.Type {
 	}
 	return nil
 }
+
+// lost returns the elements of doc (a command as written) that conv (the
+// same command converted to another version) does not carry: the paths
+// of non-empty values the other version has no place for. An element
+// flattened to its text (a structure the other version holds as a value)
+// is carried; a false flag is the default, not data.
+func lost(doc, conv []byte) ([]string, error) {
+	have, leaves, err := paths(conv)
+	if err != nil {
+		return nil, err
+	}
+	orig, _, err := pathValues(doc)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, pv := range orig {
+		p, v := pv[0], pv[1]
+		if have[p] || v == "" || v == "false" {
+			continue
+		}
+		kept := false
+		for q := p; strings.Contains(q, "/"); {
+			q = q[:strings.LastIndexByte(q, '/')]
+			if leaves[q] {
+				kept = true
+				break
+			}
+		}
+		if !kept {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// paths returns the element paths of doc below its root, and which of
+// them are leaves.
+func paths(doc []byte) (all, leaves map[string]bool, err error) {
+	pvs, leafSet, err := pathValues(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	all = map[string]bool{}
+	for _, pv := range pvs {
+		all[pv[0]] = true
+	}
+	return all, leafSet, nil
+}
+
+// pathValues lists the leaf elements of doc below its root as (path,
+// text) pairs, and the set of leaf paths.
+func pathValues(doc []byte) ([][2]string, map[string]bool, error) {
+	d := xml.NewDecoder(bytes.NewReader(doc))
+	var stack []string
+	var text []string
+	var kids []int
+	var out [][2]string
+	leaves := map[string]bool{}
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return out, leaves, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		switch tk := tok.(type) {
+		case xml.StartElement:
+			if len(kids) > 0 {
+				kids[len(kids)-1]++
+			}
+			stack = append(stack, tk.Name.Local)
+			text = append(text, "")
+			kids = append(kids, 0)
+			for _, a := range tk.Attr {
+				if a.Name.Local == "nil" && a.Value == "true" {
+					text[len(text)-1] = "(nil)"
+				}
+			}
+		case xml.CharData:
+			if len(text) > 0 {
+				text[len(text)-1] += strings.TrimSpace(string(tk))
+			}
+		case xml.EndElement:
+			n := len(stack) - 1
+			if n > 0 && kids[n] == 0 {
+				p := strings.Join(stack[1:], "/")
+				out = append(out, [2]string{p, text[n]})
+				leaves[p] = true
+			}
+			stack, text, kids = stack[:n], text[:n], kids[:n]
+		}
+	}
+}

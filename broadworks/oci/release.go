@@ -1,6 +1,8 @@
 package oci
 
 import (
+	"encoding/xml"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -261,5 +263,31 @@ func ForRelease(rel string, req Request) (Request, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A value the older version has no place for is not dropped quietly.
+	from, err1 := xml.Marshal(req)
+	to, err2 := xml.Marshal(c)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, fmt.Errorf("oci: convert %s to %s: %w", req.OCIName(), name, err)
+	}
+	gone, err := lost(from, to)
+	if err != nil {
+		return nil, fmt.Errorf("oci: convert %s to %s: %w", req.OCIName(), name, err)
+	}
+	if len(gone) > 0 {
+		return nil, &LostFieldsError{Release: r, Command: req.OCIName(), Version: name, Fields: gone}
+	}
 	return c.(Request), nil
+}
+
+// LostFieldsError reports a request that a release's version of the
+// command cannot carry whole: sending it would lose Fields.
+type LostFieldsError struct {
+	Release Release
+	Command string // the version asked for
+	Version string // the release's version
+	Fields  []string
+}
+
+func (e *LostFieldsError) Error() string {
+	return fmt.Sprintf("oci: R%s has %s, not %s, and it has no %s", e.Release, e.Version, e.Command, strings.Join(e.Fields, ", "))
 }

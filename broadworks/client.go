@@ -71,6 +71,9 @@ type Client struct {
 	creds     *credentials
 	info      *LoginInfo
 	noV5      bool // the server refused LoginRequest22V5: use the nonce flow
+	// lastRelease is the release the last login learned: a re-login that
+	// cannot ask (the server busy) keeps sending that release's versions.
+	lastRelease string
 }
 
 // credentials are kept for transparent re-login only.

@@ -125,7 +125,7 @@ func (c *Client) login(ctx context.Context, userID, password string) (*LoginInfo
 	}
 	info.UserID = userID
 	info.Release = c.opts.Release
-	if info.Release == "" {
+	for try := 0; info.Release == "" && try < 3; try++ {
 		resp, err := c.loginCall(ctx, &oci.SystemSoftwareVersionGetRequest{})
 		var er *oci.ErrorResponse
 		switch {
@@ -133,15 +133,24 @@ func (c *Client) login(ctx context.Context, userID, password string) (*LoginInfo
 			if r, ok := resp.(*oci.SystemSoftwareVersionGetResponse); ok {
 				info.Release = strings.TrimSpace(r.Version)
 			}
+		case errors.As(err, &er) && Temporary(err):
+			// Busy: ask again, the commands' versions depend on it.
+			continue
 		case errors.As(err, &er):
 			// Not allowed for this administrator (5404): release unknown.
 		default:
 			return nil, err
 		}
-		if info.Release == "" {
-			info.Release = c.opts.KnownRelease
-		}
+		break
 	}
+	if info.Release == "" {
+		// What an earlier login of this client learned, else the profile's.
+		info.Release = c.lastRelease
+	}
+	if info.Release == "" {
+		info.Release = c.opts.KnownRelease
+	}
+	c.lastRelease = info.Release
 	c.creds = &credentials{userID: userID, password: password}
 	c.info = info
 	c.refused.Store(false)

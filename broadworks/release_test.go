@@ -110,8 +110,13 @@ func TestClient_codesFromSummaryOnly(t *testing.T) {
 	if _, err := bad.Login(ctx, ocisim.DefaultAdmin, "wrong"); !broadworks.IsErrorCode(err, 4962) {
 		t.Errorf("wrong password: %v", err)
 	}
-	busy := ocisim.StartTest(t, &ocisim.Options{OmitErrorCode: true, TransientRate: 1})
-	cb := dialSim(t, busy, nil)
+	busy := ocisim.StartTest(t, &ocisim.Options{Release: "22.0", OmitErrorCode: true, TransientRate: 1})
+	bo := ocisim.TestClientOptions(t, busy)
+	bo.KnownRelease = "22.0" // cached with the profile
+	cb := dialSim(t, busy, bo)
+	if cb.Release() != "22.0" {
+		t.Errorf("a server too busy to say its release: Release() = %q, want the known 22.0", cb.Release())
+	}
 	_, err = cb.Do(ctx, &oci.UserGetRequest23V2{UserID: "branch.user01@acme.example.com"})
 	if !broadworks.Temporary(err) || !broadworks.IsErrorCode(err, 5200) {
 		t.Errorf("busy: %v, want Temporary 5200", err)

@@ -3,12 +3,15 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"bwbulk/broadworks"
+	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
 )
 
@@ -95,5 +98,87 @@ func TestRunner_fieldReleases1000Users(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The same 1,000-user task against a simulator started apart, `bwbulk sim
+// --release R ...` at BWBULK_SIM_ADDR (scripts/release-check.sh starts it,
+// then counts the adds the server accepted in its log). It checks every
+// user on the server through the client. Skipped without BWBULK_SIM_ADDR.
+func TestRunner_externalSim1000Users(t *testing.T) {
+	addr := os.Getenv("BWBULK_SIM_ADDR")
+	if addr == "" {
+		t.Skip("BWBULK_SIM_ADDR not set (scripts/release-check.sh sets it)")
+	}
+	ctx := context.Background()
+	pool, err := dialer(addr, 4)(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	st := openTestStore(t, nil)
+	const n = 1000
+	us := bulkUsers(n)
+	id, err := st.CreateTask(ctx, taskOf(us, bulkSetup(n)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	h := startRunner(t, st, dialer(addr, 4), &RunnerOptions{MaxAttempts: 12})
+	task := h.waitTask(id, 5*time.Minute, StatusCompleted, StatusFailed)
+	took := time.Since(start)
+	if task.Status != StatusCompleted || task.Completed != n {
+		js, _ := st.Jobs(ctx, id, Filter{Status: StatusFailed})
+		t.Fatalf("task = %+v; failed: %+v", task, js[:min(3, len(js))])
+	}
+	c, err := broadworks.Dial(ctx, addr, &broadworks.Options{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := c.Login(ctx, ocisim.DefaultAdmin, ocisim.DefaultPassword)
+	c.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := info.Release
+	wrong := 0
+	// The server keeps dropping and refusing: read again until it answers.
+	read := func(req oci.Request) (oci.Response, error) {
+		var resp oci.Response
+		var err error
+		for range 20 {
+			if resp, err = pool.Do(ctx, req); err == nil || broadworks.IsErrorCode(err, 4008) {
+				break
+			}
+		}
+		return resp, err
+	}
+	for _, u := range us {
+		resp, err := read(&oci.UserGetRequest23V2{UserID: u.userID})
+		got, _ := resp.(*oci.UserGetResponse23V2)
+		if err != nil || got == nil || got.GroupID != u.group || got.PhoneNumber == nil || *got.PhoneNumber != u.number ||
+			got.AccessDeviceEndpoint == nil || got.AccessDeviceEndpoint.AccessDevice.DeviceName != u.device {
+			wrong++
+			if wrong < 4 {
+				t.Errorf("%s on the server: %+v, %v", u.userID, got, err)
+			}
+		}
+	}
+	resp, err := read(&oci.UserGetListInGroupRequest{ServiceProviderID: "acme-ent", GroupID: "acme-bulk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := resp.(*oci.UserGetListInGroupResponse)
+	audit, _ := st.Audit(ctx, id)
+	outcomes := map[string]int{}
+	for _, a := range audit {
+		outcomes[a.Outcome]++
+	}
+	msg := fmt.Sprintf("jobs: external simulator R%s: %d users in %v (%.0f users/s); %d in the group; wrong or missing %d; audit %v",
+		rel, n, took.Round(time.Millisecond), float64(n)/took.Seconds(), len(list.UserTable.Rows), wrong, outcomes)
+	t.Log(msg)
+	fmt.Println(msg)
+	if wrong != 0 || len(list.UserTable.Rows) != n {
+		t.Errorf("not every user is on the server: %s", msg)
 	}
 }

@@ -74,6 +74,10 @@ type Client struct {
 	// lastRelease is the release the last login learned: a re-login that
 	// cannot ask (the server busy) keeps sending that release's versions.
 	lastRelease string
+	// ceiling is what the server's refusals told of a release it would
+	// not say (an administrator not allowed to ask): it is older than the
+	// versions it refused as unknown. Zero until then.
+	ceiling oci.Release
 }
 
 // credentials are kept for transparent re-login only.
@@ -396,7 +400,7 @@ func (c *Client) batchDoc(ctx context.Context, rs []Result) error {
 	for i := range pending {
 		pending[i] = i
 	}
-	retried := false
+	retried, steps := false, 0
 	fail := func(err error) error {
 		for _, i := range pending {
 			rs[i].Err = err
@@ -428,6 +432,13 @@ func (c *Client) batchDoc(ctx context.Context, rs []Result) error {
 				return fail(unsent(fmt.Errorf("%w: %w", ErrSessionLost, er)))
 			}
 			if err = c.assign(rs, pending, reqs, cmds); err == nil {
+				if again := c.stepDown(rs, pending, reqs); len(again) > 0 && steps < 8 {
+					// Refused unknown, so not executed: send those again,
+					// each in the older version.
+					steps++
+					pending = again
+					continue
+				}
 				return nil
 			}
 			// A wrong count: the answer is unusable, and the outcome of
@@ -507,11 +518,63 @@ func sessionRefusal(cmds []oci.Command) *oci.ErrorResponse {
 // (the release table in oci): a request newer than the release is sent as
 // the newest older version it has. Caller holds mu.
 func (c *Client) wireRequest(req oci.Request) (oci.Request, error) {
-	rel := c.opts.Release
-	if c.info != nil && c.info.Release != "" {
-		rel = c.info.Release
+	return oci.ForRelease(c.release(), req)
+}
+
+// release is the release the versions are chosen for: the one learned at
+// login, else what refusals told (ceiling), else "" (the newest). Caller
+// holds mu.
+func (c *Client) release() string {
+	switch {
+	case c.info != nil && c.info.Release != "":
+		return c.info.Release
+	case c.opts.Release != "":
+		return c.opts.Release
+	case c.ceiling != (oci.Release{}):
+		return c.ceiling.String()
 	}
-	return oci.ForRelease(rel, req)
+	return ""
+}
+
+// stepDown handles a server whose release is not known (the
+// administrator may not ask it): a version it refused with [Error 6004]
+// tells that it is older than that version's release. It lowers the
+// ceiling below the newest refused version and returns the requests to
+// send again in an older version. Caller holds mu.
+func (c *Client) stepDown(rs []Result, pending []int, sent []oci.Request) []int {
+	if c.info == nil || c.info.Release != "" || c.opts.Release != "" {
+		return nil
+	}
+	var again []int
+	for k, i := range pending {
+		if !IsErrorCode(rs[i].Err, 6004) {
+			continue
+		}
+		name := sent[k].OCIName()
+		below, ok := oci.Older(name)
+		if !ok {
+			continue
+		}
+		if floor := oci.FieldReleases[0]; !below.AtLeast(floor) {
+			// Not below R20: servers keep accepting the older versions,
+			// so a ceiling set too low by a refusal of the content
+			// itself costs newer fields, never a refusal.
+			below = floor
+		}
+		ceil := c.ceiling
+		if ceil == (oci.Release{}) || !below.AtLeast(ceil) {
+			ceil = below
+		}
+		if next, ok := oci.VersionForRelease(ceil, name); !ok || next == name {
+			continue // no older version to try: refused for its content
+		}
+		if ceil != c.ceiling {
+			c.log.note("%s refused as unknown: the server is R%s or older", name, ceil)
+			c.ceiling = ceil
+		}
+		again = append(again, i)
+	}
+	return again
 }
 
 // callerResponse returns resp, the answer to the version sent, as the

@@ -112,6 +112,9 @@ func (c *Client) login(ctx context.Context, userID, password string) (*LoginInfo
 		case errors.As(err, &er) && isValidationRefusal(er):
 			// An older server does not know the command.
 			c.noV5 = true
+			if older, ok := oci.Older("LoginRequest22V5"); ok && c.ceiling == (oci.Release{}) {
+				c.ceiling = older // before R22, whether or not it says so
+			}
 			c.log.note("LoginRequest22V5 refused (%d): using the nonce login", er.Code)
 		default:
 			return nil, err

@@ -152,3 +152,45 @@ func TestClient_unknownResponseType(t *testing.T) {
 		t.Errorf("unknown type: %v (%T)", rs[1].Err, rs[1].Response)
 	}
 }
+
+// An administrator who may not ask the release (a group administrator:
+// SystemSoftwareVersionGetRequest is [Error 5404]): a version the server
+// refuses as unknown tells it is older, and the request goes again in the
+// older version; later requests start there.
+func TestClient_releaseFromRefusals(t *testing.T) {
+	for _, tc := range []struct{ rel, rules string }{
+		{"22.0", "GroupPasswordRulesGetRequest22"}, {"21.0", "GroupPasswordRulesGetRequest16"},
+		{"24.0", "GroupPasswordRulesGetRequest22"}, {"25.0", "GroupPasswordRulesGetRequestRI"},
+	} {
+		t.Run(tc.rel, func(t *testing.T) {
+			srv := ocisim.StartTest(t, &ocisim.Options{Release: tc.rel})
+			log := &wireLog{}
+			opts := ocisim.TestClientOptions(t, srv)
+			opts.DebugWriter = log
+			ctx := context.Background()
+			c, err := broadworks.Dial(ctx, srv.Addr().String(), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if _, err := c.Login(ctx, ocisim.DemoGroupAdmin, ocisim.DefaultPassword); err != nil {
+				t.Fatal(err)
+			}
+			if c.Release() != "" {
+				t.Fatalf("a group administrator learned release %q", c.Release())
+			}
+			for range 2 {
+				r, err := broadworks.Do[*oci.GroupPasswordRulesGetResponseRI](ctx, c, &oci.GroupPasswordRulesGetRequestRI{ServiceProviderID: "acme-ent", GroupID: "acme-hq"})
+				if err != nil || r.MinLength != 8 {
+					t.Fatalf("read: %+v, %v", r, err)
+				}
+			}
+			if n := strings.Count(log.String(), `xsi:type="`+tc.rules+`"`); n != 2 {
+				t.Errorf("%s sent %d times, want 2 (wire:\n%s)", tc.rules, n, log.String())
+			}
+			if tc.rel == "25.0" && strings.Contains(log.String(), "[Error 6004]") {
+				t.Error("R25 refused a command")
+			}
+		})
+	}
+}

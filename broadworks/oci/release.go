@@ -230,6 +230,20 @@ func Exists(r Release, name string) bool {
 	return r.AtLeast(versionOf(name).Since)
 }
 
+// Older returns the release a server must be at most when it refused
+// version name as unknown: the release of the newest older version of
+// its family. ok is false when name is the oldest (or has no family).
+func Older(name string) (Release, bool) {
+	at := versionOf(name).Since
+	vs := Versions(Family(name))
+	for i := len(vs) - 1; i >= 0; i-- {
+		if !vs[i].Since.AtLeast(at) {
+			return vs[i].Since, true
+		}
+	}
+	return Release{}, false
+}
+
 // ResponseName returns the response type of a request version:
 // UserGetRequest22V9 → UserGetResponse22V9. Commands answered by
 // SuccessResponse only have no registered response type; ok is false.

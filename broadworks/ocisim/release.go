@@ -183,11 +183,21 @@ func asVersion(r result, sent string, req *element) result {
 // groupId), from e's default of it (extensionLength from
 // defaultExtensionLength), or is the type's zero value.
 func writeAs(w *builder, model []*particle, e, req *element) {
+	writeLevel(w, model, e, req, map[string]bool{})
+}
+
+// writeLevel is writeAs for one level; done holds the names written, as
+// an element may stand in two alternatives of a choice.
+func writeLevel(w *builder, model []*particle, e, req *element, done map[string]bool) {
 	for _, p := range model {
 		if p.group != 0 {
-			writeAs(w, p.kids, e, req)
+			writeLevel(w, p.kids, e, req, done)
 			continue
 		}
+		if done[p.name] {
+			continue
+		}
+		done[p.name] = true
 		kids := e.children(p.name)
 		for _, k := range kids {
 			writeParticle(w, p, k)

@@ -71,6 +71,13 @@ type Client struct {
 	creds     *credentials
 	info      *LoginInfo
 	noV5      bool // the server refused LoginRequest22V5: use the nonce flow
+	// lastRelease is the release the last login learned: a re-login that
+	// cannot ask (the server busy) keeps sending that release's versions.
+	lastRelease string
+	// ceiling is what the server's refusals told of a release it would
+	// not say (an administrator not allowed to ask): it is older than the
+	// versions it refused as unknown. Zero until then.
+	ceiling oci.Release
 }
 
 // credentials are kept for transparent re-login only.
@@ -393,7 +400,7 @@ func (c *Client) batchDoc(ctx context.Context, rs []Result) error {
 	for i := range pending {
 		pending[i] = i
 	}
-	retried := false
+	retried, steps := false, 0
 	fail := func(err error) error {
 		for _, i := range pending {
 			rs[i].Err = err
@@ -406,7 +413,11 @@ func (c *Client) batchDoc(ctx context.Context, rs []Result) error {
 		}
 		reqs := make([]oci.Request, len(pending))
 		for k, i := range pending {
-			reqs[k] = rs[i].Request
+			w, err := c.wireRequest(rs[i].Request)
+			if err != nil {
+				return fail(unsent(&ProtocolError{Op: "encode", Err: err}))
+			}
+			reqs[k] = w
 		}
 		cmds, err := c.exchange(ctx, reqs)
 		if err == nil {
@@ -420,7 +431,14 @@ func (c *Client) batchDoc(ctx context.Context, rs []Result) error {
 				}
 				return fail(unsent(fmt.Errorf("%w: %w", ErrSessionLost, er)))
 			}
-			if err = c.assign(rs, pending, cmds); err == nil {
+			if err = c.assign(rs, pending, reqs, cmds); err == nil {
+				if again := c.stepDown(rs, pending, reqs); len(again) > 0 && steps < 8 {
+					// Refused unknown, so not executed: send those again,
+					// each in the older version.
+					steps++
+					pending = again
+					continue
+				}
 				return nil
 			}
 			// A wrong count: the answer is unusable, and the outcome of
@@ -496,8 +514,97 @@ func sessionRefusal(cmds []oci.Command) *oci.ErrorResponse {
 	return first
 }
 
-// assign pairs the answer's commands with the pending requests.
-func (c *Client) assign(rs []Result, pending []int, cmds []oci.Command) error {
+// wireRequest returns req in the version the server's release accepts
+// (the release table in oci): a request newer than the release is sent as
+// the newest older version it has. Caller holds mu.
+func (c *Client) wireRequest(req oci.Request) (oci.Request, error) {
+	return oci.ForRelease(c.release(), req)
+}
+
+// release is the release the versions are chosen for: the one learned at
+// login, else what refusals told (ceiling), else "" (the newest). Caller
+// holds mu.
+func (c *Client) release() string {
+	switch {
+	case c.info != nil && c.info.Release != "":
+		return c.info.Release
+	case c.opts.Release != "":
+		return c.opts.Release
+	case c.ceiling != (oci.Release{}):
+		return c.ceiling.String()
+	}
+	return ""
+}
+
+// stepDown handles a server whose release is not known (the
+// administrator may not ask it): a version it refused with [Error 6004]
+// tells that it is older than that version's release. It lowers the
+// ceiling below the newest refused version and returns the requests to
+// send again in an older version. Caller holds mu.
+func (c *Client) stepDown(rs []Result, pending []int, sent []oci.Request) []int {
+	if c.info == nil || c.info.Release != "" || c.opts.Release != "" {
+		return nil
+	}
+	var again []int
+	for k, i := range pending {
+		if !IsErrorCode(rs[i].Err, 6004) {
+			continue
+		}
+		name := sent[k].OCIName()
+		below, ok := oci.Older(name)
+		if !ok {
+			continue
+		}
+		if floor := oci.FieldReleases[0]; !below.AtLeast(floor) {
+			// Not below R20: servers keep accepting the older versions,
+			// so a ceiling set too low by a refusal of the content
+			// itself costs newer fields, never a refusal.
+			below = floor
+		}
+		ceil := c.ceiling
+		if ceil == (oci.Release{}) || !below.AtLeast(ceil) {
+			ceil = below
+		}
+		if next, ok := oci.VersionForRelease(ceil, name); !ok || next == name {
+			continue // no older version to try: refused for its content
+		}
+		if ceil != c.ceiling {
+			c.log.note("%s refused as unknown: the server is R%s or older", name, ceil)
+			c.ceiling = ceil
+		}
+		again = append(again, i)
+	}
+	return again
+}
+
+// callerResponse returns resp, the answer to the version sent, as the
+// response type of the version the caller asked for (UserGetResponse22V9
+// read as UserGetResponse23V2), so callers handle one type whatever the
+// release.
+func callerResponse(asked, sent oci.Request, resp oci.Response) oci.Response {
+	if asked == sent {
+		return resp
+	}
+	want, ok := oci.ResponseName(asked.OCIName())
+	if !ok {
+		return resp
+	}
+	if got, _ := oci.ResponseName(sent.OCIName()); got != resp.OCIName() {
+		return resp // a SuccessResponse or ErrorResponse
+	}
+	conv, err := oci.Convert(resp, want)
+	if err != nil {
+		return resp
+	}
+	if r, ok := conv.(oci.Response); ok {
+		return r
+	}
+	return resp
+}
+
+// assign pairs the answer's commands with the pending requests; sent are
+// the versions sent for them.
+func (c *Client) assign(rs []Result, pending []int, sent []oci.Request, cmds []oci.Command) error {
 	if len(cmds) == 1 && len(pending) > 1 {
 		// A refusal of the whole document (a validation error) answers
 		// every command.
@@ -517,11 +624,16 @@ func (c *Client) assign(rs []Result, pending []int, cmds []oci.Command) error {
 		}
 	}
 	for k, i := range pending {
-		resp := cmds[k].(oci.Response)
+		resp := callerResponse(rs[i].Request, sent[k], cmds[k].(oci.Response))
 		rs[i].Response = resp
 		rs[i].Err = nil
+		if u, ok := resp.(*oci.UnknownResponse); ok {
+			rs[i].Response = nil
+			rs[i].Err = &ProtocolError{Op: "decode", Msg: fmt.Sprintf("%s answered with command type %q, which bwbulk does not know", sent[k].OCIName(), u.Type)}
+			continue
+		}
 		if er, ok := resp.(*oci.ErrorResponse); ok {
-			er.Command = rs[i].Request.OCIName()
+			er.Command = sent[k].OCIName()
 			if er.Type != oci.TypeWarning && er.Type != oci.TypeInfo {
 				rs[i].Err = er
 			}

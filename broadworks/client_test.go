@@ -52,7 +52,7 @@ func TestClient_Login_tcpNonceFlow(t *testing.T) {
 	if info.Command != "LoginRequest14sp4" || info.LoginType != "System" || info.Release != "25" || c.Release() != "25" {
 		t.Errorf("info = %+v", info)
 	}
-	if got := broadworks.UserAddCommand(c.Release()); got != "UserAddRequest22V2" {
+	if got := broadworks.CommandFor(c.Release(), "UserAddRequest22V2"); got != "UserAddRequest22V2" {
 		t.Errorf("UserAddCommand = %s", got)
 	}
 	if !strings.Contains(log.String(), "<signedPassword>***</signedPassword>") {

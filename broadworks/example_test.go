@@ -39,7 +39,7 @@ func ExampleDial() {
 		log.Fatal(err)
 	}
 	fmt.Println(info.LoginType, "administrator, release", info.Release)
-	fmt.Println("add users with", broadworks.UserAddCommand(c.Release()))
+	fmt.Println("add users with", broadworks.CommandFor(c.Release(), "UserAddRequest22V2"))
 	// Output:
 	// System administrator, release 25
 	// add users with UserAddRequest22V2

@@ -469,7 +469,7 @@ func TestNew_overPipe(t *testing.T) {
 	if info.LoginType != "Group" || info.ServiceProviderID != "sp" || info.GroupID != "g" || info.Release != "21sp1" {
 		t.Errorf("info = %+v", info)
 	}
-	if got := broadworks.UserAddCommand(c.Release()); got != "UserAddRequest17sp4" {
+	if got := broadworks.CommandFor(c.Release(), "UserAddRequest22V2"); got != "UserAddRequest21" {
 		t.Errorf("UserAddCommand(%q) = %s", c.Release(), got)
 	}
 	if _, err := c.Do(context.Background(), &oci.VerifySessionIsValidRequest{}); err != nil {

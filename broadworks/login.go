@@ -43,8 +43,9 @@ type LoginInfo struct {
 	// when the server did not say.
 	PasswordExpiresDays int
 	// Release is the server release, from Options.Release or
-	// SystemSoftwareVersionGetRequest; "" when the login may not ask
-	// (error 5404 for non-system administrators).
+	// SystemSoftwareVersionGetRequest, else Options.KnownRelease; "" when
+	// none says (error 5404 for non-system administrators). The client
+	// sends every command in the version this release has.
 	Release string
 	// Command is the login command that succeeded: "LoginRequest22V5" or
 	// "LoginRequest14sp4".
@@ -111,6 +112,9 @@ func (c *Client) login(ctx context.Context, userID, password string) (*LoginInfo
 		case errors.As(err, &er) && isValidationRefusal(er):
 			// An older server does not know the command.
 			c.noV5 = true
+			if older, ok := oci.Older("LoginRequest22V5"); ok && c.ceiling == (oci.Release{}) {
+				c.ceiling = older // before R22, whether or not it says so
+			}
 			c.log.note("LoginRequest22V5 refused (%d): using the nonce login", er.Code)
 		default:
 			return nil, err
@@ -124,7 +128,7 @@ func (c *Client) login(ctx context.Context, userID, password string) (*LoginInfo
 	}
 	info.UserID = userID
 	info.Release = c.opts.Release
-	if info.Release == "" {
+	for try := 0; info.Release == "" && try < 3; try++ {
 		resp, err := c.loginCall(ctx, &oci.SystemSoftwareVersionGetRequest{})
 		var er *oci.ErrorResponse
 		switch {
@@ -132,12 +136,24 @@ func (c *Client) login(ctx context.Context, userID, password string) (*LoginInfo
 			if r, ok := resp.(*oci.SystemSoftwareVersionGetResponse); ok {
 				info.Release = strings.TrimSpace(r.Version)
 			}
+		case errors.As(err, &er) && Temporary(err):
+			// Busy: ask again, the commands' versions depend on it.
+			continue
 		case errors.As(err, &er):
 			// Not allowed for this administrator (5404): release unknown.
 		default:
 			return nil, err
 		}
+		break
 	}
+	if info.Release == "" {
+		// What an earlier login of this client learned, else the profile's.
+		info.Release = c.lastRelease
+	}
+	if info.Release == "" {
+		info.Release = c.opts.KnownRelease
+	}
+	c.lastRelease = info.Release
 	c.creds = &credentials{userID: userID, password: password}
 	c.info = info
 	c.refused.Store(false)

@@ -70,6 +70,12 @@ type Options struct {
 	// SystemSoftwareVersionGetRequest after login.
 	Release string
 
+	// KnownRelease is the release to assume when the server will not say
+	// (SystemSoftwareVersionGetRequest is for system administrators): the
+	// one a profile cached from an earlier login. Default "" (the newest,
+	// R25).
+	KnownRelease string
+
 	// HTTPClient is used by TransportSOAP. Default: a client built from
 	// the TLS fields above. Its Jar, if any, is replaced per session.
 	HTTPClient *http.Client

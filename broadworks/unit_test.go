@@ -41,31 +41,36 @@ func TestParseRelease(t *testing.T) {
 	}
 }
 
-func TestUserAddCommand(t *testing.T) {
-	cases := map[string]string{
-		"25": "UserAddRequest22V2", "22": "UserAddRequest22V2", "": "UserAddRequest22V2",
-		"21sp1": "UserAddRequest17sp4", "17sp4": "UserAddRequest17sp4", "17": "UserAddRequest17sp4",
+// TestCommandFor: each field release gets the newest version it has of
+// every command bwbulk sends (the suffix names the release).
+func TestCommandFor(t *testing.T) {
+	cases := []struct{ rel, cmd, want string }{
+		{"25", "UserAddRequest22V2", "UserAddRequest22V2"},
+		{"22", "UserAddRequest22V2", "UserAddRequest22V2"},
+		{"", "UserAddRequest22V2", "UserAddRequest22V2"},
+		{"21sp1", "UserAddRequest22V2", "UserAddRequest21"},
+		{"20", "UserAddRequest22V2", "UserAddRequest17sp4"},
+		{"17", "UserAddRequest22V2", "UserAddRequest14sp9"},
+		{"25.0", "UserGetRequest23V2", "UserGetRequest23V2"},
+		{"24.0", "UserGetRequest23V2", "UserGetRequest23V2"},
+		{"23.0", "UserGetRequest23V2", "UserGetRequest23V2"},
+		{"22.0", "UserGetRequest23V2", "UserGetRequest22V9"},
+		{"21sp1", "UserGetRequest23V2", "UserGetRequest21sp1V2"},
+		{"21", "UserGetRequest23V2", "UserGetRequest21"},
+		{"20", "UserGetRequest23V2", "UserGetRequest20"},
+		{"24", "SystemPasswordRulesGetRequestRI", "SystemPasswordRulesGetRequest24"},
+		{"24", "GroupPasswordRulesGetRequestRI", "GroupPasswordRulesGetRequest22"},
+		{"21", "GroupPasswordRulesGetRequestRI", "GroupPasswordRulesGetRequest16"},
+		{"21", "GroupGetRequest22V5", "GroupGetRequest14sp7"},
+		{"21", "SystemDeviceTypeGetAvailableListRequest22V2", "SystemDeviceTypeGetAvailableListRequest19"},
+		{"21", "GroupConsolidatedAddRequest", "GroupAddRequest"},
+		{"13", "GroupExtensionLengthGetRequest22", "GroupExtensionLengthGetRequest"},
+		{"22", "UserDeleteRequest", "UserDeleteRequest"},
+		{"12", "GroupTrunkGroupGetInstanceListRequest14sp4", ""},
 	}
-	for rel, want := range cases {
-		if got := broadworks.UserAddCommand(rel); got != want {
-			t.Errorf("UserAddCommand(%q) = %s, want %s", rel, got, want)
-		}
-	}
-}
-
-func TestChooseCommand(t *testing.T) {
-	vs := []broadworks.CommandVersion{
-		{Name: "GroupGetRequest14sp7", Since: "14sp7"},
-		{Name: "GroupGetRequest22V5", Since: "22"},
-		{Name: "GroupGetRequest17sp1", Since: "17sp1"},
-	}
-	cases := map[string]string{
-		"25": "GroupGetRequest22V5", "21sp1": "GroupGetRequest17sp1", "17sp1": "GroupGetRequest17sp1",
-		"17": "GroupGetRequest14sp7", "14": "", "": "GroupGetRequest22V5",
-	}
-	for rel, want := range cases {
-		if got := broadworks.ChooseCommand(rel, vs...); got != want {
-			t.Errorf("ChooseCommand(%q) = %q, want %q", rel, got, want)
+	for _, tc := range cases {
+		if got := broadworks.CommandFor(tc.rel, tc.cmd); got != tc.want {
+			t.Errorf("CommandFor(%q, %s) = %q, want %q", tc.rel, tc.cmd, got, tc.want)
 		}
 	}
 }

@@ -19,8 +19,12 @@ type Profile struct {
 	AdminUser string
 	Insecure  bool   // skip TLS verification
 	CAPin     string // pinned CA (SHA-256 hex), optional
-	Created   time.Time
-	Updated   time.Time
+	// Release is the server release learned at the last login ("" until
+	// then); SaveProfile stores it for a new profile, SetProfileRelease
+	// afterwards.
+	Release string
+	Created time.Time
+	Updated time.Time
 }
 
 // SaveProfile inserts (ID 0) or updates a profile and returns its id.
@@ -36,8 +40,8 @@ func (s *Store) SaveProfile(ctx context.Context, p Profile) (int64, error) {
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		if id == 0 {
 			res, err := tx.ExecContext(ctx, `INSERT INTO profiles
-				(name, address, transport, admin_user, insecure, ca_pin, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.Name, p.Address, p.Transport, p.AdminUser, p.Insecure, p.CAPin, now, now)
+				(name, address, transport, admin_user, insecure, ca_pin, release, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.Name, p.Address, p.Transport, p.AdminUser, p.Insecure, p.CAPin, p.Release, now, now)
 			if err != nil {
 				return err
 			}
@@ -61,14 +65,27 @@ func (s *Store) SaveProfile(ctx context.Context, p Profile) (int64, error) {
 	return id, nil
 }
 
-const profileCols = `id, name, address, transport, admin_user, insecure, ca_pin, created_at, updated_at`
+const profileCols = `id, name, address, transport, admin_user, insecure, ca_pin, release, created_at, updated_at`
 
 func scanProfile(sc interface{ Scan(...any) error }) (Profile, error) {
 	var p Profile
 	var c, u int64
-	err := sc.Scan(&p.ID, &p.Name, &p.Address, &p.Transport, &p.AdminUser, &p.Insecure, &p.CAPin, &c, &u)
+	err := sc.Scan(&p.ID, &p.Name, &p.Address, &p.Transport, &p.AdminUser, &p.Insecure, &p.CAPin, &p.Release, &c, &u)
 	p.Created, p.Updated = fromMS(c), fromMS(u)
 	return p, err
+}
+
+// SetProfileRelease records the release the profile's server reported at
+// login, so that work done offline knows it.
+func (s *Store) SetProfileRelease(ctx context.Context, id int64, release string) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE profiles SET release = ? WHERE id = ?`, release, id)
+	if err != nil {
+		return fmt.Errorf("jobs: profile %d release: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound(sql.ErrNoRows, "profile", id)
+	}
+	return nil
 }
 
 // Profile returns one profile.

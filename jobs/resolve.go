@@ -31,7 +31,9 @@ const (
 type judge func(resp oci.Response, err error) (verdict, string)
 
 // resolver returns the read that tells whether cmd took effect, and how to
-// judge its answer. ok is false for a command bwbulk cannot verify: such a
+// judge its answer. The reads are the newest versions (UserGetRequest23V2);
+// the client sends the one the server's release has and answers with the
+// newest response type, so the judges read one type on every release. ok is false for a command bwbulk cannot verify: such a
 // command is never sent again blindly; its job fails, saying so.
 func resolver(cmd oci.Request) (read oci.Request, j judge, ok bool) {
 	name := cmd.OCIName()

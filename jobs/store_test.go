@@ -36,7 +36,7 @@ func TestOpen_MigratesEmptyDatabase(t *testing.T) {
 	}
 
 	want := map[string][]string{
-		"profiles":        {"id", "name", "address", "transport", "admin_user", "insecure", "ca_pin", "created_at", "updated_at"},
+		"profiles":        {"id", "name", "address", "transport", "admin_user", "insecure", "ca_pin", "created_at", "updated_at", "release"},
 		"drafts":          {"id", "profile_id", "name", "data", "created_at", "updated_at"},
 		"catalogue_cache": {"server", "key", "data", "fetched_at"},
 		"tasks":           {"id", "description", "os_user", "admin", "server", "status", "error", "setup", "setup_step", "setup_inflight", "created_at", "updated_at", "attention"},
@@ -401,8 +401,23 @@ func TestStore_ProfilesDraftsCatalogue(t *testing.T) {
 		t.Error("duplicate profile name accepted")
 	}
 	p, err := s.Profile(ctx, pid)
-	if err != nil || p.Transport != "tcp" || p.AdminUser != "admin" {
+	if err != nil || p.Transport != "tcp" || p.AdminUser != "admin" || p.Release != "" {
 		t.Fatalf("Profile = %+v, %v", p, err)
+	}
+	// The release learned at login is kept with the profile, and editing
+	// the profile does not forget it.
+	if err := s.SetProfileRelease(ctx, pid, "22.0"); err != nil {
+		t.Fatal(err)
+	}
+	p.AdminUser = "admin2"
+	if _, err := s.SaveProfile(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Profile(ctx, pid); err != nil || p.Release != "22.0" || p.AdminUser != "admin2" {
+		t.Fatalf("after SetProfileRelease and SaveProfile: %+v, %v", p, err)
+	}
+	if err := s.SetProfileRelease(ctx, pid+100, "22.0"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SetProfileRelease of a missing profile: %v", err)
 	}
 	did, err := s.SaveDraft(ctx, Draft{ProfileID: pid, Name: "first", Data: []byte(`{"v":1}`)})
 	if err != nil {

@@ -16,8 +16,10 @@ import (
 )
 
 // LiveCatalogue answers the wizard's look-ups from a BroadWorks server
-// (OCI-P R25 commands, see ocip-notes §7). It is safe for concurrent use
-// when its Doer is.
+// (OCI-P commands, see ocip-notes §7). It asks in the newest versions; the
+// client sends each in the version the server's release has and reads the
+// answer back as the newest response type (oci.Versions). It is safe for
+// concurrent use when its Doer is.
 type LiveCatalogue struct {
 	D broadworks.Doer
 }

@@ -111,6 +111,17 @@ func (s *Session) Profile() jobs.Profile {
 	return s.profile
 }
 
+// Release returns the server release of the current profile: from the
+// last login, else the one cached with the profile ("" when never known).
+func (s *Session) Release() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.info != nil && s.info.Release != "" {
+		return s.info.Release
+	}
+	return s.profile.Release
+}
+
 // Info returns what the last login reported, or nil.
 func (s *Session) Info() *broadworks.LoginInfo {
 	s.mu.Lock()
@@ -159,10 +170,18 @@ func (s *Session) Connect(ctx context.Context) (*broadworks.Pool, error) {
 			return nil, err
 		}
 		s.mu.Lock()
+		learned := s.pool == pool && info.Release != "" && info.Release != s.profile.Release
 		if s.pool == pool {
 			s.info = info
+			if learned {
+				s.profile.Release = info.Release
+			}
 		}
 		s.mu.Unlock()
+		if learned && s.store != nil && p.ID != 0 {
+			// Cached with the profile: drafting offline plans for it too.
+			_ = s.store.SetProfileRelease(ctx, p.ID, info.Release)
+		}
 		return c, nil
 	})
 	s.pool = pool
@@ -205,6 +224,7 @@ func DialProfile(ctx context.Context, p jobs.Profile, password string) (*broadwo
 		InsecureSkipVerify: p.Insecure,
 		PinSHA256:          p.CAPin,
 		Timeout:            20 * time.Second,
+		KnownRelease:       p.Release,
 	}
 	c, err := broadworks.Dial(ctx, p.Address, opts)
 	if err != nil {

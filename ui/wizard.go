@@ -176,6 +176,10 @@ func (w *wizardView) canReach(s wizard.Step) bool {
 
 // goTo shows step s.
 func (w *wizardView) goTo(s wizard.Step) {
+	if rel := w.u.session.Release(); rel != "" {
+		// The plan sends the command versions this server has.
+		w.m.Release = rel
+	}
 	w.cur = s
 	if s > w.reached {
 		w.reached = s

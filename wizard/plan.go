@@ -3,7 +3,6 @@ package wizard
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"bwbulk/broadworks/oci"
@@ -13,32 +12,26 @@ import (
 // problems: nothing invalid becomes a job.
 var ErrInvalidRow = errors.New("wizard: row has problems")
 
-// releaseMajor returns the major release number of "25.0", "R22",
-// "Release 21sp1", "17sp4"; 0 when unknown (treated as current).
-func releaseMajor(rel string) int {
-	s := strings.TrimSpace(strings.ToLower(rel))
-	s = strings.TrimPrefix(s, "release")
-	s = strings.TrimSpace(strings.TrimPrefix(s, "r"))
-	i := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
+// forRelease turns the newest versions the plan builds into those the
+// target's release accepts (the release table in broadworks/oci): on an
+// R21 server UserAddRequest22V2 becomes UserAddRequest21.
+func forRelease(rel string, cmds []oci.Request) ([]oci.Request, error) {
+	for i, c := range cmds {
+		w, err := oci.ForRelease(rel, c)
+		if err != nil {
+			return nil, fmt.Errorf("wizard: %w", err)
+		}
+		cmds[i] = w
 	}
-	n, _ := strconv.Atoi(s[:i])
-	return n
-}
-
-// Legacy reports whether the target's release predates R22, so the plan
-// uses UserAddRequest17sp4 and GroupAccessDeviceAddRequest14.
-func (t Target) Legacy() bool {
-	n := releaseMajor(t.Release)
-	return n > 0 && n < 22
+	return cmds, nil
 }
 
 // PlanSetup returns the commands that prepare the target before any user:
 // ServiceProviderConsolidatedAddRequest when the enterprise/service
-// provider is created, GroupConsolidatedAddRequest (GroupAddRequest before
-// R22) when the group is created, GroupDepartmentAddRequest when a
-// department is created. Nothing when all exist.
+// provider is created, GroupConsolidatedAddRequest when the group is
+// created, GroupDepartmentAddRequest when a department is created, each in
+// the version the target's release accepts (GroupAddRequest before R22).
+// Nothing when all exist.
 func PlanSetup(m *Model) []oci.Request {
 	var out []oci.Request
 	t := m.Target()
@@ -58,23 +51,13 @@ func PlanSetup(m *Model) []oci.Request {
 		out = append(out, sp)
 	}
 	if m.Group.Mode == ModeCreate {
-		if t.Legacy() {
-			out = append(out, &oci.GroupAddRequest{
-				ServiceProviderID: m.Enterprise.ID,
-				GroupID:           m.Group.ID,
-				DefaultDomain:     m.Group.Domain,
-				UserLimit:         m.Group.UserLimit,
-				GroupName:         oci.StringOrNil(m.Group.Name),
-			})
-		} else {
-			out = append(out, &oci.GroupConsolidatedAddRequest{
-				ServiceProviderID: m.Enterprise.ID,
-				GroupID:           oci.String(m.Group.ID),
-				DefaultDomain:     m.Group.Domain,
-				UserLimit:         m.Group.UserLimit,
-				GroupName:         oci.StringOrNil(m.Group.Name),
-			})
-		}
+		out = append(out, &oci.GroupConsolidatedAddRequest{
+			ServiceProviderID: m.Enterprise.ID,
+			GroupID:           oci.String(m.Group.ID),
+			DefaultDomain:     m.Group.Domain,
+			UserLimit:         m.Group.UserLimit,
+			GroupName:         oci.StringOrNil(m.Group.Name),
+		})
 	}
 	if m.Department.Mode == ModeCreate && m.Department.Name != "" {
 		out = append(out, &oci.GroupDepartmentAddRequest{
@@ -83,18 +66,22 @@ func PlanSetup(m *Model) []oci.Request {
 			DepartmentName:    m.Department.Name,
 		})
 	}
+	if conv, err := forRelease(t.Release, out); err == nil {
+		out = conv
+	}
 	return out
 }
 
 // PlanRow maps one valid row to the commands its job sends, in order:
 //
-//  1. GroupAccessDeviceAddRequest22V2 (14 before R22) when the row has a
+//  1. GroupAccessDeviceAddRequest22V2 when the row has a
 //     device not in t.ExistingDevices (hosted user);
-//  2. UserAddRequest22V2 (17sp4 before R22), with accessDeviceEndpoint
+//  2. UserAddRequest22V2, with accessDeviceEndpoint
 //     for a hosted user or trunkAddressing for a trunking user;
-//  3. UserServiceAssignListRequest when t names services or packs.
+//  3. UserServiceAssignListRequest when t names services or packs;
 //
-// A row ValidateRow finds problems in is refused with ErrInvalidRow and
+// each in the version t.Release accepts (UserAddRequest21 and
+// GroupAccessDeviceAddRequest14 on R21, see oci.Versions). A row ValidateRow finds problems in is refused with ErrInvalidRow and
 // the first problem.
 func PlanRow(t Target, r Row) ([]oci.Request, error) {
 	if ps := ValidateRow(t, r); len(ps) > 0 {
@@ -106,17 +93,10 @@ func PlanRow(t Target, r Row) ([]oci.Request, error) {
 	dev := get(ColDeviceName)
 	hosted := dev != ""
 	if hosted && !containsFold(t.ExistingDevices, dev) {
-		if t.Legacy() {
-			out = append(out, &oci.GroupAccessDeviceAddRequest14{
-				ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID,
-				DeviceName: dev, DeviceType: get(ColDeviceType), MacAddress: opt(ColMACAddress),
-			})
-		} else {
-			out = append(out, &oci.GroupAccessDeviceAddRequest22V2{
-				ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID,
-				DeviceName: dev, DeviceType: get(ColDeviceType), MacAddress: opt(ColMACAddress),
-			})
-		}
+		out = append(out, &oci.GroupAccessDeviceAddRequest22V2{
+			ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID,
+			DeviceName: dev, DeviceType: get(ColDeviceType), MacAddress: opt(ColMACAddress),
+		})
 	}
 	var dept oci.DepartmentKey
 	if name := get(ColDepartment); name != "" {
@@ -135,30 +115,7 @@ func PlanRow(t Target, r Row) ([]oci.Request, error) {
 	}
 	addr := streetAddress(&r)
 	uid := get(ColUserID)
-	if t.Legacy() {
-		u := &oci.UserAddRequest17sp4{
-			ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID, UserID: uid,
-			LastName: get(ColLastName), FirstName: get(ColFirstName),
-			CallingLineIDLastName: get(ColCLIDLastName), CallingLineIDFirstName: get(ColCLIDFirstName),
-			PhoneNumber: opt(ColPhoneNumber), Extension: opt(ColExtension), Password: opt(ColPassword),
-			Department: dept, Language: opt(ColLanguage), TimeZone: opt(ColTimeZone),
-			Title: opt(ColTitle), PagerPhoneNumber: opt(ColPager), MobilePhoneNumber: opt(ColMobile),
-			EmailAddress: opt(ColEmail), YahooID: opt(ColYahooID), AddressLocation: opt(ColAddressLocation),
-			Address: addr,
-		}
-		switch {
-		case hosted:
-			u.AccessDeviceEndpoint = &oci.AccessDeviceMultipleContactEndpointAdd{
-				AccessDevice: oci.GroupDevice(dev), LinePort: get(ColLinePort)}
-		case get(ColTrunkGroup) != "" || get(ColEnterpriseTrunk) != "":
-			ta := &oci.TrunkAddressingMultipleContactAdd{EnterpriseTrunkName: opt(ColEnterpriseTrunk)}
-			if tg := get(ColTrunkGroup); tg != "" {
-				ta.TrunkGroupDeviceEndpoint = &oci.TrunkGroupDeviceMultipleContactEndpointAdd{Name: tg, LinePort: get(ColLinePort)}
-			}
-			u.TrunkAddressing = ta
-		}
-		out = append(out, u)
-	} else {
+	{
 		u := &oci.UserAddRequest22V2{
 			ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID, UserID: uid,
 			LastName: get(ColLastName), FirstName: get(ColFirstName),
@@ -186,7 +143,7 @@ func PlanRow(t Target, r Row) ([]oci.Request, error) {
 	if len(t.Services) > 0 || len(t.ServicePacks) > 0 {
 		out = append(out, &oci.UserServiceAssignListRequest{UserID: uid, ServiceName: t.Services, ServicePackName: t.ServicePacks})
 	}
-	return out, nil
+	return forRelease(t.Release, out)
 }
 
 func streetAddress(r *Row) *oci.StreetAddress {

@@ -103,7 +103,7 @@ var planCases = []struct {
 		name:   "legacy hosted",
 		target: func(t *Target) { t.Release = "21sp1" },
 		row:    map[string]string{"deviceType": "Yealink T54W", "deviceName": "jdoe-phone", "linePort": "jdoe@acme.example.com"},
-		want:   []string{"GroupAccessDeviceAddRequest14", "UserAddRequest17sp4"},
+		want:   []string{"GroupAccessDeviceAddRequest14", "UserAddRequest21"},
 	},
 	{
 		name:   "legacy trunk",
@@ -168,7 +168,7 @@ func TestPlanSetup(t *testing.T) {
 	}
 	golden(t, "plan/setup.golden", planXML(t, cmds))
 	m.Release = "20"
-	if got := strings.Join(names(PlanSetup(m)), ","); got != "ServiceProviderConsolidatedAddRequest,GroupAddRequest,GroupDepartmentAddRequest" {
+	if got := strings.Join(names(PlanSetup(m)), ","); got != "ServiceProviderAddRequest13mp2,GroupAddRequest,GroupDepartmentAddRequest" {
 		t.Errorf("legacy setup = %s", got)
 	}
 }

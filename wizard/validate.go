@@ -16,7 +16,8 @@ type Target struct {
 	// Domain is the default user-id domain.
 	Domain string
 	// Release is the server release ("25.0", "22.0", "21.sp1", "17sp4");
-	// empty means current. Releases before 22 get UserAddRequest17sp4.
+	// empty means current. The plan sends each command in the version
+	// this release accepts (oci.ForRelease).
 	Release      string
 	IsEnterprise bool
 

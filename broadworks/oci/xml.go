@@ -202,3 +202,15 @@ func (e *UnknownTypeError) Error() string {
 	}
 	return "oci: unknown command type " + strconv.Quote(e.Type)
 }
+
+// UnknownResponse stands, in a decoded response document, for a command
+// whose xsi:type this package does not know: the other commands of the
+// document decode as usual, and the client fails only the request this
+// one answers, naming Type.
+type UnknownResponse struct {
+	Type string // the xsi:type as received ("" when missing)
+}
+
+// OCIName returns the type as received.
+func (u *UnknownResponse) OCIName() string { return u.Type }
+func (*UnknownResponse) isResponse()       {}

@@ -13,6 +13,7 @@ func init() {
 	Register("EnterpriseEnterpriseTrunkGetListRequest", func() Command { return new(EnterpriseEnterpriseTrunkGetListRequest) })
 	Register("EnterpriseEnterpriseTrunkGetListResponse", func() Command { return new(EnterpriseEnterpriseTrunkGetListResponse) })
 	Register("GroupAccessDeviceAddRequest14", func() Command { return new(GroupAccessDeviceAddRequest14) })
+	Register("GroupAccessDeviceAddRequest22", func() Command { return new(GroupAccessDeviceAddRequest22) })
 	Register("GroupAccessDeviceAddRequest22V2", func() Command { return new(GroupAccessDeviceAddRequest22V2) })
 	Register("GroupAccessDeviceDeleteRequest", func() Command { return new(GroupAccessDeviceDeleteRequest) })
 	Register("GroupAccessDeviceGetListRequest", func() Command { return new(GroupAccessDeviceGetListRequest) })
@@ -20,7 +21,9 @@ func init() {
 	Register("GroupAddRequest", func() Command { return new(GroupAddRequest) })
 	Register("GroupConsolidatedAddRequest", func() Command { return new(GroupConsolidatedAddRequest) })
 	Register("GroupDepartmentAddRequest", func() Command { return new(GroupDepartmentAddRequest) })
+	Register("GroupDepartmentGetListRequest", func() Command { return new(GroupDepartmentGetListRequest) })
 	Register("GroupDepartmentGetListRequest18", func() Command { return new(GroupDepartmentGetListRequest18) })
+	Register("GroupDepartmentGetListResponse", func() Command { return new(GroupDepartmentGetListResponse) })
 	Register("GroupDepartmentGetListResponse18", func() Command { return new(GroupDepartmentGetListResponse18) })
 	Register("GroupDnAssignListRequest", func() Command { return new(GroupDnAssignListRequest) })
 	Register("GroupDnGetAvailableListRequest", func() Command { return new(GroupDnGetAvailableListRequest) })
@@ -29,19 +32,55 @@ func init() {
 	Register("GroupDomainGetAssignedListResponse", func() Command { return new(GroupDomainGetAssignedListResponse) })
 	Register("GroupEnterpriseTrunkGetListRequest", func() Command { return new(GroupEnterpriseTrunkGetListRequest) })
 	Register("GroupEnterpriseTrunkGetListResponse", func() Command { return new(GroupEnterpriseTrunkGetListResponse) })
+	Register("GroupExtensionLengthGetRequest", func() Command { return new(GroupExtensionLengthGetRequest) })
+	Register("GroupExtensionLengthGetRequest17", func() Command { return new(GroupExtensionLengthGetRequest17) })
 	Register("GroupExtensionLengthGetRequest22", func() Command { return new(GroupExtensionLengthGetRequest22) })
+	Register("GroupExtensionLengthGetResponse", func() Command { return new(GroupExtensionLengthGetResponse) })
+	Register("GroupExtensionLengthGetResponse17", func() Command { return new(GroupExtensionLengthGetResponse17) })
 	Register("GroupExtensionLengthGetResponse22", func() Command { return new(GroupExtensionLengthGetResponse22) })
 	Register("GroupGetListInServiceProviderRequest", func() Command { return new(GroupGetListInServiceProviderRequest) })
 	Register("GroupGetListInServiceProviderResponse", func() Command { return new(GroupGetListInServiceProviderResponse) })
+	Register("GroupGetRequest", func() Command { return new(GroupGetRequest) })
+	Register("GroupGetRequest14sp7", func() Command { return new(GroupGetRequest14sp7) })
+	Register("GroupGetRequest22", func() Command { return new(GroupGetRequest22) })
+	Register("GroupGetRequest22V2", func() Command { return new(GroupGetRequest22V2) })
+	Register("GroupGetRequest22V3", func() Command { return new(GroupGetRequest22V3) })
+	Register("GroupGetRequest22V4", func() Command { return new(GroupGetRequest22V4) })
 	Register("GroupGetRequest22V5", func() Command { return new(GroupGetRequest22V5) })
+	Register("GroupGetResponse", func() Command { return new(GroupGetResponse) })
+	Register("GroupGetResponse14sp7", func() Command { return new(GroupGetResponse14sp7) })
+	Register("GroupGetResponse22", func() Command { return new(GroupGetResponse22) })
+	Register("GroupGetResponse22V2", func() Command { return new(GroupGetResponse22V2) })
+	Register("GroupGetResponse22V3", func() Command { return new(GroupGetResponse22V3) })
+	Register("GroupGetResponse22V4", func() Command { return new(GroupGetResponse22V4) })
 	Register("GroupGetResponse22V5", func() Command { return new(GroupGetResponse22V5) })
+	Register("GroupPasswordRulesGetRequest", func() Command { return new(GroupPasswordRulesGetRequest) })
+	Register("GroupPasswordRulesGetRequest16", func() Command { return new(GroupPasswordRulesGetRequest16) })
+	Register("GroupPasswordRulesGetRequest22", func() Command { return new(GroupPasswordRulesGetRequest22) })
 	Register("GroupPasswordRulesGetRequestRI", func() Command { return new(GroupPasswordRulesGetRequestRI) })
+	Register("GroupPasswordRulesGetResponse", func() Command { return new(GroupPasswordRulesGetResponse) })
+	Register("GroupPasswordRulesGetResponse16", func() Command { return new(GroupPasswordRulesGetResponse16) })
+	Register("GroupPasswordRulesGetResponse22", func() Command { return new(GroupPasswordRulesGetResponse22) })
 	Register("GroupPasswordRulesGetResponseRI", func() Command { return new(GroupPasswordRulesGetResponseRI) })
+	Register("GroupTrunkGroupGetInstanceListRequest14", func() Command { return new(GroupTrunkGroupGetInstanceListRequest14) })
 	Register("GroupTrunkGroupGetInstanceListRequest14sp4", func() Command { return new(GroupTrunkGroupGetInstanceListRequest14sp4) })
+	Register("GroupTrunkGroupGetInstanceListResponse14", func() Command { return new(GroupTrunkGroupGetInstanceListResponse14) })
 	Register("GroupTrunkGroupGetInstanceListResponse14sp4", func() Command { return new(GroupTrunkGroupGetInstanceListResponse14sp4) })
+	Register("LoginRequest13mp10", func() Command { return new(LoginRequest13mp10) })
 	Register("LoginRequest14sp4", func() Command { return new(LoginRequest14sp4) })
+	Register("LoginRequest21sp1", func() Command { return new(LoginRequest21sp1) })
+	Register("LoginRequest22", func() Command { return new(LoginRequest22) })
+	Register("LoginRequest22V2", func() Command { return new(LoginRequest22V2) })
+	Register("LoginRequest22V3", func() Command { return new(LoginRequest22V3) })
+	Register("LoginRequest22V4", func() Command { return new(LoginRequest22V4) })
 	Register("LoginRequest22V5", func() Command { return new(LoginRequest22V5) })
+	Register("LoginResponse13mp10", func() Command { return new(LoginResponse13mp10) })
 	Register("LoginResponse14sp4", func() Command { return new(LoginResponse14sp4) })
+	Register("LoginResponse21sp1", func() Command { return new(LoginResponse21sp1) })
+	Register("LoginResponse22", func() Command { return new(LoginResponse22) })
+	Register("LoginResponse22V2", func() Command { return new(LoginResponse22V2) })
+	Register("LoginResponse22V3", func() Command { return new(LoginResponse22V3) })
+	Register("LoginResponse22V4", func() Command { return new(LoginResponse22V4) })
 	Register("LoginResponse22V5", func() Command { return new(LoginResponse22V5) })
 	Register("LogoutRequest", func() Command { return new(LogoutRequest) })
 	Register("PasswordGenerateRequest", func() Command { return new(PasswordGenerateRequest) })
@@ -49,25 +88,68 @@ func init() {
 	Register("ServiceProviderAddRequest13mp2", func() Command { return new(ServiceProviderAddRequest13mp2) })
 	Register("ServiceProviderConsolidatedAddRequest", func() Command { return new(ServiceProviderConsolidatedAddRequest) })
 	Register("ServiceProviderDnAddListRequest", func() Command { return new(ServiceProviderDnAddListRequest) })
+	Register("ServiceProviderDomainGetAssignedListRequest", func() Command { return new(ServiceProviderDomainGetAssignedListRequest) })
 	Register("ServiceProviderDomainGetAssignedListRequest22", func() Command { return new(ServiceProviderDomainGetAssignedListRequest22) })
+	Register("ServiceProviderDomainGetAssignedListResponse", func() Command { return new(ServiceProviderDomainGetAssignedListResponse) })
 	Register("ServiceProviderDomainGetAssignedListResponse22", func() Command { return new(ServiceProviderDomainGetAssignedListResponse22) })
 	Register("ServiceProviderGetListRequest", func() Command { return new(ServiceProviderGetListRequest) })
 	Register("ServiceProviderGetListResponse", func() Command { return new(ServiceProviderGetListResponse) })
+	Register("ServiceProviderGetRequest13mp2", func() Command { return new(ServiceProviderGetRequest13mp2) })
+	Register("ServiceProviderGetRequest17sp1", func() Command { return new(ServiceProviderGetRequest17sp1) })
+	Register("ServiceProviderGetRequest22", func() Command { return new(ServiceProviderGetRequest22) })
+	Register("ServiceProviderGetRequest22V2", func() Command { return new(ServiceProviderGetRequest22V2) })
+	Register("ServiceProviderGetRequest22V3", func() Command { return new(ServiceProviderGetRequest22V3) })
 	Register("ServiceProviderGetRequest22V4", func() Command { return new(ServiceProviderGetRequest22V4) })
+	Register("ServiceProviderGetResponse13mp2", func() Command { return new(ServiceProviderGetResponse13mp2) })
+	Register("ServiceProviderGetResponse17sp1", func() Command { return new(ServiceProviderGetResponse17sp1) })
+	Register("ServiceProviderGetResponse22", func() Command { return new(ServiceProviderGetResponse22) })
+	Register("ServiceProviderGetResponse22V2", func() Command { return new(ServiceProviderGetResponse22V2) })
+	Register("ServiceProviderGetResponse22V3", func() Command { return new(ServiceProviderGetResponse22V3) })
 	Register("ServiceProviderGetResponse22V4", func() Command { return new(ServiceProviderGetResponse22V4) })
+	Register("ServiceProviderPasswordRulesGetRequest13mp2", func() Command { return new(ServiceProviderPasswordRulesGetRequest13mp2) })
+	Register("ServiceProviderPasswordRulesGetRequest16", func() Command { return new(ServiceProviderPasswordRulesGetRequest16) })
+	Register("ServiceProviderPasswordRulesGetRequest22", func() Command { return new(ServiceProviderPasswordRulesGetRequest22) })
 	Register("ServiceProviderPasswordRulesGetRequestRI", func() Command { return new(ServiceProviderPasswordRulesGetRequestRI) })
+	Register("ServiceProviderPasswordRulesGetResponse13mp2", func() Command { return new(ServiceProviderPasswordRulesGetResponse13mp2) })
+	Register("ServiceProviderPasswordRulesGetResponse16", func() Command { return new(ServiceProviderPasswordRulesGetResponse16) })
+	Register("ServiceProviderPasswordRulesGetResponse22", func() Command { return new(ServiceProviderPasswordRulesGetResponse22) })
 	Register("ServiceProviderPasswordRulesGetResponseRI", func() Command { return new(ServiceProviderPasswordRulesGetResponseRI) })
+	Register("SystemDeviceTypeGetAvailableListRequest", func() Command { return new(SystemDeviceTypeGetAvailableListRequest) })
+	Register("SystemDeviceTypeGetAvailableListRequest14sp1", func() Command { return new(SystemDeviceTypeGetAvailableListRequest14sp1) })
+	Register("SystemDeviceTypeGetAvailableListRequest14sp3", func() Command { return new(SystemDeviceTypeGetAvailableListRequest14sp3) })
+	Register("SystemDeviceTypeGetAvailableListRequest19", func() Command { return new(SystemDeviceTypeGetAvailableListRequest19) })
+	Register("SystemDeviceTypeGetAvailableListRequest22", func() Command { return new(SystemDeviceTypeGetAvailableListRequest22) })
 	Register("SystemDeviceTypeGetAvailableListRequest22V2", func() Command { return new(SystemDeviceTypeGetAvailableListRequest22V2) })
+	Register("SystemDeviceTypeGetAvailableListResponse", func() Command { return new(SystemDeviceTypeGetAvailableListResponse) })
+	Register("SystemDeviceTypeGetAvailableListResponse14sp1", func() Command { return new(SystemDeviceTypeGetAvailableListResponse14sp1) })
+	Register("SystemDeviceTypeGetAvailableListResponse14sp3", func() Command { return new(SystemDeviceTypeGetAvailableListResponse14sp3) })
+	Register("SystemDeviceTypeGetAvailableListResponse19", func() Command { return new(SystemDeviceTypeGetAvailableListResponse19) })
+	Register("SystemDeviceTypeGetAvailableListResponse22", func() Command { return new(SystemDeviceTypeGetAvailableListResponse22) })
 	Register("SystemDeviceTypeGetAvailableListResponse22V2", func() Command { return new(SystemDeviceTypeGetAvailableListResponse22V2) })
 	Register("SystemLanguageGetListRequest", func() Command { return new(SystemLanguageGetListRequest) })
 	Register("SystemLanguageGetListResponse", func() Command { return new(SystemLanguageGetListResponse) })
+	Register("SystemPasswordRulesGetRequest13mp2", func() Command { return new(SystemPasswordRulesGetRequest13mp2) })
+	Register("SystemPasswordRulesGetRequest16", func() Command { return new(SystemPasswordRulesGetRequest16) })
+	Register("SystemPasswordRulesGetRequest22", func() Command { return new(SystemPasswordRulesGetRequest22) })
+	Register("SystemPasswordRulesGetRequest23", func() Command { return new(SystemPasswordRulesGetRequest23) })
+	Register("SystemPasswordRulesGetRequest24", func() Command { return new(SystemPasswordRulesGetRequest24) })
 	Register("SystemPasswordRulesGetRequestRI", func() Command { return new(SystemPasswordRulesGetRequestRI) })
+	Register("SystemPasswordRulesGetResponse13mp2", func() Command { return new(SystemPasswordRulesGetResponse13mp2) })
+	Register("SystemPasswordRulesGetResponse16", func() Command { return new(SystemPasswordRulesGetResponse16) })
+	Register("SystemPasswordRulesGetResponse22", func() Command { return new(SystemPasswordRulesGetResponse22) })
+	Register("SystemPasswordRulesGetResponse23", func() Command { return new(SystemPasswordRulesGetResponse23) })
+	Register("SystemPasswordRulesGetResponse24", func() Command { return new(SystemPasswordRulesGetResponse24) })
 	Register("SystemPasswordRulesGetResponseRI", func() Command { return new(SystemPasswordRulesGetResponseRI) })
 	Register("SystemSoftwareVersionGetRequest", func() Command { return new(SystemSoftwareVersionGetRequest) })
 	Register("SystemSoftwareVersionGetResponse", func() Command { return new(SystemSoftwareVersionGetResponse) })
+	Register("SystemTimeZoneGetListRequest", func() Command { return new(SystemTimeZoneGetListRequest) })
 	Register("SystemTimeZoneGetListRequest20", func() Command { return new(SystemTimeZoneGetListRequest20) })
+	Register("SystemTimeZoneGetListResponse", func() Command { return new(SystemTimeZoneGetListResponse) })
 	Register("SystemTimeZoneGetListResponse20", func() Command { return new(SystemTimeZoneGetListResponse20) })
+	Register("UserAddRequest14", func() Command { return new(UserAddRequest14) })
+	Register("UserAddRequest14sp9", func() Command { return new(UserAddRequest14sp9) })
 	Register("UserAddRequest17sp4", func() Command { return new(UserAddRequest17sp4) })
+	Register("UserAddRequest21", func() Command { return new(UserAddRequest21) })
 	Register("UserAddRequest22", func() Command { return new(UserAddRequest22) })
 	Register("UserAddRequest22V2", func() Command { return new(UserAddRequest22V2) })
 	Register("UserAuthenticationModifyRequest", func() Command { return new(UserAuthenticationModifyRequest) })
@@ -76,8 +158,59 @@ func init() {
 	Register("UserGetListInGroupResponse", func() Command { return new(UserGetListInGroupResponse) })
 	Register("UserGetListInSystemRequest", func() Command { return new(UserGetListInSystemRequest) })
 	Register("UserGetListInSystemResponse", func() Command { return new(UserGetListInSystemResponse) })
+	Register("UserGetRequest14", func() Command { return new(UserGetRequest14) })
+	Register("UserGetRequest14sp4", func() Command { return new(UserGetRequest14sp4) })
+	Register("UserGetRequest14sp9", func() Command { return new(UserGetRequest14sp9) })
+	Register("UserGetRequest15sp2", func() Command { return new(UserGetRequest15sp2) })
+	Register("UserGetRequest17", func() Command { return new(UserGetRequest17) })
+	Register("UserGetRequest17sp3", func() Command { return new(UserGetRequest17sp3) })
+	Register("UserGetRequest17sp4", func() Command { return new(UserGetRequest17sp4) })
+	Register("UserGetRequest18", func() Command { return new(UserGetRequest18) })
+	Register("UserGetRequest19", func() Command { return new(UserGetRequest19) })
+	Register("UserGetRequest20", func() Command { return new(UserGetRequest20) })
+	Register("UserGetRequest21", func() Command { return new(UserGetRequest21) })
+	Register("UserGetRequest21sp1", func() Command { return new(UserGetRequest21sp1) })
+	Register("UserGetRequest21sp1V2", func() Command { return new(UserGetRequest21sp1V2) })
+	Register("UserGetRequest22", func() Command { return new(UserGetRequest22) })
+	Register("UserGetRequest22V2", func() Command { return new(UserGetRequest22V2) })
+	Register("UserGetRequest22V3", func() Command { return new(UserGetRequest22V3) })
+	Register("UserGetRequest22V4", func() Command { return new(UserGetRequest22V4) })
+	Register("UserGetRequest22V5", func() Command { return new(UserGetRequest22V5) })
+	Register("UserGetRequest22V6", func() Command { return new(UserGetRequest22V6) })
+	Register("UserGetRequest22V7", func() Command { return new(UserGetRequest22V7) })
+	Register("UserGetRequest22V8", func() Command { return new(UserGetRequest22V8) })
+	Register("UserGetRequest22V9", func() Command { return new(UserGetRequest22V9) })
+	Register("UserGetRequest23", func() Command { return new(UserGetRequest23) })
 	Register("UserGetRequest23V2", func() Command { return new(UserGetRequest23V2) })
+	Register("UserGetResponse14", func() Command { return new(UserGetResponse14) })
+	Register("UserGetResponse14sp4", func() Command { return new(UserGetResponse14sp4) })
+	Register("UserGetResponse14sp9", func() Command { return new(UserGetResponse14sp9) })
+	Register("UserGetResponse15sp2", func() Command { return new(UserGetResponse15sp2) })
+	Register("UserGetResponse17", func() Command { return new(UserGetResponse17) })
+	Register("UserGetResponse17sp3", func() Command { return new(UserGetResponse17sp3) })
+	Register("UserGetResponse17sp4", func() Command { return new(UserGetResponse17sp4) })
+	Register("UserGetResponse18", func() Command { return new(UserGetResponse18) })
+	Register("UserGetResponse19", func() Command { return new(UserGetResponse19) })
+	Register("UserGetResponse20", func() Command { return new(UserGetResponse20) })
+	Register("UserGetResponse21", func() Command { return new(UserGetResponse21) })
+	Register("UserGetResponse21sp1", func() Command { return new(UserGetResponse21sp1) })
+	Register("UserGetResponse21sp1V2", func() Command { return new(UserGetResponse21sp1V2) })
+	Register("UserGetResponse22", func() Command { return new(UserGetResponse22) })
+	Register("UserGetResponse22V2", func() Command { return new(UserGetResponse22V2) })
+	Register("UserGetResponse22V3", func() Command { return new(UserGetResponse22V3) })
+	Register("UserGetResponse22V4", func() Command { return new(UserGetResponse22V4) })
+	Register("UserGetResponse22V5", func() Command { return new(UserGetResponse22V5) })
+	Register("UserGetResponse22V6", func() Command { return new(UserGetResponse22V6) })
+	Register("UserGetResponse22V7", func() Command { return new(UserGetResponse22V7) })
+	Register("UserGetResponse22V8", func() Command { return new(UserGetResponse22V8) })
+	Register("UserGetResponse22V9", func() Command { return new(UserGetResponse22V9) })
+	Register("UserGetResponse23", func() Command { return new(UserGetResponse23) })
 	Register("UserGetResponse23V2", func() Command { return new(UserGetResponse23V2) })
+	Register("UserModifyRequest14", func() Command { return new(UserModifyRequest14) })
+	Register("UserModifyRequest14sp9", func() Command { return new(UserModifyRequest14sp9) })
+	Register("UserModifyRequest16", func() Command { return new(UserModifyRequest16) })
+	Register("UserModifyRequest17sp4", func() Command { return new(UserModifyRequest17sp4) })
+	Register("UserModifyRequest21", func() Command { return new(UserModifyRequest21) })
 	Register("UserModifyRequest22", func() Command { return new(UserModifyRequest22) })
 	Register("UserServiceAssignListRequest", func() Command { return new(UserServiceAssignListRequest) })
 	Register("VerifySessionIsValidRequest", func() Command { return new(VerifySessionIsValidRequest) })
@@ -90,6 +223,7 @@ var (
 	_ Request       = (*EnterpriseEnterpriseTrunkGetListRequest)(nil)
 	_ Response      = (*EnterpriseEnterpriseTrunkGetListResponse)(nil)
 	_ Request       = (*GroupAccessDeviceAddRequest14)(nil)
+	_ Request       = (*GroupAccessDeviceAddRequest22)(nil)
 	_ Request       = (*GroupAccessDeviceAddRequest22V2)(nil)
 	_ Request       = (*GroupAccessDeviceDeleteRequest)(nil)
 	_ Request       = (*GroupAccessDeviceGetListRequest)(nil)
@@ -97,7 +231,9 @@ var (
 	_ Request       = (*GroupAddRequest)(nil)
 	_ Request       = (*GroupConsolidatedAddRequest)(nil)
 	_ Request       = (*GroupDepartmentAddRequest)(nil)
+	_ Request       = (*GroupDepartmentGetListRequest)(nil)
 	_ Request       = (*GroupDepartmentGetListRequest18)(nil)
+	_ Response      = (*GroupDepartmentGetListResponse)(nil)
 	_ Response      = (*GroupDepartmentGetListResponse18)(nil)
 	_ Request       = (*GroupDnAssignListRequest)(nil)
 	_ Request       = (*GroupDnGetAvailableListRequest)(nil)
@@ -106,19 +242,55 @@ var (
 	_ Response      = (*GroupDomainGetAssignedListResponse)(nil)
 	_ Request       = (*GroupEnterpriseTrunkGetListRequest)(nil)
 	_ Response      = (*GroupEnterpriseTrunkGetListResponse)(nil)
+	_ Request       = (*GroupExtensionLengthGetRequest)(nil)
+	_ Request       = (*GroupExtensionLengthGetRequest17)(nil)
 	_ Request       = (*GroupExtensionLengthGetRequest22)(nil)
+	_ Response      = (*GroupExtensionLengthGetResponse)(nil)
+	_ Response      = (*GroupExtensionLengthGetResponse17)(nil)
 	_ Response      = (*GroupExtensionLengthGetResponse22)(nil)
 	_ Request       = (*GroupGetListInServiceProviderRequest)(nil)
 	_ Response      = (*GroupGetListInServiceProviderResponse)(nil)
+	_ Request       = (*GroupGetRequest)(nil)
+	_ Request       = (*GroupGetRequest14sp7)(nil)
+	_ Request       = (*GroupGetRequest22)(nil)
+	_ Request       = (*GroupGetRequest22V2)(nil)
+	_ Request       = (*GroupGetRequest22V3)(nil)
+	_ Request       = (*GroupGetRequest22V4)(nil)
 	_ Request       = (*GroupGetRequest22V5)(nil)
+	_ Response      = (*GroupGetResponse)(nil)
+	_ Response      = (*GroupGetResponse14sp7)(nil)
+	_ Response      = (*GroupGetResponse22)(nil)
+	_ Response      = (*GroupGetResponse22V2)(nil)
+	_ Response      = (*GroupGetResponse22V3)(nil)
+	_ Response      = (*GroupGetResponse22V4)(nil)
 	_ Response      = (*GroupGetResponse22V5)(nil)
+	_ Request       = (*GroupPasswordRulesGetRequest)(nil)
+	_ Request       = (*GroupPasswordRulesGetRequest16)(nil)
+	_ Request       = (*GroupPasswordRulesGetRequest22)(nil)
 	_ Request       = (*GroupPasswordRulesGetRequestRI)(nil)
+	_ Response      = (*GroupPasswordRulesGetResponse)(nil)
+	_ Response      = (*GroupPasswordRulesGetResponse16)(nil)
+	_ Response      = (*GroupPasswordRulesGetResponse22)(nil)
 	_ Response      = (*GroupPasswordRulesGetResponseRI)(nil)
+	_ Request       = (*GroupTrunkGroupGetInstanceListRequest14)(nil)
 	_ Request       = (*GroupTrunkGroupGetInstanceListRequest14sp4)(nil)
+	_ Response      = (*GroupTrunkGroupGetInstanceListResponse14)(nil)
 	_ Response      = (*GroupTrunkGroupGetInstanceListResponse14sp4)(nil)
+	_ Request       = (*LoginRequest13mp10)(nil)
 	_ Request       = (*LoginRequest14sp4)(nil)
+	_ Request       = (*LoginRequest21sp1)(nil)
+	_ Request       = (*LoginRequest22)(nil)
+	_ Request       = (*LoginRequest22V2)(nil)
+	_ Request       = (*LoginRequest22V3)(nil)
+	_ Request       = (*LoginRequest22V4)(nil)
 	_ Request       = (*LoginRequest22V5)(nil)
+	_ Response      = (*LoginResponse13mp10)(nil)
 	_ Response      = (*LoginResponse14sp4)(nil)
+	_ Response      = (*LoginResponse21sp1)(nil)
+	_ Response      = (*LoginResponse22)(nil)
+	_ Response      = (*LoginResponse22V2)(nil)
+	_ Response      = (*LoginResponse22V3)(nil)
+	_ Response      = (*LoginResponse22V4)(nil)
 	_ Response      = (*LoginResponse22V5)(nil)
 	_ Request       = (*LogoutRequest)(nil)
 	_ Request       = (*PasswordGenerateRequest)(nil)
@@ -126,25 +298,68 @@ var (
 	_ Request       = (*ServiceProviderAddRequest13mp2)(nil)
 	_ Request       = (*ServiceProviderConsolidatedAddRequest)(nil)
 	_ Request       = (*ServiceProviderDnAddListRequest)(nil)
+	_ Request       = (*ServiceProviderDomainGetAssignedListRequest)(nil)
 	_ Request       = (*ServiceProviderDomainGetAssignedListRequest22)(nil)
+	_ Response      = (*ServiceProviderDomainGetAssignedListResponse)(nil)
 	_ Response      = (*ServiceProviderDomainGetAssignedListResponse22)(nil)
 	_ Request       = (*ServiceProviderGetListRequest)(nil)
 	_ Response      = (*ServiceProviderGetListResponse)(nil)
+	_ Request       = (*ServiceProviderGetRequest13mp2)(nil)
+	_ Request       = (*ServiceProviderGetRequest17sp1)(nil)
+	_ Request       = (*ServiceProviderGetRequest22)(nil)
+	_ Request       = (*ServiceProviderGetRequest22V2)(nil)
+	_ Request       = (*ServiceProviderGetRequest22V3)(nil)
 	_ Request       = (*ServiceProviderGetRequest22V4)(nil)
+	_ Response      = (*ServiceProviderGetResponse13mp2)(nil)
+	_ Response      = (*ServiceProviderGetResponse17sp1)(nil)
+	_ Response      = (*ServiceProviderGetResponse22)(nil)
+	_ Response      = (*ServiceProviderGetResponse22V2)(nil)
+	_ Response      = (*ServiceProviderGetResponse22V3)(nil)
 	_ Response      = (*ServiceProviderGetResponse22V4)(nil)
+	_ Request       = (*ServiceProviderPasswordRulesGetRequest13mp2)(nil)
+	_ Request       = (*ServiceProviderPasswordRulesGetRequest16)(nil)
+	_ Request       = (*ServiceProviderPasswordRulesGetRequest22)(nil)
 	_ Request       = (*ServiceProviderPasswordRulesGetRequestRI)(nil)
+	_ Response      = (*ServiceProviderPasswordRulesGetResponse13mp2)(nil)
+	_ Response      = (*ServiceProviderPasswordRulesGetResponse16)(nil)
+	_ Response      = (*ServiceProviderPasswordRulesGetResponse22)(nil)
 	_ Response      = (*ServiceProviderPasswordRulesGetResponseRI)(nil)
+	_ Request       = (*SystemDeviceTypeGetAvailableListRequest)(nil)
+	_ Request       = (*SystemDeviceTypeGetAvailableListRequest14sp1)(nil)
+	_ Request       = (*SystemDeviceTypeGetAvailableListRequest14sp3)(nil)
+	_ Request       = (*SystemDeviceTypeGetAvailableListRequest19)(nil)
+	_ Request       = (*SystemDeviceTypeGetAvailableListRequest22)(nil)
 	_ Request       = (*SystemDeviceTypeGetAvailableListRequest22V2)(nil)
+	_ Response      = (*SystemDeviceTypeGetAvailableListResponse)(nil)
+	_ Response      = (*SystemDeviceTypeGetAvailableListResponse14sp1)(nil)
+	_ Response      = (*SystemDeviceTypeGetAvailableListResponse14sp3)(nil)
+	_ Response      = (*SystemDeviceTypeGetAvailableListResponse19)(nil)
+	_ Response      = (*SystemDeviceTypeGetAvailableListResponse22)(nil)
 	_ Response      = (*SystemDeviceTypeGetAvailableListResponse22V2)(nil)
 	_ Request       = (*SystemLanguageGetListRequest)(nil)
 	_ Response      = (*SystemLanguageGetListResponse)(nil)
+	_ Request       = (*SystemPasswordRulesGetRequest13mp2)(nil)
+	_ Request       = (*SystemPasswordRulesGetRequest16)(nil)
+	_ Request       = (*SystemPasswordRulesGetRequest22)(nil)
+	_ Request       = (*SystemPasswordRulesGetRequest23)(nil)
+	_ Request       = (*SystemPasswordRulesGetRequest24)(nil)
 	_ Request       = (*SystemPasswordRulesGetRequestRI)(nil)
+	_ Response      = (*SystemPasswordRulesGetResponse13mp2)(nil)
+	_ Response      = (*SystemPasswordRulesGetResponse16)(nil)
+	_ Response      = (*SystemPasswordRulesGetResponse22)(nil)
+	_ Response      = (*SystemPasswordRulesGetResponse23)(nil)
+	_ Response      = (*SystemPasswordRulesGetResponse24)(nil)
 	_ Response      = (*SystemPasswordRulesGetResponseRI)(nil)
 	_ Request       = (*SystemSoftwareVersionGetRequest)(nil)
 	_ Response      = (*SystemSoftwareVersionGetResponse)(nil)
+	_ Request       = (*SystemTimeZoneGetListRequest)(nil)
 	_ Request       = (*SystemTimeZoneGetListRequest20)(nil)
+	_ Response      = (*SystemTimeZoneGetListResponse)(nil)
 	_ Response      = (*SystemTimeZoneGetListResponse20)(nil)
+	_ Request       = (*UserAddRequest14)(nil)
+	_ Request       = (*UserAddRequest14sp9)(nil)
 	_ Request       = (*UserAddRequest17sp4)(nil)
+	_ Request       = (*UserAddRequest21)(nil)
 	_ Request       = (*UserAddRequest22)(nil)
 	_ Request       = (*UserAddRequest22V2)(nil)
 	_ Request       = (*UserAuthenticationModifyRequest)(nil)
@@ -153,8 +368,59 @@ var (
 	_ Response      = (*UserGetListInGroupResponse)(nil)
 	_ Request       = (*UserGetListInSystemRequest)(nil)
 	_ Response      = (*UserGetListInSystemResponse)(nil)
+	_ Request       = (*UserGetRequest14)(nil)
+	_ Request       = (*UserGetRequest14sp4)(nil)
+	_ Request       = (*UserGetRequest14sp9)(nil)
+	_ Request       = (*UserGetRequest15sp2)(nil)
+	_ Request       = (*UserGetRequest17)(nil)
+	_ Request       = (*UserGetRequest17sp3)(nil)
+	_ Request       = (*UserGetRequest17sp4)(nil)
+	_ Request       = (*UserGetRequest18)(nil)
+	_ Request       = (*UserGetRequest19)(nil)
+	_ Request       = (*UserGetRequest20)(nil)
+	_ Request       = (*UserGetRequest21)(nil)
+	_ Request       = (*UserGetRequest21sp1)(nil)
+	_ Request       = (*UserGetRequest21sp1V2)(nil)
+	_ Request       = (*UserGetRequest22)(nil)
+	_ Request       = (*UserGetRequest22V2)(nil)
+	_ Request       = (*UserGetRequest22V3)(nil)
+	_ Request       = (*UserGetRequest22V4)(nil)
+	_ Request       = (*UserGetRequest22V5)(nil)
+	_ Request       = (*UserGetRequest22V6)(nil)
+	_ Request       = (*UserGetRequest22V7)(nil)
+	_ Request       = (*UserGetRequest22V8)(nil)
+	_ Request       = (*UserGetRequest22V9)(nil)
+	_ Request       = (*UserGetRequest23)(nil)
 	_ Request       = (*UserGetRequest23V2)(nil)
+	_ Response      = (*UserGetResponse14)(nil)
+	_ Response      = (*UserGetResponse14sp4)(nil)
+	_ Response      = (*UserGetResponse14sp9)(nil)
+	_ Response      = (*UserGetResponse15sp2)(nil)
+	_ Response      = (*UserGetResponse17)(nil)
+	_ Response      = (*UserGetResponse17sp3)(nil)
+	_ Response      = (*UserGetResponse17sp4)(nil)
+	_ Response      = (*UserGetResponse18)(nil)
+	_ Response      = (*UserGetResponse19)(nil)
+	_ Response      = (*UserGetResponse20)(nil)
+	_ Response      = (*UserGetResponse21)(nil)
+	_ Response      = (*UserGetResponse21sp1)(nil)
+	_ Response      = (*UserGetResponse21sp1V2)(nil)
+	_ Response      = (*UserGetResponse22)(nil)
+	_ Response      = (*UserGetResponse22V2)(nil)
+	_ Response      = (*UserGetResponse22V3)(nil)
+	_ Response      = (*UserGetResponse22V4)(nil)
+	_ Response      = (*UserGetResponse22V5)(nil)
+	_ Response      = (*UserGetResponse22V6)(nil)
+	_ Response      = (*UserGetResponse22V7)(nil)
+	_ Response      = (*UserGetResponse22V8)(nil)
+	_ Response      = (*UserGetResponse22V9)(nil)
+	_ Response      = (*UserGetResponse23)(nil)
 	_ Response      = (*UserGetResponse23V2)(nil)
+	_ Request       = (*UserModifyRequest14)(nil)
+	_ Request       = (*UserModifyRequest14sp9)(nil)
+	_ Request       = (*UserModifyRequest16)(nil)
+	_ Request       = (*UserModifyRequest17sp4)(nil)
+	_ Request       = (*UserModifyRequest21)(nil)
 	_ Request       = (*UserModifyRequest22)(nil)
 	_ Request       = (*UserServiceAssignListRequest)(nil)
 	_ Request       = (*VerifySessionIsValidRequest)(nil)
@@ -232,6 +498,39 @@ type GroupAccessDeviceAddRequest14 struct {
 // OCIName returns "GroupAccessDeviceAddRequest14".
 func (*GroupAccessDeviceAddRequest14) OCIName() string { return "GroupAccessDeviceAddRequest14" }
 func (*GroupAccessDeviceAddRequest14) isRequest()      {}
+
+// GroupAccessDeviceAddRequest22 is the R25 request GroupAccessDeviceAddRequest22 (OCISchemaDeprecatedAS.xsd).
+type GroupAccessDeviceAddRequest22 struct {
+	ServiceProviderID                           string                              `xml:"serviceProviderId,omitempty"`
+	GroupID                                     string                              `xml:"groupId,omitempty"`
+	DeviceName                                  string                              `xml:"deviceName,omitempty"`
+	GroupExternalID                             string                              `xml:"groupExternalId,omitempty"`
+	DeviceExternalID                            string                              `xml:"deviceExternalId,omitempty"`
+	DeviceType                                  string                              `xml:"deviceType"`
+	Protocol                                    *string                             `xml:"protocol"`
+	NetAddress                                  *string                             `xml:"netAddress"`
+	Port                                        *int                                `xml:"port"`
+	OutboundProxyServerNetAddress               *string                             `xml:"outboundProxyServerNetAddress"`
+	StunServerNetAddress                        *string                             `xml:"stunServerNetAddress"`
+	MacAddress                                  *string                             `xml:"macAddress"`
+	SerialNumber                                *string                             `xml:"serialNumber"`
+	Description                                 *string                             `xml:"description"`
+	PhysicalLocation                            *string                             `xml:"physicalLocation"`
+	TransportProtocol                           *string                             `xml:"transportProtocol"`
+	MobilityManagerProvisioningURL              *string                             `xml:"mobilityManagerProvisioningURL"`
+	MobilityManagerProvisioningUserName         *string                             `xml:"mobilityManagerProvisioningUserName"`
+	MobilityManagerProvisioningPassword         *string                             `xml:"mobilityManagerProvisioningPassword"`
+	MobilityManagerDefaultOriginatingServiceKey *int                                `xml:"mobilityManagerDefaultOriginatingServiceKey"`
+	MobilityManagerDefaultTerminatingServiceKey *int                                `xml:"mobilityManagerDefaultTerminatingServiceKey"`
+	UseCustomUserNamePassword                   *bool                               `xml:"useCustomUserNamePassword"`
+	AccessDeviceCredentials                     *DeviceManagementUserNamePassword16 `xml:"accessDeviceCredentials"`
+	UseHotline                                  bool                                `xml:"useHotline"`
+	HotlineContact                              *string                             `xml:"hotlineContact"`
+}
+
+// OCIName returns "GroupAccessDeviceAddRequest22".
+func (*GroupAccessDeviceAddRequest22) OCIName() string { return "GroupAccessDeviceAddRequest22" }
+func (*GroupAccessDeviceAddRequest22) isRequest()      {}
 
 // GroupAccessDeviceAddRequest22V2 is the R25 request GroupAccessDeviceAddRequest22V2 (OCISchemaGroup.xsd).
 type GroupAccessDeviceAddRequest22V2 struct {
@@ -392,6 +691,17 @@ func (x *GroupDepartmentAddRequest) UnmarshalXML(d *xml.Decoder, start xml.Start
 	return nil
 }
 
+// GroupDepartmentGetListRequest is the R25 request GroupDepartmentGetListRequest (OCISchemaDeprecated.xsd).
+type GroupDepartmentGetListRequest struct {
+	ServiceProviderID            string `xml:"serviceProviderId"`
+	GroupID                      string `xml:"groupId"`
+	IncludeEnterpriseDepartments bool   `xml:"includeEnterpriseDepartments"`
+}
+
+// OCIName returns "GroupDepartmentGetListRequest".
+func (*GroupDepartmentGetListRequest) OCIName() string { return "GroupDepartmentGetListRequest" }
+func (*GroupDepartmentGetListRequest) isRequest()      {}
+
 // GroupDepartmentGetListRequest18 is the R25 request GroupDepartmentGetListRequest18 (OCISchemaGroup.xsd).
 type GroupDepartmentGetListRequest18 struct {
 	ServiceProviderID            string `xml:"serviceProviderId"`
@@ -402,6 +712,33 @@ type GroupDepartmentGetListRequest18 struct {
 // OCIName returns "GroupDepartmentGetListRequest18".
 func (*GroupDepartmentGetListRequest18) OCIName() string { return "GroupDepartmentGetListRequest18" }
 func (*GroupDepartmentGetListRequest18) isRequest()      {}
+
+// GroupDepartmentGetListResponse is the R25 response GroupDepartmentGetListResponse (OCISchemaDeprecated.xsd).
+type GroupDepartmentGetListResponse struct {
+	DepartmentKey []DepartmentKey `xml:"departmentKey"`
+	FullPathName  []string        `xml:"fullPathName"`
+}
+
+// OCIName returns "GroupDepartmentGetListResponse".
+func (*GroupDepartmentGetListResponse) OCIName() string { return "GroupDepartmentGetListResponse" }
+func (*GroupDepartmentGetListResponse) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *GroupDepartmentGetListResponse) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain GroupDepartmentGetListResponse
+	aux := struct {
+		*plain
+		DepartmentKey []abstractElem[DepartmentKey] `xml:"departmentKey"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	x.DepartmentKey = nil
+	for _, a := range aux.DepartmentKey {
+		x.DepartmentKey = append(x.DepartmentKey, a.V)
+	}
+	return nil
+}
 
 // GroupDepartmentGetListResponse18 is the R25 response GroupDepartmentGetListResponse18 (OCISchemaGroup.xsd).
 type GroupDepartmentGetListResponse18 struct {
@@ -490,6 +827,26 @@ func (*GroupEnterpriseTrunkGetListResponse) OCIName() string {
 }
 func (*GroupEnterpriseTrunkGetListResponse) isResponse() {}
 
+// GroupExtensionLengthGetRequest is the R25 request GroupExtensionLengthGetRequest (OCISchemaDeprecated.xsd).
+type GroupExtensionLengthGetRequest struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+	GroupID           string `xml:"groupId"`
+}
+
+// OCIName returns "GroupExtensionLengthGetRequest".
+func (*GroupExtensionLengthGetRequest) OCIName() string { return "GroupExtensionLengthGetRequest" }
+func (*GroupExtensionLengthGetRequest) isRequest()      {}
+
+// GroupExtensionLengthGetRequest17 is the R25 request GroupExtensionLengthGetRequest17 (OCISchemaDeprecatedAS.xsd).
+type GroupExtensionLengthGetRequest17 struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+	GroupID           string `xml:"groupId"`
+}
+
+// OCIName returns "GroupExtensionLengthGetRequest17".
+func (*GroupExtensionLengthGetRequest17) OCIName() string { return "GroupExtensionLengthGetRequest17" }
+func (*GroupExtensionLengthGetRequest17) isRequest()      {}
+
 // GroupExtensionLengthGetRequest22 is the R25 request GroupExtensionLengthGetRequest22 (OCISchemaGroup.xsd).
 type GroupExtensionLengthGetRequest22 struct {
 	ServiceProviderID string `xml:"serviceProviderId"`
@@ -499,6 +856,28 @@ type GroupExtensionLengthGetRequest22 struct {
 // OCIName returns "GroupExtensionLengthGetRequest22".
 func (*GroupExtensionLengthGetRequest22) OCIName() string { return "GroupExtensionLengthGetRequest22" }
 func (*GroupExtensionLengthGetRequest22) isRequest()      {}
+
+// GroupExtensionLengthGetResponse is the R25 response GroupExtensionLengthGetResponse (OCISchemaDeprecated.xsd).
+type GroupExtensionLengthGetResponse struct {
+	ExtensionLength int `xml:"extensionLength"`
+}
+
+// OCIName returns "GroupExtensionLengthGetResponse".
+func (*GroupExtensionLengthGetResponse) OCIName() string { return "GroupExtensionLengthGetResponse" }
+func (*GroupExtensionLengthGetResponse) isResponse()     {}
+
+// GroupExtensionLengthGetResponse17 is the R25 response GroupExtensionLengthGetResponse17 (OCISchemaDeprecatedAS.xsd).
+type GroupExtensionLengthGetResponse17 struct {
+	MinExtensionLength     int `xml:"minExtensionLength"`
+	MaxExtensionLength     int `xml:"maxExtensionLength"`
+	DefaultExtensionLength int `xml:"defaultExtensionLength"`
+}
+
+// OCIName returns "GroupExtensionLengthGetResponse17".
+func (*GroupExtensionLengthGetResponse17) OCIName() string {
+	return "GroupExtensionLengthGetResponse17"
+}
+func (*GroupExtensionLengthGetResponse17) isResponse() {}
 
 // GroupExtensionLengthGetResponse22 is the R25 response GroupExtensionLengthGetResponse22 (OCISchemaGroup.xsd).
 type GroupExtensionLengthGetResponse22 struct {
@@ -539,6 +918,66 @@ func (*GroupGetListInServiceProviderResponse) OCIName() string {
 }
 func (*GroupGetListInServiceProviderResponse) isResponse() {}
 
+// GroupGetRequest is the R25 request GroupGetRequest (OCISchemaDeprecated.xsd).
+type GroupGetRequest struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+	GroupID           string `xml:"groupId"`
+}
+
+// OCIName returns "GroupGetRequest".
+func (*GroupGetRequest) OCIName() string { return "GroupGetRequest" }
+func (*GroupGetRequest) isRequest()      {}
+
+// GroupGetRequest14sp7 is the R25 request GroupGetRequest14sp7 (OCISchemaDeprecated.xsd).
+type GroupGetRequest14sp7 struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+	GroupID           string `xml:"groupId"`
+}
+
+// OCIName returns "GroupGetRequest14sp7".
+func (*GroupGetRequest14sp7) OCIName() string { return "GroupGetRequest14sp7" }
+func (*GroupGetRequest14sp7) isRequest()      {}
+
+// GroupGetRequest22 is the R25 request GroupGetRequest22 (OCISchemaDeprecatedAS.xsd).
+type GroupGetRequest22 struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+	GroupID           string `xml:"groupId"`
+}
+
+// OCIName returns "GroupGetRequest22".
+func (*GroupGetRequest22) OCIName() string { return "GroupGetRequest22" }
+func (*GroupGetRequest22) isRequest()      {}
+
+// GroupGetRequest22V2 is the R25 request GroupGetRequest22V2 (OCISchemaDeprecatedAS.xsd).
+type GroupGetRequest22V2 struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+	GroupID           string `xml:"groupId"`
+}
+
+// OCIName returns "GroupGetRequest22V2".
+func (*GroupGetRequest22V2) OCIName() string { return "GroupGetRequest22V2" }
+func (*GroupGetRequest22V2) isRequest()      {}
+
+// GroupGetRequest22V3 is the R25 request GroupGetRequest22V3 (OCISchemaDeprecatedAS.xsd).
+type GroupGetRequest22V3 struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+	GroupID           string `xml:"groupId"`
+}
+
+// OCIName returns "GroupGetRequest22V3".
+func (*GroupGetRequest22V3) OCIName() string { return "GroupGetRequest22V3" }
+func (*GroupGetRequest22V3) isRequest()      {}
+
+// GroupGetRequest22V4 is the R25 request GroupGetRequest22V4 (OCISchemaDeprecatedAS.xsd).
+type GroupGetRequest22V4 struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+	GroupID           string `xml:"groupId"`
+}
+
+// OCIName returns "GroupGetRequest22V4".
+func (*GroupGetRequest22V4) OCIName() string { return "GroupGetRequest22V4" }
+func (*GroupGetRequest22V4) isRequest()      {}
+
 // GroupGetRequest22V5 is the R25 request GroupGetRequest22V5 (OCISchemaGroup.xsd).
 type GroupGetRequest22V5 struct {
 	ServiceProviderID string `xml:"serviceProviderId,omitempty"`
@@ -549,6 +988,149 @@ type GroupGetRequest22V5 struct {
 // OCIName returns "GroupGetRequest22V5".
 func (*GroupGetRequest22V5) OCIName() string { return "GroupGetRequest22V5" }
 func (*GroupGetRequest22V5) isRequest()      {}
+
+// GroupGetResponse is the R25 response GroupGetResponse (OCISchemaDeprecated.xsd).
+type GroupGetResponse struct {
+	DefaultDomain       string         `xml:"defaultDomain"`
+	UserLimit           int            `xml:"userLimit"`
+	UserCount           int            `xml:"userCount"`
+	GroupName           *string        `xml:"groupName"`
+	CallingLineIDName   *string        `xml:"callingLineIdName"`
+	TimeZone            string         `xml:"timeZone"`
+	TimeZoneDisplayName string         `xml:"timeZoneDisplayName"`
+	LocationDialingCode *string        `xml:"locationDialingCode"`
+	Contact             *Contact       `xml:"contact"`
+	Address             *StreetAddress `xml:"address"`
+}
+
+// OCIName returns "GroupGetResponse".
+func (*GroupGetResponse) OCIName() string { return "GroupGetResponse" }
+func (*GroupGetResponse) isResponse()     {}
+
+// GroupGetResponse14sp7 is the R25 response GroupGetResponse14sp7 (OCISchemaDeprecated.xsd).
+type GroupGetResponse14sp7 struct {
+	DefaultDomain                   string         `xml:"defaultDomain"`
+	UserLimit                       int            `xml:"userLimit"`
+	UserCount                       int            `xml:"userCount"`
+	GroupName                       *string        `xml:"groupName"`
+	CallingLineIDName               *string        `xml:"callingLineIdName"`
+	CallingLineIDPhoneNumber        *string        `xml:"callingLineIdPhoneNumber"`
+	CallingLineIDDisplayPhoneNumber *string        `xml:"callingLineIdDisplayPhoneNumber"`
+	TimeZone                        string         `xml:"timeZone"`
+	TimeZoneDisplayName             string         `xml:"timeZoneDisplayName"`
+	LocationDialingCode             *string        `xml:"locationDialingCode"`
+	Contact                         *Contact       `xml:"contact"`
+	Address                         *StreetAddress `xml:"address"`
+}
+
+// OCIName returns "GroupGetResponse14sp7".
+func (*GroupGetResponse14sp7) OCIName() string { return "GroupGetResponse14sp7" }
+func (*GroupGetResponse14sp7) isResponse()     {}
+
+// GroupGetResponse22 is the R25 response GroupGetResponse22 (OCISchemaDeprecatedAS.xsd).
+type GroupGetResponse22 struct {
+	DefaultDomain                   string         `xml:"defaultDomain"`
+	UserLimit                       int            `xml:"userLimit"`
+	UserCount                       int            `xml:"userCount"`
+	GroupName                       *string        `xml:"groupName"`
+	CallingLineIDName               *string        `xml:"callingLineIdName"`
+	CallingLineIDPhoneNumber        *string        `xml:"callingLineIdPhoneNumber"`
+	CallingLineIDDisplayPhoneNumber *string        `xml:"callingLineIdDisplayPhoneNumber"`
+	TimeZone                        string         `xml:"timeZone"`
+	TimeZoneDisplayName             string         `xml:"timeZoneDisplayName"`
+	LocationDialingCode             *string        `xml:"locationDialingCode"`
+	Contact                         *Contact       `xml:"contact"`
+	Address                         *StreetAddress `xml:"address"`
+	ServicePolicy                   *string        `xml:"servicePolicy"`
+	CallProcessingSliceID           *string        `xml:"callProcessingSliceId"`
+	ProvisioningSliceID             *string        `xml:"provisioningSliceId"`
+	SubscriberPartition             *string        `xml:"subscriberPartition"`
+	PreferredDataCenter             *string        `xml:"preferredDataCenter"`
+}
+
+// OCIName returns "GroupGetResponse22".
+func (*GroupGetResponse22) OCIName() string { return "GroupGetResponse22" }
+func (*GroupGetResponse22) isResponse()     {}
+
+// GroupGetResponse22V2 is the R25 response GroupGetResponse22V2 (OCISchemaDeprecatedAS.xsd).
+type GroupGetResponse22V2 struct {
+	DefaultDomain                   string         `xml:"defaultDomain"`
+	UserLimit                       int            `xml:"userLimit"`
+	UserCount                       int            `xml:"userCount"`
+	GroupName                       *string        `xml:"groupName"`
+	CallingLineIDName               *string        `xml:"callingLineIdName"`
+	CallingLineIDPhoneNumber        *string        `xml:"callingLineIdPhoneNumber"`
+	CallingLineIDDisplayPhoneNumber *string        `xml:"callingLineIdDisplayPhoneNumber"`
+	TimeZone                        string         `xml:"timeZone"`
+	TimeZoneDisplayName             string         `xml:"timeZoneDisplayName"`
+	LocationDialingCode             *string        `xml:"locationDialingCode"`
+	Contact                         *Contact       `xml:"contact"`
+	Address                         *StreetAddress `xml:"address"`
+	ServicePolicy                   *string        `xml:"servicePolicy"`
+	CallProcessingSliceID           *string        `xml:"callProcessingSliceId"`
+	ProvisioningSliceID             *string        `xml:"provisioningSliceId"`
+	SubscriberPartition             *string        `xml:"subscriberPartition"`
+	PreferredDataCenter             *string        `xml:"preferredDataCenter"`
+	ResellerID                      *string        `xml:"resellerId"`
+}
+
+// OCIName returns "GroupGetResponse22V2".
+func (*GroupGetResponse22V2) OCIName() string { return "GroupGetResponse22V2" }
+func (*GroupGetResponse22V2) isResponse()     {}
+
+// GroupGetResponse22V3 is the R25 response GroupGetResponse22V3 (OCISchemaDeprecatedAS.xsd).
+type GroupGetResponse22V3 struct {
+	DefaultDomain                       string         `xml:"defaultDomain"`
+	UserLimit                           int            `xml:"userLimit"`
+	UserCount                           int            `xml:"userCount"`
+	GroupName                           *string        `xml:"groupName"`
+	CallingLineIDName                   *string        `xml:"callingLineIdName"`
+	CallingLineIDPhoneNumber            *string        `xml:"callingLineIdPhoneNumber"`
+	CallingLineIDDisplayPhoneNumber     *string        `xml:"callingLineIdDisplayPhoneNumber"`
+	TimeZone                            string         `xml:"timeZone"`
+	TimeZoneDisplayName                 string         `xml:"timeZoneDisplayName"`
+	LocationDialingCode                 *string        `xml:"locationDialingCode"`
+	Contact                             *Contact       `xml:"contact"`
+	Address                             *StreetAddress `xml:"address"`
+	ServicePolicy                       *string        `xml:"servicePolicy"`
+	CallProcessingSliceID               *string        `xml:"callProcessingSliceId"`
+	ProvisioningSliceID                 *string        `xml:"provisioningSliceId"`
+	SubscriberPartition                 *string        `xml:"subscriberPartition"`
+	PreferredDataCenter                 *string        `xml:"preferredDataCenter"`
+	ResellerID                          *string        `xml:"resellerId"`
+	DefaultUserCallingLineIDPhoneNumber *string        `xml:"defaultUserCallingLineIdPhoneNumber"`
+}
+
+// OCIName returns "GroupGetResponse22V3".
+func (*GroupGetResponse22V3) OCIName() string { return "GroupGetResponse22V3" }
+func (*GroupGetResponse22V3) isResponse()     {}
+
+// GroupGetResponse22V4 is the R25 response GroupGetResponse22V4 (OCISchemaDeprecatedAS.xsd).
+type GroupGetResponse22V4 struct {
+	DefaultDomain                       string         `xml:"defaultDomain"`
+	UserLimit                           int            `xml:"userLimit"`
+	UserCount                           int            `xml:"userCount"`
+	GroupName                           *string        `xml:"groupName"`
+	CallingLineIDName                   *string        `xml:"callingLineIdName"`
+	CallingLineIDPhoneNumber            *string        `xml:"callingLineIdPhoneNumber"`
+	CallingLineIDDisplayPhoneNumber     *string        `xml:"callingLineIdDisplayPhoneNumber"`
+	TimeZone                            string         `xml:"timeZone"`
+	TimeZoneDisplayName                 string         `xml:"timeZoneDisplayName"`
+	LocationDialingCode                 *string        `xml:"locationDialingCode"`
+	Contact                             *Contact       `xml:"contact"`
+	Address                             *StreetAddress `xml:"address"`
+	ServicePolicy                       *string        `xml:"servicePolicy"`
+	CallProcessingSliceID               *string        `xml:"callProcessingSliceId"`
+	ProvisioningSliceID                 *string        `xml:"provisioningSliceId"`
+	SubscriberPartition                 *string        `xml:"subscriberPartition"`
+	PreferredDataCenter                 *string        `xml:"preferredDataCenter"`
+	ResellerID                          *string        `xml:"resellerId"`
+	DefaultUserCallingLineIDPhoneNumber *string        `xml:"defaultUserCallingLineIdPhoneNumber"`
+}
+
+// OCIName returns "GroupGetResponse22V4".
+func (*GroupGetResponse22V4) OCIName() string { return "GroupGetResponse22V4" }
+func (*GroupGetResponse22V4) isResponse()     {}
 
 // GroupGetResponse22V5 is the R25 response GroupGetResponse22V5 (OCISchemaGroup.xsd).
 type GroupGetResponse22V5 struct {
@@ -580,6 +1162,36 @@ type GroupGetResponse22V5 struct {
 func (*GroupGetResponse22V5) OCIName() string { return "GroupGetResponse22V5" }
 func (*GroupGetResponse22V5) isResponse()     {}
 
+// GroupPasswordRulesGetRequest is the R25 request GroupPasswordRulesGetRequest (OCISchemaDeprecated.xsd).
+type GroupPasswordRulesGetRequest struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+	GroupID           string `xml:"groupId"`
+}
+
+// OCIName returns "GroupPasswordRulesGetRequest".
+func (*GroupPasswordRulesGetRequest) OCIName() string { return "GroupPasswordRulesGetRequest" }
+func (*GroupPasswordRulesGetRequest) isRequest()      {}
+
+// GroupPasswordRulesGetRequest16 is the R25 request GroupPasswordRulesGetRequest16 (OCISchemaDeprecatedAS.xsd).
+type GroupPasswordRulesGetRequest16 struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+	GroupID           string `xml:"groupId"`
+}
+
+// OCIName returns "GroupPasswordRulesGetRequest16".
+func (*GroupPasswordRulesGetRequest16) OCIName() string { return "GroupPasswordRulesGetRequest16" }
+func (*GroupPasswordRulesGetRequest16) isRequest()      {}
+
+// GroupPasswordRulesGetRequest22 is the R25 request GroupPasswordRulesGetRequest22 (OCISchemaDeprecatedAS.xsd).
+type GroupPasswordRulesGetRequest22 struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+	GroupID           string `xml:"groupId"`
+}
+
+// OCIName returns "GroupPasswordRulesGetRequest22".
+func (*GroupPasswordRulesGetRequest22) OCIName() string { return "GroupPasswordRulesGetRequest22" }
+func (*GroupPasswordRulesGetRequest22) isRequest()      {}
+
 // GroupPasswordRulesGetRequestRI is the R25 request GroupPasswordRulesGetRequestRI (OCISchemaGroup.xsd).
 type GroupPasswordRulesGetRequestRI struct {
 	ServiceProviderID string `xml:"serviceProviderId"`
@@ -589,6 +1201,88 @@ type GroupPasswordRulesGetRequestRI struct {
 // OCIName returns "GroupPasswordRulesGetRequestRI".
 func (*GroupPasswordRulesGetRequestRI) OCIName() string { return "GroupPasswordRulesGetRequestRI" }
 func (*GroupPasswordRulesGetRequestRI) isRequest()      {}
+
+// GroupPasswordRulesGetResponse is the R25 response GroupPasswordRulesGetResponse (OCISchemaDeprecated.xsd).
+type GroupPasswordRulesGetResponse struct {
+	ServiceProviderID                    string  `xml:"serviceProviderId"`
+	GroupID                              string  `xml:"groupId"`
+	DisallowUserID                       bool    `xml:"disallowUserId"`
+	DisallowOldPassword                  bool    `xml:"disallowOldPassword"`
+	DisallowReversedOldPassword          bool    `xml:"disallowReversedOldPassword"`
+	RestrictMinDigits                    bool    `xml:"restrictMinDigits"`
+	MinDigits                            int     `xml:"minDigits"`
+	RestrictMinUpperCaseLetters          bool    `xml:"restrictMinUpperCaseLetters"`
+	MinUpperCaseLetters                  int     `xml:"minUpperCaseLetters"`
+	RestrictMinLowerCaseLetters          bool    `xml:"restrictMinLowerCaseLetters"`
+	MinLowerCaseLetters                  int     `xml:"minLowerCaseLetters"`
+	RestrictMinNonAlphanumericCharacters bool    `xml:"restrictMinNonAlphanumericCharacters"`
+	MinNonAlphanumericCharacters         int     `xml:"minNonAlphanumericCharacters"`
+	MinLength                            int     `xml:"minLength"`
+	MaxFailedLoginAttempts               int     `xml:"maxFailedLoginAttempts"`
+	PasswordExpiresDays                  int     `xml:"passwordExpiresDays"`
+	SendLoginDisabledNotifyEmail         bool    `xml:"sendLoginDisabledNotifyEmail"`
+	LoginDisabledNotifyEmailAddress      *string `xml:"loginDisabledNotifyEmailAddress"`
+	DisallowRulesModification            bool    `xml:"disallowRulesModification"`
+}
+
+// OCIName returns "GroupPasswordRulesGetResponse".
+func (*GroupPasswordRulesGetResponse) OCIName() string { return "GroupPasswordRulesGetResponse" }
+func (*GroupPasswordRulesGetResponse) isResponse()     {}
+
+// GroupPasswordRulesGetResponse16 is the R25 response GroupPasswordRulesGetResponse16 (OCISchemaDeprecatedAS.xsd).
+type GroupPasswordRulesGetResponse16 struct {
+	DisallowUserID                       bool    `xml:"disallowUserId"`
+	DisallowOldPassword                  bool    `xml:"disallowOldPassword"`
+	DisallowReversedOldPassword          bool    `xml:"disallowReversedOldPassword"`
+	RestrictMinDigits                    bool    `xml:"restrictMinDigits"`
+	MinDigits                            int     `xml:"minDigits"`
+	RestrictMinUpperCaseLetters          bool    `xml:"restrictMinUpperCaseLetters"`
+	MinUpperCaseLetters                  int     `xml:"minUpperCaseLetters"`
+	RestrictMinLowerCaseLetters          bool    `xml:"restrictMinLowerCaseLetters"`
+	MinLowerCaseLetters                  int     `xml:"minLowerCaseLetters"`
+	RestrictMinNonAlphanumericCharacters bool    `xml:"restrictMinNonAlphanumericCharacters"`
+	MinNonAlphanumericCharacters         int     `xml:"minNonAlphanumericCharacters"`
+	MinLength                            int     `xml:"minLength"`
+	MaxFailedLoginAttempts               int     `xml:"maxFailedLoginAttempts"`
+	PasswordExpiresDays                  int     `xml:"passwordExpiresDays"`
+	SendLoginDisabledNotifyEmail         bool    `xml:"sendLoginDisabledNotifyEmail"`
+	LoginDisabledNotifyEmailAddress      *string `xml:"loginDisabledNotifyEmailAddress"`
+	DisallowRulesModification            bool    `xml:"disallowRulesModification"`
+	DisallowPreviousPasswords            bool    `xml:"disallowPreviousPasswords"`
+	NumberOfPreviousPasswords            int     `xml:"numberOfPreviousPasswords"`
+}
+
+// OCIName returns "GroupPasswordRulesGetResponse16".
+func (*GroupPasswordRulesGetResponse16) OCIName() string { return "GroupPasswordRulesGetResponse16" }
+func (*GroupPasswordRulesGetResponse16) isResponse()     {}
+
+// GroupPasswordRulesGetResponse22 is the R25 response GroupPasswordRulesGetResponse22 (OCISchemaDeprecatedAS.xsd).
+type GroupPasswordRulesGetResponse22 struct {
+	DisallowUserID                       bool    `xml:"disallowUserId"`
+	DisallowOldPassword                  bool    `xml:"disallowOldPassword"`
+	DisallowReversedOldPassword          bool    `xml:"disallowReversedOldPassword"`
+	RestrictMinDigits                    bool    `xml:"restrictMinDigits"`
+	MinDigits                            int     `xml:"minDigits"`
+	RestrictMinUpperCaseLetters          bool    `xml:"restrictMinUpperCaseLetters"`
+	MinUpperCaseLetters                  int     `xml:"minUpperCaseLetters"`
+	RestrictMinLowerCaseLetters          bool    `xml:"restrictMinLowerCaseLetters"`
+	MinLowerCaseLetters                  int     `xml:"minLowerCaseLetters"`
+	RestrictMinNonAlphanumericCharacters bool    `xml:"restrictMinNonAlphanumericCharacters"`
+	MinNonAlphanumericCharacters         int     `xml:"minNonAlphanumericCharacters"`
+	MinLength                            int     `xml:"minLength"`
+	MaxFailedLoginAttempts               int     `xml:"maxFailedLoginAttempts"`
+	PasswordExpiresDays                  int     `xml:"passwordExpiresDays"`
+	SendLoginDisabledNotifyEmail         bool    `xml:"sendLoginDisabledNotifyEmail"`
+	LoginDisabledNotifyEmailAddress      *string `xml:"loginDisabledNotifyEmailAddress"`
+	DisallowRulesModification            bool    `xml:"disallowRulesModification"`
+	DisallowPreviousPasswords            bool    `xml:"disallowPreviousPasswords"`
+	NumberOfPreviousPasswords            int     `xml:"numberOfPreviousPasswords"`
+	ForcePasswordChangeAfterReset        bool    `xml:"forcePasswordChangeAfterReset"`
+}
+
+// OCIName returns "GroupPasswordRulesGetResponse22".
+func (*GroupPasswordRulesGetResponse22) OCIName() string { return "GroupPasswordRulesGetResponse22" }
+func (*GroupPasswordRulesGetResponse22) isResponse()     {}
 
 // GroupPasswordRulesGetResponseRI is the R25 response GroupPasswordRulesGetResponseRI (OCISchemaGroup.xsd).
 type GroupPasswordRulesGetResponseRI struct {
@@ -621,6 +1315,21 @@ type GroupPasswordRulesGetResponseRI struct {
 func (*GroupPasswordRulesGetResponseRI) OCIName() string { return "GroupPasswordRulesGetResponseRI" }
 func (*GroupPasswordRulesGetResponseRI) isResponse()     {}
 
+// GroupTrunkGroupGetInstanceListRequest14 is the R25 request GroupTrunkGroupGetInstanceListRequest14 (OCISchemaDeprecated.xsd).
+type GroupTrunkGroupGetInstanceListRequest14 struct {
+	ServiceProviderID            string `xml:"serviceProviderId"`
+	GroupID                      string `xml:"groupId"`
+	GroupDepartmentName          string `xml:"groupDepartmentName,omitempty"`
+	IncludeEnterpriseTrunkGroups bool   `xml:"includeEnterpriseTrunkGroups,omitempty"`
+	OnlyTrunkGroupsWithDevice    bool   `xml:"onlyTrunkGroupsWithDevice,omitempty"`
+}
+
+// OCIName returns "GroupTrunkGroupGetInstanceListRequest14".
+func (*GroupTrunkGroupGetInstanceListRequest14) OCIName() string {
+	return "GroupTrunkGroupGetInstanceListRequest14"
+}
+func (*GroupTrunkGroupGetInstanceListRequest14) isRequest() {}
+
 // GroupTrunkGroupGetInstanceListRequest14sp4 is the R25 request GroupTrunkGroupGetInstanceListRequest14sp4 (Services/OCISchemaServiceTrunkGroup.xsd).
 type GroupTrunkGroupGetInstanceListRequest14sp4 struct {
 	ServiceProviderID            string `xml:"serviceProviderId"`
@@ -636,6 +1345,17 @@ func (*GroupTrunkGroupGetInstanceListRequest14sp4) OCIName() string {
 }
 func (*GroupTrunkGroupGetInstanceListRequest14sp4) isRequest() {}
 
+// GroupTrunkGroupGetInstanceListResponse14 is the R25 response GroupTrunkGroupGetInstanceListResponse14 (OCISchemaDeprecated.xsd).
+type GroupTrunkGroupGetInstanceListResponse14 struct {
+	TrunkGroupTable Table `xml:"trunkGroupTable"`
+}
+
+// OCIName returns "GroupTrunkGroupGetInstanceListResponse14".
+func (*GroupTrunkGroupGetInstanceListResponse14) OCIName() string {
+	return "GroupTrunkGroupGetInstanceListResponse14"
+}
+func (*GroupTrunkGroupGetInstanceListResponse14) isResponse() {}
+
 // GroupTrunkGroupGetInstanceListResponse14sp4 is the R25 response GroupTrunkGroupGetInstanceListResponse14sp4 (Services/OCISchemaServiceTrunkGroup.xsd).
 type GroupTrunkGroupGetInstanceListResponse14sp4 struct {
 	TrunkGroupTable Table `xml:"trunkGroupTable"`
@@ -646,6 +1366,16 @@ func (*GroupTrunkGroupGetInstanceListResponse14sp4) OCIName() string {
 	return "GroupTrunkGroupGetInstanceListResponse14sp4"
 }
 func (*GroupTrunkGroupGetInstanceListResponse14sp4) isResponse() {}
+
+// LoginRequest13mp10 is the R25 request LoginRequest13mp10 (OCISchemaDeprecated.xsd).
+type LoginRequest13mp10 struct {
+	UserID         string  `xml:"userId"`
+	SignedPassword *string `xml:"signedPassword"`
+}
+
+// OCIName returns "LoginRequest13mp10".
+func (*LoginRequest13mp10) OCIName() string { return "LoginRequest13mp10" }
+func (*LoginRequest13mp10) isRequest()      {}
 
 // LoginRequest14sp4 is the R25 request LoginRequest14sp4 (OCISchemaDeprecated.xsd).
 type LoginRequest14sp4 struct {
@@ -658,6 +1388,58 @@ type LoginRequest14sp4 struct {
 func (*LoginRequest14sp4) OCIName() string { return "LoginRequest14sp4" }
 func (*LoginRequest14sp4) isRequest()      {}
 
+// LoginRequest21sp1 is the R25 request LoginRequest21sp1 (OCISchemaDeprecatedAS.xsd).
+type LoginRequest21sp1 struct {
+	UserID            string  `xml:"userId"`
+	SignedPassword    *string `xml:"signedPassword"`
+	PlainTextPassword *string `xml:"plainTextPassword"`
+}
+
+// OCIName returns "LoginRequest21sp1".
+func (*LoginRequest21sp1) OCIName() string { return "LoginRequest21sp1" }
+func (*LoginRequest21sp1) isRequest()      {}
+
+// LoginRequest22 is the R25 request LoginRequest22 (OCISchemaDeprecatedAS.xsd).
+type LoginRequest22 struct {
+	UserID   string  `xml:"userId"`
+	Password *string `xml:"password"`
+}
+
+// OCIName returns "LoginRequest22".
+func (*LoginRequest22) OCIName() string { return "LoginRequest22" }
+func (*LoginRequest22) isRequest()      {}
+
+// LoginRequest22V2 is the R25 request LoginRequest22V2 (OCISchemaDeprecatedAS.xsd).
+type LoginRequest22V2 struct {
+	UserID   string  `xml:"userId"`
+	Password *string `xml:"password"`
+}
+
+// OCIName returns "LoginRequest22V2".
+func (*LoginRequest22V2) OCIName() string { return "LoginRequest22V2" }
+func (*LoginRequest22V2) isRequest()      {}
+
+// LoginRequest22V3 is the R25 request LoginRequest22V3 (OCISchemaDeprecatedAS.xsd).
+type LoginRequest22V3 struct {
+	UserID   string  `xml:"userId"`
+	Password *string `xml:"password"`
+}
+
+// OCIName returns "LoginRequest22V3".
+func (*LoginRequest22V3) OCIName() string { return "LoginRequest22V3" }
+func (*LoginRequest22V3) isRequest()      {}
+
+// LoginRequest22V4 is the R25 request LoginRequest22V4 (OCISchemaDeprecated.xsd).
+type LoginRequest22V4 struct {
+	UserID         string  `xml:"userId"`
+	Password       *string `xml:"password"`
+	SignedPassword *string `xml:"signedPassword"`
+}
+
+// OCIName returns "LoginRequest22V4".
+func (*LoginRequest22V4) OCIName() string { return "LoginRequest22V4" }
+func (*LoginRequest22V4) isRequest()      {}
+
 // LoginRequest22V5 is the R25 request LoginRequest22V5 (OCISchemaLogin.xsd).
 type LoginRequest22V5 struct {
 	UserID         string  `xml:"userId"`
@@ -668,6 +1450,17 @@ type LoginRequest22V5 struct {
 // OCIName returns "LoginRequest22V5".
 func (*LoginRequest22V5) OCIName() string { return "LoginRequest22V5" }
 func (*LoginRequest22V5) isRequest()      {}
+
+// LoginResponse13mp10 is the R25 response LoginResponse13mp10 (OCISchemaDeprecated.xsd).
+type LoginResponse13mp10 struct {
+	LoginType string `xml:"loginType"`
+	Locale    string `xml:"locale"`
+	Encoding  string `xml:"encoding"`
+}
+
+// OCIName returns "LoginResponse13mp10".
+func (*LoginResponse13mp10) OCIName() string { return "LoginResponse13mp10" }
+func (*LoginResponse13mp10) isResponse()     {}
 
 // LoginResponse14sp4 is the R25 response LoginResponse14sp4 (OCISchemaDeprecated.xsd).
 type LoginResponse14sp4 struct {
@@ -684,6 +1477,92 @@ type LoginResponse14sp4 struct {
 // OCIName returns "LoginResponse14sp4".
 func (*LoginResponse14sp4) OCIName() string { return "LoginResponse14sp4" }
 func (*LoginResponse14sp4) isResponse()     {}
+
+// LoginResponse21sp1 is the R25 response LoginResponse21sp1 (OCISchemaDeprecatedAS.xsd).
+type LoginResponse21sp1 struct {
+	LoginType           string  `xml:"loginType"`
+	Locale              string  `xml:"locale"`
+	Encoding            string  `xml:"encoding"`
+	GroupID             *string `xml:"groupId"`
+	ServiceProviderID   *string `xml:"serviceProviderId"`
+	IsEnterprise        bool    `xml:"isEnterprise"`
+	PasswordExpiresDays *int    `xml:"passwordExpiresDays"`
+	UserDomain          string  `xml:"userDomain"`
+	TokenRevocationTime *int64  `xml:"tokenRevocationTime"`
+}
+
+// OCIName returns "LoginResponse21sp1".
+func (*LoginResponse21sp1) OCIName() string { return "LoginResponse21sp1" }
+func (*LoginResponse21sp1) isResponse()     {}
+
+// LoginResponse22 is the R25 response LoginResponse22 (OCISchemaDeprecatedAS.xsd).
+type LoginResponse22 struct {
+	LoginType           string  `xml:"loginType"`
+	Locale              string  `xml:"locale"`
+	Encoding            string  `xml:"encoding"`
+	GroupID             *string `xml:"groupId"`
+	ServiceProviderID   *string `xml:"serviceProviderId"`
+	IsEnterprise        bool    `xml:"isEnterprise"`
+	PasswordExpiresDays *int    `xml:"passwordExpiresDays"`
+	UserDomain          string  `xml:"userDomain"`
+}
+
+// OCIName returns "LoginResponse22".
+func (*LoginResponse22) OCIName() string { return "LoginResponse22" }
+func (*LoginResponse22) isResponse()     {}
+
+// LoginResponse22V2 is the R25 response LoginResponse22V2 (OCISchemaDeprecatedAS.xsd).
+type LoginResponse22V2 struct {
+	LoginType           string  `xml:"loginType"`
+	Locale              string  `xml:"locale"`
+	Encoding            string  `xml:"encoding"`
+	GroupID             *string `xml:"groupId"`
+	ServiceProviderID   *string `xml:"serviceProviderId"`
+	IsEnterprise        bool    `xml:"isEnterprise"`
+	PasswordExpiresDays *int    `xml:"passwordExpiresDays"`
+	UserDomain          string  `xml:"userDomain"`
+	ResellerID          *string `xml:"resellerId"`
+}
+
+// OCIName returns "LoginResponse22V2".
+func (*LoginResponse22V2) OCIName() string { return "LoginResponse22V2" }
+func (*LoginResponse22V2) isResponse()     {}
+
+// LoginResponse22V3 is the R25 response LoginResponse22V3 (OCISchemaDeprecatedAS.xsd).
+type LoginResponse22V3 struct {
+	LoginType           string  `xml:"loginType"`
+	Locale              string  `xml:"locale"`
+	Encoding            string  `xml:"encoding"`
+	GroupID             *string `xml:"groupId"`
+	ServiceProviderID   *string `xml:"serviceProviderId"`
+	IsEnterprise        bool    `xml:"isEnterprise"`
+	PasswordExpiresDays *int    `xml:"passwordExpiresDays"`
+	UserDomain          string  `xml:"userDomain"`
+	ResellerID          *string `xml:"resellerId"`
+	TokenRevocationTime *int64  `xml:"tokenRevocationTime"`
+}
+
+// OCIName returns "LoginResponse22V3".
+func (*LoginResponse22V3) OCIName() string { return "LoginResponse22V3" }
+func (*LoginResponse22V3) isResponse()     {}
+
+// LoginResponse22V4 is the R25 response LoginResponse22V4 (OCISchemaDeprecated.xsd).
+type LoginResponse22V4 struct {
+	LoginType           string  `xml:"loginType"`
+	Locale              string  `xml:"locale"`
+	Encoding            string  `xml:"encoding"`
+	GroupID             *string `xml:"groupId"`
+	ServiceProviderID   *string `xml:"serviceProviderId"`
+	IsEnterprise        bool    `xml:"isEnterprise"`
+	PasswordExpiresDays *int    `xml:"passwordExpiresDays"`
+	UserDomain          string  `xml:"userDomain"`
+	ResellerID          *string `xml:"resellerId"`
+	TokenRevocationTime *int64  `xml:"tokenRevocationTime"`
+}
+
+// OCIName returns "LoginResponse22V4".
+func (*LoginResponse22V4) OCIName() string { return "LoginResponse22V4" }
+func (*LoginResponse22V4) isResponse()     {}
 
 // LoginResponse22V5 is the R25 response LoginResponse22V5 (OCISchemaLogin.xsd).
 type LoginResponse22V5 struct {
@@ -815,6 +1694,17 @@ type ServiceProviderDnAddListRequest struct {
 func (*ServiceProviderDnAddListRequest) OCIName() string { return "ServiceProviderDnAddListRequest" }
 func (*ServiceProviderDnAddListRequest) isRequest()      {}
 
+// ServiceProviderDomainGetAssignedListRequest is the R25 request ServiceProviderDomainGetAssignedListRequest (OCISchemaDeprecatedAS.xsd).
+type ServiceProviderDomainGetAssignedListRequest struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+}
+
+// OCIName returns "ServiceProviderDomainGetAssignedListRequest".
+func (*ServiceProviderDomainGetAssignedListRequest) OCIName() string {
+	return "ServiceProviderDomainGetAssignedListRequest"
+}
+func (*ServiceProviderDomainGetAssignedListRequest) isRequest() {}
+
 // ServiceProviderDomainGetAssignedListRequest22 is the R25 request ServiceProviderDomainGetAssignedListRequest22 (OCISchemaServiceProvider.xsd).
 type ServiceProviderDomainGetAssignedListRequest22 struct {
 	ServiceProviderID              string                          `xml:"serviceProviderId"`
@@ -828,6 +1718,18 @@ func (*ServiceProviderDomainGetAssignedListRequest22) OCIName() string {
 	return "ServiceProviderDomainGetAssignedListRequest22"
 }
 func (*ServiceProviderDomainGetAssignedListRequest22) isRequest() {}
+
+// ServiceProviderDomainGetAssignedListResponse is the R25 response ServiceProviderDomainGetAssignedListResponse (OCISchemaDeprecatedAS.xsd).
+type ServiceProviderDomainGetAssignedListResponse struct {
+	ServiceProviderDefaultDomain string   `xml:"serviceProviderDefaultDomain"`
+	Domain                       []string `xml:"domain"`
+}
+
+// OCIName returns "ServiceProviderDomainGetAssignedListResponse".
+func (*ServiceProviderDomainGetAssignedListResponse) OCIName() string {
+	return "ServiceProviderDomainGetAssignedListResponse"
+}
+func (*ServiceProviderDomainGetAssignedListResponse) isResponse() {}
 
 // ServiceProviderDomainGetAssignedListResponse22 is the R25 response ServiceProviderDomainGetAssignedListResponse22 (OCISchemaServiceProvider.xsd).
 type ServiceProviderDomainGetAssignedListResponse22 struct {
@@ -863,6 +1765,51 @@ type ServiceProviderGetListResponse struct {
 func (*ServiceProviderGetListResponse) OCIName() string { return "ServiceProviderGetListResponse" }
 func (*ServiceProviderGetListResponse) isResponse()     {}
 
+// ServiceProviderGetRequest13mp2 is the R25 request ServiceProviderGetRequest13mp2 (OCISchemaDeprecated.xsd).
+type ServiceProviderGetRequest13mp2 struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+}
+
+// OCIName returns "ServiceProviderGetRequest13mp2".
+func (*ServiceProviderGetRequest13mp2) OCIName() string { return "ServiceProviderGetRequest13mp2" }
+func (*ServiceProviderGetRequest13mp2) isRequest()      {}
+
+// ServiceProviderGetRequest17sp1 is the R25 request ServiceProviderGetRequest17sp1 (OCISchemaDeprecated.xsd).
+type ServiceProviderGetRequest17sp1 struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+}
+
+// OCIName returns "ServiceProviderGetRequest17sp1".
+func (*ServiceProviderGetRequest17sp1) OCIName() string { return "ServiceProviderGetRequest17sp1" }
+func (*ServiceProviderGetRequest17sp1) isRequest()      {}
+
+// ServiceProviderGetRequest22 is the R25 request ServiceProviderGetRequest22 (OCISchemaDeprecated.xsd).
+type ServiceProviderGetRequest22 struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+}
+
+// OCIName returns "ServiceProviderGetRequest22".
+func (*ServiceProviderGetRequest22) OCIName() string { return "ServiceProviderGetRequest22" }
+func (*ServiceProviderGetRequest22) isRequest()      {}
+
+// ServiceProviderGetRequest22V2 is the R25 request ServiceProviderGetRequest22V2 (OCISchemaDeprecatedAS.xsd).
+type ServiceProviderGetRequest22V2 struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+}
+
+// OCIName returns "ServiceProviderGetRequest22V2".
+func (*ServiceProviderGetRequest22V2) OCIName() string { return "ServiceProviderGetRequest22V2" }
+func (*ServiceProviderGetRequest22V2) isRequest()      {}
+
+// ServiceProviderGetRequest22V3 is the R25 request ServiceProviderGetRequest22V3 (OCISchemaDeprecatedAS.xsd).
+type ServiceProviderGetRequest22V3 struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+}
+
+// OCIName returns "ServiceProviderGetRequest22V3".
+func (*ServiceProviderGetRequest22V3) OCIName() string { return "ServiceProviderGetRequest22V3" }
+func (*ServiceProviderGetRequest22V3) isRequest()      {}
+
 // ServiceProviderGetRequest22V4 is the R25 request ServiceProviderGetRequest22V4 (OCISchemaServiceProvider.xsd).
 type ServiceProviderGetRequest22V4 struct {
 	ServiceProviderID         string `xml:"serviceProviderId,omitempty"`
@@ -872,6 +1819,102 @@ type ServiceProviderGetRequest22V4 struct {
 // OCIName returns "ServiceProviderGetRequest22V4".
 func (*ServiceProviderGetRequest22V4) OCIName() string { return "ServiceProviderGetRequest22V4" }
 func (*ServiceProviderGetRequest22V4) isRequest()      {}
+
+// ServiceProviderGetResponse13mp2 is the R25 response ServiceProviderGetResponse13mp2 (OCISchemaDeprecated.xsd).
+type ServiceProviderGetResponse13mp2 struct {
+	IsEnterprise            bool           `xml:"isEnterprise,omitempty"`
+	UseCustomRoutingProfile *bool          `xml:"useCustomRoutingProfile"`
+	DefaultDomain           string         `xml:"defaultDomain"`
+	ServiceProviderName     *string        `xml:"serviceProviderName"`
+	SupportEmail            *string        `xml:"supportEmail"`
+	Contact                 *Contact       `xml:"contact"`
+	Address                 *StreetAddress `xml:"address"`
+}
+
+// OCIName returns "ServiceProviderGetResponse13mp2".
+func (*ServiceProviderGetResponse13mp2) OCIName() string { return "ServiceProviderGetResponse13mp2" }
+func (*ServiceProviderGetResponse13mp2) isResponse()     {}
+
+// ServiceProviderGetResponse17sp1 is the R25 response ServiceProviderGetResponse17sp1 (OCISchemaDeprecated.xsd).
+type ServiceProviderGetResponse17sp1 struct {
+	IsEnterprise                bool           `xml:"isEnterprise,omitempty"`
+	UseCustomRoutingProfile     *bool          `xml:"useCustomRoutingProfile"`
+	DefaultDomain               string         `xml:"defaultDomain"`
+	ServiceProviderName         *string        `xml:"serviceProviderName"`
+	SupportEmail                *string        `xml:"supportEmail"`
+	Contact                     *Contact       `xml:"contact"`
+	Address                     *StreetAddress `xml:"address"`
+	UseServiceProviderLanguages bool           `xml:"useServiceProviderLanguages"`
+}
+
+// OCIName returns "ServiceProviderGetResponse17sp1".
+func (*ServiceProviderGetResponse17sp1) OCIName() string { return "ServiceProviderGetResponse17sp1" }
+func (*ServiceProviderGetResponse17sp1) isResponse()     {}
+
+// ServiceProviderGetResponse22 is the R25 response ServiceProviderGetResponse22 (OCISchemaDeprecated.xsd).
+type ServiceProviderGetResponse22 struct {
+	IsEnterprise                bool           `xml:"isEnterprise,omitempty"`
+	UseCustomRoutingProfile     *bool          `xml:"useCustomRoutingProfile"`
+	DefaultDomain               string         `xml:"defaultDomain"`
+	ServiceProviderName         *string        `xml:"serviceProviderName"`
+	SupportEmail                *string        `xml:"supportEmail"`
+	Contact                     *Contact       `xml:"contact"`
+	Address                     *StreetAddress `xml:"address"`
+	UseServiceProviderLanguages bool           `xml:"useServiceProviderLanguages"`
+	ServicePolicy               *string        `xml:"servicePolicy"`
+	CallProcessingSliceID       *string        `xml:"callProcessingSliceId"`
+	ProvisioningSliceID         *string        `xml:"provisioningSliceId"`
+	SubscriberPartition         *string        `xml:"subscriberPartition"`
+	PreferredDataCenter         *string        `xml:"preferredDataCenter"`
+}
+
+// OCIName returns "ServiceProviderGetResponse22".
+func (*ServiceProviderGetResponse22) OCIName() string { return "ServiceProviderGetResponse22" }
+func (*ServiceProviderGetResponse22) isResponse()     {}
+
+// ServiceProviderGetResponse22V2 is the R25 response ServiceProviderGetResponse22V2 (OCISchemaDeprecatedAS.xsd).
+type ServiceProviderGetResponse22V2 struct {
+	IsEnterprise                bool           `xml:"isEnterprise,omitempty"`
+	UseCustomRoutingProfile     *bool          `xml:"useCustomRoutingProfile"`
+	DefaultDomain               string         `xml:"defaultDomain"`
+	ServiceProviderName         *string        `xml:"serviceProviderName"`
+	SupportEmail                *string        `xml:"supportEmail"`
+	Contact                     *Contact       `xml:"contact"`
+	Address                     *StreetAddress `xml:"address"`
+	UseServiceProviderLanguages bool           `xml:"useServiceProviderLanguages"`
+	ServicePolicy               *string        `xml:"servicePolicy"`
+	CallProcessingSliceID       *string        `xml:"callProcessingSliceId"`
+	ProvisioningSliceID         *string        `xml:"provisioningSliceId"`
+	SubscriberPartition         *string        `xml:"subscriberPartition"`
+	PreferredDataCenter         *string        `xml:"preferredDataCenter"`
+	ResellerID                  *string        `xml:"resellerId"`
+}
+
+// OCIName returns "ServiceProviderGetResponse22V2".
+func (*ServiceProviderGetResponse22V2) OCIName() string { return "ServiceProviderGetResponse22V2" }
+func (*ServiceProviderGetResponse22V2) isResponse()     {}
+
+// ServiceProviderGetResponse22V3 is the R25 response ServiceProviderGetResponse22V3 (OCISchemaDeprecatedAS.xsd).
+type ServiceProviderGetResponse22V3 struct {
+	IsEnterprise                bool           `xml:"isEnterprise,omitempty"`
+	UseCustomRoutingProfile     *bool          `xml:"useCustomRoutingProfile"`
+	DefaultDomain               string         `xml:"defaultDomain"`
+	ServiceProviderName         *string        `xml:"serviceProviderName"`
+	SupportEmail                *string        `xml:"supportEmail"`
+	Contact                     *Contact       `xml:"contact"`
+	Address                     *StreetAddress `xml:"address"`
+	UseServiceProviderLanguages bool           `xml:"useServiceProviderLanguages"`
+	ServicePolicy               *string        `xml:"servicePolicy"`
+	CallProcessingSliceID       *string        `xml:"callProcessingSliceId"`
+	ProvisioningSliceID         *string        `xml:"provisioningSliceId"`
+	SubscriberPartition         *string        `xml:"subscriberPartition"`
+	PreferredDataCenter         *string        `xml:"preferredDataCenter"`
+	ResellerID                  *string        `xml:"resellerId"`
+}
+
+// OCIName returns "ServiceProviderGetResponse22V3".
+func (*ServiceProviderGetResponse22V3) OCIName() string { return "ServiceProviderGetResponse22V3" }
+func (*ServiceProviderGetResponse22V3) isResponse()     {}
 
 // ServiceProviderGetResponse22V4 is the R25 response ServiceProviderGetResponse22V4 (OCISchemaServiceProvider.xsd).
 type ServiceProviderGetResponse22V4 struct {
@@ -897,6 +1940,39 @@ type ServiceProviderGetResponse22V4 struct {
 func (*ServiceProviderGetResponse22V4) OCIName() string { return "ServiceProviderGetResponse22V4" }
 func (*ServiceProviderGetResponse22V4) isResponse()     {}
 
+// ServiceProviderPasswordRulesGetRequest13mp2 is the R25 request ServiceProviderPasswordRulesGetRequest13mp2 (OCISchemaDeprecated.xsd).
+type ServiceProviderPasswordRulesGetRequest13mp2 struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+}
+
+// OCIName returns "ServiceProviderPasswordRulesGetRequest13mp2".
+func (*ServiceProviderPasswordRulesGetRequest13mp2) OCIName() string {
+	return "ServiceProviderPasswordRulesGetRequest13mp2"
+}
+func (*ServiceProviderPasswordRulesGetRequest13mp2) isRequest() {}
+
+// ServiceProviderPasswordRulesGetRequest16 is the R25 request ServiceProviderPasswordRulesGetRequest16 (OCISchemaDeprecatedAS.xsd).
+type ServiceProviderPasswordRulesGetRequest16 struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+}
+
+// OCIName returns "ServiceProviderPasswordRulesGetRequest16".
+func (*ServiceProviderPasswordRulesGetRequest16) OCIName() string {
+	return "ServiceProviderPasswordRulesGetRequest16"
+}
+func (*ServiceProviderPasswordRulesGetRequest16) isRequest() {}
+
+// ServiceProviderPasswordRulesGetRequest22 is the R25 request ServiceProviderPasswordRulesGetRequest22 (OCISchemaDeprecatedAS.xsd).
+type ServiceProviderPasswordRulesGetRequest22 struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+}
+
+// OCIName returns "ServiceProviderPasswordRulesGetRequest22".
+func (*ServiceProviderPasswordRulesGetRequest22) OCIName() string {
+	return "ServiceProviderPasswordRulesGetRequest22"
+}
+func (*ServiceProviderPasswordRulesGetRequest22) isRequest() {}
+
 // ServiceProviderPasswordRulesGetRequestRI is the R25 request ServiceProviderPasswordRulesGetRequestRI (OCISchemaServiceProvider.xsd).
 type ServiceProviderPasswordRulesGetRequestRI struct {
 	ServiceProviderID string `xml:"serviceProviderId"`
@@ -907,6 +1983,99 @@ func (*ServiceProviderPasswordRulesGetRequestRI) OCIName() string {
 	return "ServiceProviderPasswordRulesGetRequestRI"
 }
 func (*ServiceProviderPasswordRulesGetRequestRI) isRequest() {}
+
+// ServiceProviderPasswordRulesGetResponse13mp2 is the R25 response ServiceProviderPasswordRulesGetResponse13mp2 (OCISchemaDeprecated.xsd).
+type ServiceProviderPasswordRulesGetResponse13mp2 struct {
+	ServiceProviderID                      string  `xml:"serviceProviderId"`
+	RulesApplyTo                           string  `xml:"rulesApplyTo"`
+	AllowWebAddExternalAuthenticationUsers bool    `xml:"allowWebAddExternalAuthenticationUsers"`
+	DisallowUserID                         bool    `xml:"disallowUserId"`
+	DisallowOldPassword                    bool    `xml:"disallowOldPassword"`
+	DisallowReversedOldPassword            bool    `xml:"disallowReversedOldPassword"`
+	RestrictMinDigits                      bool    `xml:"restrictMinDigits"`
+	MinDigits                              int     `xml:"minDigits"`
+	RestrictMinUpperCaseLetters            bool    `xml:"restrictMinUpperCaseLetters"`
+	MinUpperCaseLetters                    int     `xml:"minUpperCaseLetters"`
+	RestrictMinLowerCaseLetters            bool    `xml:"restrictMinLowerCaseLetters"`
+	MinLowerCaseLetters                    int     `xml:"minLowerCaseLetters"`
+	RestrictMinNonAlphanumericCharacters   bool    `xml:"restrictMinNonAlphanumericCharacters"`
+	MinNonAlphanumericCharacters           int     `xml:"minNonAlphanumericCharacters"`
+	MinLength                              int     `xml:"minLength"`
+	MaxFailedLoginAttempts                 int     `xml:"maxFailedLoginAttempts"`
+	PasswordExpiresDays                    int     `xml:"passwordExpiresDays"`
+	SendLoginDisabledNotifyEmail           bool    `xml:"sendLoginDisabledNotifyEmail"`
+	LoginDisabledNotifyEmailAddress        *string `xml:"loginDisabledNotifyEmailAddress"`
+	DisallowRulesModification              bool    `xml:"disallowRulesModification"`
+}
+
+// OCIName returns "ServiceProviderPasswordRulesGetResponse13mp2".
+func (*ServiceProviderPasswordRulesGetResponse13mp2) OCIName() string {
+	return "ServiceProviderPasswordRulesGetResponse13mp2"
+}
+func (*ServiceProviderPasswordRulesGetResponse13mp2) isResponse() {}
+
+// ServiceProviderPasswordRulesGetResponse16 is the R25 response ServiceProviderPasswordRulesGetResponse16 (OCISchemaDeprecatedAS.xsd).
+type ServiceProviderPasswordRulesGetResponse16 struct {
+	RulesApplyTo                           string  `xml:"rulesApplyTo"`
+	AllowWebAddExternalAuthenticationUsers bool    `xml:"allowWebAddExternalAuthenticationUsers"`
+	DisallowUserID                         bool    `xml:"disallowUserId"`
+	DisallowOldPassword                    bool    `xml:"disallowOldPassword"`
+	DisallowReversedOldPassword            bool    `xml:"disallowReversedOldPassword"`
+	RestrictMinDigits                      bool    `xml:"restrictMinDigits"`
+	MinDigits                              int     `xml:"minDigits"`
+	RestrictMinUpperCaseLetters            bool    `xml:"restrictMinUpperCaseLetters"`
+	MinUpperCaseLetters                    int     `xml:"minUpperCaseLetters"`
+	RestrictMinLowerCaseLetters            bool    `xml:"restrictMinLowerCaseLetters"`
+	MinLowerCaseLetters                    int     `xml:"minLowerCaseLetters"`
+	RestrictMinNonAlphanumericCharacters   bool    `xml:"restrictMinNonAlphanumericCharacters"`
+	MinNonAlphanumericCharacters           int     `xml:"minNonAlphanumericCharacters"`
+	MinLength                              int     `xml:"minLength"`
+	MaxFailedLoginAttempts                 int     `xml:"maxFailedLoginAttempts"`
+	PasswordExpiresDays                    int     `xml:"passwordExpiresDays"`
+	SendLoginDisabledNotifyEmail           bool    `xml:"sendLoginDisabledNotifyEmail"`
+	LoginDisabledNotifyEmailAddress        *string `xml:"loginDisabledNotifyEmailAddress"`
+	DisallowRulesModification              bool    `xml:"disallowRulesModification"`
+	DisallowPreviousPasswords              bool    `xml:"disallowPreviousPasswords"`
+	NumberOfPreviousPasswords              int     `xml:"numberOfPreviousPasswords"`
+}
+
+// OCIName returns "ServiceProviderPasswordRulesGetResponse16".
+func (*ServiceProviderPasswordRulesGetResponse16) OCIName() string {
+	return "ServiceProviderPasswordRulesGetResponse16"
+}
+func (*ServiceProviderPasswordRulesGetResponse16) isResponse() {}
+
+// ServiceProviderPasswordRulesGetResponse22 is the R25 response ServiceProviderPasswordRulesGetResponse22 (OCISchemaDeprecatedAS.xsd).
+type ServiceProviderPasswordRulesGetResponse22 struct {
+	RulesApplyTo                           string  `xml:"rulesApplyTo"`
+	AllowWebAddExternalAuthenticationUsers bool    `xml:"allowWebAddExternalAuthenticationUsers"`
+	DisallowUserID                         bool    `xml:"disallowUserId"`
+	DisallowOldPassword                    bool    `xml:"disallowOldPassword"`
+	DisallowReversedOldPassword            bool    `xml:"disallowReversedOldPassword"`
+	RestrictMinDigits                      bool    `xml:"restrictMinDigits"`
+	MinDigits                              int     `xml:"minDigits"`
+	RestrictMinUpperCaseLetters            bool    `xml:"restrictMinUpperCaseLetters"`
+	MinUpperCaseLetters                    int     `xml:"minUpperCaseLetters"`
+	RestrictMinLowerCaseLetters            bool    `xml:"restrictMinLowerCaseLetters"`
+	MinLowerCaseLetters                    int     `xml:"minLowerCaseLetters"`
+	RestrictMinNonAlphanumericCharacters   bool    `xml:"restrictMinNonAlphanumericCharacters"`
+	MinNonAlphanumericCharacters           int     `xml:"minNonAlphanumericCharacters"`
+	MinLength                              int     `xml:"minLength"`
+	MaxFailedLoginAttempts                 int     `xml:"maxFailedLoginAttempts"`
+	PasswordExpiresDays                    int     `xml:"passwordExpiresDays"`
+	SendLoginDisabledNotifyEmail           bool    `xml:"sendLoginDisabledNotifyEmail"`
+	LoginDisabledNotifyEmailAddress        *string `xml:"loginDisabledNotifyEmailAddress"`
+	DisallowRulesModification              bool    `xml:"disallowRulesModification"`
+	DisallowPreviousPasswords              bool    `xml:"disallowPreviousPasswords"`
+	NumberOfPreviousPasswords              int     `xml:"numberOfPreviousPasswords"`
+	ForcePasswordChangeAfterReset          bool    `xml:"forcePasswordChangeAfterReset"`
+}
+
+// OCIName returns "ServiceProviderPasswordRulesGetResponse22".
+func (*ServiceProviderPasswordRulesGetResponse22) OCIName() string {
+	return "ServiceProviderPasswordRulesGetResponse22"
+}
+func (*ServiceProviderPasswordRulesGetResponse22) isResponse() {}
 
 // ServiceProviderPasswordRulesGetResponseRI is the R25 response ServiceProviderPasswordRulesGetResponseRI (OCISchemaServiceProvider.xsd).
 type ServiceProviderPasswordRulesGetResponseRI struct {
@@ -943,6 +2112,85 @@ func (*ServiceProviderPasswordRulesGetResponseRI) OCIName() string {
 }
 func (*ServiceProviderPasswordRulesGetResponseRI) isResponse() {}
 
+// SystemDeviceTypeGetAvailableListRequest is the R25 request SystemDeviceTypeGetAvailableListRequest (OCISchemaDeprecated.xsd).
+type SystemDeviceTypeGetAvailableListRequest struct {
+	AllowConference       bool `xml:"allowConference"`
+	AllowMusicOnHold      bool `xml:"allowMusicOnHold"`
+	OnlyConference        bool `xml:"onlyConference"`
+	OnlyVideoCapable      bool `xml:"onlyVideoCapable"`
+	OnlyOptionalIpAddress bool `xml:"onlyOptionalIpAddress"`
+}
+
+// OCIName returns "SystemDeviceTypeGetAvailableListRequest".
+func (*SystemDeviceTypeGetAvailableListRequest) OCIName() string {
+	return "SystemDeviceTypeGetAvailableListRequest"
+}
+func (*SystemDeviceTypeGetAvailableListRequest) isRequest() {}
+
+// SystemDeviceTypeGetAvailableListRequest14sp1 is the R25 request SystemDeviceTypeGetAvailableListRequest14sp1 (OCISchemaDeprecated.xsd).
+type SystemDeviceTypeGetAvailableListRequest14sp1 struct {
+	AllowConference       bool `xml:"allowConference"`
+	AllowMusicOnHold      bool `xml:"allowMusicOnHold"`
+	OnlyConference        bool `xml:"onlyConference"`
+	OnlyVideoCapable      bool `xml:"onlyVideoCapable"`
+	OnlyOptionalIpAddress bool `xml:"onlyOptionalIpAddress"`
+}
+
+// OCIName returns "SystemDeviceTypeGetAvailableListRequest14sp1".
+func (*SystemDeviceTypeGetAvailableListRequest14sp1) OCIName() string {
+	return "SystemDeviceTypeGetAvailableListRequest14sp1"
+}
+func (*SystemDeviceTypeGetAvailableListRequest14sp1) isRequest() {}
+
+// SystemDeviceTypeGetAvailableListRequest14sp3 is the R25 request SystemDeviceTypeGetAvailableListRequest14sp3 (OCISchemaDeprecated.xsd).
+type SystemDeviceTypeGetAvailableListRequest14sp3 struct {
+	AllowConference       bool `xml:"allowConference"`
+	AllowMusicOnHold      bool `xml:"allowMusicOnHold"`
+	OnlyConference        bool `xml:"onlyConference"`
+	OnlyVideoCapable      bool `xml:"onlyVideoCapable"`
+	OnlyOptionalIpAddress bool `xml:"onlyOptionalIpAddress"`
+}
+
+// OCIName returns "SystemDeviceTypeGetAvailableListRequest14sp3".
+func (*SystemDeviceTypeGetAvailableListRequest14sp3) OCIName() string {
+	return "SystemDeviceTypeGetAvailableListRequest14sp3"
+}
+func (*SystemDeviceTypeGetAvailableListRequest14sp3) isRequest() {}
+
+// SystemDeviceTypeGetAvailableListRequest19 is the R25 request SystemDeviceTypeGetAvailableListRequest19 (OCISchemaDeprecatedAS.xsd).
+type SystemDeviceTypeGetAvailableListRequest19 struct {
+	AllowConference       bool `xml:"allowConference"`
+	AllowMusicOnHold      bool `xml:"allowMusicOnHold"`
+	OnlyConference        bool `xml:"onlyConference"`
+	OnlyVideoCapable      bool `xml:"onlyVideoCapable"`
+	OnlyOptionalIpAddress bool `xml:"onlyOptionalIpAddress"`
+}
+
+// OCIName returns "SystemDeviceTypeGetAvailableListRequest19".
+func (*SystemDeviceTypeGetAvailableListRequest19) OCIName() string {
+	return "SystemDeviceTypeGetAvailableListRequest19"
+}
+func (*SystemDeviceTypeGetAvailableListRequest19) isRequest() {}
+
+// SystemDeviceTypeGetAvailableListRequest22 is the R25 request SystemDeviceTypeGetAvailableListRequest22 (OCISchemaDeprecatedAS.xsd).
+type SystemDeviceTypeGetAvailableListRequest22 struct {
+	AllowConference        bool   `xml:"allowConference"`
+	AllowMusicOnHold       bool   `xml:"allowMusicOnHold"`
+	OnlyConference         bool   `xml:"onlyConference"`
+	OnlyVideoCapable       bool   `xml:"onlyVideoCapable"`
+	OnlyOptionalIpAddress  bool   `xml:"onlyOptionalIpAddress"`
+	ExcludeReseller        bool   `xml:"excludeReseller,omitempty"`
+	ResellerID             string `xml:"resellerId,omitempty"`
+	ExcludeLeafDeviceTypes bool   `xml:"excludeLeafDeviceTypes,omitempty"`
+	OnlyTreeDeviceTypes    bool   `xml:"onlyTreeDeviceTypes,omitempty"`
+}
+
+// OCIName returns "SystemDeviceTypeGetAvailableListRequest22".
+func (*SystemDeviceTypeGetAvailableListRequest22) OCIName() string {
+	return "SystemDeviceTypeGetAvailableListRequest22"
+}
+func (*SystemDeviceTypeGetAvailableListRequest22) isRequest() {}
+
 // SystemDeviceTypeGetAvailableListRequest22V2 is the R25 request SystemDeviceTypeGetAvailableListRequest22V2 (OCISchemaSystem.xsd).
 type SystemDeviceTypeGetAvailableListRequest22V2 struct {
 	AllowConference        bool   `xml:"allowConference"`
@@ -961,6 +2209,66 @@ func (*SystemDeviceTypeGetAvailableListRequest22V2) OCIName() string {
 	return "SystemDeviceTypeGetAvailableListRequest22V2"
 }
 func (*SystemDeviceTypeGetAvailableListRequest22V2) isRequest() {}
+
+// SystemDeviceTypeGetAvailableListResponse is the R25 response SystemDeviceTypeGetAvailableListResponse (OCISchemaDeprecated.xsd).
+type SystemDeviceTypeGetAvailableListResponse struct {
+	DeviceType []string                                           `xml:"deviceType"`
+	TypeInfo   []SystemDeviceTypeGetAvailableListResponseTypeInfo `xml:"typeInfo"`
+}
+
+// OCIName returns "SystemDeviceTypeGetAvailableListResponse".
+func (*SystemDeviceTypeGetAvailableListResponse) OCIName() string {
+	return "SystemDeviceTypeGetAvailableListResponse"
+}
+func (*SystemDeviceTypeGetAvailableListResponse) isResponse() {}
+
+// SystemDeviceTypeGetAvailableListResponse14sp1 is the R25 response SystemDeviceTypeGetAvailableListResponse14sp1 (OCISchemaDeprecated.xsd).
+type SystemDeviceTypeGetAvailableListResponse14sp1 struct {
+	DeviceType []string                                                `xml:"deviceType"`
+	TypeInfo   []SystemDeviceTypeGetAvailableListResponse14sp1TypeInfo `xml:"typeInfo"`
+}
+
+// OCIName returns "SystemDeviceTypeGetAvailableListResponse14sp1".
+func (*SystemDeviceTypeGetAvailableListResponse14sp1) OCIName() string {
+	return "SystemDeviceTypeGetAvailableListResponse14sp1"
+}
+func (*SystemDeviceTypeGetAvailableListResponse14sp1) isResponse() {}
+
+// SystemDeviceTypeGetAvailableListResponse14sp3 is the R25 response SystemDeviceTypeGetAvailableListResponse14sp3 (OCISchemaDeprecated.xsd).
+type SystemDeviceTypeGetAvailableListResponse14sp3 struct {
+	DeviceType []string                                                `xml:"deviceType"`
+	TypeInfo   []SystemDeviceTypeGetAvailableListResponse14sp3TypeInfo `xml:"typeInfo"`
+}
+
+// OCIName returns "SystemDeviceTypeGetAvailableListResponse14sp3".
+func (*SystemDeviceTypeGetAvailableListResponse14sp3) OCIName() string {
+	return "SystemDeviceTypeGetAvailableListResponse14sp3"
+}
+func (*SystemDeviceTypeGetAvailableListResponse14sp3) isResponse() {}
+
+// SystemDeviceTypeGetAvailableListResponse19 is the R25 response SystemDeviceTypeGetAvailableListResponse19 (OCISchemaDeprecatedAS.xsd).
+type SystemDeviceTypeGetAvailableListResponse19 struct {
+	DeviceType []string                                             `xml:"deviceType"`
+	TypeInfo   []SystemDeviceTypeGetAvailableListResponse19TypeInfo `xml:"typeInfo"`
+}
+
+// OCIName returns "SystemDeviceTypeGetAvailableListResponse19".
+func (*SystemDeviceTypeGetAvailableListResponse19) OCIName() string {
+	return "SystemDeviceTypeGetAvailableListResponse19"
+}
+func (*SystemDeviceTypeGetAvailableListResponse19) isResponse() {}
+
+// SystemDeviceTypeGetAvailableListResponse22 is the R25 response SystemDeviceTypeGetAvailableListResponse22 (OCISchemaDeprecatedAS.xsd).
+type SystemDeviceTypeGetAvailableListResponse22 struct {
+	DeviceType []string                                             `xml:"deviceType"`
+	TypeInfo   []SystemDeviceTypeGetAvailableListResponse22TypeInfo `xml:"typeInfo"`
+}
+
+// OCIName returns "SystemDeviceTypeGetAvailableListResponse22".
+func (*SystemDeviceTypeGetAvailableListResponse22) OCIName() string {
+	return "SystemDeviceTypeGetAvailableListResponse22"
+}
+func (*SystemDeviceTypeGetAvailableListResponse22) isResponse() {}
 
 // SystemDeviceTypeGetAvailableListResponse22V2 is the R25 response SystemDeviceTypeGetAvailableListResponse22V2 (OCISchemaSystem.xsd).
 type SystemDeviceTypeGetAvailableListResponse22V2 struct {
@@ -992,6 +2300,48 @@ type SystemLanguageGetListResponse struct {
 func (*SystemLanguageGetListResponse) OCIName() string { return "SystemLanguageGetListResponse" }
 func (*SystemLanguageGetListResponse) isResponse()     {}
 
+// SystemPasswordRulesGetRequest13mp2 is the R25 request SystemPasswordRulesGetRequest13mp2 (OCISchemaDeprecated.xsd).
+type SystemPasswordRulesGetRequest13mp2 struct {
+}
+
+// OCIName returns "SystemPasswordRulesGetRequest13mp2".
+func (*SystemPasswordRulesGetRequest13mp2) OCIName() string {
+	return "SystemPasswordRulesGetRequest13mp2"
+}
+func (*SystemPasswordRulesGetRequest13mp2) isRequest() {}
+
+// SystemPasswordRulesGetRequest16 is the R25 request SystemPasswordRulesGetRequest16 (OCISchemaDeprecatedAS.xsd).
+type SystemPasswordRulesGetRequest16 struct {
+}
+
+// OCIName returns "SystemPasswordRulesGetRequest16".
+func (*SystemPasswordRulesGetRequest16) OCIName() string { return "SystemPasswordRulesGetRequest16" }
+func (*SystemPasswordRulesGetRequest16) isRequest()      {}
+
+// SystemPasswordRulesGetRequest22 is the R25 request SystemPasswordRulesGetRequest22 (OCISchemaDeprecatedAS.xsd).
+type SystemPasswordRulesGetRequest22 struct {
+}
+
+// OCIName returns "SystemPasswordRulesGetRequest22".
+func (*SystemPasswordRulesGetRequest22) OCIName() string { return "SystemPasswordRulesGetRequest22" }
+func (*SystemPasswordRulesGetRequest22) isRequest()      {}
+
+// SystemPasswordRulesGetRequest23 is the R25 request SystemPasswordRulesGetRequest23 (OCISchemaDeprecatedAS.xsd).
+type SystemPasswordRulesGetRequest23 struct {
+}
+
+// OCIName returns "SystemPasswordRulesGetRequest23".
+func (*SystemPasswordRulesGetRequest23) OCIName() string { return "SystemPasswordRulesGetRequest23" }
+func (*SystemPasswordRulesGetRequest23) isRequest()      {}
+
+// SystemPasswordRulesGetRequest24 is the R25 request SystemPasswordRulesGetRequest24 (OCISchemaDeprecatedAS.xsd).
+type SystemPasswordRulesGetRequest24 struct {
+}
+
+// OCIName returns "SystemPasswordRulesGetRequest24".
+func (*SystemPasswordRulesGetRequest24) OCIName() string { return "SystemPasswordRulesGetRequest24" }
+func (*SystemPasswordRulesGetRequest24) isRequest()      {}
+
 // SystemPasswordRulesGetRequestRI is the R25 request SystemPasswordRulesGetRequestRI (OCISchemaSystem.xsd).
 type SystemPasswordRulesGetRequestRI struct {
 }
@@ -999,6 +2349,156 @@ type SystemPasswordRulesGetRequestRI struct {
 // OCIName returns "SystemPasswordRulesGetRequestRI".
 func (*SystemPasswordRulesGetRequestRI) OCIName() string { return "SystemPasswordRulesGetRequestRI" }
 func (*SystemPasswordRulesGetRequestRI) isRequest()      {}
+
+// SystemPasswordRulesGetResponse13mp2 is the R25 response SystemPasswordRulesGetResponse13mp2 (OCISchemaDeprecated.xsd).
+type SystemPasswordRulesGetResponse13mp2 struct {
+	RulesApplyTo                           string  `xml:"rulesApplyTo"`
+	AllowWebAddExternalAuthenticationUsers bool    `xml:"allowWebAddExternalAuthenticationUsers"`
+	DisallowUserID                         bool    `xml:"disallowUserId"`
+	DisallowOldPassword                    bool    `xml:"disallowOldPassword"`
+	DisallowReversedOldPassword            bool    `xml:"disallowReversedOldPassword"`
+	RestrictMinDigits                      bool    `xml:"restrictMinDigits"`
+	MinDigits                              int     `xml:"minDigits"`
+	RestrictMinUpperCaseLetters            bool    `xml:"restrictMinUpperCaseLetters"`
+	MinUpperCaseLetters                    int     `xml:"minUpperCaseLetters"`
+	RestrictMinLowerCaseLetters            bool    `xml:"restrictMinLowerCaseLetters"`
+	MinLowerCaseLetters                    int     `xml:"minLowerCaseLetters"`
+	RestrictMinNonAlphanumericCharacters   bool    `xml:"restrictMinNonAlphanumericCharacters"`
+	MinNonAlphanumericCharacters           int     `xml:"minNonAlphanumericCharacters"`
+	MinLength                              int     `xml:"minLength"`
+	MaxFailedLoginAttempts                 int     `xml:"maxFailedLoginAttempts"`
+	PasswordExpiresDays                    int     `xml:"passwordExpiresDays"`
+	SendLoginDisabledNotifyEmail           bool    `xml:"sendLoginDisabledNotifyEmail"`
+	LoginDisabledNotifyEmailAddress        *string `xml:"loginDisabledNotifyEmailAddress"`
+	DisallowRulesModification              bool    `xml:"disallowRulesModification"`
+}
+
+// OCIName returns "SystemPasswordRulesGetResponse13mp2".
+func (*SystemPasswordRulesGetResponse13mp2) OCIName() string {
+	return "SystemPasswordRulesGetResponse13mp2"
+}
+func (*SystemPasswordRulesGetResponse13mp2) isResponse() {}
+
+// SystemPasswordRulesGetResponse16 is the R25 response SystemPasswordRulesGetResponse16 (OCISchemaDeprecatedAS.xsd).
+type SystemPasswordRulesGetResponse16 struct {
+	RulesApplyTo                           string  `xml:"rulesApplyTo"`
+	AllowWebAddExternalAuthenticationUsers bool    `xml:"allowWebAddExternalAuthenticationUsers"`
+	DisallowUserID                         bool    `xml:"disallowUserId"`
+	DisallowOldPassword                    bool    `xml:"disallowOldPassword"`
+	DisallowReversedOldPassword            bool    `xml:"disallowReversedOldPassword"`
+	RestrictMinDigits                      bool    `xml:"restrictMinDigits"`
+	MinDigits                              int     `xml:"minDigits"`
+	RestrictMinUpperCaseLetters            bool    `xml:"restrictMinUpperCaseLetters"`
+	MinUpperCaseLetters                    int     `xml:"minUpperCaseLetters"`
+	RestrictMinLowerCaseLetters            bool    `xml:"restrictMinLowerCaseLetters"`
+	MinLowerCaseLetters                    int     `xml:"minLowerCaseLetters"`
+	RestrictMinNonAlphanumericCharacters   bool    `xml:"restrictMinNonAlphanumericCharacters"`
+	MinNonAlphanumericCharacters           int     `xml:"minNonAlphanumericCharacters"`
+	MinLength                              int     `xml:"minLength"`
+	MaxFailedLoginAttempts                 int     `xml:"maxFailedLoginAttempts"`
+	PasswordExpiresDays                    int     `xml:"passwordExpiresDays"`
+	SendLoginDisabledNotifyEmail           bool    `xml:"sendLoginDisabledNotifyEmail"`
+	LoginDisabledNotifyEmailAddress        *string `xml:"loginDisabledNotifyEmailAddress"`
+	DisallowRulesModification              bool    `xml:"disallowRulesModification"`
+	DisallowPreviousPasswords              bool    `xml:"disallowPreviousPasswords"`
+	NumberOfPreviousPasswords              int     `xml:"numberOfPreviousPasswords"`
+}
+
+// OCIName returns "SystemPasswordRulesGetResponse16".
+func (*SystemPasswordRulesGetResponse16) OCIName() string { return "SystemPasswordRulesGetResponse16" }
+func (*SystemPasswordRulesGetResponse16) isResponse()     {}
+
+// SystemPasswordRulesGetResponse22 is the R25 response SystemPasswordRulesGetResponse22 (OCISchemaDeprecatedAS.xsd).
+type SystemPasswordRulesGetResponse22 struct {
+	RulesApplyTo                           string  `xml:"rulesApplyTo"`
+	AllowWebAddExternalAuthenticationUsers bool    `xml:"allowWebAddExternalAuthenticationUsers"`
+	DisallowUserID                         bool    `xml:"disallowUserId"`
+	DisallowOldPassword                    bool    `xml:"disallowOldPassword"`
+	DisallowReversedOldPassword            bool    `xml:"disallowReversedOldPassword"`
+	RestrictMinDigits                      bool    `xml:"restrictMinDigits"`
+	MinDigits                              int     `xml:"minDigits"`
+	RestrictMinUpperCaseLetters            bool    `xml:"restrictMinUpperCaseLetters"`
+	MinUpperCaseLetters                    int     `xml:"minUpperCaseLetters"`
+	RestrictMinLowerCaseLetters            bool    `xml:"restrictMinLowerCaseLetters"`
+	MinLowerCaseLetters                    int     `xml:"minLowerCaseLetters"`
+	RestrictMinNonAlphanumericCharacters   bool    `xml:"restrictMinNonAlphanumericCharacters"`
+	MinNonAlphanumericCharacters           int     `xml:"minNonAlphanumericCharacters"`
+	MinLength                              int     `xml:"minLength"`
+	MaxFailedLoginAttempts                 int     `xml:"maxFailedLoginAttempts"`
+	PasswordExpiresDays                    int     `xml:"passwordExpiresDays"`
+	SendLoginDisabledNotifyEmail           bool    `xml:"sendLoginDisabledNotifyEmail"`
+	LoginDisabledNotifyEmailAddress        *string `xml:"loginDisabledNotifyEmailAddress"`
+	DisallowRulesModification              bool    `xml:"disallowRulesModification"`
+	DisallowPreviousPasswords              bool    `xml:"disallowPreviousPasswords"`
+	NumberOfPreviousPasswords              int     `xml:"numberOfPreviousPasswords"`
+	ForcePasswordChangeAfterReset          bool    `xml:"forcePasswordChangeAfterReset"`
+}
+
+// OCIName returns "SystemPasswordRulesGetResponse22".
+func (*SystemPasswordRulesGetResponse22) OCIName() string { return "SystemPasswordRulesGetResponse22" }
+func (*SystemPasswordRulesGetResponse22) isResponse()     {}
+
+// SystemPasswordRulesGetResponse23 is the R25 response SystemPasswordRulesGetResponse23 (OCISchemaDeprecatedAS.xsd).
+type SystemPasswordRulesGetResponse23 struct {
+	RulesApplyTo                           string  `xml:"rulesApplyTo"`
+	AllowWebAddExternalAuthenticationUsers bool    `xml:"allowWebAddExternalAuthenticationUsers"`
+	DisallowUserID                         bool    `xml:"disallowUserId"`
+	DisallowOldPassword                    bool    `xml:"disallowOldPassword"`
+	DisallowReversedOldPassword            bool    `xml:"disallowReversedOldPassword"`
+	RestrictMinDigits                      bool    `xml:"restrictMinDigits"`
+	MinDigits                              int     `xml:"minDigits"`
+	RestrictMinUpperCaseLetters            bool    `xml:"restrictMinUpperCaseLetters"`
+	MinUpperCaseLetters                    int     `xml:"minUpperCaseLetters"`
+	RestrictMinLowerCaseLetters            bool    `xml:"restrictMinLowerCaseLetters"`
+	MinLowerCaseLetters                    int     `xml:"minLowerCaseLetters"`
+	RestrictMinNonAlphanumericCharacters   bool    `xml:"restrictMinNonAlphanumericCharacters"`
+	MinNonAlphanumericCharacters           int     `xml:"minNonAlphanumericCharacters"`
+	MinLength                              int     `xml:"minLength"`
+	MaxFailedLoginAttempts                 int     `xml:"maxFailedLoginAttempts"`
+	PasswordExpiresDays                    int     `xml:"passwordExpiresDays"`
+	SendLoginDisabledNotifyEmail           bool    `xml:"sendLoginDisabledNotifyEmail"`
+	LoginDisabledNotifyEmailAddress        *string `xml:"loginDisabledNotifyEmailAddress"`
+	DisallowRulesModification              bool    `xml:"disallowRulesModification"`
+	DisallowPreviousPasswords              bool    `xml:"disallowPreviousPasswords"`
+	NumberOfPreviousPasswords              int     `xml:"numberOfPreviousPasswords"`
+	ForcePasswordChangeAfterReset          bool    `xml:"forcePasswordChangeAfterReset"`
+	EnforceExternalAuthForRoutePoint       *bool   `xml:"enforceExternalAuthForRoutePoint"`
+}
+
+// OCIName returns "SystemPasswordRulesGetResponse23".
+func (*SystemPasswordRulesGetResponse23) OCIName() string { return "SystemPasswordRulesGetResponse23" }
+func (*SystemPasswordRulesGetResponse23) isResponse()     {}
+
+// SystemPasswordRulesGetResponse24 is the R25 response SystemPasswordRulesGetResponse24 (OCISchemaDeprecatedAS.xsd).
+type SystemPasswordRulesGetResponse24 struct {
+	RulesApplyTo                           string  `xml:"rulesApplyTo"`
+	AllowWebAddExternalAuthenticationUsers bool    `xml:"allowWebAddExternalAuthenticationUsers"`
+	DisallowUserID                         bool    `xml:"disallowUserId"`
+	DisallowOldPassword                    bool    `xml:"disallowOldPassword"`
+	DisallowReversedOldPassword            bool    `xml:"disallowReversedOldPassword"`
+	RestrictMinDigits                      bool    `xml:"restrictMinDigits"`
+	MinDigits                              int     `xml:"minDigits"`
+	RestrictMinUpperCaseLetters            bool    `xml:"restrictMinUpperCaseLetters"`
+	MinUpperCaseLetters                    int     `xml:"minUpperCaseLetters"`
+	RestrictMinLowerCaseLetters            bool    `xml:"restrictMinLowerCaseLetters"`
+	MinLowerCaseLetters                    int     `xml:"minLowerCaseLetters"`
+	RestrictMinNonAlphanumericCharacters   bool    `xml:"restrictMinNonAlphanumericCharacters"`
+	MinNonAlphanumericCharacters           int     `xml:"minNonAlphanumericCharacters"`
+	MinLength                              int     `xml:"minLength"`
+	MaxFailedLoginAttempts                 int     `xml:"maxFailedLoginAttempts"`
+	PasswordExpiresDays                    int     `xml:"passwordExpiresDays"`
+	SendLoginDisabledNotifyEmail           bool    `xml:"sendLoginDisabledNotifyEmail"`
+	LoginDisabledNotifyEmailAddress        *string `xml:"loginDisabledNotifyEmailAddress"`
+	DisallowRulesModification              bool    `xml:"disallowRulesModification"`
+	DisallowPreviousPasswords              bool    `xml:"disallowPreviousPasswords"`
+	NumberOfPreviousPasswords              int     `xml:"numberOfPreviousPasswords"`
+	ForcePasswordChangeAfterReset          bool    `xml:"forcePasswordChangeAfterReset"`
+	EnforceExternalAuthForRoutePoint       *bool   `xml:"enforceExternalAuthForRoutePoint"`
+}
+
+// OCIName returns "SystemPasswordRulesGetResponse24".
+func (*SystemPasswordRulesGetResponse24) OCIName() string { return "SystemPasswordRulesGetResponse24" }
+func (*SystemPasswordRulesGetResponse24) isResponse()     {}
 
 // SystemPasswordRulesGetResponseRI is the R25 response SystemPasswordRulesGetResponseRI (OCISchemaSystem.xsd).
 type SystemPasswordRulesGetResponseRI struct {
@@ -1051,6 +2551,14 @@ type SystemSoftwareVersionGetResponse struct {
 func (*SystemSoftwareVersionGetResponse) OCIName() string { return "SystemSoftwareVersionGetResponse" }
 func (*SystemSoftwareVersionGetResponse) isResponse()     {}
 
+// SystemTimeZoneGetListRequest is the R25 request SystemTimeZoneGetListRequest (OCISchemaDeprecatedAS.xsd).
+type SystemTimeZoneGetListRequest struct {
+}
+
+// OCIName returns "SystemTimeZoneGetListRequest".
+func (*SystemTimeZoneGetListRequest) OCIName() string { return "SystemTimeZoneGetListRequest" }
+func (*SystemTimeZoneGetListRequest) isRequest()      {}
+
 // SystemTimeZoneGetListRequest20 is the R25 request SystemTimeZoneGetListRequest20 (OCISchemaSystem.xsd).
 type SystemTimeZoneGetListRequest20 struct {
 }
@@ -1058,6 +2566,15 @@ type SystemTimeZoneGetListRequest20 struct {
 // OCIName returns "SystemTimeZoneGetListRequest20".
 func (*SystemTimeZoneGetListRequest20) OCIName() string { return "SystemTimeZoneGetListRequest20" }
 func (*SystemTimeZoneGetListRequest20) isRequest()      {}
+
+// SystemTimeZoneGetListResponse is the R25 response SystemTimeZoneGetListResponse (OCISchemaDeprecatedAS.xsd).
+type SystemTimeZoneGetListResponse struct {
+	TimeZoneTable Table `xml:"timeZoneTable"`
+}
+
+// OCIName returns "SystemTimeZoneGetListResponse".
+func (*SystemTimeZoneGetListResponse) OCIName() string { return "SystemTimeZoneGetListResponse" }
+func (*SystemTimeZoneGetListResponse) isResponse()     {}
 
 // SystemTimeZoneGetListResponse20 is the R25 response SystemTimeZoneGetListResponse20 (OCISchemaSystem.xsd).
 type SystemTimeZoneGetListResponse20 struct {
@@ -1068,6 +2585,109 @@ type SystemTimeZoneGetListResponse20 struct {
 // OCIName returns "SystemTimeZoneGetListResponse20".
 func (*SystemTimeZoneGetListResponse20) OCIName() string { return "SystemTimeZoneGetListResponse20" }
 func (*SystemTimeZoneGetListResponse20) isResponse()     {}
+
+// UserAddRequest14 is the R25 request UserAddRequest14 (OCISchemaDeprecated.xsd).
+type UserAddRequest14 struct {
+	ServiceProviderID        string                       `xml:"serviceProviderId"`
+	GroupID                  string                       `xml:"groupId"`
+	UserID                   string                       `xml:"userId"`
+	LastName                 string                       `xml:"lastName"`
+	FirstName                string                       `xml:"firstName"`
+	CallingLineIDLastName    string                       `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                       `xml:"callingLineIdFirstName"`
+	HiraganaLastName         *string                      `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                      `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                      `xml:"phoneNumber"`
+	Extension                *string                      `xml:"extension"`
+	CallingLineIDPhoneNumber *string                      `xml:"callingLineIdPhoneNumber"`
+	Password                 *string                      `xml:"password"`
+	Department               DepartmentKey                `xml:"department"`
+	Language                 *string                      `xml:"language"`
+	TimeZone                 *string                      `xml:"timeZone"`
+	Alias                    []string                     `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceEndpointAdd     `xml:"accessDeviceEndpoint"`
+	TrunkGroupDeviceEndpoint *TrunkGroupDeviceEndpointAdd `xml:"trunkGroupDeviceEndpoint"`
+	Title                    *string                      `xml:"title"`
+	PagerPhoneNumber         *string                      `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                      `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                      `xml:"emailAddress"`
+	YahooID                  *string                      `xml:"yahooId"`
+	AddressLocation          *string                      `xml:"addressLocation"`
+	Address                  *StreetAddress               `xml:"address"`
+}
+
+// OCIName returns "UserAddRequest14".
+func (*UserAddRequest14) OCIName() string { return "UserAddRequest14" }
+func (*UserAddRequest14) isRequest()      {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserAddRequest14) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserAddRequest14
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserAddRequest14sp9 is the R25 request UserAddRequest14sp9 (OCISchemaDeprecated.xsd).
+type UserAddRequest14sp9 struct {
+	ServiceProviderID        string                   `xml:"serviceProviderId"`
+	GroupID                  string                   `xml:"groupId"`
+	UserID                   string                   `xml:"userId"`
+	LastName                 string                   `xml:"lastName"`
+	FirstName                string                   `xml:"firstName"`
+	CallingLineIDLastName    string                   `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                   `xml:"callingLineIdFirstName"`
+	HiraganaLastName         *string                  `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                  `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                  `xml:"phoneNumber"`
+	Extension                *string                  `xml:"extension"`
+	CallingLineIDPhoneNumber *string                  `xml:"callingLineIdPhoneNumber"`
+	Password                 *string                  `xml:"password"`
+	Department               DepartmentKey            `xml:"department"`
+	Language                 *string                  `xml:"language"`
+	TimeZone                 *string                  `xml:"timeZone"`
+	Alias                    []string                 `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceEndpointAdd `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingAdd      `xml:"trunkAddressing"`
+	Title                    *string                  `xml:"title"`
+	PagerPhoneNumber         *string                  `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                  `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                  `xml:"emailAddress"`
+	YahooID                  *string                  `xml:"yahooId"`
+	AddressLocation          *string                  `xml:"addressLocation"`
+	Address                  *StreetAddress           `xml:"address"`
+	NetworkClassOfService    *string                  `xml:"networkClassOfService"`
+	OfficeZoneName           *string                  `xml:"officeZoneName"`
+	PrimaryZoneName          *string                  `xml:"primaryZoneName"`
+}
+
+// OCIName returns "UserAddRequest14sp9".
+func (*UserAddRequest14sp9) OCIName() string { return "UserAddRequest14sp9" }
+func (*UserAddRequest14sp9) isRequest()      {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserAddRequest14sp9) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserAddRequest14sp9
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
 
 // UserAddRequest17sp4 is the R25 request UserAddRequest17sp4 (OCISchemaDeprecated.xsd).
 type UserAddRequest17sp4 struct {
@@ -1109,6 +2729,60 @@ func (*UserAddRequest17sp4) isRequest()      {}
 // UnmarshalXML decodes the abstract-typed elements by their xsi:type.
 func (x *UserAddRequest17sp4) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 	type plain UserAddRequest17sp4
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserAddRequest21 is the R25 request UserAddRequest21 (OCISchemaDeprecatedAS.xsd).
+type UserAddRequest21 struct {
+	ServiceProviderID        string                                             `xml:"serviceProviderId"`
+	GroupID                  string                                             `xml:"groupId"`
+	UserID                   string                                             `xml:"userId"`
+	LastName                 string                                             `xml:"lastName"`
+	FirstName                string                                             `xml:"firstName"`
+	CallingLineIDLastName    string                                             `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                                             `xml:"callingLineIdFirstName"`
+	NameDialingName          *NameDialingName                                   `xml:"nameDialingName"`
+	HiraganaLastName         *string                                            `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                            `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                                            `xml:"phoneNumber"`
+	Extension                *string                                            `xml:"extension"`
+	CallingLineIDPhoneNumber *string                                            `xml:"callingLineIdPhoneNumber"`
+	Password                 *string                                            `xml:"password"`
+	Department               DepartmentKey                                      `xml:"department"`
+	Language                 *string                                            `xml:"language"`
+	TimeZone                 *string                                            `xml:"timeZone"`
+	Alias                    []string                                           `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceMultipleIdentityAndContactEndpointAdd `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingMultipleContactAdd                 `xml:"trunkAddressing"`
+	Title                    *string                                            `xml:"title"`
+	PagerPhoneNumber         *string                                            `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                                            `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                                            `xml:"emailAddress"`
+	YahooID                  *string                                            `xml:"yahooId"`
+	AddressLocation          *string                                            `xml:"addressLocation"`
+	Address                  *StreetAddress                                     `xml:"address"`
+	NetworkClassOfService    *string                                            `xml:"networkClassOfService"`
+	AlternateUserID          []AlternateUserIdEntry                             `xml:"alternateUserId"`
+	AllowVideo               *bool                                              `xml:"allowVideo"`
+}
+
+// OCIName returns "UserAddRequest21".
+func (*UserAddRequest21) OCIName() string { return "UserAddRequest21" }
+func (*UserAddRequest21) isRequest()      {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserAddRequest21) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserAddRequest21
 	aux := struct {
 		*plain
 		Department *abstractElem[DepartmentKey] `xml:"department"`
@@ -1312,6 +2986,213 @@ type UserGetListInSystemResponse struct {
 func (*UserGetListInSystemResponse) OCIName() string { return "UserGetListInSystemResponse" }
 func (*UserGetListInSystemResponse) isResponse()     {}
 
+// UserGetRequest14 is the R25 request UserGetRequest14 (OCISchemaDeprecated.xsd).
+type UserGetRequest14 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest14".
+func (*UserGetRequest14) OCIName() string { return "UserGetRequest14" }
+func (*UserGetRequest14) isRequest()      {}
+
+// UserGetRequest14sp4 is the R25 request UserGetRequest14sp4 (OCISchemaDeprecated.xsd).
+type UserGetRequest14sp4 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest14sp4".
+func (*UserGetRequest14sp4) OCIName() string { return "UserGetRequest14sp4" }
+func (*UserGetRequest14sp4) isRequest()      {}
+
+// UserGetRequest14sp9 is the R25 request UserGetRequest14sp9 (OCISchemaDeprecated.xsd).
+type UserGetRequest14sp9 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest14sp9".
+func (*UserGetRequest14sp9) OCIName() string { return "UserGetRequest14sp9" }
+func (*UserGetRequest14sp9) isRequest()      {}
+
+// UserGetRequest15sp2 is the R25 request UserGetRequest15sp2 (OCISchemaDeprecated.xsd).
+type UserGetRequest15sp2 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest15sp2".
+func (*UserGetRequest15sp2) OCIName() string { return "UserGetRequest15sp2" }
+func (*UserGetRequest15sp2) isRequest()      {}
+
+// UserGetRequest17 is the R25 request UserGetRequest17 (OCISchemaDeprecated.xsd).
+type UserGetRequest17 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest17".
+func (*UserGetRequest17) OCIName() string { return "UserGetRequest17" }
+func (*UserGetRequest17) isRequest()      {}
+
+// UserGetRequest17sp3 is the R25 request UserGetRequest17sp3 (OCISchemaDeprecated.xsd).
+type UserGetRequest17sp3 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest17sp3".
+func (*UserGetRequest17sp3) OCIName() string { return "UserGetRequest17sp3" }
+func (*UserGetRequest17sp3) isRequest()      {}
+
+// UserGetRequest17sp4 is the R25 request UserGetRequest17sp4 (OCISchemaDeprecated.xsd).
+type UserGetRequest17sp4 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest17sp4".
+func (*UserGetRequest17sp4) OCIName() string { return "UserGetRequest17sp4" }
+func (*UserGetRequest17sp4) isRequest()      {}
+
+// UserGetRequest18 is the R25 request UserGetRequest18 (OCISchemaDeprecated.xsd).
+type UserGetRequest18 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest18".
+func (*UserGetRequest18) OCIName() string { return "UserGetRequest18" }
+func (*UserGetRequest18) isRequest()      {}
+
+// UserGetRequest19 is the R25 request UserGetRequest19 (OCISchemaDeprecated.xsd).
+type UserGetRequest19 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest19".
+func (*UserGetRequest19) OCIName() string { return "UserGetRequest19" }
+func (*UserGetRequest19) isRequest()      {}
+
+// UserGetRequest20 is the R25 request UserGetRequest20 (OCISchemaDeprecated.xsd).
+type UserGetRequest20 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest20".
+func (*UserGetRequest20) OCIName() string { return "UserGetRequest20" }
+func (*UserGetRequest20) isRequest()      {}
+
+// UserGetRequest21 is the R25 request UserGetRequest21 (OCISchemaDeprecated.xsd).
+type UserGetRequest21 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest21".
+func (*UserGetRequest21) OCIName() string { return "UserGetRequest21" }
+func (*UserGetRequest21) isRequest()      {}
+
+// UserGetRequest21sp1 is the R25 request UserGetRequest21sp1 (OCISchemaDeprecated.xsd).
+type UserGetRequest21sp1 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest21sp1".
+func (*UserGetRequest21sp1) OCIName() string { return "UserGetRequest21sp1" }
+func (*UserGetRequest21sp1) isRequest()      {}
+
+// UserGetRequest21sp1V2 is the R25 request UserGetRequest21sp1V2 (OCISchemaDeprecated.xsd).
+type UserGetRequest21sp1V2 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest21sp1V2".
+func (*UserGetRequest21sp1V2) OCIName() string { return "UserGetRequest21sp1V2" }
+func (*UserGetRequest21sp1V2) isRequest()      {}
+
+// UserGetRequest22 is the R25 request UserGetRequest22 (OCISchemaDeprecated.xsd).
+type UserGetRequest22 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest22".
+func (*UserGetRequest22) OCIName() string { return "UserGetRequest22" }
+func (*UserGetRequest22) isRequest()      {}
+
+// UserGetRequest22V2 is the R25 request UserGetRequest22V2 (OCISchemaDeprecated.xsd).
+type UserGetRequest22V2 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest22V2".
+func (*UserGetRequest22V2) OCIName() string { return "UserGetRequest22V2" }
+func (*UserGetRequest22V2) isRequest()      {}
+
+// UserGetRequest22V3 is the R25 request UserGetRequest22V3 (OCISchemaDeprecated.xsd).
+type UserGetRequest22V3 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest22V3".
+func (*UserGetRequest22V3) OCIName() string { return "UserGetRequest22V3" }
+func (*UserGetRequest22V3) isRequest()      {}
+
+// UserGetRequest22V4 is the R25 request UserGetRequest22V4 (OCISchemaDeprecatedAS.xsd).
+type UserGetRequest22V4 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest22V4".
+func (*UserGetRequest22V4) OCIName() string { return "UserGetRequest22V4" }
+func (*UserGetRequest22V4) isRequest()      {}
+
+// UserGetRequest22V5 is the R25 request UserGetRequest22V5 (OCISchemaDeprecatedAS.xsd).
+type UserGetRequest22V5 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest22V5".
+func (*UserGetRequest22V5) OCIName() string { return "UserGetRequest22V5" }
+func (*UserGetRequest22V5) isRequest()      {}
+
+// UserGetRequest22V6 is the R25 request UserGetRequest22V6 (OCISchemaDeprecatedAS.xsd).
+type UserGetRequest22V6 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest22V6".
+func (*UserGetRequest22V6) OCIName() string { return "UserGetRequest22V6" }
+func (*UserGetRequest22V6) isRequest()      {}
+
+// UserGetRequest22V7 is the R25 request UserGetRequest22V7 (OCISchemaDeprecatedAS.xsd).
+type UserGetRequest22V7 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest22V7".
+func (*UserGetRequest22V7) OCIName() string { return "UserGetRequest22V7" }
+func (*UserGetRequest22V7) isRequest()      {}
+
+// UserGetRequest22V8 is the R25 request UserGetRequest22V8 (OCISchemaDeprecatedAS.xsd).
+type UserGetRequest22V8 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest22V8".
+func (*UserGetRequest22V8) OCIName() string { return "UserGetRequest22V8" }
+func (*UserGetRequest22V8) isRequest()      {}
+
+// UserGetRequest22V9 is the R25 request UserGetRequest22V9 (OCISchemaDeprecatedAS.xsd).
+type UserGetRequest22V9 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest22V9".
+func (*UserGetRequest22V9) OCIName() string { return "UserGetRequest22V9" }
+func (*UserGetRequest22V9) isRequest()      {}
+
+// UserGetRequest23 is the R25 request UserGetRequest23 (OCISchemaDeprecatedAS.xsd).
+type UserGetRequest23 struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserGetRequest23".
+func (*UserGetRequest23) OCIName() string { return "UserGetRequest23" }
+func (*UserGetRequest23) isRequest()      {}
+
 // UserGetRequest23V2 is the R25 request UserGetRequest23V2 (OCISchemaUser.xsd).
 type UserGetRequest23V2 struct {
 	UserID string `xml:"userId"`
@@ -1320,6 +3201,1365 @@ type UserGetRequest23V2 struct {
 // OCIName returns "UserGetRequest23V2".
 func (*UserGetRequest23V2) OCIName() string { return "UserGetRequest23V2" }
 func (*UserGetRequest23V2) isRequest()      {}
+
+// UserGetResponse14 is the R25 response UserGetResponse14 (OCISchemaDeprecated.xsd).
+type UserGetResponse14 struct {
+	ServiceProviderID        string                        `xml:"serviceProviderId"`
+	GroupID                  string                        `xml:"groupId"`
+	LastName                 string                        `xml:"lastName"`
+	FirstName                string                        `xml:"firstName"`
+	CallingLineIDLastName    string                        `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                        `xml:"callingLineIdFirstName"`
+	HiraganaLastName         *string                       `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                       `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                       `xml:"phoneNumber"`
+	Extension                *string                       `xml:"extension"`
+	CallingLineIDPhoneNumber *string                       `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey                 `xml:"department"`
+	DepartmentFullPath       *string                       `xml:"departmentFullPath"`
+	Language                 string                        `xml:"language"`
+	TimeZone                 string                        `xml:"timeZone"`
+	TimeZoneDisplayName      string                        `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                        `xml:"defaultAlias"`
+	Alias                    []string                      `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceEndpointRead14   `xml:"accessDeviceEndpoint"`
+	TrunkGroupDeviceEndpoint *TrunkGroupDeviceEndpointRead `xml:"trunkGroupDeviceEndpoint"`
+	Title                    *string                       `xml:"title"`
+	PagerPhoneNumber         *string                       `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                       `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                       `xml:"emailAddress"`
+	YahooID                  *string                       `xml:"yahooId"`
+	AddressLocation          *string                       `xml:"addressLocation"`
+	Address                  *StreetAddress                `xml:"address"`
+}
+
+// OCIName returns "UserGetResponse14".
+func (*UserGetResponse14) OCIName() string { return "UserGetResponse14" }
+func (*UserGetResponse14) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse14) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse14
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse14sp4 is the R25 response UserGetResponse14sp4 (OCISchemaDeprecated.xsd).
+type UserGetResponse14sp4 struct {
+	ServiceProviderID        string                             `xml:"serviceProviderId"`
+	GroupID                  string                             `xml:"groupId"`
+	LastName                 string                             `xml:"lastName"`
+	FirstName                string                             `xml:"firstName"`
+	CallingLineIDLastName    string                             `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                             `xml:"callingLineIdFirstName"`
+	HiraganaLastName         *string                            `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                            `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                            `xml:"phoneNumber"`
+	Extension                *string                            `xml:"extension"`
+	CallingLineIDPhoneNumber *string                            `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey                      `xml:"department"`
+	DepartmentFullPath       *string                            `xml:"departmentFullPath"`
+	Language                 string                             `xml:"language"`
+	TimeZone                 string                             `xml:"timeZone"`
+	TimeZoneDisplayName      string                             `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                             `xml:"defaultAlias"`
+	Alias                    []string                           `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceEndpointRead14        `xml:"accessDeviceEndpoint"`
+	TrunkGroupDeviceEndpoint *TrunkGroupDeviceEndpointRead14sp4 `xml:"trunkGroupDeviceEndpoint"`
+	Title                    *string                            `xml:"title"`
+	PagerPhoneNumber         *string                            `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                            `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                            `xml:"emailAddress"`
+	YahooID                  *string                            `xml:"yahooId"`
+	AddressLocation          *string                            `xml:"addressLocation"`
+	Address                  *StreetAddress                     `xml:"address"`
+	CountryCode              *string                            `xml:"countryCode"`
+	NationalPrefix           *string                            `xml:"nationalPrefix"`
+}
+
+// OCIName returns "UserGetResponse14sp4".
+func (*UserGetResponse14sp4) OCIName() string { return "UserGetResponse14sp4" }
+func (*UserGetResponse14sp4) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse14sp4) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse14sp4
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse14sp9 is the R25 response UserGetResponse14sp9 (OCISchemaDeprecated.xsd).
+type UserGetResponse14sp9 struct {
+	ServiceProviderID        string                      `xml:"serviceProviderId"`
+	GroupID                  string                      `xml:"groupId"`
+	LastName                 string                      `xml:"lastName"`
+	FirstName                string                      `xml:"firstName"`
+	CallingLineIDLastName    string                      `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                      `xml:"callingLineIdFirstName"`
+	HiraganaLastName         *string                     `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                     `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                     `xml:"phoneNumber"`
+	Extension                *string                     `xml:"extension"`
+	CallingLineIDPhoneNumber *string                     `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey               `xml:"department"`
+	DepartmentFullPath       *string                     `xml:"departmentFullPath"`
+	Language                 string                      `xml:"language"`
+	TimeZone                 string                      `xml:"timeZone"`
+	TimeZoneDisplayName      string                      `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                      `xml:"defaultAlias"`
+	Alias                    []string                    `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceEndpointRead14 `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingRead        `xml:"trunkAddressing"`
+	Title                    *string                     `xml:"title"`
+	PagerPhoneNumber         *string                     `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                     `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                     `xml:"emailAddress"`
+	YahooID                  *string                     `xml:"yahooId"`
+	AddressLocation          *string                     `xml:"addressLocation"`
+	Address                  *StreetAddress              `xml:"address"`
+	CountryCode              *string                     `xml:"countryCode"`
+	NationalPrefix           *string                     `xml:"nationalPrefix"`
+}
+
+// OCIName returns "UserGetResponse14sp9".
+func (*UserGetResponse14sp9) OCIName() string { return "UserGetResponse14sp9" }
+func (*UserGetResponse14sp9) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse14sp9) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse14sp9
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse15sp2 is the R25 response UserGetResponse15sp2 (OCISchemaDeprecated.xsd).
+type UserGetResponse15sp2 struct {
+	ServiceProviderID        string                      `xml:"serviceProviderId"`
+	GroupID                  string                      `xml:"groupId"`
+	LastName                 string                      `xml:"lastName"`
+	FirstName                string                      `xml:"firstName"`
+	CallingLineIDLastName    string                      `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                      `xml:"callingLineIdFirstName"`
+	HiraganaLastName         *string                     `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                     `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                     `xml:"phoneNumber"`
+	Extension                *string                     `xml:"extension"`
+	CallingLineIDPhoneNumber *string                     `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey               `xml:"department"`
+	DepartmentFullPath       *string                     `xml:"departmentFullPath"`
+	Language                 string                      `xml:"language"`
+	TimeZone                 string                      `xml:"timeZone"`
+	TimeZoneDisplayName      string                      `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                      `xml:"defaultAlias"`
+	Alias                    []string                    `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceEndpointRead14 `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingRead        `xml:"trunkAddressing"`
+	Title                    *string                     `xml:"title"`
+	PagerPhoneNumber         *string                     `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                     `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                     `xml:"emailAddress"`
+	YahooID                  *string                     `xml:"yahooId"`
+	AddressLocation          *string                     `xml:"addressLocation"`
+	Address                  *StreetAddress              `xml:"address"`
+	CountryCode              *string                     `xml:"countryCode"`
+	NationalPrefix           *string                     `xml:"nationalPrefix"`
+	NetworkClassOfService    *string                     `xml:"networkClassOfService"`
+}
+
+// OCIName returns "UserGetResponse15sp2".
+func (*UserGetResponse15sp2) OCIName() string { return "UserGetResponse15sp2" }
+func (*UserGetResponse15sp2) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse15sp2) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse15sp2
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse17 is the R25 response UserGetResponse17 (OCISchemaDeprecated.xsd).
+type UserGetResponse17 struct {
+	ServiceProviderID        string                      `xml:"serviceProviderId"`
+	GroupID                  string                      `xml:"groupId"`
+	LastName                 string                      `xml:"lastName"`
+	FirstName                string                      `xml:"firstName"`
+	CallingLineIDLastName    string                      `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                      `xml:"callingLineIdFirstName"`
+	HiraganaLastName         *string                     `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                     `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                     `xml:"phoneNumber"`
+	Extension                *string                     `xml:"extension"`
+	CallingLineIDPhoneNumber *string                     `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey               `xml:"department"`
+	DepartmentFullPath       *string                     `xml:"departmentFullPath"`
+	Language                 string                      `xml:"language"`
+	TimeZone                 string                      `xml:"timeZone"`
+	TimeZoneDisplayName      string                      `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                      `xml:"defaultAlias"`
+	Alias                    []string                    `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceEndpointRead14 `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingRead        `xml:"trunkAddressing"`
+	Title                    *string                     `xml:"title"`
+	PagerPhoneNumber         *string                     `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                     `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                     `xml:"emailAddress"`
+	YahooID                  *string                     `xml:"yahooId"`
+	AddressLocation          *string                     `xml:"addressLocation"`
+	Address                  *StreetAddress              `xml:"address"`
+	CountryCode              *string                     `xml:"countryCode"`
+	NationalPrefix           *string                     `xml:"nationalPrefix"`
+	NetworkClassOfService    *string                     `xml:"networkClassOfService"`
+	OfficeZoneName           *string                     `xml:"officeZoneName"`
+	PrimaryZoneName          *string                     `xml:"primaryZoneName"`
+}
+
+// OCIName returns "UserGetResponse17".
+func (*UserGetResponse17) OCIName() string { return "UserGetResponse17" }
+func (*UserGetResponse17) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse17) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse17
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse17sp3 is the R25 response UserGetResponse17sp3 (OCISchemaDeprecated.xsd).
+type UserGetResponse17sp3 struct {
+	ServiceProviderID        string                      `xml:"serviceProviderId"`
+	GroupID                  string                      `xml:"groupId"`
+	LastName                 string                      `xml:"lastName"`
+	FirstName                string                      `xml:"firstName"`
+	CallingLineIDLastName    string                      `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                      `xml:"callingLineIdFirstName"`
+	HiraganaLastName         *string                     `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                     `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                     `xml:"phoneNumber"`
+	Extension                *string                     `xml:"extension"`
+	CallingLineIDPhoneNumber *string                     `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey               `xml:"department"`
+	DepartmentFullPath       *string                     `xml:"departmentFullPath"`
+	Language                 string                      `xml:"language"`
+	TimeZone                 string                      `xml:"timeZone"`
+	TimeZoneDisplayName      string                      `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                      `xml:"defaultAlias"`
+	Alias                    []string                    `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceEndpointRead14 `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingRead        `xml:"trunkAddressing"`
+	Title                    *string                     `xml:"title"`
+	PagerPhoneNumber         *string                     `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                     `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                     `xml:"emailAddress"`
+	YahooID                  *string                     `xml:"yahooId"`
+	AddressLocation          *string                     `xml:"addressLocation"`
+	Address                  *StreetAddress              `xml:"address"`
+	CountryCode              *string                     `xml:"countryCode"`
+	NationalPrefix           *string                     `xml:"nationalPrefix"`
+	NetworkClassOfService    *string                     `xml:"networkClassOfService"`
+	OfficeZoneName           *string                     `xml:"officeZoneName"`
+	PrimaryZoneName          *string                     `xml:"primaryZoneName"`
+	ImpID                    *string                     `xml:"impId"`
+}
+
+// OCIName returns "UserGetResponse17sp3".
+func (*UserGetResponse17sp3) OCIName() string { return "UserGetResponse17sp3" }
+func (*UserGetResponse17sp3) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse17sp3) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse17sp3
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse17sp4 is the R25 response UserGetResponse17sp4 (OCISchemaDeprecated.xsd).
+type UserGetResponse17sp4 struct {
+	ServiceProviderID        string                                   `xml:"serviceProviderId"`
+	GroupID                  string                                   `xml:"groupId"`
+	LastName                 string                                   `xml:"lastName"`
+	FirstName                string                                   `xml:"firstName"`
+	CallingLineIDLastName    string                                   `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                                   `xml:"callingLineIdFirstName"`
+	HiraganaLastName         *string                                  `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                  `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                                  `xml:"phoneNumber"`
+	Extension                *string                                  `xml:"extension"`
+	CallingLineIDPhoneNumber *string                                  `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey                            `xml:"department"`
+	DepartmentFullPath       *string                                  `xml:"departmentFullPath"`
+	Language                 string                                   `xml:"language"`
+	TimeZone                 string                                   `xml:"timeZone"`
+	TimeZoneDisplayName      string                                   `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                                   `xml:"defaultAlias"`
+	Alias                    []string                                 `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceMultipleContactEndpointRead `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingMultipleContactRead      `xml:"trunkAddressing"`
+	Title                    *string                                  `xml:"title"`
+	PagerPhoneNumber         *string                                  `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                                  `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                                  `xml:"emailAddress"`
+	YahooID                  *string                                  `xml:"yahooId"`
+	AddressLocation          *string                                  `xml:"addressLocation"`
+	Address                  *StreetAddress                           `xml:"address"`
+	CountryCode              string                                   `xml:"countryCode"`
+	NationalPrefix           *string                                  `xml:"nationalPrefix"`
+	NetworkClassOfService    *string                                  `xml:"networkClassOfService"`
+	OfficeZoneName           *string                                  `xml:"officeZoneName"`
+	PrimaryZoneName          *string                                  `xml:"primaryZoneName"`
+}
+
+// OCIName returns "UserGetResponse17sp4".
+func (*UserGetResponse17sp4) OCIName() string { return "UserGetResponse17sp4" }
+func (*UserGetResponse17sp4) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse17sp4) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse17sp4
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse18 is the R25 response UserGetResponse18 (OCISchemaDeprecated.xsd).
+type UserGetResponse18 struct {
+	ServiceProviderID        string                                   `xml:"serviceProviderId"`
+	GroupID                  string                                   `xml:"groupId"`
+	LastName                 string                                   `xml:"lastName"`
+	FirstName                string                                   `xml:"firstName"`
+	CallingLineIDLastName    string                                   `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                                   `xml:"callingLineIdFirstName"`
+	HiraganaLastName         *string                                  `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                  `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                                  `xml:"phoneNumber"`
+	Extension                *string                                  `xml:"extension"`
+	CallingLineIDPhoneNumber *string                                  `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey                            `xml:"department"`
+	DepartmentFullPath       *string                                  `xml:"departmentFullPath"`
+	Language                 string                                   `xml:"language"`
+	TimeZone                 string                                   `xml:"timeZone"`
+	TimeZoneDisplayName      string                                   `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                                   `xml:"defaultAlias"`
+	Alias                    []string                                 `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceMultipleContactEndpointRead `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingMultipleContactRead      `xml:"trunkAddressing"`
+	Title                    *string                                  `xml:"title"`
+	PagerPhoneNumber         *string                                  `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                                  `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                                  `xml:"emailAddress"`
+	YahooID                  *string                                  `xml:"yahooId"`
+	AddressLocation          *string                                  `xml:"addressLocation"`
+	Address                  *StreetAddress                           `xml:"address"`
+	CountryCode              string                                   `xml:"countryCode"`
+	NationalPrefix           *string                                  `xml:"nationalPrefix"`
+	NetworkClassOfService    *string                                  `xml:"networkClassOfService"`
+	OfficeZoneName           *string                                  `xml:"officeZoneName"`
+	PrimaryZoneName          *string                                  `xml:"primaryZoneName"`
+	ImpID                    *string                                  `xml:"impId"`
+}
+
+// OCIName returns "UserGetResponse18".
+func (*UserGetResponse18) OCIName() string { return "UserGetResponse18" }
+func (*UserGetResponse18) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse18) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse18
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse19 is the R25 response UserGetResponse19 (OCISchemaDeprecated.xsd).
+type UserGetResponse19 struct {
+	ServiceProviderID        string                                     `xml:"serviceProviderId"`
+	GroupID                  string                                     `xml:"groupId"`
+	LastName                 string                                     `xml:"lastName"`
+	FirstName                string                                     `xml:"firstName"`
+	CallingLineIDLastName    string                                     `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                                     `xml:"callingLineIdFirstName"`
+	HiraganaLastName         *string                                    `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                    `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                                    `xml:"phoneNumber"`
+	Extension                *string                                    `xml:"extension"`
+	CallingLineIDPhoneNumber *string                                    `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey                              `xml:"department"`
+	DepartmentFullPath       *string                                    `xml:"departmentFullPath"`
+	Language                 string                                     `xml:"language"`
+	TimeZone                 string                                     `xml:"timeZone"`
+	TimeZoneDisplayName      string                                     `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                                     `xml:"defaultAlias"`
+	Alias                    []string                                   `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceMultipleContactEndpointRead19 `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingMultipleContactRead        `xml:"trunkAddressing"`
+	Title                    *string                                    `xml:"title"`
+	PagerPhoneNumber         *string                                    `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                                    `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                                    `xml:"emailAddress"`
+	YahooID                  *string                                    `xml:"yahooId"`
+	AddressLocation          *string                                    `xml:"addressLocation"`
+	Address                  *StreetAddress                             `xml:"address"`
+	CountryCode              string                                     `xml:"countryCode"`
+	NationalPrefix           *string                                    `xml:"nationalPrefix"`
+	NetworkClassOfService    *string                                    `xml:"networkClassOfService"`
+	OfficeZoneName           *string                                    `xml:"officeZoneName"`
+	PrimaryZoneName          *string                                    `xml:"primaryZoneName"`
+	ImpID                    *string                                    `xml:"impId"`
+}
+
+// OCIName returns "UserGetResponse19".
+func (*UserGetResponse19) OCIName() string { return "UserGetResponse19" }
+func (*UserGetResponse19) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse19) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse19
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse20 is the R25 response UserGetResponse20 (OCISchemaDeprecated.xsd).
+type UserGetResponse20 struct {
+	ServiceProviderID        string                                     `xml:"serviceProviderId"`
+	GroupID                  string                                     `xml:"groupId"`
+	LastName                 string                                     `xml:"lastName"`
+	FirstName                string                                     `xml:"firstName"`
+	CallingLineIDLastName    string                                     `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                                     `xml:"callingLineIdFirstName"`
+	NameDialingName          *NameDialingName                           `xml:"nameDialingName"`
+	HiraganaLastName         *string                                    `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                    `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                                    `xml:"phoneNumber"`
+	Extension                *string                                    `xml:"extension"`
+	CallingLineIDPhoneNumber *string                                    `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey                              `xml:"department"`
+	DepartmentFullPath       *string                                    `xml:"departmentFullPath"`
+	Language                 string                                     `xml:"language"`
+	TimeZone                 string                                     `xml:"timeZone"`
+	TimeZoneDisplayName      string                                     `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                                     `xml:"defaultAlias"`
+	Alias                    []string                                   `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceMultipleContactEndpointRead20 `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingMultipleContactRead        `xml:"trunkAddressing"`
+	Title                    *string                                    `xml:"title"`
+	PagerPhoneNumber         *string                                    `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                                    `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                                    `xml:"emailAddress"`
+	YahooID                  *string                                    `xml:"yahooId"`
+	AddressLocation          *string                                    `xml:"addressLocation"`
+	Address                  *StreetAddress                             `xml:"address"`
+	CountryCode              string                                     `xml:"countryCode"`
+	NationalPrefix           *string                                    `xml:"nationalPrefix"`
+	NetworkClassOfService    *string                                    `xml:"networkClassOfService"`
+	OfficeZoneName           *string                                    `xml:"officeZoneName"`
+	PrimaryZoneName          *string                                    `xml:"primaryZoneName"`
+	ImpID                    *string                                    `xml:"impId"`
+}
+
+// OCIName returns "UserGetResponse20".
+func (*UserGetResponse20) OCIName() string { return "UserGetResponse20" }
+func (*UserGetResponse20) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse20) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse20
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse21 is the R25 response UserGetResponse21 (OCISchemaDeprecated.xsd).
+type UserGetResponse21 struct {
+	ServiceProviderID        string                                              `xml:"serviceProviderId"`
+	GroupID                  string                                              `xml:"groupId"`
+	LastName                 string                                              `xml:"lastName"`
+	FirstName                string                                              `xml:"firstName"`
+	CallingLineIDLastName    string                                              `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                                              `xml:"callingLineIdFirstName"`
+	NameDialingName          *NameDialingName                                    `xml:"nameDialingName"`
+	HiraganaLastName         *string                                             `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                             `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                                             `xml:"phoneNumber"`
+	Extension                *string                                             `xml:"extension"`
+	CallingLineIDPhoneNumber *string                                             `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey                                       `xml:"department"`
+	DepartmentFullPath       *string                                             `xml:"departmentFullPath"`
+	Language                 string                                              `xml:"language"`
+	TimeZone                 string                                              `xml:"timeZone"`
+	TimeZoneDisplayName      string                                              `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                                              `xml:"defaultAlias"`
+	Alias                    []string                                            `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceMultipleIdentityAndContactEndpointRead `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingMultipleContactRead21               `xml:"trunkAddressing"`
+	Title                    *string                                             `xml:"title"`
+	PagerPhoneNumber         *string                                             `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                                             `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                                             `xml:"emailAddress"`
+	YahooID                  *string                                             `xml:"yahooId"`
+	AddressLocation          *string                                             `xml:"addressLocation"`
+	Address                  *StreetAddress                                      `xml:"address"`
+	CountryCode              string                                              `xml:"countryCode"`
+	NationalPrefix           *string                                             `xml:"nationalPrefix"`
+	NetworkClassOfService    *string                                             `xml:"networkClassOfService"`
+	OfficeZoneName           *string                                             `xml:"officeZoneName"`
+	PrimaryZoneName          *string                                             `xml:"primaryZoneName"`
+	ImpID                    *string                                             `xml:"impId"`
+}
+
+// OCIName returns "UserGetResponse21".
+func (*UserGetResponse21) OCIName() string { return "UserGetResponse21" }
+func (*UserGetResponse21) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse21) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse21
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse21sp1 is the R25 response UserGetResponse21sp1 (OCISchemaDeprecated.xsd).
+type UserGetResponse21sp1 struct {
+	ServiceProviderID        string                                              `xml:"serviceProviderId"`
+	GroupID                  string                                              `xml:"groupId"`
+	LastName                 string                                              `xml:"lastName"`
+	FirstName                string                                              `xml:"firstName"`
+	CallingLineIDLastName    string                                              `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                                              `xml:"callingLineIdFirstName"`
+	NameDialingName          *NameDialingName                                    `xml:"nameDialingName"`
+	HiraganaLastName         *string                                             `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                             `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                                             `xml:"phoneNumber"`
+	Extension                *string                                             `xml:"extension"`
+	CallingLineIDPhoneNumber *string                                             `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey                                       `xml:"department"`
+	DepartmentFullPath       *string                                             `xml:"departmentFullPath"`
+	Language                 string                                              `xml:"language"`
+	TimeZone                 string                                              `xml:"timeZone"`
+	TimeZoneDisplayName      string                                              `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                                              `xml:"defaultAlias"`
+	Alias                    []string                                            `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceMultipleIdentityAndContactEndpointRead `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingMultipleContactRead21               `xml:"trunkAddressing"`
+	Title                    *string                                             `xml:"title"`
+	PagerPhoneNumber         *string                                             `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                                             `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                                             `xml:"emailAddress"`
+	YahooID                  *string                                             `xml:"yahooId"`
+	AddressLocation          *string                                             `xml:"addressLocation"`
+	Address                  *StreetAddress                                      `xml:"address"`
+	CountryCode              string                                              `xml:"countryCode"`
+	NationalPrefix           *string                                             `xml:"nationalPrefix"`
+	NetworkClassOfService    *string                                             `xml:"networkClassOfService"`
+	OfficeZoneName           *string                                             `xml:"officeZoneName"`
+	PrimaryZoneName          *string                                             `xml:"primaryZoneName"`
+	ImpID                    *string                                             `xml:"impId"`
+	AlternateUserID          []AlternateUserIdEntry                              `xml:"alternateUserId"`
+}
+
+// OCIName returns "UserGetResponse21sp1".
+func (*UserGetResponse21sp1) OCIName() string { return "UserGetResponse21sp1" }
+func (*UserGetResponse21sp1) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse21sp1) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse21sp1
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse21sp1V2 is the R25 response UserGetResponse21sp1V2 (OCISchemaDeprecated.xsd).
+type UserGetResponse21sp1V2 struct {
+	ServiceProviderID        string                                              `xml:"serviceProviderId"`
+	GroupID                  string                                              `xml:"groupId"`
+	LastName                 string                                              `xml:"lastName"`
+	FirstName                string                                              `xml:"firstName"`
+	CallingLineIDLastName    string                                              `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                                              `xml:"callingLineIdFirstName"`
+	NameDialingName          *NameDialingName                                    `xml:"nameDialingName"`
+	HiraganaLastName         *string                                             `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                             `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                                             `xml:"phoneNumber"`
+	Extension                *string                                             `xml:"extension"`
+	CallingLineIDPhoneNumber *string                                             `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey                                       `xml:"department"`
+	DepartmentFullPath       *string                                             `xml:"departmentFullPath"`
+	Language                 string                                              `xml:"language"`
+	TimeZone                 string                                              `xml:"timeZone"`
+	TimeZoneDisplayName      string                                              `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                                              `xml:"defaultAlias"`
+	Alias                    []string                                            `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceMultipleIdentityAndContactEndpointRead `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingMultipleContactRead21sp1            `xml:"trunkAddressing"`
+	Title                    *string                                             `xml:"title"`
+	PagerPhoneNumber         *string                                             `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                                             `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                                             `xml:"emailAddress"`
+	YahooID                  *string                                             `xml:"yahooId"`
+	AddressLocation          *string                                             `xml:"addressLocation"`
+	Address                  *StreetAddress                                      `xml:"address"`
+	CountryCode              string                                              `xml:"countryCode"`
+	NationalPrefix           *string                                             `xml:"nationalPrefix"`
+	NetworkClassOfService    *string                                             `xml:"networkClassOfService"`
+	OfficeZoneName           *string                                             `xml:"officeZoneName"`
+	PrimaryZoneName          *string                                             `xml:"primaryZoneName"`
+	ImpID                    *string                                             `xml:"impId"`
+	AlternateUserID          []AlternateUserIdEntry                              `xml:"alternateUserId"`
+}
+
+// OCIName returns "UserGetResponse21sp1V2".
+func (*UserGetResponse21sp1V2) OCIName() string { return "UserGetResponse21sp1V2" }
+func (*UserGetResponse21sp1V2) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse21sp1V2) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse21sp1V2
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse22 is the R25 response UserGetResponse22 (OCISchemaDeprecated.xsd).
+type UserGetResponse22 struct {
+	ServiceProviderID        string                                              `xml:"serviceProviderId"`
+	GroupID                  string                                              `xml:"groupId"`
+	UserID                   string                                              `xml:"userId"`
+	LastName                 string                                              `xml:"lastName"`
+	FirstName                string                                              `xml:"firstName"`
+	CallingLineIDLastName    string                                              `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                                              `xml:"callingLineIdFirstName"`
+	NameDialingName          *NameDialingName                                    `xml:"nameDialingName"`
+	HiraganaLastName         *string                                             `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                             `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                                             `xml:"phoneNumber"`
+	Extension                *string                                             `xml:"extension"`
+	CallingLineIDPhoneNumber *string                                             `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey                                       `xml:"department"`
+	DepartmentFullPath       *string                                             `xml:"departmentFullPath"`
+	Language                 string                                              `xml:"language"`
+	TimeZone                 string                                              `xml:"timeZone"`
+	TimeZoneDisplayName      string                                              `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                                              `xml:"defaultAlias"`
+	Alias                    []string                                            `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceMultipleIdentityAndContactEndpointRead `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingMultipleContactRead21               `xml:"trunkAddressing"`
+	Title                    *string                                             `xml:"title"`
+	PagerPhoneNumber         *string                                             `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                                             `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                                             `xml:"emailAddress"`
+	YahooID                  *string                                             `xml:"yahooId"`
+	AddressLocation          *string                                             `xml:"addressLocation"`
+	Address                  *StreetAddress                                      `xml:"address"`
+	CountryCode              string                                              `xml:"countryCode"`
+	NationalPrefix           *string                                             `xml:"nationalPrefix"`
+	NetworkClassOfService    *string                                             `xml:"networkClassOfService"`
+	OfficeZoneName           *string                                             `xml:"officeZoneName"`
+	PrimaryZoneName          *string                                             `xml:"primaryZoneName"`
+	ImpID                    *string                                             `xml:"impId"`
+	AlternateUserID          []AlternateUserIdEntry                              `xml:"alternateUserId"`
+}
+
+// OCIName returns "UserGetResponse22".
+func (*UserGetResponse22) OCIName() string { return "UserGetResponse22" }
+func (*UserGetResponse22) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse22) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse22
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse22V2 is the R25 response UserGetResponse22V2 (OCISchemaDeprecated.xsd).
+type UserGetResponse22V2 struct {
+	ServiceProviderID        string                                              `xml:"serviceProviderId"`
+	GroupID                  string                                              `xml:"groupId"`
+	UserID                   string                                              `xml:"userId"`
+	LastName                 string                                              `xml:"lastName"`
+	FirstName                string                                              `xml:"firstName"`
+	CallingLineIDLastName    string                                              `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                                              `xml:"callingLineIdFirstName"`
+	NameDialingName          *NameDialingName                                    `xml:"nameDialingName"`
+	HiraganaLastName         *string                                             `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                             `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                                             `xml:"phoneNumber"`
+	Extension                *string                                             `xml:"extension"`
+	CallingLineIDPhoneNumber *string                                             `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey                                       `xml:"department"`
+	DepartmentFullPath       *string                                             `xml:"departmentFullPath"`
+	Language                 string                                              `xml:"language"`
+	TimeZone                 string                                              `xml:"timeZone"`
+	TimeZoneDisplayName      string                                              `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                                              `xml:"defaultAlias"`
+	Alias                    []string                                            `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceMultipleIdentityAndContactEndpointRead `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingMultipleContactRead21               `xml:"trunkAddressing"`
+	Title                    *string                                             `xml:"title"`
+	PagerPhoneNumber         *string                                             `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                                             `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                                             `xml:"emailAddress"`
+	YahooID                  *string                                             `xml:"yahooId"`
+	AddressLocation          *string                                             `xml:"addressLocation"`
+	Address                  *StreetAddress                                      `xml:"address"`
+	CountryCode              string                                              `xml:"countryCode"`
+	NationalPrefix           *string                                             `xml:"nationalPrefix"`
+	NetworkClassOfService    *string                                             `xml:"networkClassOfService"`
+	OfficeZoneName           *string                                             `xml:"officeZoneName"`
+	PrimaryZoneName          *string                                             `xml:"primaryZoneName"`
+	ImpID                    *string                                             `xml:"impId"`
+	AlternateUserID          []AlternateUserIdEntry                              `xml:"alternateUserId"`
+	ResellerID               *string                                             `xml:"resellerId"`
+}
+
+// OCIName returns "UserGetResponse22V2".
+func (*UserGetResponse22V2) OCIName() string { return "UserGetResponse22V2" }
+func (*UserGetResponse22V2) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse22V2) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse22V2
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse22V3 is the R25 response UserGetResponse22V3 (OCISchemaDeprecated.xsd).
+type UserGetResponse22V3 struct {
+	ServiceProviderID        string                                              `xml:"serviceProviderId"`
+	GroupID                  string                                              `xml:"groupId"`
+	UserID                   string                                              `xml:"userId"`
+	LastName                 string                                              `xml:"lastName"`
+	FirstName                string                                              `xml:"firstName"`
+	CallingLineIDLastName    string                                              `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                                              `xml:"callingLineIdFirstName"`
+	NameDialingName          *NameDialingName                                    `xml:"nameDialingName"`
+	HiraganaLastName         *string                                             `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                             `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                                             `xml:"phoneNumber"`
+	Extension                *string                                             `xml:"extension"`
+	CallingLineIDPhoneNumber *string                                             `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey                                       `xml:"department"`
+	DepartmentFullPath       *string                                             `xml:"departmentFullPath"`
+	Language                 string                                              `xml:"language"`
+	TimeZone                 string                                              `xml:"timeZone"`
+	TimeZoneDisplayName      string                                              `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                                              `xml:"defaultAlias"`
+	Alias                    []string                                            `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceMultipleIdentityAndContactEndpointRead `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingMultipleContactRead21sp1            `xml:"trunkAddressing"`
+	Title                    *string                                             `xml:"title"`
+	PagerPhoneNumber         *string                                             `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                                             `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                                             `xml:"emailAddress"`
+	YahooID                  *string                                             `xml:"yahooId"`
+	AddressLocation          *string                                             `xml:"addressLocation"`
+	Address                  *StreetAddress                                      `xml:"address"`
+	CountryCode              string                                              `xml:"countryCode"`
+	NationalPrefix           *string                                             `xml:"nationalPrefix"`
+	NetworkClassOfService    *string                                             `xml:"networkClassOfService"`
+	OfficeZoneName           *string                                             `xml:"officeZoneName"`
+	PrimaryZoneName          *string                                             `xml:"primaryZoneName"`
+	ImpID                    *string                                             `xml:"impId"`
+	AlternateUserID          []AlternateUserIdEntry                              `xml:"alternateUserId"`
+	ResellerID               *string                                             `xml:"resellerId"`
+}
+
+// OCIName returns "UserGetResponse22V3".
+func (*UserGetResponse22V3) OCIName() string { return "UserGetResponse22V3" }
+func (*UserGetResponse22V3) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse22V3) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse22V3
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse22V4 is the R25 response UserGetResponse22V4 (OCISchemaDeprecatedAS.xsd).
+type UserGetResponse22V4 struct {
+	ServiceProviderID        string                                              `xml:"serviceProviderId"`
+	GroupID                  string                                              `xml:"groupId"`
+	UserID                   string                                              `xml:"userId"`
+	LastName                 string                                              `xml:"lastName"`
+	FirstName                string                                              `xml:"firstName"`
+	CallingLineIDLastName    string                                              `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                                              `xml:"callingLineIdFirstName"`
+	NameDialingName          *NameDialingName                                    `xml:"nameDialingName"`
+	HiraganaLastName         *string                                             `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                             `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                                             `xml:"phoneNumber"`
+	Extension                *string                                             `xml:"extension"`
+	CallingLineIDPhoneNumber *string                                             `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey                                       `xml:"department"`
+	DepartmentFullPath       *string                                             `xml:"departmentFullPath"`
+	Language                 string                                              `xml:"language"`
+	TimeZone                 string                                              `xml:"timeZone"`
+	TimeZoneDisplayName      string                                              `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                                              `xml:"defaultAlias"`
+	Alias                    []string                                            `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceMultipleIdentityAndContactEndpointRead `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingMultipleContactRead21sp1            `xml:"trunkAddressing"`
+	Title                    *string                                             `xml:"title"`
+	PagerPhoneNumber         *string                                             `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                                             `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                                             `xml:"emailAddress"`
+	YahooID                  *string                                             `xml:"yahooId"`
+	AddressLocation          *string                                             `xml:"addressLocation"`
+	Address                  *StreetAddress                                      `xml:"address"`
+	CountryCode              string                                              `xml:"countryCode"`
+	NationalPrefix           *string                                             `xml:"nationalPrefix"`
+	NetworkClassOfService    *string                                             `xml:"networkClassOfService"`
+	OfficeZoneName           *string                                             `xml:"officeZoneName"`
+	PrimaryZoneName          *string                                             `xml:"primaryZoneName"`
+	ImpID                    *string                                             `xml:"impId"`
+	AlternateUserID          []AlternateUserIdEntry                              `xml:"alternateUserId"`
+	AllowVideo               bool                                                `xml:"allowVideo"`
+	ResellerID               *string                                             `xml:"resellerId"`
+}
+
+// OCIName returns "UserGetResponse22V4".
+func (*UserGetResponse22V4) OCIName() string { return "UserGetResponse22V4" }
+func (*UserGetResponse22V4) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse22V4) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse22V4
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse22V5 is the R25 response UserGetResponse22V5 (OCISchemaDeprecatedAS.xsd).
+type UserGetResponse22V5 struct {
+	ServiceProviderID        string                                                `xml:"serviceProviderId"`
+	GroupID                  string                                                `xml:"groupId"`
+	UserID                   string                                                `xml:"userId"`
+	LastName                 string                                                `xml:"lastName"`
+	FirstName                string                                                `xml:"firstName"`
+	CallingLineIDLastName    string                                                `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                                                `xml:"callingLineIdFirstName"`
+	NameDialingName          *NameDialingName                                      `xml:"nameDialingName"`
+	HiraganaLastName         *string                                               `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                               `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                                               `xml:"phoneNumber"`
+	Extension                *string                                               `xml:"extension"`
+	CallingLineIDPhoneNumber *string                                               `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey                                         `xml:"department"`
+	DepartmentFullPath       *string                                               `xml:"departmentFullPath"`
+	Language                 string                                                `xml:"language"`
+	TimeZone                 string                                                `xml:"timeZone"`
+	TimeZoneDisplayName      string                                                `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                                                `xml:"defaultAlias"`
+	Alias                    []string                                              `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceMultipleIdentityAndContactEndpointRead22 `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingMultipleContactRead22                 `xml:"trunkAddressing"`
+	Title                    *string                                               `xml:"title"`
+	PagerPhoneNumber         *string                                               `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                                               `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                                               `xml:"emailAddress"`
+	YahooID                  *string                                               `xml:"yahooId"`
+	AddressLocation          *string                                               `xml:"addressLocation"`
+	Address                  *StreetAddress                                        `xml:"address"`
+	CountryCode              string                                                `xml:"countryCode"`
+	NationalPrefix           *string                                               `xml:"nationalPrefix"`
+	NetworkClassOfService    *string                                               `xml:"networkClassOfService"`
+	OfficeZoneName           *string                                               `xml:"officeZoneName"`
+	PrimaryZoneName          *string                                               `xml:"primaryZoneName"`
+	ImpID                    *string                                               `xml:"impId"`
+	AlternateUserID          []AlternateUserIdEntry                                `xml:"alternateUserId"`
+	AllowVideo               bool                                                  `xml:"allowVideo"`
+	ResellerID               *string                                               `xml:"resellerId"`
+}
+
+// OCIName returns "UserGetResponse22V5".
+func (*UserGetResponse22V5) OCIName() string { return "UserGetResponse22V5" }
+func (*UserGetResponse22V5) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse22V5) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse22V5
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse22V6 is the R25 response UserGetResponse22V6 (OCISchemaDeprecatedAS.xsd).
+type UserGetResponse22V6 struct {
+	ServiceProviderID        string                                                `xml:"serviceProviderId"`
+	GroupID                  string                                                `xml:"groupId"`
+	UserID                   string                                                `xml:"userId"`
+	LastName                 string                                                `xml:"lastName"`
+	FirstName                string                                                `xml:"firstName"`
+	CallingLineIDLastName    string                                                `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   string                                                `xml:"callingLineIdFirstName"`
+	NameDialingName          *NameDialingName                                      `xml:"nameDialingName"`
+	HiraganaLastName         *string                                               `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                               `xml:"hiraganaFirstName"`
+	PhoneNumber              *string                                               `xml:"phoneNumber"`
+	Extension                *string                                               `xml:"extension"`
+	CallingLineIDPhoneNumber *string                                               `xml:"callingLineIdPhoneNumber"`
+	Department               DepartmentKey                                         `xml:"department"`
+	DepartmentFullPath       *string                                               `xml:"departmentFullPath"`
+	Language                 string                                                `xml:"language"`
+	TimeZone                 string                                                `xml:"timeZone"`
+	TimeZoneDisplayName      string                                                `xml:"timeZoneDisplayName"`
+	DefaultAlias             string                                                `xml:"defaultAlias"`
+	Alias                    []string                                              `xml:"alias"`
+	AccessDeviceEndpoint     *AccessDeviceMultipleIdentityAndContactEndpointRead22 `xml:"accessDeviceEndpoint"`
+	TrunkAddressing          *TrunkAddressingMultipleContactRead22                 `xml:"trunkAddressing"`
+	Title                    *string                                               `xml:"title"`
+	PagerPhoneNumber         *string                                               `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *string                                               `xml:"mobilePhoneNumber"`
+	EmailAddress             *string                                               `xml:"emailAddress"`
+	YahooID                  *string                                               `xml:"yahooId"`
+	AddressLocation          *string                                               `xml:"addressLocation"`
+	Address                  *StreetAddress                                        `xml:"address"`
+	CountryCode              string                                                `xml:"countryCode"`
+	NationalPrefix           *string                                               `xml:"nationalPrefix"`
+	NetworkClassOfService    *string                                               `xml:"networkClassOfService"`
+	OfficeZoneName           *string                                               `xml:"officeZoneName"`
+	PrimaryZoneName          *string                                               `xml:"primaryZoneName"`
+	ImpID                    *string                                               `xml:"impId"`
+	AlternateUserID          []AlternateUserIdEntry                                `xml:"alternateUserId"`
+	AllowVideo               bool                                                  `xml:"allowVideo"`
+	ResellerID               *string                                               `xml:"resellerId"`
+}
+
+// OCIName returns "UserGetResponse22V6".
+func (*UserGetResponse22V6) OCIName() string { return "UserGetResponse22V6" }
+func (*UserGetResponse22V6) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse22V6) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse22V6
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse22V7 is the R25 response UserGetResponse22V7 (OCISchemaDeprecatedAS.xsd).
+type UserGetResponse22V7 struct {
+	ServiceProviderID         string                                                `xml:"serviceProviderId"`
+	GroupID                   string                                                `xml:"groupId"`
+	UserID                    string                                                `xml:"userId"`
+	LastName                  string                                                `xml:"lastName"`
+	FirstName                 string                                                `xml:"firstName"`
+	CallingLineIDLastName     string                                                `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName    string                                                `xml:"callingLineIdFirstName"`
+	NameDialingName           *NameDialingName                                      `xml:"nameDialingName"`
+	HiraganaLastName          *string                                               `xml:"hiraganaLastName"`
+	HiraganaFirstName         *string                                               `xml:"hiraganaFirstName"`
+	PhoneNumber               *string                                               `xml:"phoneNumber"`
+	Extension                 *string                                               `xml:"extension"`
+	CallingLineIDPhoneNumber  *string                                               `xml:"callingLineIdPhoneNumber"`
+	Department                DepartmentKey                                         `xml:"department"`
+	DepartmentFullPath        *string                                               `xml:"departmentFullPath"`
+	Language                  string                                                `xml:"language"`
+	TimeZone                  string                                                `xml:"timeZone"`
+	TimeZoneDisplayName       string                                                `xml:"timeZoneDisplayName"`
+	DefaultAlias              string                                                `xml:"defaultAlias"`
+	Alias                     []string                                              `xml:"alias"`
+	AccessDeviceEndpoint      *AccessDeviceMultipleIdentityAndContactEndpointRead22 `xml:"accessDeviceEndpoint"`
+	TrunkAddressing           *TrunkAddressingMultipleContactRead22                 `xml:"trunkAddressing"`
+	Title                     *string                                               `xml:"title"`
+	PagerPhoneNumber          *string                                               `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber         *string                                               `xml:"mobilePhoneNumber"`
+	EmailAddress              *string                                               `xml:"emailAddress"`
+	YahooID                   *string                                               `xml:"yahooId"`
+	AddressLocation           *string                                               `xml:"addressLocation"`
+	Address                   *StreetAddress                                        `xml:"address"`
+	CountryCode               string                                                `xml:"countryCode"`
+	NationalPrefix            *string                                               `xml:"nationalPrefix"`
+	NetworkClassOfService     *string                                               `xml:"networkClassOfService"`
+	OfficeZoneName            *string                                               `xml:"officeZoneName"`
+	PrimaryZoneName           *string                                               `xml:"primaryZoneName"`
+	ImpID                     *string                                               `xml:"impId"`
+	AlternateUserID           []AlternateUserIdEntry                                `xml:"alternateUserId"`
+	AllowVideo                bool                                                  `xml:"allowVideo"`
+	ResellerID                *string                                               `xml:"resellerId"`
+	ServiceProviderExternalID *string                                               `xml:"serviceProviderExternalId"`
+	GroupExternalID           *string                                               `xml:"groupExternalId"`
+	UserExternalID            *string                                               `xml:"userExternalId"`
+}
+
+// OCIName returns "UserGetResponse22V7".
+func (*UserGetResponse22V7) OCIName() string { return "UserGetResponse22V7" }
+func (*UserGetResponse22V7) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse22V7) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse22V7
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse22V8 is the R25 response UserGetResponse22V8 (OCISchemaDeprecatedAS.xsd).
+type UserGetResponse22V8 struct {
+	ServiceProviderID         string                                                  `xml:"serviceProviderId"`
+	GroupID                   string                                                  `xml:"groupId"`
+	UserID                    string                                                  `xml:"userId"`
+	LastName                  string                                                  `xml:"lastName"`
+	FirstName                 string                                                  `xml:"firstName"`
+	CallingLineIDLastName     string                                                  `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName    string                                                  `xml:"callingLineIdFirstName"`
+	NameDialingName           *NameDialingName                                        `xml:"nameDialingName"`
+	HiraganaLastName          *string                                                 `xml:"hiraganaLastName"`
+	HiraganaFirstName         *string                                                 `xml:"hiraganaFirstName"`
+	PhoneNumber               *string                                                 `xml:"phoneNumber"`
+	Extension                 *string                                                 `xml:"extension"`
+	CallingLineIDPhoneNumber  *string                                                 `xml:"callingLineIdPhoneNumber"`
+	Department                DepartmentKey                                           `xml:"department"`
+	DepartmentFullPath        *string                                                 `xml:"departmentFullPath"`
+	Language                  string                                                  `xml:"language"`
+	TimeZone                  string                                                  `xml:"timeZone"`
+	TimeZoneDisplayName       string                                                  `xml:"timeZoneDisplayName"`
+	DefaultAlias              string                                                  `xml:"defaultAlias"`
+	Alias                     []string                                                `xml:"alias"`
+	AccessDeviceEndpoint      *AccessDeviceMultipleIdentityAndContactEndpointRead22V2 `xml:"accessDeviceEndpoint"`
+	TrunkAddressing           *TrunkAddressingMultipleContactRead22                   `xml:"trunkAddressing"`
+	Title                     *string                                                 `xml:"title"`
+	PagerPhoneNumber          *string                                                 `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber         *string                                                 `xml:"mobilePhoneNumber"`
+	EmailAddress              *string                                                 `xml:"emailAddress"`
+	YahooID                   *string                                                 `xml:"yahooId"`
+	AddressLocation           *string                                                 `xml:"addressLocation"`
+	Address                   *StreetAddress                                          `xml:"address"`
+	CountryCode               string                                                  `xml:"countryCode"`
+	NationalPrefix            *string                                                 `xml:"nationalPrefix"`
+	NetworkClassOfService     *string                                                 `xml:"networkClassOfService"`
+	OfficeZoneName            *string                                                 `xml:"officeZoneName"`
+	PrimaryZoneName           *string                                                 `xml:"primaryZoneName"`
+	ImpID                     *string                                                 `xml:"impId"`
+	AlternateUserID           []AlternateUserIdEntry                                  `xml:"alternateUserId"`
+	AllowVideo                bool                                                    `xml:"allowVideo"`
+	ResellerID                *string                                                 `xml:"resellerId"`
+	ServiceProviderExternalID *string                                                 `xml:"serviceProviderExternalId"`
+	GroupExternalID           *string                                                 `xml:"groupExternalId"`
+	UserExternalID            *string                                                 `xml:"userExternalId"`
+}
+
+// OCIName returns "UserGetResponse22V8".
+func (*UserGetResponse22V8) OCIName() string { return "UserGetResponse22V8" }
+func (*UserGetResponse22V8) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse22V8) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse22V8
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse22V9 is the R25 response UserGetResponse22V9 (OCISchemaDeprecatedAS.xsd).
+type UserGetResponse22V9 struct {
+	ServiceProviderID         string                                                  `xml:"serviceProviderId"`
+	GroupID                   string                                                  `xml:"groupId"`
+	UserID                    string                                                  `xml:"userId"`
+	LastName                  string                                                  `xml:"lastName"`
+	FirstName                 string                                                  `xml:"firstName"`
+	CallingLineIDLastName     string                                                  `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName    string                                                  `xml:"callingLineIdFirstName"`
+	NameDialingName           *NameDialingName                                        `xml:"nameDialingName"`
+	HiraganaLastName          *string                                                 `xml:"hiraganaLastName"`
+	HiraganaFirstName         *string                                                 `xml:"hiraganaFirstName"`
+	PhoneNumber               *string                                                 `xml:"phoneNumber"`
+	Extension                 *string                                                 `xml:"extension"`
+	CallingLineIDPhoneNumber  *string                                                 `xml:"callingLineIdPhoneNumber"`
+	Department                DepartmentKey                                           `xml:"department"`
+	DepartmentFullPath        *string                                                 `xml:"departmentFullPath"`
+	Language                  string                                                  `xml:"language"`
+	TimeZone                  string                                                  `xml:"timeZone"`
+	TimeZoneDisplayName       string                                                  `xml:"timeZoneDisplayName"`
+	DefaultAlias              string                                                  `xml:"defaultAlias"`
+	Alias                     []string                                                `xml:"alias"`
+	AccessDeviceEndpoint      *AccessDeviceMultipleIdentityAndContactEndpointRead22V2 `xml:"accessDeviceEndpoint"`
+	TrunkAddressing           *TrunkAddressingMultipleContactRead22                   `xml:"trunkAddressing"`
+	Title                     *string                                                 `xml:"title"`
+	PagerPhoneNumber          *string                                                 `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber         *string                                                 `xml:"mobilePhoneNumber"`
+	EmailAddress              *string                                                 `xml:"emailAddress"`
+	YahooID                   *string                                                 `xml:"yahooId"`
+	AddressLocation           *string                                                 `xml:"addressLocation"`
+	Address                   *StreetAddress                                          `xml:"address"`
+	CountryCode               string                                                  `xml:"countryCode"`
+	NationalPrefix            *string                                                 `xml:"nationalPrefix"`
+	NetworkClassOfService     *string                                                 `xml:"networkClassOfService"`
+	OfficeZoneName            *string                                                 `xml:"officeZoneName"`
+	PrimaryZoneName           *string                                                 `xml:"primaryZoneName"`
+	ImpID                     *string                                                 `xml:"impId"`
+	AlternateUserID           []AlternateUserIdEntry                                  `xml:"alternateUserId"`
+	AllowVideo                bool                                                    `xml:"allowVideo"`
+	ResellerID                *string                                                 `xml:"resellerId"`
+	ServiceProviderExternalID *string                                                 `xml:"serviceProviderExternalId"`
+	GroupExternalID           *string                                                 `xml:"groupExternalId"`
+	UserExternalID            *string                                                 `xml:"userExternalId"`
+	IsPlace                   *bool                                                   `xml:"isPlace"`
+}
+
+// OCIName returns "UserGetResponse22V9".
+func (*UserGetResponse22V9) OCIName() string { return "UserGetResponse22V9" }
+func (*UserGetResponse22V9) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse22V9) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse22V9
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
+
+// UserGetResponse23 is the R25 response UserGetResponse23 (OCISchemaDeprecatedAS.xsd).
+type UserGetResponse23 struct {
+	ServiceProviderID         string                                                  `xml:"serviceProviderId"`
+	GroupID                   string                                                  `xml:"groupId"`
+	UserID                    string                                                  `xml:"userId"`
+	LastName                  string                                                  `xml:"lastName"`
+	FirstName                 string                                                  `xml:"firstName"`
+	CallingLineIDLastName     string                                                  `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName    string                                                  `xml:"callingLineIdFirstName"`
+	NameDialingName           *NameDialingName                                        `xml:"nameDialingName"`
+	HiraganaLastName          *string                                                 `xml:"hiraganaLastName"`
+	HiraganaFirstName         *string                                                 `xml:"hiraganaFirstName"`
+	PhoneNumber               *string                                                 `xml:"phoneNumber"`
+	Extension                 *string                                                 `xml:"extension"`
+	CallingLineIDPhoneNumber  *string                                                 `xml:"callingLineIdPhoneNumber"`
+	Department                DepartmentKey                                           `xml:"department"`
+	DepartmentFullPath        *string                                                 `xml:"departmentFullPath"`
+	Language                  string                                                  `xml:"language"`
+	TimeZone                  string                                                  `xml:"timeZone"`
+	TimeZoneDisplayName       string                                                  `xml:"timeZoneDisplayName"`
+	DefaultAlias              string                                                  `xml:"defaultAlias"`
+	Alias                     []string                                                `xml:"alias"`
+	AccessDeviceEndpoint      *AccessDeviceMultipleIdentityAndContactEndpointRead22V2 `xml:"accessDeviceEndpoint"`
+	TrunkAddressing           *TrunkAddressingMultipleContactRead22                   `xml:"trunkAddressing"`
+	Title                     *string                                                 `xml:"title"`
+	PagerPhoneNumber          *string                                                 `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber         *string                                                 `xml:"mobilePhoneNumber"`
+	EmailAddress              *string                                                 `xml:"emailAddress"`
+	YahooID                   *string                                                 `xml:"yahooId"`
+	AddressLocation           *string                                                 `xml:"addressLocation"`
+	Address                   *StreetAddress                                          `xml:"address"`
+	CountryCode               string                                                  `xml:"countryCode"`
+	NationalPrefix            *string                                                 `xml:"nationalPrefix"`
+	NetworkClassOfService     *string                                                 `xml:"networkClassOfService"`
+	OfficeZoneName            *string                                                 `xml:"officeZoneName"`
+	PrimaryZoneName           *string                                                 `xml:"primaryZoneName"`
+	ImpID                     *string                                                 `xml:"impId"`
+	AlternateUserID           []AlternateUserIdEntry                                  `xml:"alternateUserId"`
+	AllowVideo                bool                                                    `xml:"allowVideo"`
+	ResellerID                *string                                                 `xml:"resellerId"`
+	ServiceProviderExternalID *string                                                 `xml:"serviceProviderExternalId"`
+	GroupExternalID           *string                                                 `xml:"groupExternalId"`
+	UserExternalID            *string                                                 `xml:"userExternalId"`
+	IsPlace                   *bool                                                   `xml:"isPlace"`
+	LocationDialingCode       *string                                                 `xml:"locationDialingCode"`
+}
+
+// OCIName returns "UserGetResponse23".
+func (*UserGetResponse23) OCIName() string { return "UserGetResponse23" }
+func (*UserGetResponse23) isResponse()     {}
+
+// UnmarshalXML decodes the abstract-typed elements by their xsi:type.
+func (x *UserGetResponse23) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain UserGetResponse23
+	aux := struct {
+		*plain
+		Department *abstractElem[DepartmentKey] `xml:"department"`
+	}{plain: (*plain)(x)}
+	if err := d.DecodeElement(&aux, &start); err != nil {
+		return err
+	}
+	if aux.Department != nil {
+		x.Department = aux.Department.V
+	}
+	return nil
+}
 
 // UserGetResponse23V2 is the R25 response UserGetResponse23V2 (OCISchemaUser.xsd).
 type UserGetResponse23V2 struct {
@@ -1389,6 +4629,185 @@ func (x *UserGetResponse23V2) UnmarshalXML(d *xml.Decoder, start xml.StartElemen
 	return nil
 }
 
+// UserModifyRequest14 is the R25 request UserModifyRequest14 (OCISchemaDeprecated.xsd).
+type UserModifyRequest14 struct {
+	UserID                   string                                 `xml:"userId"`
+	LastName                 *string                                `xml:"lastName"`
+	FirstName                *string                                `xml:"firstName"`
+	CallingLineIDLastName    *string                                `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   *string                                `xml:"callingLineIdFirstName"`
+	HiraganaLastName         *string                                `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                `xml:"hiraganaFirstName"`
+	PhoneNumber              *Nillable[string]                      `xml:"phoneNumber"`
+	Extension                *Nillable[string]                      `xml:"extension"`
+	CallingLineIDPhoneNumber *Nillable[string]                      `xml:"callingLineIdPhoneNumber"`
+	OldPassword              *string                                `xml:"oldPassword"`
+	NewPassword              *Nillable[string]                      `xml:"newPassword"`
+	Department               *Nillable[DepartmentKey]               `xml:"department"`
+	Language                 *string                                `xml:"language"`
+	TimeZone                 *string                                `xml:"timeZone"`
+	SipAliasList             *Nillable[ReplacementSIPAliasList]     `xml:"sipAliasList"`
+	Endpoint                 *Nillable[UserModifyRequest14Endpoint] `xml:"endpoint"`
+	Title                    *Nillable[string]                      `xml:"title"`
+	PagerPhoneNumber         *Nillable[string]                      `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *Nillable[string]                      `xml:"mobilePhoneNumber"`
+	EmailAddress             *Nillable[string]                      `xml:"emailAddress"`
+	YahooID                  *Nillable[string]                      `xml:"yahooId"`
+	AddressLocation          *Nillable[string]                      `xml:"addressLocation"`
+	Address                  *StreetAddress                         `xml:"address"`
+}
+
+// OCIName returns "UserModifyRequest14".
+func (*UserModifyRequest14) OCIName() string { return "UserModifyRequest14" }
+func (*UserModifyRequest14) isRequest()      {}
+
+// UserModifyRequest14sp9 is the R25 request UserModifyRequest14sp9 (OCISchemaDeprecated.xsd).
+type UserModifyRequest14sp9 struct {
+	UserID                   string                                    `xml:"userId"`
+	LastName                 *string                                   `xml:"lastName"`
+	FirstName                *string                                   `xml:"firstName"`
+	CallingLineIDLastName    *string                                   `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   *string                                   `xml:"callingLineIdFirstName"`
+	HiraganaLastName         *string                                   `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                   `xml:"hiraganaFirstName"`
+	PhoneNumber              *Nillable[string]                         `xml:"phoneNumber"`
+	Extension                *Nillable[string]                         `xml:"extension"`
+	CallingLineIDPhoneNumber *Nillable[string]                         `xml:"callingLineIdPhoneNumber"`
+	OldPassword              *string                                   `xml:"oldPassword"`
+	NewPassword              *Nillable[string]                         `xml:"newPassword"`
+	Department               *Nillable[DepartmentKey]                  `xml:"department"`
+	Language                 *string                                   `xml:"language"`
+	TimeZone                 *string                                   `xml:"timeZone"`
+	SipAliasList             *Nillable[ReplacementSIPAliasList]        `xml:"sipAliasList"`
+	Endpoint                 *Nillable[UserModifyRequest14sp9Endpoint] `xml:"endpoint"`
+	Title                    *Nillable[string]                         `xml:"title"`
+	PagerPhoneNumber         *Nillable[string]                         `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *Nillable[string]                         `xml:"mobilePhoneNumber"`
+	EmailAddress             *Nillable[string]                         `xml:"emailAddress"`
+	YahooID                  *Nillable[string]                         `xml:"yahooId"`
+	AddressLocation          *Nillable[string]                         `xml:"addressLocation"`
+	Address                  *StreetAddress                            `xml:"address"`
+	NetworkClassOfService    *Nillable[string]                         `xml:"networkClassOfService"`
+}
+
+// OCIName returns "UserModifyRequest14sp9".
+func (*UserModifyRequest14sp9) OCIName() string { return "UserModifyRequest14sp9" }
+func (*UserModifyRequest14sp9) isRequest()      {}
+
+// UserModifyRequest16 is the R25 request UserModifyRequest16 (OCISchemaDeprecated.xsd).
+type UserModifyRequest16 struct {
+	UserID                   string                                 `xml:"userId"`
+	LastName                 *string                                `xml:"lastName"`
+	FirstName                *string                                `xml:"firstName"`
+	CallingLineIDLastName    *string                                `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   *string                                `xml:"callingLineIdFirstName"`
+	HiraganaLastName         *string                                `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                `xml:"hiraganaFirstName"`
+	PhoneNumber              *Nillable[string]                      `xml:"phoneNumber"`
+	Extension                *Nillable[string]                      `xml:"extension"`
+	CallingLineIDPhoneNumber *Nillable[string]                      `xml:"callingLineIdPhoneNumber"`
+	OldPassword              *string                                `xml:"oldPassword"`
+	NewPassword              *Nillable[string]                      `xml:"newPassword"`
+	Department               *Nillable[DepartmentKey]               `xml:"department"`
+	Language                 *string                                `xml:"language"`
+	TimeZone                 *string                                `xml:"timeZone"`
+	SipAliasList             *Nillable[ReplacementSIPAliasList]     `xml:"sipAliasList"`
+	Endpoint                 *Nillable[UserModifyRequest16Endpoint] `xml:"endpoint"`
+	Title                    *Nillable[string]                      `xml:"title"`
+	PagerPhoneNumber         *Nillable[string]                      `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *Nillable[string]                      `xml:"mobilePhoneNumber"`
+	EmailAddress             *Nillable[string]                      `xml:"emailAddress"`
+	YahooID                  *Nillable[string]                      `xml:"yahooId"`
+	AddressLocation          *Nillable[string]                      `xml:"addressLocation"`
+	Address                  *StreetAddress                         `xml:"address"`
+	NetworkClassOfService    *string                                `xml:"networkClassOfService"`
+	OfficeZoneName           *string                                `xml:"officeZoneName"`
+	PrimaryZoneName          *string                                `xml:"primaryZoneName"`
+}
+
+// OCIName returns "UserModifyRequest16".
+func (*UserModifyRequest16) OCIName() string { return "UserModifyRequest16" }
+func (*UserModifyRequest16) isRequest()      {}
+
+// UserModifyRequest17sp4 is the R25 request UserModifyRequest17sp4 (OCISchemaDeprecated.xsd).
+type UserModifyRequest17sp4 struct {
+	UserID                   string                                         `xml:"userId"`
+	LastName                 *string                                        `xml:"lastName"`
+	FirstName                *string                                        `xml:"firstName"`
+	CallingLineIDLastName    *string                                        `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   *string                                        `xml:"callingLineIdFirstName"`
+	NameDialingName          *Nillable[NameDialingName]                     `xml:"nameDialingName"`
+	HiraganaLastName         *string                                        `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                        `xml:"hiraganaFirstName"`
+	PhoneNumber              *Nillable[string]                              `xml:"phoneNumber"`
+	Extension                *Nillable[string]                              `xml:"extension"`
+	CallingLineIDPhoneNumber *Nillable[string]                              `xml:"callingLineIdPhoneNumber"`
+	OldPassword              *string                                        `xml:"oldPassword"`
+	NewPassword              *Nillable[string]                              `xml:"newPassword"`
+	Department               *Nillable[DepartmentKey]                       `xml:"department"`
+	Language                 *string                                        `xml:"language"`
+	TimeZone                 *string                                        `xml:"timeZone"`
+	SipAliasList             *Nillable[ReplacementSIPAliasList]             `xml:"sipAliasList"`
+	Endpoint                 *Nillable[UserModifyRequest17sp4Endpoint]      `xml:"endpoint"`
+	Title                    *Nillable[string]                              `xml:"title"`
+	PagerPhoneNumber         *Nillable[string]                              `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *Nillable[string]                              `xml:"mobilePhoneNumber"`
+	EmailAddress             *Nillable[string]                              `xml:"emailAddress"`
+	YahooID                  *Nillable[string]                              `xml:"yahooId"`
+	AddressLocation          *Nillable[string]                              `xml:"addressLocation"`
+	Address                  *StreetAddress                                 `xml:"address"`
+	NetworkClassOfService    *string                                        `xml:"networkClassOfService"`
+	OfficeZoneName           *string                                        `xml:"officeZoneName"`
+	PrimaryZoneName          *string                                        `xml:"primaryZoneName"`
+	ImpID                    *Nillable[string]                              `xml:"impId"`
+	ImpPassword              *Nillable[string]                              `xml:"impPassword"`
+	AlternateUserIDList      *Nillable[ReplacementAlternateUserIdEntryList] `xml:"alternateUserIdList"`
+}
+
+// OCIName returns "UserModifyRequest17sp4".
+func (*UserModifyRequest17sp4) OCIName() string { return "UserModifyRequest17sp4" }
+func (*UserModifyRequest17sp4) isRequest()      {}
+
+// UserModifyRequest21 is the R25 request UserModifyRequest21 (OCISchemaDeprecatedAS.xsd).
+type UserModifyRequest21 struct {
+	UserID                   string                                         `xml:"userId"`
+	LastName                 *string                                        `xml:"lastName"`
+	FirstName                *string                                        `xml:"firstName"`
+	CallingLineIDLastName    *string                                        `xml:"callingLineIdLastName"`
+	CallingLineIDFirstName   *string                                        `xml:"callingLineIdFirstName"`
+	NameDialingName          *Nillable[NameDialingName]                     `xml:"nameDialingName"`
+	HiraganaLastName         *string                                        `xml:"hiraganaLastName"`
+	HiraganaFirstName        *string                                        `xml:"hiraganaFirstName"`
+	PhoneNumber              *Nillable[string]                              `xml:"phoneNumber"`
+	Extension                *Nillable[string]                              `xml:"extension"`
+	CallingLineIDPhoneNumber *Nillable[string]                              `xml:"callingLineIdPhoneNumber"`
+	OldPassword              *string                                        `xml:"oldPassword"`
+	NewPassword              *Nillable[string]                              `xml:"newPassword"`
+	Department               *Nillable[DepartmentKey]                       `xml:"department"`
+	Language                 *string                                        `xml:"language"`
+	TimeZone                 *string                                        `xml:"timeZone"`
+	SipAliasList             *Nillable[ReplacementSIPAliasList]             `xml:"sipAliasList"`
+	Endpoint                 *Nillable[UserModifyRequest21Endpoint]         `xml:"endpoint"`
+	Title                    *Nillable[string]                              `xml:"title"`
+	PagerPhoneNumber         *Nillable[string]                              `xml:"pagerPhoneNumber"`
+	MobilePhoneNumber        *Nillable[string]                              `xml:"mobilePhoneNumber"`
+	EmailAddress             *Nillable[string]                              `xml:"emailAddress"`
+	YahooID                  *Nillable[string]                              `xml:"yahooId"`
+	AddressLocation          *Nillable[string]                              `xml:"addressLocation"`
+	Address                  *StreetAddress                                 `xml:"address"`
+	NetworkClassOfService    *string                                        `xml:"networkClassOfService"`
+	OfficeZoneName           *string                                        `xml:"officeZoneName"`
+	PrimaryZoneName          *string                                        `xml:"primaryZoneName"`
+	ImpID                    *Nillable[string]                              `xml:"impId"`
+	ImpPassword              *Nillable[string]                              `xml:"impPassword"`
+	AlternateUserIDList      *Nillable[ReplacementAlternateUserIdEntryList] `xml:"alternateUserIdList"`
+	AllowVideo               *bool                                          `xml:"allowVideo"`
+}
+
+// OCIName returns "UserModifyRequest21".
+func (*UserModifyRequest21) OCIName() string { return "UserModifyRequest21" }
+func (*UserModifyRequest21) isRequest()      {}
+
 // UserModifyRequest22 is the R25 request UserModifyRequest22 (OCISchemaUser.xsd).
 type UserModifyRequest22 struct {
 	UserID                   string                                         `xml:"userId"`
@@ -1456,12 +4875,86 @@ type AccessDevice struct {
 	DeviceName  string `xml:"deviceName"`
 }
 
+// AccessDeviceEndpointAdd is the R25 type AccessDeviceEndpointAdd (OCISchemaDataTypes.xsd).
+type AccessDeviceEndpointAdd struct {
+	AccessDevice AccessDevice `xml:"accessDevice"`
+	LinePort     string       `xml:"linePort"`
+	Contact      *string      `xml:"contact"`
+	PathHeader   *string      `xml:"pathHeader"`
+	PortNumber   *int         `xml:"portNumber"`
+}
+
+// AccessDeviceEndpointModify is the R25 type AccessDeviceEndpointModify (OCISchemaDataTypes.xsd).
+type AccessDeviceEndpointModify struct {
+	AccessDevice AccessDevice      `xml:"accessDevice"`
+	LinePort     string            `xml:"linePort"`
+	Contact      *Nillable[string] `xml:"contact"`
+	PathHeader   *string           `xml:"pathHeader"`
+	PortNumber   *int              `xml:"portNumber"`
+}
+
+// AccessDeviceEndpointRead14 is the R25 type AccessDeviceEndpointRead14 (OCISchemaDeprecated.xsd).
+type AccessDeviceEndpointRead14 struct {
+	AccessDevice              AccessDevice `xml:"accessDevice"`
+	LinePort                  string       `xml:"linePort"`
+	Contact                   *string      `xml:"contact"`
+	StaticRegistrationCapable bool         `xml:"staticRegistrationCapable"`
+	UseDomain                 bool         `xml:"useDomain"`
+}
+
 // AccessDeviceMultipleContactEndpointAdd is the R25 type AccessDeviceMultipleContactEndpointAdd (OCISchemaDeprecated.xsd).
 type AccessDeviceMultipleContactEndpointAdd struct {
 	AccessDevice AccessDevice `xml:"accessDevice"`
 	LinePort     string       `xml:"linePort"`
 	Contact      []string     `xml:"contact"`
 	PortNumber   *int         `xml:"portNumber"`
+}
+
+// AccessDeviceMultipleContactEndpointModify is the R25 type AccessDeviceMultipleContactEndpointModify (OCISchemaDataTypes.xsd).
+type AccessDeviceMultipleContactEndpointModify struct {
+	AccessDevice *AccessDevice                     `xml:"accessDevice"`
+	LinePort     *string                           `xml:"linePort"`
+	ContactList  *Nillable[ReplacementContactList] `xml:"contactList"`
+	PortNumber   *int                              `xml:"portNumber"`
+}
+
+// AccessDeviceMultipleContactEndpointRead is the R25 type AccessDeviceMultipleContactEndpointRead (OCISchemaDeprecated.xsd).
+type AccessDeviceMultipleContactEndpointRead struct {
+	AccessDevice              AccessDevice `xml:"accessDevice"`
+	LinePort                  string       `xml:"linePort"`
+	Contact                   []string     `xml:"contact"`
+	StaticRegistrationCapable bool         `xml:"staticRegistrationCapable"`
+	UseDomain                 bool         `xml:"useDomain"`
+}
+
+// AccessDeviceMultipleContactEndpointRead19 is the R25 type AccessDeviceMultipleContactEndpointRead19 (OCISchemaDeprecated.xsd).
+type AccessDeviceMultipleContactEndpointRead19 struct {
+	AccessDevice              AccessDevice `xml:"accessDevice"`
+	LinePort                  string       `xml:"linePort"`
+	Contact                   []string     `xml:"contact"`
+	StaticRegistrationCapable bool         `xml:"staticRegistrationCapable"`
+	UseDomain                 bool         `xml:"useDomain"`
+	PortNumber                *int         `xml:"portNumber"`
+}
+
+// AccessDeviceMultipleContactEndpointRead20 is the R25 type AccessDeviceMultipleContactEndpointRead20 (OCISchemaDeprecated.xsd).
+type AccessDeviceMultipleContactEndpointRead20 struct {
+	AccessDevice                  AccessDevice `xml:"accessDevice"`
+	LinePort                      string       `xml:"linePort"`
+	Contact                       []string     `xml:"contact"`
+	StaticRegistrationCapable     bool         `xml:"staticRegistrationCapable"`
+	UseDomain                     bool         `xml:"useDomain"`
+	PortNumber                    *int         `xml:"portNumber"`
+	SupportVisualDeviceManagement bool         `xml:"supportVisualDeviceManagement"`
+}
+
+// AccessDeviceMultipleIdentityAndContactEndpointAdd is the R25 type AccessDeviceMultipleIdentityAndContactEndpointAdd (OCISchemaDataTypes.xsd).
+type AccessDeviceMultipleIdentityAndContactEndpointAdd struct {
+	AccessDevice    AccessDevice `xml:"accessDevice"`
+	LinePort        string       `xml:"linePort"`
+	PrivateIdentity *string      `xml:"privateIdentity"`
+	Contact         []string     `xml:"contact"`
+	PortNumber      *int         `xml:"portNumber"`
 }
 
 // AccessDeviceMultipleIdentityAndContactEndpointAdd22 is the R25 type AccessDeviceMultipleIdentityAndContactEndpointAdd22 (OCISchemaDataTypes.xsd).
@@ -1484,6 +4977,15 @@ type AccessDeviceMultipleIdentityAndContactEndpointAdd22V2 struct {
 	HotlineContact  *string          `xml:"hotlineContact"`
 }
 
+// AccessDeviceMultipleIdentityAndContactEndpointModify is the R25 type AccessDeviceMultipleIdentityAndContactEndpointModify (OCISchemaDataTypes.xsd).
+type AccessDeviceMultipleIdentityAndContactEndpointModify struct {
+	AccessDevice    *AccessDevice                     `xml:"accessDevice"`
+	LinePort        *string                           `xml:"linePort"`
+	PrivateIdentity *Nillable[string]                 `xml:"privateIdentity"`
+	ContactList     *Nillable[ReplacementContactList] `xml:"contactList"`
+	PortNumber      *int                              `xml:"portNumber"`
+}
+
 // AccessDeviceMultipleIdentityAndContactEndpointModify22 is the R25 type AccessDeviceMultipleIdentityAndContactEndpointModify22 (OCISchemaDataTypes.xsd).
 type AccessDeviceMultipleIdentityAndContactEndpointModify22 struct {
 	AccessDevice    *AccessDevice                       `xml:"accessDevice"`
@@ -1493,6 +4995,30 @@ type AccessDeviceMultipleIdentityAndContactEndpointModify22 struct {
 	PortNumber      *int                                `xml:"portNumber"`
 	UseHotline      *bool                               `xml:"useHotline"`
 	HotlineContact  *Nillable[string]                   `xml:"hotlineContact"`
+}
+
+// AccessDeviceMultipleIdentityAndContactEndpointRead is the R25 type AccessDeviceMultipleIdentityAndContactEndpointRead (OCISchemaDataTypes.xsd).
+type AccessDeviceMultipleIdentityAndContactEndpointRead struct {
+	AccessDevice                  AccessDevice `xml:"accessDevice"`
+	LinePort                      string       `xml:"linePort"`
+	PrivateIdentity               *string      `xml:"privateIdentity"`
+	Contact                       []string     `xml:"contact"`
+	StaticRegistrationCapable     bool         `xml:"staticRegistrationCapable"`
+	UseDomain                     bool         `xml:"useDomain"`
+	PortNumber                    *int         `xml:"portNumber"`
+	SupportVisualDeviceManagement bool         `xml:"supportVisualDeviceManagement"`
+}
+
+// AccessDeviceMultipleIdentityAndContactEndpointRead22 is the R25 type AccessDeviceMultipleIdentityAndContactEndpointRead22 (OCISchemaDataTypes.xsd).
+type AccessDeviceMultipleIdentityAndContactEndpointRead22 struct {
+	AccessDevice                  AccessDevice     `xml:"accessDevice"`
+	LinePort                      string           `xml:"linePort"`
+	PrivateIdentity               *string          `xml:"privateIdentity"`
+	Contact                       []SIPContactInfo `xml:"contact"`
+	StaticRegistrationCapable     bool             `xml:"staticRegistrationCapable"`
+	UseDomain                     bool             `xml:"useDomain"`
+	PortNumber                    *int             `xml:"portNumber"`
+	SupportVisualDeviceManagement bool             `xml:"supportVisualDeviceManagement"`
 }
 
 // AccessDeviceMultipleIdentityAndContactEndpointRead22V2 is the R25 type AccessDeviceMultipleIdentityAndContactEndpointRead22V2 (OCISchemaDataTypes.xsd).
@@ -1689,6 +5215,11 @@ type PasswordForUser struct {
 // ReplacementAlternateUserIdEntryList is the R25 type ReplacementAlternateUserIdEntryList (OCISchemaDataTypes.xsd).
 type ReplacementAlternateUserIdEntryList struct {
 	AlternateUserID []AlternateUserIdEntry `xml:"alternateUserId"`
+}
+
+// ReplacementContactList is the R25 type ReplacementContactList (OCISchemaDataTypes.xsd).
+type ReplacementContactList struct {
+	Contact []string `xml:"contact"`
 }
 
 // ReplacementContactList22 is the R25 type ReplacementContactList22 (OCISchemaDataTypes.xsd).
@@ -1923,6 +5454,57 @@ type StreetAddress struct {
 	Country                    *Nillable[string] `xml:"country"`
 }
 
+// SystemDeviceTypeGetAvailableListResponse14sp1TypeInfo is the R25 type SystemDeviceTypeGetAvailableListResponse14sp1TypeInfo (an element's inline type).
+type SystemDeviceTypeGetAvailableListResponse14sp1TypeInfo struct {
+	Profile                   string   `xml:"profile"`
+	StaticRegistrationCapable bool     `xml:"staticRegistrationCapable"`
+	ConfigType                *string  `xml:"configType"`
+	ProtocolChoice            []string `xml:"protocolChoice"`
+	IsIpAddressOptional       bool     `xml:"isIpAddressOptional"`
+	UseDomain                 bool     `xml:"useDomain"`
+}
+
+// SystemDeviceTypeGetAvailableListResponse14sp3TypeInfo is the R25 type SystemDeviceTypeGetAvailableListResponse14sp3TypeInfo (an element's inline type).
+type SystemDeviceTypeGetAvailableListResponse14sp3TypeInfo struct {
+	Profile                   string   `xml:"profile"`
+	StaticRegistrationCapable bool     `xml:"staticRegistrationCapable"`
+	ConfigType                *string  `xml:"configType"`
+	ProtocolChoice            []string `xml:"protocolChoice"`
+	IsIpAddressOptional       bool     `xml:"isIpAddressOptional"`
+	UseDomain                 bool     `xml:"useDomain"`
+	IsMobilityManagerDevice   bool     `xml:"isMobilityManagerDevice"`
+	DeviceConfigurationOption *string  `xml:"deviceConfigurationOption"`
+}
+
+// SystemDeviceTypeGetAvailableListResponse19TypeInfo is the R25 type SystemDeviceTypeGetAvailableListResponse19TypeInfo (an element's inline type).
+type SystemDeviceTypeGetAvailableListResponse19TypeInfo struct {
+	Profile                   string   `xml:"profile"`
+	StaticRegistrationCapable bool     `xml:"staticRegistrationCapable"`
+	ConfigType                *string  `xml:"configType"`
+	ProtocolChoice            []string `xml:"protocolChoice"`
+	IsIpAddressOptional       bool     `xml:"isIpAddressOptional"`
+	UseDomain                 bool     `xml:"useDomain"`
+	IsMobilityManagerDevice   bool     `xml:"isMobilityManagerDevice"`
+	DeviceConfigurationOption *string  `xml:"deviceConfigurationOption"`
+	StaticLineOrdering        *bool    `xml:"staticLineOrdering"`
+	NumberOfPorts             *int     `xml:"numberOfPorts"`
+}
+
+// SystemDeviceTypeGetAvailableListResponse22TypeInfo is the R25 type SystemDeviceTypeGetAvailableListResponse22TypeInfo (an element's inline type).
+type SystemDeviceTypeGetAvailableListResponse22TypeInfo struct {
+	Profile                   string   `xml:"profile"`
+	StaticRegistrationCapable bool     `xml:"staticRegistrationCapable"`
+	ConfigType                *string  `xml:"configType"`
+	ProtocolChoice            []string `xml:"protocolChoice"`
+	IsIpAddressOptional       bool     `xml:"isIpAddressOptional"`
+	UseDomain                 bool     `xml:"useDomain"`
+	IsMobilityManagerDevice   bool     `xml:"isMobilityManagerDevice"`
+	DeviceConfigurationOption *string  `xml:"deviceConfigurationOption"`
+	StaticLineOrdering        *bool    `xml:"staticLineOrdering"`
+	NumberOfPorts             *int     `xml:"numberOfPorts"`
+	DeviceTypeLevel           string   `xml:"deviceTypeLevel"`
+}
+
 // SystemDeviceTypeGetAvailableListResponse22V2TypeInfo is the R25 type SystemDeviceTypeGetAvailableListResponse22V2TypeInfo (an element's inline type).
 type SystemDeviceTypeGetAvailableListResponse22V2TypeInfo struct {
 	Profile                   string   `xml:"profile"`
@@ -1937,6 +5519,29 @@ type SystemDeviceTypeGetAvailableListResponse22V2TypeInfo struct {
 	NumberOfPorts             *int     `xml:"numberOfPorts"`
 	DeviceTypeLevel           string   `xml:"deviceTypeLevel"`
 	SupportLinks              *string  `xml:"supportLinks"`
+}
+
+// SystemDeviceTypeGetAvailableListResponseTypeInfo is the R25 type SystemDeviceTypeGetAvailableListResponseTypeInfo (an element's inline type).
+type SystemDeviceTypeGetAvailableListResponseTypeInfo struct {
+	Profile                   string   `xml:"profile"`
+	StaticRegistrationCapable bool     `xml:"staticRegistrationCapable"`
+	ProtocolChoice            []string `xml:"protocolChoice"`
+	IsIpAddressOptional       bool     `xml:"isIpAddressOptional"`
+	UseDomain                 bool     `xml:"useDomain"`
+}
+
+// TrunkAddressingAdd is the R25 type TrunkAddressingAdd (OCISchemaDataTypes.xsd).
+type TrunkAddressingAdd struct {
+	TrunkGroupDeviceEndpoint *TrunkGroupDeviceEndpointAdd `xml:"trunkGroupDeviceEndpoint"`
+	EnterpriseTrunkName      *string                      `xml:"enterpriseTrunkName"`
+	AlternateTrunkIdentity   *string                      `xml:"alternateTrunkIdentity"`
+}
+
+// TrunkAddressingModify is the R25 type TrunkAddressingModify (OCISchemaDataTypes.xsd).
+type TrunkAddressingModify struct {
+	TrunkGroupDeviceEndpoint *Nillable[TrunkGroupDeviceEndpointModify] `xml:"trunkGroupDeviceEndpoint"`
+	EnterpriseTrunkName      *Nillable[string]                         `xml:"enterpriseTrunkName"`
+	AlternateTrunkIdentity   *Nillable[string]                         `xml:"alternateTrunkIdentity"`
 }
 
 // TrunkAddressingMultipleContactAdd is the R25 type TrunkAddressingMultipleContactAdd (OCISchemaDataTypes.xsd).
@@ -1957,6 +5562,15 @@ type TrunkAddressingMultipleContactAdd22 struct {
 	PhysicalLocation             *string                                       `xml:"physicalLocation"`
 }
 
+// TrunkAddressingMultipleContactModify is the R25 type TrunkAddressingMultipleContactModify (OCISchemaDataTypes.xsd).
+type TrunkAddressingMultipleContactModify struct {
+	TrunkGroupDeviceEndpoint     *Nillable[TrunkGroupDeviceMultipleContactEndpointModify] `xml:"trunkGroupDeviceEndpoint"`
+	EnterpriseTrunkName          *Nillable[string]                                        `xml:"enterpriseTrunkName"`
+	AlternateTrunkIdentity       *Nillable[string]                                        `xml:"alternateTrunkIdentity"`
+	AlternateTrunkIdentityDomain *Nillable[string]                                        `xml:"alternateTrunkIdentityDomain"`
+	PhysicalLocation             *Nillable[string]                                        `xml:"physicalLocation"`
+}
+
 // TrunkAddressingMultipleContactModify22 is the R25 type TrunkAddressingMultipleContactModify22 (OCISchemaDataTypes.xsd).
 type TrunkAddressingMultipleContactModify22 struct {
 	TrunkGroupDeviceEndpoint     *Nillable[TrunkGroupDeviceMultipleContactEndpointModify22] `xml:"trunkGroupDeviceEndpoint"`
@@ -1966,6 +5580,30 @@ type TrunkAddressingMultipleContactModify22 struct {
 	PhysicalLocation             *Nillable[string]                                          `xml:"physicalLocation"`
 }
 
+// TrunkAddressingMultipleContactRead is the R25 type TrunkAddressingMultipleContactRead (OCISchemaDeprecated.xsd).
+type TrunkAddressingMultipleContactRead struct {
+	TrunkGroupDeviceEndpoint *TrunkGroupDeviceMultipleContactEndpointRead `xml:"trunkGroupDeviceEndpoint"`
+	EnterpriseTrunkName      *string                                      `xml:"enterpriseTrunkName"`
+	AlternateTrunkIdentity   *string                                      `xml:"alternateTrunkIdentity"`
+}
+
+// TrunkAddressingMultipleContactRead21 is the R25 type TrunkAddressingMultipleContactRead21 (OCISchemaDataTypes.xsd).
+type TrunkAddressingMultipleContactRead21 struct {
+	TrunkGroupDeviceEndpoint     *TrunkGroupDeviceMultipleContactEndpointRead `xml:"trunkGroupDeviceEndpoint"`
+	EnterpriseTrunkName          *string                                      `xml:"enterpriseTrunkName"`
+	AlternateTrunkIdentity       *string                                      `xml:"alternateTrunkIdentity"`
+	AlternateTrunkIdentityDomain *string                                      `xml:"alternateTrunkIdentityDomain"`
+}
+
+// TrunkAddressingMultipleContactRead21sp1 is the R25 type TrunkAddressingMultipleContactRead21sp1 (OCISchemaDataTypes.xsd).
+type TrunkAddressingMultipleContactRead21sp1 struct {
+	TrunkGroupDeviceEndpoint     *TrunkGroupDeviceMultipleContactEndpointRead `xml:"trunkGroupDeviceEndpoint"`
+	EnterpriseTrunkName          *string                                      `xml:"enterpriseTrunkName"`
+	AlternateTrunkIdentity       *string                                      `xml:"alternateTrunkIdentity"`
+	AlternateTrunkIdentityDomain *string                                      `xml:"alternateTrunkIdentityDomain"`
+	PhysicalLocation             *string                                      `xml:"physicalLocation"`
+}
+
 // TrunkAddressingMultipleContactRead22 is the R25 type TrunkAddressingMultipleContactRead22 (OCISchemaDataTypes.xsd).
 type TrunkAddressingMultipleContactRead22 struct {
 	TrunkGroupDeviceEndpoint     *TrunkGroupDeviceMultipleContactEndpointRead22 `xml:"trunkGroupDeviceEndpoint"`
@@ -1973,6 +5611,47 @@ type TrunkAddressingMultipleContactRead22 struct {
 	AlternateTrunkIdentity       *string                                        `xml:"alternateTrunkIdentity"`
 	AlternateTrunkIdentityDomain *string                                        `xml:"alternateTrunkIdentityDomain"`
 	PhysicalLocation             *string                                        `xml:"physicalLocation"`
+}
+
+// TrunkAddressingRead is the R25 type TrunkAddressingRead (OCISchemaDataTypes.xsd).
+type TrunkAddressingRead struct {
+	TrunkGroupDeviceEndpoint *TrunkGroupDeviceEndpointRead14sp4 `xml:"trunkGroupDeviceEndpoint"`
+	EnterpriseTrunkName      *string                            `xml:"enterpriseTrunkName"`
+	AlternateTrunkIdentity   *string                            `xml:"alternateTrunkIdentity"`
+}
+
+// TrunkGroupDeviceEndpointAdd is the R25 type TrunkGroupDeviceEndpointAdd (OCISchemaDataTypes.xsd).
+type TrunkGroupDeviceEndpointAdd struct {
+	Name     string  `xml:"name"`
+	LinePort string  `xml:"linePort"`
+	Contact  *string `xml:"contact"`
+}
+
+// TrunkGroupDeviceEndpointModify is the R25 type TrunkGroupDeviceEndpointModify (OCISchemaDataTypes.xsd).
+type TrunkGroupDeviceEndpointModify struct {
+	Name     string            `xml:"name"`
+	LinePort string            `xml:"linePort"`
+	Contact  *Nillable[string] `xml:"contact"`
+}
+
+// TrunkGroupDeviceEndpointRead is the R25 type TrunkGroupDeviceEndpointRead (OCISchemaDeprecated.xsd).
+type TrunkGroupDeviceEndpointRead struct {
+	ServiceUserID             string  `xml:"serviceUserId"`
+	Name                      string  `xml:"name"`
+	LinePort                  string  `xml:"linePort"`
+	Contact                   *string `xml:"contact"`
+	StaticRegistrationCapable bool    `xml:"staticRegistrationCapable"`
+	UseDomain                 bool    `xml:"useDomain"`
+}
+
+// TrunkGroupDeviceEndpointRead14sp4 is the R25 type TrunkGroupDeviceEndpointRead14sp4 (OCISchemaDataTypes.xsd).
+type TrunkGroupDeviceEndpointRead14sp4 struct {
+	Name                      string  `xml:"name"`
+	LinePort                  string  `xml:"linePort"`
+	Contact                   *string `xml:"contact"`
+	StaticRegistrationCapable bool    `xml:"staticRegistrationCapable"`
+	UseDomain                 bool    `xml:"useDomain"`
+	IsPilotUser               bool    `xml:"isPilotUser"`
 }
 
 // TrunkGroupDeviceMultipleContactEndpointAdd is the R25 type TrunkGroupDeviceMultipleContactEndpointAdd (OCISchemaDataTypes.xsd).
@@ -1989,11 +5668,28 @@ type TrunkGroupDeviceMultipleContactEndpointAdd22 struct {
 	Contact  []SIPContactInfo `xml:"contact"`
 }
 
+// TrunkGroupDeviceMultipleContactEndpointModify is the R25 type TrunkGroupDeviceMultipleContactEndpointModify (OCISchemaDataTypes.xsd).
+type TrunkGroupDeviceMultipleContactEndpointModify struct {
+	Name        *string                           `xml:"name"`
+	LinePort    *string                           `xml:"linePort"`
+	ContactList *Nillable[ReplacementContactList] `xml:"contactList"`
+}
+
 // TrunkGroupDeviceMultipleContactEndpointModify22 is the R25 type TrunkGroupDeviceMultipleContactEndpointModify22 (OCISchemaDataTypes.xsd).
 type TrunkGroupDeviceMultipleContactEndpointModify22 struct {
 	Name        *string                             `xml:"name"`
 	LinePort    *string                             `xml:"linePort"`
 	ContactList *Nillable[ReplacementContactList22] `xml:"contactList"`
+}
+
+// TrunkGroupDeviceMultipleContactEndpointRead is the R25 type TrunkGroupDeviceMultipleContactEndpointRead (OCISchemaDataTypes.xsd).
+type TrunkGroupDeviceMultipleContactEndpointRead struct {
+	Name                      string   `xml:"name"`
+	LinePort                  string   `xml:"linePort"`
+	Contact                   []string `xml:"contact"`
+	StaticRegistrationCapable bool     `xml:"staticRegistrationCapable"`
+	UseDomain                 bool     `xml:"useDomain"`
+	IsPilotUser               bool     `xml:"isPilotUser"`
 }
 
 // TrunkGroupDeviceMultipleContactEndpointRead22 is the R25 type TrunkGroupDeviceMultipleContactEndpointRead22 (OCISchemaDataTypes.xsd).
@@ -2022,6 +5718,36 @@ type UnboundedPositiveInt struct {
 type UserAuthenticationModifyRequestPassword struct {
 	Old string `xml:"old"`
 	New string `xml:"new"`
+}
+
+// UserModifyRequest14Endpoint is the R25 type UserModifyRequest14Endpoint (an element's inline type).
+type UserModifyRequest14Endpoint struct {
+	AccessDeviceEndpoint     *AccessDeviceEndpointModify     `xml:"accessDeviceEndpoint"`
+	TrunkGroupDeviceEndpoint *TrunkGroupDeviceEndpointModify `xml:"trunkGroupDeviceEndpoint"`
+}
+
+// UserModifyRequest14sp9Endpoint is the R25 type UserModifyRequest14sp9Endpoint (an element's inline type).
+type UserModifyRequest14sp9Endpoint struct {
+	AccessDeviceEndpoint *AccessDeviceEndpointModify `xml:"accessDeviceEndpoint"`
+	TrunkAddressing      *TrunkAddressingModify      `xml:"trunkAddressing"`
+}
+
+// UserModifyRequest16Endpoint is the R25 type UserModifyRequest16Endpoint (an element's inline type).
+type UserModifyRequest16Endpoint struct {
+	AccessDeviceEndpoint *AccessDeviceEndpointModify `xml:"accessDeviceEndpoint"`
+	TrunkAddressing      *TrunkAddressingModify      `xml:"trunkAddressing"`
+}
+
+// UserModifyRequest17sp4Endpoint is the R25 type UserModifyRequest17sp4Endpoint (an element's inline type).
+type UserModifyRequest17sp4Endpoint struct {
+	AccessDeviceEndpoint *AccessDeviceMultipleContactEndpointModify `xml:"accessDeviceEndpoint"`
+	TrunkAddressing      *TrunkAddressingMultipleContactModify      `xml:"trunkAddressing"`
+}
+
+// UserModifyRequest21Endpoint is the R25 type UserModifyRequest21Endpoint (an element's inline type).
+type UserModifyRequest21Endpoint struct {
+	AccessDeviceEndpoint *AccessDeviceMultipleIdentityAndContactEndpointModify `xml:"accessDeviceEndpoint"`
+	TrunkAddressing      *TrunkAddressingMultipleContactModify                 `xml:"trunkAddressing"`
 }
 
 // UserModifyRequest22Endpoint is the R25 type UserModifyRequest22Endpoint (an element's inline type).

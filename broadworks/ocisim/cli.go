@@ -37,6 +37,8 @@ func RunCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		idle      = fs.Duration("idle-timeout", 0, "close connections idle this long (session expiry); 0 = never")
 		stall     = fs.Int("stall-after", 0, "stop answering mid-response after `N` documents")
 		quiet     = fs.Bool("quiet", false, "do not log connections and commands")
+		rel       = fs.String("release", DefaultRelease, "BroadWorks `RELEASE` to emulate (20 to 25, e.g. 22.0 or 21sp1): newer command versions are refused with [Error 6004]")
+		noCode    = fs.Bool("omit-error-code", false, "leave errorCode out of ErrorResponse (the code is then only in the summary, as real servers often send it)")
 	)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: bwbulk sim [flags]\n\nRuns the built-in OCI-P (BroadWorks) simulator.\n")
@@ -62,6 +64,10 @@ func RunCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		Seed: *seed, Latency: *latency, DropEvery: *dropEvery, DropRate: *dropRate, TransientRate: *transient,
 		LoginDelay: *loginWait, LoginFail: *loginFail, IdleTimeout: *idle, StallAfter: *stall,
 		TLS: *useTLS, StateFile: *state, Admin: *user, Password: *password,
+		Release: *rel, OmitErrorCode: *noCode,
+	}
+	if _, ok := parseRelease(*rel); !ok {
+		return fmt.Errorf("sim: --release %q is not a release (e.g. 22.0)", *rel)
 	}
 	if !*quiet {
 		opts.Log = stdout
@@ -100,7 +106,7 @@ func RunCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if opts.TLS || opts.TLSConfig != nil {
 		scheme = "tls"
 	}
-	fmt.Fprintf(stdout, "OCI-P simulator on %s://%s (dataset %s); system admin %q\n", scheme, ln.Addr(), *dataset, *user)
+	fmt.Fprintf(stdout, "OCI-P simulator on %s://%s (dataset %s, release %s); system admin %q\n", scheme, ln.Addr(), *dataset, *rel, *user)
 	select {
 	case <-ctx.Done():
 	case err := <-errc:

@@ -60,11 +60,36 @@
 // UserGetListInSystemRequest (system), UserDeleteRequest,
 // UserServiceAssignListRequest, UserAuthenticationModifyRequest.
 //
+// Besides these (the newest versions), every older version the R25 schema
+// still lists in its deprecated files is accepted (versions.txt): for
+// example GroupGetRequest14sp7, GroupPasswordRulesGetRequest16,
+// GroupExtensionLengthGetRequest17, SystemDeviceTypeGetAvailableListRequest19,
+// UserModifyRequest17sp4, UserGetRequest21 and the LoginRequest22 to 22V4
+// logins. Each is handled as its newest version and answered in its own
+// response type, in that version's shape (responses.txt).
+//
+// # Releases
+//
+// A server emulates one BroadWorks release, Options.Release (`bwbulk sim
+// --release 22.0`; default 25), which SystemSoftwareVersionGetRequest
+// reports. It accepts exactly the command versions that release has: a
+// version's name carries the release that introduced it (UserGetRequest22V9
+// R22, UserGetRequest23V2 R23, GroupPasswordRulesGetRequestRI R25), and a
+// newer one is refused as an older Application Server refuses it,
+// "[Error 6004] OCI XML Request validation error" with the detail "the
+// xsi:type ... is not a known command". An R21 server thus refuses
+// LoginRequest22V5 and clients fall back to the nonce login.
+//
 // # Error codes
 //
 // Every refusal is a c:ErrorResponse with errorCode, summary and
 // summaryEnglish "[Error NNNN] text" and, for 6004, a detail naming the
-// offending element.
+// offending element. With Options.OmitErrorCode (--omit-error-code) the
+// errorCode element is left out, as in captured real replies: the code is
+// then only in the summary. A UserServiceAssignListRequest service name
+// outside the schema's UserService list is a 6004 (the schema enumerates
+// them); a listed service the group is not authorised for is a 4410. A
+// UTF-8 byte-order mark before a request document is accepted.
 //
 //	4005 Service Provider not found          4006 Service Provider already exists
 //	4008 User not found                      4152 Group not found

@@ -80,13 +80,28 @@ func (s *Server) process(sess *session, doc []byte, peer string) ([]byte, fault)
 			s.logf("%s %s: ok", peer, name)
 		}
 	}
+	s.markCodes(results)
 	return responseDocument(sid, tracking, results, echoes), f
+}
+
+// markCodes applies Options.OmitErrorCode to the results' errors.
+func (s *Server) markCodes(results []result) {
+	if !s.opts.OmitErrorCode {
+		return
+	}
+	for _, r := range results {
+		if r.err != nil {
+			r.err.noCode = true
+		}
+	}
 }
 
 // documentError answers a document that could not be taken apart into
 // commands with a single [Error 6004].
 func (s *Server) documentError(sid, detail string) []byte {
-	return responseDocument(sid, "", []result{failure(validationFailure(detail))}, nil)
+	rs := []result{failure(validationFailure(detail))}
+	s.markCodes(rs)
+	return responseDocument(sid, "", rs, nil)
 }
 
 func validationFailure(detail string) *ociError {
@@ -146,14 +161,15 @@ func (s *Server) run(sess *session, sid string, c *element, name string) (result
 	}
 	model, ok := commandModels[name]
 	h, hok := handlers[name]
-	if !ok || !hok {
+	if !ok || !hok || !s.inRelease(name) {
+		// An older Application Server does not know a newer version.
 		return failure(validationFailure("Element 'command': the xsi:type '" + name + "' is not a known command")), false
 	}
 	if err := validateCommand(c, model); err != nil {
 		return failure(validationFailure(err.Error())), false
 	}
-	switch name {
-	case "AuthenticationRequest", "LoginRequest14sp4", "LoginRequest22V5":
+	switch loginKind(name) {
+	case "auth", "nonce", "password":
 		if s.opts.LoginDelay > 0 {
 			time.Sleep(s.opts.LoginDelay)
 		}
@@ -162,7 +178,7 @@ func (s *Server) run(sess *session, sid string, c *element, name string) (result
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		return s.login(sess, sid, name, c), false
+		return asVersion(s.login(sess, sid, name, c), name, c), false
 	}
 	if sess.admin == nil {
 		return failure(errorf(codeNotLoggedIn, "Invalid session: not logged in")), false
@@ -176,7 +192,7 @@ func (s *Server) run(sess *session, sid string, c *element, name string) (result
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ctx := &call{s: s, w: s.w, sess: sess, cmd: name}
-	r := h(ctx, c)
+	r := asVersion(h(ctx, c), name, c)
 	if r.err == nil && ctx.mutated {
 		if err := s.record(sess, c); err != nil {
 			// Applied but not durable: say so rather than confirm it.
@@ -187,20 +203,20 @@ func (s *Server) run(sess *session, sid string, c *element, name string) (result
 	return r, r.err == nil && ctx.mutated
 }
 
-// login handles the three login commands. Called with s.mu held.
+// login handles AuthenticationRequest and every login version. Called with s.mu held.
 func (s *Server) login(sess *session, sid, name string, c *element) result {
 	uid := c.val("userId")
 	bad := errorf(codeLoginInvalid, "Invalid password")
 	acct := s.account(uid)
-	switch name {
-	case "AuthenticationRequest":
+	switch loginKind(name) {
+	case "auth":
 		sess.nonce, sess.nonceUser, sess.nonceSID = s.nonce(), uid, sid
 		w := &builder{}
 		w.leaf("userId", uid)
 		w.leaf("nonce", sess.nonce)
 		w.leaf("passwordAlgorithm", "MD5")
 		return data("AuthenticationResponse", w)
-	case "LoginRequest14sp4":
+	case "nonce":
 		if acct == nil {
 			return failure(bad)
 		}
@@ -218,7 +234,7 @@ func (s *Server) login(sess *session, sid, name string, c *element) result {
 		if !ok {
 			return failure(bad)
 		}
-	case "LoginRequest22V5":
+	case "password":
 		if acct == nil {
 			return failure(bad)
 		}
@@ -256,7 +272,7 @@ func (s *Server) login(sess *session, sid, name string, c *element) result {
 	w.boolean("isEnterprise", isEnt)
 	w.integer("passwordExpiresDays", 2147483647)
 	w.leaf("userDomain", domain)
-	if name == "LoginRequest22V5" {
+	if loginKind(name) == "password" {
 		return data("LoginResponse22V5", w)
 	}
 	return data("LoginResponse14sp4", w)

@@ -229,7 +229,7 @@ func TestFlow_olderUserAddVersions(t *testing.T) {
 func TestFlow_serviceAssignWarning(t *testing.T) {
 	s := startDemo(t, nil)
 	c := adminClient(t, s)
-	r := c.one("UserServiceAssignListRequest", el("userId", "branch.user02@acme.example.com")+el("serviceName", "Call Waiting")+el("serviceName", "Teleportation"))
+	r := c.one("UserServiceAssignListRequest", el("userId", "branch.user02@acme.example.com")+el("serviceName", "Call Waiting")+el("serviceName", "Hoteling Guest"))
 	if r.ok() || r.ErrType != "Warning" || r.ErrorCode != 4410 {
 		t.Fatalf("got %+v, want a Warning 4410", r)
 	}

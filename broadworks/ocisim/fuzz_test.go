@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -19,6 +20,11 @@ var fuzzSeeds = []string{
 	`<command xsi:type="GroupDnAssignListRequest" xmlns=""><serviceProviderId>acme-ent</serviceProviderId><groupId>acme-hq</groupId><dnRange><minPhoneNumber>2025550400</minPhoneNumber><maxPhoneNumber>2025550410</maxPhoneNumber></dnRange></command>`,
 	`<command xsi:type="GroupAccessDeviceAddRequest22V2" xmlns=""><serviceProviderId>acme-ent</serviceProviderId><groupId>acme-hq</groupId><deviceName>d</deviceName><deviceType>Yealink T54W</deviceType><macAddress>805ec0112233</macAddress></command>`,
 	`<command xsi:type="Bogus" xmlns=""/>`,
+	// Older versions: answered in their own shape (versions.txt, responses.txt).
+	`<command xsi:type="UserGetRequest21" xmlns=""><userId>branch.user01@acme.example.com</userId></command>`,
+	`<command xsi:type="GroupGetRequest14sp7" xmlns=""><serviceProviderId>acme-ent</serviceProviderId><groupId>acme-hq</groupId></command>`,
+	`<command xsi:type="UserModifyRequest17sp4" xmlns=""><userId>branch.user02@acme.example.com</userId><lastName>M</lastName></command>`,
+	`<command xsi:type="SystemDeviceTypeGetAvailableListRequest19" xmlns=""><allowConference>false</allowConference><allowMusicOnHold>false</allowMusicOnHold><onlyConference>false</onlyConference><onlyVideoCapable>false</onlyVideoCapable><onlyOptionalIpAddress>false</onlyOptionalIpAddress></command>`,
 }
 
 // FuzzProcess feeds arbitrary documents to a logged-in session of a demo
@@ -91,6 +97,29 @@ func FuzzReadDocument(f *testing.F) {
 			if total > len(in) {
 				t.Fatal("read more than the input")
 			}
+		}
+	})
+}
+
+// FuzzParseRelease: a release read back from its own form is the same,
+// and since never panics on a command name.
+func FuzzParseRelease(f *testing.F) {
+	for _, s := range []string{"25", "22.0", "21sp1", "21.sp1", "R24", "r13mp2", "", "x", "99999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_ = since("UserGetRequest" + s)
+		r, ok := parseRelease(s)
+		if !ok {
+			return
+		}
+		form := strconv.Itoa(r.major)
+		if r.sp > 0 {
+			form += "sp" + strconv.Itoa(r.sp)
+		}
+		back, ok := parseRelease(form)
+		if !ok || back != r {
+			t.Fatalf("parseRelease(%q) = %+v; %q reads %+v, %v", s, r, form, back, ok)
 		}
 	})
 }

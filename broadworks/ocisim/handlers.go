@@ -127,7 +127,7 @@ func hSoftwareVersion(c *call, e *element) result {
 		return failure(unauthorized())
 	}
 	w := &builder{}
-	w.leaf("version", "25")
+	w.leaf("version", c.s.opts.Release)
 	return data("SystemSoftwareVersionGetResponse", w)
 }
 

@@ -694,6 +694,13 @@ func hUserServiceAssign(c *call, e *element) result {
 		return failure(err)
 	}
 	names := e.vals("serviceName")
+	for _, n := range names {
+		// The schema types serviceName as the UserService enumeration: a
+		// name outside it fails validation before anything is assigned.
+		if !schemaUserServices[n] {
+			return failure(validationFailure(fmt.Sprintf("Element 'serviceName': [facet 'enumeration'] The value '%s' is not an element of the set of UserService values (in UserServiceAssignListRequest)", n)))
+		}
+	}
 	var refused []string
 	assigned := 0
 	for _, n := range names {

@@ -72,6 +72,16 @@ type Options struct {
 	// MaxDocumentSize bounds one request document in bytes. Default
 	// DefaultMaxDocumentSize.
 	MaxDocumentSize int
+	// Release is the BroadWorks release the server emulates, as
+	// SystemSoftwareVersionGetResponse reports it ("22.0", "21sp1"): it
+	// accepts the command versions that release has (the deprecated ones
+	// R25 still lists included) and refuses newer ones with [Error 6004].
+	// Default DefaultRelease ("25"); an unreadable value is R25.
+	Release string
+	// OmitErrorCode leaves errorCode out of every ErrorResponse, as
+	// captured real replies do: the code is then only in the summary
+	// ("[Error 4008] User not found: ...").
+	OmitErrorCode bool
 	// Intercept, when set, is called before each valid command (logins
 	// included) with its xsi:type and how many commands of that type the
 	// server has received so far, this one included (1 for the first). A

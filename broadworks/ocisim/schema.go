@@ -19,6 +19,7 @@ const (
 	kBool
 	kEnum
 	kDept
+	kAny // any content (older versions' nested types, see versions.txt)
 )
 
 // particle is one item of a content model: an element or a model group.
@@ -182,6 +183,8 @@ func parseParticle(body string) (*particle, error) {
 		p.enum = strings.Split(strings.TrimSpace(strings.TrimPrefix(typ, "enum")), "|")
 	case "dept":
 		p.kind = kDept
+	case "any":
+		p.kind = kAny
 	default:
 		return nil, fmt.Errorf("unknown type %q", tf[0])
 	}

@@ -17,7 +17,8 @@ import (
 // Server is a stateful OCI-P server. All its methods are safe for
 // concurrent use; the simulated system is guarded by one mutex.
 type Server struct {
-	opts Options
+	opts    Options
+	release release // the emulated release (Options.Release)
 
 	mu   sync.Mutex // guards w, docs, jr
 	w    *world
@@ -80,6 +81,14 @@ func newServer(opts *Options, demo bool) *Server {
 	}
 	if s.opts.MaxDocumentSize <= 0 {
 		s.opts.MaxDocumentSize = DefaultMaxDocumentSize
+	}
+	if s.opts.Release == "" {
+		s.opts.Release = DefaultRelease
+	}
+	if r, ok := parseRelease(s.opts.Release); ok {
+		s.release = r
+	} else {
+		s.release = newestRelease
 	}
 	seed := uint64(s.opts.Seed)
 	s.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))

@@ -187,6 +187,8 @@ func validateElement(p *particle, e *element, path string) error {
 		return nil
 	}
 	switch p.kind {
+	case kAny:
+		return nil
 	case kComplex:
 		if err := noText(e, path); err != nil {
 			return err

@@ -98,6 +98,7 @@ type ociError struct {
 	Type    string // Error (default) or Warning
 	Message string // the summary without the "[Error NNNN] " prefix
 	Detail  string
+	noCode  bool // written without errorCode (Options.OmitErrorCode)
 }
 
 func (e *ociError) Error() string { return e.summary() }
@@ -138,7 +139,9 @@ func (w *builder) writeCommand(r result, echo *string) {
 		w.raw(` type="`)
 		w.attr(t)
 		w.raw(`" xsi:type="c:ErrorResponse" xmlns:c="C" xmlns="">`)
-		w.integer("errorCode", r.err.Code)
+		if !r.err.noCode {
+			w.integer("errorCode", r.err.Code)
+		}
 		w.leaf("summary", r.err.summary())
 		w.leaf("summaryEnglish", r.err.summary())
 		if r.err.Detail != "" {

@@ -106,6 +106,8 @@ const maxDepth = 64
 // parseDocument parses one XML document into an element tree. It honours
 // the declared encoding (UTF-8, ISO-8859-1 and US-ASCII).
 func parseDocument(doc []byte) (*element, error) {
+	// Real servers accept a UTF-8 byte-order mark before the document.
+	doc = bytes.TrimPrefix(doc, []byte("\xef\xbb\xbf"))
 	d := xml.NewDecoder(bytes.NewReader(doc))
 	d.CharsetReader = charsetReader
 	var root *element

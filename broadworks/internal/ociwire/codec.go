@@ -149,6 +149,9 @@ func latin1ToUTF8(b []byte) []byte {
 	return out
 }
 
+// utf8BOM is the UTF-8 byte-order mark some servers and editors put first.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
 // Document is a decoded BroadsoftDocument.
 type Document struct {
 	SessionID string
@@ -177,9 +180,11 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 
 // Decode reads one whole document, in the encoding its XML declaration
 // names (ISO-8859-1 or UTF-8; UTF-8 when there is no declaration). A
-// command of unknown xsi:type is an error naming it (*oci.UnknownTypeError
-// inside a *DecodeError).
+// UTF-8 byte-order mark before the document is skipped. A command of
+// unknown xsi:type decodes as an *oci.UnknownResponse naming it, so the
+// other commands of the document are still read.
 func Decode(doc []byte) (*Document, error) {
+	doc = bytes.TrimPrefix(doc, utf8BOM)
 	latin1 := declaredEncoding(doc) == Latin1
 	if latin1 {
 		// Converting the whole document up front is much cheaper than a
@@ -233,6 +238,11 @@ func Decode(doc []byte) (*Document, error) {
 					}
 				}
 				c, err := oci.DecodeCommand(d, t)
+				var ute *oci.UnknownTypeError
+				if errors.As(err, &ute) {
+					// Only this command is lost (DecodeCommand skipped it).
+					c, err = &oci.UnknownResponse{Type: ute.Type}, nil
+				}
 				if err != nil {
 					return nil, &DecodeError{Msg: fmt.Sprintf("command %d", len(doc2.Commands)+1), Err: err}
 				}

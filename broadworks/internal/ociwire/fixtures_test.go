@@ -85,6 +85,39 @@ func userAdd22V2() *oci.UserAddRequest22V2 {
 // requestCases returns one realistic value of every request type the
 // client can emit, plus variants that exercise choices and xsi:nil.
 func requestCases() []requestCase {
+	cases := currentCases()
+	return append(cases, olderVersions(cases)...)
+}
+
+// olderVersions adds a case for every older version of a command in cases
+// that no hand-written case covers: the newest version's case converted,
+// as the client sends it to an older server (oci.ForRelease).
+func olderVersions(cases []requestCase) []requestCase {
+	have := map[string]bool{}
+	for _, tc := range cases {
+		have[tc.name] = true
+	}
+	var out []requestCase
+	for _, tc := range cases {
+		if tc.name != tc.req.OCIName() || oci.Family(tc.name) != tc.name {
+			continue
+		}
+		for _, v := range oci.Versions(tc.name) {
+			if have[v.Name] {
+				continue
+			}
+			c, err := oci.Convert(tc.req, v.Name)
+			if err != nil {
+				panic(err)
+			}
+			have[v.Name] = true
+			out = append(out, requestCase{v.Name, c.(oci.Request)})
+		}
+	}
+	return out
+}
+
+func currentCases() []requestCase {
 	trunkUser := userAdd22V2()
 	trunkUser.UserID = "trunk.user@" + domain
 	trunkUser.AccessDeviceEndpoint = nil

@@ -1,0 +1,237 @@
+package ocisim_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"bwbulk/broadworks/ocisim"
+)
+
+// olderVersions reads versions.txt: every older version the simulator
+// accepts and the version it is handled as.
+func olderVersions(t *testing.T) map[string]string {
+	b, err := os.ReadFile("versions.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, l := range strings.Split(string(b), "\n") {
+		if name, base, ok := strings.Cut(l, " = "); ok && !strings.HasPrefix(l, "#") {
+			out[name] = base
+		}
+	}
+	return out
+}
+
+// versionBody is a valid content for a version of each command family,
+// in the elements every version of it shares.
+func versionBody(base, n string) (string, bool) {
+	g := el("serviceProviderId", "acme-ent") + el("groupId", "acme-hq")
+	flags := el("allowConference", "false") + el("allowMusicOnHold", "false") + el("onlyConference", "false")
+	switch base {
+	case "GroupDepartmentGetListRequest18":
+		return g + el("includeEnterpriseDepartments", "true"), true
+	case "GroupExtensionLengthGetRequest22", "GroupGetRequest22V5", "GroupPasswordRulesGetRequestRI", "GroupTrunkGroupGetInstanceListRequest14sp4":
+		return g, true
+	case "ServiceProviderDomainGetAssignedListRequest22", "ServiceProviderGetRequest22V4", "ServiceProviderPasswordRulesGetRequestRI":
+		return el("serviceProviderId", "acme-ent"), true
+	case "SystemPasswordRulesGetRequestRI", "SystemTimeZoneGetListRequest20":
+		return "", true
+	case "SystemDeviceTypeGetAvailableListRequest22V2":
+		return flags + el("onlyVideoCapable", "false") + el("onlyOptionalIpAddress", "false"), true
+	case "UserGetRequest23V2":
+		return el("userId", "branch.user01@acme.example.com"), true
+	case "UserModifyRequest22":
+		return el("userId", "branch.user01@acme.example.com") + el("lastName", "Renamed"), true
+	case "UserAddRequest22V2":
+		return g + el("userId", n+"@acme.example.com") + el("lastName", "Old") + el("firstName", "Version") +
+			el("callingLineIdLastName", "Old") + el("callingLineIdFirstName", "Version"), true
+	case "GroupAccessDeviceAddRequest22V2":
+		body := g + el("deviceName", n) + el("deviceType", "Generic SIP Phone")
+		if n == "groupaccessdeviceaddrequest22" {
+			body += el("useHotline", "false") // required in that version only
+		}
+		return body, true
+	}
+	return "", false // the login versions: TestRelease_login
+}
+
+// relOf is the release a version's name carries (the test's own reading).
+func relOf(name string) (int, int) {
+	s := name[strings.LastIndex(name, "Request")+len("Request"):]
+	if s == "RI" {
+		return 25, 0
+	}
+	var major, sp int
+	fmt.Sscanf(s, "%d", &major)
+	if i := strings.Index(s, "sp"); i > 0 {
+		fmt.Sscanf(s[i+2:], "%d", &sp)
+	}
+	return major, sp
+}
+
+// Each release accepts exactly the versions it has (a newer one is
+// [Error 6004], as an older Application Server answers) and answers a
+// data request in the version's own response type; at R25 every answer
+// validates against the schema.
+func TestRelease_versions(t *testing.T) {
+	versions := olderVersions(t)
+	if len(versions) < 60 {
+		t.Fatalf("versions.txt lists %d versions", len(versions))
+	}
+	for _, rel := range []int{20, 21, 22, 23, 24, 25} {
+		t.Run(fmt.Sprint(rel), func(t *testing.T) {
+			s := startDemo(t, &ocisim.Options{Release: fmt.Sprintf("%d.0", rel)})
+			c := dialRaw(t, s.Addr().String())
+			wantOK(t, c.loginNonce(ocisim.DefaultAdmin, ocisim.DefaultPassword)) // LoginRequest22V5 is R22's
+			if v := c.one("SystemSoftwareVersionGetRequest", ""); v.field("version") != fmt.Sprintf("%d.0", rel) {
+				t.Errorf("version %q", v.field("version"))
+			}
+			accepted, refused := 0, 0
+			for n, base := range versions {
+				body, ok := versionBody(base, strings.ToLower(n))
+				if !ok {
+					continue
+				}
+				r := c.one(n, body)
+				major, sp := relOf(n)
+				newer := major > rel || major == rel && sp > 0
+				switch {
+				case newer:
+					if r.ok() || r.ErrorCode != 6004 || !strings.Contains(r.Detail, "not a known command") {
+						t.Errorf("%s at R%d: got %s %s, want 6004", n, rel, r.Summary, r.Detail)
+					}
+					refused++
+				case !r.ok():
+					t.Errorf("%s at R%d refused: %s %s", n, rel, r.Summary, r.Detail)
+				default:
+					accepted++
+					want := strings.Replace(n, "Request", "Response", 1)
+					if r.XSIType != want && r.XSIType != "c:SuccessResponse" {
+						t.Errorf("%s answered with %s, want %s", n, r.XSIType, want)
+					}
+				}
+			}
+			// The newest versions: accepted from their own release only.
+			for n, since := range map[string]int{"UserGetRequest23V2": 23, "SystemPasswordRulesGetRequestRI": 25, "GroupGetRequest22V5": 22} {
+				body, _ := versionBody(n, "")
+				if r := c.one(n, body); r.ok() != (rel >= since) {
+					t.Errorf("%s at R%d: %s", n, rel, r.Summary)
+				}
+			}
+			t.Logf("R%d: %d older versions accepted, %d refused", rel, accepted, refused)
+		})
+	}
+}
+
+// Every older version's request and its answer validate against the R25
+// schema: the answers are written in the older shape at every level.
+func TestRelease_responsesValidate(t *testing.T) {
+	dir := schemaDir(t)
+	if _, err := exec.LookPath("xmllint"); err != nil {
+		t.Skip("xmllint not installed")
+	}
+	s := startDemo(t, nil)
+	c := adminClient(t, s)
+	tmp := t.TempDir()
+	var files []string
+	for n, base := range olderVersions(t) {
+		body, ok := versionBody(base, strings.ToLower(n))
+		if !ok {
+			continue
+		}
+		wantOK(t, c.one(n, body))
+		for i, doc := range []string{document(c.sid, cmd(n, body)), string(c.last)} {
+			p := filepath.Join(tmp, fmt.Sprintf("%s-%d.xml", n, i))
+			if err := os.WriteFile(p, []byte(forXmllint(doc)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, p)
+		}
+	}
+	out, err := exec.Command("xmllint", append([]string{"--noout", "--schema", filepath.Join(dir, "OCISchemaAS.xsd")}, files...)...).CombinedOutput()
+	var problems []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, "fails to validate") || strings.Contains(line, "validity error") {
+			problems = append(problems, line)
+		}
+	}
+	if valid := strings.Count(string(out), " validates\n"); err != nil || len(problems) > 0 || valid != len(files) {
+		t.Errorf("xmllint (%v): %d of %d validate\n%s", err, valid, len(files), strings.Join(problems, "\n"))
+	}
+	t.Logf("%d older-version requests and responses validated", len(files))
+}
+
+// The login versions of each release: the nonce flow everywhere, the
+// password logins from R22.
+func TestRelease_login(t *testing.T) {
+	for _, rel := range []string{"21sp1", "22.0"} {
+		s := startDemo(t, &ocisim.Options{Release: rel})
+		for _, n := range []string{"LoginRequest22", "LoginRequest22V2", "LoginRequest22V3", "LoginRequest22V4", "LoginRequest22V5"} {
+			c := dialRaw(t, s.Addr().String())
+			r := c.one(n, el("userId", "admin")+el("password", "welcome1"))
+			if rel == "22.0" && (!r.ok() || r.XSIType != strings.Replace(n, "Request", "Response", 1)) {
+				t.Errorf("%s at %s: %s %s", n, rel, r.XSIType, r.Summary)
+			}
+			if rel == "21sp1" && r.ErrorCode != 6004 {
+				t.Errorf("%s at %s: %s, want 6004", n, rel, r.Summary)
+			}
+		}
+		c := dialRaw(t, s.Addr().String())
+		a := c.one("AuthenticationRequest", el("userId", "admin"))
+		r := c.one("LoginRequest21sp1", el("userId", "admin")+el("signedPassword", signed(a.field("nonce"), "welcome1")))
+		if !r.ok() || r.XSIType != "LoginResponse21sp1" {
+			t.Errorf("LoginRequest21sp1 at %s: %s %s", rel, r.XSIType, r.Summary)
+		}
+	}
+}
+
+// What real servers do: a UTF-8 byte-order mark before the document is
+// accepted, and each command's echo attribute comes back on its response.
+func TestProtocol_byteOrderMarkAndEcho(t *testing.T) {
+	s := startDemo(t, nil)
+	c := adminClient(t, s)
+	doc := "\xef\xbb\xbf" + strings.Replace(document(c.sid,
+		`<command xsi:type="VerifySessionIsValidRequest" xmlns="" echo="first"/>`,
+		`<command xsi:type="UserGetRequest23V2" xmlns="" echo="second &amp; last">`+el("userId", "nobody@acme.example.com")+`</command>`),
+		`encoding="ISO-8859-1"`, `encoding="UTF-8"`, 1)
+	d, err := c.sendRaw(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Commands) != 2 || !d.Commands[0].ok() {
+		t.Fatalf("answer %+v", d.Commands)
+	}
+	for i, want := range []string{"first", "second & last"} {
+		if e := d.Commands[i].Echo; e == nil || *e != want {
+			t.Errorf("command %d echo = %v, want %q", i+1, e, want)
+		}
+	}
+	if r := c.one("VerifySessionIsValidRequest", ""); r.Echo != nil {
+		t.Errorf("echo %q on a command sent without one", *r.Echo)
+	}
+}
+
+// With OmitErrorCode the code is only in the summary, as in captured real
+// replies; every kind of refusal still carries it there.
+func TestProtocol_omitErrorCode(t *testing.T) {
+	s := startDemo(t, &ocisim.Options{OmitErrorCode: true})
+	c := adminClient(t, s)
+	for _, tc := range []struct {
+		cmd  string
+		code string
+	}{
+		{cmd("UserGetRequest23V2", el("userId", "nobody@acme.example.com")), "[Error 4008]"},
+		{cmd("NoSuchRequest", ""), "[Error 6004]"},
+		{cmd("GroupGetRequest22V5", el("serviceProviderId", "acme-ent")+el("groupId", "nope")), "[Error 4152]"},
+	} {
+		r := c.send(tc.cmd)[0]
+		if r.ok() || r.ErrorCode != 0 || strings.Contains(string(c.last), "errorCode") || !strings.HasPrefix(r.Summary, tc.code) {
+			t.Errorf("%s: code %d, summary %q; want no errorCode and %s", tc.cmd, r.ErrorCode, r.Summary, tc.code)
+		}
+	}
+}

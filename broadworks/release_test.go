@@ -1,0 +1,196 @@
+package broadworks_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"bwbulk/broadworks"
+	"bwbulk/broadworks/internal/ociwire"
+	"bwbulk/broadworks/oci"
+	"bwbulk/broadworks/ocisim"
+)
+
+// wireLog collects the documents a client sent and received.
+type wireLog struct{ bytes.Buffer }
+
+func (w *wireLog) sent(t *testing.T, cmd string) bool {
+	t.Helper()
+	return strings.Contains(w.String(), `xsi:type="`+cmd+`"`)
+}
+
+// Callers ask for the newest version; against each field release the
+// client sends the version that release has and hands back the answer as
+// the newest response type, values kept.
+func TestClient_releaseVersions(t *testing.T) {
+	cases := []struct {
+		rel, userGet, rules, group string
+	}{
+		{"20.0", "UserGetRequest20", "GroupPasswordRulesGetRequest16", "GroupGetRequest14sp7"},
+		{"21sp1", "UserGetRequest21sp1V2", "GroupPasswordRulesGetRequest16", "GroupGetRequest14sp7"},
+		{"22.0", "UserGetRequest22V9", "GroupPasswordRulesGetRequest22", "GroupGetRequest22V5"},
+		{"23.0", "UserGetRequest23V2", "GroupPasswordRulesGetRequest22", "GroupGetRequest22V5"},
+		{"24.0", "UserGetRequest23V2", "GroupPasswordRulesGetRequest22", "GroupGetRequest22V5"},
+		{"25.0", "UserGetRequest23V2", "GroupPasswordRulesGetRequestRI", "GroupGetRequest22V5"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.rel, func(t *testing.T) {
+			srv := ocisim.StartTest(t, &ocisim.Options{Release: tc.rel})
+			log := &wireLog{}
+			opts := ocisim.TestClientOptions(t, srv)
+			opts.DebugWriter = log
+			c := dialSim(t, srv, opts)
+			if c.Release() != tc.rel {
+				t.Errorf("Release() = %q", c.Release())
+			}
+			ctx := context.Background()
+			u, err := broadworks.Do[*oci.UserGetResponse23V2](ctx, c, &oci.UserGetRequest23V2{UserID: "branch.user01@acme.example.com"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u.ServiceProviderID != "acme-ent" || u.GroupID != "acme-branch" || u.PhoneNumber == nil || *u.PhoneNumber == "" || u.LastName == "" {
+				t.Errorf("user read as %+v", u)
+			}
+			r, err := broadworks.Do[*oci.GroupPasswordRulesGetResponseRI](ctx, c, &oci.GroupPasswordRulesGetRequestRI{ServiceProviderID: "acme-ent", GroupID: "acme-branch"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.MinLength != 8 || !r.RestrictMinDigits || r.MinDigits != 1 || !r.DisallowUserID {
+				t.Errorf("rules read as %+v", r)
+			}
+			g, err := broadworks.Do[*oci.GroupGetResponse22V5](ctx, c, &oci.GroupGetRequest22V5{ServiceProviderID: "acme-ent", GroupID: "acme-branch"})
+			if err != nil || g.DefaultDomain == "" || g.UserLimit == 0 {
+				t.Fatalf("group read as %+v, %v", g, err)
+			}
+			_, err = c.Do(ctx, &oci.UserGetRequest23V2{UserID: "nobody@acme.example.com"})
+			var er *oci.ErrorResponse
+			if !errors.As(err, &er) || er.Command != tc.userGet || !broadworks.IsErrorCode(err, 4008) {
+				t.Errorf("not found = %v (command %q)", err, er.Command)
+			}
+			for _, cmd := range []string{tc.userGet, tc.rules, tc.group} {
+				if !log.sent(t, cmd) {
+					t.Errorf("%s not sent", cmd)
+				}
+			}
+			if strings.Contains(log.String(), "[Error 6004]") {
+				t.Error("a command was refused as unknown")
+			}
+		})
+	}
+}
+
+// When the server leaves errorCode out (the code is then only in the
+// summary), every path classifies the code from the summary: the login
+// fallback of an older server, a wrong password, not found, try later.
+func TestClient_codesFromSummaryOnly(t *testing.T) {
+	ctx := context.Background()
+	srv := ocisim.StartTest(t, &ocisim.Options{TLS: true, Release: "21.0", OmitErrorCode: true})
+	log := &wireLog{}
+	opts := ocisim.TestClientOptions(t, srv)
+	opts.DebugWriter = log
+	c := dialSim(t, srv, opts)
+	if info := c.Info(); info.Command != "LoginRequest14sp4" {
+		t.Errorf("R21 over TLS logged in with %s, want the nonce flow after LoginRequest22V5's refusal", info.Command)
+	}
+	if strings.Contains(log.String(), "<errorCode>") || !strings.Contains(log.String(), "[Error 6004]") {
+		t.Fatal("the simulator sent errorCode, or LoginRequest22V5 was not refused")
+	}
+	_, err := c.Do(ctx, &oci.UserGetRequest23V2{UserID: "nobody@acme.example.com"})
+	if !broadworks.IsErrorCode(err, 4008) || broadworks.Temporary(err) {
+		t.Errorf("not found: %v", err)
+	}
+	bad, err := broadworks.Dial(ctx, srv.Addr().String(), ocisim.TestClientOptions(t, srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bad.Close()
+	if _, err := bad.Login(ctx, ocisim.DefaultAdmin, "wrong"); !broadworks.IsErrorCode(err, 4962) {
+		t.Errorf("wrong password: %v", err)
+	}
+	busy := ocisim.StartTest(t, &ocisim.Options{Release: "22.0", OmitErrorCode: true, TransientRate: 1})
+	bo := ocisim.TestClientOptions(t, busy)
+	bo.KnownRelease = "22.0" // cached with the profile
+	cb := dialSim(t, busy, bo)
+	if cb.Release() != "22.0" {
+		t.Errorf("a server too busy to say its release: Release() = %q, want the known 22.0", cb.Release())
+	}
+	_, err = cb.Do(ctx, &oci.UserGetRequest23V2{UserID: "branch.user01@acme.example.com"})
+	if !broadworks.Temporary(err) || !broadworks.IsErrorCode(err, 5200) {
+		t.Errorf("busy: %v, want Temporary 5200", err)
+	}
+}
+
+// A response command of a type bwbulk has not generated fails only the
+// request it answers, naming the type; the other answers of the document
+// are used.
+func TestClient_unknownResponseType(t *testing.T) {
+	f := newFake(t, func(fc *fakeConn, doc *ociwire.Document) {
+		fmt.Fprintf(fc, `<?xml version="1.0" encoding="ISO-8859-1"?>`+"\n"+
+			`<BroadsoftDocument protocol="OCI" xmlns="C" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><sessionId xmlns="">%s</sessionId>`+
+			`<command xsi:type="c:SuccessResponse" xmlns:c="C" xmlns=""/>`+
+			`<command xsi:type="UserGetResponse26" xmlns=""><userId>x</userId><newThing><a/></newThing></command>`+
+			`<command xsi:type="SystemSoftwareVersionGetResponse" xmlns=""><version>26.0</version></command>`+
+			"</BroadsoftDocument>\n", fc.sid)
+	})
+	c := dialFake(t, f, nil)
+	rs, err := c.Batch(context.Background(), &oci.VerifySessionIsValidRequest{},
+		&oci.UserGetRequest23V2{UserID: "x"}, &oci.SystemSoftwareVersionGetRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs[0].Err != nil || rs[2].Err != nil {
+		t.Errorf("the known answers failed: %v, %v", rs[0].Err, rs[2].Err)
+	}
+	if v, ok := rs[2].Response.(*oci.SystemSoftwareVersionGetResponse); !ok || v.Version != "26.0" {
+		t.Errorf("third answer %#v", rs[2].Response)
+	}
+	var pe *broadworks.ProtocolError
+	if !errors.As(rs[1].Err, &pe) || !strings.Contains(rs[1].Err.Error(), `"UserGetResponse26"`) || rs[1].Response != nil {
+		t.Errorf("unknown type: %v (%T)", rs[1].Err, rs[1].Response)
+	}
+}
+
+// An administrator who may not ask the release (a group administrator:
+// SystemSoftwareVersionGetRequest is [Error 5404]): a version the server
+// refuses as unknown tells it is older, and the request goes again in the
+// older version; later requests start there.
+func TestClient_releaseFromRefusals(t *testing.T) {
+	for _, tc := range []struct{ rel, rules string }{
+		{"22.0", "GroupPasswordRulesGetRequest22"}, {"21.0", "GroupPasswordRulesGetRequest16"},
+		{"24.0", "GroupPasswordRulesGetRequest22"}, {"25.0", "GroupPasswordRulesGetRequestRI"},
+	} {
+		t.Run(tc.rel, func(t *testing.T) {
+			srv := ocisim.StartTest(t, &ocisim.Options{Release: tc.rel})
+			log := &wireLog{}
+			opts := ocisim.TestClientOptions(t, srv)
+			opts.DebugWriter = log
+			ctx := context.Background()
+			c, err := broadworks.Dial(ctx, srv.Addr().String(), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if _, err := c.Login(ctx, ocisim.DemoGroupAdmin, ocisim.DefaultPassword); err != nil {
+				t.Fatal(err)
+			}
+			if c.Release() != "" {
+				t.Fatalf("a group administrator learned release %q", c.Release())
+			}
+			for range 2 {
+				r, err := broadworks.Do[*oci.GroupPasswordRulesGetResponseRI](ctx, c, &oci.GroupPasswordRulesGetRequestRI{ServiceProviderID: "acme-ent", GroupID: "acme-hq"})
+				if err != nil || r.MinLength != 8 {
+					t.Fatalf("read: %+v, %v", r, err)
+				}
+			}
+			if n := strings.Count(log.String(), `xsi:type="`+tc.rules+`"`); n != 2 {
+				t.Errorf("%s sent %d times, want 2 (wire:\n%s)", tc.rules, n, log.String())
+			}
+			if tc.rel == "25.0" && strings.Contains(log.String(), "[Error 6004]") {
+				t.Error("R25 refused a command")
+			}
+		})
+	}
+}

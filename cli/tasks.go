@@ -125,6 +125,9 @@ XLSX.`)
 	if !ok {
 		return ExitUsage
 	}
+	if ext := strings.ToLower(filepath.Ext(*export)); *export != "" && ext != ".csv" && ext != ".xlsx" {
+		return f.fail(ExitUsage, "--export: name a .xlsx or .csv file, not %q", *export)
+	}
 	st, err := f.openStore(ctx)
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)

@@ -17,6 +17,7 @@ import (
 	"bwbulk/internal/golden"
 	"bwbulk/jobs"
 	"bwbulk/ui"
+	"bwbulk/wizard"
 )
 
 // Every command answers --help on stdout with exit 0, and neither they
@@ -385,4 +386,60 @@ func TestCLI_Profile(t *testing.T) {
 	if r := e.run("", "profile", "remove", "sim"); r.code != 2 {
 		t.Errorf("remove twice: %v", r)
 	}
+}
+
+// While the window runs the tasks of the data folder (it holds the runner
+// lock), submit --wait stores the task and follows it: the window's
+// runner, wired as main.go wires it, creates the users, once.
+func TestCLI_SubmitWait_whileTheWindowRuns(t *testing.T) {
+	const n = 60
+	e := newEnv(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, err := jobs.Open(ctx, filepath.Join(e.dir, "bwbulk.db"), &jobs.Options{Keyring: &ui.FallbackKeyring{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	lock, err := st.LockRunner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
+
+	f := e.file("users.csv", users("w", n))
+	cmd := e.cmd("", "submit", f, "--group", "acme-ent/acme-hq", "--wait")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		if ts, _ := st.ListTasks(ctx); len(ts) == 1 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	ps, err := st.Profiles(ctx)
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("profiles: %v %v", err, ps)
+	}
+	session := ui.NewSession(st, nil)
+	defer session.Close()
+	session.Use(ps[0])
+	runner := jobs.NewRunner(st, session.Connect, &jobs.RunnerOptions{Replan: wizard.Replan, PollInterval: 50 * time.Millisecond})
+	runDone := make(chan struct{})
+	go func() {
+		defer close(runDone)
+		_ = runner.Start(ctx)
+	}()
+	defer func() { cancel(); <-runDone }()
+
+	err = cmd.Wait()
+	out := stderr.String()
+	if err != nil || !strings.Contains(out, "Following it here") || !strings.Contains(out, "Task 1 completed: 60 of 60 users created, 0 failed") {
+		t.Fatalf("submit --wait beside the window: %v\n%s", err, out)
+	}
+	e.exactlyOnce("w", n)
 }

@@ -87,6 +87,9 @@ func report(f *flags, st *jobs.Store, id int64, took time.Duration, runErr error
 	if t.Cancelled > 0 {
 		counts += fmt.Sprintf(", %d cancelled", t.Cancelled)
 	}
+	if t.Checking > 0 {
+		counts += fmt.Sprintf(", %d to be checked with the server", t.Checking)
+	}
 	switch {
 	case errors.Is(runErr, context.Canceled):
 		fmt.Fprintf(e.Stderr, "Task %d stopped (%s). Continue with: bwbulk resume %d\n", id, counts, id)
@@ -106,7 +109,7 @@ func report(f *flags, st *jobs.Store, id int64, took time.Duration, runErr error
 	if t.Error != "" {
 		fmt.Fprintf(e.Stderr, "  %s\n", t.Error)
 	}
-	if t.Failed > 0 || t.Status != jobs.StatusCompleted {
+	if t.Failed > 0 || t.Checking > 0 || t.Status != jobs.StatusCompleted {
 		if t.Failed > 0 {
 			fmt.Fprintf(e.Stderr, "Failed jobs: bwbulk task %d --failed; queue them again: bwbulk retry %d\n", id, id)
 		}

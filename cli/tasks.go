@@ -31,12 +31,13 @@ type taskJSON struct {
 	Completed   int       `json:"completed"`
 	Failed      int       `json:"failed"`
 	Cancelled   int       `json:"cancelled"`
+	Checking    int       `json:"checking"` // outcome not read from the server yet
 }
 
 func taskToJSON(t jobs.Task) taskJSON {
 	return taskJSON{ID: t.ID, Description: t.Description, Status: t.Status, Error: t.Error, OSUser: t.OSUser,
 		Admin: t.Admin, Server: t.Server, Created: t.Created.UTC(), Updated: t.Updated.UTC(),
-		Total: t.Total, Pending: t.Pending, Running: t.Running, Completed: t.Completed, Failed: t.Failed, Cancelled: t.Cancelled}
+		Total: t.Total, Pending: t.Pending, Running: t.Running, Completed: t.Completed, Failed: t.Failed, Cancelled: t.Cancelled, Checking: t.Checking}
 }
 
 // jobJSON is the stable --json form of a job (never a field's value:
@@ -163,8 +164,8 @@ XLSX.`)
 		return ExitOK
 	}
 	fmt.Fprintf(e.Stdout, "Task %d: %s\n", t.ID, t.Description)
-	fmt.Fprintf(e.Stdout, "Status: %s; %d of %d completed, %d failed, %d cancelled, %d pending\n",
-		t.Status, t.Completed, t.Total, t.Failed, t.Cancelled, t.Pending+t.Running)
+	fmt.Fprintf(e.Stdout, "Status: %s; %d of %d completed, %d failed, %d cancelled, %d to be checked, %d pending\n",
+		t.Status, t.Completed, t.Total, t.Failed, t.Cancelled, t.Checking, t.Pending+t.Running)
 	if t.Error != "" {
 		fmt.Fprintf(e.Stdout, "Error: %s\n", t.Error)
 	}

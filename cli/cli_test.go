@@ -443,3 +443,28 @@ func TestCLI_SubmitWait_whileTheWindowRuns(t *testing.T) {
 	}
 	e.exactlyOnce("w", n)
 }
+
+// A refused login puts the task in "needs attention": resume says why and
+// exits 2; once the profile's password is right again, resume finishes it.
+func TestCLI_Resume_needsAttention(t *testing.T) {
+	e := newEnv(t, nil)
+	f := e.file("users.csv", users("a", 5))
+	if r := e.run("", "submit", f, "--group", "acme-ent/acme-hq"); r.code != 0 || !strings.Contains(r.stderr, "bwbulk resume 1") {
+		t.Fatalf("submit: %v", r)
+	}
+	e.srv.AddAdmin(ocisim.DefaultAdmin, "changed-Pw1", ocisim.LevelSystem, "", "")
+	r := e.run("", "resume", "1")
+	if r.code != 2 || !strings.Contains(r.stderr, "needs attention") {
+		t.Fatalf("resume with a refused login: %v", r)
+	}
+	if r := e.run("", "tasks", "--json"); !strings.Contains(r.stdout, `"attention"`) {
+		t.Errorf("tasks --json has no attention: %v", r)
+	}
+	if r := e.run("changed-Pw1\n", "profile", "add", "sim", "--address", e.addr(), "--admin", ocisim.DefaultAdmin, "--replace"); r.code != 0 {
+		t.Fatalf("profile add --replace: %v", r)
+	}
+	if r := e.run("", "resume", "1"); r.code != 0 || !strings.Contains(r.stderr, "5 of 5 users created") {
+		t.Fatalf("resume after the fix: %v", r)
+	}
+	e.exactlyOnce("a", 5)
+}

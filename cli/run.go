@@ -97,6 +97,9 @@ func report(f *flags, st *jobs.Store, id int64, took time.Duration, runErr error
 	case runErr != nil:
 		fmt.Fprintf(e.Stderr, "Task %d: %v (%s). Continue with: bwbulk resume %d\n", id, runErr, counts, id)
 		return ExitUsage
+	case t.Status == jobs.StatusPaused && t.Attention != "":
+		fmt.Fprintf(e.Stderr, "Task %d needs attention (%s): %s\nOnce that is fixed: bwbulk resume %d\n", id, counts, t.Attention, id)
+		return ExitUsage
 	case t.Status == jobs.StatusPaused:
 		fmt.Fprintf(e.Stderr, "Task %d paused (%s). Continue with: bwbulk resume %d\n", id, counts, id)
 		return ExitInterrupted

@@ -20,6 +20,7 @@ type taskJSON struct {
 	Description string    `json:"description"`
 	Status      string    `json:"status"`
 	Error       string    `json:"error,omitempty"`
+	Attention   string    `json:"attention,omitempty"` // a paused task that needs a person: why, what to do
 	OSUser      string    `json:"osUser"`
 	Admin       string    `json:"admin"`
 	Server      string    `json:"server"`
@@ -35,7 +36,7 @@ type taskJSON struct {
 }
 
 func taskToJSON(t jobs.Task) taskJSON {
-	return taskJSON{ID: t.ID, Description: t.Description, Status: t.Status, Error: t.Error, OSUser: t.OSUser,
+	return taskJSON{ID: t.ID, Description: t.Description, Status: t.Status, Error: t.Error, Attention: t.Attention, OSUser: t.OSUser,
 		Admin: t.Admin, Server: t.Server, Created: t.Created.UTC(), Updated: t.Updated.UTC(),
 		Total: t.Total, Pending: t.Pending, Running: t.Running, Completed: t.Completed, Failed: t.Failed, Cancelled: t.Cancelled, Checking: t.Checking}
 }
@@ -168,6 +169,9 @@ XLSX.`)
 		t.Status, t.Completed, t.Total, t.Failed, t.Cancelled, t.Checking, t.Pending+t.Running)
 	if t.Error != "" {
 		fmt.Fprintf(e.Stdout, "Error: %s\n", t.Error)
+	}
+	if t.Attention != "" {
+		fmt.Fprintf(e.Stdout, "Needs attention: %s\n", t.Attention)
 	}
 	fmt.Fprintf(e.Stdout, "Submitted %s by %s as %s on %s\n\n", t.Created.Local().Format("2006-01-02 15:04:05"), t.OSUser, t.Admin, t.Server)
 	tw := tabwriter.NewWriter(e.Stdout, 2, 4, 2, ' ', 0)

@@ -50,7 +50,6 @@ func main() {
 		initlog.Discard()
 		os.Exit(cli.Main(context.Background(), os.Args[1:]))
 	}
-	initlog.Release(os.Stderr)
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "bwbulk:", err)
 		os.Exit(1)
@@ -75,15 +74,19 @@ func run(args []string) error {
 		cli.Usage(fs.Output())
 	}
 	if err := fs.Parse(args); err != nil {
+		initlog.Discard()
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return err
 	}
 	if *showVersion {
+		initlog.Discard()
 		fmt.Println("bwbulk", version)
 		return nil
 	}
+	// The window is opening: what Fyne logged while initialising is its.
+	initlog.Release(os.Stderr)
 	dir, err := cli.DataDir(*dataDir)
 	if err != nil {
 		return err

@@ -48,6 +48,15 @@ func TestCLI_HelpAndNoFyneMessages(t *testing.T) {
 	}
 }
 
+// The window's --help lists the commands too, without Fyne's init lines.
+func TestCLI_WindowHelp(t *testing.T) {
+	e := &env{t: t, dir: t.TempDir()}
+	r := e.run("", "--help")
+	if r.code != 0 || !strings.HasPrefix(r.stderr, "Usage: bwbulk") || !strings.Contains(r.stderr, "validate") || strings.Contains(r.stderr, "Fyne") {
+		t.Errorf("bwbulk --help: %v", r)
+	}
+}
+
 // Usage errors: exit 2, the reason on stderr, nothing on stdout.
 func TestCLI_UsageErrors(t *testing.T) {
 	e := newEnv(t, nil)

@@ -73,11 +73,12 @@ wait:
 		}
 	}
 	prog.finish()
-	return report(f, st, id, time.Since(start), runErr)
+	return report(f, st, id, t.Completed, time.Since(start), runErr)
 }
 
-// report prints where the task rests and returns the exit status.
-func report(f *flags, st *jobs.Store, id int64, took time.Duration, runErr error) int {
+// report prints where the task rests and returns the exit status; before
+// is how many jobs were completed when this run began, took how long it ran.
+func report(f *flags, st *jobs.Store, id int64, before int, took time.Duration, runErr error) int {
 	e := f.e
 	t, err := st.Task(context.Background(), id)
 	if err != nil {
@@ -105,8 +106,8 @@ func report(f *flags, st *jobs.Store, id int64, took time.Duration, runErr error
 		return ExitInterrupted
 	}
 	rate := ""
-	if s := took.Seconds(); s > 0 && t.Completed > 0 {
-		rate = fmt.Sprintf(" in %.2fs (%.0f users/s)", s, float64(t.Completed)/s)
+	if s, n := took.Seconds(), t.Completed-before; s > 0 && n > 0 {
+		rate = fmt.Sprintf(", %d of them in %.2fs (%.0f users/s)", n, s, float64(n)/s)
 	}
 	fmt.Fprintf(e.Stderr, "Task %d %s: %s%s\n", id, t.Status, counts, rate)
 	if t.Error != "" {
@@ -131,7 +132,7 @@ func followStore(ctx context.Context, f *flags, st *jobs.Store, id int64) int {
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)
 	}
-	start := time.Now()
+	start, before := time.Now(), t.Completed
 	prog := newProgress(f.e.Stderr, t)
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
@@ -153,7 +154,7 @@ func followStore(ctx context.Context, f *flags, st *jobs.Store, id int64) int {
 		prog.event(jobs.Event{TaskID: id, Status: t.Status, Err: t.Error, Done: t.Completed, Failed: t.Failed, Total: t.Total})
 		if jobs.Terminal(t.Status) || t.Status == jobs.StatusPaused {
 			prog.finish()
-			return report(f, st, id, time.Since(start), nil)
+			return report(f, st, id, before, time.Since(start), nil)
 		}
 	}
 }

@@ -1,5 +1,6 @@
 // Command bwbulk is a desktop app for creating many Cisco BroadWorks users
-// at once. main only wires the pieces together: flags, data folder, the
+// at once, with a command line for the same work (bwbulk help). main only
+// wires the pieces together: the subcommands, flags, data folder, the
 // built-in demo server, the jobs store and runner, and the window.
 package main
 
@@ -12,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -19,6 +21,8 @@ import (
 
 	"bwbulk/assets"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/cli"
+	"bwbulk/internal/initlog"
 	"bwbulk/jobs"
 	"bwbulk/ui"
 )
@@ -31,6 +35,7 @@ var started = time.Now()
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "sim" {
+		initlog.Discard()
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
 		if err := ocisim.RunCLI(ctx, os.Args[2:], os.Stdout, os.Stderr); err != nil && !errors.Is(err, flag.ErrHelp) {
@@ -38,6 +43,12 @@ func main() {
 			os.Exit(1)
 		}
 		return
+	}
+	// A first argument that is not a flag names a command: an unknown one
+	// is an error, not a window.
+	if len(os.Args) > 1 && !strings.HasPrefix(os.Args[1], "-") {
+		initlog.Discard()
+		os.Exit(cli.Main(context.Background(), os.Args[1:]))
 	}
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "bwbulk:", err)
@@ -53,17 +64,30 @@ func run(args []string) error {
 	server := fs.String("server", "", "use this OCI-P server `HOST:PORT` instead of the built-in demo server")
 	scripted := fs.String("scripted-demo", "", "walk through every screen, saving screenshots in `DIR`, then exit")
 	stallUsers := fs.Int("measure-stall", 0, "submit `N` demo users, report the longest UI-goroutine stall while they are created, then exit")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: bwbulk [flags]            open the window")
+		fmt.Fprintln(fs.Output(), "       bwbulk COMMAND [flags] ...")
+		fmt.Fprintln(fs.Output())
+		fmt.Fprintln(fs.Output(), "Flags of the window:")
+		fs.PrintDefaults()
+		fmt.Fprintln(fs.Output())
+		cli.Usage(fs.Output())
+	}
 	if err := fs.Parse(args); err != nil {
+		initlog.Discard()
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return err
 	}
 	if *showVersion {
+		initlog.Discard()
 		fmt.Println("bwbulk", version)
 		return nil
 	}
-	dir, err := prepareDataDir(*dataDir)
+	// The window is opening: what Fyne logged while initialising is its.
+	initlog.Release(os.Stderr)
+	dir, err := cli.DataDir(*dataDir)
 	if err != nil {
 		return err
 	}
@@ -150,7 +174,7 @@ type wired struct {
 // assemble opens the store, starts the demo server (unless w.Server is
 // set), and starts the runner on the session's connection.
 func assemble(ctx context.Context, w wiring) (*wired, error) {
-	store, err := jobs.Open(ctx, filepath.Join(w.DataDir, "bwbulk.db"), &jobs.Options{Keyring: w.Keyring})
+	store, err := jobs.Open(ctx, filepath.Join(w.DataDir, cli.DatabaseFile), &jobs.Options{Keyring: w.Keyring})
 	if err != nil {
 		return nil, err
 	}
@@ -188,6 +212,13 @@ func assemble(ctx context.Context, w wiring) (*wired, error) {
 	runDone := make(chan struct{})
 	go func() {
 		defer close(runDone)
+		// One process runs tasks at a time: while `bwbulk submit --wait`
+		// runs one, the window's runner waits for its turn.
+		lock, err := store.WaitRunnerLock(rctx, 2*time.Second)
+		if err != nil {
+			return
+		}
+		defer lock.Unlock()
 		_ = out.runner.Start(rctx)
 	}()
 	out.close = func() {
@@ -202,19 +233,4 @@ func assemble(ctx context.Context, w wiring) (*wired, error) {
 		store.Close()
 	}
 	return out, nil
-}
-
-// prepareDataDir returns the data folder, created with mode 0700.
-func prepareDataDir(dir string) (string, error) {
-	if dir == "" {
-		base, err := os.UserConfigDir()
-		if err != nil {
-			return "", fmt.Errorf("no user config folder (use --data-dir): %w", err)
-		}
-		dir = filepath.Join(base, "bwbulk")
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("data folder: %w", err)
-	}
-	return dir, nil
 }

@@ -159,14 +159,7 @@ func (v *importView) read(what, name string, open func() (io.ReadCloser, error))
 func (v *importView) load(name string, b []byte) {
 	v.fileInfo.SetText("Reading " + name + "…")
 	v.u.spawn(func() {
-		var rows []wizard.Row
-		var probs []wizard.Problem
-		var err error
-		if strings.HasSuffix(strings.ToLower(name), ".xlsx") {
-			rows, probs, err = wizard.ImportXLSX(bytes.NewReader(b))
-		} else {
-			rows, probs, err = wizard.ImportCSV(bytes.NewReader(b))
-		}
+		rows, probs, err := wizard.ImportFile(name, bytes.NewReader(b))
 		fyne.Do(func() { v.loaded(name, rows, probs, err) })
 	})
 }
@@ -220,22 +213,9 @@ func (v *importView) toPreview() {
 				return
 			}
 			v.status.SetText("")
-			m := wizard.NewModelForGroup(sp, isEnt, f)
-			m.SetImported(rows)
-			if hasPasswords(rows) {
-				m.Passwords.Mode = wizard.PasswordsBlank
-			}
+			m := wizard.ModelForImport(sp, isEnt, f, rows)
 			v.u.wizard.reset(m, wizard.StepPreview, 0)
 			v.u.Show(ScreenNewUsers)
 		})
 	})
-}
-
-func hasPasswords(rows []wizard.Row) bool {
-	for i := range rows {
-		if rows[i].Get(wizard.ColPassword) != "" {
-			return true
-		}
-	}
-	return false
 }

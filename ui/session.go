@@ -217,25 +217,9 @@ func (s *Session) Close() {
 	}
 }
 
-// DialProfile dials p and logs in with password.
+// DialProfile dials p and logs in with password (jobs.DialProfile).
 func DialProfile(ctx context.Context, p jobs.Profile, password string) (*broadworks.Client, *broadworks.LoginInfo, error) {
-	opts := &broadworks.Options{
-		Transport:          p.Transport,
-		InsecureSkipVerify: p.Insecure,
-		PinSHA256:          p.CAPin,
-		Timeout:            20 * time.Second,
-		KnownRelease:       p.Release,
-	}
-	c, err := broadworks.Dial(ctx, p.Address, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	info, err := c.Login(ctx, p.AdminUser, password)
-	if err != nil {
-		c.Close()
-		return nil, nil, err
-	}
-	return c, info, nil
+	return jobs.DialProfile(ctx, p, password)
 }
 
 // TestConnection dials p, logs in and logs out, and describes the login:

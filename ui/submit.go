@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"bwbulk/broadworks/oci"
 	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
@@ -23,63 +22,13 @@ type submitPlan struct {
 }
 
 // buildPlan turns the valid preview into a task spec and a summary:
-// users, devices, numbers, licences and side effects.
+// users, devices, numbers, licences and side effects (jobs.PlanTask).
 func buildPlan(m *wizard.Model, p *wizard.Preview, admin, server string) (*submitPlan, error) {
-	rows, err := p.Plan()
+	spec, sum, err := jobs.PlanTask(m, p, admin, server, osUser())
 	if err != nil {
 		return nil, err
 	}
-	t := p.Target()
-	setup := wizard.PlanSetup(m)
-	spec := jobs.TaskSpec{
-		Description: fmt.Sprintf("%d users in %s/%s", len(rows), t.ServiceProviderID, t.GroupID),
-		OSUser:      osUser(),
-		Admin:       admin,
-		Server:      server,
-		Setup:       setup,
-	}
-	devices, numbers, cmds := 0, 0, len(setup)
-	for i, r := range rows {
-		pr := p.Rows[i]
-		spec.Jobs = append(spec.Jobs, jobs.JobSpec{Row: r.Row, UserID: r.UserID, Fields: jobFields(t, pr), Commands: r.Commands})
-		cmds += len(r.Commands)
-		for _, c := range r.Commands {
-			if strings.HasPrefix(c.OCIName(), "GroupAccessDeviceAdd") {
-				devices++
-			}
-		}
-		if pr.Get(wizard.ColPhoneNumber) != "" {
-			numbers++
-		}
-	}
-	s := []string{
-		fmt.Sprintf("Create %d users in %s / %s", len(rows), t.ServiceProviderID, t.GroupID),
-		fmt.Sprintf("Create %d devices", devices),
-		fmt.Sprintf("Assign %d phone numbers", numbers),
-	}
-	if f := m.EffectiveFacts(); f != nil && f.Group.UserLimit > 0 {
-		s = append(s, fmt.Sprintf("Use %d of %d free licences (%d left afterwards)", len(rows), f.Group.Free(), f.Group.Free()-len(rows)))
-	}
-	for _, c := range setup {
-		s = append(s, "First: "+describeSetup(c))
-	}
-	if m.Passwords.Mode == wizard.PasswordsGenerate {
-		s = append(s, "Generated passwords are kept encrypted; download them from Tasks when done")
-	}
-	s = append(s, fmt.Sprintf("%d commands in total, sent in batches of up to 15", cmds))
-	return &submitPlan{spec: spec, summary: s}, nil
-}
-
-func describeSetup(c oci.Request) string {
-	switch c.OCIName() {
-	case "ServiceProviderConsolidatedAddRequest":
-		return "create the service provider / enterprise"
-	case "GroupConsolidatedAddRequest", "GroupAddRequest":
-		return "create the group"
-	case "GroupDepartmentAddRequest", "EnterpriseDepartmentAddRequest":
-		return "create the department"
-	}
-	return c.OCIName()
+	return &submitPlan{spec: spec, summary: sum.Lines()}, nil
 }
 
 func osUser() string {

@@ -37,6 +37,10 @@ var rules = []rule{
 		"the OCI-P client and simulator are a library other projects could use: nothing of the app leaks in"},
 	{"bwbulk/jobs/...", []string{"fyne.io/", "bwbulk/ui", "bwbulk/ui/"},
 		"jobs run in the background without a window and publish events that the UI drains"},
+	{"bwbulk/cli/...", []string{"fyne.io/", "bwbulk/ui", "bwbulk/ui/"},
+		"the command line drives the wizard and jobs without a window (and Fyne must not print into its output)"},
+	{"bwbulk/internal/initlog", []string{"fyne.io/"},
+		"it must initialise before Fyne's packages to hold what they log from init (see its doc)"},
 }
 
 func deps(t *testing.T, pattern string) map[string][]string {

@@ -1,4 +1,4 @@
-package ui
+package jobs
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
-	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
 
@@ -248,7 +247,7 @@ func (c LiveCatalogue) Domains(ctx context.Context, sp, group string) ([]string,
 // use.
 type CachedCatalogue struct {
 	Live   wizard.Catalogue // nil: offline, cache only
-	Store  *jobs.Store
+	Store  *Store
 	Server string
 
 	mu     sync.Mutex

@@ -1,0 +1,388 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"bwbulk/jobs"
+	"bwbulk/wizard"
+)
+
+// checkFlags are the flags of the commands that read a file of users.
+type checkFlags struct {
+	*flags
+	profile *string
+	group   *string
+	offline *bool
+	asJSON  *bool
+}
+
+func newCheckFlags(e *Env, name, use, about string) *checkFlags {
+	f := &checkFlags{flags: newFlags(e, name, use, about)}
+	f.profile = f.String("profile", "", "server profile `NAME` (default: the only one; see bwbulk profile list)")
+	f.group = f.String("group", "", "target group `SP/GROUP` (service provider or enterprise / group); required")
+	f.offline = f.Bool("offline", false, "do not connect: check against the catalogue cached when the server was last reached")
+	f.asJSON = f.Bool("json", false, "print JSON")
+	return f
+}
+
+// checked is a file read and checked as the Import screen and the preview
+// do.
+type checked struct {
+	file     string
+	st       *jobs.Store
+	prof     jobs.Profile
+	conn     *conn // nil with --offline
+	cat      *jobs.CachedCatalogue
+	sp, grp  string
+	model    *wizard.Model
+	preview  *wizard.Preview
+	problems []wizard.Problem
+}
+
+func (c *checked) close() {
+	if c.conn != nil {
+		c.conn.Close()
+	}
+	c.st.Close()
+}
+
+// cachedAt returns when the oldest cached catalogue answer used was
+// fetched, or false when every answer came from the server.
+func (c *checked) cachedAt() (time.Time, bool) { return c.cat.Age() }
+
+// check reads the file named by the only argument, loads the group's
+// facts from the server (or the cache) and builds the preview. On failure
+// it has printed why and returns the exit status.
+func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
+	if code, ok := f.parse(args, 1); !ok {
+		return nil, code
+	}
+	file := f.Arg(0)
+	sp, grp, ok := strings.Cut(*f.group, "/")
+	if !ok || sp == "" || grp == "" || strings.Contains(grp, "/") {
+		return nil, f.fail(ExitUsage, "--group SP/GROUP is required (for example --group acme-ent/acme-hq)")
+	}
+	rows, probs, err := readFile(file)
+	if err != nil {
+		return nil, f.fail(ExitUsage, "%v", err)
+	}
+	st, err := f.openStore(ctx)
+	if err != nil {
+		return nil, f.fail(ExitUsage, "%v", err)
+	}
+	c := &checked{file: file, st: st, sp: sp, grp: grp}
+	fail := func(format string, args ...any) (*checked, int) {
+		c.close()
+		return nil, f.fail(ExitUsage, format, args...)
+	}
+	if c.prof, err = profileNamed(ctx, st, *f.profile); err != nil {
+		return fail("%v", err)
+	}
+	c.cat = &jobs.CachedCatalogue{Store: st, Server: c.prof.Address}
+	if !*f.offline {
+		pw, err := st.AdminPassword(c.prof.ID)
+		if errors.Is(err, jobs.ErrNotFound) {
+			return fail("no password of profile %q in the keyring: save it again with `bwbulk profile add %s --replace ...`", c.prof.Name, c.prof.Name)
+		}
+		if err != nil {
+			return fail("%v", err)
+		}
+		c.conn = &conn{p: c.prof, pw: pw}
+		c.cat.Live = jobs.LiveCatalogue{D: c.conn}
+	}
+	isEnt, err := isEnterprise(ctx, c.cat, sp)
+	if err != nil {
+		return fail("%v", err)
+	}
+	facts, err := wizard.LoadFacts(ctx, c.cat, sp, grp)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if at, cached := c.cachedAt(); cached && !*f.offline {
+		fmt.Fprintf(f.e.Stderr, "%s: the server did not answer: checked against the catalogue cached at %s\n",
+			f.Name(), at.Local().Format("2006-01-02 15:04"))
+	}
+	c.model = wizard.ModelForImport(sp, isEnt, facts, rows)
+	if c.preview, err = c.model.Preview(); err != nil {
+		return fail("%v", err)
+	}
+	c.problems = mergeProblems(probs, c.preview.Problems())
+	return c, ExitOK
+}
+
+func readFile(name string) ([]wizard.Row, []wizard.Problem, error) {
+	fh, err := os.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer fh.Close()
+	rows, probs, err := wizard.ImportFile(filepath.Base(name), fh)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return rows, probs, nil
+}
+
+func isEnterprise(ctx context.Context, cat wizard.Catalogue, sp string) (bool, error) {
+	sps, err := cat.ServiceProviders(ctx)
+	if err != nil {
+		return false, fmt.Errorf("service providers: %w", err)
+	}
+	for _, s := range sps {
+		if s.ID == sp {
+			return s.IsEnterprise, nil
+		}
+	}
+	return false, fmt.Errorf("no service provider or enterprise %q on the server", sp)
+}
+
+// mergeProblems lists the problems found reading the file, then the
+// preview's, sorted by row then column, each once (reading and the preview
+// both report a duplicate).
+func mergeProblems(read, preview []wizard.Problem) []wizard.Problem {
+	type key struct {
+		row int
+		col wizard.Column
+		msg string
+	}
+	seen := map[key]bool{}
+	var out []wizard.Problem
+	for _, ps := range [][]wizard.Problem{read, preview} {
+		for _, p := range ps {
+			k := key{p.Row, p.Column, p.Msg}
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, p)
+			}
+		}
+	}
+	sortProblems(out)
+	return out
+}
+
+func sortProblems(ps []wizard.Problem) {
+	// Stable: the order within a cell is the order found.
+	for i := 1; i < len(ps); i++ {
+		for j := i; j > 0 && less(ps[j], ps[j-1]); j-- {
+			ps[j], ps[j-1] = ps[j-1], ps[j]
+		}
+	}
+}
+
+func less(a, b wizard.Problem) bool {
+	if a.Row != b.Row {
+		return a.Row < b.Row
+	}
+	return a.Column < b.Column
+}
+
+// problemJSON is the stable --json form of a problem.
+type problemJSON struct {
+	Row     int    `json:"row"`    // 0: the file or its header
+	Column  string `json:"column"` // "": the whole row or file
+	Kind    string `json:"kind,omitempty"`
+	Message string `json:"message"`
+}
+
+func toJSON(ps []wizard.Problem) []problemJSON {
+	out := make([]problemJSON, len(ps))
+	for i, p := range ps {
+		out[i] = problemJSON{Row: p.Row, Column: p.Column.String(), Message: p.Msg}
+		if p.Err != nil {
+			out[i].Kind = p.Err.Error()
+		}
+	}
+	return out
+}
+
+// printProblems writes FILE:ROW:COLUMN: message lines. ROW is the row as
+// the window numbers it (0 for the file or its header), COLUMN the
+// column's header name, empty for a whole row.
+func printProblems(w io.Writer, file string, ps []wizard.Problem) {
+	for _, p := range ps {
+		fmt.Fprintf(w, "%s:%d:%s: %s\n", file, p.Row, p.Column.String(), p.Msg)
+	}
+}
+
+// target describes where a file was checked, for people.
+func (c *checked) target() string {
+	s := fmt.Sprintf("%s/%s on %s (profile %q)", c.sp, c.grp, c.prof.Address, c.prof.Name)
+	if at, ok := c.cachedAt(); ok {
+		s += ", catalogue cached at " + at.Local().Format("2006-01-02 15:04")
+	}
+	return s
+}
+
+type validateJSON struct {
+	File     string        `json:"file"`
+	Profile  string        `json:"profile"`
+	Server   string        `json:"server"`
+	Group    string        `json:"group"`
+	Cached   *time.Time    `json:"cachedAt,omitempty"` // set when checked offline
+	Users    int           `json:"users"`
+	Problems []problemJSON `json:"problems"`
+}
+
+func runValidate(ctx context.Context, e *Env, args []string) int {
+	f := newCheckFlags(e, "validate", "FILE --group SP/GROUP [--profile NAME] [flags]", `
+Reads a CSV or XLSX of users exactly as the Import screen does, checks it
+as the preview does against the group on the server (or, offline, the
+catalogue cached when it was last reached) and prints each problem as
+
+    FILE:ROW:COLUMN: message
+
+ROW as the window numbers it (0: the file or its header), COLUMN the
+column's header name (empty: the whole row). Exit status 0: no problems;
+1: problems; 2: usage, file or connection error.`)
+	c, code := f.check(ctx, args)
+	if c == nil {
+		return code
+	}
+	defer c.close()
+	if *f.asJSON {
+		v := validateJSON{File: c.file, Profile: c.prof.Name, Server: c.prof.Address, Group: c.sp + "/" + c.grp,
+			Users: len(c.preview.Rows), Problems: toJSON(c.problems)}
+		if at, ok := c.cachedAt(); ok {
+			at = at.UTC()
+			v.Cached = &at
+		}
+		if err := writeJSON(e.Stdout, v); err != nil {
+			return f.fail(ExitUsage, "%v", err)
+		}
+	} else {
+		printProblems(e.Stdout, c.file, c.problems)
+		fmt.Fprintf(e.Stderr, "%s: %d users, %s (checked against %s)\n", c.file, len(c.preview.Rows), countProblems(len(c.problems)), c.target())
+	}
+	if len(c.problems) > 0 {
+		return ExitProblems
+	}
+	return ExitOK
+}
+
+func countProblems(n int) string {
+	switch n {
+	case 0:
+		return "no problems"
+	case 1:
+		return "1 problem"
+	}
+	return fmt.Sprintf("%d problems", n)
+}
+
+// refuse explains on stderr why a file with problems is not planned.
+func (c *checked) refuse(w io.Writer, what string) int {
+	printProblems(w, c.file, c.problems)
+	fmt.Fprintf(w, "%s: %s; %s\n", c.file, countProblems(len(c.problems)), what)
+	return ExitProblems
+}
+
+type planJSON struct {
+	File        string `json:"file"`
+	Profile     string `json:"profile"`
+	Server      string `json:"server"`
+	Admin       string `json:"admin"`
+	Description string `json:"description"`
+	wizard.Summary
+}
+
+func runPlan(ctx context.Context, e *Env, args []string) int {
+	f := newCheckFlags(e, "plan", "FILE --group SP/GROUP [--profile NAME] [flags]", `
+Shows what submitting the file would do, as Submit's confirmation in the
+window does: users, devices, phone numbers, licences, what is created
+first, commands. Nothing is stored or sent. A file with problems is
+refused (exit status 1) with the problems on standard error.`)
+	c, code := f.check(ctx, args)
+	if c == nil {
+		return code
+	}
+	defer c.close()
+	if len(c.problems) > 0 {
+		return c.refuse(e.Stderr, "nothing to plan (bwbulk validate lists them)")
+	}
+	spec, sum, err := jobs.PlanTask(c.model, c.preview, c.prof.AdminUser, c.prof.Address, osUser())
+	if err != nil {
+		return f.fail(ExitProblems, "%v", err)
+	}
+	if *f.asJSON {
+		v := planJSON{File: c.file, Profile: c.prof.Name, Server: c.prof.Address, Admin: c.prof.AdminUser,
+			Description: spec.Description, Summary: sum}
+		if err := writeJSON(e.Stdout, v); err != nil {
+			return f.fail(ExitUsage, "%v", err)
+		}
+		return ExitOK
+	}
+	fmt.Fprintf(e.Stdout, "Plan for %s: %s on %s as %s\n", c.file, spec.Description, c.prof.Address, c.prof.AdminUser)
+	for _, l := range sum.Lines() {
+		fmt.Fprintf(e.Stdout, "  • %s\n", l)
+	}
+	fmt.Fprintln(e.Stdout, "Nothing has been sent.")
+	return ExitOK
+}
+
+func runSubmit(ctx context.Context, e *Env, args []string) int {
+	f := newCheckFlags(e, "submit", "FILE --group SP/GROUP [--profile NAME] [--wait] [flags]", `
+Checks the file as bwbulk validate does and stores its users as a task in
+the task history the window shows. A file with problems is refused (exit
+status 1): nothing is stored and nothing is sent.
+
+Without --wait the task runs in the window when it is open, or later with
+bwbulk resume N. With --wait it runs here with a progress bar (plain lines
+when standard error is not a terminal). Ctrl-C pauses it after the
+documents in flight (exit status 130; bwbulk resume N continues it);
+a second Ctrl-C stops at once, and resume then checks with the server
+what was done before sending anything again. Exit status 0 when every
+user was created, 1 when some failed.`)
+	wait := f.Bool("wait", false, "run the task here and wait until it is done")
+	c, code := f.check(ctx, args)
+	if c == nil {
+		return code
+	}
+	defer c.close()
+	if len(c.problems) > 0 {
+		return c.refuse(e.Stderr, "nothing was sent and no task was stored (bwbulk validate lists them)")
+	}
+	spec, _, err := jobs.PlanTask(c.model, c.preview, c.prof.AdminUser, c.prof.Address, osUser())
+	if err != nil {
+		return f.fail(ExitProblems, "%v", err)
+	}
+	id, err := c.st.CreateTask(ctx, spec)
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	if !*f.asJSON {
+		fmt.Fprintf(e.Stdout, "task %d stored: %s\n", id, spec.Description)
+	}
+	if !*wait {
+		if *f.asJSON {
+			return printTaskJSON(ctx, f.flags, c.st, id)
+		}
+		fmt.Fprintf(e.Stderr, "It runs when the window is open, or here with: bwbulk resume %d\n", id)
+		return ExitOK
+	}
+	if c.conn == nil {
+		return f.fail(ExitUsage, "--wait needs the server: drop --offline (the task is stored: bwbulk resume %d)", id)
+	}
+	c.conn.Close() // the runner opens its own sessions
+	code = runAndFollow(ctx, f.flags, c.st, c.conn, id)
+	if *f.asJSON {
+		if jc := printTaskJSON(ctx, f.flags, c.st, id); jc != ExitOK {
+			return jc
+		}
+	}
+	return code
+}
+
+func osUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
+}

@@ -1,0 +1,278 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"bwbulk/jobs"
+	"bwbulk/wizard"
+)
+
+// taskJSON is the stable --json form of a task.
+type taskJSON struct {
+	ID          int64     `json:"id"`
+	Description string    `json:"description"`
+	Status      string    `json:"status"`
+	Error       string    `json:"error,omitempty"`
+	Attention   string    `json:"attention,omitempty"` // a paused task that needs a person: why, what to do
+	OSUser      string    `json:"osUser"`
+	Admin       string    `json:"admin"`
+	Server      string    `json:"server"`
+	Created     time.Time `json:"created"`
+	Updated     time.Time `json:"updated"`
+	Total       int       `json:"total"`
+	Pending     int       `json:"pending"`
+	Running     int       `json:"running"`
+	Completed   int       `json:"completed"`
+	Failed      int       `json:"failed"`
+	Cancelled   int       `json:"cancelled"`
+	Checking    int       `json:"checking"` // outcome not read from the server yet
+}
+
+func taskToJSON(t jobs.Task) taskJSON {
+	return taskJSON{ID: t.ID, Description: t.Description, Status: t.Status, Error: t.Error, Attention: t.Attention, OSUser: t.OSUser,
+		Admin: t.Admin, Server: t.Server, Created: t.Created.UTC(), Updated: t.Updated.UTC(),
+		Total: t.Total, Pending: t.Pending, Running: t.Running, Completed: t.Completed, Failed: t.Failed, Cancelled: t.Cancelled, Checking: t.Checking}
+}
+
+// jobJSON is the stable --json form of a job (never a field's value:
+// those may hold passwords; --export writes the created users).
+type jobJSON struct {
+	Row       int    `json:"row"`
+	UserID    string `json:"userId"`
+	Status    string `json:"status"`
+	Step      int    `json:"step"`
+	Commands  int    `json:"commands"`
+	Attempts  int    `json:"attempts"`
+	ErrorCode int    `json:"errorCode,omitempty"`
+	Error     string `json:"error,omitempty"`
+}
+
+func runTasks(ctx context.Context, e *Env, args []string) int {
+	f := newFlags(e, "tasks", "[--json]", "Lists the tasks, newest first, as the window's Tasks screen does.")
+	asJSON := f.Bool("json", false, "print JSON")
+	if code, ok := f.parse(args, 0); !ok {
+		return code
+	}
+	st, err := f.openStore(ctx)
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	defer st.Close()
+	ts, err := st.ListTasks(ctx)
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	if *asJSON {
+		out := make([]taskJSON, len(ts))
+		for i, t := range ts {
+			out[i] = taskToJSON(t)
+		}
+		if err := writeJSON(e.Stdout, out); err != nil {
+			return f.fail(ExitUsage, "%v", err)
+		}
+		return ExitOK
+	}
+	tw := tabwriter.NewWriter(e.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATUS\tDONE\tFAILED\tCREATED\tDESCRIPTION")
+	for _, t := range ts {
+		fmt.Fprintf(tw, "%d\t%s\t%d/%d\t%d\t%s\t%s\n", t.ID, t.Status, t.Completed, t.Total, t.Failed,
+			t.Created.Local().Format("2006-01-02 15:04"), t.Description)
+	}
+	tw.Flush()
+	return ExitOK
+}
+
+func taskID(f *flags, arg string) (int64, bool) {
+	id, err := strconv.ParseInt(arg, 10, 64)
+	if err != nil || id <= 0 {
+		f.fail(ExitUsage, "%q is not a task number (bwbulk tasks lists them)", arg)
+		return 0, false
+	}
+	return id, true
+}
+
+func printTaskJSON(ctx context.Context, f *flags, st *jobs.Store, id int64) int {
+	t, err := st.Task(ctx, id)
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	if err := writeJSON(f.e.Stdout, taskToJSON(t)); err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	return ExitOK
+}
+
+func runTask(ctx context.Context, e *Env, args []string) int {
+	f := newFlags(e, "task", "N [--failed] [--json] [--export FILE.xlsx|FILE.csv]", `
+Shows task N and its jobs: row, user id, status, attempts, error. With
+--export, writes them instead, as the window's Download does (status,
+error and the created users with their passwords) to an XLSX or CSV file
+named by its extension; --encrypt asks for a password that encrypts the
+XLSX.`)
+	failed := f.Bool("failed", false, "only the failed jobs")
+	asJSON := f.Bool("json", false, "print JSON")
+	export := f.String("export", "", "write the jobs to `FILE` (.xlsx or .csv)")
+	encrypt := f.Bool("encrypt", false, "with --export to .xlsx: encrypt it with a password read like profile add's")
+	if code, ok := f.parse(args, 1); !ok {
+		return code
+	}
+	id, ok := taskID(f, f.Arg(0))
+	if !ok {
+		return ExitUsage
+	}
+	if ext := strings.ToLower(filepath.Ext(*export)); *export != "" && ext != ".csv" && ext != ".xlsx" {
+		return f.fail(ExitUsage, "--export: name a .xlsx or .csv file, not %q", *export)
+	}
+	st, err := f.openStore(ctx)
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	defer st.Close()
+	t, err := st.Task(ctx, id)
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	filter := jobs.Filter{}
+	if *failed {
+		filter.Status = jobs.StatusFailed
+	}
+	if *export != "" {
+		return exportTask(ctx, f, st, id, *export, *failed, *encrypt)
+	}
+	js, err := st.Jobs(ctx, id, filter)
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	if *asJSON {
+		v := struct {
+			taskJSON
+			Jobs []jobJSON `json:"jobs"`
+		}{taskToJSON(t), make([]jobJSON, len(js))}
+		for i, j := range js {
+			v.Jobs[i] = jobJSON{Row: j.Row, UserID: j.UserID, Status: j.Status, Step: j.Step, Commands: j.NCommands,
+				Attempts: j.Attempts, ErrorCode: j.ErrorCode, Error: j.Error}
+		}
+		if err := writeJSON(e.Stdout, v); err != nil {
+			return f.fail(ExitUsage, "%v", err)
+		}
+		return ExitOK
+	}
+	fmt.Fprintf(e.Stdout, "Task %d: %s\n", t.ID, t.Description)
+	fmt.Fprintf(e.Stdout, "Status: %s; %d of %d completed, %d failed, %d cancelled, %d to be checked, %d pending\n",
+		t.Status, t.Completed, t.Total, t.Failed, t.Cancelled, t.Checking, t.Pending+t.Running)
+	if t.Error != "" {
+		fmt.Fprintf(e.Stdout, "Error: %s\n", t.Error)
+	}
+	if t.Attention != "" {
+		fmt.Fprintf(e.Stdout, "Needs attention: %s\n", t.Attention)
+	}
+	fmt.Fprintf(e.Stdout, "Submitted %s by %s as %s on %s\n\n", t.Created.Local().Format("2006-01-02 15:04:05"), t.OSUser, t.Admin, t.Server)
+	tw := tabwriter.NewWriter(e.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ROW\tUSER\tSTATUS\tATTEMPTS\tERROR")
+	for _, j := range js {
+		msg := j.Error
+		if j.ErrorCode != 0 {
+			msg = fmt.Sprintf("[%d] %s", j.ErrorCode, msg)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\n", j.Row, j.UserID, j.Status, j.Attempts, msg)
+	}
+	tw.Flush()
+	return ExitOK
+}
+
+func exportTask(ctx context.Context, f *flags, st *jobs.Store, id int64, file string, failedOnly, encrypt bool) int {
+	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(file)), ".")
+	if format != jobs.FormatCSV && format != jobs.FormatXLSX {
+		return f.fail(ExitUsage, "--export: name a .xlsx or .csv file, not %q", file)
+	}
+	if encrypt && format != jobs.FormatXLSX {
+		return f.fail(ExitUsage, "--encrypt needs an .xlsx file")
+	}
+	password := ""
+	if encrypt {
+		var err error
+		if password, err = readPassword(f.e, "Password for "+filepath.Base(file)+": "); err != nil || password == "" {
+			return f.fail(ExitUsage, "no password for --encrypt")
+		}
+	}
+	sheet, err := st.TaskSheet(ctx, id)
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	if failedOnly {
+		rows := sheet.Rows[:0:0]
+		for _, r := range sheet.Rows {
+			if r[1] == jobs.StatusFailed { // TaskSheet's second column is the status
+				rows = append(rows, r)
+			}
+		}
+		sheet.Rows = rows
+	}
+	// Written beside the target and renamed, so a failed export never
+	// leaves half a file under the name asked for.
+	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*")
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	defer os.Remove(tmp.Name())
+	if format == jobs.FormatCSV {
+		err = wizard.ExportCSV(tmp, sheet)
+	} else {
+		err = wizard.ExportXLSX(tmp, []wizard.Sheet{sheet}, password)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o600) // it holds passwords
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), file)
+	}
+	if err != nil {
+		return f.fail(ExitUsage, "export task %d: %v", id, err)
+	}
+	fmt.Fprintf(f.e.Stdout, "task %d: %d jobs written to %s\n", id, len(sheet.Rows), file)
+	fmt.Fprintln(f.e.Stderr, "The file holds the passwords of the created users: keep it safe.")
+	return ExitOK
+}
+
+func runRetry(ctx context.Context, e *Env, args []string) int {
+	f := newFlags(e, "retry", "N [--wait] [--profile NAME]", `
+Queues the failed jobs of task N again, as the window's "Retry all
+failed" does. They run in the window when it is open, or here with
+--wait (or later with bwbulk resume N).`)
+	wait := f.Bool("wait", false, "run them here and wait until they are done")
+	profile := f.String("profile", "", "with --wait: server profile `NAME` (default: the one with the task's server address)")
+	if code, ok := f.parse(args, 1); !ok {
+		return code
+	}
+	id, ok := taskID(f, f.Arg(0))
+	if !ok {
+		return ExitUsage
+	}
+	st, err := f.openStore(ctx)
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	n, err := st.RetryAllFailed(ctx, id)
+	st.Close()
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	fmt.Fprintf(e.Stdout, "task %d: %d failed jobs queued again\n", id, n)
+	if n == 0 || !*wait {
+		if n > 0 {
+			fmt.Fprintf(e.Stderr, "They run when the window is open, or here with: bwbulk resume %d\n", id)
+		}
+		return ExitOK
+	}
+	return resumeTask(ctx, f, *profile, f.Arg(0), true)
+}

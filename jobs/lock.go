@@ -1,0 +1,63 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+)
+
+// ErrLocked is returned by Store.LockRunner while another process runs
+// tasks on the same database.
+var ErrLocked = errors.New("jobs: another bwbulk runs the tasks of this data folder")
+
+// RunnerLock is the right to run tasks on a database, held by one process
+// at a time (an advisory lock on a file beside the database, released by
+// the operating system when the process ends, however it ends).
+type RunnerLock struct{ f *os.File }
+
+// LockRunner takes the runner lock of the store's database, or returns
+// ErrLocked at once when another process holds it. Two processes running
+// one task at once could each send a command the other had sent: the
+// window and `bwbulk submit --wait` take this lock before running any task.
+func (s *Store) LockRunner() (*RunnerLock, error) {
+	f, err := os.OpenFile(s.path+".runner-lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: runner lock: %w", err)
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &RunnerLock{f: f}, nil
+}
+
+// WaitRunnerLock takes the runner lock, trying again every poll while
+// another process holds it, until ctx is done.
+func (s *Store) WaitRunnerLock(ctx context.Context, poll time.Duration) (*RunnerLock, error) {
+	for {
+		l, err := s.LockRunner()
+		if !errors.Is(err, ErrLocked) {
+			return l, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(poll):
+		}
+	}
+}
+
+// Unlock releases the lock.
+func (l *RunnerLock) Unlock() error {
+	if l == nil || l.f == nil {
+		return nil
+	}
+	err := unlockFile(l.f)
+	if cerr := l.f.Close(); err == nil {
+		err = cerr
+	}
+	l.f = nil
+	return err
+}

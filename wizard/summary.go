@@ -1,0 +1,105 @@
+package wizard
+
+import (
+	"fmt"
+	"strings"
+
+	"bwbulk/broadworks/oci"
+)
+
+// MaxCommandsPerDocument is how many commands jobs sends in one OCI-P
+// document at most.
+const MaxCommandsPerDocument = 15
+
+// Summary is what a task will do, as Submit's confirmation and
+// `bwbulk plan` show it, computed from a valid preview before anything is
+// sent. Its JSON form is stable: fields are only ever added.
+type Summary struct {
+	ServiceProviderID string `json:"serviceProviderId"`
+	GroupID           string `json:"groupId"`
+	Users             int    `json:"users"`
+	Devices           int    `json:"devices"`
+	Numbers           int    `json:"numbers"`
+	// Licences is nil when the group has no user limit.
+	Licences *LicenceUse `json:"licences,omitempty"`
+	// Setup names, in order, what is created before any user (side
+	// effects): "create the group", ...
+	Setup []string `json:"setup"`
+	// GeneratedPasswords is true when bwbulk generates the passwords
+	// (kept sealed, downloadable from the task when done).
+	GeneratedPasswords bool `json:"generatedPasswords"`
+	// Commands counts every command, setup included; they are sent in
+	// documents of up to BatchSize.
+	Commands  int `json:"commands"`
+	BatchSize int `json:"batchSize"`
+}
+
+// LicenceUse is how a task uses the group's user licences.
+type LicenceUse struct {
+	Used  int `json:"used"`
+	Free  int `json:"free"`
+	Limit int `json:"limit"`
+	Left  int `json:"left"` // free after the task
+}
+
+// Summarize describes the task made of setup and rows, the plan of
+// preview p of model m (PlanSetup(m) and p.Plan()).
+func Summarize(m *Model, p *Preview, setup []oci.Request, rows []PlannedRow) Summary {
+	t := p.Target()
+	s := Summary{
+		ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID, Users: len(rows),
+		Commands: len(setup), BatchSize: MaxCommandsPerDocument, Setup: []string{},
+		GeneratedPasswords: m.Passwords.Mode == PasswordsGenerate,
+	}
+	for i, r := range rows {
+		s.Commands += len(r.Commands)
+		for _, c := range r.Commands {
+			if strings.HasPrefix(c.OCIName(), "GroupAccessDeviceAdd") {
+				s.Devices++
+			}
+		}
+		if p.Rows[i].Get(ColPhoneNumber) != "" {
+			s.Numbers++
+		}
+	}
+	if f := m.EffectiveFacts(); f != nil && f.Group.UserLimit > 0 {
+		free := f.Group.Free()
+		s.Licences = &LicenceUse{Used: len(rows), Free: free, Limit: f.Group.UserLimit, Left: free - len(rows)}
+	}
+	for _, c := range setup {
+		s.Setup = append(s.Setup, DescribeSetup(c))
+	}
+	return s
+}
+
+// Lines renders the summary for people, one line per fact.
+func (s Summary) Lines() []string {
+	out := []string{
+		fmt.Sprintf("Create %d users in %s / %s", s.Users, s.ServiceProviderID, s.GroupID),
+		fmt.Sprintf("Create %d devices", s.Devices),
+		fmt.Sprintf("Assign %d phone numbers", s.Numbers),
+	}
+	if l := s.Licences; l != nil {
+		out = append(out, fmt.Sprintf("Use %d of %d free licences (%d left afterwards)", l.Used, l.Free, l.Left))
+	}
+	for _, c := range s.Setup {
+		out = append(out, "First: "+c)
+	}
+	if s.GeneratedPasswords {
+		out = append(out, "Generated passwords are kept encrypted; download them from Tasks when done")
+	}
+	return append(out, fmt.Sprintf("%d commands in total, sent in batches of up to %d", s.Commands, s.BatchSize))
+}
+
+// DescribeSetup names a setup command (PlanSetup) for people.
+func DescribeSetup(c oci.Request) string {
+	switch c.OCIName() {
+	case "ServiceProviderConsolidatedAddRequest":
+		return "create the service provider / enterprise"
+	case "GroupConsolidatedAddRequest", "GroupAddRequest":
+		return "create the group"
+	case "GroupDepartmentAddRequest", "EnterpriseDepartmentAddRequest":
+		return "create the department"
+	}
+	return c.OCIName()
+}

@@ -472,3 +472,5 @@ func FuzzImportCSV(f *testing.F) {
 		}
 	})
 }
+
+func readTestFile(path string) ([]byte, error) { return os.ReadFile(path) }

@@ -230,7 +230,8 @@ func ReadXLSX(ctx context.Context, r io.Reader, opts *ReadOptions) (*Table, erro
 		}
 	}
 	// Not RawCellValue: GetCellValue is to give the text Excel shows.
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{Password: opts.Password})
+	// The sheets stay in memory (f.Pkg) for sheetMeta.
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{Password: opts.Password, UnzipXMLSizeLimit: 1 << 30, UnzipSizeLimit: 2 << 30})
 	if err != nil {
 		switch {
 		case errors.Is(err, excelize.ErrWorkbookPassword):
@@ -254,11 +255,15 @@ func ReadXLSX(ctx context.Context, r io.Reader, opts *ReadOptions) (*Table, erro
 		}
 	}
 	t.Sheet = name
+	meta, fast := sheetMeta(f, name)
 	raw, err := f.GetRows(name, excelize.Options{RawCellValue: true})
 	if err != nil {
 		return fail(fmt.Sprintf("sheet %q cannot be read: %v", name, err))
 	}
 	xr := xlsxReader{f: f, sheet: name, dates: map[int]bool{}}
+	if fast {
+		xr.meta = meta
+	}
 	for i, cols := range raw {
 		if i%512 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -314,9 +319,58 @@ type xlsxReader struct {
 	f     *excelize.File
 	sheet string
 	dates map[int]bool
+	// meta, when set, has every cell's type, style and formula flag
+	// (sheetMeta); without it each cell is asked for.
+	meta map[int]map[int]cellMeta
+}
+
+// cellFast is cell with the sheet's metadata at hand.
+func (x *xlsxReader) cellFast(j, row int, raw string) Cell {
+	m, ok := x.meta[row][j]
+	c := Cell{Text: raw, Raw: raw}
+	if !ok {
+		return c
+	}
+	name := ""
+	if m.formula || m.t == "" || m.t == "n" {
+		name, _ = excelize.CoordinatesToCellName(j+1, row)
+	}
+	switch {
+	case m.formula:
+		c.Kind = CellFormula
+		c.Formula, _ = x.f.GetCellFormula(x.sheet, name)
+		if v, err := x.f.GetCellValue(x.sheet, name); err == nil {
+			c.Text = v
+		}
+		return c
+	case raw == "":
+		return Cell{}
+	case m.t == "b":
+		c.Kind = CellBool
+		c.Text = "FALSE"
+		if raw == "1" || strings.EqualFold(raw, "true") {
+			c.Text = "TRUE"
+		}
+	case m.t == "e":
+		c.Kind = CellError
+	case m.t == "d":
+		c.Kind = CellDate
+	case m.t == "" || m.t == "n":
+		c.Kind = CellNumber
+		if v, err := x.f.GetCellValue(x.sheet, name); err == nil {
+			c.Text = v
+		}
+		if x.styleIsDate(m.style) {
+			c.Kind = CellDate
+		}
+	}
+	return c
 }
 
 func (x *xlsxReader) cell(j, row int, raw string) Cell {
+	if x.meta != nil {
+		return x.cellFast(j, row, raw)
+	}
 	name, _ := excelize.CoordinatesToCellName(j+1, row)
 	c := Cell{Text: raw, Raw: raw}
 	if fm, _ := x.f.GetCellFormula(x.sheet, name); fm != "" {
@@ -356,6 +410,14 @@ func (x *xlsxReader) cell(j, row int, raw string) Cell {
 // anyFormula reports whether a row that looks blank has a formula in its
 // first n cells.
 func (x *xlsxReader) anyFormula(row, n int) bool {
+	if x.meta != nil {
+		for _, m := range x.meta[row] {
+			if m.formula {
+				return true
+			}
+		}
+		return false
+	}
 	for j := range n {
 		name, _ := excelize.CoordinatesToCellName(j+1, row)
 		if fm, _ := x.f.GetCellFormula(x.sheet, name); fm != "" {
@@ -371,6 +433,12 @@ func (x *xlsxReader) isDate(cell string) bool {
 	if err != nil {
 		return false
 	}
+	return x.styleIsDate(id)
+}
+
+// styleIsDate reports whether a style's number format shows a date or
+// time.
+func (x *xlsxReader) styleIsDate(id int) bool {
 	if d, ok := x.dates[id]; ok {
 		return d
 	}

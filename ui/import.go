@@ -277,13 +277,13 @@ func (v *importView) load(name string, b []byte) {
 			var ee *wizard.EncryptedError
 			switch {
 			case errors.As(err, &ee):
-				v.stopBusy()
+				v.finish()
 				v.askPassword(ee.Wrong)
 			case errors.Is(err, context.Canceled):
-				v.stopBusy()
+				v.finish()
 				v.fileInfo.SetText(name + ": reading cancelled. Nothing was imported.")
 			case err != nil:
-				v.stopBusy()
+				v.finish()
 				v.fileInfo.SetText(name + ": " + err.Error())
 			default:
 				v.tableRead(gen, ctx, tab)
@@ -320,7 +320,14 @@ func (v *importView) startBusy() {
 	v.stop.Enable()
 }
 
+// stopBusy hides the progress bar when the read is over (or waits for
+// the mapping screen, whose answer goes on with the same context).
 func (v *importView) stopBusy() {
+	v.busy.Hide()
+}
+
+// finish ends the read: its context is released.
+func (v *importView) finish() {
 	v.busy.Hide()
 	if v.cancel != nil {
 		v.cancel()
@@ -404,7 +411,7 @@ func (v *importView) runImport(gen int, ctx context.Context, m wizard.Mapping) {
 			if gen != v.gen {
 				return
 			}
-			v.stopBusy()
+			v.finish()
 			switch {
 			case errors.Is(err, context.Canceled):
 				v.fileInfo.SetText(name + ": import cancelled. Nothing was imported.")

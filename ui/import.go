@@ -426,6 +426,10 @@ func (v *importView) runImport(gen int, ctx context.Context, m wizard.Mapping) {
 
 // loaded shows what the import found.
 func (v *importView) loaded(name string, imp *wizard.Import) {
+	// Device names and line/ports the file lacks: the wizard's defaults,
+	// said in a note (toPreview fills the rows without a domain once the
+	// group's is known).
+	imp.Notes = append(imp.Notes, wizard.FillDefaults(imp, "")...)
 	v.imp, v.rows = imp, imp.Rows
 	t := imp.Table
 	what := t.Format

@@ -114,9 +114,10 @@ const (
 // FillDefaults gives imported rows what the wizard would: a device user
 // (a row with a device type or MAC address) without a device name or
 // line/port gets DefaultDeviceName and DefaultLinePort, rendered with
-// domain as the wizard renders them. Only columns the file lacks are
-// filled (a blank cell in a column the file has is the user's). It
-// returns one note per column filled.
+// domain as the wizard renders them (a user id with a domain brings its
+// own). Only columns the file lacks are filled (a blank cell in a column
+// the file has is the user's). The checks those rows no longer fail are
+// dropped from imp.Checks. It returns one note per column filled.
 func FillDefaults(imp *Import, domain string) []Note {
 	fill := []struct {
 		col Column
@@ -151,6 +152,21 @@ func FillDefaults(imp *Import, domain string) []Note {
 		if n.Count > 0 {
 			notes = append(notes, n)
 		}
+	}
+	if len(notes) > 0 {
+		// The rows' "is required" for what was filled no longer holds.
+		row := make(map[int]int, len(imp.SourceRows))
+		for i, r := range imp.SourceRows {
+			row[r] = i
+		}
+		kept := imp.Checks[:0]
+		for _, p := range imp.Checks {
+			if i, ok := row[p.Row]; ok && p.Err == ErrRequired && (p.Column == ColDeviceName || p.Column == ColLinePort) && imp.Rows[i].v[p.Column] != "" {
+				continue
+			}
+			kept = append(kept, p)
+		}
+		imp.Checks = kept
 	}
 	return notes
 }

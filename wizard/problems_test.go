@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -159,8 +163,8 @@ func TestFillDefaults(t *testing.T) {
 		t.Fatalf("before: %v", imp.Checks)
 	}
 	notes := FillDefaults(imp, "acme.example.com")
-	if len(notes) != 2 || notes[0].Count != 1 {
-		t.Errorf("notes %v", notes)
+	if len(notes) != 2 || notes[0].Count != 1 || len(imp.Checks) != 0 {
+		t.Errorf("notes %v, checks left %v", notes, imp.Checks)
 	}
 	r := imp.Rows[0]
 	if r.Get(ColDeviceName) != "ann-phone" || r.Get(ColLinePort) != "ann@acme.example.com" || imp.Rows[1].Get(ColDeviceName) != "" {
@@ -322,4 +326,60 @@ func FuzzImportXLSX(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestWorkbooks_libreoffice opens the template and an Export problems
+// workbook in LibreOffice (when installed) and reads what it makes of
+// their first sheet back: every header and value survives, "=" and "-"
+// values stay text.
+func TestWorkbooks_libreoffice(t *testing.T) {
+	lo, err := exec.LookPath("libreoffice")
+	if err != nil {
+		t.Skip("libreoffice not installed")
+	}
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	var r Row
+	for c, v := range map[Column]string{ColUserID: "x@acme.example.com", ColFirstName: "=cmd|' /C calc'!A0", ColLastName: "-Lee",
+		ColCLIDFirstName: "=cmd|' /C calc'!A0", ColCLIDLastName: "-Lee", ColExtension: "0042", ColMACAddress: "00:04:F2"} {
+		r.Set(c, v)
+	}
+	problems := ProblemsSheet([]ProblemRow{{Num: 7, Row: r, Errors: []string{"MAC address: too short", "Extension: taken"}}})
+	dir := t.TempDir()
+	for name, sheets := range map[string][]Sheet{"template": TemplateSheets(), "problems": {problems}} {
+		var buf bytes.Buffer
+		if err := ExportXLSX(&buf, sheets, ""); err != nil {
+			t.Fatal(err)
+		}
+		in := filepath.Join(dir, name+".xlsx")
+		if err := os.WriteFile(in, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(lo, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+			"--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", dir, in)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("libreoffice: %v\n%s", err, out)
+		}
+		got, err := os.ReadFile(filepath.Join(dir, name+".csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tab, err := ReadCSV(context.Background(), bytes.NewReader(got), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := sheets[0]
+		if !slices.Equal(tab.Header, want.Header) || len(tab.Records) != len(want.Rows) {
+			t.Fatalf("%s: header %q, %d rows", name, tab.Header, len(tab.Records))
+		}
+		for i, rec := range tab.Records {
+			for j, c := range rec.Cells {
+				if c.Text != want.Rows[i][j] {
+					t.Errorf("%s row %d col %d: %q, want %q", name, i+2, j+1, c.Text, want.Rows[i][j])
+				}
+			}
+		}
+		t.Logf("%s.xlsx: LibreOffice read %d columns × %d rows as written", name, len(tab.Header), len(tab.Records))
+	}
 }

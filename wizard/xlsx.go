@@ -255,10 +255,15 @@ func ReadXLSX(ctx context.Context, r io.Reader, opts *ReadOptions) (*Table, erro
 		}
 	}
 	t.Sheet = name
+	var raw [][]string
 	meta, fast := sheetMeta(f, name)
-	raw, err := f.GetRows(name, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return fail(fmt.Sprintf("sheet %q cannot be read: %v", name, err))
+	if fast {
+		raw = metaRows(meta)
+	} else {
+		raw, err = f.GetRows(name, excelize.Options{RawCellValue: true})
+		if err != nil {
+			return fail(fmt.Sprintf("sheet %q cannot be read: %v", name, err))
+		}
 	}
 	xr := xlsxReader{f: f, sheet: name, dates: map[int]bool{}}
 	if fast {
@@ -311,6 +316,40 @@ func ReadXLSX(ctx context.Context, r io.Reader, opts *ReadOptions) (*Table, erro
 		opts.Progress(len(raw), len(raw))
 	}
 	return t, nil
+}
+
+// metaRows lays the values of sheetMeta out as GetRows does: one slice
+// per row from row 1, each up to its last non-empty value.
+func metaRows(meta map[int]map[int]cellMeta) [][]string {
+	last := 0
+	for r, cells := range meta {
+		for _, m := range cells {
+			if m.value != "" {
+				last = max(last, r)
+				break
+			}
+		}
+	}
+	rows := make([][]string, last)
+	for r := 1; r <= last; r++ {
+		n := 0
+		for c, m := range meta[r] {
+			if m.value != "" {
+				n = max(n, c+1)
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		row := make([]string, n)
+		for c, m := range meta[r] {
+			if c < n {
+				row[c] = m.value
+			}
+		}
+		rows[r-1] = row
+	}
+	return rows
 }
 
 // xlsxReader reads the type of each cell; number formats are looked up

@@ -16,6 +16,9 @@ type cellMeta struct {
 	t       string
 	style   int
 	formula bool
+	// value is the stored value: the text of a shared or inline string,
+	// else what <v> holds.
+	value string
 }
 
 // sheetMeta reads the type, style and formula flag of every cell of a
@@ -35,10 +38,13 @@ func sheetMeta(f *excelize.File, sheet string) (map[int]map[int]cellMeta, bool) 
 	if !ok {
 		return nil, false
 	}
+	sst := sharedStrings(f)
 	out := map[int]map[int]cellMeta{}
 	d := xml.NewDecoder(bytes.NewReader(b))
 	var cur *cellMeta
 	var col, row int
+	var text strings.Builder
+	inV, inIS, inT, inRPh := false, false, false, false
 	for {
 		tok, err := d.Token()
 		if err != nil {
@@ -66,18 +72,97 @@ func sheetMeta(f *excelize.File, sheet string) (map[int]map[int]cellMeta, bool) 
 				}
 				col, row = c-1, r
 				cur = &m
+				text.Reset()
 			case "f":
 				if cur != nil {
 					cur.formula = true
 				}
+			case "v":
+				inV = true
+			case "is":
+				inIS = true
+			case "t":
+				inT = true
+			case "rPh":
+				inRPh = true
+			}
+		case xml.CharData:
+			if cur != nil && (inV || inIS && inT && !inRPh) {
+				text.Write(e)
 			}
 		case xml.EndElement:
-			if e.Name.Local == "c" && cur != nil {
+			switch e.Name.Local {
+			case "v":
+				inV = false
+			case "is":
+				inIS = false
+			case "t":
+				inT = false
+			case "rPh":
+				inRPh = false
+			case "c":
+				if cur == nil {
+					continue
+				}
+				cur.value = text.String()
+				if cur.t == "s" {
+					i, err := strconv.Atoi(cur.value)
+					if err != nil || i < 0 || i >= len(sst) {
+						return nil, false
+					}
+					cur.value = sst[i]
+				}
 				if out[row] == nil {
 					out[row] = map[int]cellMeta{}
 				}
 				out[row][col] = *cur
 				cur = nil
+			}
+		}
+	}
+}
+
+// sharedStrings reads the workbook's shared string table (nil when it
+// has none).
+func sharedStrings(f *excelize.File) []string {
+	v, ok := f.Pkg.Load("xl/sharedStrings.xml")
+	if !ok {
+		return nil
+	}
+	b, _ := v.([]byte)
+	var out []string
+	d := xml.NewDecoder(bytes.NewReader(b))
+	var text strings.Builder
+	inSI, inT, inRPh := false, false, false
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return out
+		}
+		switch e := tok.(type) {
+		case xml.StartElement:
+			switch e.Name.Local {
+			case "si":
+				inSI = true
+				text.Reset()
+			case "t":
+				inT = true
+			case "rPh":
+				inRPh = true
+			}
+		case xml.CharData:
+			if inSI && inT && !inRPh {
+				text.Write(e)
+			}
+		case xml.EndElement:
+			switch e.Name.Local {
+			case "si":
+				inSI = false
+				out = append(out, text.String())
+			case "t":
+				inT = false
+			case "rPh":
+				inRPh = false
 			}
 		}
 	}

@@ -325,3 +325,21 @@ func TestTasks_ExportProblemsImportFixes(t *testing.T) {
 		t.Error("fixes for a job that did not fail were taken")
 	}
 }
+
+// TestImport_EncodingSaid: the import screen names the encoding and the
+// separator it found.
+func TestImport_EncodingSaid(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	v := h.u.importer
+	b, err := os.ReadFile("../wizard/testdata/import/excel-eu-semicolon-cp1252.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.load("eu.csv", b)
+	if !strings.Contains(v.fileInfo.Text, "eu.csv (CSV, Windows-1252, semicolon-separated): 3 users") {
+		t.Errorf("info %q", v.fileInfo.Text)
+	}
+	if v.rows[0].Get(wizard.ColLastName) != "Œhlers" || !strings.Contains(v.problems.Text, "MAC addresses written as 12 hexadecimal digits") {
+		t.Errorf("row 1 %v\n%s", v.rows[0].Fields(), v.problems.Text)
+	}
+}

@@ -428,3 +428,51 @@ func TestExportCSV_formulaAtEverySeparator(t *testing.T) {
 		}
 	}
 }
+
+// TestImport_contextColumns: Mercury's operation, serviceProviderId and
+// groupId are accounted for: one target is taken, two are refused, and an
+// operation other than adding is refused by row.
+func TestImport_contextColumns(t *testing.T) {
+	in := "operation,serviceProviderId,groupId,userId,firstName,lastName\n" +
+		"add,ent1,grp1,a@x.com,A,B\n" +
+		"delete,ent1,grp2,b@x.com,C,D\n"
+	tab, _ := wizard.ReadCSV(context.Background(), strings.NewReader(in), nil)
+	imp, _ := tab.Import(context.Background(), nil, nil)
+	var got []string
+	for _, p := range imp.Problems {
+		got = append(got, p.Error())
+	}
+	want := []string{
+		"the file names 2 groups (grp1, grp2): import one group at a time",
+		`row 3, column A (operation): is "delete": bwbulk only adds users; remove this row or change it to "add"`,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("problems\n got %q\nwant %q", got, want)
+	}
+	if imp.ServiceProvider != "ent1" || imp.Group != "" {
+		t.Errorf("target %q/%q", imp.ServiceProvider, imp.Group)
+	}
+}
+
+// TestExportXLSX_plainStrings: a value that looks like a formula is a
+// string cell in XLSX, with no formula and nothing added to it.
+func TestExportXLSX_plainStrings(t *testing.T) {
+	var r wizard.Row
+	r.Set(wizard.ColUserID, "a@x.com")
+	r.Set(wizard.ColFirstName, "=1+1")
+	r.Set(wizard.ColLastName, "@SUM(A1)")
+	var buf bytes.Buffer
+	if err := wizard.ExportXLSX(&buf, []wizard.Sheet{wizard.UsersSheet([]wizard.Row{r}, false)}, ""); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := wizard.ReadXLSX(context.Background(), &buf, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, want := range []string{"a@x.com", "=1+1", "@SUM(A1)"} {
+		c := tab.Records[0].Cells[j]
+		if c.Kind != wizard.CellText || c.Text != want || c.Formula != "" {
+			t.Errorf("cell %s2 = %+v, want the text %q", wizard.ColumnLetter(j), c, want)
+		}
+	}
+}

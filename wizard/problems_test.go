@@ -383,3 +383,22 @@ func TestWorkbooks_libreoffice(t *testing.T) {
 		t.Logf("%s.xlsx: LibreOffice read %d columns × %d rows as written", name, len(tab.Header), len(tab.Records))
 	}
 }
+
+// TestAdoptGroupNumbers: a number the group lists in another form is
+// written as the group lists it, with a note; others are left alone.
+func TestAdoptGroupNumbers(t *testing.T) {
+	in := "userId,firstName,lastName,phoneNumber\n" +
+		"a@x.com,A,B,+1 (202) 555-0160\n" + // → +1-2025550160 on reading, 2025550160 here
+		"b@x.com,C,D,2025550161\n" + // the group writes it +1-2025550161
+		"c@x.com,E,F,2025550199\n" // not the group's: left for the preview to say
+	tab, _ := ReadCSV(context.Background(), strings.NewReader(in), nil)
+	imp, _ := tab.Import(context.Background(), nil, nil)
+	notes := AdoptGroupNumbers(imp, &GroupFacts{AvailableNumbers: []string{"2025550160", "+1-2025550161"}})
+	got := []string{imp.Rows[0].Get(ColPhoneNumber), imp.Rows[1].Get(ColPhoneNumber), imp.Rows[2].Get(ColPhoneNumber)}
+	if fmt.Sprint(got) != "[2025550160 +1-2025550161 2025550199]" {
+		t.Errorf("numbers %q", got)
+	}
+	if len(notes) != 1 || notes[0].Count != 2 || notes[0].Row != 2 || notes[0].From != "+1-2025550160" {
+		t.Errorf("notes %+v", notes)
+	}
+}

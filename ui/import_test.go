@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -341,5 +342,55 @@ func TestImport_EncodingSaid(t *testing.T) {
 	}
 	if v.rows[0].Get(wizard.ColLastName) != "Œhlers" || !strings.Contains(v.problems.Text, "MAC addresses written as 12 hexadecimal digits") {
 		t.Errorf("row 1 %v\n%s", v.rows[0].Fields(), v.problems.Text)
+	}
+}
+
+// TestPreview_ExportMenu: the preview's Export… opens a menu with the
+// rows with problems and Import fixes next to exporting every row.
+func TestPreview_ExportMenu(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.toStep(wizard.StepPreview, 2)
+	var export *widget.Button
+	var find func(o fyne.CanvasObject)
+	find = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Button:
+			if x.Text == "Export…" {
+				export = x
+			}
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				find(c)
+			}
+		}
+	}
+	find(h.w.preview.req)
+	if export == nil {
+		t.Fatal("no Export… button")
+	}
+	test.Tap(export)
+	var items []string
+	var texts func(o fyne.CanvasObject)
+	texts = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *canvas.Text:
+			if x.Text != "" {
+				items = append(items, x.Text)
+			}
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				texts(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				texts(c)
+			}
+		}
+	}
+	for _, o := range h.u.win.Canvas().Overlays().List() {
+		texts(o)
+	}
+	if fmt.Sprint(items) != "[All rows… Rows with problems… Import fixes…]" {
+		t.Errorf("menu %q", items)
 	}
 }

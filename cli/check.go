@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,7 +72,7 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 	if !ok || sp == "" || grp == "" || strings.Contains(grp, "/") {
 		return nil, f.fail(ExitUsage, "--group SP/GROUP is required (for example --group acme-ent/acme-hq)")
 	}
-	rows, probs, err := readFile(file)
+	imp, err := readFile(file)
 	if err != nil {
 		return nil, f.fail(ExitUsage, "%v", err)
 	}
@@ -110,25 +112,31 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 		fmt.Fprintf(f.e.Stderr, "%s: the server did not answer: checked against the catalogue cached at %s\n",
 			f.Name(), at.Local().Format("2006-01-02 15:04"))
 	}
-	c.model = wizard.ModelForImport(sp, isEnt, facts, rows)
+	for _, n := range wizard.PrepareImport(imp, facts) {
+		fmt.Fprintf(f.e.Stderr, "%s: note: %s\n", file, n)
+	}
+	c.model = wizard.ModelForImport(sp, isEnt, facts, imp.Rows)
 	if c.preview, err = c.model.Preview(); err != nil {
 		return fail("%v", err)
 	}
-	c.problems = mergeProblems(probs, c.preview.Problems())
+	// What the import refused, and what the preview finds in the rows
+	// (it checks them again, against the group): both on the spreadsheet
+	// row, as the Import screen names rows.
+	c.problems = mergeProblems(imp.Problems, sheetRows(c.preview.Problems(), imp.SourceRows))
 	return c, ExitOK
 }
 
-func readFile(name string) ([]wizard.Row, []wizard.Problem, error) {
+func readFile(name string) (*wizard.Import, error) {
 	fh, err := os.Open(name)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer fh.Close()
-	rows, probs, err := wizard.ImportFile(filepath.Base(name), fh)
+	imp, err := wizard.ImportFile(filepath.Base(name), fh)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return rows, probs, nil
+	return imp, nil
 }
 
 func isEnterprise(ctx context.Context, cat wizard.Catalogue, sp string) (bool, error) {
@@ -147,6 +155,29 @@ func isEnterprise(ctx context.Context, cat wizard.Catalogue, sp string) (bool, e
 // mergeProblems lists the problems found reading the file, then the
 // preview's, sorted by row then column, each once (reading and the preview
 // both report a duplicate).
+var rowRef = regexp.MustCompile(`\brow [0-9]+\b`)
+
+// sheetRows renumbers preview problems (row i of the preview) with the
+// spreadsheet row the preview row came from.
+func sheetRows(ps []wizard.Problem, source []int) []wizard.Problem {
+	out := make([]wizard.Problem, len(ps))
+	for i, p := range ps {
+		if p.Row >= 1 && p.Row <= len(source) {
+			p.Row = source[p.Row-1]
+		}
+		// "duplicate: also in row 5" names a preview row too.
+		p.Msg = rowRef.ReplaceAllStringFunc(p.Msg, func(m string) string {
+			n, _ := strconv.Atoi(strings.TrimPrefix(m, "row "))
+			if n >= 1 && n <= len(source) {
+				return "row " + strconv.Itoa(source[n-1])
+			}
+			return m
+		})
+		out[i] = p
+	}
+	return out
+}
+
 func mergeProblems(read, preview []wizard.Problem) []wizard.Problem {
 	type key struct {
 		row int
@@ -204,11 +235,12 @@ func toJSON(ps []wizard.Problem) []problemJSON {
 }
 
 // printProblems writes FILE:ROW:COLUMN: message lines. ROW is the row as
-// the window numbers it (0 for the file or its header), COLUMN the
-// column's header name, empty for a whole row.
+// a spreadsheet numbers it (row 2 is the first user; 0 for the file as a
+// whole), COLUMN the column's title as the preview heads it ("Phone
+// number"), empty for a whole row.
 func printProblems(w io.Writer, file string, ps []wizard.Problem) {
 	for _, p := range ps {
-		fmt.Fprintf(w, "%s:%d:%s: %s\n", file, p.Row, p.Column.String(), p.Msg)
+		fmt.Fprintf(w, "%s:%d:%s: %s\n", file, p.Row, p.Column.Title(), p.Msg)
 	}
 }
 

@@ -107,7 +107,7 @@ func TestCLI_Validate_golden(t *testing.T) {
 		t.Fatalf("want exit 1: %v", r)
 	}
 	golden.Check(t, "testdata/validate.golden", []byte(e.scrub(r.stdout)))
-	if !strings.Contains(r.stderr, "6 users, 7 problems") {
+	if !strings.Contains(r.stderr, "6 users, 6 problems") {
 		t.Errorf("summary: %v", r)
 	}
 	r = e.run("", "validate", f, "--group", "acme-ent/acme-hq", "--json")
@@ -156,7 +156,7 @@ func TestCLI_Plan_golden(t *testing.T) {
 
 	bad := e.file("bad.csv", append(users("p", 1), []string{"p.001@acme.example.com", "X", "Y"}))
 	r = e.run("", "plan", bad, "--group", "acme-ent/acme-hq")
-	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "bad.csv:2:userId: duplicate") {
+	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "bad.csv:3:User ID: duplicate: already in row 2") {
 		t.Errorf("plan of a bad file: %v", r)
 	}
 }

@@ -3,6 +3,9 @@ package ui
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,19 +13,33 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/wizard"
 )
 
-// importView opens a CSV/XLSX (button or drag-and-drop onto the window),
-// lists its problems by row and column, and after picking the service
-// provider and group lands in the wizard's preview.
+// importView opens a CSV/XLSX (button or drag-and-drop onto the window):
+// it reads the file with a progress bar (cancellable), asks for the
+// password of an encrypted workbook, stops at the mapping screen for
+// columns it does not know, lists what it refused, changed and ignored,
+// and after picking the service provider and group lands in the wizard's
+// preview.
 type importView struct {
-	u        *UI
+	u    *UI
+	file string
+	data []byte
+	// password opened the current workbook ("" for none).
+	password string
+	tab      *wizard.Table
+	imp      *wizard.Import
 	rows     []wizard.Row
-	file     string
+	// gen counts reads: a read finishing after a newer one began is
+	// dropped.
+	gen    int
+	cancel context.CancelFunc
+
 	sps      []wizard.ServiceProvider
 	spSel    *widget.Select
 	groupSel *widget.Select
@@ -30,6 +47,12 @@ type importView struct {
 	problems *widget.Label
 	next     *widget.Button
 	status   *widget.Label
+	bar      *widget.ProgressBar
+	stop     *widget.Button
+	busy     *fyne.Container
+	body     *fyne.Container
+	report   fyne.CanvasObject
+	mapping  *mappingScreen
 	obj      fyne.CanvasObject
 }
 
@@ -37,11 +60,11 @@ func newImportView(u *UI) *importView {
 	v := &importView{u: u}
 	open := widget.NewButtonWithIcon("Open CSV or XLSX…", theme.FolderOpenIcon(), v.openDialog)
 	open.Importance = widget.HighImportance
+	tmpl := widget.NewButtonWithIcon("Download template…", theme.DownloadIcon(), v.downloadTemplate)
 	v.fileInfo = widget.NewLabel("No file yet. Open one, or drop a .csv or .xlsx file onto this window.")
 	v.fileInfo.Wrapping = fyne.TextWrapWord
 	v.problems = widget.NewLabel("")
 	v.problems.Wrapping = fyne.TextWrapWord
-	v.problems.Importance = widget.DangerImportance
 	v.status = note("")
 	v.spSel = widget.NewSelect(nil, func(sp string) { v.loadGroups(sp) })
 	v.spSel.PlaceHolder = "Service provider / enterprise"
@@ -50,14 +73,20 @@ func newImportView(u *UI) *importView {
 	v.next = widget.NewButtonWithIcon("Preview", theme.NavigateNextIcon(), v.toPreview)
 	v.next.Importance = widget.HighImportance
 	v.next.Disable()
+	v.bar = widget.NewProgressBar()
+	v.stop = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), v.cancelRead)
+	v.busy = container.NewBorder(nil, nil, nil, v.stop, v.bar)
+	v.busy.Hide()
 	target := widget.NewForm(
 		widget.NewFormItem("Service provider", v.spSel),
 		widget.NewFormItem("Group", v.groupSel),
 	)
 	top := container.NewVBox(heading("Import users from a file"),
-		note("The first row names the columns (userId, firstName, lastName, phoneNumber, deviceType, macAddress, …, as exported by bwbulk)."),
-		container.NewHBox(open), v.fileInfo, target, v.status, container.NewHBox(v.next))
-	v.obj = container.NewBorder(top, nil, nil, nil, container.NewVScroll(v.problems))
+		note("The first row names the columns: bwbulk's own headers (User ID, First name, … or userId, firstName, …), odin's, Mercury's and Webex Control Hub's are known; any other column is asked about."),
+		container.NewHBox(open, tmpl), v.busy, v.fileInfo, target, v.status, container.NewHBox(v.next))
+	v.report = container.NewVScroll(v.problems)
+	v.body = container.NewStack(v.report)
+	v.obj = container.NewBorder(top, nil, nil, nil, v.body)
 	return v
 }
 
@@ -79,6 +108,7 @@ func (v *importView) loadSPs() {
 				ids[i] = s.ID
 			}
 			v.spSel.SetOptions(ids)
+			v.preselect()
 		})
 	})
 }
@@ -99,17 +129,66 @@ func (v *importView) loadGroups(sp string) {
 				ids[i] = g.ID
 			}
 			v.groupSel.SetOptions(ids)
+			if v.imp != nil && v.imp.Group != "" && v.spSel.Selected == v.imp.ServiceProvider {
+				for _, id := range ids {
+					if id == v.imp.Group {
+						v.groupSel.SetSelected(id)
+					}
+				}
+			}
 			v.updateNext()
 		})
 	})
 }
 
+// preselect picks the service provider the file names (Mercury's
+// serviceProviderId column), when the list has it.
+func (v *importView) preselect() {
+	if v.imp == nil || v.imp.ServiceProvider == "" || v.spSel.Selected == v.imp.ServiceProvider {
+		return
+	}
+	for _, s := range v.sps {
+		if s.ID == v.imp.ServiceProvider {
+			v.spSel.SetSelected(s.ID)
+		}
+	}
+}
+
+// blocked says why the rows cannot go on to the preview ("" when they
+// can).
+func (v *importView) blocked() string {
+	switch {
+	case v.imp == nil:
+		return ""
+	case len(v.imp.Problems) > 0:
+		return fmt.Sprintf("%s must be fixed in the file before the users can go on (the preview would lose %s). Fix the file and open it again.",
+			plural(len(v.imp.Problems), "problem"), them(len(v.imp.Problems)))
+	case v.imp.Replace != nil:
+		return "This is an \"Export problems\" file: in the preview it came from, press \"Import fixes…\" to put its rows back."
+	}
+	return ""
+}
+
+func them(n int) string {
+	if n == 1 {
+		return "the value"
+	}
+	return "those values"
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
 func (v *importView) updateNext() {
-	enable(v.next, len(v.rows) > 0 && v.spSel.Selected != "" && v.groupSel.Selected != "")
+	enable(v.next, len(v.rows) > 0 && v.blocked() == "" && v.spSel.Selected != "" && v.groupSel.Selected != "")
 }
 
 func (v *importView) openDialog() {
-	v.u.chooseOpen("Open users to import", []string{".csv", ".xlsx"}, func(rc fyne.URIReadCloser, err error) {
+	v.u.chooseOpen("Open users to import", []string{".csv", ".xlsx", ".txt"}, func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
 			v.u.showError("Open", err)
 			return
@@ -125,7 +204,7 @@ func (v *importView) openDialog() {
 func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
 	for _, uri := range uris {
 		ext := strings.ToLower(uri.Extension())
-		if ext != ".csv" && ext != ".xlsx" {
+		if ext != ".csv" && ext != ".xlsx" && ext != ".txt" {
 			continue
 		}
 		u.Show(ScreenImport)
@@ -142,7 +221,7 @@ func (v *importView) read(what, name string, open func() (io.ReadCloser, error))
 		var b []byte
 		rc, err := open()
 		if err == nil {
-			b, err = io.ReadAll(rc)
+			b, err = io.ReadAll(io.LimitReader(rc, wizard.MaxImportSize+1))
 			rc.Close()
 		}
 		fyne.Do(func() {
@@ -150,48 +229,313 @@ func (v *importView) read(what, name string, open func() (io.ReadCloser, error))
 				v.u.showError(what, err)
 				return
 			}
+			v.password = ""
 			v.load(name, b)
 		})
 	})
 }
 
-// load parses a file off the UI goroutine and shows its problems.
+// isWorkbook tells an XLSX (a zip) or an encrypted workbook (a compound
+// file) from text, whatever the file is called.
+func isWorkbook(name string, b []byte) bool {
+	return strings.HasSuffix(strings.ToLower(name), ".xlsx") || bytes.HasPrefix(b, []byte("PK\x03\x04")) ||
+		bytes.HasPrefix(b, []byte{0xD0, 0xCF, 0x11, 0xE0})
+}
+
+// load reads and imports a file off the UI goroutine, with a progress
+// bar and Cancel.
 func (v *importView) load(name string, b []byte) {
+	v.gen++
+	gen := v.gen
+	if v.cancel != nil {
+		v.cancel()
+	}
+	ctx, cancel := context.WithCancel(v.u.ctx)
+	v.cancel = cancel
+	v.file, v.data = name, b
+	v.tab, v.imp, v.rows = nil, nil, nil
+	v.showReport()
+	v.problems.SetText("")
 	v.fileInfo.SetText("Reading " + name + "…")
+	v.startBusy()
+	v.updateNext()
+	password := v.password
 	v.u.spawn(func() {
-		rows, probs, err := wizard.ImportFile(name, bytes.NewReader(b))
-		fyne.Do(func() { v.loaded(name, rows, probs, err) })
+		progress := v.progress(gen, 0, 0.5)
+		opts := &wizard.ReadOptions{Password: password, Progress: progress}
+		var tab *wizard.Table
+		var err error
+		if isWorkbook(name, b) {
+			tab, err = wizard.ReadXLSX(ctx, bytes.NewReader(b), opts)
+		} else {
+			tab, err = wizard.ReadCSV(ctx, bytes.NewReader(b), opts)
+		}
+		fyne.Do(func() {
+			if gen != v.gen {
+				return
+			}
+			var ee *wizard.EncryptedError
+			switch {
+			case errors.As(err, &ee):
+				v.finish()
+				v.askPassword(ee.Wrong)
+			case errors.Is(err, context.Canceled):
+				v.finish()
+				v.fileInfo.SetText(name + ": reading cancelled. Nothing was imported.")
+			case err != nil:
+				v.finish()
+				v.fileInfo.SetText(name + ": " + err.Error())
+			default:
+				v.tableRead(gen, ctx, tab)
+			}
+		})
 	})
 }
 
-func (v *importView) loaded(name string, rows []wizard.Row, probs []wizard.Problem, err error) {
-	if err != nil {
-		v.rows = nil
-		v.fileInfo.SetText(name + ": " + err.Error())
-		v.problems.SetText("")
-		v.updateNext()
+// progress returns a reading callback that moves the bar between from
+// and from+span (throttled: one UI update per percent).
+func (v *importView) progress(gen int, from, span float64) func(done, total int) {
+	last := -1
+	return func(done, total int) {
+		if total <= 0 {
+			return
+		}
+		pct := done * 100 / total
+		if pct == last {
+			return
+		}
+		last = pct
+		f := from + span*float64(done)/float64(total)
+		fyne.Do(func() {
+			if gen == v.gen {
+				v.bar.SetValue(f)
+			}
+		})
+	}
+}
+
+func (v *importView) startBusy() {
+	v.bar.SetValue(0)
+	v.busy.Show()
+	v.stop.Enable()
+}
+
+// stopBusy hides the progress bar when the read is over (or waits for
+// the mapping screen, whose answer goes on with the same context).
+func (v *importView) stopBusy() {
+	v.busy.Hide()
+}
+
+// finish ends the read: its context is released.
+func (v *importView) finish() {
+	v.busy.Hide()
+	if v.cancel != nil {
+		v.cancel()
+		v.cancel = nil
+	}
+}
+
+// cancelRead stops the read or import under way; nothing of it is kept.
+func (v *importView) cancelRead() {
+	if v.cancel != nil {
+		v.cancel()
+	}
+	v.stop.Disable()
+}
+
+// askPassword asks for the password of an encrypted workbook and reads
+// it again with it.
+func (v *importView) askPassword(wrong bool) {
+	name, b := v.file, v.data
+	v.fileInfo.SetText(name + ": the workbook is encrypted.")
+	pw := widget.NewPasswordEntry()
+	msg := "The workbook is encrypted. Type the password it was saved with."
+	if wrong {
+		msg = "That password does not open the workbook. Type it again."
+	}
+	text := widget.NewLabel(msg)
+	text.Wrapping = fyne.TextWrapWord
+	d := dialog.NewForm("Password for "+name, "Open", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem("", text), widget.NewFormItem("Password", pw)}, func(ok bool) {
+			if !ok || pw.Text == "" {
+				v.fileInfo.SetText(name + ": the workbook is encrypted; it was not opened.")
+				return
+			}
+			v.password = pw.Text
+			v.load(name, b)
+		}, v.u.win)
+	pw.OnSubmitted = func(string) { d.Submit() }
+	d.Resize(fyne.NewSize(440, 220))
+	d.Show()
+	v.u.win.Canvas().Focus(pw)
+}
+
+// tableRead goes on with a file read as a table: to the mapping screen
+// when it has columns nobody mapped yet, else to the import.
+func (v *importView) tableRead(gen int, ctx context.Context, tab *wizard.Table) {
+	v.tab = tab
+	m := v.savedMapping(tab.Header)
+	if unknown := tab.Unmapped(m); len(unknown) > 0 {
+		v.stopBusy()
+		v.fileInfo.SetText(fmt.Sprintf("%s: %s bwbulk does not know. Say what each one is, or ignore it.", v.file, plural(len(unknown), "column")))
+		v.mapping = newMappingScreen(tab, unknown, func(chosen wizard.Mapping) {
+			for k, c := range m {
+				chosen[k] = c
+			}
+			v.saveMapping(tab.Header, chosen)
+			v.showReport()
+			v.startBusy()
+			v.runImport(gen, ctx, chosen)
+		})
+		v.body.Objects = []fyne.CanvasObject{v.mapping.obj}
+		v.body.Refresh()
 		return
 	}
-	v.rows, v.file = rows, name
-	v.fileInfo.SetText(fmt.Sprintf("%s: %d users, %d problems found while reading. Pick where they go, then Preview to check and fix them.", name, len(rows), len(probs)))
-	var lines []string
-	for i, p := range probs {
-		if i == 200 {
-			lines = append(lines, fmt.Sprintf("… and %d more", len(probs)-200))
-			break
-		}
-		lines = append(lines, p.Error())
+	v.runImport(gen, ctx, m)
+}
+
+func (v *importView) showReport() {
+	v.mapping = nil
+	v.body.Objects = []fyne.CanvasObject{v.report}
+	v.body.Refresh()
+}
+
+// runImport maps the table's columns and checks the rows off the UI
+// goroutine.
+func (v *importView) runImport(gen int, ctx context.Context, m wizard.Mapping) {
+	tab, name := v.tab, v.file
+	v.fileInfo.SetText(fmt.Sprintf("Checking %d rows of %s…", len(tab.Records), name))
+	v.u.spawn(func() {
+		imp, err := tab.Import(ctx, m, v.progress(gen, 0.5, 0.5))
+		fyne.Do(func() {
+			if gen != v.gen {
+				return
+			}
+			v.finish()
+			switch {
+			case errors.Is(err, context.Canceled):
+				v.fileInfo.SetText(name + ": import cancelled. Nothing was imported.")
+			case err != nil:
+				v.fileInfo.SetText(name + ": " + err.Error())
+			default:
+				v.loaded(name, imp)
+			}
+		})
+	})
+}
+
+// loaded shows what the import found.
+func (v *importView) loaded(name string, imp *wizard.Import) {
+	// Device names and line/ports the file lacks: the wizard's defaults,
+	// said in a note (toPreview fills the rows without a domain once the
+	// group's is known).
+	imp.Notes = append(imp.Notes, wizard.FillDefaults(imp, "")...)
+	v.imp, v.rows = imp, imp.Rows
+	t := imp.Table
+	what := t.Format
+	if t.Encoding != "" {
+		what += ", " + t.Encoding + ", " + separatorName(t.Separator)
 	}
-	v.problems.SetText(strings.Join(lines, "\n"))
+	if t.Sheet != "" {
+		what += ", sheet " + t.Sheet
+	}
+	info := fmt.Sprintf("%s (%s): %s", name, what, plural(len(imp.Rows), "user"))
+	if b := v.blocked(); b != "" {
+		info += ". " + b
+	} else {
+		info += ". Pick where they go, then Preview to check and fix them."
+	}
+	v.fileInfo.SetText(info)
+	v.problems.SetText(importReport(imp))
 	if len(v.sps) == 0 {
 		v.loadSPs()
+	} else {
+		v.preselect()
 	}
 	v.updateNext()
 }
 
+func separatorName(r rune) string {
+	switch r {
+	case ',':
+		return "comma-separated"
+	case ';':
+		return "semicolon-separated"
+	case '\t':
+		return "tab-separated"
+	}
+	return fmt.Sprintf("separated by %q", r)
+}
+
+// importReport lists, by section, what the import refused, what the
+// preview will ask to fix, what it changed and what it ignored.
+func importReport(imp *wizard.Import) string {
+	var b strings.Builder
+	section := func(title string, lines []string) {
+		if len(lines) == 0 {
+			return
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%s (%d):\n", title, len(lines))
+		for i, l := range lines {
+			if i == 200 {
+				fmt.Fprintf(&b, "  … and %d more\n", len(lines)-200)
+				break
+			}
+			b.WriteString("  " + l + "\n")
+		}
+	}
+	var refused, checks, notes []string
+	for _, p := range imp.Problems {
+		refused = append(refused, p.Error())
+	}
+	for _, p := range imp.Checks {
+		checks = append(checks, p.Error())
+	}
+	for _, n := range imp.Notes {
+		notes = append(notes, n.String())
+	}
+	section("Refused: fix these in the file", refused)
+	section("To fix in the preview", checks)
+	section("Changed while reading", notes)
+	section("Columns not used", imp.Ignored)
+	if b.Len() == 0 {
+		return "Every column was read as it is, with nothing to fix."
+	}
+	return b.String()
+}
+
+// mappingKey is the preference that remembers the mapping of one set of
+// headers.
+func mappingKey(header []string) string {
+	sum := sha256.Sum256([]byte(wizard.HeaderSetKey(header)))
+	return fmt.Sprintf("import.mapping.%x", sum[:12])
+}
+
+func (v *importView) savedMapping(header []string) wizard.Mapping {
+	m := wizard.Mapping{}
+	if s := v.u.app.Preferences().String(mappingKey(header)); s != "" {
+		_ = json.Unmarshal([]byte(s), &m) // a damaged entry is asked again
+	}
+	return m
+}
+
+func (v *importView) saveMapping(header []string, m wizard.Mapping) {
+	b, err := json.Marshal(m)
+	if err == nil {
+		v.u.app.Preferences().SetString(mappingKey(header), string(b))
+	}
+}
+
 // toPreview loads the group's facts and opens the wizard's preview with
-// the imported rows.
+// the imported rows: device names and line/ports the file lacks come from
+// the wizard's defaults, numbers are spelled as the group lists them.
 func (v *importView) toPreview() {
+	if v.imp == nil || v.blocked() != "" {
+		return
+	}
 	sp, g := v.spSel.Selected, v.groupSel.Selected
 	isEnt := false
 	for _, s := range v.sps {
@@ -199,7 +543,7 @@ func (v *importView) toPreview() {
 			isEnt = s.IsEnterprise
 		}
 	}
-	rows := v.rows
+	imp := v.imp
 	cat := v.u.catalogue()
 	v.next.Disable()
 	v.status.SetText("Reading group " + g + "…")
@@ -207,15 +551,57 @@ func (v *importView) toPreview() {
 		f, err := wizard.LoadFacts(context.Background(), cat, sp, g)
 		fyne.Do(func() {
 			v.updateNext()
+			v.status.SetText("")
 			if err != nil {
-				v.status.SetText("")
 				v.u.showError("Import", err)
 				return
 			}
-			v.status.SetText("")
-			m := wizard.ModelForImport(sp, isEnt, f, rows)
+			if v.imp != imp {
+				return // another file was opened meanwhile
+			}
+			if sp != "" && imp.ServiceProvider != "" && imp.ServiceProvider != sp || g != "" && imp.Group != "" && imp.Group != g {
+				v.u.showInfo("Import", fmt.Sprintf("The file is for %s / %s, but %s / %s is chosen. Pick the group the file names, or remove its serviceProviderId and groupId columns.", imp.ServiceProvider, imp.Group, sp, g))
+				return
+			}
+			fill := &wizard.Import{Rows: append([]wizard.Row(nil), imp.Rows...), SourceRows: imp.SourceRows, Columns: imp.Columns}
+			notes := wizard.PrepareImport(fill, f)
+			m := wizard.ModelForImport(sp, isEnt, f, fill.Rows)
 			v.u.wizard.reset(m, wizard.StepPreview, 0)
 			v.u.Show(ScreenNewUsers)
+			if len(notes) > 0 {
+				var s []string
+				for _, n := range notes {
+					s = append(s, n.String())
+				}
+				v.u.status.setMessage("Imported %s; %s", plural(len(fill.Rows), "user"), strings.Join(s, "; "))
+			}
+		})
+	})
+}
+
+// downloadTemplate writes the import template: friendly headers, one
+// example row and a column guide.
+func (v *importView) downloadTemplate() {
+	v.u.chooseSave("Download template", "bwbulk-users-template.xlsx", ".xlsx", func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			v.u.showError("Download template", err)
+			return
+		}
+		if wc == nil {
+			return
+		}
+		v.u.spawn(func() {
+			err := wizard.ExportXLSX(wc, wizard.TemplateSheets(), "")
+			if cerr := wc.Close(); err == nil {
+				err = cerr
+			}
+			fyne.Do(func() {
+				if err != nil {
+					v.u.showError("Download template", err)
+					return
+				}
+				v.u.status.setMessage("Template saved to %s", wc.URI().Path())
+			})
 		})
 	})
 }

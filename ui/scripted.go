@@ -187,6 +187,35 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 	if err := shot("import"); err != nil {
 		return err
 	}
+	// A help desk's sheet with columns bwbulk does not know: the mapping
+	// screen, then what the import says once they are answered.
+	do(func() {
+		u.importer.load("helpdesk-march.csv", []byte(scriptedImportCSV))
+	})
+	wait(func() bool { return u.importer.mapping != nil })
+	if err := shot("import-mapping"); err != nil {
+		return err
+	}
+	do(func() {
+		u.importer.mapping.choose("Handy", wizard.ColMobile.Title())
+		u.importer.mapping.choose("Kostenstelle", ignoreColumn)
+	})
+	if err := shot("import-mapping-answered"); err != nil {
+		return err
+	}
+	do(func() { u.importer.mapping.submit() })
+	wait(func() bool { return u.importer.imp != nil && len(u.importer.sps) > 0 })
+	do(func() { u.importer.spSel.SetSelected("acme-ent") })
+	wait(func() bool { return len(u.importer.groupSel.Options) > 0 })
+	do(func() { u.importer.groupSel.SetSelected("acme-hq") })
+	if err := shot("import-read"); err != nil {
+		return err
+	}
+	do(func() { u.importer.toPreview() })
+	wait(func() bool { return u.wizard.cur == wizard.StepPreview && u.wizard.preview.p != nil })
+	if err := shot("import-preview"); err != nil {
+		return err
+	}
 	do(func() { u.Show(ScreenDrafts); u.drafts.reload() })
 	if err := shot("drafts"); err != nil {
 		return err
@@ -194,6 +223,13 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 	do(func() { u.Show(ScreenSettings) })
 	return shot("settings")
 }
+
+// scriptedImportCSV is the file the scripted demo imports: Excel EU
+// style (semicolons), two unknown columns, punctuated numbers and MACs.
+const scriptedImportCSV = "User ID;First Name;Last Name;Phone Number;Device Type;MAC Address;Kostenstelle;Handy\r\n" +
+	"anna.berg@acme.example.com;Anna;Berg;+1 (202) 555-0160;Polycom VVX 450;00:04:F2:AB:01:60;4711;+49 170 1234567\r\n" +
+	"jonas.keller@acme.example.com;Jonas;Keller;202.555.0161;Polycom VVX 450;0004.f2ab.0161;4711;+49 170 7654321\r\n" +
+	"mia.roth@acme.example.com;Mia;Roth;2025550162;Polycom VVX 450;00-04-F2-AB-01-62;4712;\r\n"
 
 func shellQuote(s string) string {
 	return "'" + filepathQuote(s) + "'"

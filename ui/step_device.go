@@ -40,15 +40,15 @@ func newDeviceStep(w *wizardView) *deviceStep {
 		case devHosted:
 			d.Mode = wizard.DeviceHosted
 			if d.DeviceName == "" {
-				d.DeviceName = "{{ user name }}-phone"
+				d.DeviceName = wizard.DefaultDeviceName
 			}
 			if d.LinePort == "" {
-				d.LinePort = "{{ user name }}@{{ domain }}"
+				d.LinePort = wizard.DefaultLinePort
 			}
 		case devTrunk:
 			d.Mode = wizard.DeviceTrunk
 			if d.LinePort == "" {
-				d.LinePort = "{{ user name }}@{{ domain }}"
+				d.LinePort = wizard.DefaultLinePort
 			}
 		default:
 			d.Mode = wizard.ModeNone

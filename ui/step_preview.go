@@ -98,7 +98,12 @@ func newPreviewView(w *wizardView) *previewView {
 	}
 
 	paste := widget.NewButtonWithIcon("Paste column", theme.ContentPasteIcon(), v.pasteColumn)
-	export := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), v.exportDialog)
+	// Export also holds the fix-and-re-import loop (ui/problems.go), so
+	// the toolbar stays as wide as it was.
+	export := menuButton("Export…", theme.DocumentSaveIcon(),
+		fyne.NewMenuItem("All rows…", v.exportDialog),
+		fyne.NewMenuItem("Rows with problems…", v.exportPreviewProblems),
+		fyne.NewMenuItem("Import fixes…", v.importPreviewFixes))
 	toolbar := container.NewHBox(v.counts, v.errorsOnly, v.showPw, paste, export)
 	editBar := container.NewBorder(nil, nil, nil, widget.NewButton("Apply", func() { v.applyEdit(v.editor.Text) }), v.editor)
 	bottom := container.NewVBox(v.cellInfo, editBar, v.problems, v.fs.hidden())

@@ -54,6 +54,9 @@ type tasksView struct {
 	// listSel is the row selected in the task list (-1: none).
 	listSel int
 
+	// problemsOut and fixesIn are Export problems and Import fixes.
+	problemsOut, fixesIn *fyne.MenuItem
+
 	list       *widget.List
 	title      *widget.Label
 	detail     *widget.Label
@@ -133,7 +136,11 @@ func newTasksView(u *UI) *tasksView {
 		}, v.u.win)
 	})
 	v.retryAll = widget.NewButtonWithIcon("Retry all failed", theme.ViewRefreshIcon(), v.retryAllFailed)
-	v.download = widget.NewButtonWithIcon("Download…", theme.DownloadIcon(), v.downloadJobs)
+	// Download also holds the fix-and-re-import loop over the failed jobs
+	// (ui/problems.go).
+	v.problemsOut = fyne.NewMenuItem("Failed jobs to fix…", v.exportTaskProblems)
+	v.fixesIn = fyne.NewMenuItem("Import fixes…", v.importTaskFixes)
+	v.download = menuButton("Download…", theme.DownloadIcon(), fyne.NewMenuItem("Task with passwords…", v.downloadJobs), v.problemsOut, v.fixesIn)
 	v.edit = widget.NewButtonWithIcon("Edit and retry…", theme.DocumentCreateIcon(), v.editJob)
 	v.edit.Disable()
 	v.filter = widget.NewSelect(jobFilters, nil)
@@ -337,6 +344,8 @@ func (v *tasksView) showTask() {
 	enable(v.resume, (t.Status == jobs.StatusPaused || t.Status == jobs.StatusWaiting) && v.u.runner != nil)
 	enable(v.cancel, (active || t.Status == jobs.StatusPaused) && v.u.runner != nil)
 	enable(v.retryAll, t.Failed > 0 || t.Cancelled > 0)
+	v.problemsOut.Disabled = t.Failed == 0
+	v.fixesIn.Disabled = t.Failed == 0
 }
 
 func enable(b *widget.Button, on bool) {

@@ -104,6 +104,10 @@ func newWizardView(u *UI) *wizardView {
 			label.SetText(fmt.Sprintf("%d. %s", i+1, s.Title()))
 			label.TextStyle.Bold = s == w.cur
 			switch {
+			case s != w.cur && fromFile(w.m, s):
+				// An import takes these from its file: not "done".
+				label.SetText(fmt.Sprintf("%d. %s (from the file)", i+1, s.Title()))
+				icon.SetResource(theme.FileIcon())
 			case s == w.cur:
 				icon.SetResource(theme.NavigateNextIcon())
 			case s < w.reached && w.stepOK[s]:
@@ -158,6 +162,13 @@ func newWizardView(u *UI) *wizardView {
 	w.obj = split
 	w.goTo(wizard.StepEnterprise)
 	return w
+}
+
+// fromFile reports whether step s of an imported model is replaced by
+// the file's columns (every step between the group and the preview but
+// Passwords, which still decides about blank passwords).
+func fromFile(m *wizard.Model, s wizard.Step) bool {
+	return m.Imported != nil && s > wizard.StepGroup && s < wizard.StepPreview && s != wizard.StepPasswords
 }
 
 // canReach reports whether every step before s is valid, as the last

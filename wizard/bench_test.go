@@ -2,6 +2,8 @@ package wizard
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"io"
 	"testing"
 )
@@ -130,5 +132,73 @@ func BenchmarkExportCSV10k(b *testing.B) {
 		if err := ExportCSV(io.Discard, sheet); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// rows20k are 20,000 distinct users with devices: the largest file
+// Webex Control Hub takes.
+func rows20k(b *testing.B) []Row {
+	rows := make([]Row, 20000)
+	for i := range rows {
+		r := &rows[i]
+		id := fmt.Sprintf("user.%05d", i)
+		r.Set(ColUserID, id+"@acme.example.com")
+		r.Set(ColFirstName, "User")
+		r.Set(ColLastName, fmt.Sprintf("%05d", i))
+		r.Set(ColCLIDFirstName, "User")
+		r.Set(ColCLIDLastName, fmt.Sprintf("%05d", i))
+		r.Set(ColPhoneNumber, fmt.Sprintf("+1-202%07d", i))
+		r.Set(ColExtension, fmt.Sprintf("%05d", i))
+		r.Set(ColDeviceType, "Polycom VVX 450")
+		r.Set(ColDeviceName, id+"-phone")
+		r.Set(ColMACAddress, fmt.Sprintf("0004F2%06X", i))
+		r.Set(ColLinePort, id+"@acme.example.com")
+		r.Set(ColDepartment, "Sales")
+		r.Set(ColEmail, id+"@acme.example.com")
+		r.Set(ColCity, "Springfield")
+		r.Set(ColZip, "02134")
+	}
+	return rows
+}
+
+// BenchmarkImport20k reads a 20,000-row file the way the import screen
+// does (ReadCSV or ReadXLSX, then Table.Import). Target for CSV: ≤ 1 s.
+func BenchmarkImport20k(b *testing.B) {
+	rows := rows20k(b)
+	for _, format := range []string{"csv", "xlsx"} {
+		var buf bytes.Buffer
+		var err error
+		if format == "csv" {
+			err = ExportCSV(&buf, UsersSheet(rows, false))
+		} else {
+			err = ExportXLSX(&buf, []Sheet{UsersSheet(rows, false)}, "")
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		data := buf.Bytes()
+		b.Run(format, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			start, n := cpuTime(), 0
+			defer func() { reportCPU(b, start, n) }()
+			for b.Loop() {
+				n++
+				var t *Table
+				var err error
+				if format == "csv" {
+					t, err = ReadCSV(context.Background(), bytes.NewReader(data), nil)
+				} else {
+					t, err = ReadXLSX(context.Background(), bytes.NewReader(data), nil)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				imp, err := t.Import(context.Background(), nil, nil)
+				if err != nil || len(imp.Problems)+len(imp.Checks) != 0 || len(imp.Rows) != 20000 {
+					b.Fatalf("%d rows, %v %v, %v", len(imp.Rows), imp.Problems, imp.Checks, err)
+				}
+			}
+		})
 	}
 }

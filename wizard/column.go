@@ -164,92 +164,35 @@ func (c *Column) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// headerAliases maps normalised header names (see normHeader) to columns.
-// Canonical odin/Mercury names come first; the rest are the spellings seen
-// in hand-made spreadsheets.
-var headerAliases = map[string]Column{}
-
-func init() {
-	for c := ColUserID; c < numColumns; c++ {
-		headerAliases[normHeader(columnNames[c])] = c
-		headerAliases[normHeader(columnTitles[c])] = c
-	}
-	for alias, c := range map[string]Column{
-		"user":                   ColUserID,
-		"username":               ColUserID,
-		"first":                  ColFirstName,
-		"givenname":              ColFirstName,
-		"last":                   ColLastName,
-		"surname":                ColLastName,
-		"familyname":             ColLastName,
-		"clidfirstname":          ColCLIDFirstName,
-		"callinglineidfirst":     ColCLIDFirstName,
-		"clidlastname":           ColCLIDLastName,
-		"callinglineidlast":      ColCLIDLastName,
-		"pwd":                    ColPassword,
-		"userpassword":           ColPassword,
-		"phone":                  ColPhoneNumber,
-		"number":                 ColPhoneNumber,
-		"dn":                     ColPhoneNumber,
-		"did":                    ColPhoneNumber,
-		"ext":                    ColExtension,
-		"device":                 ColDeviceName,
-		"accessdevice":           ColDeviceName,
-		"accessdevicename":       ColDeviceName,
-		"accessdevicetype":       ColDeviceType,
-		"mac":                    ColMACAddress,
-		"lineport":               ColLinePort,
-		"trunkgroup":             ColTrunkGroup,
-		"trunk":                  ColTrunkGroup,
-		"enterprisetrunk":        ColEnterpriseTrunk,
-		"dept":                   ColDepartment,
-		"departmentname":         ColDepartment,
-		"timezone":               ColTimeZone,
-		"tz":                     ColTimeZone,
-		"lang":                   ColLanguage,
-		"email":                  ColEmail,
-		"mail":                   ColEmail,
-		"mobile":                 ColMobile,
-		"mobilenumber":           ColMobile,
-		"cell":                   ColMobile,
-		"pager":                  ColPager,
-		"pagernumber":            ColPager,
-		"socialid":               ColYahooID,
-		"location":               ColAddressLocation,
-		"address1":               ColAddressLine1,
-		"street":                 ColAddressLine1,
-		"address2":               ColAddressLine2,
-		"town":                   ColCity,
-		"state":                  ColState,
-		"province":               ColState,
-		"zip":                    ColZip,
-		"zipcode":                ColZip,
-		"postcode":               ColZip,
-		"postalcode":             ColZip,
-		"stateorprovincedisplay": ColState,
-	} {
-		headerAliases[alias] = c
-	}
-}
-
-// normHeader lower-cases a header and drops spaces, '_', '-', '.' and '/'.
+// normHeader lower-cases a header and drops spaces, '_', '-', '.', '/',
+// '*' and a parenthesised note such as "(Required)".
 func normHeader(s string) string {
 	var b strings.Builder
+	depth := 0
 	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
 		switch r {
-		case ' ', '_', '-', '.', '/', '\t':
+		case '(':
+			depth++
+			continue
+		case ')':
+			depth = max(depth-1, 0)
+			continue
+		case ' ', '_', '-', '.', '/', '\t', '*', '\u00a0':
 			continue
 		}
-		b.WriteRune(r)
+		if depth == 0 {
+			b.WriteRune(r)
+		}
 	}
 	return b.String()
 }
 
 // ParseColumn finds the column for a CSV header name, case-insensitively and
-// ignoring spaces, '_', '-', '.' and '/', accepting the odin/Mercury names
-// (userId, callingLineIdFirstName, zipOrPostalCode, ...) and common aliases
-// (email, mac, zip, ...).
+// ignoring spaces, '_', '-', '.', '/' and a parenthesised note, accepting the
+// odin/Mercury names (userId, callingLineIdFirstName, zipOrPostalCode, ...),
+// dotted Mercury paths (address.city: the last part counts), the Webex
+// Control Hub headers and common aliases (email, mac, zip, ...).
 func ParseColumn(header string) (Column, bool) {
-	c, ok := headerAliases[normHeader(header)]
-	return c, ok
+	h := LookupHeader(header)
+	return h.Column, h.Kind == HeaderColumn
 }

@@ -2,13 +2,10 @@ package wizard
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/csv"
-	"errors"
+	"context"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 )
 
 // Sheet is one table of an export: a name (the XLSX sheet name; ignored
@@ -73,55 +70,133 @@ func PasswordSheet(rows []Row) Sheet {
 	return SheetOf(SheetPasswords, rows, []Column{ColUserID, ColPassword})
 }
 
-// Neutralize defuses spreadsheet formula injection: a value starting with
-// = + - @ tab, CR or an apostrophe gets a leading apostrophe. Unneutralize
-// undoes it exactly, so export → import round-trips.
-func Neutralize(v string) string {
-	if v != "" && strings.IndexByte("=+-@\t\r'", v[0]) >= 0 {
-		return "'" + v
+// formulaStart reports whether a spreadsheet could read a cell starting
+// at v as a formula (or, for the apostrophe, eat its first character):
+// = + - @, tab, CR, LF, the full-width ＝ ＋ － ＠ that some locales
+// accept, after any leading spaces.
+func formulaStart(v string) bool {
+	v = strings.TrimLeft(v, " ")
+	if v == "" {
+		return false
 	}
-	return v
+	if strings.IndexByte("=+-@\t\r\n'", v[0]) >= 0 {
+		return true
+	}
+	for _, p := range []string{"＝", "＋", "－", "＠"} {
+		if strings.HasPrefix(v, p) {
+			return true
+		}
+	}
+	return false
 }
 
-// Unneutralize removes the apostrophe Neutralize added.
-func Unneutralize(v string) string {
-	if len(v) >= 2 && v[0] == '\'' && strings.IndexByte("=+-@\t\r'", v[1]) >= 0 {
-		return v[1:]
+// splitChars are where a spreadsheet may start a new cell when it reads
+// a CSV line with another list separator, or ignores its quotes.
+const splitChars = ",;\t|\r\n"
+
+// Neutralize defuses spreadsheet formula injection for CSV: at the start
+// of the value and after every character a spreadsheet could split it at
+// (, ; tab | CR LF), a piece that starts (after spaces) with = + - @,
+// tab, CR, LF or an apostrophe gets an apostrophe in front. Whatever
+// separator Excel or LibreOffice is set to, no cell it makes of the line
+// starts like a formula. Unneutralize undoes it exactly, so export →
+// import round-trips.
+func Neutralize(v string) string {
+	if !formulaStart(v) && strings.IndexAny(v, splitChars) < 0 {
+		return v
 	}
-	return v
+	var b strings.Builder
+	b.Grow(len(v) + 2)
+	start := true
+	for i := 0; i < len(v); i++ {
+		if start && formulaStart(v[i:]) {
+			b.WriteByte('\'')
+		}
+		b.WriteByte(v[i])
+		start = strings.IndexByte(splitChars, v[i]) >= 0
+	}
+	return b.String()
+}
+
+// Unneutralize removes the apostrophes Neutralize added.
+func Unneutralize(v string) string {
+	if !strings.HasPrefix(v, "'") && !strings.Contains(v, "'") {
+		return v
+	}
+	var b strings.Builder
+	b.Grow(len(v))
+	start := true
+	for i := 0; i < len(v); i++ {
+		if start && v[i] == '\'' && formulaStart(v[i+1:]) {
+			start = false
+			continue
+		}
+		b.WriteByte(v[i])
+		start = strings.IndexByte(splitChars, v[i]) >= 0
+	}
+	return b.String()
 }
 
 const utf8BOM = "\ufeff"
 
+// csvSeparators are the characters a spreadsheet may split a CSV line at,
+// whatever its list separator is set to.
+const csvSeparators = ",;\t|"
+
+// csvCell writes one neutralised cell. It is quoted when it holds a quote,
+// a line break, a leading or trailing space, or any character some
+// spreadsheet splits at (a ';' in a comma file stays inside its cell for
+// Excel set to ';' as list separator, so no piece of it can start a
+// formula).
+func csvCell(w *bufio.Writer, v string) error {
+	v = Neutralize(v)
+	quote := v != "" && (v[0] == ' ' || v[len(v)-1] == ' ') || strings.ContainsAny(v, csvSeparators+"\"\r\n")
+	if !quote {
+		_, err := w.WriteString(v)
+		return err
+	}
+	w.WriteByte('"')
+	for {
+		i := strings.IndexByte(v, '"')
+		if i < 0 {
+			break
+		}
+		w.WriteString(v[:i+1])
+		w.WriteByte('"')
+		v = v[i+1:]
+	}
+	w.WriteString(v)
+	return w.WriteByte('"')
+}
+
 // ExportCSV writes the sheet as UTF-8 CSV with a byte-order mark (so Excel
 // reads it as UTF-8), comma-separated, CRLF line ends, every cell
-// neutralised against formula injection.
+// neutralised against formula injection (Neutralize) and quoted when a
+// spreadsheet could split it (csvCell).
 func ExportCSV(w io.Writer, s Sheet) error {
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString(utf8BOM); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(bw)
-	cw.UseCRLF = true
-	rec := make([]string, 0, len(s.Header))
-	for _, h := range s.Header {
-		rec = append(rec, Neutralize(h))
+	line := func(rec []string) error {
+		for j, v := range rec {
+			if j > 0 {
+				bw.WriteByte(',')
+			}
+			if err := csvCell(bw, v); err != nil {
+				return err
+			}
+		}
+		_, err := bw.WriteString("\r\n")
+		return err
 	}
-	if err := cw.Write(rec); err != nil {
+	if err := line(s.Header); err != nil {
 		return err
 	}
 	for _, row := range s.Rows {
-		rec = rec[:0]
-		for _, v := range row {
-			rec = append(rec, Neutralize(v))
-		}
-		if err := cw.Write(rec); err != nil {
+		if err := line(row); err != nil {
 			return err
 		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
 	}
 	return bw.Flush()
 }
@@ -132,195 +207,37 @@ const MaxImportSize = 64 << 20
 // MaxImportRows bounds the data rows of an import.
 const MaxImportRows = 100000
 
-// ImportCSV reads users from a CSV file: UTF-8 (a byte-order mark is
-// skipped; invalid UTF-8 is read as Latin-1), separator sniffed from the
-// header line among comma, semicolon and tab, quoted fields, leading
-// zeros kept, headers matched as ParseColumn does. Every problem comes
-// back with its row (1 = first data row, 0 = header) and column; the
-// error is for I/O and for files that cannot be read at all. Rows are
-// checked for format (ValidateRow without target rules) and duplicates.
+// ImportCSV reads users from a CSV file: ReadCSV (encoding detected,
+// separator sniffed, syntax errors reported and read past) then
+// Table.Import with no mapping, so unknown headers are problems. It
+// returns the rows and every problem, the import's refusals first, each
+// naming its spreadsheet row and column; the error is for I/O.
 func ImportCSV(r io.Reader) ([]Row, []Problem, error) {
-	b, err := io.ReadAll(io.LimitReader(r, MaxImportSize+1))
+	t, err := ReadCSV(context.Background(), r, nil)
 	if err != nil {
-		return nil, nil, fmt.Errorf("wizard: read CSV: %w", err)
+		return nil, nil, err
 	}
-	if len(b) > MaxImportSize {
-		return nil, []Problem{{Err: ErrFormat, Msg: fmt.Sprintf("the file is larger than %d MB", MaxImportSize>>20)}}, nil
-	}
-	if bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF}) {
-		return nil, []Problem{{Err: ErrFormat, Msg: "the file is UTF-16: save it as CSV UTF-8"}}, nil
-	}
-	b = bytes.TrimPrefix(b, []byte(utf8BOM))
-	if !utf8.Valid(b) {
-		b = latin1ToUTF8(b)
-	}
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, []Problem{{Err: ErrFormat, Msg: "the file is empty"}}, nil
-	}
-	cr := csv.NewReader(bytes.NewReader(b))
-	cr.Comma = sniffSeparator(b)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	header, err := cr.Read()
+	imp, err := t.Import(context.Background(), nil, nil)
 	if err != nil {
-		return nil, []Problem{csvProblem(err, 0)}, nil
+		return nil, nil, err
 	}
-	header = append([]string(nil), header...)
-	var records [][]string
-	var ps []Problem
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			ps = append(ps, csvProblem(err, len(records)+1))
-			break
-		}
-		if len(records) >= MaxImportRows {
-			ps = append(ps, Problem{Row: len(records) + 1, Err: ErrFormat, Msg: fmt.Sprintf("more than %d rows", MaxImportRows)})
-			break
-		}
-		records = append(records, append([]string(nil), rec...))
-	}
-	rows, more := importRecords(header, records)
-	return rows, append(more, ps...), nil
-}
-
-// csvProblem turns an encoding/csv error into a problem with the file
-// line and column.
-func csvProblem(err error, row int) Problem {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return Problem{Row: row, Err: ErrFormat, Msg: fmt.Sprintf("line %d, column %d: %v", pe.Line, pe.Column, pe.Err)}
-	}
-	return Problem{Row: row, Err: ErrFormat, Msg: err.Error()}
-}
-
-func latin1ToUTF8(b []byte) []byte {
-	out := make([]byte, 0, len(b)+len(b)/8)
-	for _, c := range b {
-		out = utf8.AppendRune(out, rune(c))
-	}
-	return out
-}
-
-// sniffSeparator counts ',', ';' and '\t' outside quotes in the first line
-// and picks the most frequent (comma on a tie or none).
-func sniffSeparator(b []byte) rune {
-	counts := map[byte]int{}
-	inQuote := false
-	for _, c := range b {
-		if c == '"' {
-			inQuote = !inQuote
-			continue
-		}
-		if inQuote {
-			continue
-		}
-		if c == '\n' || c == '\r' {
-			break
-		}
-		if c == ',' || c == ';' || c == '\t' {
-			counts[c]++
-		}
-	}
-	best, n := byte(','), counts[',']
-	for _, c := range []byte{';', '\t'} {
-		if counts[c] > n {
-			best, n = c, counts[c]
-		}
-	}
-	return rune(best)
+	return imp.Rows, append(imp.Problems, imp.Checks...), nil
 }
 
 // requiredImportColumns must be present in every import header.
 var requiredImportColumns = []Column{ColUserID, ColFirstName, ColLastName}
 
-// importRecords maps header + records to rows and problems; it is shared
-// by the CSV and XLSX importers.
-func importRecords(header []string, records [][]string) ([]Row, []Problem) {
-	var ps []Problem
-	cols := make([]Column, len(header))
-	seen := map[Column]int{}
-	for j, h := range header {
-		h = strings.TrimSpace(Unneutralize(h))
-		if h == "" {
-			// A blank header over an empty column is harmless (Excel
-			// exports trailing separators); over data it is reported below.
-			continue
-		}
-		c, ok := ParseColumn(h)
-		if !ok {
-			ps = append(ps, Problem{Err: ErrFormat, Msg: fmt.Sprintf("column %d: unknown header %q", j+1, truncate(h, 40))})
-			continue
-		}
-		if k, dup := seen[c]; dup {
-			ps = append(ps, Problem{Column: c, Err: ErrDuplicate, Msg: fmt.Sprintf("column %d: header %q repeats column %d", j+1, truncate(h, 40), k+1)})
-			continue
-		}
-		seen[c] = j
-		cols[j] = c
-	}
-	for _, c := range requiredImportColumns {
-		if _, ok := seen[c]; !ok {
-			ps = append(ps, Problem{Column: c, Err: ErrRequired, Msg: fmt.Sprintf("missing column %q", c.String())})
-		}
-	}
-	rows := make([]Row, 0, len(records))
-	for _, rec := range records {
-		blank := true
-		for _, v := range rec {
-			if strings.TrimSpace(v) != "" {
-				blank = false
-				break
-			}
-		}
-		if blank {
-			continue // empty lines between users are ignored
-		}
-		n := len(rows) + 1
-		var r Row
-		for j, v := range rec {
-			v = Unneutralize(strings.TrimSpace(v))
-			if j >= len(cols) {
-				if v != "" {
-					ps = append(ps, Problem{Row: n, Err: ErrFormat, Msg: fmt.Sprintf("column %d: value outside the header (the header has %d columns)", j+1, len(cols))})
-				}
-				continue
-			}
-			if cols[j] == ColNone {
-				if v != "" && strings.TrimSpace(header[j]) == "" {
-					ps = append(ps, Problem{Row: n, Err: ErrFormat, Msg: fmt.Sprintf("column %d: value under a blank header", j+1)})
-				}
-				continue
-			}
-			if cols[j] == ColMACAddress {
-				v = NormalizeMAC(v)
-			}
-			r.v[cols[j]] = v
-		}
-		if r.v[ColCLIDFirstName] == "" {
-			r.v[ColCLIDFirstName] = r.v[ColFirstName]
-		}
-		if r.v[ColCLIDLastName] == "" {
-			r.v[ColCLIDLastName] = r.v[ColLastName]
-		}
-		var none Target
-		for _, p := range validateRow(&none, &r) {
-			p.Row = n
-			ps = append(ps, p)
-		}
-		rows = append(rows, r)
-	}
-	ps = append(ps, duplicates(rows)...)
-	return rows, ps
+// dupProblem is a duplicate found by duplicates: dupOf is the 1-based
+// index of the row it repeats.
+type dupProblem struct {
+	Problem
+	dupOf int
 }
 
 // duplicates reports repeated user ids, numbers, extensions, MACs and
-// device names between rows.
-func duplicates(rows []Row) []Problem {
-	var ps []Problem
+// device names between rows (Row is the 1-based index).
+func duplicates(rows []Row) []dupProblem {
+	var ps []dupProblem
 	for _, col := range []Column{ColUserID, ColPhoneNumber, ColExtension, ColMACAddress, ColDeviceName} {
 		first := make(map[string]int, len(rows))
 		for i := range rows {
@@ -334,7 +251,7 @@ func duplicates(rows []Row) []Problem {
 				v = lowerASCII(v)
 			}
 			if j, ok := first[v]; ok {
-				ps = append(ps, Problem{Row: i + 1, Column: col, Err: ErrDuplicate, Msg: fmt.Sprintf("duplicate: already in row %d", j+1)})
+				ps = append(ps, dupProblem{Problem{Row: i + 1, Column: col, Err: ErrDuplicate, Msg: fmt.Sprintf("duplicate: already in row %d", j+1)}, j + 1})
 				continue
 			}
 			first[v] = i

@@ -1,19 +1,27 @@
 package wizard
 
 import (
+	"context"
 	"io"
 	"path/filepath"
 	"strings"
 )
 
 // ImportFile reads users from a file the way the Import screen does: an
-// XLSX workbook when name ends in .xlsx (any case), CSV otherwise. See
-// ImportCSV and ImportXLSX for the problems and the error.
-func ImportFile(name string, r io.Reader) ([]Row, []Problem, error) {
+// XLSX workbook when name ends in .xlsx (any case), CSV otherwise, every
+// column known (a file with columns to map has them in Problems).
+func ImportFile(name string, r io.Reader) (*Import, error) {
+	var t *Table
+	var err error
 	if strings.EqualFold(filepath.Ext(name), ".xlsx") {
-		return ImportXLSX(r)
+		t, err = ReadXLSX(context.Background(), r, nil)
+	} else {
+		t, err = ReadCSV(context.Background(), r, nil)
 	}
-	return ImportCSV(r)
+	if err != nil {
+		return nil, err
+	}
+	return t.Import(context.Background(), nil, nil)
 }
 
 // ModelForImport returns the model of imported rows going to an existing
@@ -37,4 +45,18 @@ func HasPasswords(rows []Row) bool {
 		}
 	}
 	return false
+}
+
+// PrepareImport gives imported rows going to the group of f what the
+// wizard would give them (device name and line/port from the wizard's
+// defaults, numbers in the group's spelling), drops the checks that no
+// longer hold, and says what it changed. The Import screen and the command
+// line both call it once the group is known.
+func PrepareImport(imp *Import, f *GroupFacts) []Note {
+	domain := ""
+	if f != nil {
+		domain = f.Group.DefaultDomain
+	}
+	notes := FillDefaults(imp, domain)
+	return append(notes, AdoptGroupNumbers(imp, f)...)
 }

@@ -82,16 +82,33 @@ var (
 // first data row is 1; 0 means the file or the header), Column the cell
 // (ColNone for the whole row), Msg a sentence for the user that never
 // contains a secret. Err, when set, is one of the Err* sentinels.
+//
+// Problems of an imported file name the cell as the spreadsheet does: Row
+// is the spreadsheet row (the header is row 1, so the first user is row
+// 2), Letter the column letter and Header the file's header there.
 type Problem struct {
 	Row    int    `json:"row"`
 	Column Column `json:"column"`
 	Msg    string `json:"msg"`
+	Letter string `json:"letter,omitempty"`
+	Header string `json:"header,omitempty"`
 	Err    error  `json:"-"`
 }
 
-// Error formats the problem with its position: "row 3, userId: ...".
+// Error formats the problem with its position: "row 3, userId: ...", or
+// for a file "row 3, column C (Phone number): ...".
 func (p Problem) Error() string {
 	switch {
+	case p.Letter != "" && p.Header != "" && p.Row > 0:
+		return fmt.Sprintf("row %d, column %s (%s): %s", p.Row, p.Letter, p.Header, p.Msg)
+	case p.Letter != "" && p.Row > 0:
+		return fmt.Sprintf("row %d, column %s: %s", p.Row, p.Letter, p.Msg)
+	case p.Letter != "" && p.Header != "":
+		return fmt.Sprintf("column %s (%s): %s", p.Letter, p.Header, p.Msg)
+	case p.Letter != "":
+		return fmt.Sprintf("column %s: %s", p.Letter, p.Msg)
+	case p.Header != "" && p.Row > 0:
+		return fmt.Sprintf("row %d, %s: %s", p.Row, p.Header, p.Msg)
 	case p.Row > 0 && p.Column.Valid():
 		return fmt.Sprintf("row %d, %s: %s", p.Row, p.Column, p.Msg)
 	case p.Row > 0:

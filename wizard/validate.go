@@ -101,7 +101,9 @@ func validateRow(t *Target, r *Row, checks ...RowCheck) []Problem {
 		if v == "" {
 			continue
 		}
-		if len(v) <= maxLen[c] {
+		if c == ColMACAddress && !validMAC(v) {
+			// Said by its form below, not by its length.
+		} else if len(v) <= maxLen[c] {
 			// Bytes ≥ characters: short enough, no need to count.
 		} else if n := utf8.RuneCountInString(v); n > maxLen[c] {
 			ps = append(ps, prob(c, ErrTooLong, "must be at most %d characters (has %d)", maxLen[c], n))
@@ -155,7 +157,7 @@ func validateRow(t *Target, r *Row, checks ...RowCheck) []Problem {
 		}
 	}
 	if mac := r.v[ColMACAddress]; mac != "" && !bad[ColMACAddress] && !validMAC(mac) {
-		ps = append(ps, prob(ColMACAddress, ErrInvalid, "must be 12 hexadecimal digits"))
+		ps = append(ps, prob(ColMACAddress, ErrInvalid, "%s", macForm(mac)))
 	}
 	if lp := r.v[ColLinePort]; lp != "" && !bad[ColLinePort] {
 		if msg := linePortProblem(lp); msg != "" {
@@ -216,6 +218,9 @@ func tokenProblem(v string) string {
 			if unicode.IsControl(r) {
 				return "must not contain tabs, line breaks or control characters"
 			}
+			if why := invisible(r); why != "" {
+				return fmt.Sprintf("contains %s (U+%04X), which is invisible and can make the value look different from what is stored: retype it", why, r)
+			}
 		}
 		if strings.TrimSpace(v) != v {
 			return "must not start or end with a space"
@@ -225,6 +230,25 @@ func tokenProblem(v string) string {
 	}
 	if strings.Contains(v, "  ") {
 		return "must not contain double spaces"
+	}
+	return ""
+}
+
+// invisible names the bidirectional controls and zero-width characters a
+// value must not carry ("" for any other rune): with them, a name can
+// read differently on screen from what the server stores.
+func invisible(r rune) string {
+	switch {
+	case r == 0x202E || r == 0x202D:
+		return "a left-to-right or right-to-left override"
+	case r >= 0x202A && r <= 0x202C, r >= 0x2066 && r <= 0x2069:
+		return "a bidirectional embedding or isolate"
+	case r == 0x200E || r == 0x200F || r == 0x061C:
+		return "a direction mark"
+	case r == 0x200B || r == 0x200C || r == 0x200D || r == 0x2060 || r == 0xFEFF || r == 0x180E:
+		return "a zero-width character"
+	case r == 0x00AD:
+		return "a soft hyphen"
 	}
 	return ""
 }

@@ -2,6 +2,8 @@ package wizard
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -14,7 +16,8 @@ import (
 // frozen header row with an autofilter, column widths fitted to the
 // content (capped), and every cell a text cell with the text number
 // format, so numbers, extensions and MACs keep their leading zeros. Cells
-// are neutralised against formula injection as in ExportCSV. A non-empty
+// are plain strings (inline string cells, never formulas), so nothing is
+// added to them. A non-empty
 // password encrypts the whole workbook (ECMA-376 agile encryption).
 func ExportXLSX(w io.Writer, sheets []Sheet, password string) error {
 	if len(sheets) == 0 {
@@ -114,7 +117,7 @@ func writeSheet(f *excelize.File, name string, s Sheet, head, text int) error {
 	for j := range cells {
 		v := ""
 		if j < len(s.Header) {
-			v = Neutralize(s.Header[j])
+			v = s.Header[j]
 		}
 		vals[j] = excelize.Cell{StyleID: head, Value: v}
 		cells[j] = vals[j]
@@ -125,7 +128,9 @@ func writeSheet(f *excelize.File, name string, s Sheet, head, text int) error {
 	for i, r := range s.Rows {
 		cells = cells[:len(r)]
 		for j, v := range r {
-			cells[j] = excelize.Cell{StyleID: text, Value: Neutralize(v)}
+			// A string cell is never a formula: written as it is, with no
+			// apostrophe for the user to see.
+			cells[j] = excelize.Cell{StyleID: text, Value: v}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := sw.SetRow(cell, cells); err != nil {
@@ -161,30 +166,87 @@ func tableName(sheet string) string {
 }
 
 // ImportXLSX reads users from the first sheet of a workbook (or the sheet
-// named "Users" when there is one), as ImportCSV does: same header
-// matching, same problems. Numeric cells are read raw, so a phone number
-// typed as a number comes back as its digits.
+// named "Users" when there is one), as ImportCSV does: ReadXLSX then
+// Table.Import with no mapping. Typed cells are read as the user sees
+// them or refused (see Table.Import).
 func ImportXLSX(r io.Reader) ([]Row, []Problem, error) {
 	return ImportXLSXPassword(r, "")
 }
 
 // ImportXLSXPassword is ImportXLSX for a workbook encrypted with password.
+// An encrypted workbook opened without its password, or with a wrong one,
+// is one problem wrapping ErrEncrypted.
 func ImportXLSXPassword(r io.Reader, password string) ([]Row, []Problem, error) {
+	t, err := ReadXLSX(context.Background(), r, &ReadOptions{Password: password})
+	if errors.Is(err, ErrEncrypted) {
+		return nil, []Problem{{Err: err, Msg: strings.TrimPrefix(err.Error(), "wizard: ")}}, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	imp, err := t.Import(context.Background(), nil, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return imp.Rows, append(imp.Problems, imp.Checks...), nil
+}
+
+// oleMagic starts a compound file: an encrypted OOXML workbook, or an
+// Excel 97–2003 .xls.
+var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+
+// encryptionInfo is the stream name an encrypted workbook carries, as the
+// UTF-16 of its directory entry.
+var encryptionInfo = []byte("E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o\x00")
+
+// ReadXLSX reads a workbook's first sheet (or the one named "Users") as a
+// table of typed cells: text, numbers with the text Excel shows for them,
+// dates, booleans, errors and formulas with their cached value. An
+// encrypted workbook needs opts.Password: without it, or with a wrong
+// one, the error is an *EncryptedError. Other unreadable files come back
+// as a table with one problem. The error is also ctx's.
+func ReadXLSX(ctx context.Context, r io.Reader, opts *ReadOptions) (*Table, error) {
+	if opts == nil {
+		opts = &ReadOptions{}
+	}
 	b, err := io.ReadAll(io.LimitReader(r, MaxImportSize+1))
 	if err != nil {
-		return nil, nil, fmt.Errorf("wizard: read XLSX: %w", err)
+		return nil, fmt.Errorf("wizard: read XLSX: %w", err)
+	}
+	t := &Table{Format: "XLSX", HeaderRow: 1}
+	fail := func(msg string) (*Table, error) {
+		t.Problems = append(t.Problems, Problem{Err: ErrFormat, Msg: msg})
+		return t, nil
 	}
 	if len(b) > MaxImportSize {
-		return nil, []Problem{{Err: ErrFormat, Msg: fmt.Sprintf("the file is larger than %d MB", MaxImportSize>>20)}}, nil
+		return fail(fmt.Sprintf("the file is larger than %d MB", MaxImportSize>>20))
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{Password: password, RawCellValue: true})
+	if bytes.HasPrefix(b, oleMagic) {
+		if !bytes.Contains(b, encryptionInfo) {
+			return fail("this is an Excel 97–2003 workbook (.xls): save it as Excel Workbook (.xlsx) or CSV UTF-8 and open that")
+		}
+		if opts.Password == "" {
+			return nil, &EncryptedError{}
+		}
+	}
+	// Not RawCellValue: GetCellValue is to give the text Excel shows.
+	// The sheets stay in memory (f.Pkg) for sheetMeta.
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{Password: opts.Password, UnzipXMLSizeLimit: 1 << 30, UnzipSizeLimit: 2 << 30})
 	if err != nil {
-		return nil, []Problem{{Err: ErrFormat, Msg: fmt.Sprintf("not a readable XLSX workbook: %v", err)}}, nil
+		switch {
+		case errors.Is(err, excelize.ErrWorkbookPassword):
+			return nil, &EncryptedError{Wrong: true}
+		case bytes.HasPrefix(b, oleMagic):
+			return fail(fmt.Sprintf("the encrypted workbook could not be opened: %v", err))
+		case !bytes.HasPrefix(b, []byte("PK")):
+			return fail("this is not an XLSX workbook (an XLSX file is a zip archive): open it in Excel and save it as Excel Workbook (.xlsx) or CSV UTF-8")
+		}
+		return fail(fmt.Sprintf("the workbook is damaged and cannot be read: %v", err))
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, []Problem{{Err: ErrFormat, Msg: "the workbook has no sheets"}}, nil
+		return fail("the workbook has no sheets")
 	}
 	name := sheets[0]
 	for _, s := range sheets {
@@ -192,36 +254,266 @@ func ImportXLSXPassword(r io.Reader, password string) ([]Row, []Problem, error) 
 			name = s
 		}
 	}
-	rows, err := f.Rows(name)
-	if err != nil {
-		return nil, []Problem{{Err: ErrFormat, Msg: fmt.Sprintf("sheet %q: %v", name, err)}}, nil
-	}
-	defer rows.Close()
-	var header []string
-	var records [][]string
-	var ps []Problem
-	for rows.Next() {
-		cols, err := rows.Columns(excelize.Options{RawCellValue: true})
+	t.Sheet = name
+	var raw [][]string
+	meta, fast := sheetMeta(f, name)
+	if fast {
+		raw = metaRows(meta)
+	} else {
+		raw, err = f.GetRows(name, excelize.Options{RawCellValue: true})
 		if err != nil {
-			ps = append(ps, Problem{Row: len(records) + 1, Err: ErrFormat, Msg: err.Error()})
-			break
+			return fail(fmt.Sprintf("sheet %q cannot be read: %v", name, err))
 		}
-		if header == nil {
-			if len(cols) == 0 {
-				continue // leading empty rows
+	}
+	xr := xlsxReader{f: f, sheet: name, dates: map[int]bool{}}
+	if fast {
+		xr.meta = meta
+	}
+	for i, cols := range raw {
+		if i%512 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
 			}
-			header = cols
+			if opts.Progress != nil {
+				opts.Progress(i, len(raw))
+			}
+		}
+		row := i + 1
+		if t.Header == nil {
+			if blankFields(cols) {
+				t.HeaderRow++
+				continue
+			}
+			t.Header = make([]string, len(cols))
+			for j := range cols {
+				t.Header[j] = xr.cell(j, row, cols[j]).Text
+			}
 			continue
 		}
-		if len(records) >= MaxImportRows {
-			ps = append(ps, Problem{Row: len(records) + 1, Err: ErrFormat, Msg: fmt.Sprintf("more than %d rows", MaxImportRows)})
+		if blankFields(cols) && !xr.anyFormula(row, len(t.Header)) {
+			continue
+		}
+		if len(t.Records) >= MaxImportRows {
+			t.Problems = append(t.Problems, Problem{Row: row, Err: ErrFormat, Msg: fmt.Sprintf("more than %d users: split the file", MaxImportRows)})
 			break
 		}
-		records = append(records, cols)
+		// Cells under the header are looked at even when empty: a formula
+		// never calculated has no value but is not a blank cell.
+		cells := make([]Cell, max(len(cols), len(t.Header)))
+		for j := range cells {
+			v := ""
+			if j < len(cols) {
+				v = cols[j]
+			}
+			cells[j] = xr.cell(j, row, v)
+		}
+		t.Records = append(t.Records, Record{Row: row, Cells: cells})
 	}
-	if header == nil {
-		return nil, []Problem{{Err: ErrFormat, Msg: fmt.Sprintf("sheet %q is empty", name)}}, nil
+	if t.Header == nil {
+		return fail(fmt.Sprintf("sheet %q is empty", name))
 	}
-	out, more := importRecords(header, records)
-	return out, append(more, ps...), nil
+	if opts.Progress != nil {
+		opts.Progress(len(raw), len(raw))
+	}
+	return t, nil
+}
+
+// metaRows lays the values of sheetMeta out as GetRows does: one slice
+// per row from row 1, each up to its last non-empty value.
+func metaRows(meta map[int]map[int]cellMeta) [][]string {
+	last := 0
+	for r, cells := range meta {
+		for _, m := range cells {
+			if m.value != "" {
+				last = max(last, r)
+				break
+			}
+		}
+	}
+	rows := make([][]string, last)
+	for r := 1; r <= last; r++ {
+		n := 0
+		for c, m := range meta[r] {
+			if m.value != "" {
+				n = max(n, c+1)
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		row := make([]string, n)
+		for c, m := range meta[r] {
+			if c < n {
+				row[c] = m.value
+			}
+		}
+		rows[r-1] = row
+	}
+	return rows
+}
+
+// xlsxReader reads the type of each cell; number formats are looked up
+// once per style.
+type xlsxReader struct {
+	f     *excelize.File
+	sheet string
+	dates map[int]bool
+	// meta, when set, has every cell's type, style and formula flag
+	// (sheetMeta); without it each cell is asked for.
+	meta map[int]map[int]cellMeta
+}
+
+// cellFast is cell with the sheet's metadata at hand.
+func (x *xlsxReader) cellFast(j, row int, raw string) Cell {
+	m, ok := x.meta[row][j]
+	c := Cell{Text: raw, Raw: raw}
+	if !ok {
+		return c
+	}
+	name := ""
+	if m.formula || m.t == "" || m.t == "n" {
+		name, _ = excelize.CoordinatesToCellName(j+1, row)
+	}
+	switch {
+	case m.formula:
+		c.Kind = CellFormula
+		c.Formula, _ = x.f.GetCellFormula(x.sheet, name)
+		if v, err := x.f.GetCellValue(x.sheet, name); err == nil {
+			c.Text = v
+		}
+		return c
+	case raw == "":
+		return Cell{}
+	case m.t == "b":
+		c.Kind = CellBool
+		c.Text = "FALSE"
+		if raw == "1" || strings.EqualFold(raw, "true") {
+			c.Text = "TRUE"
+		}
+	case m.t == "e":
+		c.Kind = CellError
+	case m.t == "d":
+		c.Kind = CellDate
+	case m.t == "" || m.t == "n":
+		c.Kind = CellNumber
+		if v, err := x.f.GetCellValue(x.sheet, name); err == nil {
+			c.Text = v
+		}
+		if x.styleIsDate(m.style) {
+			c.Kind = CellDate
+		}
+	}
+	return c
+}
+
+func (x *xlsxReader) cell(j, row int, raw string) Cell {
+	if x.meta != nil {
+		return x.cellFast(j, row, raw)
+	}
+	name, _ := excelize.CoordinatesToCellName(j+1, row)
+	c := Cell{Text: raw, Raw: raw}
+	if fm, _ := x.f.GetCellFormula(x.sheet, name); fm != "" {
+		c.Kind, c.Formula = CellFormula, fm
+		if v, err := x.f.GetCellValue(x.sheet, name); err == nil {
+			c.Text = v
+		}
+		return c
+	}
+	if raw == "" {
+		return Cell{}
+	}
+	typ, _ := x.f.GetCellType(x.sheet, name)
+	switch typ {
+	case excelize.CellTypeBool:
+		c.Kind = CellBool
+		c.Text = "FALSE"
+		if raw == "1" || strings.EqualFold(raw, "true") {
+			c.Text = "TRUE"
+		}
+	case excelize.CellTypeError:
+		c.Kind = CellError
+	case excelize.CellTypeDate:
+		c.Kind = CellDate
+	case excelize.CellTypeUnset, excelize.CellTypeNumber:
+		c.Kind = CellNumber
+		if v, err := x.f.GetCellValue(x.sheet, name); err == nil {
+			c.Text = v
+		}
+		if x.isDate(name) {
+			c.Kind = CellDate
+		}
+	}
+	return c
+}
+
+// anyFormula reports whether a row that looks blank has a formula in its
+// first n cells.
+func (x *xlsxReader) anyFormula(row, n int) bool {
+	if x.meta != nil {
+		for _, m := range x.meta[row] {
+			if m.formula {
+				return true
+			}
+		}
+		return false
+	}
+	for j := range n {
+		name, _ := excelize.CoordinatesToCellName(j+1, row)
+		if fm, _ := x.f.GetCellFormula(x.sheet, name); fm != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// isDate reports whether the cell's number format shows a date or time.
+func (x *xlsxReader) isDate(cell string) bool {
+	id, err := x.f.GetCellStyle(x.sheet, cell)
+	if err != nil {
+		return false
+	}
+	return x.styleIsDate(id)
+}
+
+// styleIsDate reports whether a style's number format shows a date or
+// time.
+func (x *xlsxReader) styleIsDate(id int) bool {
+	if d, ok := x.dates[id]; ok {
+		return d
+	}
+	d := false
+	if st, err := x.f.GetStyle(id); err == nil {
+		switch {
+		case st.CustomNumFmt != nil:
+			d = dateFormat(*st.CustomNumFmt)
+		case st.NumFmt >= 14 && st.NumFmt <= 22, st.NumFmt >= 27 && st.NumFmt <= 36, st.NumFmt >= 45 && st.NumFmt <= 47, st.NumFmt >= 50 && st.NumFmt <= 58:
+			d = true
+		}
+	}
+	x.dates[id] = d
+	return d
+}
+
+// dateFormat reports whether a custom number format shows a date or
+// time: a d, m, y, h or s outside quotes, brackets and escapes.
+func dateFormat(f string) bool {
+	inQuote, inBracket := false, false
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		switch {
+		case inQuote:
+			inQuote = c != '"'
+		case inBracket:
+			inBracket = c != ']'
+		case c == '"':
+			inQuote = true
+		case c == '[':
+			inBracket = true
+		case c == '\\' || c == '_' || c == '*':
+			i++
+		case strings.IndexByte("dmyhsDMYHS", c) >= 0:
+			return true
+		}
+	}
+	return false
 }

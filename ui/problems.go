@@ -1,0 +1,280 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"bwbulk/jobs"
+	"bwbulk/wizard"
+)
+
+// The fix-and-re-import loop: "Export problems" writes only the rows with
+// problems, with an Error column and the row they came from; "Import
+// fixes" reads that file back and replaces those rows (in the preview) or
+// re-plans and queues those jobs again (in a task).
+
+// menuButton is a button that opens a menu of items below itself.
+func menuButton(label string, icon fyne.Resource, items ...*fyne.MenuItem) *widget.Button {
+	var b *widget.Button
+	b = widget.NewButtonWithIcon(label, icon, func() {
+		d := fyne.CurrentApp().Driver()
+		c := d.CanvasForObject(b)
+		if c == nil {
+			return
+		}
+		pos := d.AbsolutePositionForObject(b).AddXY(0, b.Size().Height)
+		widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c, pos)
+	})
+	return b
+}
+
+// exportProblems asks for a format and a file and writes rows there.
+func (u *UI) exportProblems(name string, rows []wizard.ProblemRow) {
+	if len(rows) == 0 {
+		u.showInfo("Export problems", "There are no rows with problems.")
+		return
+	}
+	format := widget.NewRadioGroup([]string{"Excel (XLSX)", "CSV"}, nil)
+	format.SetSelected("Excel (XLSX)")
+	format.Required = true
+	msg := note(fmt.Sprintf("Writes the %s with problems and what is wrong with each. Fix them in the file, then Import fixes… puts them back here. Passwords are not written.", plural(len(rows), "row")))
+	dialog.ShowForm("Export problems", "Choose file…", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("", msg), widget.NewFormItem("Format", format),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		ext := ".xlsx"
+		if format.Selected == "CSV" {
+			ext = ".csv"
+		}
+		u.chooseSave("Export problems", safeFileName(name)+ext, ext, func(wc fyne.URIWriteCloser, err error) {
+			if err != nil {
+				u.showError("Export problems", err)
+				return
+			}
+			if wc == nil {
+				return
+			}
+			u.spawn(func() {
+				err := writeProblems(wc, rows, ext == ".xlsx")
+				if cerr := wc.Close(); err == nil {
+					err = cerr
+				}
+				fyne.Do(func() {
+					if err != nil {
+						u.showError("Export problems", err)
+						return
+					}
+					u.status.setMessage("Exported %s with problems to %s", plural(len(rows), "row"), wc.URI().Path())
+				})
+			})
+		})
+	}, u.win)
+}
+
+func writeProblems(w io.Writer, rows []wizard.ProblemRow, xlsx bool) error {
+	s := wizard.ProblemsSheet(rows)
+	if xlsx {
+		return wizard.ExportXLSX(w, []wizard.Sheet{s}, "")
+	}
+	return wizard.ExportCSV(w, s)
+}
+
+// readFixes reads an "Export problems" file off the UI goroutine and
+// hands its import to done on the UI goroutine; a file that is not one,
+// or has cells the import refused, is reported instead.
+func (u *UI) readFixes(title string, done func(*wizard.Import)) {
+	u.chooseOpen(title, []string{".csv", ".xlsx"}, func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			u.showError(title, err)
+			return
+		}
+		if rc == nil {
+			return
+		}
+		name := rc.URI().Name()
+		u.spawn(func() {
+			b, err := io.ReadAll(io.LimitReader(rc, wizard.MaxImportSize+1))
+			rc.Close()
+			var imp *wizard.Import
+			if err == nil {
+				imp, err = importFixes(name, b)
+			}
+			fyne.Do(func() {
+				if err != nil {
+					u.showError(title, err)
+					return
+				}
+				done(imp)
+			})
+		})
+	})
+}
+
+// importFixes reads a fixes file: it must have the "Preview row" column
+// and nothing the import refuses.
+func importFixes(name string, b []byte) (*wizard.Import, error) {
+	var tab *wizard.Table
+	var err error
+	if isWorkbook(name, b) {
+		tab, err = wizard.ReadXLSX(context.Background(), bytes.NewReader(b), nil)
+	} else {
+		tab, err = wizard.ReadCSV(context.Background(), bytes.NewReader(b), nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	imp, err := tab.Import(context.Background(), nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	if imp.Replace == nil {
+		return nil, fmt.Errorf("%s has no %q column, so it is not a file written by Export problems; open it on the Import screen instead", name, wizard.HeaderRowName)
+	}
+	if len(imp.Problems) > 0 {
+		var lines []string
+		for i, p := range imp.Problems {
+			if i == 10 {
+				lines = append(lines, fmt.Sprintf("… and %d more", len(imp.Problems)-10))
+				break
+			}
+			lines = append(lines, p.Error())
+		}
+		return nil, errors.New(name + " cannot be put back yet:\n" + strings.Join(lines, "\n"))
+	}
+	return imp, nil
+}
+
+// exportPreviewProblems is the preview's "Export problems…".
+func (v *previewView) exportPreviewProblems() {
+	if v.stillBuilding("Export problems") || v.p == nil {
+		return
+	}
+	v.w.u.exportProblems(fmt.Sprintf("%s-%s-problems", v.w.m.Enterprise.ID, v.w.m.Group.ID), wizard.PreviewProblemRows(v.p))
+}
+
+// importPreviewFixes is the preview's "Import fixes…".
+func (v *previewView) importPreviewFixes() {
+	if v.stillBuilding("Import fixes") || v.p == nil {
+		return
+	}
+	v.w.u.readFixes("Import fixes", v.applyFixes)
+}
+
+// applyFixes puts the rows of a fixes file into the preview on screen.
+func (v *previewView) applyFixes(imp *wizard.Import) {
+	if v.p == nil {
+		return
+	}
+	n, err := v.w.m.ApplyFixes(imp, v.p.Rows)
+	if err != nil {
+		v.w.u.showError("Import fixes", err)
+		return
+	}
+	v.load()
+	v.w.changed()
+	v.w.u.status.setMessage("Import fixes: %s of %s changed", plural(n, "row"), plural(len(imp.Rows), "row"))
+}
+
+// taskProblemRows are a task's failed jobs as rows for Export problems.
+func taskProblemRows(js []jobs.Job) []wizard.ProblemRow {
+	var out []wizard.ProblemRow
+	for _, j := range js {
+		if j.Status != jobs.StatusFailed {
+			continue
+		}
+		out = append(out, wizard.ProblemRow{Num: j.Row, Row: wizard.RowFromFields(rowFields(j.Fields)), Errors: []string{j.Error}})
+	}
+	return out
+}
+
+// exportTaskProblems is the task's "Export problems…": its failed jobs.
+func (v *tasksView) exportTaskProblems() {
+	st, id := v.u.store(), v.selected
+	if st == nil || id == 0 {
+		return
+	}
+	v.u.spawn(func() {
+		js, err := st.JobsWithPayload(context.Background(), id, jobs.Filter{Status: jobs.StatusFailed})
+		fyne.Do(func() {
+			if err != nil {
+				v.u.showError("Export problems", err)
+				return
+			}
+			v.u.exportProblems(fmt.Sprintf("task-%d-problems", id), taskProblemRows(js))
+		})
+	})
+}
+
+// importTaskFixes is the task's "Import fixes…": each row of the file
+// replaces the failed job of its row, which is re-planned and queued
+// again (Runner.EditJob).
+func (v *tasksView) importTaskFixes() {
+	st, id := v.u.store(), v.selected
+	if st == nil || id == 0 || v.u.runner == nil {
+		return
+	}
+	v.u.readFixes("Import fixes", func(imp *wizard.Import) {
+		v.u.spawn(func() {
+			n, err := applyTaskFixes(context.Background(), st, v.u.runner, id, imp)
+			fyne.Do(func() {
+				if err != nil {
+					v.u.showError("Import fixes", err)
+				} else {
+					v.u.status.setMessage("Import fixes: %s queued again", plural(n, "job"))
+				}
+				v.reload()
+			})
+		})
+	})
+}
+
+// applyTaskFixes replaces the failed jobs of task id named by the fixes'
+// rows and queues them again; rows of jobs that did not fail are refused
+// before anything changes.
+func applyTaskFixes(ctx context.Context, st *jobs.Store, r *jobs.Runner, id int64, imp *wizard.Import) (int, error) {
+	js, err := st.JobsWithPayload(ctx, id, jobs.Filter{Status: jobs.StatusFailed})
+	if err != nil {
+		return 0, err
+	}
+	byRow := map[int]jobs.Job{}
+	for _, j := range js {
+		byRow[j.Row] = j
+	}
+	for k, n := range imp.Replace {
+		if _, ok := byRow[n]; !ok {
+			return 0, fmt.Errorf("row %d of the file is for row %d of task %d, which has not failed: nothing was changed", imp.SourceRows[k], n, id)
+		}
+	}
+	done := 0
+	for k, n := range imp.Replace {
+		j := byRow[n]
+		row := wizard.RowFromFields(rowFields(j.Fields))
+		for _, c := range imp.Columns {
+			row.Set(c, imp.Rows[k].Get(c))
+		}
+		fields := map[string]string{}
+		for key, val := range j.Fields {
+			if strings.HasPrefix(key, "target.") {
+				fields[key] = val
+			}
+		}
+		for key, val := range row.Fields() {
+			fields[key] = val
+		}
+		if err := r.EditJob(ctx, j.ID, fields); err != nil {
+			return done, fmt.Errorf("row %d: %w", n, err)
+		}
+		done++
+	}
+	return done, nil
+}

@@ -1,0 +1,428 @@
+package wizard
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Note is a change the importer made to the values of one column, said
+// once per column and kind of change: how many values, and the first one
+// as it was and as it became.
+type Note struct {
+	Column Column
+	Letter string
+	Header string
+	// What says what was done, as a sentence fragment ("extra spaces
+	// removed").
+	What  string
+	Count int
+	// Row, From and To are the first value changed.
+	Row      int
+	From, To string
+}
+
+// String is the note as the import screen shows it.
+func (n Note) String() string {
+	vals := "1 value"
+	if n.Count != 1 {
+		vals = fmt.Sprintf("%d values", n.Count)
+	}
+	where := n.Header
+	if n.Letter != "" {
+		where = fmt.Sprintf("column %s (%s)", n.Letter, n.Header)
+	}
+	if n.From == "" {
+		return fmt.Sprintf("%s, %s: %s (row %d: %q)", where, vals, n.What, n.Row, truncate(n.To, 40))
+	}
+	return fmt.Sprintf("%s, %s: %s (row %d: %q → %q)", where, vals, n.What, n.Row, truncate(n.From, 40), truncate(n.To, 40))
+}
+
+// Import is what a file holds for the preview, once its columns are
+// mapped (Table.Import).
+type Import struct {
+	Table *Table
+	Rows  []Row
+	// SourceRows is the spreadsheet row of each of Rows.
+	SourceRows []int
+	// Columns are the preview columns the file has.
+	Columns []Column
+	// Replace is, for a file with a "Preview row" column (bwbulk's
+	// "Export problems"), the preview row each of Rows replaces (1-based);
+	// nil for other files.
+	Replace []int
+	// Problems are what the import refused: the file, or cells that
+	// cannot be taken as they are. While there are any, the rows must not
+	// go on to the preview (they would lose what was refused).
+	Problems []Problem
+	// Checks are problems of the rows themselves (ValidateRow,
+	// duplicates), which the preview shows again and lets the user fix.
+	Checks []Problem
+	// Notes say what was changed on the way in.
+	Notes []Note
+	// Ignored lists the columns not used, each with the reason.
+	Ignored []string
+	// ServiceProvider and Group are the target the file names in
+	// serviceProviderId/groupId columns ("" when it names none).
+	ServiceProvider, Group string
+}
+
+// columnPlan is what the importer does with one column of the file.
+type columnPlan struct {
+	kind   HeaderKind
+	col    Column
+	header string
+	letter string
+}
+
+type noteKey struct {
+	col  Column
+	what string
+}
+
+// importer carries the state of one Table.Import.
+type importer struct {
+	t     *Table
+	imp   *Import
+	plans []columnPlan
+	where [numColumns]int // file column of each preview column, -1 if none
+	notes map[noteKey]*Note
+	sps   map[string]bool
+	grps  map[string]bool
+}
+
+// Import maps the table's columns (known headers by LookupHeader, the
+// others by m) and turns its records into rows: typed cells read as the
+// user sees them or refused, values normalised with a note (spaces,
+// phone numbers, MAC addresses), rows checked as ImportCSV says. A
+// header neither known nor in m is a problem: ask with Table.Unmapped
+// first. progress, when set, is called now and then with rows done out
+// of the total. The error is ctx's.
+func (t *Table) Import(ctx context.Context, m Mapping, progress func(done, total int)) (*Import, error) {
+	im := &importer{t: t, imp: &Import{Table: t}, notes: map[noteKey]*Note{}, sps: map[string]bool{}, grps: map[string]bool{}}
+	imp := im.imp
+	imp.Problems = append(imp.Problems, t.Problems...)
+	if t.Header == nil {
+		return imp, nil
+	}
+	im.plan(m)
+	if len(t.Records) == 0 {
+		imp.Problems = append(imp.Problems, Problem{Row: t.HeaderRow, Err: ErrFormat, Msg: "the file has a header row but no users below it"})
+	}
+	imp.Rows = make([]Row, 0, len(t.Records))
+	imp.SourceRows = make([]int, 0, len(t.Records))
+	var none Target
+	for i := range t.Records {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if progress != nil {
+				progress(i, len(t.Records))
+			}
+		}
+		rec := &t.Records[i]
+		r, ok := im.row(rec)
+		if !ok {
+			continue
+		}
+		for _, p := range validateRow(&none, &r) {
+			imp.Checks = append(imp.Checks, im.locate(p, rec.Row))
+		}
+		imp.Rows = append(imp.Rows, r)
+		imp.SourceRows = append(imp.SourceRows, rec.Row)
+	}
+	if progress != nil {
+		progress(len(t.Records), len(t.Records))
+	}
+	for _, p := range duplicates(imp.Rows) {
+		p.Msg = strings.Replace(p.Msg, fmt.Sprintf("row %d", p.dupOf), fmt.Sprintf("row %d", imp.SourceRows[p.dupOf-1]), 1)
+		imp.Checks = append(imp.Checks, im.locate(p.Problem, imp.SourceRows[p.Row-1]))
+	}
+	im.context()
+	for _, n := range im.notes {
+		imp.Notes = append(imp.Notes, *n)
+	}
+	sort.Slice(imp.Notes, func(a, b int) bool {
+		if imp.Notes[a].Letter != imp.Notes[b].Letter {
+			return len(imp.Notes[a].Letter) < len(imp.Notes[b].Letter) || len(imp.Notes[a].Letter) == len(imp.Notes[b].Letter) && imp.Notes[a].Letter < imp.Notes[b].Letter
+		}
+		return imp.Notes[a].What < imp.Notes[b].What
+	})
+	sort.SliceStable(imp.Problems, func(a, b int) bool { return imp.Problems[a].Row < imp.Problems[b].Row })
+	return imp, nil
+}
+
+// plan decides what each column is.
+func (im *importer) plan(m Mapping) {
+	t, imp := im.t, im.imp
+	for c := range im.where {
+		im.where[c] = -1
+	}
+	im.plans = make([]columnPlan, len(t.Header))
+	seen := map[HeaderKind]int{}
+	for j, raw := range t.Header {
+		h := strings.TrimSpace(raw)
+		if t.Format == "CSV" {
+			h = Unneutralize(h)
+		}
+		p := columnPlan{header: h, letter: ColumnLetter(j)}
+		if h == "" {
+			im.plans[j] = p
+			continue
+		}
+		lh := LookupHeader(h)
+		if lh.Kind == HeaderUnknown {
+			if c, ok := m[MappingKey(h)]; ok {
+				if c.Valid() {
+					lh = Header{Kind: HeaderColumn, Column: c}
+				} else {
+					lh = Header{Kind: HeaderIgnored, Reason: "ignored as chosen"}
+				}
+			}
+		}
+		switch lh.Kind {
+		case HeaderUnknown:
+			imp.Problems = append(imp.Problems, Problem{Row: t.HeaderRow, Letter: p.letter, Header: truncate(h, 40), Err: ErrFormat,
+				Msg: "bwbulk does not know this column: map it to a field or ignore it"})
+			im.plans[j] = columnPlan{kind: HeaderIgnored, header: h, letter: p.letter}
+			continue
+		case HeaderIgnored:
+			imp.Ignored = append(imp.Ignored, fmt.Sprintf("column %s (%s): %s", p.letter, truncate(h, 40), lh.Reason))
+		case HeaderColumn:
+			if k := im.where[lh.Column]; k >= 0 {
+				imp.Problems = append(imp.Problems, Problem{Row: t.HeaderRow, Letter: p.letter, Header: truncate(h, 40), Column: lh.Column, Err: ErrDuplicate,
+					Msg: fmt.Sprintf("is %s again, like column %s: remove one of them", lh.Column.Title(), ColumnLetter(k))})
+				im.plans[j] = columnPlan{kind: HeaderIgnored, header: h, letter: p.letter}
+				continue
+			}
+			im.where[lh.Column] = j
+			imp.Columns = append(imp.Columns, lh.Column)
+		default:
+			if k, dup := seen[lh.Kind]; dup {
+				imp.Problems = append(imp.Problems, Problem{Row: t.HeaderRow, Letter: p.letter, Header: truncate(h, 40), Err: ErrDuplicate,
+					Msg: fmt.Sprintf("repeats column %s", ColumnLetter(k))})
+				im.plans[j] = columnPlan{kind: HeaderIgnored, header: h, letter: p.letter}
+				continue
+			}
+			seen[lh.Kind] = j
+		}
+		p.kind, p.col = lh.Kind, lh.Column
+		im.plans[j] = p
+	}
+	for _, c := range requiredImportColumns {
+		if im.where[c] < 0 {
+			imp.Problems = append(imp.Problems, Problem{Err: ErrRequired,
+				Msg: fmt.Sprintf("the file has no %s column (a header such as %q or %q)", c.Title(), c.Title(), c.String())})
+		}
+	}
+	if _, ok := seen[HeaderPreviewRow]; ok {
+		imp.Replace = []int{}
+	}
+}
+
+// locate names a row problem's cell as the file does.
+func (im *importer) locate(p Problem, row int) Problem {
+	p.Row = row
+	if p.Column.Valid() {
+		if j := im.where[p.Column]; j >= 0 {
+			p.Letter, p.Header = im.plans[j].letter, truncate(im.plans[j].header, 40)
+		} else {
+			p.Header = p.Column.Title()
+		}
+	}
+	return p
+}
+
+// row turns one record into a row; ok is false for a record that only
+// has values in ignored columns.
+func (im *importer) row(rec *Record) (Row, bool) {
+	t, imp := im.t, im.imp
+	var r Row
+	any := false
+	replace := 0
+	for j := range rec.Cells {
+		c := &rec.Cells[j]
+		if j >= len(im.plans) {
+			if strings.TrimSpace(c.Text) != "" {
+				imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Letter: ColumnLetter(j), Err: ErrFormat,
+					Msg: fmt.Sprintf("has a value beyond the last header (column %s): add a header or remove the value", ColumnLetter(len(im.plans)-1))})
+			}
+			continue
+		}
+		p := &im.plans[j]
+		if p.header == "" {
+			if strings.TrimSpace(c.Text) != "" {
+				imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Letter: p.letter, Err: ErrFormat, Msg: "has a value under a blank header: give the column a header"})
+			}
+			continue
+		}
+		if p.kind == HeaderIgnored {
+			continue
+		}
+		v, refused, note := cellValue(c)
+		if refused != "" {
+			imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Letter: p.letter, Header: truncate(p.header, 40), Column: p.col, Err: ErrFormat, Msg: refused})
+			any = true
+			continue
+		}
+		if note != "" {
+			im.note(p, note, rec.Row, c.Raw, v)
+		}
+		if t.Format == "CSV" {
+			v = Unneutralize(v)
+		}
+		if s, changed := cleanSpace(v); changed {
+			im.note(p, "extra spaces removed", rec.Row, v, s)
+			v = s
+		}
+		if v == "" {
+			continue
+		}
+		if strings.ContainsRune(v, '\ufffd') {
+			enc := t.Encoding
+			if enc == "" {
+				enc = "the file's encoding"
+			}
+			imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Letter: p.letter, Header: truncate(p.header, 40), Column: p.col, Err: ErrFormat,
+				Msg: fmt.Sprintf("has bytes that are not text in %s (shown as �): save the file as CSV UTF-8 and open it again", enc)})
+			any = true
+			continue
+		}
+		switch p.kind {
+		case HeaderServiceProvider:
+			im.sps[v] = true
+			continue
+		case HeaderGroup:
+			im.grps[v] = true
+			continue
+		case HeaderOperation:
+			switch strings.ToLower(v) {
+			case "add", "create", "new", "insert":
+			default:
+				imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Letter: p.letter, Header: truncate(p.header, 40), Err: ErrFormat,
+					Msg: fmt.Sprintf("is %q: bwbulk only adds users; remove this row or change it to \"add\"", truncate(v, 20))})
+			}
+			continue
+		case HeaderPreviewRow:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Letter: p.letter, Header: truncate(p.header, 40), Err: ErrFormat,
+					Msg: fmt.Sprintf("is %q, not a row number: leave this column as bwbulk wrote it", truncate(v, 20))})
+				continue
+			}
+			replace = n
+			continue
+		}
+		any = true
+		switch p.col {
+		case ColMACAddress:
+			if s, ok := normalizeMAC(v); ok && s != v {
+				im.note(p, "MAC addresses written as 12 hexadecimal digits", rec.Row, v, s)
+				v = s
+			}
+		case ColPhoneNumber:
+			if s, ok := NormalizePhone(v); ok && s != v {
+				im.note(p, "phone numbers written as BroadWorks takes them", rec.Row, v, s)
+				v = s
+			}
+		}
+		r.v[p.col] = v
+	}
+	if t.Format == "CSV" && !rec.Broken && len(rec.Cells) < len(im.plans) {
+		imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Err: ErrFormat,
+			Msg: fmt.Sprintf("has %d of the %d columns: a separator may be missing or the row was cut short; check it against the header", len(rec.Cells), len(im.plans))})
+	}
+	if !any && replace == 0 {
+		return r, false
+	}
+	if imp.Replace != nil {
+		if replace == 0 {
+			imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Err: ErrFormat, Msg: fmt.Sprintf("has no %s: leave that column as bwbulk wrote it", HeaderRowName)})
+		}
+		imp.Replace = append(imp.Replace, replace)
+	}
+	if r.v[ColCLIDFirstName] == "" {
+		r.v[ColCLIDFirstName] = r.v[ColFirstName]
+	}
+	if r.v[ColCLIDLastName] == "" {
+		r.v[ColCLIDLastName] = r.v[ColLastName]
+	}
+	return r, true
+}
+
+func (im *importer) note(p *columnPlan, what string, row int, from, to string) {
+	k := noteKey{p.col, what}
+	n := im.notes[k]
+	if n == nil {
+		n = &Note{Column: p.col, Letter: p.letter, Header: truncate(p.header, 40), What: what, Row: row, From: from, To: to}
+		im.notes[k] = n
+	}
+	n.Count++
+}
+
+// context checks the serviceProviderId/groupId columns name one target.
+func (im *importer) context() {
+	one := func(set map[string]bool, what string) string {
+		vs := make([]string, 0, len(set))
+		for v := range set {
+			vs = append(vs, v)
+		}
+		sort.Strings(vs)
+		if len(vs) > 1 {
+			im.imp.Problems = append(im.imp.Problems, Problem{Err: ErrFormat,
+				Msg: fmt.Sprintf("the file names %d %ss (%s): import one group at a time", len(vs), what, truncate(strings.Join(vs, ", "), 60))})
+			return ""
+		}
+		if len(vs) == 1 {
+			return vs[0]
+		}
+		return ""
+	}
+	im.imp.ServiceProvider = one(im.sps, "service provider")
+	im.imp.Group = one(im.grps, "group")
+}
+
+// cellValue reads a cell as the user sees it. A number is taken when
+// what Excel shows is exactly what it stores (and said in a note);
+// dates, formulas, booleans, errors and numbers shown otherwise are
+// refused with what to do.
+func cellValue(c *Cell) (v, refused, note string) {
+	switch c.Kind {
+	case CellText:
+		return c.Text, "", ""
+	case CellNumber:
+		raw := c.Raw
+		digits := 0
+		plain := raw != ""
+		for i := 0; i < len(raw); i++ {
+			switch ch := raw[i]; {
+			case ch >= '0' && ch <= '9':
+				digits++
+			case ch == '.' || ch == '-' && i == 0:
+			default:
+				plain = false
+			}
+		}
+		switch {
+		case !plain:
+			return "", fmt.Sprintf("Excel stored this as a number and shows it as %q; format the column as Text and type the value again", truncate(c.Text, 30)), ""
+		case digits > 15:
+			return "", "Excel stored this as a number, and numbers keep only 15 digits; format the column as Text and type the value again", ""
+		case c.Text != raw:
+			return "", fmt.Sprintf("Excel stored this as a number and shows it as %q, not as its digits %s; format the column as Text and type the value again", truncate(c.Text, 30), raw), ""
+		}
+		return raw, "", "Excel stored these as numbers; read as shown"
+	case CellDate:
+		return "", fmt.Sprintf("Excel stored this as a date (%s); format the column as Text and type the value again", truncate(c.Text, 30)), ""
+	case CellFormula:
+		return "", fmt.Sprintf("is a formula (=%s); bwbulk reads values, not formulas: copy the column and paste it back as values", truncate(c.Formula, 40)), ""
+	case CellBool:
+		return "", fmt.Sprintf("Excel stored this as %s (true/false), not as text; format the column as Text and type the value again", c.Text), ""
+	case CellError:
+		return "", fmt.Sprintf("Excel shows an error here (%s); fix the cell in Excel", truncate(c.Text, 20)), ""
+	}
+	return c.Text, "", ""
+}

@@ -1,0 +1,467 @@
+package wizard
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// CellKind is how the program that wrote a file stored a cell.
+type CellKind uint8
+
+// The kinds of cell. CSV cells are always CellText.
+const (
+	CellText CellKind = iota
+	CellNumber
+	CellDate
+	CellBool
+	CellFormula
+	CellError
+)
+
+// Cell is one value of an imported file. Text is what the user sees in
+// the spreadsheet (the formatted value); Raw is what the file stores
+// (for a number, its digits as written in the XML); Formula is the
+// formula of a formula cell, without '='.
+type Cell struct {
+	Text    string
+	Raw     string
+	Formula string
+	Kind    CellKind
+}
+
+// Record is one data row of a file, with its spreadsheet row number
+// (the header is row 1 in a file whose header is on the first line).
+type Record struct {
+	Row   int
+	Cells []Cell
+	// Broken is true when the row has a syntax error (already among the
+	// table's problems).
+	Broken bool
+}
+
+// Table is a file read as cells, before its columns are mapped to
+// preview columns (see Table.Unmapped and Table.Import).
+type Table struct {
+	// Format is "CSV" or "XLSX".
+	Format string
+	// Encoding names how a CSV file was decoded ("UTF-8", "UTF-8 with
+	// byte-order mark", "UTF-16 (little-endian)", "Windows-1252"); empty
+	// for XLSX.
+	Encoding string
+	// Separator is the CSV field separator found in the header line.
+	Separator rune
+	// Sheet is the XLSX sheet read.
+	Sheet string
+	// HeaderRow is the spreadsheet row of the header (1 unless rows above
+	// it are empty).
+	HeaderRow int
+	Header    []string
+	Records   []Record
+	// Problems are what makes the file or some of its cells unreadable:
+	// syntax errors, undecodable bytes, size limits.
+	Problems []Problem
+}
+
+// ReadOptions tune ReadCSV and ReadXLSX. The zero value reads the whole
+// file without a password and reports no progress.
+type ReadOptions struct {
+	// Password opens an encrypted XLSX workbook.
+	Password string
+	// Progress, when set, is called now and then with the bytes (CSV) or
+	// rows (XLSX) done out of the total, from the reading goroutine.
+	Progress func(done, total int)
+}
+
+// ErrEncrypted is returned by ReadXLSX for an encrypted workbook when no
+// password or a wrong one was given.
+var ErrEncrypted = errors.New("wizard: the workbook is encrypted")
+
+// EncryptedError says that a workbook needs a password; Wrong is true
+// when the one given did not open it.
+type EncryptedError struct{ Wrong bool }
+
+// Error says whether a password is missing or wrong.
+func (e *EncryptedError) Error() string {
+	if e.Wrong {
+		return "wizard: the password does not open this workbook"
+	}
+	return "wizard: the workbook is encrypted: its password is needed"
+}
+
+// Unwrap returns ErrEncrypted.
+func (e *EncryptedError) Unwrap() error { return ErrEncrypted }
+
+// ColumnLetter names a 0-based column index as spreadsheets do: 0 → "A",
+// 26 → "AA".
+func ColumnLetter(j int) string {
+	var b [8]byte
+	i := len(b)
+	for j++; j > 0 && i > 0; j = (j - 1) / 26 {
+		i--
+		b[i] = byte('A' + (j-1)%26)
+	}
+	return string(b[i:])
+}
+
+const (
+	encUTF8    = "UTF-8"
+	encUTF8BOM = "UTF-8 with byte-order mark"
+	encUTF16LE = "UTF-16 (little-endian)"
+	encUTF16BE = "UTF-16 (big-endian)"
+	encCP1252  = "Windows-1252"
+)
+
+// decodeText turns a text file into UTF-8 and names its encoding:
+// UTF-8 with or without a byte-order mark, UTF-16 with a mark (or without
+// one when every other byte is zero), else Windows-1252. What cannot be
+// decoded becomes U+FFFD, which the importer reports by cell.
+func decodeText(b []byte) (string, string) {
+	switch {
+	case bytes.HasPrefix(b, []byte(utf8BOM)):
+		return strings.ToValidUTF8(string(b[3:]), "\ufffd"), encUTF8BOM
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		return utf16Text(b[2:], false), encUTF16LE
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		return utf16Text(b[2:], true), encUTF16BE
+	case looksUTF16(b, 1):
+		return utf16Text(b, false), encUTF16LE
+	case looksUTF16(b, 0):
+		return utf16Text(b, true), encUTF16BE
+	case utf8.Valid(b):
+		return string(b), encUTF8
+	}
+	return cp1252Text(b), encCP1252
+}
+
+// looksUTF16 reports whether the first bytes look like UTF-16 without a
+// mark: most pairs have a zero byte at position zero (the high byte of
+// ASCII text) and none at the other.
+func looksUTF16(b []byte, zero int) bool {
+	n := min(len(b), 400) &^ 1
+	if n < 8 {
+		return false
+	}
+	hits, other := 0, 0
+	for i := 0; i < n; i += 2 {
+		if b[i+zero] == 0 {
+			hits++
+		}
+		if b[i+1-zero] == 0 {
+			other++
+		}
+	}
+	pairs := n / 2
+	return hits*10 >= pairs*7 && other == 0
+}
+
+func utf16Text(b []byte, bigEndian bool) string {
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		if bigEndian {
+			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
+		} else {
+			u[i] = uint16(b[2*i+1])<<8 | uint16(b[2*i])
+		}
+	}
+	s := string(utf16.Decode(u))
+	if len(b)%2 == 1 {
+		s += "\ufffd"
+	}
+	return s
+}
+
+// cp1252High is Windows-1252's 0x80–0x9F; 0 marks the five undefined bytes.
+var cp1252High = [32]rune{
+	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+}
+
+func cp1252Text(b []byte) string {
+	out := make([]byte, 0, len(b)+len(b)/8)
+	for _, c := range b {
+		r := rune(c)
+		if c >= 0x80 && c < 0xA0 {
+			if r = cp1252High[c-0x80]; r == 0 {
+				r = utf8.RuneError
+			}
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return string(out)
+}
+
+// ReadCSV reads a CSV file as a table: encoding detected (decodeText),
+// separator sniffed from the header line among comma, semicolon and tab,
+// quoted fields. A syntax error is reported by row and field in plain
+// words and the reading goes on: a stray quote is kept as written, an
+// unclosed quote ends at its line. Rows that are blank are skipped. The
+// error is for I/O and cancellation (ctx) only.
+func ReadCSV(ctx context.Context, r io.Reader, opts *ReadOptions) (*Table, error) {
+	if opts == nil {
+		opts = &ReadOptions{}
+	}
+	b, err := io.ReadAll(io.LimitReader(r, MaxImportSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("wizard: read CSV: %w", err)
+	}
+	t := &Table{Format: "CSV", HeaderRow: 1}
+	if len(b) > MaxImportSize {
+		t.Problems = append(t.Problems, Problem{Err: ErrFormat, Msg: fmt.Sprintf("the file is larger than %d MB", MaxImportSize>>20)})
+		return t, nil
+	}
+	s, enc := decodeText(b)
+	t.Encoding = enc
+	if strings.TrimSpace(s) == "" {
+		t.Problems = append(t.Problems, Problem{Err: ErrFormat, Msg: "the file is empty"})
+		return t, nil
+	}
+	sep := sniffSeparator(s)
+	t.Separator = rune(sep)
+	p := csvParser{s: s, sep: sep}
+	row := 0
+	for p.i < len(p.s) {
+		if row%512 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if opts.Progress != nil {
+				opts.Progress(p.i, len(p.s))
+			}
+		}
+		row++
+		fields, syn := p.record()
+		if t.Header == nil {
+			if blankFields(fields) {
+				t.HeaderRow++
+				continue
+			}
+			t.Header = fields
+			for _, e := range syn {
+				t.Problems = append(t.Problems, Problem{Row: row, Letter: ColumnLetter(e.field), Err: ErrFormat, Msg: e.msg})
+			}
+			continue
+		}
+		for _, e := range syn {
+			h := ""
+			if e.field < len(t.Header) {
+				h = strings.TrimSpace(t.Header[e.field])
+			}
+			t.Problems = append(t.Problems, Problem{Row: row, Letter: ColumnLetter(e.field), Header: h, Err: ErrFormat, Msg: e.msg})
+		}
+		if blankFields(fields) {
+			continue
+		}
+		if len(t.Records) >= MaxImportRows {
+			t.Problems = append(t.Problems, Problem{Row: row, Err: ErrFormat, Msg: fmt.Sprintf("more than %d users: split the file", MaxImportRows)})
+			break
+		}
+		cells := make([]Cell, len(fields))
+		for j, f := range fields {
+			cells[j] = Cell{Text: f, Raw: f}
+		}
+		t.Records = append(t.Records, Record{Row: row, Cells: cells, Broken: len(syn) > 0})
+	}
+	if opts.Progress != nil {
+		opts.Progress(len(p.s), len(p.s))
+	}
+	return t, nil
+}
+
+func blankFields(fs []string) bool {
+	for _, f := range fs {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+type csvSyntax struct {
+	field int
+	msg   string
+}
+
+// csvParser splits CSV text into records the way spreadsheets read it,
+// but forgiving: it never stops at an error.
+type csvParser struct {
+	s   string
+	i   int
+	sep byte
+	buf strings.Builder
+}
+
+// record reads one record from p.i and the syntax errors in it.
+func (p *csvParser) record() ([]string, []csvSyntax) {
+	var fields []string
+	var errs []csvSyntax
+	for {
+		f, end, e := p.field(len(fields))
+		fields = append(fields, f)
+		if e != "" {
+			errs = append(errs, csvSyntax{len(fields) - 1, e})
+		}
+		if end {
+			return fields, errs
+		}
+	}
+}
+
+// field reads one field; end is true when it ended its record.
+func (p *csvParser) field(n int) (string, bool, string) {
+	s := p.s
+	if p.i < len(s) && s[p.i] == '"' {
+		return p.quoted(n)
+	}
+	start := p.i
+	msg := ""
+	for p.i < len(s) {
+		c := s[p.i]
+		switch c {
+		case p.sep:
+			f := s[start:p.i]
+			p.i++
+			return f, false, msg
+		case '\n', '\r':
+			f := s[start:p.i]
+			p.eol()
+			return f, true, msg
+		case '"':
+			if msg == "" {
+				msg = `has a quote mark (") inside a value that does not start with one: it was read as written; to be sure, put the whole value in quotes and write the quote mark twice ("")`
+			}
+		}
+		p.i++
+	}
+	return s[start:], true, msg
+}
+
+func (p *csvParser) eol() {
+	if p.s[p.i] == '\r' {
+		p.i++
+		if p.i < len(p.s) && p.s[p.i] == '\n' {
+			p.i++
+		}
+		return
+	}
+	p.i++
+}
+
+// quoted reads a quoted field starting at p.i. A quote never closed
+// takes the field to the end of its line instead of the end of the file,
+// so the rows after it are still read.
+func (p *csvParser) quoted(n int) (string, bool, string) {
+	s := p.s
+	open := p.i
+	p.i++
+	p.buf.Reset()
+	for {
+		k := strings.IndexByte(s[p.i:], '"')
+		if k < 0 {
+			return p.unclosed(open)
+		}
+		p.buf.WriteString(s[p.i : p.i+k])
+		p.i += k + 1
+		if p.i < len(s) && s[p.i] == '"' {
+			p.buf.WriteByte('"')
+			p.i++
+			continue
+		}
+		break
+	}
+	f := p.buf.String()
+	if p.i < len(s) && s[p.i] != p.sep && s[p.i] != '\n' && s[p.i] != '\r' && strings.ContainsAny(s[open:p.i], "\r\n") {
+		// The quote "closed" on a later line and junk follows: it was a
+		// quote never closed, and the next row's quote was taken for its
+		// end. Read the field to the end of its own line instead.
+		return p.unclosed(open)
+	}
+	if p.i >= len(s) {
+		return f, true, ""
+	}
+	switch c := s[p.i]; {
+	case c == p.sep:
+		p.i++
+		return f, false, ""
+	case c == '\n' || c == '\r':
+		p.eol()
+		return f, true, ""
+	}
+	// Text after the closing quote: kept, as spreadsheets do.
+	start := p.i
+	for p.i < len(s) && s[p.i] != p.sep && s[p.i] != '\n' && s[p.i] != '\r' {
+		p.i++
+	}
+	f += s[start:p.i]
+	msg := `has text after its closing quote mark ("): it was read as written; put the whole value in quotes and write quote marks inside it twice ("")`
+	if p.i >= len(s) {
+		return f, true, msg
+	}
+	if s[p.i] == p.sep {
+		p.i++
+		return f, false, msg
+	}
+	p.eol()
+	return f, true, msg
+}
+
+// unclosed reads a field whose quote at open is never closed: back to
+// the opening quote, the field is the rest of that line.
+func (p *csvParser) unclosed(open int) (string, bool, string) {
+	s := p.s
+	p.i = open + 1
+	end := strings.IndexAny(s[p.i:], "\r\n")
+	if end < 0 {
+		end = len(s) - p.i
+	}
+	f := s[p.i : p.i+end]
+	p.i += end
+	if p.i < len(s) {
+		p.eol()
+	}
+	return f, true, `opens a quote (") that is never closed: the rest of the line was read as this one value`
+}
+
+// sniffSeparator counts ',', ';' and '\t' outside quotes in the first
+// non-blank line and picks the most frequent (comma on a tie or none).
+func sniffSeparator(s string) byte {
+	var counts [3]int
+	seps := [3]byte{',', ';', '\t'}
+	inQuote, seen := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '"' {
+			inQuote = !inQuote
+			continue
+		}
+		if inQuote {
+			continue
+		}
+		if c == '\n' || c == '\r' {
+			if seen {
+				break
+			}
+			continue
+		}
+		if c != ' ' {
+			seen = true
+		}
+		for k, sep := range seps {
+			if c == sep {
+				counts[k]++
+			}
+		}
+	}
+	best := 0
+	for k := 1; k < 3; k++ {
+		if counts[k] > counts[best] {
+			best = k
+		}
+	}
+	return seps[best]
+}

@@ -306,7 +306,9 @@ func (c *checker) compare(g *groupState) {
 			}
 		}
 		if lp := r.Get(wizard.ColLinePort); lp != "" {
-			if owner, ok := g.linePorts[strings.ToLower(lp)]; ok && !strings.EqualFold(owner, uid) {
+			// Even its own: the user is to be added, so any owner is
+			// someone else.
+			if owner, ok := g.linePorts[strings.ToLower(lp)]; ok {
 				add(i, wizard.ColLinePort, "line/port %s is already used by user %s", lp, owner)
 			}
 		}
@@ -320,7 +322,7 @@ func (c *checker) compare(g *groupState) {
 			}
 		}
 		if ext := r.Get(wizard.ColExtension); ext != "" {
-			if owner, ok := g.extensions[ext]; ok && !strings.EqualFold(owner, uid) {
+			if owner, ok := g.extensions[ext]; ok {
 				add(i, wizard.ColExtension, "extension %s is already assigned to user %s", ext, owner)
 			}
 		}

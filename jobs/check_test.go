@@ -80,6 +80,7 @@ func TestCheck_marksEveryCollidingCell(t *testing.T) {
 		"1/userId":      "user branch.user01@acme.example.com already exists on the server (in acme-ent/acme-branch)",
 		"1/deviceName":  "device branch-phone-01 already exists in group acme-branch",
 		"1/macAddress":  "MAC address 0004F2B10001 is already used by device branch-phone-01 in group acme-branch",
+		"1/linePort":    "line/port 3125550101@acme.example.com is already used by user branch.user01@acme.example.com",
 		"2/linePort":    "line/port 3125550102@acme.example.com is already used by user branch.user02@acme.example.com",
 		"2/phoneNumber": "phone number 3125550102 is already assigned to user branch.user02@acme.example.com",
 		"2/extension":   "extension 102 is already assigned to user branch.user02@acme.example.com",

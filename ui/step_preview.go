@@ -32,6 +32,18 @@ type previewView struct {
 	// storing is set from Submit until the task is stored: a second
 	// Submit meanwhile would send the same users twice.
 	storing bool
+	// confirming is set while a Submit confirmation (or the check before
+	// it) is open: one at a time.
+	confirming bool
+
+	// server holds the cells the last check against the server marked;
+	// checking is set while a check runs.
+	server    map[int]map[wizard.Column]serverMark
+	checking  bool
+	lastCheck *checkResult
+	checkBtn  *widget.Button
+	checkBar  *widget.ProgressBar
+	checkInfo *widget.Label
 
 	cols []wizard.Column
 	rows []int // preview row index of each table row (filtered)
@@ -97,9 +109,15 @@ func newPreviewView(w *wizardView) *previewView {
 		v.table.SetColumnWidth(i, wdt)
 	}
 
+	v.checkBtn = widget.NewButtonWithIcon("Check against server", theme.SearchIcon(), func() { v.runCheck(nil) })
+	v.checkBar = widget.NewProgressBar()
+	v.checkBar.Hide()
+	v.checkInfo = widget.NewLabel(checkHint)
+	v.checkInfo.Wrapping = fyne.TextWrapWord
 	paste := widget.NewButtonWithIcon("Paste column", theme.ContentPasteIcon(), v.pasteColumn)
+	replace := widget.NewButtonWithIcon("Find and replace…", theme.SearchReplaceIcon(), v.findReplaceDialog)
 	export := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), v.exportDialog)
-	toolbar := container.NewHBox(v.counts, v.errorsOnly, v.showPw, paste, export)
+	toolbar := container.NewVBox(container.NewHBox(v.counts, v.errorsOnly, v.showPw, paste, replace, export, v.checkBtn), v.checkBar, v.checkInfo)
 	editBar := container.NewBorder(nil, nil, nil, widget.NewButton("Apply", func() { v.applyEdit(v.editor.Text) }), v.editor)
 	bottom := container.NewVBox(v.cellInfo, editBar, v.problems, v.fs.hidden())
 	v.req = container.NewBorder(toolbar, bottom, nil, nil, v.table)
@@ -136,6 +154,7 @@ func (v *previewView) load() {
 	gen, job := v.gen, m.PreviewJob()
 	v.building = true
 	v.p, v.rows, v.bad, v.err = nil, nil, nil, nil
+	v.server = nil
 	what := fmt.Sprintf("Building the preview of %d users…", n)
 	v.counts.SetText(what)
 	v.problems.SetText("")
@@ -231,7 +250,7 @@ func checkPreview(p *wizard.Preview) previewCheck {
 	var general []string
 	for _, pr := range probs {
 		if pr.Row <= 0 {
-			general = append(general, pr.Error())
+			general = append(general, problemLine(0, pr.Column, pr.Msg))
 			continue
 		}
 		r := pr.Row - 1
@@ -246,7 +265,7 @@ func checkPreview(p *wizard.Preview) previewCheck {
 			c.bad[r][col] = pr.Msg
 		}
 	}
-	c.counts = fmt.Sprintf("%d users · %d with problems · %d problems", len(p.Rows), len(c.bad), len(probs))
+	c.counts = fmt.Sprintf("%s · %d with problems · %s", plural(len(p.Rows), "user"), len(c.bad), plural(len(probs), "problem"))
 	if len(probs) > 0 {
 		lines := general
 		for i, pr := range probs {
@@ -255,7 +274,7 @@ func checkPreview(p *wizard.Preview) previewCheck {
 				break
 			}
 			if pr.Row > 0 {
-				lines = append(lines, pr.Error())
+				lines = append(lines, problemLine(pr.Row, pr.Column, pr.Msg))
 			}
 		}
 		c.problems = strings.Join(lines, "\n")
@@ -265,6 +284,16 @@ func checkPreview(p *wizard.Preview) previewCheck {
 
 func (v *previewView) showCheck(c previewCheck) {
 	v.bad = c.bad
+	if n, lines := v.serverMarks(c.bad); n > 0 {
+		c.counts += fmt.Sprintf(" · %s collide with the server", plural(n, "cell"))
+		if c.problems != "" {
+			c.problems += "\n"
+		}
+		if len(lines) > 5 {
+			lines = append(lines[:5], fmt.Sprintf("… and %d more on the server", len(lines)-5))
+		}
+		c.problems += strings.Join(lines, "\n")
+	}
 	v.counts.SetText(c.counts)
 	v.problems.SetText(c.problems)
 	v.filter()
@@ -324,6 +353,7 @@ func (v *previewView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 func (v *previewView) showSelection() {
 	if v.p == nil || !v.hasSel || v.sel.Row >= len(v.rows) || v.sel.Col >= len(v.cols) {
 		v.cellInfo.SetText("Select a cell to see or change it.")
+		v.editor.SetText("")
 		v.editor.Disable()
 		return
 	}
@@ -345,6 +375,9 @@ func (v *previewView) applyEdit(s string) {
 		return
 	}
 	r, c := v.rows[v.sel.Row], v.cols[v.sel.Col]
+	if s == v.p.Rows[r].Get(c) {
+		return // the same text: not a change
+	}
 	v.p.Set(r, c, s)
 	v.recheck()
 	v.showSelection()
@@ -374,7 +407,7 @@ func (v *previewView) pasteColumn() {
 		return
 	}
 	if v.p == nil || !v.hasSel || v.sel.Row >= len(v.rows) {
-		v.w.u.showInfo("Paste a column", "Select the first cell to paste into (for example the macAddress of row 1), then press Paste column.")
+		v.w.u.showInfo("Paste a column", "Select the first cell to paste into (for example the MAC address of row 1), then press Paste column.")
 		return
 	}
 	text := v.w.u.app.Clipboard().Content()
@@ -385,7 +418,7 @@ func (v *previewView) pasteColumn() {
 	}
 	c := v.cols[v.sel.Col]
 	n := v.setColumn(c, v.rows[v.sel.Row], values)
-	v.w.u.status.setMessage("Pasted %d values into %s", n, c)
+	v.w.u.status.setMessage("Pasted %s into %s", plural(n, "value"), c.Title())
 }
 
 func splitLines(s string) []string {

@@ -59,6 +59,9 @@ type wizardView struct {
 	// touched marks steps the user has edited: field errors show only
 	// there, so a fresh step does not open in red.
 	touched map[wizard.Step]bool
+	// visited marks the steps shown since the wizard (re)started: the
+	// first visit opens on the Required tab.
+	visited map[wizard.Step]bool
 	// stepOK is whether each step before reached was valid at the last
 	// validate: the step list reads it, so drawing or refreshing the list
 	// (a screen switch refreshes every screen) does not validate every
@@ -74,7 +77,7 @@ type wizardView struct {
 }
 
 func newWizardView(u *UI) *wizardView {
-	w := &wizardView{u: u, views: map[wizard.Step]stepView{}, tabs: map[wizard.Step]*container.AppTabs{}, touched: map[wizard.Step]bool{}}
+	w := &wizardView{u: u, views: map[wizard.Step]stepView{}, tabs: map[wizard.Step]*container.AppTabs{}, touched: map[wizard.Step]bool{}, visited: map[wizard.Step]bool{}}
 	w.m = wizard.NewModel()
 	w.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.title.SizeName = theme.SizeNameSubHeadingText
@@ -198,9 +201,13 @@ func (w *wizardView) goTo(s wizard.Step) {
 		w.tabs[s] = tabs
 	}
 	req, _ := w.m.Fields(s)
-	if len(req) == 0 {
+	switch {
+	case len(req) == 0:
 		tabs.SelectIndex(1)
+	case !w.visited[s]:
+		tabs.SelectIndex(0)
 	}
+	w.visited[s] = true
 	w.title.SetText(fmt.Sprintf("Step %d of %d · %s", int(s)+1, len(wizard.Steps()), s.Title()))
 	w.body.Objects = []fyne.CanvasObject{tabs}
 	w.body.Refresh()
@@ -471,8 +478,10 @@ func (w *wizardView) saveDraft() {
 func (w *wizardView) reset(m *wizard.Model, s wizard.Step, draftID int64) {
 	w.startOver = false
 	w.m = m
+	w.preview.forget()
 	w.draftID = draftID
 	w.touched = map[wizard.Step]bool{}
+	w.visited = map[wizard.Step]bool{}
 	w.reached = s
 	w.factsFor = ""
 	if m.Facts != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,13 +52,19 @@ type tasksView struct {
 	jobs     []jobs.Job
 	progress map[int64]taskProgress
 	jobSel   int64
+	// jobRow is the highlighted row of the jobs table (-1: none); the
+	// footer and Edit and retry describe it (describeJob).
+	jobRow int
+	// sends is every send of each job of the selected task (Store.Sends).
+	sends map[int64]int
 	// listSel is the row selected in the task list (-1: none).
 	listSel int
 
 	list       *widget.List
 	title      *widget.Label
 	detail     *widget.Label
-	bar        *widget.ProgressBar
+	bar        *outcomeBar
+	noJobs     *widget.Label
 	counts     *widget.Label
 	pause      *widget.Button
 	resume     *widget.Button
@@ -85,7 +92,7 @@ type tasksView struct {
 }
 
 func newTasksView(u *UI) *tasksView {
-	v := &tasksView{u: u, progress: map[int64]taskProgress{}, listSel: -1}
+	v := &tasksView{u: u, progress: map[int64]taskProgress{}, listSel: -1, jobRow: -1}
 	v.list = widget.NewList(
 		func() int { return len(v.tasks) },
 		func() fyne.CanvasObject {
@@ -110,7 +117,8 @@ func newTasksView(u *UI) *tasksView {
 		v.listSel = i
 		if i < len(v.tasks) && v.tasks[i].ID != v.selected {
 			v.selected = v.tasks[i].ID
-			v.jobSel = 0
+			v.sends = nil
+			v.unselectJob()
 			v.showTask()
 			v.reload()
 		}
@@ -118,7 +126,7 @@ func newTasksView(u *UI) *tasksView {
 	v.title = heading("")
 	v.title.SizeName = theme.SizeNameSubHeadingText
 	v.detail = note("")
-	v.bar = widget.NewProgressBar()
+	v.bar = newOutcomeBar()
 	v.counts = widget.NewLabel("")
 	// Cut rather than grown: a label whose width follows its text makes
 	// every progress update lay out the screen again and draw it twice.
@@ -138,11 +146,11 @@ func newTasksView(u *UI) *tasksView {
 	v.edit.Disable()
 	v.filter = widget.NewSelect(jobFilters, nil)
 	v.filter.SetSelected("All")
-	v.filter.OnChanged = func(string) { v.reload() }
+	v.filter.OnChanged = func(string) { v.unselectJob(); v.reload() }
 	v.search = widget.NewEntry()
 	v.search.SetPlaceHolder("Search user id, error or row")
-	v.search.OnChanged = func(string) { v.reload() }
-	heads := []string{"Row", "User id", "Status", "Attempts", "Error"}
+	v.search.OnChanged = func(string) { v.unselectJob(); v.reload() }
+	heads := []string{"Row", "User ID", "Status", "Attempts", "Error"}
 	widths := []float32{60, 280, 110, 90, 500}
 	v.table = widget.NewTable(
 		func() (int, int) { return len(v.jobs), len(heads) },
@@ -165,11 +173,7 @@ func newTasksView(u *UI) *tasksView {
 				text = statusText(j.Status)
 				col = statusColor(j.Status)
 			case 3:
-				// Sends of the command the job is on (or failed on);
-				// blank once a command went through.
-				if j.Attempts > 0 {
-					text = strconv.Itoa(j.Attempts)
-				}
+				text = v.attemptsText(j)
 			case 4:
 				text = j.Error
 			}
@@ -185,28 +189,18 @@ func newTasksView(u *UI) *tasksView {
 	for i, w := range widths {
 		v.table.SetColumnWidth(i, w)
 	}
+	v.jobInfo = note(jobHint)
+	v.noJobs = widget.NewLabel("")
+	v.noJobs.Hide()
 	v.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row < len(v.jobs) {
-			j := v.jobs[id.Row]
-			v.jobSel = j.ID
-			info := fmt.Sprintf("Row %d · %s · %s", j.Row, j.UserID, j.Status)
-			if j.Error != "" {
-				info += " — " + j.Error
-			}
-			v.jobInfo.SetText(info)
-			if j.Status == jobs.StatusFailed || j.Status == jobs.StatusCancelled {
-				v.edit.Enable()
-			} else {
-				v.edit.Disable()
-			}
-		}
+		v.jobRow = id.Row
+		v.describeJob()
 	}
-	v.jobInfo = note("Select a job to see its error; failed jobs can be edited and retried.")
 	controls := container.NewHBox(v.pause, v.resume, v.cancel, v.retryAll, v.download)
 	filters := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Show"), v.filter), nil, v.search)
 	top := container.NewVBox(v.title, v.detail, v.bar, v.counts, controls, filters)
 	bottom := container.NewBorder(nil, nil, nil, v.edit, v.jobInfo)
-	v.right = container.NewBorder(top, bottom, nil, nil, v.table)
+	v.right = container.NewBorder(top, bottom, nil, nil, container.NewStack(v.table, container.NewCenter(v.noJobs)))
 	v.empty = container.NewCenter(widget.NewLabel("No tasks yet. Submit users from New users or Import."))
 	left := container.NewBorder(heading("Tasks"), nil, nil, nil, v.list)
 	split := container.NewHSplit(left, container.NewStack(v.empty, v.right))
@@ -321,11 +315,7 @@ func (v *tasksView) showTask() {
 			eta += fmt.Sprintf(" · %.1f users/s", p.Throughput)
 		}
 	}
-	if total > 0 {
-		v.bar.SetValue(float64(done+failed) / float64(total))
-	} else {
-		v.bar.SetValue(0)
-	}
+	v.bar.set(done, failed, total)
 	toCheck := ""
 	if checking > 0 {
 		toCheck = fmt.Sprintf(" · %d to be checked", checking)
@@ -376,10 +366,20 @@ func (v *tasksView) reloadWith(withJobs bool) {
 		ctx := v.u.ctx
 		ts, err := st.ListTasks(ctx)
 		var js []jobs.Job
+		var sends map[int64]int
 		if err == nil && sel != 0 && withJobs {
 			js, err = st.Jobs(ctx, sel, f)
+			if err == nil {
+				sends, err = st.Sends(ctx, sel)
+			}
 		}
-		fyne.Do(func() { v.apply(ts, js, withJobs, err) })
+		fyne.Do(func() {
+			if withJobs && err == nil && sel == v.selected && !maps.Equal(v.sends, sends) {
+				v.sends = sends
+				v.table.Refresh()
+			}
+			v.apply(ts, js, withJobs, err)
+		})
 	})
 }
 
@@ -418,6 +418,8 @@ func (v *tasksView) apply(ts []jobs.Task, js []jobs.Job, withJobs bool, err erro
 			v.table.Refresh()
 		}
 		v.showTask()
+		v.describeJob()
+		v.showEmptyJobs()
 	}
 	if v.reloadMore {
 		more := v.reloadMoreJobs
@@ -464,6 +466,7 @@ func (v *tasksView) showStoring(spec *jobs.TaskSpec) {
 	}
 	v.selected, v.jobSel = 0, 0
 	v.setJobs(nil)
+	v.unselectJob()
 	v.list.UnselectAll()
 	v.table.Refresh()
 	v.showTask()
@@ -496,7 +499,8 @@ func (v *tasksView) storeFailed() {
 func (v *tasksView) selectTask(id int64) {
 	v.storing = nil
 	v.selected = id
-	v.jobSel = 0
+	v.sends = nil
+	v.unselectJob()
 	v.reloadTasks()
 }
 
@@ -592,6 +596,7 @@ func (v *tasksView) flush(f flushing) {
 	}
 	if v.followsEvents() && v.follow(f.moved[v.selected]) {
 		v.table.Refresh()
+		v.describeJob()
 	}
 	if f.reload {
 		// The reload shows the progress too, with what it read: one

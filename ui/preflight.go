@@ -40,6 +40,9 @@ const offlineCheckText = "When the server is reachable the task starts by itself
 func (v *previewView) checkSpec() jobs.CheckSpec {
 	s := jobs.CheckSpecFor(v.w.m, v.p)
 	s.Rows = append([]wizard.Row(nil), v.p.Rows...)
+	if v.fix != nil {
+		s.Target.ExistingDevices = append(append([]string(nil), s.Target.ExistingDevices...), v.fix.applied...)
+	}
 	return s
 }
 
@@ -217,8 +220,18 @@ func (v *previewView) submit() {
 			v.confirmCollisions(res)
 			return
 		}
-		v.showPlan(res)
+		v.proceed(res)
 	})
+}
+
+// proceed goes on from the check to the plan of a new task, or, in a
+// fix, to the retry of the jobs.
+func (v *previewView) proceed(res checkResult) {
+	if v.fix != nil {
+		v.retryPlan(res)
+		return
+	}
+	v.showPlan(res)
 }
 
 // confirmCollisions says which users would fail; Fix them shows only the
@@ -240,7 +253,7 @@ func (v *previewView) confirmCollisions(res checkResult) {
 	d := dialog.NewCustomConfirm(title, "Submit anyway", "Fix them", content, func(ok bool) {
 		v.confirming = false
 		if ok {
-			v.showPlan(res)
+			v.proceed(res)
 			return
 		}
 		if !v.errorsOnly.Checked {
@@ -259,6 +272,8 @@ const checkHint = "Submit checks the users against the server first; Check again
 func (v *previewView) forget() {
 	v.server, v.lastCheck = nil, nil
 	v.confirming = false
+	v.fix = nil
+	v.fixInfo.Hide()
 	v.hasSel = false
 	v.table.UnselectAll()
 	v.editor.SetText("")
@@ -279,15 +294,17 @@ func (v *previewView) replaceInColumn(c wizard.Column, find, repl string) int {
 	if v.p == nil || find == "" {
 		return 0
 	}
-	n := 0
+	var rows []int
+	var vals []string
 	for r := range v.p.Rows {
 		old := v.p.Rows[r].Get(c)
-		if !strings.Contains(old, find) {
-			continue
+		if strings.Contains(old, find) {
+			rows = append(rows, r)
+			vals = append(vals, strings.ReplaceAll(old, find, repl))
 		}
-		v.p.Set(r, c, strings.ReplaceAll(old, find, repl))
-		n++
 	}
+	n := len(rows)
+	v.setCells(c, rows, vals)
 	if n > 0 {
 		v.recheck()
 		v.showSelection()

@@ -224,3 +224,104 @@ func TestFlow_ReusedIDsFixedInOnePass(t *testing.T) {
 		t.Errorf("%d tasks", len(ts))
 	}
 }
+
+// TestFlow_FixInPreview: the failed jobs of a task open in the preview;
+// an edited user id brings its line/port and device name along (the
+// templates apply again), and Submit retries the same jobs: the task
+// ends with every user created and no second task.
+func TestFlow_FixInPreview(t *testing.T) {
+	h := newHarness(t, harnessOpts{runner: true})
+	v := walkToPreview(h, 4, "2025550300-2025550303")
+	// Rows 2 and 4 take user ids that exist.
+	v.setCells(wizard.ColUserID, []int{1, 3}, []string{"branch.user01@acme.example.com", "branch.user02@acme.example.com"})
+	v.recheck()
+	plan, err := buildPlan(h.w.m, v.p, "admin", "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.createTask(plan)
+	id := h.u.tasks.selected
+	task := waitTask(t, h.store, id, 30*time.Second)
+	if task.Completed != 2 || task.Failed != 2 {
+		t.Fatalf("task = %+v, want 2 completed, 2 failed", task)
+	}
+	tv := h.u.tasks
+	tv.reload()
+	if tv.fixBtn.Disabled() {
+		t.Fatal("Fix in preview disabled on a task with failed jobs")
+	}
+	test.Tap(tv.fixBtn)
+	if h.u.nav.Selected().Text != ScreenNewUsers || h.w.cur != wizard.StepPreview {
+		t.Fatalf("Fix in preview shows %s, step %s", h.u.nav.Selected().Text, h.w.cur)
+	}
+	v = h.w.preview
+	if v.fix == nil || len(v.p.Rows) != 2 || !strings.Contains(v.fixInfo.Text, "Fixing 2 failed jobs of task") {
+		t.Fatalf("fix: %v, %d rows, %q", v.fix, len(v.p.Rows), v.fixInfo.Text)
+	}
+	if got := v.p.Rows[0].Get(wizard.ColUserID); got != "branch.user01@acme.example.com" {
+		t.Fatalf("row 1 = %q", got)
+	}
+	// Edit the first by typing into the cell, the second by find and
+	// replace: the derived cells follow.
+	v.table.Select(widget.TableCellID{Row: 0, Col: colIndex(v, wizard.ColUserID)})
+	v.editor.SetText("fixed.one@acme.example.com")
+	v.editor.OnSubmitted(v.editor.Text)
+	if n := v.replaceInColumn(wizard.ColUserID, "branch.user02", "fixed.two"); n != 1 {
+		t.Fatalf("replaced %d", n)
+	}
+	for r, name := range []string{"fixed.one", "fixed.two"} {
+		if got := v.p.Rows[r].Get(wizard.ColLinePort); got != name+"@acme.example.com" {
+			t.Errorf("row %d line/port = %q, want it to follow the user id", r+1, got)
+		}
+		if got := v.p.Rows[r].Get(wizard.ColDeviceName); got != name+"-phone" {
+			t.Errorf("row %d device name = %q, want it to follow the user id", r+1, got)
+		}
+	}
+	if h.w.next.Text != "Retry jobs…" {
+		t.Errorf("Next reads %q", h.w.next.Text)
+	}
+	h.next()
+	top := h.u.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no retry confirmation")
+	}
+	if shown := strings.Join(texts(top), "\n"); !strings.Contains(shown, "Checked against the server: nothing collides.") {
+		t.Errorf("retry dialog reads:\n%s", shown)
+	}
+	test.Tap(button(t, top, "Retry"))
+	task = waitTask(t, h.store, id, 30*time.Second)
+	if task.Completed != 4 || task.Failed != 0 {
+		t.Fatalf("after the fix: %+v", task)
+	}
+	if ts, _ := h.store.ListTasks(context.Background()); len(ts) != 1 {
+		t.Errorf("%d tasks, want the same one", len(ts))
+	}
+	for _, uid := range []string{"fixed.one@acme.example.com", "fixed.two@acme.example.com"} {
+		u, ok := h.srv.User(uid)
+		if !ok || u.LinePort != strings.TrimSuffix(uid, "@acme.example.com")+"@acme.example.com" {
+			t.Errorf("%s on the server: %v %+v", uid, ok, u)
+		}
+	}
+}
+
+// TestTasks_RetryAllFailedChecksFirst: Retry all failed says which jobs
+// would fail again before it sends anything.
+func TestTasks_RetryAllFailedChecksFirst(t *testing.T) {
+	h := newHarness(t, harnessOpts{runner: true})
+	id, _ := runTask(t, h, "ok.one@acme.example.com", "branch.user04@acme.example.com")
+	tv := h.u.tasks
+	tv.reload()
+	test.Tap(tv.retryAll)
+	top := h.u.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog")
+	}
+	shown := strings.Join(texts(top), "\n")
+	if !strings.Contains(shown, "1 job of 1 would fail again") || !strings.Contains(shown, "Row 2, User ID: user branch.user04@acme.example.com already exists") {
+		t.Errorf("dialog reads:\n%s", shown)
+	}
+	test.Tap(button(t, top, "Cancel"))
+	if task, _ := h.store.Task(context.Background(), id); task.Failed != 1 {
+		t.Errorf("retried although cancelled: %+v", task)
+	}
+}

@@ -45,6 +45,11 @@ type previewView struct {
 	checkBar  *widget.ProgressBar
 	checkInfo *widget.Label
 
+	// fix is set while the preview shows failed jobs of a task (Fix in
+	// preview): Submit retries them. fixInfo says so.
+	fix     *fixSession
+	fixInfo *widget.Label
+
 	cols []wizard.Column
 	rows []int // preview row index of each table row (filtered)
 	bad  map[int]map[wizard.Column]string
@@ -117,7 +122,11 @@ func newPreviewView(w *wizardView) *previewView {
 	paste := widget.NewButtonWithIcon("Paste column", theme.ContentPasteIcon(), v.pasteColumn)
 	replace := widget.NewButtonWithIcon("Find and replace…", theme.SearchReplaceIcon(), v.findReplaceDialog)
 	export := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), v.exportDialog)
-	toolbar := container.NewVBox(container.NewHBox(v.counts, v.errorsOnly, v.showPw, paste, replace, export, v.checkBtn), v.checkBar, v.checkInfo)
+	v.fixInfo = widget.NewLabel("")
+	v.fixInfo.Wrapping = fyne.TextWrapWord
+	v.fixInfo.Importance = widget.WarningImportance
+	v.fixInfo.Hide()
+	toolbar := container.NewVBox(v.fixInfo, container.NewHBox(v.counts, v.errorsOnly, v.showPw, paste, replace, export, v.checkBtn), v.checkBar, v.checkInfo)
 	editBar := container.NewBorder(nil, nil, nil, widget.NewButton("Apply", func() { v.applyEdit(v.editor.Text) }), v.editor)
 	bottom := container.NewVBox(v.cellInfo, editBar, v.problems, v.fs.hidden())
 	v.req = container.NewBorder(toolbar, bottom, nil, nil, v.table)
@@ -378,7 +387,7 @@ func (v *previewView) applyEdit(s string) {
 	if s == v.p.Rows[r].Get(c) {
 		return // the same text: not a change
 	}
-	v.p.Set(r, c, s)
+	v.setCells(c, []int{r}, []string{s})
 	v.recheck()
 	v.showSelection()
 	v.w.changed()
@@ -386,15 +395,15 @@ func (v *previewView) applyEdit(s string) {
 
 // setColumn writes values down column c from preview row start.
 func (v *previewView) setColumn(c wizard.Column, start int, values []string) int {
-	n := 0
-	for i, val := range values {
-		r := start + i
-		if r >= len(v.p.Rows) {
+	var rows []int
+	for i := range values {
+		if start+i >= len(v.p.Rows) {
 			break
 		}
-		v.p.Set(r, c, val)
-		n++
+		rows = append(rows, start+i)
 	}
+	n := len(rows)
+	v.setCells(c, rows, values[:n])
 	v.recheck()
 	v.w.changed()
 	return n

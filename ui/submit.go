@@ -67,6 +67,7 @@ func buildPlan(m *wizard.Model, p *wizard.Preview, admin, server string) (*submi
 		s = append(s, "Generated passwords are kept encrypted; download them from Tasks when done")
 	}
 	s = append(s, fmt.Sprintf("%d commands in total, sent in batches of up to 15", cmds))
+	addFixInfo(m, &spec)
 	return &submitPlan{spec: spec, summary: s}, nil
 }
 

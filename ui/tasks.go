@@ -70,6 +70,7 @@ type tasksView struct {
 	resume     *widget.Button
 	cancel     *widget.Button
 	retryAll   *widget.Button
+	fixBtn     *widget.Button
 	download   *widget.Button
 	edit       *widget.Button
 	filter     *widget.Select
@@ -141,6 +142,7 @@ func newTasksView(u *UI) *tasksView {
 		}, v.u.win)
 	})
 	v.retryAll = widget.NewButtonWithIcon("Retry all failed", theme.ViewRefreshIcon(), v.retryAllFailed)
+	v.fixBtn = widget.NewButtonWithIcon("Fix in preview…", theme.DocumentCreateIcon(), v.fixInPreview)
 	v.download = widget.NewButtonWithIcon("Download…", theme.DownloadIcon(), v.downloadJobs)
 	v.edit = widget.NewButtonWithIcon("Edit and retry…", theme.DocumentCreateIcon(), v.editJob)
 	v.edit.Disable()
@@ -196,7 +198,7 @@ func newTasksView(u *UI) *tasksView {
 		v.jobRow = id.Row
 		v.describeJob()
 	}
-	controls := container.NewHBox(v.pause, v.resume, v.cancel, v.retryAll, v.download)
+	controls := container.NewHBox(v.pause, v.resume, v.cancel, v.retryAll, v.fixBtn, v.download)
 	filters := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Show"), v.filter), nil, v.search)
 	top := container.NewVBox(v.title, v.detail, v.bar, v.counts, controls, filters)
 	bottom := container.NewBorder(nil, nil, nil, v.edit, v.jobInfo)
@@ -327,6 +329,7 @@ func (v *tasksView) showTask() {
 	enable(v.resume, (t.Status == jobs.StatusPaused || t.Status == jobs.StatusWaiting) && v.u.runner != nil)
 	enable(v.cancel, (active || t.Status == jobs.StatusPaused) && v.u.runner != nil)
 	enable(v.retryAll, t.Failed > 0 || t.Cancelled > 0)
+	enable(v.fixBtn, t.Failed > 0 && jobs.Terminal(t.Status) && v.u.runner != nil)
 }
 
 func enable(b *widget.Button, on bool) {
@@ -666,25 +669,6 @@ func (v *tasksView) control(what string, f func(int64) error) {
 			case err != nil:
 				v.u.showError(what, err)
 			}
-			v.reload()
-		})
-	})
-}
-
-func (v *tasksView) retryAllFailed() {
-	st := v.u.store()
-	id := v.selected
-	if st == nil || id == 0 {
-		return
-	}
-	v.u.spawn(func() {
-		n, err := st.RetryAllFailed(context.Background(), id)
-		fyne.Do(func() {
-			if err != nil {
-				v.u.showError("Retry all failed", err)
-				return
-			}
-			v.u.status.setMessage("Queued %d jobs again", n)
 			v.reload()
 		})
 	})

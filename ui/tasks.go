@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"io"
 	"maps"
 	"sort"
 	"strconv"
@@ -746,31 +747,28 @@ func (v *tasksView) editDialog(j jobs.Job) {
 }
 
 // downloadJobs exports the selected task's jobs: row, status, error, and
-// the created users with their passwords (jobs.Store.ExportTask).
+// the created users with their passwords (jobs.Store.TaskSheet). A CSV
+// has no workbook options, and leaves the passwords out unless asked.
 func (v *tasksView) downloadJobs() {
 	st, id := v.u.store(), v.selected
 	if st == nil || id == 0 {
 		return
 	}
-	format := widget.NewRadioGroup([]string{"Excel (XLSX)", "CSV"}, nil)
-	format.SetSelected("Excel (XLSX)")
-	format.Required = true
-	encrypt := widget.NewPasswordEntry()
-	encrypt.SetPlaceHolder("optional: encrypt the workbook with this password")
-	items := []*widget.FormItem{
-		widget.NewFormItem("Format", format),
-		widget.NewFormItem("Encrypt", encrypt),
-		widget.NewFormItem("", note("The file holds the passwords of the created users: keep it safe.")),
-	}
-	dialog.ShowForm(fmt.Sprintf("Download task %d", id), "Choose file…", "Cancel", items, func(ok bool) {
+	o := newExportOptions("")
+	o.pwSheet.Hide() // the workbook holds the passwords of the created users
+	o.xlsx.Add(note("The file holds the passwords of the created users: keep it safe."))
+	format, encrypt, pwCSV := o.format, o.encrypt, o.pwCSV
+	items := o.items()
+	d := dialog.NewForm(fmt.Sprintf("Download task %d", id), "Choose file…", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
-		f, ext := jobs.FormatXLSX, ".xlsx"
-		if format.Selected == "CSV" {
-			f, ext = jobs.FormatCSV, ".csv"
+		csv := format.Selected == "CSV"
+		ext := ".xlsx"
+		if csv {
+			ext = ".csv"
 		}
-		pass := encrypt.Text
+		pass, withPw := encrypt.Text, pwCSV.Checked
 		v.u.chooseSave(fmt.Sprintf("Download task %d", id), fmt.Sprintf("task-%d%s", id, ext), ext, func(wc fyne.URIWriteCloser, err error) {
 			if err != nil {
 				v.u.showError("Download", err)
@@ -780,7 +778,12 @@ func (v *tasksView) downloadJobs() {
 				return
 			}
 			v.u.spawn(func() {
-				err := st.ExportTask(context.Background(), id, wc, f, pass)
+				var err error
+				if csv {
+					err = writeTaskCSV(context.Background(), st, id, wc, withPw)
+				} else {
+					err = st.ExportTask(context.Background(), id, wc, jobs.FormatXLSX, pass)
+				}
 				if cerr := wc.Close(); err == nil {
 					err = cerr
 				}
@@ -789,9 +792,38 @@ func (v *tasksView) downloadJobs() {
 						v.u.showError("Download", err)
 						return
 					}
-					v.u.status.setMessage("Task %d saved to %s", id, wc.URI().Name())
+					v.u.status.setMessage("Task %d saved to %s", id, wc.URI().Path())
+					v.u.showSaved(fmt.Sprintf("Task %d saved", id), wc.URI())
 				})
 			})
 		})
 	}, v.u.win)
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
+}
+
+// writeTaskCSV writes a task's sheet as CSV, without the password column
+// unless withPasswords.
+func writeTaskCSV(ctx context.Context, st *jobs.Store, id int64, w io.Writer, withPasswords bool) error {
+	sheet, err := st.TaskSheet(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !withPasswords {
+		drop := -1
+		for i, h := range sheet.Header {
+			if h == wizard.ColPassword.String() {
+				drop = i
+			}
+		}
+		if drop >= 0 {
+			sheet.Header = append(sheet.Header[:drop:drop], sheet.Header[drop+1:]...)
+			for i, r := range sheet.Rows {
+				if drop < len(r) {
+					sheet.Rows[i] = append(r[:drop:drop], r[drop+1:]...)
+				}
+			}
+		}
+	}
+	return wizard.ExportCSV(w, sheet)
 }

@@ -223,6 +223,7 @@ func (u *UI) shortcuts() {
 			u.wizard.preview.exportDialog()
 		}
 	})
+	u.keyboardRules()
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && u.nav.Selected() == u.tabs[ScreenNewUsers] {
 			u.wizard.goNext()

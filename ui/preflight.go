@@ -274,7 +274,7 @@ func (v *previewView) forget() {
 	v.confirming = false
 	v.fix = nil
 	v.fixInfo.Hide()
-	v.hasSel = false
+	v.hasSel, v.hasAnchor = false, false
 	v.table.UnselectAll()
 	v.editor.SetText("")
 	v.editor.Disable()

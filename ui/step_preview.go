@@ -57,17 +57,23 @@ type previewView struct {
 	errorsOnly *widget.Check
 	showPw     *widget.Check
 	counts     *widget.Label
-	table      *widget.Table
+	table      *previewTable
 	sel        widget.TableCellID
 	hasSel     bool
-	cellInfo   *widget.Label
-	editor     *widget.Entry
-	problems   *widget.Label
-	req        fyne.CanvasObject
+	// anchor is where a range selection started (Shift extends it).
+	anchor    widget.TableCellID
+	hasAnchor bool
+	// hidden and widths are the Columns dialog's choices.
+	hidden   map[wizard.Column]bool
+	widths   map[wizard.Column]float32
+	cellInfo *widget.Label
+	editor   *widget.Entry
+	problems *widget.Label
+	req      fyne.CanvasObject
 }
 
 func newPreviewView(w *wizardView) *previewView {
-	v := &previewView{w: w, fs: newFieldSet(), cols: wizard.Columns()}
+	v := &previewView{w: w, fs: newFieldSet(), cols: wizard.Columns(), hidden: map[wizard.Column]bool{}, widths: map[wizard.Column]float32{}}
 	v.errorsOnly = widget.NewCheck("Errors only", func(bool) { v.filter(); v.table.Refresh() })
 	v.showPw = widget.NewCheck("Show passwords", func(bool) { v.table.Refresh() })
 	v.counts = widget.NewLabel("")
@@ -82,10 +88,9 @@ func newPreviewView(w *wizardView) *previewView {
 	v.problems.Wrapping = fyne.TextWrapWord
 	v.problems.Importance = widget.DangerImportance
 
-	v.table = widget.NewTable(
-		func() (int, int) { return len(v.rows), len(v.cols) },
-		func() fyne.CanvasObject { return newGridCell() },
-		v.updateCell)
+	v.table = newPreviewTable(v)
+	// User ID stays in view when the table scrolls sideways.
+	v.table.StickyColumnCount = 1
 	v.table.ShowHeaderRow = true
 	v.table.ShowHeaderColumn = true
 	v.table.CreateHeader = func() fyne.CanvasObject { return newHeaderCell() }
@@ -100,18 +105,15 @@ func newPreviewView(w *wizardView) *previewView {
 		o.(*gridCell).set(text, theme.ColorNameForeground, color.Transparent)
 	}
 	v.table.OnSelected = func(id widget.TableCellID) {
+		if !v.hasSel || !shiftHeld() {
+			v.anchor, v.hasAnchor = id, true
+		}
 		v.sel, v.hasSel = id, true
 		v.showSelection()
+		v.table.Refresh()
 	}
 	for i, c := range v.cols {
-		wdt := float32(150)
-		switch c {
-		case wizard.ColUserID, wizard.ColEmail, wizard.ColLinePort:
-			wdt = 260
-		case wizard.ColDeviceType, wizard.ColDeviceName, wizard.ColTimeZone:
-			wdt = 190
-		}
-		v.table.SetColumnWidth(i, wdt)
+		v.table.SetColumnWidth(i, defaultWidth(c))
 	}
 
 	v.checkBtn = widget.NewButtonWithIcon("Check against server", theme.SearchIcon(), func() { v.runCheck(nil) })
@@ -122,11 +124,18 @@ func newPreviewView(w *wizardView) *previewView {
 	paste := widget.NewButtonWithIcon("Paste column", theme.ContentPasteIcon(), v.pasteColumn)
 	replace := widget.NewButtonWithIcon("Find and replace…", theme.SearchReplaceIcon(), v.findReplaceDialog)
 	export := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), v.exportDialog)
+	columns := widget.NewButtonWithIcon("Columns…", theme.ListIcon(), v.columnsDialog)
+	wider := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { v.widen(60) })
+	narrower := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { v.widen(-60) })
 	v.fixInfo = widget.NewLabel("")
 	v.fixInfo.Wrapping = fyne.TextWrapWord
 	v.fixInfo.Importance = widget.WarningImportance
 	v.fixInfo.Hide()
-	toolbar := container.NewVBox(v.fixInfo, container.NewHBox(v.counts, v.errorsOnly, v.showPw, paste, replace, export, v.checkBtn), v.checkBar, v.checkInfo)
+	v.counts.Truncation = fyne.TextTruncateEllipsis
+	toolbar := container.NewVBox(v.fixInfo,
+		container.NewBorder(nil, nil, nil, v.checkBtn, v.counts),
+		container.NewHBox(v.errorsOnly, v.showPw, paste, replace, columns, narrower, widget.NewLabel("width"), wider, export),
+		v.checkBar, v.checkInfo)
 	editBar := container.NewBorder(nil, nil, nil, widget.NewButton("Apply", func() { v.applyEdit(v.editor.Text) }), v.editor)
 	bottom := container.NewVBox(v.cellInfo, editBar, v.problems, v.fs.hidden())
 	v.req = container.NewBorder(toolbar, bottom, nil, nil, v.table)
@@ -353,6 +362,8 @@ func (v *previewView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	fill := color.Color(color.Transparent)
 	if _, bad := v.bad[r][c]; bad {
 		fill = badCellColor
+	} else if v.hasSel && v.selRange().cells() > 1 && v.selRange().has(id.Row, id.Col) {
+		fill = rangeColor
 	} else if v.p.Edited(r, c) {
 		fill = editedCellColor
 	}
@@ -367,7 +378,7 @@ func (v *previewView) showSelection() {
 		return
 	}
 	r, c := v.rows[v.sel.Row], v.cols[v.sel.Col]
-	info := fmt.Sprintf("Row %d · %s", r+1, c.Title())
+	info := fmt.Sprintf("Row %d · %s", r+1, c.Title()) + describeRange(v.selRange())
 	if msg, bad := v.bad[r][c]; bad {
 		info += " — problem: " + msg
 	} else if v.p.Edited(r, c) {

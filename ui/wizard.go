@@ -74,6 +74,11 @@ type wizardView struct {
 
 	preview *previewView
 	obj     fyne.CanvasObject
+	// side is the step list's pane; stepsBtn hides and shows it, so a
+	// small screen gives the preview the whole width.
+	side     fyne.CanvasObject
+	split    *container.Split
+	stepsBtn *widget.Button
 }
 
 func newWizardView(u *UI) *wizardView {
@@ -152,12 +157,14 @@ func newWizardView(u *UI) *wizardView {
 			}
 		}, u.win)
 	})
-	header := container.NewBorder(nil, nil, nil, container.NewHBox(w.catAge, newBtn), w.title)
+	w.stepsBtn = widget.NewButtonWithIcon("Hide steps", theme.MenuIcon(), w.toggleSteps)
+	header := container.NewBorder(nil, nil, w.stepsBtn, container.NewHBox(w.catAge, newBtn), w.title)
 	footer := container.NewBorder(nil, nil, w.back, w.next, container.NewBorder(nil, nil, w.busyLabel, nil, w.busyBar))
 	side := container.NewBorder(heading("Steps"), nil, nil, nil, w.stepList)
 	main := container.NewBorder(header, footer, nil, nil, w.body)
 	split := container.NewHSplit(side, main)
 	split.Offset = 0.25
+	w.side, w.split = side, split
 	w.obj = split
 	w.goTo(wizard.StepEnterprise)
 	return w
@@ -496,4 +503,16 @@ func (w *wizardView) relayout() {
 	if t := w.tabs[w.cur]; t != nil {
 		t.Refresh()
 	}
+}
+
+// toggleSteps hides or shows the step list.
+func (w *wizardView) toggleSteps() {
+	if w.side.Visible() {
+		w.side.Hide()
+		w.stepsBtn.SetText("Show steps")
+	} else {
+		w.side.Show()
+		w.stepsBtn.SetText("Hide steps")
+	}
+	w.split.Refresh()
 }

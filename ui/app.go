@@ -366,7 +366,7 @@ func shortErr(err error) string {
 
 // showError shows a clear error dialog: what failed and why.
 func (u *UI) showError(what string, err error) {
-	d := dialog.NewError(fmt.Errorf("%s: %w", what, err), u.win)
+	d := dialog.NewError(fmt.Errorf("%s: %s", what, peopleText(err)), u.win)
 	d.Show()
 }
 

@@ -173,7 +173,7 @@ func (v *previewView) load() {
 	v.building = true
 	v.p, v.rows, v.bad, v.err = nil, nil, nil, nil
 	v.server = nil
-	what := fmt.Sprintf("Building the preview of %d users…", n)
+	what := fmt.Sprintf("Building the preview of %s…", plural(n, "user"))
 	v.counts.SetText(what)
 	v.problems.SetText("")
 	v.table.Refresh()
@@ -215,7 +215,7 @@ func (v *previewView) loaded(p *wizard.Preview, err error) {
 		v.p = nil
 		v.rows = nil
 		v.counts.SetText("The templates have errors: go back and fix them")
-		v.problems.SetText(err.Error())
+		v.problems.SetText(peopleText(err))
 		v.table.Refresh()
 		return
 	}

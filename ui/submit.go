@@ -32,7 +32,7 @@ func buildPlan(m *wizard.Model, p *wizard.Preview, admin, server string) (*submi
 	t := p.Target()
 	setup := wizard.PlanSetup(m)
 	spec := jobs.TaskSpec{
-		Description: fmt.Sprintf("%d users in %s/%s", len(rows), t.ServiceProviderID, t.GroupID),
+		Description: fmt.Sprintf("%s in %s/%s", plural(len(rows), "user"), t.ServiceProviderID, t.GroupID),
 		OSUser:      osUser(),
 		Admin:       admin,
 		Server:      server,
@@ -53,9 +53,9 @@ func buildPlan(m *wizard.Model, p *wizard.Preview, admin, server string) (*submi
 		}
 	}
 	s := []string{
-		fmt.Sprintf("Create %d users in %s / %s", len(rows), t.ServiceProviderID, t.GroupID),
-		fmt.Sprintf("Create %d devices", devices),
-		fmt.Sprintf("Assign %d phone numbers", numbers),
+		fmt.Sprintf("Create %s in %s / %s", plural(len(rows), "user"), t.ServiceProviderID, t.GroupID),
+		"Create " + plural(devices, "device"),
+		"Assign " + plural(numbers, "phone number"),
 	}
 	if f := m.EffectiveFacts(); f != nil && f.Group.UserLimit > 0 {
 		s = append(s, fmt.Sprintf("Use %d of %d free licences (%d left afterwards)", len(rows), f.Group.Free(), f.Group.Free()-len(rows)))
@@ -66,7 +66,7 @@ func buildPlan(m *wizard.Model, p *wizard.Preview, admin, server string) (*submi
 	if m.Passwords.Mode == wizard.PasswordsGenerate {
 		s = append(s, "Generated passwords are kept encrypted; download them from Tasks when done")
 	}
-	s = append(s, fmt.Sprintf("%d commands in total, sent in batches of up to 15", cmds))
+	s = append(s, fmt.Sprintf("%s in total, sent in batches of up to 15", plural(cmds, "command")))
 	addFixInfo(m, &spec)
 	return &submitPlan{spec: spec, summary: s}, nil
 }

@@ -30,6 +30,9 @@ func (fs *fieldSet) row(f wizard.Field, label, hint string, in fyne.CanvasObject
 	e.Wrapping = fyne.TextWrapWord
 	e.Hide()
 	fs.errs[f] = e
+	if label != "" {
+		fieldLabels[f] = label
+	}
 	right := []fyne.CanvasObject{in}
 	if hint != "" {
 		h := widget.NewLabel(hint)

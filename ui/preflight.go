@@ -248,9 +248,16 @@ func (v *previewView) confirmCollisions(res checkResult) {
 	}
 	body := widget.NewLabel(strings.Join(lines, "\n"))
 	body.Wrapping = fyne.TextWrapWord
-	content := container.NewVBox(body, note("Nothing has been sent. Fix the cells marked in red, or submit anyway: those users then fail, the others are created."))
+	text := "Nothing has been sent. Fix the cells marked in red, or submit anyway: those users then fail, the others are created."
 	title := fmt.Sprintf("%s of %d would fail on the server", plural(res.rep.Rows(), "user"), len(v.p.Rows))
-	d := dialog.NewCustomConfirm(title, "Submit anyway", "Fix them", content, func(ok bool) {
+	anyway := "Submit anyway"
+	if v.fix != nil {
+		text = "Nothing has been sent. Fix the cells marked in red, or retry anyway: those jobs fail again, the others go through."
+		title = fmt.Sprintf("%s of %d would fail again", plural(res.rep.Rows(), "job"), len(v.p.Rows))
+		anyway = "Retry anyway"
+	}
+	content := container.NewVBox(body, note(text))
+	d := dialog.NewCustomConfirm(title, anyway, "Fix them", content, func(ok bool) {
 		v.confirming = false
 		if ok {
 			v.proceed(res)

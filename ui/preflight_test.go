@@ -57,7 +57,7 @@ func TestPreview_CheckMarksServerCollisions(t *testing.T) {
 	if !strings.Contains(v.checkInfo.Text, "1 user of 3 would fail (1 cell marked in red)") {
 		t.Errorf("check line = %q", v.checkInfo.Text)
 	}
-	if !strings.Contains(v.counts.Text, "1 cell collide with the server") && !strings.Contains(v.counts.Text, "collide with the server") {
+	if v.counts.Text != "3 users · 1 with problems · 1 problem, 1 of them on the server" {
 		t.Errorf("counts = %q", v.counts.Text)
 	}
 	if !strings.Contains(v.problems.Text, "Row 2, User ID: on the server: user branch.user01@acme.example.com already exists") {

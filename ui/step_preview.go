@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -258,6 +259,8 @@ type previewCheck struct {
 	bad      map[int]map[wizard.Column]string // reason by row and column
 	counts   string
 	problems string
+	// users and probs are the numbers in counts.
+	users, probs int
 }
 
 // checkPreview arranges p's problems for the screen; it only reads p, so
@@ -283,12 +286,13 @@ func checkPreview(p *wizard.Preview) previewCheck {
 			c.bad[r][col] = pr.Msg
 		}
 	}
+	c.users, c.probs = len(p.Rows), len(probs)
 	c.counts = fmt.Sprintf("%s · %d with problems · %s", plural(len(p.Rows), "user"), len(c.bad), plural(len(probs), "problem"))
 	if len(probs) > 0 {
 		lines := general
 		for i, pr := range probs {
-			if i >= 5 {
-				lines = append(lines, fmt.Sprintf("… and %d more (tick Errors only)", len(probs)-5))
+			if i >= 3 {
+				lines = append(lines, fmt.Sprintf("… and %d more (tick Errors only)", len(probs)-3))
 				break
 			}
 			if pr.Row > 0 {
@@ -303,12 +307,14 @@ func checkPreview(p *wizard.Preview) previewCheck {
 func (v *previewView) showCheck(c previewCheck) {
 	v.bad = c.bad
 	if n, lines := v.serverMarks(c.bad); n > 0 {
-		c.counts += fmt.Sprintf(" · %s collide with the server", plural(n, "cell"))
+		c.counts = fmt.Sprintf("%s · %d with problems · %s, %d of them on the server",
+			plural(c.users, "user"), len(c.bad), plural(c.probs+n, "problem"), n)
+		sort.Strings(lines)
 		if c.problems != "" {
 			c.problems += "\n"
 		}
-		if len(lines) > 5 {
-			lines = append(lines[:5], fmt.Sprintf("… and %d more on the server", len(lines)-5))
+		if len(lines) > 3 {
+			lines = append(lines[:3], fmt.Sprintf("… and %d more on the server (tick Errors only)", len(lines)-3))
 		}
 		c.problems += strings.Join(lines, "\n")
 	}

@@ -422,6 +422,9 @@ func (v *previewView) setColumn(c wizard.Column, start int, values []string) int
 	n := len(rows)
 	v.setCells(c, rows, values[:n])
 	v.recheck()
+	// The selected cell's line follows (a paste that fixed it leaves no
+	// stale problem behind).
+	v.showSelection()
 	v.w.changed()
 	return n
 }

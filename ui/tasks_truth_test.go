@@ -166,3 +166,26 @@ func TestPreview_SameTextIsNoEdit(t *testing.T) {
 		t.Errorf("same text counted as an edit: %q", v.cellInfo.Text)
 	}
 }
+
+// TestPreview_PasteLeavesNoStaleProblem: a paste that fixes the selected
+// cell leaves no problem line about it.
+func TestPreview_PasteLeavesNoStaleProblem(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.toStep(wizard.StepPreview, 2)
+	v := h.w.preview
+	col := colIndex(v, wizard.ColMACAddress)
+	v.table.Select(widget.TableCellID{Row: 0, Col: col})
+	v.editor.SetText("not-a-mac")
+	v.editor.OnSubmitted(v.editor.Text)
+	if !strings.Contains(v.cellInfo.Text, "problem") {
+		t.Fatalf("no problem shown for a bad MAC: %q", v.cellInfo.Text)
+	}
+	h.u.app.Clipboard().SetContent("0004F2000001\n0004F2000002\n")
+	v.pasteColumn()
+	if strings.Contains(v.cellInfo.Text, "problem") || strings.Contains(v.problems.Text, "MAC") {
+		t.Errorf("stale problem after the paste: %q / %q", v.cellInfo.Text, v.problems.Text)
+	}
+	if !strings.Contains(h.u.status.message.Text, "Pasted 2 values into MAC address") {
+		t.Errorf("status = %q", h.u.status.message.Text)
+	}
+}

@@ -120,6 +120,7 @@ type UI struct {
 func New(a fyne.App, opts *Options) *UI {
 	u := &UI{app: a, tabs: map[string]*container.TabItem{}, probeNow: make(chan struct{}, 1)}
 	u.spawn = spawnDefault
+	useFocusTheme(a)
 	if opts != nil {
 		u.opts = *opts
 	}

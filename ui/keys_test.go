@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"image/color"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/wizard"
@@ -173,5 +175,20 @@ func TestPreview_FitsSmallScreen(t *testing.T) {
 	h.w.toggleSteps()
 	if !h.w.side.Visible() {
 		t.Error("the step list did not come back")
+	}
+}
+
+// TestKeys_FocusIsVisible: the focus colour is the primary colour, far
+// more opaque than Fyne's faint default.
+func TestKeys_FocusIsVisible(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	th := h.u.app.Settings().Theme()
+	c := color.NRGBAModel.Convert(th.Color(theme.ColorNameFocus, theme.VariantDark)).(color.NRGBA)
+	if c.A < 0x80 {
+		t.Errorf("focus colour %v is faint", c)
+	}
+	useFocusTheme(h.u.app)
+	if _, wrapped := h.u.app.Settings().Theme().(focusTheme).Theme.(focusTheme); wrapped {
+		t.Error("the theme is wrapped twice")
 	}
 }

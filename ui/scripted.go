@@ -92,6 +92,7 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 			s := w.views[wizard.StepNames].(*namesStep)
 			s.first.entry.SetText("Demo")
 			s.last.entry.SetText("{{ index | pad 3 }}")
+			u.win.Canvas().Focus(w.back) // the focus shows on the button
 		}},
 		{"step-numbers", func() {
 			s := w.views[wizard.StepNumbers].(*numbersStep)

@@ -173,3 +173,43 @@ func TestCheck_offline(t *testing.T) {
 		t.Fatalf("err = %v, want ErrCheckOffline wrapping the dial error", err)
 	}
 }
+
+// BenchmarkCheck checks 1,000 and 10,000 new users of acme-hq against
+// the demo server over loopback, through a pool of 4 sessions.
+func BenchmarkCheck(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(strconv.Itoa(n)+"Rows", func(b *testing.B) { benchCheck(b, n) })
+	}
+}
+
+func benchCheck(b *testing.B, n int) {
+	srv := ocisim.StartTest(b, nil)
+	pool := broadworks.NewPool(4, func(ctx context.Context) (*broadworks.Client, error) {
+		c, err := broadworks.Dial(ctx, srv.Addr().String(), ocisim.TestClientOptions(b, srv))
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.Login(ctx, ocisim.DefaultAdmin, ocisim.DefaultPassword); err != nil {
+			c.Close()
+			return nil, err
+		}
+		return c, nil
+	})
+	defer pool.Close()
+	rows := make([]wizard.Row, n)
+	for i := range rows {
+		rows[i] = checkRow(map[wizard.Column]string{
+			wizard.ColUserID:     "bench" + strconv.Itoa(i) + "@acme.example.com",
+			wizard.ColDeviceName: "bench-" + strconv.Itoa(i), wizard.ColLinePort: "bench" + strconv.Itoa(i) + "@acme.example.com",
+			wizard.ColMACAddress: "0004F2" + strconv.FormatInt(int64(0x100000+i), 16),
+		})
+	}
+	spec := jobs.CheckSpec{Target: wizard.Target{ServiceProviderID: "acme-ent", GroupID: "acme-hq", IsEnterprise: true}, Rows: rows}
+	b.ResetTimer()
+	for b.Loop() {
+		rep, err := jobs.Check(context.Background(), pool, spec, &jobs.CheckOptions{Parallel: 4})
+		if err != nil || len(rep.Problems) != 0 {
+			b.Fatalf("%v %v", err, rep)
+		}
+	}
+}

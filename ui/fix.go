@@ -402,3 +402,49 @@ func (v *tasksView) retryNow(id int64) {
 		})
 	})
 }
+
+// derivedFromUserID are the cells that are usually made from the user id
+// (the wizard's default templates: "{{ user name }}@{{ domain }}",
+// "{{ user name }}-phone").
+var derivedFromUserID = []wizard.Column{wizard.ColLinePort, wizard.ColDeviceName, wizard.ColEmail}
+
+// followUserID makes the cells of an edit form that hold the user id, or
+// its user part, follow an edit of the user id (the form of one job has
+// no templates to apply again).
+func followUserID(entries map[wizard.Column]*widget.Entry) {
+	uid := entries[wizard.ColUserID]
+	if uid == nil {
+		return
+	}
+	old := uid.Text
+	uid.OnChanged = func(now string) {
+		for _, c := range derivedFromUserID {
+			if e := entries[c]; e != nil {
+				e.SetText(followID(e.Text, old, now))
+			}
+		}
+		old = now
+	}
+}
+
+// followID replaces in v the user id old, or else its user part, by now's.
+func followID(v, old, now string) string {
+	if old == "" || now == "" {
+		return v
+	}
+	if strings.Contains(v, old) {
+		return strings.ReplaceAll(v, old, now)
+	}
+	// The user part only where it begins the value and ends at a
+	// separator ("ann.lee-phone"), so "a" does not rewrite "acme".
+	ou, _, _ := strings.Cut(old, "@")
+	nu, _, _ := strings.Cut(now, "@")
+	if ou != "" && strings.HasPrefix(v, ou) && (len(v) == len(ou) || !alnum(v[len(ou)])) {
+		return nu + v[len(ou):]
+	}
+	return v
+}
+
+func alnum(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}

@@ -325,3 +325,28 @@ func TestTasks_RetryAllFailedChecksFirst(t *testing.T) {
 		t.Errorf("retried although cancelled: %+v", task)
 	}
 }
+
+// TestEditDialog_LinePortFollowsUserID: in the edit form of one failed
+// job, a new user id brings the line/port and device name along.
+func TestEditDialog_LinePortFollowsUserID(t *testing.T) {
+	test.NewTempApp(t)
+	id, lp, dev := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	id.SetText("ann.lee@acme.example.com")
+	lp.SetText("ann.lee@acme.example.com")
+	dev.SetText("ann.lee-phone")
+	followUserID(map[wizard.Column]*widget.Entry{wizard.ColUserID: id, wizard.ColLinePort: lp, wizard.ColDeviceName: dev})
+	id.SetText("ann.lee2@acme.example.com")
+	if lp.Text != "ann.lee2@acme.example.com" || dev.Text != "ann.lee2-phone" {
+		t.Errorf("line/port %q, device %q", lp.Text, dev.Text)
+	}
+	for _, c := range []struct{ v, old, now, want string }{
+		{"3125550101@acme.example.com", "a@x", "b@x", "3125550101@acme.example.com"},
+		{"a-phone", "a@x", "", "a-phone"},
+		{"a-phone", "a@x", "bee@x", "bee-phone"},
+		{"ann@acme.example.com", "ann@acme.example.org", "bo@acme.example.org", "bo@acme.example.com"},
+	} {
+		if got := followID(c.v, c.old, c.now); got != c.want {
+			t.Errorf("followID(%q, %q, %q) = %q", c.v, c.old, c.now, got)
+		}
+	}
+}

@@ -711,6 +711,7 @@ func (v *tasksView) editDialog(j jobs.Job) {
 		entries[c] = e
 		items = append(items, widget.NewFormItem(c.Title(), e))
 	}
+	followUserID(entries)
 	msg := widget.NewLabel("Failed: " + j.Error)
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Importance = widget.DangerImportance

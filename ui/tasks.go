@@ -200,7 +200,7 @@ func newTasksView(u *UI) *tasksView {
 		v.describeJob()
 	}
 	controls := container.NewHBox(v.pause, v.resume, v.cancel, v.retryAll, v.fixBtn, v.download)
-	filters := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Show"), v.filter), nil, v.search)
+	filters := inOrder(container.NewHBox(widget.NewLabel("Show"), v.filter), nil, v.search) // Tab: the filter, then the search
 	top := container.NewVBox(v.title, v.detail, v.bar, v.counts, controls, filters)
 	bottom := container.NewBorder(nil, nil, nil, v.edit, v.jobInfo)
 	v.right = container.NewBorder(top, bottom, nil, nil, container.NewStack(v.table, container.NewCenter(v.noJobs)))

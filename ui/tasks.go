@@ -151,7 +151,7 @@ func newTasksView(u *UI) *tasksView {
 	v.filter.SetSelected("All")
 	v.filter.OnChanged = func(string) { v.unselectJob(); v.reload() }
 	v.search = widget.NewEntry()
-	v.search.SetPlaceHolder("Search user id, error or row")
+	v.search.SetPlaceHolder("Search user ID, error or row")
 	v.search.OnChanged = func(string) { v.unselectJob(); v.reload() }
 	heads := []string{"Row", "User ID", "Status", "Attempts", "Error"}
 	widths := []float32{60, 280, 110, 90, 500}

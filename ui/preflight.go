@@ -32,8 +32,9 @@ type checkResult struct {
 }
 
 // offlineCheckText says what happens to users that were not checked.
-const offlineCheckText = "When the server is reachable the task starts by itself; the runner checks licences and numbers first, " +
-	"and a user that collides with what is on the server fails alone, with the reason, and can be fixed and retried from Tasks."
+const offlineCheckText = "The check runs by itself when the server is reachable again. A task submitted now starts by itself then; " +
+	"the runner checks licences and numbers first, and a user that collides with what is on the server fails alone, with the reason, " +
+	"and can be fixed and retried from Tasks."
 
 // checkSpec is what the check sends for the preview on screen; the rows
 // are copied, so edits meanwhile do not race the check.
@@ -111,6 +112,7 @@ func (v *previewView) runCheck(then func(checkResult)) {
 func (v *previewView) showCheckResult(res checkResult) {
 	v.lastCheck = &res
 	if res.err != nil {
+		v.checkWhenOnline()
 		v.checkInfo.Importance = widget.WarningImportance
 		v.checkInfo.SetText("Could not check against the server (" + shortErr(res.err) + "). " + offlineCheckText)
 		v.req.Refresh()
@@ -353,4 +355,15 @@ func (v *previewView) findReplaceDialog() {
 	d.Resize(fyne.NewSize(520, 0))
 	d.Show()
 	v.w.u.win.Canvas().Focus(find)
+}
+
+// checkWhenOnline runs the check again once the server is reachable, if
+// the preview is still on screen and not checked since.
+func (v *previewView) checkWhenOnline() {
+	v.w.u.status.onOnline = func() {
+		v.w.u.status.onOnline = nil
+		if v.p != nil && v.w.cur == wizard.StepPreview && v.lastCheck != nil && v.lastCheck.err != nil {
+			v.runCheck(nil)
+		}
+	}
 }

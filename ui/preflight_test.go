@@ -89,9 +89,16 @@ func TestPreview_CheckOffline(t *testing.T) {
 	v := h.w.preview
 	h.u.status.setConnectivity(Offline, "demo")
 	test.Tap(v.checkBtn)
-	if !strings.HasPrefix(v.checkInfo.Text, "Could not check against the server") || !strings.Contains(v.checkInfo.Text, "When the server is reachable the task starts by itself") {
+	if !strings.HasPrefix(v.checkInfo.Text, "Could not check against the server") || !strings.Contains(v.checkInfo.Text, "The check runs by itself when the server is reachable again") {
 		t.Errorf("check line = %q", v.checkInfo.Text)
 	}
+	// Back online: the check runs by itself.
+	h.u.status.setConnectivity(Online, "demo")
+	if v.lastCheck == nil || v.lastCheck.err != nil || !strings.Contains(v.checkInfo.Text, "Checked against the server") {
+		t.Errorf("after reconnecting: %q", v.checkInfo.Text)
+	}
+	h.u.status.setConnectivity(Offline, "demo")
+	test.Tap(v.checkBtn)
 	v.submit()
 	top := h.u.win.Canvas().Overlays().Top()
 	if top == nil {

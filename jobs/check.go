@@ -67,6 +67,10 @@ func (r *CheckReport) Rows() int {
 	return len(seen)
 }
 
+// codeUnauthorized is the OCI-P error of a read outside the
+// administrator's scope.
+const codeUnauthorized = 5404
+
 // ErrCheckOffline wraps the error of a Check that could not reach the
 // server at all.
 var ErrCheckOffline = errors.New("jobs: the check against the server could not run")
@@ -121,12 +125,16 @@ type groupState struct {
 	depts      map[string]bool   // lower-case department names; nil: unknown
 	linePorts  map[string]string // lower-case line/port → owner user id
 	rowUsers   map[int]string    // row index → group of an existing user id
+	// hiddenUsers are rows whose user id the server refused to show: it
+	// exists outside the administrator's scope.
+	hiddenUsers map[int]bool
 }
 
 func (c *checker) run(ctx context.Context) (*CheckReport, error) {
 	t := c.s.Target
 	g := &groupState{users: map[string]string{}, numbers: map[string]string{}, extensions: map[string]string{},
-		devices: map[string]string{}, macs: map[string]string{}, linePorts: map[string]string{}, rowUsers: map[int]string{}}
+		devices: map[string]string{}, macs: map[string]string{}, linePorts: map[string]string{}, rowUsers: map[int]string{},
+		hiddenUsers: map[int]bool{}}
 	wantMAC := false
 	for i := range c.s.Rows {
 		if c.s.Rows[i].Get(wizard.ColMACAddress) != "" {
@@ -150,7 +158,11 @@ func (c *checker) run(ctx context.Context) (*CheckReport, error) {
 	var otherGroups []string
 	for _, r := range rs {
 		if r.Err != nil {
-			if !broadworks.IsErrorCode(r.Err, codeGroupNotFound, codeSPNotFound) {
+			switch {
+			case broadworks.IsErrorCode(r.Err, codeGroupNotFound, codeSPNotFound):
+			case broadworks.IsErrorCode(r.Err, codeUnauthorized):
+				c.note("%s: your administrator may not read them", describeRead(r.Request))
+			default:
 				c.note("%s: %v", describeRead(r.Request), r.Err)
 			}
 			// else a group (or provider) the task creates: nothing there yet
@@ -219,6 +231,12 @@ func (c *checker) run(ctx context.Context) (*CheckReport, error) {
 		if r.Err != nil {
 			if i < nRows && broadworks.IsErrorCode(r.Err, codeUserNotFound) {
 				continue // free
+			}
+			if i < nRows && broadworks.IsErrorCode(r.Err, codeUnauthorized) {
+				// Refused, not unknown: the id is someone's outside the
+				// administrator's scope.
+				g.hiddenUsers[i] = true
+				continue
 			}
 			if i < nRows {
 				c.note("user id of row %d: %v", i+1, r.Err)
@@ -292,6 +310,8 @@ func (c *checker) compare(g *groupState) {
 		uid := r.Get(wizard.ColUserID)
 		if where, ok := g.rowUsers[i]; ok {
 			add(i, wizard.ColUserID, "user %s already exists on the server (in %s)", uid, where)
+		} else if g.hiddenUsers[i] {
+			add(i, wizard.ColUserID, "user %s already exists on the server, outside what you administer", uid)
 		}
 		dev := r.Get(wizard.ColDeviceName)
 		creates := dev != "" && !existing[strings.ToLower(dev)]

@@ -213,3 +213,34 @@ func benchCheck(b *testing.B, n int) {
 		}
 	}
 }
+
+// TestCheck_groupAdmin: a group administrator cannot read users of other
+// groups; a user id the server refuses to show is taken all the same, and
+// what the scope does not allow to read is said, not guessed.
+func TestCheck_groupAdmin(t *testing.T) {
+	srv := ocisim.StartTest(t, nil)
+	ctx := context.Background()
+	c, err := broadworks.Dial(ctx, srv.Addr().String(), ocisim.TestClientOptions(t, srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Login(ctx, ocisim.DemoGroupAdmin, ocisim.DefaultPassword); err != nil {
+		t.Fatal(err)
+	}
+	rows := []wizard.Row{
+		checkRow(map[wizard.Column]string{wizard.ColUserID: "branch.user07@acme.example.com"}),
+		checkRow(map[wizard.Column]string{wizard.ColUserID: "nobody@acme.example.com", wizard.ColMACAddress: "0004F2B10001", wizard.ColDeviceName: "x"}),
+	}
+	rep, err := jobs.Check(ctx, c, jobs.CheckSpec{Target: wizard.Target{ServiceProviderID: "acme-ent", GroupID: "acme-hq", IsEnterprise: true}, Rows: rows}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := problemsByCell(rep)
+	if got["1/userId"] != "user branch.user07@acme.example.com already exists on the server, outside what you administer" || len(got) != 1 {
+		t.Errorf("problems = %v", got)
+	}
+	if len(rep.Notes) != 1 || rep.Notes[0] != "groups of the service provider (MAC addresses in other groups not checked): your administrator may not read them" {
+		t.Errorf("notes = %q", rep.Notes)
+	}
+}

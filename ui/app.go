@@ -120,6 +120,7 @@ type UI struct {
 func New(a fyne.App, opts *Options) *UI {
 	u := &UI{app: a, tabs: map[string]*container.TabItem{}, probeNow: make(chan struct{}, 1)}
 	u.spawn = spawnDefault
+	useFocusTheme(a)
 	if opts != nil {
 		u.opts = *opts
 	}
@@ -223,6 +224,7 @@ func (u *UI) shortcuts() {
 			u.wizard.preview.exportDialog()
 		}
 	})
+	u.keyboardRules()
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && u.nav.Selected() == u.tabs[ScreenNewUsers] {
 			u.wizard.goNext()
@@ -365,7 +367,7 @@ func shortErr(err error) string {
 
 // showError shows a clear error dialog: what failed and why.
 func (u *UI) showError(what string, err error) {
-	d := dialog.NewError(fmt.Errorf("%s: %w", what, err), u.win)
+	d := dialog.NewError(fmt.Errorf("%s: %s", what, peopleText(err)), u.win)
 	d.Show()
 }
 

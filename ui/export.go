@@ -3,39 +3,35 @@ package ui
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/wizard"
 )
 
-// exportRows asks for format, password sheet and encryption, then a file,
-// and writes rows there.
+// exportRows asks for format, passwords and (for a workbook) encryption,
+// then a file, and writes rows there. A CSV has no workbook options, and
+// its passwords, in clear, are left out unless asked for.
 func (u *UI) exportRows(name string, rows []wizard.Row) {
-	format := widget.NewRadioGroup([]string{"Excel (XLSX)", "CSV"}, nil)
-	format.SetSelected("Excel (XLSX)")
-	format.Required = true
-	pwSheet := widget.NewCheck("Include passwords (a separate Passwords sheet in XLSX)", nil)
-	pwSheet.SetChecked(true)
-	encrypt := widget.NewPasswordEntry()
-	encrypt.SetPlaceHolder("optional: encrypt the workbook with this password")
-	items := []*widget.FormItem{
-		widget.NewFormItem("Format", format),
-		widget.NewFormItem("", pwSheet),
-		widget.NewFormItem("Encrypt", encrypt),
-	}
-	dialog.ShowForm("Export "+name, "Choose file…", "Cancel", items, func(ok bool) {
+	o := newExportOptions("Include passwords (a separate Passwords sheet)")
+	format, pwSheet, pwCSV, encrypt := o.format, o.pwSheet, o.pwCSV, o.encrypt
+	items := o.items()
+	d := dialog.NewForm("Export "+name, "Choose file…", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
 		xlsx := strings.HasPrefix(format.Selected, "Excel")
 		withPw, pass := pwSheet.Checked, encrypt.Text
-		ext := ".csv"
-		if xlsx {
-			ext = ".xlsx"
+		ext := ".xlsx"
+		if !xlsx {
+			withPw, pass, ext = pwCSV.Checked, "", ".csv"
 		}
 		u.chooseSave("Export "+name, safeFileName(name)+ext, ext, func(wc fyne.URIWriteCloser, err error) {
 			if err != nil {
@@ -57,11 +53,44 @@ func (u *UI) exportRows(name string, rows []wizard.Row) {
 						u.showError("Export", err)
 						return
 					}
-					u.status.setMessage("Exported %d rows to %s", len(rows), wc.URI().Name())
+					u.status.setMessage("Exported %s to %s", plural(len(rows), "row"), wc.URI().Path())
+					u.showSaved(fmt.Sprintf("Exported %s", plural(len(rows), "row")), wc.URI())
 				})
 			})
 		})
 	}, u.win)
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
+}
+
+// showSaved says where a file was saved, with its full path, and offers
+// to open its folder.
+func (u *UI) showSaved(what string, uri fyne.URI) {
+	path := widget.NewLabel(uri.Path())
+	path.Wrapping = fyne.TextWrapBreak
+	path.TextStyle.Monospace = true
+	var d dialog.Dialog
+	open := widget.NewButtonWithIcon("Open folder", theme.FolderOpenIcon(), func() {
+		if err := u.openFolder(uri); err != nil {
+			u.showError("Open folder", err)
+		}
+	})
+	d = dialog.NewCustom(what, "Close", container.NewVBox(widget.NewLabel("Saved to:"), path, container.NewHBox(open)), u.win)
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
+}
+
+// openFolder opens the folder of uri in the system's file manager.
+func (u *UI) openFolder(uri fyne.URI) error {
+	dir, err := storage.Parent(uri)
+	if err != nil {
+		return err
+	}
+	link, err := url.Parse(dir.String())
+	if err != nil {
+		return err
+	}
+	return u.app.OpenURL(link)
 }
 
 // writeExport writes rows as XLSX (users sheet, optional passwords sheet,
@@ -89,4 +118,58 @@ func (v *previewView) exportDialog() {
 		return
 	}
 	v.w.u.exportRows(fmt.Sprintf("%s-%s-users", v.w.m.Enterprise.ID, v.w.m.Group.ID), v.p.Rows)
+}
+
+// exportOptions are the choices of an export: format, then, for a
+// workbook, a passwords sheet and encryption; for a CSV, passwords in
+// clear (off unless asked, with a warning when on).
+type exportOptions struct {
+	format         *widget.RadioGroup
+	pwSheet, pwCSV *widget.Check
+	warn           *widget.Label
+	encrypt        *widget.Entry
+	xlsx, csv      *fyne.Container
+}
+
+func newExportOptions(sheetText string) *exportOptions {
+	o := &exportOptions{format: widget.NewRadioGroup([]string{"Excel (XLSX)", "CSV"}, nil)}
+	o.format.Required = true
+	o.pwSheet = widget.NewCheck(sheetText, nil)
+	o.pwSheet.SetChecked(true)
+	o.pwCSV = widget.NewCheck("Include passwords (in clear)", nil)
+	o.warn = widget.NewLabel("Anyone who opens this file reads the passwords: keep it safe and delete it when done.")
+	o.warn.Wrapping = fyne.TextWrapWord
+	o.warn.Importance = widget.DangerImportance
+	o.warn.Hide()
+	o.pwCSV.OnChanged = func(on bool) {
+		if on {
+			o.warn.Show()
+		} else {
+			o.warn.Hide()
+		}
+	}
+	o.encrypt = widget.NewPasswordEntry()
+	o.encrypt.SetPlaceHolder("optional: encrypt the workbook with this password")
+	o.xlsx = container.NewVBox(o.pwSheet, o.encrypt)
+	o.csv = container.NewVBox(o.pwCSV, o.warn)
+	o.format.OnChanged = func(f string) {
+		if o.isCSV() {
+			o.xlsx.Hide()
+			o.csv.Show()
+		} else {
+			o.xlsx.Show()
+			o.csv.Hide()
+		}
+	}
+	o.format.SetSelected("Excel (XLSX)")
+	return o
+}
+
+func (o *exportOptions) isCSV() bool { return o.format.Selected == "CSV" }
+
+func (o *exportOptions) items() []*widget.FormItem {
+	return []*widget.FormItem{
+		widget.NewFormItem("Format", o.format),
+		widget.NewFormItem("Options", container.NewVBox(o.xlsx, o.csv)),
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -21,16 +22,38 @@ var systemFileDialogs = true
 func useSystemDialog() bool { return systemFileDialogs && zenity.IsAvailable() }
 
 // fileFilter describes the files of the given extensions (".csv") for the
-// system's dialog.
+// system's dialog. The patterns match either case in plain ASCII
+// ("*.[cC][sS][vV]"): zenity's own case folding also writes letters that
+// fold to ASCII ones, such as "ſ" for "s", which some dialogs refuse.
 func fileFilter(exts []string) zenity.FileFilter {
-	f := zenity.FileFilter{CaseFold: true}
+	var f zenity.FileFilter
 	var names []string
 	for _, e := range exts {
-		f.Patterns = append(f.Patterns, "*"+e)
+		f.Patterns = append(f.Patterns, "*"+asciiFold(e))
 		names = append(names, strings.ToUpper(strings.TrimPrefix(e, ".")))
 	}
 	f.Name = strings.Join(names, " or ") + " files"
 	return f
+}
+
+// asciiFold writes each ASCII letter of s as a bracket of both cases.
+func asciiFold(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		lo, up := unicode.ToLower(r), unicode.ToUpper(r)
+		if r < 0x80 && lo != up {
+			b.WriteString("[" + string(lo) + string(up) + "]")
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// dialogFailed is the note shown when the system's file dialog could not
+// be used and Fyne's own dialog comes instead.
+func (u *UI) dialogFailed(err error) {
+	u.status.setMessage("The system's file dialog did not open (%s): using bwbulk's own", shortErr(err))
 }
 
 // chooseSave asks where to save a file named name (its extension ext is
@@ -38,12 +61,7 @@ func fileFilter(exts []string) zenity.FileFilter {
 // with a writer, or nil when the user cancelled.
 func (u *UI) chooseSave(title, name, ext string, done func(fyne.URIWriteCloser, error)) {
 	if !useSystemDialog() {
-		fd := dialog.NewFileSave(done, u.win)
-		fd.SetTitleText(title)
-		fd.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
-		fd.SetFileName(name)
-		fd.Resize(fyne.NewSize(800, 560))
-		fd.Show()
+		u.fyneSave(title, name, ext, done)
 		return
 	}
 	u.spawn(func() {
@@ -59,19 +77,31 @@ func (u *UI) chooseSave(title, name, ext string, done func(fyne.URIWriteCloser, 
 		if errors.Is(err, zenity.ErrCanceled) {
 			err = nil
 		}
-		fyne.Do(func() { done(wc, err) })
+		fyne.Do(func() {
+			if err != nil && wc == nil && path == "" {
+				u.dialogFailed(err)
+				u.fyneSave(title, name, ext, done)
+				return
+			}
+			done(wc, err)
+		})
 	})
+}
+
+func (u *UI) fyneSave(title, name, ext string, done func(fyne.URIWriteCloser, error)) {
+	fd := dialog.NewFileSave(done, u.win)
+	fd.SetTitleText(title)
+	fd.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
+	fd.SetFileName(name)
+	fd.Resize(fyne.NewSize(800, 560))
+	fd.Show()
 }
 
 // chooseOpen asks for a file with one of the extensions exts and calls
 // done on the UI goroutine with a reader, or nil when the user cancelled.
 func (u *UI) chooseOpen(title string, exts []string, done func(fyne.URIReadCloser, error)) {
 	if !useSystemDialog() {
-		fd := dialog.NewFileOpen(done, u.win)
-		fd.SetTitleText(title)
-		fd.SetFilter(storage.NewExtensionFileFilter(exts))
-		fd.Resize(fyne.NewSize(800, 560))
-		fd.Show()
+		u.fyneOpen(title, exts, done)
 		return
 	}
 	u.spawn(func() {
@@ -83,6 +113,21 @@ func (u *UI) chooseOpen(title string, exts []string, done func(fyne.URIReadClose
 		if errors.Is(err, zenity.ErrCanceled) {
 			err = nil
 		}
-		fyne.Do(func() { done(rc, err) })
+		fyne.Do(func() {
+			if err != nil && rc == nil && path == "" {
+				u.dialogFailed(err)
+				u.fyneOpen(title, exts, done)
+				return
+			}
+			done(rc, err)
+		})
 	})
+}
+
+func (u *UI) fyneOpen(title string, exts []string, done func(fyne.URIReadCloser, error)) {
+	fd := dialog.NewFileOpen(done, u.win)
+	fd.SetTitleText(title)
+	fd.SetFilter(storage.NewExtensionFileFilter(exts))
+	fd.Resize(fyne.NewSize(800, 560))
+	fd.Show()
 }

@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/wizard"
 )
@@ -35,6 +36,7 @@ func fakeSystemDialog(t *testing.T) (dir string) {
 			t.Fatal(err)
 		}
 		script := "#!/bin/sh\nd=\"$(dirname \"$0\")\"\nprintf '%s\\n' \"$@\" > \"$d/args\"\n" +
+			"[ -f \"$d/status\" ] && { echo 'cannot open display' >&2; exit \"$(cat \"$d/status\")\"; }\n" +
 			"[ -f \"$d/answer\" ] || exit 1\ncat \"$d/answer\"\n"
 		if err := os.WriteFile(filepath.Join(d, "zenity"), []byte(script), 0o755); err != nil {
 			t.Fatal(err)
@@ -43,6 +45,7 @@ func fakeSystemDialog(t *testing.T) (dir string) {
 	})
 	os.Remove(filepath.Join(fakeDialogDir, "answer"))
 	os.Remove(filepath.Join(fakeDialogDir, "args"))
+	os.Remove(filepath.Join(fakeDialogDir, "status"))
 	t.Setenv("PATH", fakeDialogDir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	systemFileDialogs = true
 	t.Cleanup(func() { systemFileDialogs = false })
@@ -96,7 +99,7 @@ func TestFileDialogs_ExportThroughSystemDialog(t *testing.T) {
 	if len(lines) != 4 || !strings.HasPrefix(lines[0], "userId,") || !strings.Contains(lines[1], "@acme.example.com") {
 		t.Errorf("exported file:\n%s", b)
 	}
-	if !strings.Contains(h.u.status.message.Text, "Exported 3 rows to new-users.csv") {
+	if !strings.Contains(h.u.status.message.Text, "Exported 3 rows to "+out+".csv") {
 		t.Errorf("status = %q", h.u.status.message.Text)
 	}
 }
@@ -144,4 +147,106 @@ func errString(err error) string {
 		return "none"
 	}
 	return err.Error()
+}
+
+// TestFileDialogs_FiltersAreASCII: the patterns handed to the system's
+// dialog fold case with ASCII letters only (no "ſ" for "s").
+func TestFileDialogs_FiltersAreASCII(t *testing.T) {
+	f := fileFilter([]string{".xlsx", ".csv"})
+	if got := strings.Join(f.Patterns, " "); got != "*.[xX][lL][sS][xX] *.[cC][sS][vV]" {
+		t.Errorf("patterns = %q", got)
+	}
+	h := newHarness(t, harnessOpts{})
+	dir := fakeSystemDialog(t)
+	got := make(chan bool, 1)
+	h.u.chooseOpen("Open", []string{".xlsx"}, func(rc fyne.URIReadCloser, err error) { got <- rc == nil && err == nil })
+	<-got
+	args := dialogArgs(t, dir)
+	for i, r := range args {
+		if r >= 0x80 {
+			t.Fatalf("non-ASCII %q at %d in the dialog arguments:\n%s", r, i, args)
+		}
+	}
+	if !strings.Contains(args, "*.[xX][lL][sS][xX]") {
+		t.Errorf("arguments:\n%s", args)
+	}
+}
+
+// TestFileDialogs_FailingDialogFallsBack: a system dialog that cannot run
+// (zenity exits 255 with LANG=C, say) gives way to Fyne's own dialog with
+// a note, never a bare error.
+func TestFileDialogs_FailingDialogFallsBack(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	dir := fakeSystemDialog(t)
+	if err := os.WriteFile(filepath.Join(dir, "status"), []byte("255"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	called := false
+	h.u.chooseOpen("Open users to import", []string{".csv"}, func(fyne.URIReadCloser, error) { called = true })
+	waitFor(t, func() bool { return h.u.win.Canvas().Overlays().Top() != nil })
+	if called {
+		t.Error("the failure went to the caller")
+	}
+	if !strings.Contains(h.u.status.message.Text, "using bwbulk's own") {
+		t.Errorf("status = %q", h.u.status.message.Text)
+	}
+	h.u.win.Canvas().Overlays().Top().Hide()
+	h.u.chooseSave("Export", "users.csv", ".csv", func(fyne.URIWriteCloser, error) { called = true })
+	waitFor(t, func() bool { return h.u.win.Canvas().Overlays().Top() != nil })
+	if called {
+		t.Error("the save failure went to the caller")
+	}
+}
+
+// TestExport_CSVOptions: a CSV offers no workbook options, leaves the
+// passwords out unless asked, and warns when they are asked for.
+func TestExport_CSVOptions(t *testing.T) {
+	test.NewTempApp(t)
+	o := newExportOptions("Include passwords (a separate Passwords sheet)")
+	if !o.xlsx.Visible() || o.csv.Visible() || !o.pwSheet.Checked {
+		t.Fatalf("XLSX: workbook options %v, CSV options %v, sheet %v", o.xlsx.Visible(), o.csv.Visible(), o.pwSheet.Checked)
+	}
+	o.format.SetSelected("CSV")
+	if o.xlsx.Visible() || !o.csv.Visible() {
+		t.Errorf("CSV: workbook options shown %v, CSV options shown %v", o.xlsx.Visible(), o.csv.Visible())
+	}
+	if o.pwCSV.Checked || o.warn.Visible() {
+		t.Errorf("CSV passwords on by default (%v) or warned already (%v)", o.pwCSV.Checked, o.warn.Visible())
+	}
+	test.Tap(o.pwCSV)
+	if !o.warn.Visible() || !strings.Contains(o.warn.Text, "reads the passwords") {
+		t.Errorf("no warning with passwords in a CSV")
+	}
+}
+
+// TestExport_SavedPathAndFolder: after an export the full path is shown
+// with a button that opens its folder.
+func TestExport_SavedPathAndFolder(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	dir := fakeSystemDialog(t)
+	out := filepath.Join(t.TempDir(), "saved-users.csv")
+	if err := os.WriteFile(filepath.Join(dir, "answer"), []byte(out+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h.toStep(wizard.StepPreview, 2)
+	h.w.preview.exportDialog()
+	form := h.u.win.Canvas().Overlays().Top()
+	walk(form, func(o fyne.CanvasObject) {
+		if r, ok := o.(*widget.RadioGroup); ok {
+			r.SetSelected("CSV")
+		}
+	})
+	test.Tap(button(t, form, "Choose file…"))
+	waitFor(t, func() bool {
+		top := h.u.win.Canvas().Overlays().Top()
+		return top != nil && strings.Contains(strings.Join(texts(top), "\n"), out)
+	})
+	b, _ := os.ReadFile(out)
+	if strings.Contains(strings.SplitN(string(b), "\n", 2)[0], "password") {
+		t.Errorf("passwords in the CSV by default:\n%s", b)
+	}
+	top := h.u.win.Canvas().Overlays().Top()
+	if button(t, top, "Open folder") == nil {
+		t.Error("no Open folder button")
+	}
 }

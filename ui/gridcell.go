@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -24,6 +25,28 @@ type gridCell struct {
 	text  string
 	color fyne.ThemeColorName
 	fill  color.Color
+	// hover, when set, is told the cell's whole text when the pointer
+	// comes in, and "" when it leaves: a cut value can be read.
+	hover func(text string)
+}
+
+var _ desktop.Hoverable = (*gridCell)(nil)
+
+// MouseIn tells hover the text under the pointer.
+func (c *gridCell) MouseIn(*desktop.MouseEvent) {
+	if c.hover != nil {
+		c.hover(c.text)
+	}
+}
+
+// MouseMoved does nothing: MouseIn told it all.
+func (c *gridCell) MouseMoved(*desktop.MouseEvent) {}
+
+// MouseOut tells hover the pointer left.
+func (c *gridCell) MouseOut() {
+	if c.hover != nil {
+		c.hover("")
+	}
 }
 
 func newGridCell() *gridCell {

@@ -176,13 +176,6 @@ func them(n int) string {
 	return "those values"
 }
 
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}
-
 func (v *importView) updateNext() {
 	enable(v.next, len(v.rows) > 0 && v.blocked() == "" && v.spSel.Selected != "" && v.groupSel.Selected != "")
 }

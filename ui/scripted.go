@@ -92,6 +92,7 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 			s := w.views[wizard.StepNames].(*namesStep)
 			s.first.entry.SetText("Demo")
 			s.last.entry.SetText("{{ index | pad 3 }}")
+			u.win.Canvas().Focus(w.back) // the focus shows on the button
 		}},
 		{"step-numbers", func() {
 			s := w.views[wizard.StepNumbers].(*numbersStep)
@@ -147,7 +148,9 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 		return err
 	}
 	var plan *submitPlan
+	var again *wizard.Model
 	do(func() {
+		again = w.m.Clone()
 		if w.preview.p == nil {
 			return
 		}
@@ -181,6 +184,9 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 	})
 	time.Sleep(1500 * time.Millisecond)
 	if err := shot("tasks-done"); err != nil {
+		return err
+	}
+	if err := u.scriptedCollisions(again, shot, do, idle, wait); err != nil {
 		return err
 	}
 	do(func() { u.Show(ScreenImport) })
@@ -245,4 +251,75 @@ func filepathQuote(s string) string {
 		}
 	}
 	return out
+}
+
+// scriptedCollisions shows the check against the server on a second
+// wizard that makes the same users again, the failed task it gives when
+// submitted anyway, and Fix in preview on it.
+func (u *UI) scriptedCollisions(m *wizard.Model, shot func(string) error, do func(func()), idle func(), wait func(func() bool)) error {
+	w := u.wizard
+	do(func() { u.Show(ScreenNewUsers); w.reset(m, wizard.StepPreview, 0) })
+	idle()
+	do(func() { w.preview.runCheck(nil) })
+	wait(func() bool { return !w.preview.checking && w.preview.lastCheck != nil })
+	if err := shot("preview-server-check"); err != nil {
+		return err
+	}
+	do(func() { w.toggleSteps(); w.preview.table.Select(widgetCell(0, 0)) })
+	if err := shot("preview-steps-hidden"); err != nil {
+		return err
+	}
+	do(w.toggleSteps)
+	do(w.goNext) // Submit: checked again, the collisions dialog
+	wait(func() bool { return u.win.Canvas().Overlays().Top() != nil })
+	if err := shot("submit-collisions"); err != nil {
+		return err
+	}
+	var id int64
+	do(func() {
+		for _, o := range u.win.Canvas().Overlays().List() {
+			u.win.Canvas().Overlays().Remove(o)
+		}
+		w.preview.confirming = false
+		p, err := buildPlan(w.m, w.preview.p, u.session.Profile().AdminUser, u.session.Profile().Address)
+		if err == nil {
+			w.preview.createTask(p)
+		}
+	})
+	wait(func() bool { id = u.tasks.selected; return id != 0 })
+	wait(func() bool {
+		t, ok := u.tasks.current()
+		return ok && t.ID == id && jobs.Terminal(t.Status)
+	})
+	time.Sleep(1500 * time.Millisecond)
+	do(func() { u.tasks.reload() })
+	if err := shot("tasks-failed"); err != nil {
+		return err
+	}
+	do(u.tasks.fixInPreview)
+	wait(func() bool { return w.preview.fix != nil })
+	idle()
+	if err := shot("fix-in-preview"); err != nil {
+		return err
+	}
+	do(func() {
+		w.preview.replaceInColumn(wizard.ColUserID, "@", ".b@")
+		w.preview.table.Select(widgetCell(0, 0))
+	})
+	if err := shot("fix-edited"); err != nil {
+		return err
+	}
+	do(w.goNext) // the retry confirmation, after the check
+	wait(func() bool { return u.win.Canvas().Overlays().Top() != nil })
+	if err := shot("fix-retry"); err != nil {
+		return err
+	}
+	do(func() {
+		for _, o := range u.win.Canvas().Overlays().List() {
+			u.win.Canvas().Overlays().Remove(o)
+		}
+		w.preview.confirming = false
+		w.reset(wizard.NewModel(), wizard.StepEnterprise, 0)
+	})
+	return nil
 }

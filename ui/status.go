@@ -46,6 +46,9 @@ type statusBar struct {
 	conn    Connectivity
 	detail  string
 	box     fyne.CanvasObject
+	// onOnline, when set, is called (UI goroutine) each time the server
+	// becomes reachable again.
+	onOnline func()
 }
 
 func newStatusBar() *statusBar {
@@ -68,7 +71,11 @@ func (s *statusBar) object() fyne.CanvasObject { return s.box }
 // setConnectivity updates the indicator; detail names the server or the
 // reason it is offline.
 func (s *statusBar) setConnectivity(c Connectivity, detail string) {
+	back := c == Online && s.conn != Online
 	s.conn, s.detail = c, detail
+	if back && s.onOnline != nil {
+		defer s.onOnline()
+	}
 	s.dot.FillColor = connColor(c)
 	s.dot.Refresh()
 	text := c.String()

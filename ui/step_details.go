@@ -37,6 +37,7 @@ func newDetailsStep(w *wizardView) *detailsStep {
 		s.w.m.Details.Language = strings.TrimSpace(v)
 		s.w.changed()
 	})
+	s.tz.relayout, s.lang.relayout = w.relayout, w.relayout
 	s.opt = container.NewVBox(note("Blank means the group's default."), form(
 		s.fs.row(wizard.FieldTimeZone, "Time zone", "", s.tz.obj),
 		s.fs.row(wizard.FieldLanguage, "Language", "", s.lang.obj),

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"fmt"
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -26,6 +29,8 @@ type deviceStep struct {
 	sample                   *sampleLabel
 	req                      fyne.CanvasObject
 	setting                  bool
+	// macNeed says which device types need a MAC address.
+	macNeed *widget.Label
 }
 
 func newDeviceStep(w *wizardView) *deviceStep {
@@ -60,10 +65,14 @@ func newDeviceStep(w *wizardView) *deviceStep {
 	s.mode.Required = true
 	s.devType = newSearchSelect("Search device types", func(v string) {
 		if !s.setting {
-			s.w.m.Device.DeviceType = v
+			s.w.m.Device.DeviceType = strings.TrimSuffix(v, macMark)
+			s.showMACNeed()
 			s.w.changed()
 		}
 	})
+	s.devType.relayout = w.relayout
+	s.macNeed = widget.NewLabel("")
+	s.macNeed.Wrapping = fyne.TextWrapWord
 	s.name = w.templateField(func() *string { return &w.m.Device.DeviceName }, upd)
 	s.port = w.templateField(func() *string { return &w.m.Device.LinePort }, upd)
 	s.trunkLP = w.templateField(func() *string { return &w.m.Device.LinePort }, upd)
@@ -81,7 +90,7 @@ func newDeviceStep(w *wizardView) *deviceStep {
 		}
 	})
 	s.hosted = form(
-		s.fs.row(wizard.FieldDeviceType, "Device type", "", s.devType.obj),
+		s.fs.row(wizard.FieldDeviceType, "Device type", "", container.NewVBox(s.devType.obj, s.macNeed)),
 		s.fs.row(wizard.FieldDeviceName, "Device name", "", s.name.obj),
 		s.fs.row(wizard.FieldLinePort, "Line/port", "", s.port.obj),
 		s.fs.row(wizard.FieldMACAddress, "MAC address", "Phone types provisioned by MAC (Device Management) need one per phone: leave blank and paste the MACs into the preview, or type a template such as 0004F2{{ index | pad 6 }}.", s.mac.obj),
@@ -113,11 +122,16 @@ func (s *deviceStep) load() {
 	}
 	f := s.w.m.EffectiveFacts()
 	if f != nil {
-		s.devType.setOptions(f.DeviceTypes)
+		opts := make([]string, len(f.DeviceTypes))
+		for i, t := range f.DeviceTypes {
+			opts[i] = deviceLabel(f, t)
+		}
+		s.devType.setOptions(opts)
 		s.trunkGroup.SetOptions(append([]string{""}, f.Trunks.TrunkGroups...))
 		s.entTrunk.SetOptions(append([]string{""}, f.Trunks.EnterpriseTrunks...))
 	}
-	s.devType.set(d.DeviceType)
+	s.devType.set(deviceLabel(f, d.DeviceType))
+	s.showMACNeed()
 	s.trunkGroup.SetSelected(d.TrunkGroup)
 	s.entTrunk.SetSelected(d.EnterpriseTrunk)
 	for _, t := range []*templateField{s.name, s.port, s.mac, s.trunkLP} {
@@ -132,4 +146,54 @@ func (s *deviceStep) load() {
 		s.trunk.Show()
 	}
 	s.sample.update(s.w.m)
+}
+
+// macMark follows the name of a device type that needs a MAC address in
+// the list of types.
+const macMark = " · needs a MAC"
+
+// deviceLabel is a device type as the list shows it: marked when it needs
+// a MAC address.
+func deviceLabel(f *wizard.GroupFacts, t string) string {
+	if f == nil || t == "" {
+		return t
+	}
+	if need, known := f.RequiresMAC(t); known && need {
+		return t + macMark
+	}
+	return t
+}
+
+// showMACNeed says which device types need a MAC address, and whether
+// the chosen one does.
+func (s *deviceStep) showMACNeed() {
+	f := s.w.m.EffectiveFacts()
+	if f == nil {
+		s.macNeed.SetText("")
+		return
+	}
+	var need []string
+	for _, t := range f.DeviceTypes {
+		if n, known := f.RequiresMAC(t); known && n {
+			need = append(need, t)
+		}
+	}
+	text := ""
+	if t := s.w.m.Device.DeviceType; t != "" {
+		switch n, known := f.RequiresMAC(t); {
+		case known && n:
+			text = t + " needs a MAC address for every phone. "
+		case known:
+			text = t + " needs no MAC address. "
+		}
+	}
+	switch {
+	case len(need) == 0:
+		text += "No device type here needs a MAC address."
+	case len(need) <= 6:
+		text += "Types that need a MAC address: " + strings.Join(need, ", ") + "."
+	default:
+		text += fmt.Sprintf("%d types need a MAC address (marked in the list).", len(need))
+	}
+	s.macNeed.SetText(text)
 }

@@ -155,7 +155,7 @@ func describeEntry(e string) string {
 	if err != nil || r.Len() <= 1 {
 		return e
 	}
-	return fmt.Sprintf("%s (%d numbers)", e, r.Len())
+	return fmt.Sprintf("%s (%s)", e, plural(r.Len(), "number"))
 }
 
 // entriesChanged shows a change of the model's number entries.
@@ -191,7 +191,7 @@ func (s *numbersStep) load() {
 		s.avail.Options = avail
 		s.avail.Selected = slices.Clone(nm.Entries)
 		s.avail.Refresh()
-		s.availNote.SetText(fmt.Sprintf("%d numbers available. Tick the ones to use, or none to take the first %d free ones.", len(avail), s.w.m.UserCount))
+		s.availNote.SetText(fmt.Sprintf("%s available. Tick the ones to use, or none to take the first %s.", plural(len(avail), "number"), plural(s.w.m.UserCount, "free one")))
 		s.availBox.Show()
 	}
 	switch nm.ExtensionMode {

@@ -86,17 +86,17 @@ func (s *passwordsStep) update() {
 func describeRules(r wizard.PasswordRules) string {
 	var parts []string
 	if r.MinLength > 0 {
-		parts = append(parts, fmt.Sprintf("at least %d characters", r.MinLength))
+		parts = append(parts, "at least "+plural(r.MinLength, "character"))
 	}
 	add := func(n int, what string) {
 		if n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, what))
+			parts = append(parts, plural(n, what))
 		}
 	}
-	add(r.MinDigits, "digit(s)")
-	add(r.MinUpperCase, "upper-case letter(s)")
-	add(r.MinLowerCase, "lower-case letter(s)")
-	add(r.MinNonAlphanumeric, "symbol(s)")
+	add(r.MinDigits, "digit")
+	add(r.MinUpperCase, "upper-case letter")
+	add(r.MinLowerCase, "lower-case letter")
+	add(r.MinNonAlphanumeric, "symbol")
 	if r.DisallowUserID {
 		parts = append(parts, "must not contain the user id")
 	}

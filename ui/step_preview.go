@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -32,6 +33,23 @@ type previewView struct {
 	// storing is set from Submit until the task is stored: a second
 	// Submit meanwhile would send the same users twice.
 	storing bool
+	// confirming is set while a Submit confirmation (or the check before
+	// it) is open: one at a time.
+	confirming bool
+
+	// server holds the cells the last check against the server marked;
+	// checking is set while a check runs.
+	server    map[int]map[wizard.Column]serverMark
+	checking  bool
+	lastCheck *checkResult
+	checkBtn  *widget.Button
+	checkBar  *widget.ProgressBar
+	checkInfo *widget.Label
+
+	// fix is set while the preview shows failed jobs of a task (Fix in
+	// preview): Submit retries them. fixInfo says so.
+	fix     *fixSession
+	fixInfo *widget.Label
 
 	cols []wizard.Column
 	rows []int // preview row index of each table row (filtered)
@@ -40,17 +58,23 @@ type previewView struct {
 	errorsOnly *widget.Check
 	showPw     *widget.Check
 	counts     *widget.Label
-	table      *widget.Table
+	table      *previewTable
 	sel        widget.TableCellID
 	hasSel     bool
-	cellInfo   *widget.Label
-	editor     *widget.Entry
-	problems   *widget.Label
-	req        fyne.CanvasObject
+	// anchor is where a range selection started (Shift extends it).
+	anchor    widget.TableCellID
+	hasAnchor bool
+	// hidden and widths are the Columns dialog's choices.
+	hidden   map[wizard.Column]bool
+	widths   map[wizard.Column]float32
+	cellInfo *widget.Label
+	editor   *widget.Entry
+	problems *widget.Label
+	req      fyne.CanvasObject
 }
 
 func newPreviewView(w *wizardView) *previewView {
-	v := &previewView{w: w, fs: newFieldSet(), cols: wizard.Columns()}
+	v := &previewView{w: w, fs: newFieldSet(), cols: wizard.Columns(), hidden: map[wizard.Column]bool{}, widths: map[wizard.Column]float32{}}
 	v.errorsOnly = widget.NewCheck("Errors only", func(bool) { v.filter(); v.table.Refresh() })
 	v.showPw = widget.NewCheck("Show passwords", func(bool) { v.table.Refresh() })
 	v.counts = widget.NewLabel("")
@@ -65,10 +89,9 @@ func newPreviewView(w *wizardView) *previewView {
 	v.problems.Wrapping = fyne.TextWrapWord
 	v.problems.Importance = widget.DangerImportance
 
-	v.table = widget.NewTable(
-		func() (int, int) { return len(v.rows), len(v.cols) },
-		func() fyne.CanvasObject { return newGridCell() },
-		v.updateCell)
+	v.table = newPreviewTable(v)
+	// User ID stays in view when the table scrolls sideways.
+	v.table.StickyColumnCount = 1
 	v.table.ShowHeaderRow = true
 	v.table.ShowHeaderColumn = true
 	v.table.CreateHeader = func() fyne.CanvasObject { return newHeaderCell() }
@@ -83,28 +106,42 @@ func newPreviewView(w *wizardView) *previewView {
 		o.(*gridCell).set(text, theme.ColorNameForeground, color.Transparent)
 	}
 	v.table.OnSelected = func(id widget.TableCellID) {
+		if !v.hasSel || !shiftHeld() {
+			v.anchor, v.hasAnchor = id, true
+		}
 		v.sel, v.hasSel = id, true
 		v.showSelection()
+		v.table.Refresh()
 	}
 	for i, c := range v.cols {
-		wdt := float32(150)
-		switch c {
-		case wizard.ColUserID, wizard.ColEmail, wizard.ColLinePort:
-			wdt = 260
-		case wizard.ColDeviceType, wizard.ColDeviceName, wizard.ColTimeZone:
-			wdt = 190
-		}
-		v.table.SetColumnWidth(i, wdt)
+		v.table.SetColumnWidth(i, defaultWidth(c))
 	}
 
+	v.checkBtn = widget.NewButtonWithIcon("Check against server", theme.SearchIcon(), func() { v.runCheck(nil) })
+	v.checkBar = widget.NewProgressBar()
+	v.checkBar.Hide()
+	v.checkInfo = widget.NewLabel(checkHint)
+	v.checkInfo.Wrapping = fyne.TextWrapWord
 	paste := widget.NewButtonWithIcon("Paste column", theme.ContentPasteIcon(), v.pasteColumn)
+	replace := widget.NewButtonWithIcon("Find and replace…", theme.SearchReplaceIcon(), v.findReplaceDialog)
 	// Export also holds the fix-and-re-import loop (ui/problems.go), so
 	// the toolbar stays as wide as it was.
 	export := menuButton("Export…", theme.DocumentSaveIcon(),
 		fyne.NewMenuItem("All rows…", v.exportDialog),
 		fyne.NewMenuItem("Rows with problems…", v.exportPreviewProblems),
 		fyne.NewMenuItem("Import fixes…", v.importPreviewFixes))
-	toolbar := container.NewHBox(v.counts, v.errorsOnly, v.showPw, paste, export)
+	columns := widget.NewButtonWithIcon("Columns…", theme.ListIcon(), v.columnsDialog)
+	wider := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { v.widen(60) })
+	narrower := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { v.widen(-60) })
+	v.fixInfo = widget.NewLabel("")
+	v.fixInfo.Wrapping = fyne.TextWrapWord
+	v.fixInfo.Importance = widget.WarningImportance
+	v.fixInfo.Hide()
+	v.counts.Truncation = fyne.TextTruncateEllipsis
+	toolbar := container.NewVBox(v.fixInfo,
+		container.NewBorder(nil, nil, nil, v.checkBtn, v.counts),
+		container.NewHBox(v.errorsOnly, v.showPw, paste, replace, columns, narrower, widget.NewLabel("width"), wider, export),
+		v.checkBar, v.checkInfo)
 	editBar := container.NewBorder(nil, nil, nil, widget.NewButton("Apply", func() { v.applyEdit(v.editor.Text) }), v.editor)
 	bottom := container.NewVBox(v.cellInfo, editBar, v.problems, v.fs.hidden())
 	v.req = container.NewBorder(toolbar, bottom, nil, nil, v.table)
@@ -141,7 +178,8 @@ func (v *previewView) load() {
 	gen, job := v.gen, m.PreviewJob()
 	v.building = true
 	v.p, v.rows, v.bad, v.err = nil, nil, nil, nil
-	what := fmt.Sprintf("Building the preview of %d users…", n)
+	v.server = nil
+	what := fmt.Sprintf("Building the preview of %s…", plural(n, "user"))
 	v.counts.SetText(what)
 	v.problems.SetText("")
 	v.table.Refresh()
@@ -183,7 +221,7 @@ func (v *previewView) loaded(p *wizard.Preview, err error) {
 		v.p = nil
 		v.rows = nil
 		v.counts.SetText("The templates have errors: go back and fix them")
-		v.problems.SetText(err.Error())
+		v.problems.SetText(peopleText(err))
 		v.table.Refresh()
 		return
 	}
@@ -226,6 +264,8 @@ type previewCheck struct {
 	bad      map[int]map[wizard.Column]string // reason by row and column
 	counts   string
 	problems string
+	// users and probs are the numbers in counts.
+	users, probs int
 }
 
 // checkPreview arranges p's problems for the screen; it only reads p, so
@@ -236,7 +276,7 @@ func checkPreview(p *wizard.Preview) previewCheck {
 	var general []string
 	for _, pr := range probs {
 		if pr.Row <= 0 {
-			general = append(general, pr.Error())
+			general = append(general, problemLine(0, pr.Column, pr.Msg))
 			continue
 		}
 		r := pr.Row - 1
@@ -251,16 +291,17 @@ func checkPreview(p *wizard.Preview) previewCheck {
 			c.bad[r][col] = pr.Msg
 		}
 	}
-	c.counts = fmt.Sprintf("%d users · %d with problems · %d problems", len(p.Rows), len(c.bad), len(probs))
+	c.users, c.probs = len(p.Rows), len(probs)
+	c.counts = fmt.Sprintf("%s · %d with problems · %s", plural(len(p.Rows), "user"), len(c.bad), plural(len(probs), "problem"))
 	if len(probs) > 0 {
 		lines := general
 		for i, pr := range probs {
-			if i >= 5 {
-				lines = append(lines, fmt.Sprintf("… and %d more (tick Errors only)", len(probs)-5))
+			if i >= 3 {
+				lines = append(lines, fmt.Sprintf("… and %d more (tick Errors only)", len(probs)-3))
 				break
 			}
 			if pr.Row > 0 {
-				lines = append(lines, pr.Error())
+				lines = append(lines, problemLine(pr.Row, pr.Column, pr.Msg))
 			}
 		}
 		c.problems = strings.Join(lines, "\n")
@@ -270,6 +311,18 @@ func checkPreview(p *wizard.Preview) previewCheck {
 
 func (v *previewView) showCheck(c previewCheck) {
 	v.bad = c.bad
+	if n, lines := v.serverMarks(c.bad); n > 0 {
+		c.counts = fmt.Sprintf("%s · %d with problems · %s, %d of them on the server",
+			plural(c.users, "user"), len(c.bad), plural(c.probs+n, "problem"), n)
+		sort.Strings(lines)
+		if c.problems != "" {
+			c.problems += "\n"
+		}
+		if len(lines) > 3 {
+			lines = append(lines[:3], fmt.Sprintf("… and %d more on the server (tick Errors only)", len(lines)-3))
+		}
+		c.problems += strings.Join(lines, "\n")
+	}
 	v.counts.SetText(c.counts)
 	v.problems.SetText(c.problems)
 	v.filter()
@@ -320,6 +373,8 @@ func (v *previewView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	fill := color.Color(color.Transparent)
 	if _, bad := v.bad[r][c]; bad {
 		fill = badCellColor
+	} else if v.hasSel && v.selRange().cells() > 1 && v.selRange().has(id.Row, id.Col) {
+		fill = rangeColor
 	} else if v.p.Edited(r, c) {
 		fill = editedCellColor
 	}
@@ -329,11 +384,12 @@ func (v *previewView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 func (v *previewView) showSelection() {
 	if v.p == nil || !v.hasSel || v.sel.Row >= len(v.rows) || v.sel.Col >= len(v.cols) {
 		v.cellInfo.SetText("Select a cell to see or change it.")
+		v.editor.SetText("")
 		v.editor.Disable()
 		return
 	}
 	r, c := v.rows[v.sel.Row], v.cols[v.sel.Col]
-	info := fmt.Sprintf("Row %d · %s", r+1, c.Title())
+	info := fmt.Sprintf("Row %d · %s", r+1, c.Title()) + describeRange(v.selRange())
 	if msg, bad := v.bad[r][c]; bad {
 		info += " — problem: " + msg
 	} else if v.p.Edited(r, c) {
@@ -350,7 +406,10 @@ func (v *previewView) applyEdit(s string) {
 		return
 	}
 	r, c := v.rows[v.sel.Row], v.cols[v.sel.Col]
-	v.p.Set(r, c, s)
+	if s == v.p.Rows[r].Get(c) {
+		return // the same text: not a change
+	}
+	v.setCells(c, []int{r}, []string{s})
 	v.recheck()
 	v.showSelection()
 	v.w.changed()
@@ -358,16 +417,19 @@ func (v *previewView) applyEdit(s string) {
 
 // setColumn writes values down column c from preview row start.
 func (v *previewView) setColumn(c wizard.Column, start int, values []string) int {
-	n := 0
-	for i, val := range values {
-		r := start + i
-		if r >= len(v.p.Rows) {
+	var rows []int
+	for i := range values {
+		if start+i >= len(v.p.Rows) {
 			break
 		}
-		v.p.Set(r, c, val)
-		n++
+		rows = append(rows, start+i)
 	}
+	n := len(rows)
+	v.setCells(c, rows, values[:n])
 	v.recheck()
+	// The selected cell's line follows (a paste that fixed it leaves no
+	// stale problem behind).
+	v.showSelection()
 	v.w.changed()
 	return n
 }
@@ -379,7 +441,7 @@ func (v *previewView) pasteColumn() {
 		return
 	}
 	if v.p == nil || !v.hasSel || v.sel.Row >= len(v.rows) {
-		v.w.u.showInfo("Paste a column", "Select the first cell to paste into (for example the macAddress of row 1), then press Paste column.")
+		v.w.u.showInfo("Paste a column", "Select the first cell to paste into (for example the MAC address of row 1), then press Paste column.")
 		return
 	}
 	text := v.w.u.app.Clipboard().Content()
@@ -390,7 +452,7 @@ func (v *previewView) pasteColumn() {
 	}
 	c := v.cols[v.sel.Col]
 	n := v.setColumn(c, v.rows[v.sel.Row], values)
-	v.w.u.status.setMessage("Pasted %d values into %s", n, c)
+	v.w.u.status.setMessage("Pasted %s into %s", plural(n, "value"), c.Title())
 }
 
 func splitLines(s string) []string {

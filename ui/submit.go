@@ -28,6 +28,7 @@ func buildPlan(m *wizard.Model, p *wizard.Preview, admin, server string) (*submi
 	if err != nil {
 		return nil, err
 	}
+	addFixInfo(m, &spec)
 	return &submitPlan{spec: spec, summary: sum.Lines()}, nil
 }
 
@@ -38,15 +39,13 @@ func osUser() string {
 	return ""
 }
 
-// submit shows the plan and, once confirmed, stores the task (the runner
-// starts it, or it waits for the connection).
-func (v *previewView) submit() {
-	if v.p == nil {
-		return
-	}
+// showPlan shows the plan, with what the check against the server found,
+// and, once confirmed, stores the task (the runner starts it, or it waits
+// for the connection).
+func (v *previewView) showPlan(res checkResult) {
 	u := v.w.u
-	if v.storing {
-		u.status.setMessage("These users are being stored as a task already: see Tasks")
+	v.confirming = false
+	if v.p == nil || v.storing {
 		return
 	}
 	prof := u.session.Profile()
@@ -56,12 +55,22 @@ func (v *previewView) submit() {
 		return
 	}
 	list := widget.NewLabel("• " + strings.Join(plan.summary, "\n• "))
-	offline := ""
-	if u.status.conn != Online {
-		offline = "\n\nThe server is not reachable now: the task will wait for the connection and start by itself."
+	checked := ""
+	switch {
+	case res.err != nil:
+		checked = "\n\nThe check against the server could not run (" + shortErr(res.err) + "). " + offlineCheckText
+	case res.rep != nil && res.rep.Rows() > 0:
+		checked = fmt.Sprintf("\n\n%s will fail: they collide with what is on the server (marked in red).", plural(res.rep.Rows(), "user"))
+	case res.rep != nil:
+		checked = "\n\nChecked against the server: nothing collides."
 	}
-	content := container.NewVBox(list, note("Nothing has been sent yet."+offline))
+	if res.err == nil && u.status.conn != Online {
+		checked += "\n\nThe server is not reachable now: the task will wait for the connection and start by itself."
+	}
+	content := container.NewVBox(list, note("Nothing has been sent yet."+checked))
+	v.confirming = true
 	d := dialog.NewCustomConfirm("Submit "+plan.spec.Description+"?", "Submit", "Cancel", content, func(ok bool) {
+		v.confirming = false
 		if ok {
 			v.createTask(plan)
 		}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"io"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,6 +53,11 @@ type tasksView struct {
 	jobs     []jobs.Job
 	progress map[int64]taskProgress
 	jobSel   int64
+	// jobRow is the highlighted row of the jobs table (-1: none); the
+	// footer and Edit and retry describe it (describeJob).
+	jobRow int
+	// sends is every send of each job of the selected task (Store.Sends).
+	sends map[int64]int
 	// listSel is the row selected in the task list (-1: none).
 	listSel int
 
@@ -60,12 +67,14 @@ type tasksView struct {
 	list       *widget.List
 	title      *widget.Label
 	detail     *widget.Label
-	bar        *widget.ProgressBar
+	bar        *outcomeBar
+	noJobs     *widget.Label
 	counts     *widget.Label
 	pause      *widget.Button
 	resume     *widget.Button
 	cancel     *widget.Button
 	retryAll   *widget.Button
+	fixBtn     *widget.Button
 	download   *widget.Button
 	edit       *widget.Button
 	filter     *widget.Select
@@ -88,7 +97,7 @@ type tasksView struct {
 }
 
 func newTasksView(u *UI) *tasksView {
-	v := &tasksView{u: u, progress: map[int64]taskProgress{}, listSel: -1}
+	v := &tasksView{u: u, progress: map[int64]taskProgress{}, listSel: -1, jobRow: -1}
 	v.list = widget.NewList(
 		func() int { return len(v.tasks) },
 		func() fyne.CanvasObject {
@@ -113,7 +122,8 @@ func newTasksView(u *UI) *tasksView {
 		v.listSel = i
 		if i < len(v.tasks) && v.tasks[i].ID != v.selected {
 			v.selected = v.tasks[i].ID
-			v.jobSel = 0
+			v.sends = nil
+			v.unselectJob()
 			v.showTask()
 			v.reload()
 		}
@@ -121,7 +131,7 @@ func newTasksView(u *UI) *tasksView {
 	v.title = heading("")
 	v.title.SizeName = theme.SizeNameSubHeadingText
 	v.detail = note("")
-	v.bar = widget.NewProgressBar()
+	v.bar = newOutcomeBar()
 	v.counts = widget.NewLabel("")
 	// Cut rather than grown: a label whose width follows its text makes
 	// every progress update lay out the screen again and draw it twice.
@@ -141,15 +151,16 @@ func newTasksView(u *UI) *tasksView {
 	v.problemsOut = fyne.NewMenuItem("Failed jobs to fix…", v.exportTaskProblems)
 	v.fixesIn = fyne.NewMenuItem("Import fixes…", v.importTaskFixes)
 	v.download = menuButton("Download…", theme.DownloadIcon(), fyne.NewMenuItem("Task with passwords…", v.downloadJobs), v.problemsOut, v.fixesIn)
+	v.fixBtn = widget.NewButtonWithIcon("Fix in preview…", theme.DocumentCreateIcon(), v.fixInPreview)
 	v.edit = widget.NewButtonWithIcon("Edit and retry…", theme.DocumentCreateIcon(), v.editJob)
 	v.edit.Disable()
 	v.filter = widget.NewSelect(jobFilters, nil)
 	v.filter.SetSelected("All")
-	v.filter.OnChanged = func(string) { v.reload() }
+	v.filter.OnChanged = func(string) { v.unselectJob(); v.reload() }
 	v.search = widget.NewEntry()
-	v.search.SetPlaceHolder("Search user id, error or row")
-	v.search.OnChanged = func(string) { v.reload() }
-	heads := []string{"Row", "User id", "Status", "Attempts", "Error"}
+	v.search.SetPlaceHolder("Search user ID, error or row")
+	v.search.OnChanged = func(string) { v.unselectJob(); v.reload() }
+	heads := []string{"Row", "User ID", "Status", "Attempts", "Error"}
 	widths := []float32{60, 280, 110, 90, 500}
 	v.table = widget.NewTable(
 		func() (int, int) { return len(v.jobs), len(heads) },
@@ -172,11 +183,7 @@ func newTasksView(u *UI) *tasksView {
 				text = statusText(j.Status)
 				col = statusColor(j.Status)
 			case 3:
-				// Sends of the command the job is on (or failed on);
-				// blank once a command went through.
-				if j.Attempts > 0 {
-					text = strconv.Itoa(j.Attempts)
-				}
+				text = v.attemptsText(j)
 			case 4:
 				text = j.Error
 			}
@@ -192,28 +199,18 @@ func newTasksView(u *UI) *tasksView {
 	for i, w := range widths {
 		v.table.SetColumnWidth(i, w)
 	}
+	v.jobInfo = note(jobHint)
+	v.noJobs = widget.NewLabel("")
+	v.noJobs.Hide()
 	v.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row < len(v.jobs) {
-			j := v.jobs[id.Row]
-			v.jobSel = j.ID
-			info := fmt.Sprintf("Row %d · %s · %s", j.Row, j.UserID, j.Status)
-			if j.Error != "" {
-				info += " — " + j.Error
-			}
-			v.jobInfo.SetText(info)
-			if j.Status == jobs.StatusFailed || j.Status == jobs.StatusCancelled {
-				v.edit.Enable()
-			} else {
-				v.edit.Disable()
-			}
-		}
+		v.jobRow = id.Row
+		v.describeJob()
 	}
-	v.jobInfo = note("Select a job to see its error; failed jobs can be edited and retried.")
-	controls := container.NewHBox(v.pause, v.resume, v.cancel, v.retryAll, v.download)
-	filters := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Show"), v.filter), nil, v.search)
+	controls := container.NewHBox(v.pause, v.resume, v.cancel, v.retryAll, v.fixBtn, v.download)
+	filters := inOrder(container.NewHBox(widget.NewLabel("Show"), v.filter), nil, v.search) // Tab: the filter, then the search
 	top := container.NewVBox(v.title, v.detail, v.bar, v.counts, controls, filters)
 	bottom := container.NewBorder(nil, nil, nil, v.edit, v.jobInfo)
-	v.right = container.NewBorder(top, bottom, nil, nil, v.table)
+	v.right = container.NewBorder(top, bottom, nil, nil, container.NewStack(v.table, container.NewCenter(v.noJobs)))
 	v.empty = container.NewCenter(widget.NewLabel("No tasks yet. Submit users from New users or Import."))
 	left := container.NewBorder(heading("Tasks"), nil, nil, nil, v.list)
 	split := container.NewHSplit(left, container.NewStack(v.empty, v.right))
@@ -328,11 +325,7 @@ func (v *tasksView) showTask() {
 			eta += fmt.Sprintf(" · %.1f users/s", p.Throughput)
 		}
 	}
-	if total > 0 {
-		v.bar.SetValue(float64(done+failed) / float64(total))
-	} else {
-		v.bar.SetValue(0)
-	}
+	v.bar.set(done, failed, total)
 	toCheck := ""
 	if checking > 0 {
 		toCheck = fmt.Sprintf(" · %d to be checked", checking)
@@ -346,6 +339,7 @@ func (v *tasksView) showTask() {
 	enable(v.retryAll, t.Failed > 0 || t.Cancelled > 0)
 	v.problemsOut.Disabled = t.Failed == 0
 	v.fixesIn.Disabled = t.Failed == 0
+	enable(v.fixBtn, t.Failed > 0 && jobs.Terminal(t.Status) && v.u.runner != nil)
 }
 
 func enable(b *widget.Button, on bool) {
@@ -385,10 +379,20 @@ func (v *tasksView) reloadWith(withJobs bool) {
 		ctx := v.u.ctx
 		ts, err := st.ListTasks(ctx)
 		var js []jobs.Job
+		var sends map[int64]int
 		if err == nil && sel != 0 && withJobs {
 			js, err = st.Jobs(ctx, sel, f)
+			if err == nil {
+				sends, err = st.Sends(ctx, sel)
+			}
 		}
-		fyne.Do(func() { v.apply(ts, js, withJobs, err) })
+		fyne.Do(func() {
+			if withJobs && err == nil && sel == v.selected && !maps.Equal(v.sends, sends) {
+				v.sends = sends
+				v.table.Refresh()
+			}
+			v.apply(ts, js, withJobs, err)
+		})
 	})
 }
 
@@ -427,6 +431,8 @@ func (v *tasksView) apply(ts []jobs.Task, js []jobs.Job, withJobs bool, err erro
 			v.table.Refresh()
 		}
 		v.showTask()
+		v.describeJob()
+		v.showEmptyJobs()
 	}
 	if v.reloadMore {
 		more := v.reloadMoreJobs
@@ -473,6 +479,7 @@ func (v *tasksView) showStoring(spec *jobs.TaskSpec) {
 	}
 	v.selected, v.jobSel = 0, 0
 	v.setJobs(nil)
+	v.unselectJob()
 	v.list.UnselectAll()
 	v.table.Refresh()
 	v.showTask()
@@ -505,7 +512,8 @@ func (v *tasksView) storeFailed() {
 func (v *tasksView) selectTask(id int64) {
 	v.storing = nil
 	v.selected = id
-	v.jobSel = 0
+	v.sends = nil
+	v.unselectJob()
 	v.reloadTasks()
 }
 
@@ -601,6 +609,7 @@ func (v *tasksView) flush(f flushing) {
 	}
 	if v.followsEvents() && v.follow(f.moved[v.selected]) {
 		v.table.Refresh()
+		v.describeJob()
 	}
 	if f.reload {
 		// The reload shows the progress too, with what it read: one
@@ -675,25 +684,6 @@ func (v *tasksView) control(what string, f func(int64) error) {
 	})
 }
 
-func (v *tasksView) retryAllFailed() {
-	st := v.u.store()
-	id := v.selected
-	if st == nil || id == 0 {
-		return
-	}
-	v.u.spawn(func() {
-		n, err := st.RetryAllFailed(context.Background(), id)
-		fyne.Do(func() {
-			if err != nil {
-				v.u.showError("Retry all failed", err)
-				return
-			}
-			v.u.status.setMessage("Queued %d jobs again", n)
-			v.reload()
-		})
-	})
-}
-
 // editJob opens a failed job's fields in a form; Save re-plans and
 // queues it again.
 func (v *tasksView) editJob() {
@@ -730,6 +720,7 @@ func (v *tasksView) editDialog(j jobs.Job) {
 		entries[c] = e
 		items = append(items, widget.NewFormItem(c.Title(), e))
 	}
+	followUserID(entries)
 	msg := widget.NewLabel("Failed: " + j.Error)
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Importance = widget.DangerImportance
@@ -766,31 +757,28 @@ func (v *tasksView) editDialog(j jobs.Job) {
 }
 
 // downloadJobs exports the selected task's jobs: row, status, error, and
-// the created users with their passwords (jobs.Store.ExportTask).
+// the created users with their passwords (jobs.Store.TaskSheet). A CSV
+// has no workbook options, and leaves the passwords out unless asked.
 func (v *tasksView) downloadJobs() {
 	st, id := v.u.store(), v.selected
 	if st == nil || id == 0 {
 		return
 	}
-	format := widget.NewRadioGroup([]string{"Excel (XLSX)", "CSV"}, nil)
-	format.SetSelected("Excel (XLSX)")
-	format.Required = true
-	encrypt := widget.NewPasswordEntry()
-	encrypt.SetPlaceHolder("optional: encrypt the workbook with this password")
-	items := []*widget.FormItem{
-		widget.NewFormItem("Format", format),
-		widget.NewFormItem("Encrypt", encrypt),
-		widget.NewFormItem("", note("The file holds the passwords of the created users: keep it safe.")),
-	}
-	dialog.ShowForm(fmt.Sprintf("Download task %d", id), "Choose file…", "Cancel", items, func(ok bool) {
+	o := newExportOptions("")
+	o.pwSheet.Hide() // the workbook holds the passwords of the created users
+	o.xlsx.Add(note("The file holds the passwords of the created users: keep it safe."))
+	format, encrypt, pwCSV := o.format, o.encrypt, o.pwCSV
+	items := o.items()
+	d := dialog.NewForm(fmt.Sprintf("Download task %d", id), "Choose file…", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
-		f, ext := jobs.FormatXLSX, ".xlsx"
-		if format.Selected == "CSV" {
-			f, ext = jobs.FormatCSV, ".csv"
+		csv := format.Selected == "CSV"
+		ext := ".xlsx"
+		if csv {
+			ext = ".csv"
 		}
-		pass := encrypt.Text
+		pass, withPw := encrypt.Text, pwCSV.Checked
 		v.u.chooseSave(fmt.Sprintf("Download task %d", id), fmt.Sprintf("task-%d%s", id, ext), ext, func(wc fyne.URIWriteCloser, err error) {
 			if err != nil {
 				v.u.showError("Download", err)
@@ -800,7 +788,12 @@ func (v *tasksView) downloadJobs() {
 				return
 			}
 			v.u.spawn(func() {
-				err := st.ExportTask(context.Background(), id, wc, f, pass)
+				var err error
+				if csv {
+					err = writeTaskCSV(context.Background(), st, id, wc, withPw)
+				} else {
+					err = st.ExportTask(context.Background(), id, wc, jobs.FormatXLSX, pass)
+				}
 				if cerr := wc.Close(); err == nil {
 					err = cerr
 				}
@@ -809,9 +802,38 @@ func (v *tasksView) downloadJobs() {
 						v.u.showError("Download", err)
 						return
 					}
-					v.u.status.setMessage("Task %d saved to %s", id, wc.URI().Name())
+					v.u.status.setMessage("Task %d saved to %s", id, wc.URI().Path())
+					v.u.showSaved(fmt.Sprintf("Task %d saved", id), wc.URI())
 				})
 			})
 		})
 	}, v.u.win)
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
+}
+
+// writeTaskCSV writes a task's sheet as CSV, without the password column
+// unless withPasswords.
+func writeTaskCSV(ctx context.Context, st *jobs.Store, id int64, w io.Writer, withPasswords bool) error {
+	sheet, err := st.TaskSheet(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !withPasswords {
+		drop := -1
+		for i, h := range sheet.Header {
+			if h == wizard.ColPassword.String() {
+				drop = i
+			}
+		}
+		if drop >= 0 {
+			sheet.Header = append(sheet.Header[:drop:drop], sheet.Header[drop+1:]...)
+			for i, r := range sheet.Rows {
+				if drop < len(r) {
+					sheet.Rows[i] = append(r[:drop:drop], r[drop+1:]...)
+				}
+			}
+		}
+	}
+	return wizard.ExportCSV(w, sheet)
 }

@@ -30,6 +30,9 @@ func (fs *fieldSet) row(f wizard.Field, label, hint string, in fyne.CanvasObject
 	e.Wrapping = fyne.TextWrapWord
 	e.Hide()
 	fs.errs[f] = e
+	if label != "" {
+		fieldLabels[f] = label
+	}
 	right := []fyne.CanvasObject{in}
 	if hint != "" {
 		h := widget.NewLabel(hint)
@@ -129,9 +132,11 @@ func newPickList(placeholder string, onPick func(id string), onAdd func()) *pick
 	top := fyne.CanvasObject(p.search)
 	if onAdd != nil {
 		p.add = widget.NewButtonWithIcon("", theme.ContentAddIcon(), onAdd)
-		top = container.NewBorder(nil, nil, nil, p.add, p.search)
+		top = inOrder(nil, p.add, p.search)
 	}
-	p.obj = container.NewBorder(container.NewVBox(top, p.status), nil, nil, nil, p.list)
+	// The search box comes before its list in the Tab order.
+	head := container.NewVBox(top, p.status)
+	p.obj = container.New(layout.NewBorderLayout(head, nil, nil, nil), head, p.list)
 	return p
 }
 
@@ -216,7 +221,8 @@ func newNumberEntry(lo, hi int, onChange func(int)) *numberEntry {
 	}
 	n.minus = widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { n.step(-1) })
 	n.plus = widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { n.step(1) })
-	n.obj = container.NewBorder(nil, nil, n.minus, n.plus, n.entry)
+	// Tab goes −, then the value, then +: the reading order.
+	n.obj = inOrder(n.minus, n.plus, n.entry)
 	return n
 }
 
@@ -260,3 +266,15 @@ func (p *pickList) pick(id string) bool {
 }
 
 func fmtInt(n int) string { return strconv.Itoa(n) }
+
+// inOrder lays out left, center, right as a Border does, with the Tab
+// order of reading (container.NewBorder puts the center first).
+func inOrder(left, right, center fyne.CanvasObject) *fyne.Container {
+	var objs []fyne.CanvasObject
+	for _, o := range []fyne.CanvasObject{left, center, right} {
+		if o != nil {
+			objs = append(objs, o)
+		}
+	}
+	return container.New(layout.NewBorderLayout(nil, nil, left, right), objs...)
+}

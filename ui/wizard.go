@@ -59,6 +59,9 @@ type wizardView struct {
 	// touched marks steps the user has edited: field errors show only
 	// there, so a fresh step does not open in red.
 	touched map[wizard.Step]bool
+	// visited marks the steps shown since the wizard (re)started: the
+	// first visit opens on the Required tab.
+	visited map[wizard.Step]bool
 	// stepOK is whether each step before reached was valid at the last
 	// validate: the step list reads it, so drawing or refreshing the list
 	// (a screen switch refreshes every screen) does not validate every
@@ -71,10 +74,15 @@ type wizardView struct {
 
 	preview *previewView
 	obj     fyne.CanvasObject
+	// side is the step list's pane; stepsBtn hides and shows it, so a
+	// small screen gives the preview the whole width.
+	side     fyne.CanvasObject
+	split    *container.Split
+	stepsBtn *widget.Button
 }
 
 func newWizardView(u *UI) *wizardView {
-	w := &wizardView{u: u, views: map[wizard.Step]stepView{}, tabs: map[wizard.Step]*container.AppTabs{}, touched: map[wizard.Step]bool{}}
+	w := &wizardView{u: u, views: map[wizard.Step]stepView{}, tabs: map[wizard.Step]*container.AppTabs{}, touched: map[wizard.Step]bool{}, visited: map[wizard.Step]bool{}}
 	w.m = wizard.NewModel()
 	w.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.title.SizeName = theme.SizeNameSubHeadingText
@@ -153,12 +161,14 @@ func newWizardView(u *UI) *wizardView {
 			}
 		}, u.win)
 	})
-	header := container.NewBorder(nil, nil, nil, container.NewHBox(w.catAge, newBtn), w.title)
+	w.stepsBtn = widget.NewButtonWithIcon("Hide steps", theme.MenuIcon(), w.toggleSteps)
+	header := container.NewBorder(nil, nil, w.stepsBtn, container.NewHBox(w.catAge, newBtn), w.title)
 	footer := container.NewBorder(nil, nil, w.back, w.next, container.NewBorder(nil, nil, w.busyLabel, nil, w.busyBar))
 	side := container.NewBorder(heading("Steps"), nil, nil, nil, w.stepList)
 	main := container.NewBorder(header, footer, nil, nil, w.body)
 	split := container.NewHSplit(side, main)
 	split.Offset = 0.25
+	w.side, w.split = side, split
 	w.obj = split
 	w.goTo(wizard.StepEnterprise)
 	return w
@@ -209,9 +219,13 @@ func (w *wizardView) goTo(s wizard.Step) {
 		w.tabs[s] = tabs
 	}
 	req, _ := w.m.Fields(s)
-	if len(req) == 0 {
+	switch {
+	case len(req) == 0:
 		tabs.SelectIndex(1)
+	case !w.visited[s]:
+		tabs.SelectIndex(0)
 	}
+	w.visited[s] = true
 	w.title.SetText(fmt.Sprintf("Step %d of %d · %s", int(s)+1, len(wizard.Steps()), s.Title()))
 	w.body.Objects = []fyne.CanvasObject{tabs}
 	w.body.Refresh()
@@ -482,8 +496,10 @@ func (w *wizardView) saveDraft() {
 func (w *wizardView) reset(m *wizard.Model, s wizard.Step, draftID int64) {
 	w.startOver = false
 	w.m = m
+	w.preview.forget()
 	w.draftID = draftID
 	w.touched = map[wizard.Step]bool{}
+	w.visited = map[wizard.Step]bool{}
 	w.reached = s
 	w.factsFor = ""
 	if m.Facts != nil {
@@ -498,4 +514,16 @@ func (w *wizardView) relayout() {
 	if t := w.tabs[w.cur]; t != nil {
 		t.Refresh()
 	}
+}
+
+// toggleSteps hides or shows the step list.
+func (w *wizardView) toggleSteps() {
+	if w.side.Visible() {
+		w.side.Hide()
+		w.stepsBtn.SetText("Show steps")
+	} else {
+		w.side.Show()
+		w.stepsBtn.SetText("Hide steps")
+	}
+	w.split.Refresh()
 }

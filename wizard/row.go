@@ -39,12 +39,13 @@ func (r *Row) Fields() map[string]string {
 	return m
 }
 
-// RowFromFields builds a Row from a map made by Row.Fields. Keys are matched
-// as ParseColumn does; unknown keys are ignored.
+// RowFromFields builds a Row from a map made by Row.Fields: keys are the
+// columns' own names (Column.String); any other key is ignored (a job's
+// "target." keys, a header alias).
 func RowFromFields(m map[string]string) Row {
 	var r Row
-	for k, v := range m {
-		if c, ok := ParseColumn(k); ok {
+	for c := ColUserID; c < numColumns; c++ {
+		if v, ok := m[c.String()]; ok {
 			r.v[c] = v
 		}
 	}

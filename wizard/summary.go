@@ -75,9 +75,9 @@ func Summarize(m *Model, p *Preview, setup []oci.Request, rows []PlannedRow) Sum
 // Lines renders the summary for people, one line per fact.
 func (s Summary) Lines() []string {
 	out := []string{
-		fmt.Sprintf("Create %d users in %s / %s", s.Users, s.ServiceProviderID, s.GroupID),
-		fmt.Sprintf("Create %d devices", s.Devices),
-		fmt.Sprintf("Assign %d phone numbers", s.Numbers),
+		fmt.Sprintf("Create %s in %s / %s", plural(s.Users, "user", "users"), s.ServiceProviderID, s.GroupID),
+		"Create " + plural(s.Devices, "device", "devices"),
+		"Assign " + plural(s.Numbers, "phone number", "phone numbers"),
 	}
 	if l := s.Licences; l != nil {
 		out = append(out, fmt.Sprintf("Use %d of %d free licences (%d left afterwards)", l.Used, l.Free, l.Left))
@@ -88,7 +88,7 @@ func (s Summary) Lines() []string {
 	if s.GeneratedPasswords {
 		out = append(out, "Generated passwords are kept encrypted; download them from Tasks when done")
 	}
-	return append(out, fmt.Sprintf("%d commands in total, sent in batches of up to %d", s.Commands, s.BatchSize))
+	return append(out, fmt.Sprintf("%s in total, sent in batches of up to %d", plural(s.Commands, "command", "commands"), s.BatchSize))
 }
 
 // DescribeSetup names a setup command (PlanSetup) for people.

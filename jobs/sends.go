@@ -1,0 +1,36 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+)
+
+// Sends returns, for each job of a task that sent anything, how many
+// times its commands were sent: every attempt of every command, retries
+// and earlier runs of the job included (Job.Attempts counts the sends of
+// the current command only). It reads the audit, so it survives retries
+// and edits; the reads that verify or resolve a job (the only commands
+// named …Get…) are not sends.
+func (s *Store) Sends(ctx context.Context, taskID int64) (map[int64]int, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT job_id, COUNT(*) FROM audit
+		WHERE task_id = ? AND job_id <> 0 AND outcome IN (?, ?, ?)
+		AND command NOT LIKE '%Get%' GROUP BY job_id`,
+		taskID, OutcomeSuccess, OutcomeError, OutcomeUnknown)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: sends of task %d: %w", taskID, err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("jobs: sends of task %d: %w", taskID, err)
+		}
+		out[id] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("jobs: sends of task %d: %w", taskID, err)
+	}
+	return out, nil
+}

@@ -122,7 +122,37 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 	// What the import refused, and what the preview finds in the rows
 	// (it checks them again, against the group): both on the spreadsheet
 	// row, as the Import screen names rows.
-	c.problems = mergeProblems(imp.Problems, sheetRows(c.preview.Problems(), imp.SourceRows))
+	found := sheetRows(c.preview.Problems(), imp.SourceRows)
+	// The window's check against the server's state (jobs.Check): user
+	// ids, devices, MACs, line/ports, numbers that exist there already.
+	if c.conn == nil {
+		fmt.Fprintf(f.e.Stderr, "%s: not checked against the users, devices and numbers on the server (offline); run validate again when connected\n", file)
+	} else {
+		rep, err := jobs.Check(ctx, c.conn, jobs.CheckSpecFor(c.model, c.preview), nil)
+		switch {
+		case err != nil:
+			fmt.Fprintf(f.e.Stderr, "%s: not checked against the users, devices and numbers on the server: %v\n", file, err)
+		default:
+			for _, n := range rep.Notes {
+				fmt.Fprintf(f.e.Stderr, "%s: note: %s\n", file, n)
+			}
+			// A cell the preview already refuses says so once.
+			type cell struct {
+				row int
+				col wizard.Column
+			}
+			known := map[cell]bool{}
+			for _, p := range found {
+				known[cell{p.Row, p.Column}] = true
+			}
+			for _, p := range sheetRows(rep.Problems, imp.SourceRows) {
+				if !known[cell{p.Row, p.Column}] {
+					found = append(found, p)
+				}
+			}
+		}
+	}
+	c.problems = mergeProblems(imp.Problems, found)
 	return c, ExitOK
 }
 

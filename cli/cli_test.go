@@ -136,6 +136,23 @@ func TestCLI_Validate_golden(t *testing.T) {
 	}
 }
 
+// validate checks the rows against what the server holds, as the
+// window's check does: a user id that exists there is a problem of its
+// row, before anything is sent.
+func TestCLI_Validate_serverCollisions(t *testing.T) {
+	e := newEnv(t, nil)
+	recs := users("c", 2)
+	recs[2][0] = "branch.user07@acme.example.com" // a demo user
+	f := e.file("collide.csv", recs)
+	r := e.run("", "validate", f, "--group", "acme-ent/acme-hq")
+	if r.code != 1 || !strings.Contains(r.stdout, "collide.csv:3:User ID: user branch.user07@acme.example.com already exists on the server") {
+		t.Fatalf("%v", r)
+	}
+	if strings.Contains(r.stdout, "collide.csv:2:") {
+		t.Errorf("a free user id reported: %v", r)
+	}
+}
+
 // plan shows Submit's confirmation; a file with problems is refused.
 func TestCLI_Plan_golden(t *testing.T) {
 	e := newEnv(t, nil)

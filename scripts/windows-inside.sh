@@ -104,4 +104,39 @@ grep -qi 'bwbulk:data-key' "$WINEPREFIX/user.reg" || fail "no bwbulk data key in
 # with spaces and accented letters, at the Windows paths a save dialog
 # returns. The dialog itself is not driven under Wine (README).
 grep -o 'exported to .*' "$out/ui.log" | sed 's/^/windows-test: export: /'
+# 7. The command line as a Windows help desk scripts it: a profile whose
+# password goes to Credential Manager, a CSV with accented names in a
+# folder with spaces and accents, a task run to the end by a later
+# process (which reads the password back), and its export to XLSX and
+# CSV at Windows paths. The server is `bwbulk.exe sim`, also under Wine.
+port=$((20000 + RANDOM % 20000))
+"$wine" "$run/bwbulk.exe" sim --listen "127.0.0.1:$port" >"$out/sim.log" 2>&1 &
+sim=$!
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.3; done
+(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || fail "bwbulk.exe sim does not listen on port $port" "$out/sim.log"
+data2='C:\users\root\Données bwbulk\équipe 2'
+udocs="$winhome/Documents/Équipe Nord"
+mkdir -p "$udocs"
+printf 'User ID,First Name,Last Name\r\nrene.cote@acme.example.com,René,Côté\r\nzoe.lemaitre@acme.example.com,Zoé,Lemaître\r\n' >"$udocs/nouveaux é.csv"
+docs='C:\users\root\Documents\Équipe Nord'
+cli() { timeout 180 "$wine" "$run/bwbulk.exe" "$@" --data-dir "$data2" >>"$out/cli.log" 2>&1; }
+echo welcome1 | cli profile add lab --address "127.0.0.1:$port" --admin admin ||
+	fail "bwbulk.exe profile add failed" "$out/cli.log"
+cli submit "$docs\nouveaux é.csv" --group acme-ent/acme-hq --wait --profile lab </dev/null ||
+	fail "bwbulk.exe submit --wait failed" "$out/cli.log"
+grep -q 'Task 1 completed: 2 of 2 users created' "$out/cli.log" || fail "the task of the command line did not complete" "$out/cli.log"
+cli task 1 --export "$docs\tâche 1.xlsx" || fail "bwbulk.exe task 1 --export .xlsx failed" "$out/cli.log"
+cli task 1 --export "$docs\tâche 1.csv" || fail "bwbulk.exe task 1 --export .csv failed" "$out/cli.log"
+[[ $(head -c 2 "$udocs/tâche 1.xlsx" 2>/dev/null) == PK ]] || fail "no workbook at $docs\tâche 1.xlsx" "$out/cli.log"
+grep -q 'zoe.lemaitre@acme.example.com' "$udocs/tâche 1.csv" 2>/dev/null || fail "$docs\tâche 1.csv lacks the created users" "$out/cli.log"
+cp "$udocs/tâche 1.xlsx" "$udocs/tâche 1.csv" "$out/"
+kill "$sim" 2>/dev/null || true
+wait "$sim" 2>/dev/null || true
+# Wine writes its registry (where Credential Manager keeps secrets) to
+# user.reg when its server exits.
+timeout 60 /usr/lib/wine/wineserver -w || true
+grep -qi 'bwbulk:admin/' "$WINEPREFIX/user.reg" || fail "profile add left no password in Wine's Credential Manager (user.reg)"
+grep -q 'welcome1' "$WINEPREFIX/user.reg" && fail "the profile password is in clear in Wine's registry"
+say "command line: profile in Credential Manager, task of 2 users, exports in $docs"
+
 say "all Windows checks passed"

@@ -3,8 +3,11 @@
 # it: --version, the first-frame time, every screen (screenshots must not
 # be blank), a task of 25 users on the built-in demo server, profile
 # passwords and the data key in Credential Manager, a data folder with
-# spaces and accented letters, and exports through the Windows save
-# dialog into Documents and into a chosen folder.
+# spaces and accented letters, exports at Windows paths (Documents and a
+# folder with accents), and the command line (profile, submit --wait,
+# task --export) against `bwbulk.exe sim`. The checks are in
+# scripts/windows-inside.sh; README "Windows under Wine" lists them and
+# what Wine cannot show.
 #
 # Wine runs in a Debian trixie root kept in a cache folder (see
 # scripts/wine-root.sh: built once, about 3 to 10 minutes, reused later).

@@ -16,7 +16,7 @@ FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
 MINGW_CC := x86_64-w64-mingw32-gcc
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build run test test-unit test-keyring smoke schema-check fmt-check release windows package fuzz bench stall soak lint sim screenshots golden clean
+.PHONY: help deps build run test test-unit test-keyring smoke schema-check fmt-check release windows windows-test package fuzz bench stall soak lint sim screenshots golden clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -33,10 +33,10 @@ run: build ## build and start the app (on the built-in demo server by default)
 sim: build ## run the standalone OCI-P simulator on 127.0.0.1:2208 (ARGS="--tls ..." for more)
 	./$(BIN) sim $(ARGS)
 
-test: deps schema-check fmt-check ## everything CI checks: gofmt, vet, -race suite, real keyring, real-window smoke
+test: deps schema-check fmt-check ## everything CI checks: gofmt, vet, -race suite, real keyring, real-window smoke, the .exe under Wine
 	$(GO) vet -tags ci ./...
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) .
-	$(MAKE) --no-print-directory test-unit test-keyring smoke
+	$(MAKE) --no-print-directory test-unit test-keyring smoke windows-test
 
 test-unit:
 	$(GO) test -race -shuffle=on -tags ci -timeout 30m ./...
@@ -61,6 +61,14 @@ windows: ## cross-build bwbulk.exe for Windows amd64 (mingw-w64)
 	BWBULK_DEPS_WINDOWS=1 ./scripts/deps.sh
 	GOOS=windows GOARCH=amd64 CC=$(MINGW_CC) $(GO) build -trimpath -tags migrated_fynedo \
 		-ldflags '-s -w -H windowsgui $(LDFLAGS)' -o $(BIN).exe .
+
+WINDOWS_GO := GOOS=windows GOARCH=amd64 CC=$(MINGW_CC) $(GO)
+
+windows-test: windows ## bwbulk.exe under Wine 10 (a Debian trixie root cached in /var/cache/bwbulk-wine): screens, task, keyring, exports
+	@mkdir -p dist
+	$(WINDOWS_GO) test -c -tags 'ci keyring' -o dist/jobs.test.exe ./jobs
+	$(WINDOWS_GO) test -c -tags 'ci keyring' -o dist/ui.test.exe ./ui
+	./scripts/windows-test.sh $(BIN).exe dist/jobs.test.exe dist/ui.test.exe $(VERSION) shots/windows
 
 package: ## Windows .exe with the icon and metadata embedded (fyne package); see README for macOS
 	BWBULK_DEPS_WINDOWS=1 ./scripts/deps.sh

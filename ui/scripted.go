@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -15,8 +14,8 @@ import (
 )
 
 // ScriptedDemo walks the running application through every screen on the
-// demo server, saving a screenshot of the X display after each (xwd and
-// ImageMagick; Fyne's own capture is blank under Xvfb). It runs in its own
+// demo server, saving a screenshot of the whole screen after each (see
+// saveScreen; Fyne's own capture is blank under Xvfb). It runs in its own
 // goroutine and drives the UI with fyne.DoAndWait.
 func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -27,9 +26,8 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 		time.Sleep(700 * time.Millisecond)
 		n++
 		out := filepath.Join(dir, fmt.Sprintf("%02d-%s.png", n, name))
-		cmd := exec.Command("sh", "-c", "xwd -root -silent | convert xwd:- "+shellQuote(out))
-		if b, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("screenshot %s: %v: %s", name, err, b)
+		if err := saveScreen(out); err != nil {
+			return fmt.Errorf("screenshot %s: %w", name, err)
 		}
 		fmt.Fprintln(log, "saved", out)
 		return nil
@@ -236,22 +234,6 @@ const scriptedImportCSV = "User ID;First Name;Last Name;Phone Number;Device Type
 	"anna.berg@acme.example.com;Anna;Berg;+1 (202) 555-0160;Polycom VVX 450;00:04:F2:AB:01:60;4711;+49 170 1234567\r\n" +
 	"jonas.keller@acme.example.com;Jonas;Keller;202.555.0161;Polycom VVX 450;0004.f2ab.0161;4711;+49 170 7654321\r\n" +
 	"mia.roth@acme.example.com;Mia;Roth;2025550162;Polycom VVX 450;00-04-F2-AB-01-62;4712;\r\n"
-
-func shellQuote(s string) string {
-	return "'" + filepathQuote(s) + "'"
-}
-
-func filepathQuote(s string) string {
-	out := ""
-	for _, r := range s {
-		if r == '\'' {
-			out += `'\''`
-		} else {
-			out += string(r)
-		}
-	}
-	return out
-}
 
 // scriptedCollisions shows the check against the server on a second
 // wizard that makes the same users again, the failed task it gives when

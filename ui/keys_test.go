@@ -192,3 +192,65 @@ func TestKeys_FocusIsVisible(t *testing.T) {
 		t.Error("the theme is wrapped twice")
 	}
 }
+
+// TestKeys_FocusedRowIsVisible: a list row or a table cell reached with
+// Tab is drawn so that one can see it. Both draw keyboard focus in the
+// hover colour; the row is rendered with and without focus and the
+// background under it must change by a clear step of brightness (Fyne's
+// default changes it by a step no one sees, which the test shows too).
+func TestKeys_FocusedRowIsVisible(t *testing.T) {
+	const minStep = 30 // of 255, in luma
+	for _, tc := range []struct {
+		name string
+		th   fyne.Theme
+		want bool
+	}{
+		{"bwbulk", focusTheme{theme.DefaultTheme()}, true},
+		{"fyne default", theme.DefaultTheme(), false},
+	} {
+		for _, kind := range []string{"list", "table"} {
+			a := test.NewTempApp(t)
+			a.Settings().SetTheme(tc.th)
+			var obj fyne.Focusable
+			var o fyne.CanvasObject
+			if kind == "list" {
+				l := widget.NewList(func() int { return 3 },
+					func() fyne.CanvasObject { return widget.NewLabel("row") },
+					func(widget.ListItemID, fyne.CanvasObject) {})
+				obj, o = l, l
+			} else {
+				tb := widget.NewTable(func() (int, int) { return 3, 2 },
+					func() fyne.CanvasObject { return widget.NewLabel("cell") },
+					func(widget.TableCellID, fyne.CanvasObject) {})
+				obj, o = tb, tb
+			}
+			w := test.NewTempWindow(t, o)
+			w.Resize(fyne.NewSize(300, 200))
+			before := w.Canvas().Capture()
+			w.Canvas().Focus(obj)
+			after := w.Canvas().Capture()
+			// Pixels whose brightness changed by a visible step: the
+			// focused row's background, some hundreds of them.
+			changed := 0
+			b := before.Bounds()
+			for y := b.Min.Y; y < b.Max.Y; y++ {
+				for x := b.Min.X; x < b.Max.X; x++ {
+					d := luma(after.At(x, y)) - luma(before.At(x, y))
+					if d >= minStep || -d >= minStep {
+						changed++
+					}
+				}
+			}
+			t.Logf("%s theme, focused %s row: %d pixels changed", tc.name, kind, changed)
+			if got := changed >= 500; got != tc.want {
+				t.Errorf("%s theme, focused %s row: %d pixels changed by a visible step", tc.name, kind, changed)
+			}
+		}
+	}
+}
+
+// luma is the brightness of c, 0–255.
+func luma(c color.Color) int {
+	r, g, b, _ := c.RGBA()
+	return int((299*r + 587*g + 114*b) / 1000 >> 8)
+}

@@ -288,8 +288,9 @@ func (m *Model) Edited(row int, c Column) bool {
 	return ok
 }
 
-// DraftVersion is the current draft format version.
-const DraftVersion = 1
+// DraftVersion is the current draft format version. Version 2 added the
+// Services step after Device: a version 1 draft's later steps move one on.
+const DraftVersion = 2
 
 // ErrDraftVersion is returned by UnmarshalDraft for a draft written by a
 // newer bwbulk.
@@ -323,6 +324,9 @@ func UnmarshalDraft(b []byte) (*Model, Step, error) {
 	d := draft{Model: NewModel()}
 	if err := json.Unmarshal(b, &d); err != nil {
 		return nil, 0, fmt.Errorf("wizard: draft: %w", err)
+	}
+	if head.Version < 2 && d.Step >= StepServices {
+		d.Step++
 	}
 	if d.Step < 0 || d.Step >= numSteps {
 		d.Step = StepEnterprise

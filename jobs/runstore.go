@@ -128,10 +128,10 @@ func isUserAddName(name string) bool {
 type phase int
 
 const (
-	phaseSend     phase = iota // send cmds[step]
-	phaseResolve               // cmds[step] was sent, outcome unknown: read first
-	phaseReadBack              // every command applied: verify the user
-	phaseServiceCheck          // cmds[step], a service assignment, was accepted: verify it
+	phaseSend         phase = iota // send cmds[step]
+	phaseResolve                   // cmds[step] was sent, outcome unknown: read first
+	phaseReadBack                  // every command applied: verify the user
+	phaseServiceCheck              // cmds[step], a service assignment, was accepted: verify it
 )
 
 // loadRun returns the jobs of a task still to do (pending or running), or

@@ -364,3 +364,40 @@ func (p *Preview) serviceCheck() {
 		}
 	}
 }
+
+// ServiceChoices are what the Services step offers: the packs and services
+// the group is authorised for (known true), or, when its authorisations are
+// not known (a group being created, facts from before they were read), the
+// schema's user services with unknown licences.
+func (m *Model) ServiceChoices() (choices []ServiceLicence, known bool) {
+	if a := m.serviceAuth(); a != nil {
+		return a.Search(""), true
+	}
+	for _, n := range oci.UserServices() {
+		choices = append(choices, ServiceLicence{Name: n, Limit: -1})
+	}
+	return choices, false
+}
+
+// Picked reports whether the Services step gives every user l.
+func (m *Model) Picked(l ServiceLicence) bool {
+	if l.Pack {
+		return slices.Contains(m.ServicePacks, l.Name)
+	}
+	return slices.Contains(m.Services, l.Name)
+}
+
+// Pick adds l to the Services step's picks (on) or removes it.
+func (m *Model) Pick(l ServiceLicence, on bool) {
+	list := &m.Services
+	if l.Pack {
+		list = &m.ServicePacks
+	}
+	*list = slices.DeleteFunc(*list, func(x string) bool { return x == l.Name })
+	if on {
+		*list = append(*list, l.Name)
+	}
+	if len(*list) == 0 {
+		*list = nil
+	}
+}

@@ -103,6 +103,11 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 			s.mode.SetSelected(devHosted)
 			s.devType.set("Generic SIP Phone")
 		}},
+		{"step-services", func() {
+			s := w.views[wizard.StepServices].(*servicesStep)
+			s.pickName("Basic")
+			s.pickName("Voice Messaging User")
+		}},
 		{"step-department", func() {
 			s := w.views[wizard.StepDepartment].(*departmentStep)
 			s.mode.SetSelected(depExisting)
@@ -141,6 +146,24 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 	if err := shot("preview-cell-selected"); err != nil {
 		return err
 	}
+	// The Services column: a row given a service the group is not
+	// authorised for is refused, then put back.
+	do(func() {
+		v := w.preview
+		for i, c := range v.cols {
+			if c == wizard.ColServices {
+				v.table.Select(widgetCell(1, i))
+				v.applyEdit("Basic; Voice Messaging User; Hoteling Guest")
+			}
+		}
+	})
+	if err := shot("preview-services"); err != nil {
+		return err
+	}
+	do(func() {
+		w.preview.applyEdit(w.m.ServicePacks[0] + wizard.ServiceListSeparator + w.m.Services[0])
+		w.preview.table.Select(widgetCell(2, 6))
+	})
 	do(w.goNext) // Submit: the plan dialog
 	if err := shot("submit-plan"); err != nil {
 		return err

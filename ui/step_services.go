@@ -49,7 +49,8 @@ func newServicesStep(w *wizardView) *servicesStep {
 			right := box.Objects[1].(*fyne.Container)
 			chk.OnChanged = nil
 			chk.Text = l.Name
-			chk.SetChecked(s.w.m.Picked(l))
+			chk.Checked = s.w.m.Picked(l)
+			chk.Refresh()
 			chk.OnChanged = func(on bool) { s.pick(l, on) }
 			right.Objects[0].(*widget.Label).SetText(l.Kind())
 			q := right.Objects[1].(*widget.Label)

@@ -230,3 +230,42 @@ func TestLiveCatalogue_ServiceAuthorizations(t *testing.T) {
 		t.Fatal("an offline answer has no age")
 	}
 }
+
+// The authorisation list and the assignment (and its read) are the same
+// unversioned commands on every release bwbulk is used with.
+func TestRunner_serviceAssignmentEveryRelease(t *testing.T) {
+	for _, rel := range []string{"20", "21sp1", "22.0", "23.0", "24.0", "25.0"} {
+		t.Run("R"+rel, func(t *testing.T) {
+			srv := ocisim.StartTest(t, &ocisim.Options{Release: rel})
+			pool, err := dialer(srv.Addr().String(), 1)(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pool.Close()
+			a, err := LiveCatalogue{D: pool}.ServiceAuthorizations(context.Background(), "acme-ent", "acme-branch")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if vm, ok := a.Find("Voice Messaging User"); !ok || vm.Left() != 2 {
+				t.Fatalf("voicemail %+v", vm)
+			}
+			st := openTestStore(t, nil)
+			us, spec := branchServiceTask(1)
+			// The user add in the version this release has.
+			add, err := oci.ForRelease(rel, spec.Jobs[0].Commands[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			spec.Jobs[0].Commands[0] = add
+			id, _ := st.CreateTask(context.Background(), spec)
+			h := startRunner(t, st, dialer(srv.Addr().String(), 1), nil)
+			if task := h.waitTask(id, 30*time.Second, StatusCompleted, StatusFailed); task.Status != StatusCompleted {
+				js, _ := st.Jobs(context.Background(), id, Filter{})
+				t.Fatalf("task %+v: %+v", task, js)
+			}
+			if u, _ := srv.User(us[0].userID); !slices.Equal(u.Services, []string{"Voice Messaging User"}) {
+				t.Fatalf("services %v", u.Services)
+			}
+		})
+	}
+}

@@ -358,8 +358,11 @@ func (p *Preview) serviceCheck() {
 			}
 			taken[l.Name]++
 			if taken[l.Name] > l.Left() {
-				p.cross = append(p.cross, Problem{Row: i + 1, Column: ColServices, Err: ErrLicence,
-					Msg: fmt.Sprintf("%s: 0 of %d left (%d used before this task)", l.Name, l.Limit, l.Usage)})
+				msg := fmt.Sprintf("%s: 0 of %d left", l.Name, l.Limit)
+				if l.Usage > 0 {
+					msg += fmt.Sprintf(" (%d used before this task)", l.Usage)
+				}
+				p.cross = append(p.cross, Problem{Row: i + 1, Column: ColServices, Err: ErrLicence, Msg: msg})
 			}
 		}
 	}

@@ -153,7 +153,7 @@ func TestPreview_servicesNotAuthorised(t *testing.T) {
 	}
 	// Zero quantity: none at all.
 	p.Set(0, ColServices, "BLF")
-	if ps := p.RowProblems(0); len(ps) != 1 || ps[0].Msg != "Busy Lamp Field: 0 of 0 left (0 used before this task)" {
+	if ps := p.RowProblems(0); len(ps) != 1 || ps[0].Msg != "Busy Lamp Field: 0 of 0 left" {
 		t.Fatalf("row 1 problems %v", ps)
 	}
 }

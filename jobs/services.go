@@ -50,6 +50,12 @@ func (c LiveCatalogue) ServiceAuthorizations(ctx context.Context, sp, group stri
 	if err != nil {
 		return nil, notFoundIf(err)
 	}
+	return authorizationsOf(r), nil
+}
+
+// authorizationsOf reads an authorisation list: the authorised packs and
+// user-assignable services.
+func authorizationsOf(r *oci.GroupServiceGetAuthorizationListResponse) *wizard.ServiceAuthorizations {
 	a := &wizard.ServiceAuthorizations{}
 	pt := &r.ServicePacksAuthorizationTable
 	for i := range pt.Rows {
@@ -71,7 +77,7 @@ func (c LiveCatalogue) ServiceAuthorizations(ctx context.Context, sp, group stri
 			Limit: quantity(ut.Col(i, "Limited"), ut.Col(i, "Quantity")), Usage: atoi(ut.Col(i, "Usage")),
 		})
 	}
-	return a, nil
+	return a
 }
 
 // ServiceAuthorizations implements wizard.ServiceAuthorizer, cached with
@@ -170,4 +176,14 @@ func warningText(w *oci.ErrorResponse) string {
 		return w.Summary
 	}
 	return w.Error()
+}
+
+// servicesOf reports whether a row of rows names services.
+func servicesOf(rows []wizard.Row) bool {
+	for i := range rows {
+		if rows[i].Get(wizard.ColServices) != "" {
+			return true
+		}
+	}
+	return false
 }

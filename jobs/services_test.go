@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -267,5 +268,49 @@ func TestRunner_serviceAssignmentEveryRelease(t *testing.T) {
 				t.Fatalf("services %v", u.Services)
 			}
 		})
+	}
+}
+
+// The check before Submit reads the licences as they are then: those
+// used since the preview was built are refused row by row.
+func TestCheck_serviceLicencesNow(t *testing.T) {
+	srv := ocisim.StartTest(t, nil)
+	ctx := context.Background()
+	pool, err := dialer(srv.Addr().String(), 1)(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	var rows []wizard.Row
+	for i := 1; i <= 3; i++ {
+		rows = append(rows, wizard.RowFromFields(map[string]string{"userId": fmt.Sprintf("chk%d@acme.example.com", i),
+			"firstName": "A", "lastName": "B", "services": "Basic; Voice Messaging User"}))
+	}
+	spec := CheckSpec{Target: wizard.Target{ServiceProviderID: "acme-ent", GroupID: "acme-branch", IsEnterprise: true}, Rows: rows}
+	licence := func() []string {
+		t.Helper()
+		rep, err := Check(ctx, pool, spec, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, p := range rep.Problems {
+			if errors.Is(p, wizard.ErrLicence) {
+				out = append(out, p.Error())
+			}
+		}
+		return out
+	}
+	if got := licence(); !slices.Equal(got, []string{"row 3, services: Voice Messaging User: 0 of 12 left (10 used before this task)"}) {
+		t.Fatalf("2 left: %q", got)
+	}
+	// Someone else takes the last two.
+	for _, uid := range []string{"branch.user02@acme.example.com", "branch.user04@acme.example.com"} {
+		if _, err := pool.Do(ctx, &oci.UserServiceAssignListRequest{UserID: uid, ServiceName: []string{"Voice Messaging User"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := licence(); len(got) != 3 || !strings.HasPrefix(got[0], "row 1, services: Voice Messaging User: 0 of 12 left (12 used") {
+		t.Fatalf("none left: %q", got)
 	}
 }

@@ -336,20 +336,25 @@ func serviceUses(rows []Row, a *ServiceAuthorizations) []ServiceUse {
 	return out
 }
 
-// serviceCheck finds the rows' services the group is not authorised for
-// and those its licences cannot cover, row by row in order: the first rows
-// take what is left.
+// serviceCheck adds the rows' service problems (ServiceProblems) against
+// the group's authorisations, when loaded.
 func (p *Preview) serviceCheck() {
-	a := p.m.serviceAuth()
-	if a == nil {
-		return
+	if a := p.m.serviceAuth(); a != nil {
+		p.cross = append(p.cross, ServiceProblems(p.Rows, a)...)
 	}
+}
+
+// ServiceProblems finds the rows' services the group is not authorised
+// for (ErrUnavailable) and those its licences a cannot cover (ErrLicence),
+// row by row in order: the first rows take what is left. Row is 1-based.
+func ServiceProblems(rows []Row, a *ServiceAuthorizations) []Problem {
+	var out []Problem
 	taken := map[string]int{}
-	for i := range p.Rows {
-		for _, n := range SplitServiceList(p.Rows[i].v[ColServices]) {
+	for i := range rows {
+		for _, n := range SplitServiceList(rows[i].v[ColServices]) {
 			l, ok := a.Find(n)
 			if !ok {
-				p.cross = append(p.cross, Problem{Row: i + 1, Column: ColServices, Err: ErrUnavailable,
+				out = append(out, Problem{Row: i + 1, Column: ColServices, Err: ErrUnavailable,
 					Msg: fmt.Sprintf("%s is not a service or service pack the group is authorised for", n)})
 				continue
 			}
@@ -362,10 +367,11 @@ func (p *Preview) serviceCheck() {
 				if l.Usage > 0 {
 					msg += fmt.Sprintf(" (%d used before this task)", l.Usage)
 				}
-				p.cross = append(p.cross, Problem{Row: i + 1, Column: ColServices, Err: ErrLicence, Msg: msg})
+				out = append(out, Problem{Row: i + 1, Column: ColServices, Err: ErrLicence, Msg: msg})
 			}
 		}
 	}
+	return out
 }
 
 // ServiceChoices are what the Services step offers: the packs and services

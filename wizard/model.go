@@ -348,7 +348,8 @@ func cloneEdits(e map[int]map[Column]string) map[int]map[Column]string {
 
 // EffectiveFacts returns the facts validation uses: the loaded ones, or,
 // when the group is being created, facts derived from the group step
-// (user count 0, extension lengths 2..20, default 4, no password rules).
+// (user count 0, extension lengths 2..20, default 4, no password rules,
+// service authorisations unknown).
 func (m *Model) EffectiveFacts() *GroupFacts {
 	if m.Group.Mode == ModeCreate {
 		f := &GroupFacts{}
@@ -361,6 +362,9 @@ func (m *Model) EffectiveFacts() *GroupFacts {
 		f.Group.DefaultDomain = m.Group.Domain
 		f.Group.UserLimit = m.Group.UserLimit
 		f.Group.UserCount = 0
+		// What a new group is authorised for is the provider's to say
+		// once it exists: nothing is checked before.
+		f.Services = nil
 		if f.Group.MinExtensionLength == 0 {
 			f.Group.MinExtensionLength, f.Group.MaxExtensionLength, f.Group.DefaultExtensionLength = 2, 20, 4
 		}

@@ -233,3 +233,26 @@ func FuzzServiceList(f *testing.F) {
 		}
 	})
 }
+
+// A group being created has no authorisations yet: the schema's services
+// are offered and nothing is checked.
+func TestModel_ServiceChoices_newGroup(t *testing.T) {
+	m := branchModel(t, 2)
+	if _, known := m.ServiceChoices(); !known {
+		t.Fatal("existing group: authorisations not used")
+	}
+	m.Group = GroupStep{Mode: ModeCreate, ID: "new-grp", Domain: "acme.example.com", UserLimit: 10}
+	choices, known := m.ServiceChoices()
+	if known || len(choices) != len(oci.UserServices()) {
+		t.Fatalf("new group: known %v, %d choices", known, len(choices))
+	}
+	m.Pick(choices[0], true)
+	m.Services = append(m.Services, "Hoteling Guest")
+	if fe := m.Validate(StepServices); len(fe) != 0 {
+		t.Fatalf("new group: %v", fe)
+	}
+	m.Pick(choices[0], false)
+	if !slices.Equal(m.Services, []string{"Hoteling Guest"}) {
+		t.Fatalf("after unpick: %v", m.Services)
+	}
+}

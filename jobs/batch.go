@@ -234,7 +234,8 @@ type item struct {
 	j        *runJob
 	req      oci.Request
 	judge    judge                                                  // phaseResolve
-	verify   func(oci.Response, error) (ok, final bool, msg string) // phaseReadBack
+	verify   func(oci.Response, error) (ok, final bool, msg string) // phaseReadBack, phaseServiceCheck
+	service  bool                                                   // phaseServiceCheck: ok moves on
 	rendered string                                                 // masked request, for the audit
 }
 
@@ -306,7 +307,7 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 			continue
 		}
 		var cur oci.Request
-		if j.phase == phaseSend || j.phase == phaseResolve {
+		if j.phase == phaseSend || j.phase == phaseResolve || j.phase == phaseServiceCheck {
 			c, err := j.cmd(j.step)
 			if err != nil {
 				finish(j, StatusFailed, 0, err.Error())
@@ -340,6 +341,9 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 			default:
 				items = append(items, item{j: j, req: read, judge: judge})
 			}
+		case phaseServiceCheck:
+			read, verify := serviceReadBack(cur, maskValues(maskSecrets(j.warning), j.secrets))
+			items = append(items, item{j: j, req: read, verify: verify, service: true})
 		case phaseReadBack:
 			add, err := j.cmd(j.userAddIdx)
 			if err != nil {
@@ -392,8 +396,13 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 				err = errors.New("no response")
 			}
 			var er *oci.ErrorResponse
+			warning := ""
 			if errors.As(err, &er) && er.Type != oci.TypeError {
+				warning = warningText(er)
 				err = nil // a Warning: partial success
+			}
+			if w, ok := res.Response.(*oci.ErrorResponse); ok && err == nil {
+				warning = warningText(w)
 			}
 			if it.rendered == "" {
 				it.rendered = renderCommand(it.req)
@@ -440,6 +449,9 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 					a.Outcome = OutcomeError
 				}
 				switch {
+				case ok && it.service:
+					j.warning = ""
+					advance(j)
 				case ok:
 					finish(j, StatusCompleted, 0, "")
 				case final:
@@ -454,6 +466,15 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 					toCheck(j, errorCode(err), "the user could not be read back yet: "+mask(j, err))
 				}
 			default: // a send
+				if err == nil && isServiceAssign(it.req.OCIName()) && !r.opts.DisableReadBack {
+					// Accepted, perhaps in part (a Warning): read what the
+					// user has before moving on. Still in flight until then.
+					a.Outcome = OutcomeSuccess
+					j.phase, j.warning = phaseServiceCheck, warning
+					ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step, inflight: true, attempts: j.attempts})
+					again = append(again, j)
+					break
+				}
 				if err == nil {
 					a.Outcome = OutcomeSuccess
 					advance(j)

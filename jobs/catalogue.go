@@ -395,7 +395,7 @@ func describeKey(key string) string {
 		"sps": "the service provider list", "groups": "the groups of", "group": "group",
 		"rules": "the password rules of", "numbers": "the numbers of", "devicetypes": "the device types of", "devicetypeinfo": "the device types of",
 		"departments": "the departments of", "trunks": "the trunks of", "timezones": "the time zones",
-		"languages": "the languages", "domains": "the domains of",
+		"languages": "the languages", "domains": "the domains of", "services": "the service authorisations of",
 	}
 	n, ok := names[what]
 	if !ok {

@@ -49,7 +49,7 @@ type CheckOptions struct {
 type CheckReport struct {
 	// Problems are the cells that collide with the server's state, by
 	// row (1-based) and column, sorted, each with the reason; Err is
-	// wizard.ErrUnavailable.
+	// wizard.ErrUnavailable (wizard.ErrLicence for a licence used up).
 	Problems []wizard.Problem
 	// Requests is the number of read requests sent.
 	Requests int
@@ -80,9 +80,11 @@ var ErrCheckOffline = errors.New("jobs: the check against the server could not r
 // exists (when the row would create the device), a MAC address another
 // device has, a line/port another user has, a phone number that is not
 // free in the group, an extension another user of the group has, a
-// department that does not exist. It only reads (UserGetListInGroup,
+// department that does not exist, a service or pack the group's licences
+// no longer cover. It only reads (UserGetListInGroup,
 // GroupAccessDeviceGetList, GroupDnGetAvailableList,
-// GroupDepartmentGetList, GroupGetListInServiceProvider, UserGet), in
+// GroupDepartmentGetList, GroupGetListInServiceProvider,
+// GroupServiceGetAuthorizationList, UserGet), in
 // documents of up to 15 requests (broadworks.MaxCommands), Parallel
 // documents at a time through d.
 //
@@ -150,6 +152,9 @@ func (c *checker) run(ctx context.Context) (*CheckReport, error) {
 	if wantMAC {
 		first = append(first, &oci.GroupGetListInServiceProviderRequest{ServiceProviderID: t.ServiceProviderID})
 	}
+	if servicesOf(c.s.Rows) {
+		first = append(first, &oci.GroupServiceGetAuthorizationListRequest{ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID})
+	}
 	c.grow(len(first) + len(c.s.Rows))
 	rs, err := c.batch(ctx, first)
 	if err != nil {
@@ -195,6 +200,10 @@ func (c *checker) run(ctx context.Context) (*CheckReport, error) {
 			for k := range tb.Rows {
 				g.depts[strings.ToLower(tb.Col(k, "Department Name"))] = true
 			}
+		case *oci.GroupServiceGetAuthorizationListResponse:
+			// The licences as they are now: used since the preview was
+			// built, they may no longer cover the rows.
+			c.rep.Problems = append(c.rep.Problems, wizard.ServiceProblems(c.s.Rows, authorizationsOf(resp))...)
 		case *oci.GroupGetListInServiceProviderResponse:
 			tb := &resp.GroupTable
 			for k := range tb.Rows {
@@ -403,6 +412,8 @@ func describeRead(r oci.Request) string {
 		return "departments (not checked)"
 	case *oci.GroupGetListInServiceProviderRequest:
 		return "groups of the service provider (MAC addresses in other groups not checked)"
+	case *oci.GroupServiceGetAuthorizationListRequest:
+		return "service authorisations of the group (licences not checked)"
 	}
 	return r.OCIName()
 }

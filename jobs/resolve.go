@@ -103,6 +103,9 @@ func resolver(cmd oci.Request) (read oci.Request, j judge, ok bool) {
 		return &oci.GroupGetRequest22V5{ServiceProviderID: sp, GroupID: grp}, existsJudge("group "+sp+"/"+grp, codeGroupNotFound), true
 	case name == "ServiceProviderConsolidatedAddRequest" || strings.HasPrefix(name, "ServiceProviderAddRequest"):
 		return &oci.ServiceProviderGetRequest22V4{ServiceProviderID: sp}, existsJudge("service provider "+sp, codeSPNotFound), true
+	case isServiceAssign(name):
+		read, j := serviceResolver(cmd)
+		return read, j, true
 	case resendable(name):
 		return nil, nil, true
 	}

@@ -87,6 +87,7 @@ type runJob struct {
 	checking  bool // to be checked (stored unverified)
 	phase     phase
 	due       time.Time // not before
+	warning   string    // the Warning a service assignment was accepted with (phaseServiceCheck)
 }
 
 // n is the number of commands.
@@ -127,9 +128,10 @@ func isUserAddName(name string) bool {
 type phase int
 
 const (
-	phaseSend     phase = iota // send cmds[step]
-	phaseResolve               // cmds[step] was sent, outcome unknown: read first
-	phaseReadBack              // every command applied: verify the user
+	phaseSend         phase = iota // send cmds[step]
+	phaseResolve                   // cmds[step] was sent, outcome unknown: read first
+	phaseReadBack                  // every command applied: verify the user
+	phaseServiceCheck              // cmds[step], a service assignment, was accepted: verify it
 )
 
 // loadRun returns the jobs of a task still to do (pending or running), or

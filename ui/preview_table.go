@@ -190,6 +190,8 @@ func defaultWidth(c wizard.Column) float32 {
 	switch c {
 	case wizard.ColUserID, wizard.ColEmail, wizard.ColLinePort:
 		return 260
+	case wizard.ColServices:
+		return 320
 	case wizard.ColDeviceType, wizard.ColDeviceName, wizard.ColTimeZone:
 		return 190
 	}

@@ -103,6 +103,11 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 			s.mode.SetSelected(devHosted)
 			s.devType.set("Generic SIP Phone")
 		}},
+		{"step-services", func() {
+			s := w.views[wizard.StepServices].(*servicesStep)
+			s.pickName("Basic")
+			s.pickName("Voice Messaging User")
+		}},
 		{"step-department", func() {
 			s := w.views[wizard.StepDepartment].(*departmentStep)
 			s.mode.SetSelected(depExisting)
@@ -141,6 +146,49 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 	if err := shot("preview-cell-selected"); err != nil {
 		return err
 	}
+	// The Services column: a row given a service the group is not
+	// authorised for is refused, then put back.
+	do(func() {
+		v := w.preview
+		for i, c := range v.cols {
+			if c == wizard.ColServices {
+				v.table.Select(widgetCell(1, i))
+				v.applyEdit("Basic; Voice Messaging User; Hoteling Guest")
+			}
+		}
+	})
+	if err := shot("preview-services"); err != nil {
+		return err
+	}
+	// Eleven rows given the Executive pack, of which 10 are left: the
+	// eleventh is refused.
+	def := w.m.ServicePacks[0] + wizard.ServiceListSeparator + w.m.Services[0]
+	do(func() {
+		v := w.preview
+		v.applyEdit(def)
+		exec := make([]string, 11)
+		for i := range exec {
+			exec[i] = "Basic; Executive; Voice Messaging User"
+		}
+		v.setColumn(wizard.ColServices, 0, exec)
+		for i, c := range v.cols {
+			if c == wizard.ColServices {
+				v.table.Select(widgetCell(10, i))
+			}
+		}
+	})
+	if err := shot("preview-services-licences"); err != nil {
+		return err
+	}
+	do(func() {
+		v := w.preview
+		back := make([]string, 11)
+		for i := range back {
+			back[i] = def
+		}
+		v.setColumn(wizard.ColServices, 0, back)
+		v.table.Select(widgetCell(2, 6))
+	})
 	do(w.goNext) // Submit: the plan dialog
 	if err := shot("submit-plan"); err != nil {
 		return err

@@ -87,6 +87,12 @@ func (v *previewView) createTask(plan *submitPlan) {
 		return
 	}
 	draftID := v.w.draftID
+	// A save still pending would write the draft deleted below again
+	// (and fail): drop it; a failed submit saves again.
+	if v.w.saveTimer != nil {
+		v.w.saveTimer.Stop()
+	}
+	v.w.saveSeq++
 	store := func() {
 		id, err := st.CreateTask(context.Background(), plan.spec)
 		if err == nil && draftID != 0 {
@@ -99,6 +105,7 @@ func (v *previewView) createTask(plan *submitPlan) {
 				u.Show(ScreenNewUsers)
 				u.status.setMessage("")
 				u.showError("Submit", err)
+				v.w.scheduleSave()
 				return
 			}
 			u.status.setMessage("Task %d submitted: %s", id, plan.spec.Description)

@@ -147,6 +147,7 @@ func newWizardView(u *UI) *wizardView {
 	w.views[wizard.StepNames] = newNamesStep(w)
 	w.views[wizard.StepNumbers] = newNumbersStep(w)
 	w.views[wizard.StepDevice] = newDeviceStep(w)
+	w.views[wizard.StepServices] = newServicesStep(w)
 	w.views[wizard.StepDepartment] = newDepartmentStep(w)
 	w.views[wizard.StepDetails] = newDetailsStep(w)
 	w.views[wizard.StepContact] = newContactStep(w)
@@ -176,9 +177,10 @@ func newWizardView(u *UI) *wizardView {
 
 // fromFile reports whether step s of an imported model is replaced by
 // the file's columns (every step between the group and the preview but
-// Passwords, which still decides about blank passwords).
+// Passwords, which still decides about blank passwords, and Services,
+// whose picks go to the rows the file gives none).
 func fromFile(m *wizard.Model, s wizard.Step) bool {
-	return m.Imported != nil && s > wizard.StepGroup && s < wizard.StepPreview && s != wizard.StepPasswords
+	return m.Imported != nil && s > wizard.StepGroup && s < wizard.StepPreview && s != wizard.StepPasswords && s != wizard.StepServices
 }
 
 // canReach reports whether every step before s is valid, as the last

@@ -137,6 +137,13 @@ func TestWizard_NextRules(t *testing.T) {
 	nextOn("with Generic SIP Phone")
 	h.next()
 
+	// Services: optional, valid as it is.
+	if w.tabs[wizard.StepServices].Selected().Text != "Optional" {
+		t.Error("the Services step should open on its Optional tab")
+	}
+	nextOn("without services")
+	h.next()
+
 	// 9. Department: "existing" needs a pick.
 	dep := w.views[wizard.StepDepartment].(*departmentStep)
 	dep.mode.SetSelected(depExisting)

@@ -138,6 +138,9 @@ type GroupFacts struct {
 	Domains        []string     `json:"domains,omitempty"`
 	TimeZones      []TimeZone   `json:"timeZones,omitempty"`
 	Languages      []string     `json:"languages,omitempty"`
+	// Services are the group's service authorisations (nil when the
+	// catalogue could not say: nothing is checked).
+	Services *ServiceAuthorizations `json:"services,omitempty"`
 }
 
 // LoadFacts asks cat for everything about one group. The first failing
@@ -187,6 +190,11 @@ func LoadFacts(ctx context.Context, cat Catalogue, sp, group string) (*GroupFact
 	}
 	if f.Languages, err = cat.Languages(ctx); err != nil {
 		return nil, fmt.Errorf("wizard: languages: %w", err)
+	}
+	if sa, ok := cat.(ServiceAuthorizer); ok {
+		if a, err := sa.ServiceAuthorizations(ctx, sp, group); err == nil {
+			f.Services = a
+		}
 	}
 	return f, nil
 }

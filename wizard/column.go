@@ -43,6 +43,7 @@ const (
 	ColState
 	ColZip
 	ColCountry
+	ColServices
 	numColumns
 )
 
@@ -80,6 +81,7 @@ var columnNames = [numColumns]string{
 	ColState:           "stateOrProvince",
 	ColZip:             "zipOrPostalCode",
 	ColCountry:         "country",
+	ColServices:        "services",
 }
 
 var columnTitles = [numColumns]string{
@@ -112,6 +114,7 @@ var columnTitles = [numColumns]string{
 	ColState:           "State/province",
 	ColZip:             "Postcode",
 	ColCountry:         "Country",
+	ColServices:        "Services",
 }
 
 // Columns returns every real column in export order.

@@ -92,6 +92,8 @@ func init() {
 	col(ColCity, "town", "locality")
 	col(ColState, "state", "province", "region", "state or province display", "state/province")
 	col(ColZip, "zip", "zip code", "postcode", "postal code", "zip/postal code")
+	col(ColServices, "user services", "userService", "service", "service packs", "servicePack", "service pack",
+		"services and packs", "features", "feature", "assigned services")
 	// Webex Control Hub's user CSV (Users → Export / CSV template).
 	col(ColUserID, "User ID/Email (Required)", "User ID/Email")
 	col(ColCLIDFirstName, "Caller ID First Name")

@@ -328,6 +328,11 @@ func (im *importer) row(rec *Record) (Row, bool) {
 				im.note(p, "phone numbers written as BroadWorks takes them", rec.Row, v, s)
 				v = s
 			}
+		case ColServices:
+			if s := NormalizeServiceList(v, nil); s != v {
+				im.note(p, "services written with their BroadWorks names, separated by \"; \"", rec.Row, v, s)
+				v = s
+			}
 		}
 		r.v[p.col] = v
 	}

@@ -288,8 +288,9 @@ func (m *Model) Edited(row int, c Column) bool {
 	return ok
 }
 
-// DraftVersion is the current draft format version.
-const DraftVersion = 1
+// DraftVersion is the current draft format version. Version 2 added the
+// Services step after Device: a version 1 draft's later steps move one on.
+const DraftVersion = 2
 
 // ErrDraftVersion is returned by UnmarshalDraft for a draft written by a
 // newer bwbulk.
@@ -324,6 +325,9 @@ func UnmarshalDraft(b []byte) (*Model, Step, error) {
 	if err := json.Unmarshal(b, &d); err != nil {
 		return nil, 0, fmt.Errorf("wizard: draft: %w", err)
 	}
+	if head.Version < 2 && d.Step >= StepServices {
+		d.Step++
+	}
 	if d.Step < 0 || d.Step >= numSteps {
 		d.Step = StepEnterprise
 	}
@@ -344,7 +348,8 @@ func cloneEdits(e map[int]map[Column]string) map[int]map[Column]string {
 
 // EffectiveFacts returns the facts validation uses: the loaded ones, or,
 // when the group is being created, facts derived from the group step
-// (user count 0, extension lengths 2..20, default 4, no password rules).
+// (user count 0, extension lengths 2..20, default 4, no password rules,
+// service authorisations unknown).
 func (m *Model) EffectiveFacts() *GroupFacts {
 	if m.Group.Mode == ModeCreate {
 		f := &GroupFacts{}
@@ -357,6 +362,9 @@ func (m *Model) EffectiveFacts() *GroupFacts {
 		f.Group.DefaultDomain = m.Group.Domain
 		f.Group.UserLimit = m.Group.UserLimit
 		f.Group.UserCount = 0
+		// What a new group is authorised for is the provider's to say
+		// once it exists: nothing is checked before.
+		f.Services = nil
 		if f.Group.MinExtensionLength == 0 {
 			f.Group.MinExtensionLength, f.Group.MaxExtensionLength, f.Group.DefaultExtensionLength = 2, 20, 4
 		}

@@ -78,7 +78,8 @@ func PlanSetup(m *Model) []oci.Request {
 //     device not in t.ExistingDevices (hosted user);
 //  2. UserAddRequest22V2, with accessDeviceEndpoint
 //     for a hosted user or trunkAddressing for a trunking user;
-//  3. UserServiceAssignListRequest when t names services or packs;
+//  3. UserServiceAssignListRequest when the row's Services cell names
+//     services or packs (SplitAssignment), unversioned on every release;
 //
 // each in the version t.Release accepts (UserAddRequest21 and
 // GroupAccessDeviceAddRequest14 on R21, see oci.Versions). A row ValidateRow finds problems in is refused with ErrInvalidRow and
@@ -140,8 +141,8 @@ func PlanRow(t Target, r Row) ([]oci.Request, error) {
 		}
 		out = append(out, u)
 	}
-	if len(t.Services) > 0 || len(t.ServicePacks) > 0 {
-		out = append(out, &oci.UserServiceAssignListRequest{UserID: uid, ServiceName: t.Services, ServicePackName: t.ServicePacks})
+	if services, packs := SplitAssignment(SplitServiceList(get(ColServices)), t.Services); len(services)+len(packs) > 0 {
+		out = append(out, &oci.UserServiceAssignListRequest{UserID: uid, ServiceName: services, ServicePackName: packs})
 	}
 	return forRelease(t.Release, out)
 }

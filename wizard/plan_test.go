@@ -94,9 +94,9 @@ var planCases = []struct {
 	{
 		name: "services",
 		target: func(t *Target) {
-			t.Services = []string{"Voice Messaging User", "Call Forwarding Always"}
-			t.ServicePacks = []string{"Basic"}
+			t.Services = &ServiceAuthorizations{Packs: []ServiceLicence{{Name: "Basic", Pack: true, Limit: -1}}}
 		},
+		row:  map[string]string{"services": "Basic; Voice Messaging User; Call Forwarding Always"},
 		want: []string{"UserAddRequest22V2", "UserServiceAssignListRequest"},
 	},
 	{

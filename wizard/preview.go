@@ -16,6 +16,7 @@ type compiled struct {
 	env      Env
 	start    int
 	imported []Row
+	services string // the Services step's picks, for imported rows without any
 }
 
 func literal(s string) *Template {
@@ -92,6 +93,9 @@ func (m *Model) templateSources() []struct {
 	if m.Department.Mode == ModeSelect || m.Department.Mode == ModeCreate {
 		out = append(out, src{ColDepartment, FieldDepartment, m.Department.Name, true})
 	}
+	if s := m.defaultServices(); s != "" {
+		out = append(out, src{ColServices, FieldServices, s, true})
+	}
 	return out
 }
 
@@ -116,6 +120,7 @@ func (m *Model) compile() (*compiled, FieldErrors) {
 	c := &compiled{start: m.startIndex()}
 	if m.Imported != nil {
 		c.imported = m.Imported
+		c.services = m.defaultServices()
 		return c, fe
 	}
 	for _, s := range m.templateSources() {
@@ -227,6 +232,9 @@ func (c *compiled) row(i int, edits map[Column]string, r *Row) []Problem {
 		if i < len(c.imported) {
 			*r = c.imported[i]
 		}
+		if r.v[ColServices] == "" {
+			r.v[ColServices] = c.services
+		}
 		for col, v := range edits {
 			r.Set(col, v)
 		}
@@ -336,6 +344,9 @@ func (p *Preview) build(i int) {
 	}
 	if _, ok := edits[ColMACAddress]; !ok && r.v[ColMACAddress] != "" {
 		r.v[ColMACAddress] = NormalizeMAC(r.v[ColMACAddress])
+	}
+	if r.v[ColServices] != "" {
+		r.v[ColServices] = NormalizeServiceList(r.v[ColServices], p.t.Services)
 	}
 	own := validateRow(&p.t, r, p.check)
 	if generate && hasProblem(own, ColPassword) {
@@ -458,6 +469,7 @@ func (p *Preview) crossCheck() {
 			p.cross = append(p.cross, Problem{Row: i + 1, Err: ErrLicence, Msg: fmt.Sprintf("exceeds the group's user limit: %d free of %d", free, f.Group.UserLimit)})
 		}
 	}
+	p.serviceCheck()
 	if len(p.Rows) == 0 {
 		p.global = append(p.global, Problem{Err: ErrRequired, Msg: "there are no users to create"})
 	}

@@ -19,6 +19,7 @@ const (
 	StepNames
 	StepNumbers
 	StepDevice
+	StepServices
 	StepDepartment
 	StepDetails
 	StepContact
@@ -36,6 +37,7 @@ var stepTitles = [numSteps]string{
 	StepNames:      "Names",
 	StepNumbers:    "Phone numbers",
 	StepDevice:     "Device",
+	StepServices:   "Services",
 	StepDepartment: "Department",
 	StepDetails:    "Details",
 	StepContact:    "Contact",
@@ -52,6 +54,7 @@ var stepNames = [numSteps]string{
 	StepNames:      "names",
 	StepNumbers:    "numbers",
 	StepDevice:     "device",
+	StepServices:   "services",
 	StepDepartment: "department",
 	StepDetails:    "details",
 	StepContact:    "contact",
@@ -144,6 +147,9 @@ const (
 	FieldLinePort        Field = "device.linePort"
 	FieldTrunkGroup      Field = "device.trunkGroup"
 	FieldEnterpriseTrunk Field = "device.enterpriseTrunk"
+
+	FieldServicePacks Field = "services.servicePacks"
+	FieldServices     Field = "services.userServices"
 
 	FieldDepartmentMode       Field = "department.mode"
 	FieldDepartment           Field = "department.name"

@@ -7,7 +7,7 @@ import (
 
 func TestSteps_order(t *testing.T) {
 	want := []string{"enterprise", "group", "userCount", "userId", "passwords", "names", "numbers",
-		"device", "department", "details", "contact", "address", "preview"}
+		"device", "services", "department", "details", "contact", "address", "preview"}
 	steps := Steps()
 	if len(steps) != len(want) {
 		t.Fatalf("%d steps, want %d", len(steps), len(want))
@@ -204,8 +204,15 @@ func TestDraft_roundTrip(t *testing.T) {
 	if step != StepDevice || !reflect.DeepEqual(m, m2) {
 		t.Errorf("draft round trip differs:\n%+v\n%+v", m, m2)
 	}
+	// A draft from before the Services step opens where it was left.
+	if _, step, err := UnmarshalDraft([]byte(`{"version":1,"step":8,"model":{}}`)); err != nil || step != StepDepartment {
+		t.Errorf("version 1 draft at Department opens at %v (%v)", step, err)
+	}
+	if _, step, _ := UnmarshalDraft([]byte(`{"version":1,"step":7,"model":{}}`)); step != StepDevice {
+		t.Errorf("version 1 draft at Device opens at %v", step)
+	}
 	for _, tc := range []struct{ in, want string }{
-		{`{"version":2,"model":{}}`, "wizard: unsupported draft version 2"},
+		{`{"version":3,"model":{}}`, "wizard: unsupported draft version 3"},
 		{`{"version":0}`, "wizard: unsupported draft version 0"},
 		{`not json`, "wizard: draft: invalid character 'o' in literal null (expecting 'u')"},
 		{`{"version":1,"model":{"userCount":"many"}}`, "wizard: draft: json: cannot unmarshal string into Go struct field Model.model.userCount of type int"},

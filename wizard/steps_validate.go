@@ -57,6 +57,8 @@ func (m *Model) Fields(s Step) (required, optional []Field) {
 			return []Field{FieldDeviceMode}, []Field{FieldTrunkGroup, FieldEnterpriseTrunk, FieldLinePort}
 		}
 		return []Field{FieldDeviceMode}, nil
+	case StepServices:
+		return nil, []Field{FieldServicePacks, FieldServices}
 	case StepDepartment:
 		if m.Department.Mode == ModeSelect || m.Department.Mode == ModeCreate {
 			return []Field{FieldDepartmentMode, FieldDepartment}, []Field{FieldDepartmentEnterprise}
@@ -133,6 +135,8 @@ func (m *Model) Validate(s Step) FieldErrors {
 		m.validateNumbers(fe)
 	case StepDevice:
 		m.validateDevice(fe)
+	case StepServices:
+		m.validateServices(fe)
 	case StepDepartment:
 		m.validateDepartment(fe)
 	case StepDetails:
@@ -546,8 +550,7 @@ func (m *Model) Target() Target {
 		IsEnterprise:      m.Enterprise.IsEnterprise,
 		Release:           m.Release,
 		RequirePassword:   true,
-		Services:          m.Services,
-		ServicePacks:      m.ServicePacks,
+		Services:          m.serviceAuth(),
 	}
 	if f := m.EffectiveFacts(); f != nil {
 		t.Rules = f.Rules

@@ -32,6 +32,9 @@ type Summary struct {
 	// documents of up to BatchSize.
 	Commands  int `json:"commands"`
 	BatchSize int `json:"batchSize"`
+	// Services are the service packs and user services the task assigns,
+	// with the group's licences for each.
+	Services []ServiceUse `json:"services,omitempty"`
 }
 
 // LicenceUse is how a task uses the group's user licences.
@@ -69,6 +72,7 @@ func Summarize(m *Model, p *Preview, setup []oci.Request, rows []PlannedRow) Sum
 	for _, c := range setup {
 		s.Setup = append(s.Setup, DescribeSetup(c))
 	}
+	s.Services = serviceUses(p.Rows, t.Services)
 	return s
 }
 
@@ -81,6 +85,9 @@ func (s Summary) Lines() []string {
 	}
 	if l := s.Licences; l != nil {
 		out = append(out, fmt.Sprintf("Use %d of %d free licences (%d left afterwards)", l.Used, l.Free, l.Left))
+	}
+	for _, u := range s.Services {
+		out = append(out, u.Line())
 	}
 	for _, c := range s.Setup {
 		out = append(out, "First: "+c)

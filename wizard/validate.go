@@ -35,9 +35,9 @@ type Target struct {
 	// ExistingDevices are device names already in the group: rows on
 	// them are not given a GroupAccessDeviceAddRequest22V2.
 	ExistingDevices []string
-	// Services and ServicePacks are assigned to every user after creation.
-	Services     []string
-	ServicePacks []string
+	// Services are the group's service authorisations when known: a
+	// row's Services cell names packs and services by them (SplitAssignment).
+	Services *ServiceAuthorizations
 }
 
 // RowCheck is an extra check ValidateRow runs (for example against the
@@ -75,6 +75,7 @@ var maxLen = [numColumns]int{
 	ColState:           50,
 	ColZip:             50,
 	ColCountry:         50,
+	ColServices:        4000,
 }
 
 func prob(c Column, err error, format string, args ...any) Problem {

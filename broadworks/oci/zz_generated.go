@@ -62,6 +62,8 @@ func init() {
 	Register("GroupPasswordRulesGetResponse16", func() Command { return new(GroupPasswordRulesGetResponse16) })
 	Register("GroupPasswordRulesGetResponse22", func() Command { return new(GroupPasswordRulesGetResponse22) })
 	Register("GroupPasswordRulesGetResponseRI", func() Command { return new(GroupPasswordRulesGetResponseRI) })
+	Register("GroupServiceGetAuthorizationListRequest", func() Command { return new(GroupServiceGetAuthorizationListRequest) })
+	Register("GroupServiceGetAuthorizationListResponse", func() Command { return new(GroupServiceGetAuthorizationListResponse) })
 	Register("GroupTrunkGroupGetInstanceListRequest14", func() Command { return new(GroupTrunkGroupGetInstanceListRequest14) })
 	Register("GroupTrunkGroupGetInstanceListRequest14sp4", func() Command { return new(GroupTrunkGroupGetInstanceListRequest14sp4) })
 	Register("GroupTrunkGroupGetInstanceListResponse14", func() Command { return new(GroupTrunkGroupGetInstanceListResponse14) })
@@ -213,6 +215,8 @@ func init() {
 	Register("UserModifyRequest21", func() Command { return new(UserModifyRequest21) })
 	Register("UserModifyRequest22", func() Command { return new(UserModifyRequest22) })
 	Register("UserServiceAssignListRequest", func() Command { return new(UserServiceAssignListRequest) })
+	Register("UserServiceGetAssignmentListRequest", func() Command { return new(UserServiceGetAssignmentListRequest) })
+	Register("UserServiceGetAssignmentListResponse", func() Command { return new(UserServiceGetAssignmentListResponse) })
 	Register("VerifySessionIsValidRequest", func() Command { return new(VerifySessionIsValidRequest) })
 	registerAbstract(reflect.TypeFor[DepartmentKey](), decodeDepartmentKey)
 }
@@ -272,6 +276,8 @@ var (
 	_ Response      = (*GroupPasswordRulesGetResponse16)(nil)
 	_ Response      = (*GroupPasswordRulesGetResponse22)(nil)
 	_ Response      = (*GroupPasswordRulesGetResponseRI)(nil)
+	_ Request       = (*GroupServiceGetAuthorizationListRequest)(nil)
+	_ Response      = (*GroupServiceGetAuthorizationListResponse)(nil)
 	_ Request       = (*GroupTrunkGroupGetInstanceListRequest14)(nil)
 	_ Request       = (*GroupTrunkGroupGetInstanceListRequest14sp4)(nil)
 	_ Response      = (*GroupTrunkGroupGetInstanceListResponse14)(nil)
@@ -423,6 +429,8 @@ var (
 	_ Request       = (*UserModifyRequest21)(nil)
 	_ Request       = (*UserModifyRequest22)(nil)
 	_ Request       = (*UserServiceAssignListRequest)(nil)
+	_ Request       = (*UserServiceGetAssignmentListRequest)(nil)
+	_ Response      = (*UserServiceGetAssignmentListResponse)(nil)
 	_ Request       = (*VerifySessionIsValidRequest)(nil)
 	_ DepartmentKey = (*EnterpriseDepartmentKey)(nil)
 	_ DepartmentKey = (*GroupDepartmentKey)(nil)
@@ -1314,6 +1322,31 @@ type GroupPasswordRulesGetResponseRI struct {
 // OCIName returns "GroupPasswordRulesGetResponseRI".
 func (*GroupPasswordRulesGetResponseRI) OCIName() string { return "GroupPasswordRulesGetResponseRI" }
 func (*GroupPasswordRulesGetResponseRI) isResponse()     {}
+
+// GroupServiceGetAuthorizationListRequest is the R25 request GroupServiceGetAuthorizationListRequest (OCISchemaGroup.xsd).
+type GroupServiceGetAuthorizationListRequest struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+	GroupID           string `xml:"groupId"`
+}
+
+// OCIName returns "GroupServiceGetAuthorizationListRequest".
+func (*GroupServiceGetAuthorizationListRequest) OCIName() string {
+	return "GroupServiceGetAuthorizationListRequest"
+}
+func (*GroupServiceGetAuthorizationListRequest) isRequest() {}
+
+// GroupServiceGetAuthorizationListResponse is the R25 response GroupServiceGetAuthorizationListResponse (OCISchemaGroup.xsd).
+type GroupServiceGetAuthorizationListResponse struct {
+	ServicePacksAuthorizationTable  Table `xml:"servicePacksAuthorizationTable"`
+	GroupServicesAuthorizationTable Table `xml:"groupServicesAuthorizationTable"`
+	UserServicesAuthorizationTable  Table `xml:"userServicesAuthorizationTable"`
+}
+
+// OCIName returns "GroupServiceGetAuthorizationListResponse".
+func (*GroupServiceGetAuthorizationListResponse) OCIName() string {
+	return "GroupServiceGetAuthorizationListResponse"
+}
+func (*GroupServiceGetAuthorizationListResponse) isResponse() {}
 
 // GroupTrunkGroupGetInstanceListRequest14 is the R25 request GroupTrunkGroupGetInstanceListRequest14 (OCISchemaDeprecated.xsd).
 type GroupTrunkGroupGetInstanceListRequest14 struct {
@@ -4860,6 +4893,29 @@ type UserServiceAssignListRequest struct {
 // OCIName returns "UserServiceAssignListRequest".
 func (*UserServiceAssignListRequest) OCIName() string { return "UserServiceAssignListRequest" }
 func (*UserServiceAssignListRequest) isRequest()      {}
+
+// UserServiceGetAssignmentListRequest is the R25 request UserServiceGetAssignmentListRequest (OCISchemaUser.xsd).
+type UserServiceGetAssignmentListRequest struct {
+	UserID string `xml:"userId"`
+}
+
+// OCIName returns "UserServiceGetAssignmentListRequest".
+func (*UserServiceGetAssignmentListRequest) OCIName() string {
+	return "UserServiceGetAssignmentListRequest"
+}
+func (*UserServiceGetAssignmentListRequest) isRequest() {}
+
+// UserServiceGetAssignmentListResponse is the R25 response UserServiceGetAssignmentListResponse (OCISchemaUser.xsd).
+type UserServiceGetAssignmentListResponse struct {
+	ServicePacksAssignmentTable Table `xml:"servicePacksAssignmentTable"`
+	UserServicesAssignmentTable Table `xml:"userServicesAssignmentTable"`
+}
+
+// OCIName returns "UserServiceGetAssignmentListResponse".
+func (*UserServiceGetAssignmentListResponse) OCIName() string {
+	return "UserServiceGetAssignmentListResponse"
+}
+func (*UserServiceGetAssignmentListResponse) isResponse() {}
 
 // VerifySessionIsValidRequest is the R25 request VerifySessionIsValidRequest (OCISchemaLogin.xsd).
 type VerifySessionIsValidRequest struct {

@@ -51,6 +51,13 @@ func seedDemo(w *world) {
 		TrunkGroups:      []Trunk{{Name: "acme-hq-trunk", GroupID: "acme-hq", DeviceName: "acme-hq-pbx"}},
 		EnterpriseTrunks: []string{"acme-etrunk"},
 		Services:         append([]string(nil), userServices...),
+		ServiceLimits:    map[string]int{"Voice Messaging User": 250, "Shared Call Appearance": 50, "BroadWorks Anywhere": 20},
+		ServicePacks: []ServicePack{
+			{Name: "Basic", Description: "Calling essentials", Limit: -1,
+				Services: []string{"Authentication", "Call Forwarding Always", "Call Forwarding Busy", "Call Forwarding No Answer", "Call Waiting", "Three-Way Call"}},
+			{Name: "Executive", Description: "Voicemail, shared lines and busy lamp", Limit: 10,
+				Services: []string{"Voice Messaging User", "Shared Call Appearance", "Busy Lamp Field", "Sequential Ring"}},
+		},
 	}
 	hq.Devices["acme-hq-pbx"] = &Device{ServiceProviderID: "acme-ent", GroupID: "acme-hq", Name: "acme-hq-pbx", Type: "Generic SIP IP-PBX", Protocol: "SIP 2.0", Transport: "UDP", NetAddress: "pbx.acme.example.com", Port: 5060}
 	for _, n := range numberRange(2025550100, 300) {
@@ -72,6 +79,12 @@ func seedDemo(w *world) {
 		Departments:      []Department{{Name: "Warehouse"}},
 		EnterpriseTrunks: []string{"acme-etrunk"},
 		Services:         append([]string(nil), userServices...),
+		// Half the seeded users have voicemail: 10 of 12 used.
+		ServiceLimits: map[string]int{"Voice Messaging User": 12, "Busy Lamp Field": 0},
+		ServicePacks: []ServicePack{
+			{Name: "Basic", Description: "Calling essentials", Limit: 25,
+				Services: []string{"Authentication", "Call Forwarding Always", "Call Waiting", "Three-Way Call"}},
+		},
 	}
 	for _, n := range numberRange(3125550100, 40) {
 		acme.Numbers[n] = "acme-branch"
@@ -99,6 +112,9 @@ func seedDemo(w *world) {
 		if i%4 == 0 {
 			u.Department = "Warehouse"
 		}
+		if i%2 == 0 {
+			u.Services = []string{"Voice Messaging User"}
+		}
 		w.putUser(u)
 	}
 
@@ -115,9 +131,10 @@ func seedDemo(w *world) {
 		Rules: &PasswordRules{MinLength: 12, MinDigits: 2, MinUpper: 1, MinLower: 1, MinNonAlphanumeric: 1,
 			DisallowUserID: true, DisallowOldPassword: true, MaxFailedLogins: 3, ExpiresDays: 90},
 		Numbers: map[string]bool{}, Devices: map[string]*Device{},
-		Departments: []Department{{Name: "Operations"}},
-		TrunkGroups: []Trunk{},
-		Services:    []string{"Authentication", "Call Forwarding Always", "Call Waiting", "Voice Messaging User", "Three-Way Call"},
+		Departments:   []Department{{Name: "Operations"}},
+		TrunkGroups:   []Trunk{},
+		Services:      []string{"Authentication", "Call Forwarding Always", "Call Waiting", "Voice Messaging User", "Three-Way Call"},
+		ServiceLimits: map[string]int{"Voice Messaging User": 25},
 	}
 	for _, n := range numberRange(2079460100, 100) {
 		metro.Numbers[n] = "metro-g1"

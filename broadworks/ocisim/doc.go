@@ -54,11 +54,12 @@
 // GroupDepartmentGetListRequest18, GroupDepartmentAddRequest,
 // GroupDepartmentDeleteRequest, GroupDomainGetAssignedListRequest,
 // GroupTrunkGroupGetInstanceListRequest14sp4,
-// GroupEnterpriseTrunkGetListRequest.
+// GroupEnterpriseTrunkGetListRequest, GroupServiceGetAuthorizationListRequest.
 // User: UserAddRequest22V2, UserAddRequest22, UserAddRequest17sp4,
 // UserModifyRequest22, UserGetRequest23V2, UserGetListInGroupRequest,
 // UserGetListInSystemRequest (system), UserDeleteRequest,
-// UserServiceAssignListRequest, UserAuthenticationModifyRequest.
+// UserServiceAssignListRequest, UserServiceGetAssignmentListRequest,
+// UserAuthenticationModifyRequest.
 //
 // Besides these (the newest versions), every older version the R25 schema
 // still lists in its deprecated files is accepted (versions.txt): for
@@ -88,7 +89,11 @@
 // errorCode element is left out, as in captured real replies: the code is
 // then only in the summary. A UserServiceAssignListRequest service name
 // outside the schema's UserService list is a 6004 (the schema enumerates
-// them); a listed service the group is not authorised for is a 4410. A
+// them); a listed service or pack the group is not authorised for is a
+// 4410, one whose quantity the group's users already use up a 4411. The
+// demo groups limit some services (acme-branch: Voice Messaging User 12,
+// 10 used; Busy Lamp Field 0; pack Basic 25; acme-hq: Voice Messaging User
+// 250, pack Executive 10; metro-g1: Voice Messaging User 25). A
 // UTF-8 byte-order mark before a request document is accepted.
 //
 //	4005 Service Provider not found          4006 Service Provider already exists
@@ -97,6 +102,7 @@
 //	4155 group still has users (delete)      4200 User already exists
 //	4201 user id without domain              4202 domain not assigned to group/SP
 //	4410 service not authorised (Warning when partly assigned)
+//	4411 service quantity used up (Warning when partly assigned)
 //	4470 number not in the group / not free  4471 number already held by a user
 //	4472 number not in the SP pool           4473 number already in an SP pool
 //	4474 bad or oversized DN range           4500 Access Device already exists

@@ -3,7 +3,6 @@ package ocisim
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -679,55 +678,6 @@ func hUserDelete(c *call, e *element) result {
 	c.w.dropUser(u.UserID)
 	c.mutated = true
 	return success()
-}
-
-func hUserServiceAssign(c *call, e *element) result {
-	if err := c.notUser(); err != nil {
-		return failure(err)
-	}
-	u, err := c.lookupUser(e.val("userId"))
-	if err != nil {
-		return failure(err)
-	}
-	_, g, err := c.w.group(u.ServiceProviderID, u.GroupID)
-	if err != nil {
-		return failure(err)
-	}
-	names := e.vals("serviceName")
-	for _, n := range names {
-		// The schema types serviceName as the UserService enumeration: a
-		// name outside it fails validation before anything is assigned.
-		if !schemaUserServices[n] {
-			return failure(validationFailure(fmt.Sprintf("Element 'serviceName': [facet 'enumeration'] The value '%s' is not an element of the set of UserService values (in UserServiceAssignListRequest)", n)))
-		}
-	}
-	var refused []string
-	assigned := 0
-	for _, n := range names {
-		if !contains(g.Services, n) {
-			refused = append(refused, n)
-			continue
-		}
-		if !contains(u.Services, n) {
-			u.Services = append(u.Services, n)
-			sort.Strings(u.Services)
-		}
-		assigned++
-	}
-	for _, p := range e.vals("servicePackName") {
-		refused = append(refused, p+" (service pack)")
-	}
-	if assigned > 0 {
-		c.mutated = true
-	}
-	if len(refused) == 0 {
-		return success()
-	}
-	r := errorf(codeServiceNotAuth, "Service not authorized for group %s: %s", g.ID, strings.Join(refused, ", "))
-	if assigned > 0 {
-		r.Type = "Warning"
-	}
-	return failure(r)
 }
 
 func hUserAuthModify(c *call, e *element) result {

@@ -122,6 +122,19 @@ type Group struct {
 	TrunkGroups       []Trunk            `json:"trunkGroups"`
 	EnterpriseTrunks  []string           `json:"enterpriseTrunks,omitempty"` // names usable by the group
 	Services          []string           `json:"services"`                   // authorised user services
+	// ServiceLimits is the quantity of each limited user service (absent:
+	// unlimited); ServicePacks are the packs authorised to the group.
+	ServiceLimits map[string]int `json:"serviceLimits,omitempty"`
+	ServicePacks  []ServicePack  `json:"servicePacks,omitempty"`
+}
+
+// ServicePack is a named set of user services authorised as one, with its
+// own quantity (Limit < 0: unlimited).
+type ServicePack struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description,omitempty"`
+	Services    []string `json:"services"`
+	Limit       int      `json:"limit"`
 }
 
 // Department is a group department.
@@ -190,6 +203,7 @@ type User struct {
 	NetworkClassOfService  string   `json:"ncos,omitempty"`
 	IsPlace                bool     `json:"isPlace,omitempty"`
 	Services               []string `json:"services,omitempty"`
+	ServicePacks           []string `json:"servicePacks,omitempty"`
 	SIPUserName            string   `json:"sipUserName,omitempty"`
 	SIPPasswordSet         bool     `json:"sipPasswordSet,omitempty"`
 	// PasswordSHA1 is the hex SHA-1 of the web/OCI password ("" when none).

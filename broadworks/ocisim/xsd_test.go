@@ -82,6 +82,8 @@ func TestXSD_requestsAndResponsesValidate(t *testing.T) {
 		cmd("UserGetListInGroupRequest", el("serviceProviderId", "acme-ent")+el("GroupId", "acme-hq")+el("responseSizeLimit", "10")),
 		cmd("UserGetListInSystemRequest", crit("searchCriteriaUserId", "branch")),
 		cmd("UserServiceAssignListRequest", el("userId", "x1@acme.example.com")+el("serviceName", "Call Waiting")+el("serviceName", "Three-Way Call")),
+		cmd("UserServiceGetAssignmentListRequest", el("userId", "x1@acme.example.com")),
+		cmd("GroupServiceGetAuthorizationListRequest", g),
 		cmd("UserAuthenticationModifyRequest", el("userId", "x1@acme.example.com")+el("userName", "x1sip")+el("newPassword", "Sip#pass123")),
 		cmd("ServiceProviderConsolidatedAddRequest", el("useCustomRoutingProfile", "false")+el("serviceProviderId", "sp9")+el("defaultDomain", "sp9.example.com")),
 		cmd("ServiceProviderDnAddListRequest", el("serviceProviderId", "sp9")+el("phoneNumber", "4155550100")+"<dnRange>"+el("minPhoneNumber", "4155550101")+el("maxPhoneNumber", "4155550110")+"</dnRange>"),

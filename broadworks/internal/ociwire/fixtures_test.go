@@ -196,6 +196,7 @@ func currentCases() []requestCase {
 		}},
 		{"GroupGetRequest22V5", &oci.GroupGetRequest22V5{ServiceProviderID: sp, GroupID: grp}},
 		{"GroupPasswordRulesGetRequestRI", &oci.GroupPasswordRulesGetRequestRI{ServiceProviderID: sp, GroupID: grp}},
+		{"GroupServiceGetAuthorizationListRequest", &oci.GroupServiceGetAuthorizationListRequest{ServiceProviderID: sp, GroupID: grp}},
 		{"GroupTrunkGroupGetInstanceListRequest14sp4", &oci.GroupTrunkGroupGetInstanceListRequest14sp4{
 			ServiceProviderID: sp, GroupID: grp, IncludeEnterpriseTrunkGroups: true,
 		}},
@@ -317,6 +318,7 @@ func currentCases() []requestCase {
 			UserID: "jane.doe@" + domain, ServiceName: []string{"Authentication", "Call Forwarding Always", "Voice Messaging User"},
 			ServicePackName: []string{"Basic Seat"},
 		}},
+		{"UserServiceGetAssignmentListRequest", &oci.UserServiceGetAssignmentListRequest{UserID: "jane.doe@" + domain}},
 		{"VerifySessionIsValidRequest", &oci.VerifySessionIsValidRequest{}},
 	}
 }

@@ -83,6 +83,7 @@ type Version struct {
 // The key is the newest version: the one bwbulk builds.
 var families = map[string][]string{
 	"GroupAccessDeviceAddRequest22V2":               {"GroupAccessDeviceAddRequest14", "GroupAccessDeviceAddRequest22", "GroupAccessDeviceAddRequest22V2"},
+	"GroupAccessDeviceGetUserListRequest21sp1":      {"GroupAccessDeviceGetUserListRequest", "GroupAccessDeviceGetUserListRequest21sp1"},
 	"GroupConsolidatedAddRequest":                   {"GroupAddRequest", "GroupConsolidatedAddRequest"},
 	"GroupDepartmentGetListRequest18":               {"GroupDepartmentGetListRequest", "GroupDepartmentGetListRequest18"},
 	"GroupExtensionLengthGetRequest22":              {"GroupExtensionLengthGetRequest", "GroupExtensionLengthGetRequest17", "GroupExtensionLengthGetRequest22"},

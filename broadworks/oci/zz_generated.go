@@ -18,9 +18,15 @@ func init() {
 	Register("GroupAccessDeviceDeleteRequest", func() Command { return new(GroupAccessDeviceDeleteRequest) })
 	Register("GroupAccessDeviceGetListRequest", func() Command { return new(GroupAccessDeviceGetListRequest) })
 	Register("GroupAccessDeviceGetListResponse", func() Command { return new(GroupAccessDeviceGetListResponse) })
+	Register("GroupAccessDeviceGetUserListRequest", func() Command { return new(GroupAccessDeviceGetUserListRequest) })
+	Register("GroupAccessDeviceGetUserListRequest21sp1", func() Command { return new(GroupAccessDeviceGetUserListRequest21sp1) })
+	Register("GroupAccessDeviceGetUserListResponse", func() Command { return new(GroupAccessDeviceGetUserListResponse) })
+	Register("GroupAccessDeviceGetUserListResponse21sp1", func() Command { return new(GroupAccessDeviceGetUserListResponse21sp1) })
 	Register("GroupAddRequest", func() Command { return new(GroupAddRequest) })
 	Register("GroupConsolidatedAddRequest", func() Command { return new(GroupConsolidatedAddRequest) })
+	Register("GroupDeleteRequest", func() Command { return new(GroupDeleteRequest) })
 	Register("GroupDepartmentAddRequest", func() Command { return new(GroupDepartmentAddRequest) })
+	Register("GroupDepartmentDeleteRequest", func() Command { return new(GroupDepartmentDeleteRequest) })
 	Register("GroupDepartmentGetListRequest", func() Command { return new(GroupDepartmentGetListRequest) })
 	Register("GroupDepartmentGetListRequest18", func() Command { return new(GroupDepartmentGetListRequest18) })
 	Register("GroupDepartmentGetListResponse", func() Command { return new(GroupDepartmentGetListResponse) })
@@ -28,6 +34,7 @@ func init() {
 	Register("GroupDnAssignListRequest", func() Command { return new(GroupDnAssignListRequest) })
 	Register("GroupDnGetAvailableListRequest", func() Command { return new(GroupDnGetAvailableListRequest) })
 	Register("GroupDnGetAvailableListResponse", func() Command { return new(GroupDnGetAvailableListResponse) })
+	Register("GroupDnUnassignListRequest", func() Command { return new(GroupDnUnassignListRequest) })
 	Register("GroupDomainGetAssignedListRequest", func() Command { return new(GroupDomainGetAssignedListRequest) })
 	Register("GroupDomainGetAssignedListResponse", func() Command { return new(GroupDomainGetAssignedListResponse) })
 	Register("GroupEnterpriseTrunkGetListRequest", func() Command { return new(GroupEnterpriseTrunkGetListRequest) })
@@ -232,9 +239,15 @@ var (
 	_ Request       = (*GroupAccessDeviceDeleteRequest)(nil)
 	_ Request       = (*GroupAccessDeviceGetListRequest)(nil)
 	_ Response      = (*GroupAccessDeviceGetListResponse)(nil)
+	_ Request       = (*GroupAccessDeviceGetUserListRequest)(nil)
+	_ Request       = (*GroupAccessDeviceGetUserListRequest21sp1)(nil)
+	_ Response      = (*GroupAccessDeviceGetUserListResponse)(nil)
+	_ Response      = (*GroupAccessDeviceGetUserListResponse21sp1)(nil)
 	_ Request       = (*GroupAddRequest)(nil)
 	_ Request       = (*GroupConsolidatedAddRequest)(nil)
+	_ Request       = (*GroupDeleteRequest)(nil)
 	_ Request       = (*GroupDepartmentAddRequest)(nil)
+	_ Request       = (*GroupDepartmentDeleteRequest)(nil)
 	_ Request       = (*GroupDepartmentGetListRequest)(nil)
 	_ Request       = (*GroupDepartmentGetListRequest18)(nil)
 	_ Response      = (*GroupDepartmentGetListResponse)(nil)
@@ -242,6 +255,7 @@ var (
 	_ Request       = (*GroupDnAssignListRequest)(nil)
 	_ Request       = (*GroupDnGetAvailableListRequest)(nil)
 	_ Response      = (*GroupDnGetAvailableListResponse)(nil)
+	_ Request       = (*GroupDnUnassignListRequest)(nil)
 	_ Request       = (*GroupDomainGetAssignedListRequest)(nil)
 	_ Response      = (*GroupDomainGetAssignedListResponse)(nil)
 	_ Request       = (*GroupEnterpriseTrunkGetListRequest)(nil)
@@ -605,6 +619,81 @@ type GroupAccessDeviceGetListResponse struct {
 func (*GroupAccessDeviceGetListResponse) OCIName() string { return "GroupAccessDeviceGetListResponse" }
 func (*GroupAccessDeviceGetListResponse) isResponse()     {}
 
+// GroupAccessDeviceGetUserListRequest is the R25 request GroupAccessDeviceGetUserListRequest (OCISchemaDeprecatedAS.xsd).
+type GroupAccessDeviceGetUserListRequest struct {
+	ServiceProviderID                                 string                                              `xml:"serviceProviderId"`
+	GroupID                                           string                                              `xml:"groupId"`
+	DeviceName                                        string                                              `xml:"deviceName"`
+	ResponseSizeLimit                                 *int                                                `xml:"responseSizeLimit"`
+	SearchCriteriaLinePortUserPart                    []SearchCriteriaLinePortUserPart                    `xml:"searchCriteriaLinePortUserPart"`
+	SearchCriteriaLinePortDomain                      []SearchCriteriaLinePortDomain                      `xml:"searchCriteriaLinePortDomain"`
+	SearchCriteriaUserLastName                        []SearchCriteriaUserLastName                        `xml:"searchCriteriaUserLastName"`
+	SearchCriteriaUserFirstName                       []SearchCriteriaUserFirstName                       `xml:"searchCriteriaUserFirstName"`
+	SearchCriteriaDn                                  []SearchCriteriaDn                                  `xml:"searchCriteriaDn"`
+	SearchCriteriaUserID                              []SearchCriteriaUserId                              `xml:"searchCriteriaUserId"`
+	SearchCriteriaExactEndpointType                   *SearchCriteriaExactEndpointType                    `xml:"searchCriteriaExactEndpointType"`
+	SearchCriteriaExactUserType                       *SearchCriteriaExactUserType                        `xml:"searchCriteriaExactUserType"`
+	SearchCriteriaExtension                           []SearchCriteriaExtension                           `xml:"searchCriteriaExtension"`
+	SearchCriteriaExactUserDepartment                 *SearchCriteriaExactUserDepartment                  `xml:"searchCriteriaExactUserDepartment"`
+	SearchCriteriaExactPortNumber                     *SearchCriteriaExactPortNumber                      `xml:"searchCriteriaExactPortNumber"`
+	SearchCriteriaAccessDeviceEndpointPrivateIdentity []SearchCriteriaAccessDeviceEndpointPrivateIdentity `xml:"searchCriteriaAccessDeviceEndpointPrivateIdentity"`
+}
+
+// OCIName returns "GroupAccessDeviceGetUserListRequest".
+func (*GroupAccessDeviceGetUserListRequest) OCIName() string {
+	return "GroupAccessDeviceGetUserListRequest"
+}
+func (*GroupAccessDeviceGetUserListRequest) isRequest() {}
+
+// GroupAccessDeviceGetUserListRequest21sp1 is the R25 request GroupAccessDeviceGetUserListRequest21sp1 (OCISchemaGroup.xsd).
+type GroupAccessDeviceGetUserListRequest21sp1 struct {
+	ServiceProviderID                                 string                                              `xml:"serviceProviderId"`
+	GroupID                                           string                                              `xml:"groupId"`
+	DeviceName                                        string                                              `xml:"deviceName"`
+	ResponseSizeLimit                                 *int                                                `xml:"responseSizeLimit"`
+	SearchCriteriaLinePortUserPart                    []SearchCriteriaLinePortUserPart                    `xml:"searchCriteriaLinePortUserPart"`
+	SearchCriteriaLinePortDomain                      []SearchCriteriaLinePortDomain                      `xml:"searchCriteriaLinePortDomain"`
+	SearchCriteriaUserLastName                        []SearchCriteriaUserLastName                        `xml:"searchCriteriaUserLastName"`
+	SearchCriteriaUserFirstName                       []SearchCriteriaUserFirstName                       `xml:"searchCriteriaUserFirstName"`
+	SearchCriteriaDn                                  []SearchCriteriaDn                                  `xml:"searchCriteriaDn"`
+	SearchCriteriaUserID                              []SearchCriteriaUserId                              `xml:"searchCriteriaUserId"`
+	SearchCriteriaExactEndpointType                   *SearchCriteriaExactEndpointType21sp1               `xml:"searchCriteriaExactEndpointType"`
+	SearchCriteriaExactUserType                       *SearchCriteriaExactUserType                        `xml:"searchCriteriaExactUserType"`
+	SearchCriteriaExtension                           []SearchCriteriaExtension                           `xml:"searchCriteriaExtension"`
+	SearchCriteriaExactUserDepartment                 *SearchCriteriaExactUserDepartment                  `xml:"searchCriteriaExactUserDepartment"`
+	SearchCriteriaExactPortNumber                     *SearchCriteriaExactPortNumber                      `xml:"searchCriteriaExactPortNumber"`
+	SearchCriteriaAccessDeviceEndpointPrivateIdentity []SearchCriteriaAccessDeviceEndpointPrivateIdentity `xml:"searchCriteriaAccessDeviceEndpointPrivateIdentity"`
+	SearchCriteriaUserHotlineContact                  []SearchCriteriaUserHotlineContact                  `xml:"searchCriteriaUserHotlineContact"`
+}
+
+// OCIName returns "GroupAccessDeviceGetUserListRequest21sp1".
+func (*GroupAccessDeviceGetUserListRequest21sp1) OCIName() string {
+	return "GroupAccessDeviceGetUserListRequest21sp1"
+}
+func (*GroupAccessDeviceGetUserListRequest21sp1) isRequest() {}
+
+// GroupAccessDeviceGetUserListResponse is the R25 response GroupAccessDeviceGetUserListResponse (OCISchemaDeprecatedAS.xsd).
+type GroupAccessDeviceGetUserListResponse struct {
+	DeviceUserTable Table `xml:"deviceUserTable"`
+}
+
+// OCIName returns "GroupAccessDeviceGetUserListResponse".
+func (*GroupAccessDeviceGetUserListResponse) OCIName() string {
+	return "GroupAccessDeviceGetUserListResponse"
+}
+func (*GroupAccessDeviceGetUserListResponse) isResponse() {}
+
+// GroupAccessDeviceGetUserListResponse21sp1 is the R25 response GroupAccessDeviceGetUserListResponse21sp1 (OCISchemaGroup.xsd).
+type GroupAccessDeviceGetUserListResponse21sp1 struct {
+	DeviceUserTable Table `xml:"deviceUserTable"`
+}
+
+// OCIName returns "GroupAccessDeviceGetUserListResponse21sp1".
+func (*GroupAccessDeviceGetUserListResponse21sp1) OCIName() string {
+	return "GroupAccessDeviceGetUserListResponse21sp1"
+}
+func (*GroupAccessDeviceGetUserListResponse21sp1) isResponse() {}
+
 // GroupAddRequest is the R25 request GroupAddRequest (OCISchemaDeprecatedAS.xsd).
 type GroupAddRequest struct {
 	ServiceProviderID                   string         `xml:"serviceProviderId"`
@@ -669,6 +758,16 @@ type GroupConsolidatedAddRequest struct {
 func (*GroupConsolidatedAddRequest) OCIName() string { return "GroupConsolidatedAddRequest" }
 func (*GroupConsolidatedAddRequest) isRequest()      {}
 
+// GroupDeleteRequest is the R25 request GroupDeleteRequest (OCISchemaGroup.xsd).
+type GroupDeleteRequest struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+	GroupID           string `xml:"groupId"`
+}
+
+// OCIName returns "GroupDeleteRequest".
+func (*GroupDeleteRequest) OCIName() string { return "GroupDeleteRequest" }
+func (*GroupDeleteRequest) isRequest()      {}
+
 // GroupDepartmentAddRequest is the R25 request GroupDepartmentAddRequest (OCISchemaGroup.xsd).
 type GroupDepartmentAddRequest struct {
 	ServiceProviderID        string        `xml:"serviceProviderId"`
@@ -698,6 +797,17 @@ func (x *GroupDepartmentAddRequest) UnmarshalXML(d *xml.Decoder, start xml.Start
 	}
 	return nil
 }
+
+// GroupDepartmentDeleteRequest is the R25 request GroupDepartmentDeleteRequest (OCISchemaGroup.xsd).
+type GroupDepartmentDeleteRequest struct {
+	ServiceProviderID string `xml:"serviceProviderId"`
+	GroupID           string `xml:"groupId"`
+	DepartmentName    string `xml:"departmentName"`
+}
+
+// OCIName returns "GroupDepartmentDeleteRequest".
+func (*GroupDepartmentDeleteRequest) OCIName() string { return "GroupDepartmentDeleteRequest" }
+func (*GroupDepartmentDeleteRequest) isRequest()      {}
 
 // GroupDepartmentGetListRequest is the R25 request GroupDepartmentGetListRequest (OCISchemaDeprecated.xsd).
 type GroupDepartmentGetListRequest struct {
@@ -787,6 +897,18 @@ type GroupDnGetAvailableListResponse struct {
 // OCIName returns "GroupDnGetAvailableListResponse".
 func (*GroupDnGetAvailableListResponse) OCIName() string { return "GroupDnGetAvailableListResponse" }
 func (*GroupDnGetAvailableListResponse) isResponse()     {}
+
+// GroupDnUnassignListRequest is the R25 request GroupDnUnassignListRequest (OCISchemaGroup.xsd).
+type GroupDnUnassignListRequest struct {
+	ServiceProviderID string    `xml:"serviceProviderId"`
+	GroupID           string    `xml:"groupId"`
+	PhoneNumber       []string  `xml:"phoneNumber"`
+	DnRange           []DNRange `xml:"dnRange"`
+}
+
+// OCIName returns "GroupDnUnassignListRequest".
+func (*GroupDnUnassignListRequest) OCIName() string { return "GroupDnUnassignListRequest" }
+func (*GroupDnUnassignListRequest) isRequest()      {}
 
 // GroupDomainGetAssignedListRequest is the R25 request GroupDomainGetAssignedListRequest (OCISchemaGroup.xsd).
 type GroupDomainGetAssignedListRequest struct {
@@ -5294,6 +5416,13 @@ type SIPContactInfo struct {
 	PathHeader *string `xml:"pathHeader"`
 }
 
+// SearchCriteriaAccessDeviceEndpointPrivateIdentity is the R25 type SearchCriteriaAccessDeviceEndpointPrivateIdentity (OCISchemaSearchCriteria.xsd).
+type SearchCriteriaAccessDeviceEndpointPrivateIdentity struct {
+	Mode              string `xml:"mode"`
+	Value             string `xml:"value"`
+	IsCaseInsensitive bool   `xml:"isCaseInsensitive"`
+}
+
 // SearchCriteriaAccessDeviceVersion is the R25 type SearchCriteriaAccessDeviceVersion (OCISchemaSearchCriteria.xsd).
 type SearchCriteriaAccessDeviceVersion struct {
 	Mode              string `xml:"mode"`
@@ -5353,6 +5482,21 @@ type SearchCriteriaExactDomainLevel struct {
 	DomainLevel string `xml:"domainLevel"`
 }
 
+// SearchCriteriaExactEndpointType is the R25 type SearchCriteriaExactEndpointType (OCISchemaDeprecatedAS.xsd).
+type SearchCriteriaExactEndpointType struct {
+	EndpointType string `xml:"endpointType"`
+}
+
+// SearchCriteriaExactEndpointType21sp1 is the R25 type SearchCriteriaExactEndpointType21sp1 (OCISchemaSearchCriteria.xsd).
+type SearchCriteriaExactEndpointType21sp1 struct {
+	EndpointType string `xml:"endpointType"`
+}
+
+// SearchCriteriaExactPortNumber is the R25 type SearchCriteriaExactPortNumber (OCISchemaSearchCriteria.xsd).
+type SearchCriteriaExactPortNumber struct {
+	Port int `xml:"port"`
+}
+
 // SearchCriteriaExactServiceProvider is the R25 type SearchCriteriaExactServiceProvider (OCISchemaSearchCriteria.xsd).
 type SearchCriteriaExactServiceProvider struct {
 	ServiceProviderID string `xml:"serviceProviderId"`
@@ -5394,6 +5538,11 @@ type SearchCriteriaExactUserPersonId struct {
 	UserPersonID string `xml:"userPersonId"`
 }
 
+// SearchCriteriaExactUserType is the R25 type SearchCriteriaExactUserType (OCISchemaSearchCriteria.xsd).
+type SearchCriteriaExactUserType struct {
+	UserType string `xml:"userType"`
+}
+
 // SearchCriteriaExtension is the R25 type SearchCriteriaExtension (OCISchemaSearchCriteria.xsd).
 type SearchCriteriaExtension struct {
 	Mode              string `xml:"mode"`
@@ -5410,6 +5559,20 @@ type SearchCriteriaGroupId struct {
 
 // SearchCriteriaGroupName is the R25 type SearchCriteriaGroupName (OCISchemaSearchCriteria.xsd).
 type SearchCriteriaGroupName struct {
+	Mode              string `xml:"mode"`
+	Value             string `xml:"value"`
+	IsCaseInsensitive bool   `xml:"isCaseInsensitive"`
+}
+
+// SearchCriteriaLinePortDomain is the R25 type SearchCriteriaLinePortDomain (OCISchemaSearchCriteria.xsd).
+type SearchCriteriaLinePortDomain struct {
+	Mode              string `xml:"mode"`
+	Value             string `xml:"value"`
+	IsCaseInsensitive bool   `xml:"isCaseInsensitive"`
+}
+
+// SearchCriteriaLinePortUserPart is the R25 type SearchCriteriaLinePortUserPart (OCISchemaSearchCriteria.xsd).
+type SearchCriteriaLinePortUserPart struct {
 	Mode              string `xml:"mode"`
 	Value             string `xml:"value"`
 	IsCaseInsensitive bool   `xml:"isCaseInsensitive"`
@@ -5444,6 +5607,13 @@ type SearchCriteriaUserExternalId struct {
 
 // SearchCriteriaUserFirstName is the R25 type SearchCriteriaUserFirstName (OCISchemaSearchCriteria.xsd).
 type SearchCriteriaUserFirstName struct {
+	Mode              string `xml:"mode"`
+	Value             string `xml:"value"`
+	IsCaseInsensitive bool   `xml:"isCaseInsensitive"`
+}
+
+// SearchCriteriaUserHotlineContact is the R25 type SearchCriteriaUserHotlineContact (OCISchemaSearchCriteria.xsd).
+type SearchCriteriaUserHotlineContact struct {
 	Mode              string `xml:"mode"`
 	Value             string `xml:"value"`
 	IsCaseInsensitive bool   `xml:"isCaseInsensitive"`

@@ -51,6 +51,7 @@
 // GroupDnActivateListRequest, GroupExtensionLengthGetRequest22,
 // GroupAccessDeviceGetListRequest, GroupAccessDeviceAddRequest22V2,
 // GroupAccessDeviceAddRequest14, GroupAccessDeviceDeleteRequest,
+// GroupAccessDeviceGetUserListRequest21sp1 (and its R20 version),
 // GroupDepartmentGetListRequest18, GroupDepartmentAddRequest,
 // GroupDepartmentDeleteRequest, GroupDomainGetAssignedListRequest,
 // GroupTrunkGroupGetInstanceListRequest14sp4,

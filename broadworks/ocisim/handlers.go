@@ -44,6 +44,7 @@ var handlers = map[string]handlerFunc{
 	"GroupAccessDeviceAddRequest22V2":            hDeviceAdd,
 	"GroupAccessDeviceAddRequest14":              hDeviceAdd,
 	"GroupAccessDeviceDeleteRequest":             hDeviceDelete,
+	"GroupAccessDeviceGetUserListRequest21sp1":   hDeviceUsers,
 	"GroupDepartmentGetListRequest18":            hDepartmentList,
 	"GroupDepartmentAddRequest":                  hDepartmentAdd,
 	"GroupDepartmentDeleteRequest":               hDepartmentDelete,

@@ -334,6 +334,39 @@ func hDeviceList(c *call, e *element) result {
 	return data("GroupAccessDeviceGetListResponse", w)
 }
 
+// deviceUserHeadings are the columns of GroupAccessDeviceGetUserListResponse21sp1.
+var deviceUserHeadings = []string{"Line/Port", "Last Name", "First Name", "Phone Number", "User Id", "User Type",
+	"Endpoint Type", "Order", "Primary Line/Port", "Extension", "Department", "Email Address", "Private Identity"}
+
+// hDeviceUsers lists the users of the group whose line/port is on one of
+// the group's devices: what must be known before the device is deleted.
+func hDeviceUsers(c *call, e *element) result {
+	sp, g, err := c.groupOf(e)
+	if err != nil {
+		return failure(err)
+	}
+	name := e.val("deviceName")
+	if _, ok := g.Devices[name]; !ok {
+		return failure(errorf(codeDeviceNotFound, "Access Device not found: %s", name))
+	}
+	cc := countryCode(g)
+	var rows [][]string
+	for _, u := range c.w.usersIn(sp.ID, g.ID) {
+		if u.DeviceName != name || u.DeviceLevel == "Service Provider" {
+			continue
+		}
+		if !criteriaMatch(e, "searchCriteriaUserId", u.UserID) || !criteriaMatch(e, "searchCriteriaUserLastName", u.LastName) ||
+			!criteriaMatch(e, "searchCriteriaUserFirstName", u.FirstName) || !criteriaMatch(e, "searchCriteriaLinePortUserPart", strings.SplitN(u.LinePort, "@", 2)[0]) {
+			continue
+		}
+		rows = append(rows, []string{u.LinePort, u.LastName, u.FirstName, listDN(cc, u.PhoneNumber), u.UserID, "Normal",
+			"Primary", "1", "true", u.Extension, u.Department, u.EmailAddress, ""})
+	}
+	w := &builder{}
+	w.table("deviceUserTable", deviceUserHeadings, limitRows(rows, sizeLimit(e)))
+	return data("GroupAccessDeviceGetUserListResponse21sp1", w)
+}
+
 var macPattern = regexp.MustCompile(`^[0-9A-Fa-f]{12}$`)
 
 func hDeviceAdd(c *call, e *element) result {

@@ -50,6 +50,8 @@ func versionBody(base, n string) (string, bool) {
 	case "UserAddRequest22V2":
 		return g + el("userId", n+"@acme.example.com") + el("lastName", "Old") + el("firstName", "Version") +
 			el("callingLineIdLastName", "Old") + el("callingLineIdFirstName", "Version"), true
+	case "GroupAccessDeviceGetUserListRequest21sp1":
+		return el("serviceProviderId", "acme-ent") + el("groupId", "acme-branch") + el("deviceName", "branch-phone-01"), true
 	case "GroupAccessDeviceAddRequest22V2":
 		body := g + el("deviceName", n) + el("deviceType", "Generic SIP Phone")
 		if n == "groupaccessdeviceaddrequest22" {

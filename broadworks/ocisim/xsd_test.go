@@ -62,6 +62,7 @@ func TestXSD_requestsAndResponsesValidate(t *testing.T) {
 		cmd("GroupExtensionLengthGetRequest22", g),
 		cmd("SystemDeviceTypeGetAvailableListRequest22V2", el("allowConference", "false")+el("allowMusicOnHold", "false")+el("onlyConference", "false")+el("onlyVideoCapable", "false")+el("onlyOptionalIpAddress", "false")),
 		cmd("GroupAccessDeviceGetListRequest", g),
+		cmd("GroupAccessDeviceGetUserListRequest21sp1", el("serviceProviderId", "acme-ent")+el("groupId", "acme-branch")+el("deviceName", "branch-phone-01")),
 		cmd("GroupDepartmentGetListRequest18", g+el("includeEnterpriseDepartments", "true")),
 		cmd("GroupDomainGetAssignedListRequest", g),
 		cmd("SystemTimeZoneGetListRequest20", ""),

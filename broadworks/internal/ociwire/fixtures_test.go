@@ -155,6 +155,11 @@ func currentCases() []requestCase {
 			GroupExternalID: "b7e1c2d4-grp", DeviceExternalID: "b7e1c2d4-dev", DeviceType: "Yealink T54W",
 		}},
 		{"GroupAccessDeviceDeleteRequest", &oci.GroupAccessDeviceDeleteRequest{ServiceProviderID: sp, GroupID: grp, DeviceName: "jane.doe-vvx450"}},
+		{"GroupAccessDeviceGetUserListRequest21sp1", &oci.GroupAccessDeviceGetUserListRequest21sp1{ServiceProviderID: sp, GroupID: grp, DeviceName: "jane.doe-vvx450",
+			SearchCriteriaUserID: []oci.SearchCriteriaUserId{{Mode: "Equal To", Value: "jane.doe@acme.example.com", IsCaseInsensitive: true}}}},
+		{"GroupDeleteRequest", &oci.GroupDeleteRequest{ServiceProviderID: sp, GroupID: grp}},
+		{"GroupDepartmentDeleteRequest", &oci.GroupDepartmentDeleteRequest{ServiceProviderID: sp, GroupID: grp, DepartmentName: "Sales"}},
+		{"GroupDnUnassignListRequest", &oci.GroupDnUnassignListRequest{ServiceProviderID: sp, GroupID: grp, PhoneNumber: []string{"+1-2025550123", "+1-2025550124"}}},
 		{"GroupAccessDeviceGetListRequest", &oci.GroupAccessDeviceGetListRequest{
 			ServiceProviderID: sp, GroupID: grp, ResponseSizeLimit: oci.Int(1000),
 			SearchCriteriaDeviceName:       []oci.SearchCriteriaDeviceName{{Mode: oci.SearchContains, Value: "vvx", IsCaseInsensitive: true}},

@@ -461,6 +461,13 @@ func allUnsent(rs []broadworks.Result) bool {
 // and returns the results in order. It fails only when no document got
 // an answer.
 func (c *checker) parallel(ctx context.Context, reqs []oci.Request) ([]broadworks.Result, error) {
+	return inParallel(ctx, c.batch, reqs, c.o.Parallel)
+}
+
+// inParallel sends reqs through batch in documents of MaxCommands, n at a
+// time, and returns the results in order. It fails only when no document
+// got an answer.
+func inParallel(ctx context.Context, batch func(context.Context, []oci.Request) ([]broadworks.Result, error), reqs []oci.Request, n int) ([]broadworks.Result, error) {
 	out := make([]broadworks.Result, len(reqs))
 	type chunk struct{ start, end int }
 	work := make(chan chunk)
@@ -468,12 +475,12 @@ func (c *checker) parallel(ctx context.Context, reqs []oci.Request) ([]broadwork
 	var mu sync.Mutex
 	var firstErr error
 	answered := false
-	for range min(c.o.Parallel, max(1, (len(reqs)+broadworks.MaxCommands-1)/broadworks.MaxCommands)) {
+	for range min(n, max(1, (len(reqs)+broadworks.MaxCommands-1)/broadworks.MaxCommands)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for ch := range work {
-				rs, err := c.batch(ctx, reqs[ch.start:ch.end])
+				rs, err := batch(ctx, reqs[ch.start:ch.end])
 				copy(out[ch.start:ch.end], rs)
 				mu.Lock()
 				if err != nil && firstErr == nil {

@@ -103,6 +103,56 @@ func resolver(cmd oci.Request) (read oci.Request, j judge, ok bool) {
 		return &oci.GroupGetRequest22V5{ServiceProviderID: sp, GroupID: grp}, existsJudge("group "+sp+"/"+grp, codeGroupNotFound), true
 	case name == "ServiceProviderConsolidatedAddRequest" || strings.HasPrefix(name, "ServiceProviderAddRequest"):
 		return &oci.ServiceProviderGetRequest22V4{ServiceProviderID: sp}, existsJudge("service provider "+sp, codeSPNotFound), true
+	case name == "UserDeleteRequest":
+		uid := fieldString(cmd, "UserID")
+		return &oci.UserGetRequest23V2{UserID: uid}, goneJudge("user "+uid, codeUserNotFound), true
+	case name == "GroupDeleteRequest":
+		return &oci.GroupGetRequest22V5{ServiceProviderID: sp, GroupID: grp}, goneJudge("group "+sp+"/"+grp, codeGroupNotFound), true
+	case name == "GroupAccessDeviceDeleteRequest":
+		dev := fieldString(cmd, "DeviceName")
+		return &oci.GroupAccessDeviceGetListRequest{
+				ServiceProviderID: sp, GroupID: grp,
+				SearchCriteriaDeviceName: []oci.SearchCriteriaDeviceName{{Mode: "Equal To", Value: dev}},
+			}, func(resp oci.Response, err error) (verdict, string) {
+				if err != nil {
+					if broadworks.IsErrorCode(err, codeGroupNotFound) {
+						return applied, "group " + grp + " is gone, and its devices with it"
+					}
+					return undecided, err.Error()
+				}
+				l, isList := resp.(*oci.GroupAccessDeviceGetListResponse)
+				if !isList {
+					return undecided, "unexpected answer " + resp.OCIName()
+				}
+				for r := range l.AccessDeviceTable.Rows {
+					if l.AccessDeviceTable.Col(r, "Device Name") == dev {
+						return notApplied, "device " + dev + " still exists"
+					}
+				}
+				return applied, "device " + dev + " is gone"
+			}, true
+	case name == "GroupDepartmentDeleteRequest":
+		dept := fieldString(cmd, "DepartmentName")
+		return &oci.GroupDepartmentGetListRequest18{ServiceProviderID: sp, GroupID: grp},
+			func(resp oci.Response, err error) (verdict, string) {
+				if err != nil {
+					if broadworks.IsErrorCode(err, codeGroupNotFound) {
+						return applied, "group " + grp + " is gone, and its departments with it"
+					}
+					return undecided, err.Error()
+				}
+				l, isList := resp.(*oci.GroupDepartmentGetListResponse18)
+				if !isList {
+					return undecided, "unexpected answer " + resp.OCIName()
+				}
+				for r := range l.DepartmentTable.Rows {
+					if l.DepartmentTable.Col(r, "Department Name") == dept &&
+						!strings.EqualFold(l.DepartmentTable.Col(r, "Is Enterprise Department"), "true") {
+						return notApplied, "department " + dept + " still exists"
+					}
+				}
+				return applied, "department " + dept + " is gone"
+			}, true
 	case isServiceAssign(name):
 		read, j := serviceResolver(cmd)
 		return read, j, true
@@ -120,6 +170,20 @@ func existsJudge(what string, notFoundCode int) judge {
 			return applied, what + " exists"
 		case broadworks.IsErrorCode(err, notFoundCode):
 			return notApplied, what + " not found"
+		default:
+			return undecided, err.Error()
+		}
+	}
+}
+
+// goneJudge, for a delete: "not found" means it took effect.
+func goneJudge(what string, notFoundCode int) judge {
+	return func(resp oci.Response, err error) (verdict, string) {
+		switch {
+		case err == nil:
+			return notApplied, what + " still exists"
+		case broadworks.IsErrorCode(err, notFoundCode):
+			return applied, what + " is gone"
 		default:
 			return undecided, err.Error()
 		}

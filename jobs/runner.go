@@ -362,12 +362,33 @@ func (r *Runner) runTask(ctx context.Context, id int64) error {
 			<-loadc
 		}
 	}()
-	setup, setupStep, setupInflight, err := r.store.taskSetup(ctx, id)
+	setup, setupStep, setupInflight, err := r.store.taskStage(ctx, id, stageSetup)
 	if err != nil {
 		return err
 	}
+	teardown, tdStep, tdInflight, err := r.store.taskStage(ctx, id, stageTeardown)
+	if err != nil {
+		return err
+	}
+	// The cleanup is due once every job completed; a command of it in
+	// flight is resolved in any case.
+	cleanupDue := func() (bool, error) {
+		if tdInflight {
+			return true, nil
+		}
+		if tdStep >= len(teardown) {
+			return false, nil
+		}
+		t, err := r.store.taskW(ctx, id)
+		return err == nil && t.Pending+t.Running+t.Checking+t.Failed+t.Cancelled == 0, err
+	}
 	if t.Pending+t.Running == 0 && setupStep >= len(setup) && !setupInflight {
-		return r.settle(ctx, tr) // nothing to send: no need for the server
+		if due, err := cleanupDue(); err != nil || !due {
+			if err != nil {
+				return err
+			}
+			return r.settle(ctx, tr) // nothing to send: no need for the server
+		}
 	}
 	for {
 		if ctx.Err() != nil || tr.stopped() {
@@ -400,7 +421,7 @@ func (r *Runner) runTask(ctx context.Context, id int64) error {
 			}
 		}
 		if setupStep < len(setup) || setupInflight {
-			res, err := r.runSetup(ctx, pool, tr, setup, &setupStep, &setupInflight, resolveOnly)
+			res, err := r.runStage(ctx, pool, tr, stageSetup, setup, &setupStep, &setupInflight, resolveOnly)
 			if err != nil {
 				return err
 			}
@@ -423,6 +444,23 @@ func (r *Runner) runTask(ctx context.Context, id int64) error {
 		if res == resOffline {
 			waited = true
 			continue
+		}
+		if res == resDone && len(rest) == 0 {
+			due, err := cleanupDue()
+			if err != nil {
+				return err
+			}
+			if due {
+				res, err := r.runStage(ctx, pool, tr, stageTeardown, teardown, &tdStep, &tdInflight, resolveOnly)
+				if err != nil {
+					return err
+				}
+				if res == resOffline {
+					waited = true
+					continue
+				}
+				break
+			}
 		}
 		if res == resDone && len(rest) > 0 {
 			// Outcomes that could not be read: neither completed nor
@@ -666,16 +704,21 @@ func (r *Runner) probe(ctx context.Context) error {
 // abandoned document would leave its outcome unknown.
 func sendCtx(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
 
-// runSetup sends the task's setup commands in order, one per document.
-func (r *Runner) runSetup(ctx context.Context, pool *broadworks.Pool, tr *taskRun, cmds []oci.Request, step *int, inflight *bool, resolveOnly bool) (result, error) {
+// runStage sends the task's commands of stage st (setup or cleanup) in
+// order, one per document, with the exactly-once rules of a job's: a
+// command whose outcome is unknown is resolved by reading the server.
+// A failed setup fails the jobs not sent; a failed cleanup fails the task.
+func (r *Runner) runStage(ctx context.Context, pool *broadworks.Pool, tr *taskRun, st stage, cmds []oci.Request, step *int, inflight *bool, resolveOnly bool) (result, error) {
 	attempts := 0
 	fail := func(cmd oci.Request, code int, msg string) (result, error) {
-		msg = "setup " + cmd.OCIName() + ": " + maskSecrets(msg)
+		msg = st.name + " " + cmd.OCIName() + ": " + maskSecrets(msg)
 		if _, err := r.store.setTaskStatus(ctx, tr.id, StatusFailed, msg); err != nil {
 			return 0, err
 		}
-		if err := r.store.failPending(ctx, tr.id, code, "not sent: task "+msg); err != nil {
-			return 0, err
+		if st == stageSetup {
+			if err := r.store.failPending(ctx, tr.id, code, "not sent: task "+msg); err != nil {
+				return 0, err
+			}
 		}
 		return resFailed, nil
 	}
@@ -707,12 +750,12 @@ func (r *Runner) runSetup(ctx context.Context, pool *broadworks.Pool, tr *taskRu
 			switch v {
 			case applied:
 				*step, *inflight, attempts = *step+1, false, 0
-				if err := r.store.setSetup(ctx, tr.id, *step, false, audit(cmd, OutcomeApplied, nil)); err != nil {
+				if err := r.store.setStage(ctx, tr.id, st, *step, false, audit(cmd, OutcomeApplied, nil)); err != nil {
 					return 0, err
 				}
 			case notApplied:
 				*inflight = false
-				if err := r.store.setSetup(ctx, tr.id, *step, false, audit(cmd, OutcomeNotApplied, nil)); err != nil {
+				if err := r.store.setStage(ctx, tr.id, st, *step, false, audit(cmd, OutcomeNotApplied, nil)); err != nil {
 					return 0, err
 				}
 			default:
@@ -732,30 +775,30 @@ func (r *Runner) runSetup(ctx context.Context, pool *broadworks.Pool, tr *taskRu
 		}
 		*inflight = true
 		attempts++
-		if err := r.store.setSetup(ctx, tr.id, *step, true, nil); err != nil {
+		if err := r.store.setStage(ctx, tr.id, st, *step, true, nil); err != nil {
 			return 0, err
 		}
 		_, err := pool.Do(sendCtx(ctx), cmd)
 		if err == nil {
 			*step, *inflight, attempts = *step+1, false, 0
-			if err := r.store.setSetup(ctx, tr.id, *step, false, audit(cmd, OutcomeSuccess, nil)); err != nil {
+			if err := r.store.setStage(ctx, tr.id, st, *step, false, audit(cmd, OutcomeSuccess, nil)); err != nil {
 				return 0, err
 			}
 			continue
 		}
 		if isOffline(err) {
 			*inflight = false
-			return resOffline, r.store.setSetup(ctx, tr.id, *step, false, nil)
+			return resOffline, r.store.setStage(ctx, tr.id, st, *step, false, nil)
 		}
 		act, delay := r.policy.next(err, attempts)
 		switch act {
 		case actResolve:
-			if err := r.store.setSetup(ctx, tr.id, *step, true, audit(cmd, OutcomeUnknown, err)); err != nil {
+			if err := r.store.setStage(ctx, tr.id, st, *step, true, audit(cmd, OutcomeUnknown, err)); err != nil {
 				return 0, err
 			}
 		case actRetry:
 			*inflight = false
-			if err := r.store.setSetup(ctx, tr.id, *step, false, audit(cmd, OutcomeError, err)); err != nil {
+			if err := r.store.setStage(ctx, tr.id, st, *step, false, audit(cmd, OutcomeError, err)); err != nil {
 				return 0, err
 			}
 			select {
@@ -764,7 +807,7 @@ func (r *Runner) runSetup(ctx context.Context, pool *broadworks.Pool, tr *taskRu
 			}
 		default:
 			*inflight = false
-			if err := r.store.setSetup(ctx, tr.id, *step, false, audit(cmd, OutcomeError, err)); err != nil {
+			if err := r.store.setStage(ctx, tr.id, st, *step, false, audit(cmd, OutcomeError, err)); err != nil {
 				return 0, err
 			}
 			return fail(cmd, errorCode(err), err.Error())

@@ -22,7 +22,7 @@ func (s *Store) nextTask(ctx context.Context) (int64, error) {
 	var id int64
 	err := s.w.QueryRowContext(ctx, `SELECT id FROM tasks t
 		WHERE status IN ('pending','running','waiting')
-		   OR (status = 'cancelled' AND (setup_inflight = 1 OR EXISTS
+		   OR (status = 'cancelled' AND (setup_inflight = 1 OR teardown_inflight = 1 OR EXISTS
 		         (SELECT 1 FROM jobs j WHERE j.task_id = t.id AND j.inflight = 1 AND j.status = 'running')))
 		ORDER BY id LIMIT 1`).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -34,23 +34,36 @@ func (s *Store) nextTask(ctx context.Context) (int64, error) {
 	return id, nil
 }
 
-// taskSetup returns a task's setup commands and progress.
-func (s *Store) taskSetup(ctx context.Context, taskID int64) (cmds []oci.Request, step int, inflight bool, err error) {
+// stage is a list of task-level commands sent in order, one per document,
+// with its progress in the tasks table: the setup (before any job) and
+// the cleanup (after every job completed).
+type stage struct {
+	name                         string // as messages say it
+	blob, n, step, inflight, aad string
+}
+
+var (
+	stageSetup    = stage{name: "setup", blob: "setup", step: "setup_step", inflight: "setup_inflight", aad: purposeSetup}
+	stageTeardown = stage{name: "cleanup", blob: "teardown", n: "teardown_n", step: "teardown_step", inflight: "teardown_inflight", aad: purposeTeardown}
+)
+
+// taskStage returns a task's commands of stage st and their progress.
+func (s *Store) taskStage(ctx context.Context, taskID int64, st stage) (cmds []oci.Request, step int, inflight bool, err error) {
 	var blob []byte
-	err = s.w.QueryRowContext(ctx, `SELECT setup, setup_step, setup_inflight FROM tasks WHERE id = ?`, taskID).Scan(&blob, &step, &inflight)
+	err = s.w.QueryRowContext(ctx, `SELECT `+st.blob+`, `+st.step+`, `+st.inflight+` FROM tasks WHERE id = ?`, taskID).Scan(&blob, &step, &inflight)
 	if err != nil {
 		return nil, 0, false, notFound(err, "task", taskID)
 	}
-	cmds, err = s.openCommands(purposeSetup, blob)
+	cmds, err = s.openCommands(st.aad, blob)
 	if err != nil {
-		return nil, 0, false, fmt.Errorf("jobs: task %d setup: %w", taskID, err)
+		return nil, 0, false, fmt.Errorf("jobs: task %d %s: %w", taskID, st.name, err)
 	}
 	return cmds, step, inflight, nil
 }
 
-func (s *Store) setSetup(ctx context.Context, taskID int64, step int, inflight bool, audit *AuditEntry) error {
+func (s *Store) setStage(ctx context.Context, taskID int64, st stage, step int, inflight bool, audit *AuditEntry) error {
 	return s.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET setup_step = ?, setup_inflight = ?, updated_at = ? WHERE id = ?`,
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET `+st.step+` = ?, `+st.inflight+` = ?, updated_at = ? WHERE id = ?`,
 			step, inflight, s.ms(), taskID); err != nil {
 			return err
 		}
@@ -344,12 +357,24 @@ func (s *Store) finishTask(ctx context.Context, taskID int64) (string, error) {
 		if t.Pending+t.Running > 0 {
 			return nil
 		}
+		var tdN, tdStep int
+		if err := tx.QueryRowContext(ctx, `SELECT teardown_n, teardown_step FROM tasks WHERE id = ?`, taskID).Scan(&tdN, &tdStep); err != nil {
+			return err
+		}
 		msg := ""
 		switch {
 		case t.Failed > 0:
 			status, msg = StatusFailed, fmt.Sprintf("%d of %d jobs failed", t.Failed, t.Total)
+			if tdStep < tdN {
+				msg += "; the cleanup waits until they are done"
+			}
 		case t.Status == StatusCancelled:
 			status, msg = StatusCancelled, t.Error
+		case tdStep < tdN:
+			status, msg = StatusFailed, t.Error
+			if msg == "" {
+				msg = "cleanup not done"
+			}
 		default:
 			status = StatusCompleted
 		}

@@ -47,6 +47,12 @@ type TaskSpec struct {
 	Server      string
 	Setup       []oci.Request
 	Jobs        []JobSpec
+	// Teardown is sent, in order, once every job completed (an undo
+	// deletes the department and group it emptied); a failed or
+	// cancelled job holds it back until the job is retried and done.
+	Teardown []oci.Request
+	// UndoOf is the task an undo task reverses; 0 for other tasks.
+	UndoOf int64
 }
 
 // JobSpec is one preview row: its fields (sealed at rest, passwords
@@ -78,6 +84,11 @@ type Task struct {
 	// must do before Resume (the runner stopped it on an error that
 	// retrying cannot fix). "" for a task paused by hand.
 	Attention string
+	// UndoOf is the task this one reverses (PlanUndo); 0 for others.
+	UndoOf int64
+	// Cleanup and CleanupDone count the task's cleanup commands
+	// (TaskSpec.Teardown) and those applied.
+	Cleanup, CleanupDone int
 }
 
 // Job is a stored job. Fields and Commands are filled by Job and
@@ -110,6 +121,7 @@ const (
 	purposeFields   = "jobs.fields"
 	purposeCommands = "jobs.commands"
 	purposeSetup    = "tasks.setup"
+	purposeTeardown = "tasks.teardown"
 )
 
 func (s *Store) sealJSON(purpose string, v any) ([]byte, error) {
@@ -154,7 +166,7 @@ func (s *Store) openFields(sealed []byte) (map[string]string, error) {
 // CreateTask stores a task and its jobs (status pending) in one
 // transaction and wakes the runner.
 func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
-	if len(spec.Jobs) == 0 && len(spec.Setup) == 0 {
+	if len(spec.Jobs) == 0 && len(spec.Setup) == 0 && len(spec.Teardown) == 0 {
 		return 0, errors.New("jobs: task has no jobs")
 	}
 	type sealedJob struct{ fields, cmds []byte }
@@ -210,13 +222,20 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 			return 0, fmt.Errorf("jobs: setup: %w", err)
 		}
 	}
+	var teardown []byte
+	if len(spec.Teardown) > 0 {
+		var err error
+		if teardown, err = s.sealCommands(purposeTeardown, spec.Teardown); err != nil {
+			return 0, fmt.Errorf("jobs: cleanup: %w", err)
+		}
+	}
 	var id int64
 	now := s.ms()
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO tasks
-			(description, os_user, admin, server, status, setup, created_at, updated_at)
-			VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
-			spec.Description, spec.OSUser, spec.Admin, spec.Server, setup, now, now)
+			(description, os_user, admin, server, status, setup, teardown, teardown_n, undo_of, created_at, updated_at)
+			VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
+			spec.Description, spec.OSUser, spec.Admin, spec.Server, setup, teardown, len(spec.Teardown), spec.UndoOf, now, now)
 		if err != nil {
 			return err
 		}
@@ -245,6 +264,7 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 }
 
 const taskCols = `t.id, t.description, t.os_user, t.admin, t.server, t.status, t.error, t.attention, t.created_at, t.updated_at,
+	t.undo_of, t.teardown_n, t.teardown_step,
 	count(j.id),
 	coalesce(sum(j.status = 'pending' AND NOT j.unverified), 0), coalesce(sum(j.status = 'running' AND NOT j.unverified), 0),
 	coalesce(sum(j.status = 'completed'), 0), coalesce(sum(j.status = 'failed'), 0),
@@ -254,6 +274,7 @@ func scanTask(sc interface{ Scan(...any) error }) (Task, error) {
 	var t Task
 	var c, u int64
 	err := sc.Scan(&t.ID, &t.Description, &t.OSUser, &t.Admin, &t.Server, &t.Status, &t.Error, &t.Attention, &c, &u,
+		&t.UndoOf, &t.Cleanup, &t.CleanupDone,
 		&t.Total, &t.Pending, &t.Running, &t.Completed, &t.Failed, &t.Cancelled, &t.Checking)
 	t.Created, t.Updated = fromMS(c), fromMS(u)
 	return t, err
@@ -506,7 +527,8 @@ func (s *Store) RetryJob(ctx context.Context, jobID int64) error {
 }
 
 // RetryAllFailed queues every failed job of a task again and returns how
-// many were queued.
+// many were queued; a task whose jobs all completed but whose cleanup
+// failed sends its cleanup again (counted as one).
 func (s *Store) RetryAllFailed(ctx context.Context, taskID int64) (int, error) {
 	var n int64
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
@@ -515,7 +537,18 @@ func (s *Store) RetryAllFailed(ctx context.Context, taskID int64) (int, error) {
 		if err != nil {
 			return err
 		}
-		if n, err = res.RowsAffected(); err != nil || n == 0 {
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		if n == 0 {
+			// No failed job, but a cleanup that failed: it is sent again
+			// (counted as one).
+			res, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'pending', error = '', updated_at = ?
+				WHERE id = ? AND status = 'failed' AND teardown_step < teardown_n`, s.ms(), taskID)
+			if err != nil {
+				return err
+			}
+			n, err = res.RowsAffected()
 			return err
 		}
 		return s.requeueTask(ctx, tx, taskID)

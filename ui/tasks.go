@@ -64,28 +64,36 @@ type tasksView struct {
 	// problemsOut and fixesIn are Export problems and Import fixes.
 	problemsOut, fixesIn *fyne.MenuItem
 
-	list       *widget.List
-	title      *widget.Label
-	detail     *widget.Label
-	bar        *outcomeBar
-	noJobs     *widget.Label
-	counts     *widget.Label
-	pause      *widget.Button
-	resume     *widget.Button
-	cancel     *widget.Button
-	retryAll   *widget.Button
-	fixBtn     *widget.Button
-	download   *widget.Button
-	edit       *widget.Button
-	filter     *widget.Select
-	search     *widget.Entry
-	table      *widget.Table
-	jobInfo    *widget.Label
-	right      *fyne.Container
-	empty      fyne.CanvasObject
-	obj        fyne.CanvasObject
-	reloadBusy bool
-	reloadMore bool
+	list     *widget.List
+	title    *widget.Label
+	detail   *widget.Label
+	bar      *outcomeBar
+	noJobs   *widget.Label
+	counts   *widget.Label
+	pause    *widget.Button
+	resume   *widget.Button
+	cancel   *widget.Button
+	retryAll *widget.Button
+	fixBtn   *widget.Button
+	download *widget.Button
+	// undoBtn opens the undo menu (undoItems); undoDialog, undoTyped and
+	// undoConfirm are the open undo confirmation, its group-id entry and
+	// its Undo button.
+	undoBtn     *widget.Button
+	undoItems   []*fyne.MenuItem
+	undoDialog  *dialog.CustomDialog
+	undoTyped   *widget.Entry
+	undoConfirm *widget.Button
+	edit        *widget.Button
+	filter      *widget.Select
+	search      *widget.Entry
+	table       *widget.Table
+	jobInfo     *widget.Label
+	right       *fyne.Container
+	empty       fyne.CanvasObject
+	obj         fyne.CanvasObject
+	reloadBusy  bool
+	reloadMore  bool
 	// reloadMoreJobs is set when the reload that follows must read the
 	// selected task's jobs too.
 	reloadMoreJobs bool
@@ -206,9 +214,12 @@ func newTasksView(u *UI) *tasksView {
 		v.jobRow = id.Row
 		v.describeJob()
 	}
-	controls := container.NewHBox(v.pause, v.resume, v.cancel, v.retryAll, v.fixBtn, v.download)
+	v.undoBtn = v.undoMenu()
+	controls := container.NewHBox(v.pause, v.resume, v.cancel, v.retryAll, v.fixBtn)
+	// What is done with a finished task sits beside its counts.
+	more := container.NewBorder(nil, nil, nil, container.NewHBox(v.download, v.undoBtn), v.counts)
 	filters := inOrder(container.NewHBox(widget.NewLabel("Show"), v.filter), nil, v.search) // Tab: the filter, then the search
-	top := container.NewVBox(v.title, v.detail, v.bar, v.counts, controls, filters)
+	top := container.NewVBox(v.title, v.detail, v.bar, more, controls, filters)
 	bottom := container.NewBorder(nil, nil, nil, v.edit, v.jobInfo)
 	v.right = container.NewBorder(top, bottom, nil, nil, container.NewStack(v.table, container.NewCenter(v.noJobs)))
 	v.empty = container.NewCenter(widget.NewLabel("No tasks yet. Submit users from New users or Import."))
@@ -340,6 +351,7 @@ func (v *tasksView) showTask() {
 	v.problemsOut.Disabled = t.Failed == 0
 	v.fixesIn.Disabled = t.Failed == 0
 	enable(v.fixBtn, t.Failed > 0 && jobs.Terminal(t.Status) && v.u.runner != nil)
+	v.enableUndo(t)
 }
 
 func enable(b *widget.Button, on bool) {

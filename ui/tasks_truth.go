@@ -148,7 +148,9 @@ func (v *tasksView) describeJob() {
 		info += " — " + j.Error
 	}
 	v.jobInfo.SetText(info)
-	enable(v.edit, (j.Status == jobs.StatusFailed || j.Status == jobs.StatusCancelled) && j.ID != 0)
+	t, _ := v.current()
+	// An undo's jobs are deletes: retried (Retry all failed), not edited.
+	enable(v.edit, (j.Status == jobs.StatusFailed || j.Status == jobs.StatusCancelled) && j.ID != 0 && t.UndoOf == 0)
 }
 
 // jobHint is the footer with no job selected.

@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bwbulk/jobs"
+)
+
+// The undo of a task: a plan read from the server (jobs.PlanUndo), shown
+// like Submit's, confirmed by typing the group id, and run as a task.
+
+// undoScope is what an undo reverses.
+type undoScope int
+
+const (
+	undoTask  undoScope = iota // every job of the task
+	undoJob                    // the highlighted job
+	undoShown                  // the jobs the filter and search show
+)
+
+func (v *tasksView) undoMenu() *widget.Button {
+	v.undoItems = []*fyne.MenuItem{
+		fyne.NewMenuItem("Undo whole task…", func() { v.undo(undoTask) }),
+		fyne.NewMenuItem("Undo the jobs shown…", func() { v.undo(undoShown) }),
+		fyne.NewMenuItem("Undo this job…", func() { v.undo(undoJob) }),
+	}
+	return menuButton("Undo…", theme.ContentUndoIcon(), v.undoItems...)
+}
+
+// enableUndo turns the Undo button on for a finished task that is not
+// itself an undo.
+func (v *tasksView) enableUndo(t jobs.Task) {
+	on := jobs.Terminal(t.Status) && t.UndoOf == 0 && t.ID != 0 && v.u.store() != nil
+	enable(v.undoBtn, on)
+}
+
+// undo plans the reverse of scope off the UI goroutine and shows it.
+func (v *tasksView) undo(scope undoScope) {
+	st := v.u.store()
+	t, ok := v.current()
+	if st == nil || !ok || t.ID == 0 {
+		return
+	}
+	var chosen []int64
+	switch scope {
+	case undoJob:
+		if v.jobSel == 0 {
+			v.u.status.setMessage("Undo this job: pick a job in the table first")
+			return
+		}
+		chosen = []int64{v.jobSel}
+	case undoShown:
+		for _, j := range v.jobs {
+			chosen = append(chosen, j.ID)
+		}
+		if len(chosen) == 0 {
+			v.u.status.setMessage("Undo: no job is shown")
+			return
+		}
+	}
+	prof := v.u.session.Profile()
+	o := &jobs.UndoOptions{Jobs: chosen, Admin: prof.AdminUser, Server: prof.Address, OSUser: osUser()}
+	v.u.status.setMessage("Reading from the server what task %d created…", t.ID)
+	v.u.spawn(func() {
+		ctx, cancel := context.WithTimeout(v.u.ctx, 5*time.Minute)
+		defer cancel()
+		plan, err := jobs.PlanUndo(ctx, st, lazyDoer{v.u.session}, t.ID, o)
+		fyne.Do(func() {
+			v.u.status.setMessage("")
+			switch {
+			case errors.Is(err, jobs.ErrNothingToUndo):
+				msg := "Nothing of what task " + fmt.Sprint(t.ID) + " created is left to undo."
+				if plan != nil && len(plan.Kept) > 0 {
+					msg += "\n\n• " + strings.Join(plan.Kept, "\n• ")
+				}
+				dialog.ShowInformation("Undo task", msg, v.u.win)
+			case err != nil:
+				v.u.showError("Undo task", err)
+			default:
+				v.confirmUndo(plan)
+			}
+		})
+	})
+}
+
+// confirmUndo shows the plan and asks for the group id before it stores
+// the undo task.
+func (v *tasksView) confirmUndo(plan *jobs.UndoPlan) {
+	parts := []fyne.CanvasObject{widget.NewLabel(plan.Summary())}
+	list := func(title string, lines []string) {
+		if len(lines) == 0 {
+			return
+		}
+		shown := lines
+		if len(shown) > 8 {
+			shown = append(shown[:8:8], fmt.Sprintf("… and %d more", len(lines)-8))
+		}
+		l := widget.NewLabel("• " + strings.Join(shown, "\n• "))
+		l.Wrapping = fyne.TextWrapWord
+		parts = append(parts, widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), l)
+	}
+	list("Lost with the deletes", plan.Lost)
+	list("Left on the server", plan.Kept)
+	want := plan.Confirmation()
+	typed := widget.NewEntry()
+	typed.SetPlaceHolder(want)
+	parts = append(parts, note("Deleted users lose their voice mail, call logs and settings; this cannot be reversed. Nothing has been sent yet."),
+		widget.NewLabel("Type the group id "+want+" to confirm:"), typed)
+	var d *dialog.CustomDialog
+	undoBtn := widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), func() {
+		if strings.TrimSpace(typed.Text) != want {
+			return
+		}
+		d.Hide()
+		v.storeUndo(plan)
+	})
+	undoBtn.Importance = widget.DangerImportance
+	undoBtn.Disable()
+	typed.OnChanged = func(s string) { enable(undoBtn, strings.TrimSpace(s) == want) }
+	typed.OnSubmitted = func(string) { undoBtn.OnTapped() }
+	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(fmt.Sprintf("Undo task %d?", plan.Source.ID), container.NewVBox(parts...), v.u.win)
+	d.SetButtons([]fyne.CanvasObject{cancel, undoBtn})
+	d.SetOnClosed(func() { v.undoDialog, v.undoTyped, v.undoConfirm = nil, nil, nil })
+	v.undoDialog, v.undoTyped, v.undoConfirm = d, typed, undoBtn
+	d.Resize(fyne.NewSize(620, 0))
+	d.Show()
+	v.u.win.Canvas().Focus(typed)
+}
+
+// storeUndo stores the undo task (the runner starts it) and selects it.
+func (v *tasksView) storeUndo(plan *jobs.UndoPlan) {
+	st := v.u.store()
+	v.u.spawn(func() {
+		id, err := st.CreateTask(context.Background(), plan.Spec)
+		fyne.Do(func() {
+			if err != nil {
+				v.u.showError("Undo task", err)
+				return
+			}
+			v.u.status.setMessage("Task %d submitted: %s", id, plan.Spec.Description)
+			v.selectTask(id)
+		})
+	})
+}

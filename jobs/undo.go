@@ -230,6 +230,10 @@ func PlanUndo(ctx context.Context, s *Store, d broadworks.Doer, taskID int64, o 
 	}
 
 	deleted := map[string]bool{} // user ids, lower case
+	// Services bwbulk did not assign, by the set of them: the users that
+	// have each set.
+	since := map[string][]string{}
+	var sinceOrder []string
 	type devicePlan struct {
 		m      *made
 		others []string // users of the device the undo does not delete
@@ -263,8 +267,11 @@ func PlanUndo(ctx context.Context, s *Store, d broadworks.Doer, taskID int64, o 
 				cmds = append(cmds, &oci.UserDeleteRequest{UserID: m.userID})
 				if svcErr == nil {
 					if extra := servicesSince(svc, m.services); len(extra) > 0 {
-						p.Lost = append(p.Lost, fmt.Sprintf("row %d: user %s has %s, not assigned by this task: %s with the user",
-							m.job.Row, m.userID, strings.Join(extra, ", "), plural(len(extra), "it goes", "they go")))
+						k := strings.Join(extra, ", ")
+						if _, ok := since[k]; !ok {
+							sinceOrder = append(sinceOrder, k)
+						}
+						since[k] = append(since[k], m.userID)
 					}
 				}
 			}
@@ -291,6 +298,12 @@ func PlanUndo(ctx context.Context, s *Store, d broadworks.Doer, taskID int64, o 
 			jobs = append(jobs, JobSpec{Row: m.job.Row, UserID: m.userID, Commands: cmds,
 				Fields: map[string]string{"undo.of": fmt.Sprint(m.job.ID)}})
 		}
+	}
+
+	for _, k := range sinceOrder {
+		us := since[k]
+		p.Lost = append(p.Lost, fmt.Sprintf("%s %s, which this task did not assign: %s",
+			countList(us, "user"), plural(len(us), "has", "have"), k))
 	}
 
 	// A device goes with its own user's job; a device its users from

@@ -214,6 +214,8 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 	}
 	// Pause the task as soon as it is stored, to show a task part-way.
 	wait(func() bool { return u.tasks.selected != 0 })
+	var first int64
+	do(func() { first = u.tasks.selected })
 	do(func() { u.tasks.pause.OnTapped() })
 	wait(func() bool {
 		t, ok := u.tasks.current()
@@ -266,6 +268,33 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 	do(func() { u.importer.toPreview() })
 	wait(func() bool { return u.wizard.cur == wizard.StepPreview && u.wizard.preview.p != nil })
 	if err := shot("import-preview"); err != nil {
+		return err
+	}
+	// Undo the first task: its plan, confirmed by typing the group id,
+	// then the undo task done.
+	do(func() { u.Show(ScreenTasks); u.tasks.selectTask(first) })
+	wait(func() bool { t, ok := u.tasks.current(); return ok && t.ID == first && !u.tasks.undoBtn.Disabled() })
+	do(func() { u.tasks.undo(undoTask) })
+	wait(func() bool { return u.tasks.undoDialog != nil })
+	if err := shot("undo-plan"); err != nil {
+		return err
+	}
+	do(func() {
+		if u.tasks.undoTyped != nil {
+			u.tasks.undoTyped.SetText(plan.spec.Jobs[0].Fields[wizard.FieldTargetGroup])
+		}
+	})
+	if err := shot("undo-confirm"); err != nil {
+		return err
+	}
+	do(func() {
+		if u.tasks.undoConfirm != nil {
+			u.tasks.undoConfirm.OnTapped()
+		}
+	})
+	wait(func() bool { t, ok := u.tasks.current(); return ok && t.UndoOf == first && jobs.Terminal(t.Status) })
+	time.Sleep(time.Second)
+	if err := shot("undo-done"); err != nil {
 		return err
 	}
 	do(func() { u.Show(ScreenDrafts); u.drafts.reload() })

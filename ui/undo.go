@@ -96,7 +96,7 @@ func (v *tasksView) undo(scope undoScope) {
 // confirmUndo shows the plan and asks for the group id before it stores
 // the undo task.
 func (v *tasksView) confirmUndo(plan *jobs.UndoPlan) {
-	parts := []fyne.CanvasObject{widget.NewLabel(plan.Summary())}
+	var lists []fyne.CanvasObject
 	list := func(title string, lines []string) {
 		if len(lines) == 0 {
 			return
@@ -107,10 +107,16 @@ func (v *tasksView) confirmUndo(plan *jobs.UndoPlan) {
 		}
 		l := widget.NewLabel("• " + strings.Join(shown, "\n• "))
 		l.Wrapping = fyne.TextWrapWord
-		parts = append(parts, widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), l)
+		lists = append(lists, widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), l)
 	}
 	list("Lost with the deletes", plan.Lost)
 	list("Left on the server", plan.Kept)
+	parts := []fyne.CanvasObject{widget.NewLabel(plan.Summary())}
+	if len(lists) > 0 {
+		scroll := container.NewVScroll(container.NewVBox(lists...))
+		scroll.SetMinSize(fyne.NewSize(580, 200))
+		parts = append(parts, scroll)
+	}
 	want := plan.Confirmation()
 	typed := widget.NewEntry()
 	typed.SetPlaceHolder(want)

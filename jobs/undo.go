@@ -69,7 +69,7 @@ func (p *UndoPlan) Summary() string {
 	}
 	b.WriteString("\n")
 	if p.Numbers > 0 {
-		fmt.Fprintf(&b, "  %d phone %s go back to the group's free numbers\n", p.Numbers, plural(p.Numbers, "number", "numbers"))
+		fmt.Fprintf(&b, "  %d phone %s back to the group's free numbers\n", p.Numbers, plural(p.Numbers, "number goes", "numbers go"))
 	}
 	if p.Department != "" && !p.Group {
 		fmt.Fprintf(&b, "  delete department %s, left empty\n", p.Department)

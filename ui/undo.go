@@ -54,14 +54,21 @@ func (v *tasksView) undo(scope undoScope) {
 	var chosen []int64
 	switch scope {
 	case undoJob:
-		if v.jobSel == 0 {
-			v.u.status.setMessage("Undo this job: pick a job in the table first")
+		// The table may still show the task selected before.
+		for _, j := range v.jobs {
+			if j.ID == v.jobSel && j.TaskID == t.ID {
+				chosen = []int64{j.ID}
+			}
+		}
+		if chosen == nil {
+			v.u.status.setMessage("Undo this job: pick a job of task %d in the table first", t.ID)
 			return
 		}
-		chosen = []int64{v.jobSel}
 	case undoShown:
 		for _, j := range v.jobs {
-			chosen = append(chosen, j.ID)
+			if j.TaskID == t.ID {
+				chosen = append(chosen, j.ID)
+			}
 		}
 		if len(chosen) == 0 {
 			v.u.status.setMessage("Undo: no job is shown")

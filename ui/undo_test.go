@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/jobs"
 )
@@ -64,4 +65,45 @@ func TestFlow_UndoTask(t *testing.T) {
 	if !v.undoBtn.Disabled() {
 		t.Error("Undo is enabled on an undo task")
 	}
+}
+
+// TestFlow_UndoOneJob: "Undo this job" undoes the highlighted job of the
+// selected task only, never a job of the task shown before.
+func TestFlow_UndoOneJob(t *testing.T) {
+	h := newHarness(t, harnessOpts{runner: true})
+	id, _ := runTask(t, h, "one.a@acme.example.com", "one.b@acme.example.com")
+	v := h.u.tasks
+	waitFor(t, func() bool { return len(v.jobs) == 2 && v.jobs[0].TaskID == id && !v.undoBtn.Disabled() })
+	v.table.Select(widget.TableCellID{Row: 1, Col: 1})
+	waitFor(t, func() bool { return v.jobSel != 0 })
+	// A job of another task is never undone with this one.
+	other := v.jobSel
+	v.jobs[1].TaskID = id + 100
+	v.undoItems[2].Action()
+	if v.undoDialog != nil {
+		t.Fatal("a job not of the selected task was planned")
+	}
+	v.jobs[1].TaskID = id
+	v.undoItems[2].Action()
+	waitFor(t, func() bool { return v.undoDialog != nil })
+	test.Type(v.undoTyped, "acme-hq")
+	test.Tap(v.undoConfirm)
+	waitFor(t, func() bool {
+		ts, _ := h.store.ListTasks(context.Background())
+		return len(ts) == 2 && ts[0].UndoOf == id && jobs.Terminal(ts[0].Status)
+	})
+	if _, ok := h.srv.User(v2user(t, h, other)); ok {
+		t.Error("the undone job's user is still there")
+	}
+	if _, ok := h.srv.User("one.a@acme.example.com"); !ok {
+		t.Error("the other job's user was deleted")
+	}
+}
+
+func v2user(t *testing.T, h *harness, jobID int64) string {
+	j, err := h.store.Job(context.Background(), jobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j.UserID
 }

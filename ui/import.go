@@ -46,14 +46,17 @@ type importView struct {
 	fileInfo *widget.Label
 	problems *widget.Label
 	next     *widget.Button
-	status   *widget.Label
-	bar      *widget.ProgressBar
-	stop     *widget.Button
-	busy     *fyne.Container
-	body     *fyne.Container
-	report   fyne.CanvasObject
-	mapping  *mappingScreen
-	obj      fyne.CanvasObject
+	// newHere opens the wizard for new users in the picked group, no
+	// file needed.
+	newHere *widget.Button
+	status  *widget.Label
+	bar     *widget.ProgressBar
+	stop    *widget.Button
+	busy    *fyne.Container
+	body    *fyne.Container
+	report  fyne.CanvasObject
+	mapping *mappingScreen
+	obj     fyne.CanvasObject
 }
 
 func newImportView(u *UI) *importView {
@@ -73,6 +76,8 @@ func newImportView(u *UI) *importView {
 	v.next = widget.NewButtonWithIcon("Preview", theme.NavigateNextIcon(), v.toPreview)
 	v.next.Importance = widget.HighImportance
 	v.next.Disable()
+	v.newHere = widget.NewButtonWithIcon(reuseGroup, theme.ContentAddIcon(), v.newUsersHere)
+	v.newHere.Disable()
 	v.bar = widget.NewProgressBar()
 	v.stop = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), v.cancelRead)
 	v.busy = container.NewBorder(nil, nil, nil, v.stop, v.bar)
@@ -83,7 +88,7 @@ func newImportView(u *UI) *importView {
 	)
 	top := container.NewVBox(heading("Import users from a file"),
 		note("The first row names the columns: bwbulk's own headers (User ID, First name, … or userId, firstName, …), odin's, Mercury's and Webex Control Hub's are known; any other column is asked about."),
-		container.NewHBox(open, tmpl), v.busy, v.fileInfo, target, v.status, container.NewHBox(v.next))
+		container.NewHBox(open, tmpl), v.busy, v.fileInfo, target, v.status, container.NewHBox(v.next, v.newHere))
 	v.report = container.NewVScroll(v.problems)
 	v.body = container.NewStack(v.report)
 	v.obj = container.NewBorder(top, nil, nil, nil, v.body)
@@ -177,7 +182,29 @@ func them(n int) string {
 }
 
 func (v *importView) updateNext() {
-	enable(v.next, len(v.rows) > 0 && v.blocked() == "" && v.spSel.Selected != "" && v.groupSel.Selected != "")
+	picked := v.spSel.Selected != "" && v.groupSel.Selected != ""
+	enable(v.next, len(v.rows) > 0 && v.blocked() == "" && picked)
+	enable(v.newHere, picked)
+}
+
+// newUsersHere opens the wizard for new users in the picked group.
+func (v *importView) newUsersHere() {
+	sp, g := v.spSel.Selected, v.groupSel.Selected
+	if sp == "" || g == "" {
+		return
+	}
+	v.u.newUsersIn(sp, v.isEnterprise(sp), g)
+}
+
+// isEnterprise reports whether service provider sp of the list is an
+// enterprise.
+func (v *importView) isEnterprise(sp string) bool {
+	for _, s := range v.sps {
+		if s.ID == sp {
+			return s.IsEnterprise
+		}
+	}
+	return false
 }
 
 func (v *importView) openDialog() {
@@ -530,12 +557,7 @@ func (v *importView) toPreview() {
 		return
 	}
 	sp, g := v.spSel.Selected, v.groupSel.Selected
-	isEnt := false
-	for _, s := range v.sps {
-		if s.ID == sp {
-			isEnt = s.IsEnterprise
-		}
-	}
+	isEnt := v.isEnterprise(sp)
 	imp := v.imp
 	cat := v.u.catalogue()
 	v.next.Disable()

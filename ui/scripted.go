@@ -310,6 +310,9 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 	if err := shot("undo-done"); err != nil {
 		return err
 	}
+	if err := u.scriptedReuse(shot, do, idle, wait); err != nil {
+		return err
+	}
 	do(func() { u.Show(ScreenDrafts); u.drafts.reload() })
 	if err := shot("drafts"); err != nil {
 		return err
@@ -394,4 +397,61 @@ func (u *UI) scriptedCollisions(m *wizard.Model, shot func(string) error, do fun
 		w.reset(wizard.NewModel(), wizard.StepEnterprise, 0)
 	})
 	return nil
+}
+
+// scriptedReuse shows the two ways past the first steps: Reuse… on the
+// first task (its menu, Start from this task at the user count, numbers
+// and preview steps), and New users in this group from the Import
+// screen's group picker.
+func (u *UI) scriptedReuse(shot func(string) error, do func(func()), idle func(), wait func(func() bool)) error {
+	w := u.wizard
+	do(func() {
+		u.Show(ScreenTasks)
+		if n := len(u.tasks.tasks); n > 0 {
+			u.tasks.list.Select(n - 1) // the first task: newest first
+		}
+	})
+	wait(func() bool { return !u.tasks.reuseBtn.Disabled() })
+	do(func() { u.tasks.reuseBtn.OnTapped() })
+	if err := shot("tasks-reuse-menu"); err != nil {
+		return err
+	}
+	do(func() {
+		for _, o := range u.win.Canvas().Overlays().List() {
+			u.win.Canvas().Overlays().Remove(o)
+		}
+		u.tasks.reuse(true)
+	})
+	wait(func() bool { return u.nav.Selected() == u.tabs[ScreenNewUsers] && w.cur == wizard.StepUserCount })
+	idle()
+	if err := shot("reuse-task-usercount"); err != nil {
+		return err
+	}
+	for cur, i := wizard.StepUserCount, 0; cur < wizard.StepNumbers && i < 20; i++ {
+		do(func() { w.goNext() })
+		idle()
+		do(func() { cur = w.cur })
+	}
+	if err := shot("reuse-task-numbers"); err != nil {
+		return err
+	}
+	for cur, i := wizard.StepUserCount, 0; cur < wizard.StepPreview && i < 20; i++ {
+		do(func() { w.goNext() })
+		idle()
+		do(func() { cur = w.cur })
+	}
+	if err := shot("reuse-task-preview"); err != nil {
+		return err
+	}
+	do(func() { u.Show(ScreenImport) })
+	wait(func() bool { return !u.importer.newHere.Disabled() })
+	if err := shot("import-new-users-in-group"); err != nil {
+		return err
+	}
+	do(func() { u.importer.newUsersHere() })
+	wait(func() bool {
+		return u.nav.Selected() == u.tabs[ScreenNewUsers] && w.cur == wizard.StepUserCount && w.draftID != 0
+	})
+	idle()
+	return shot("reuse-group-usercount")
 }

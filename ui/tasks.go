@@ -79,6 +79,7 @@ type tasksView struct {
 	// undoBtn opens the undo menu (undoItems); undoDialog, undoTyped and
 	// undoConfirm are the open undo confirmation, its group-id entry and
 	// its Undo button.
+	reuseBtn    *widget.Button
 	undoBtn     *widget.Button
 	undoItems   []*fyne.MenuItem
 	undoDialog  *dialog.CustomDialog
@@ -159,6 +160,7 @@ func newTasksView(u *UI) *tasksView {
 	v.problemsOut = fyne.NewMenuItem("Failed jobs to fix…", v.exportTaskProblems)
 	v.fixesIn = fyne.NewMenuItem("Import fixes…", v.importTaskFixes)
 	v.download = menuButton("Download…", theme.DownloadIcon(), fyne.NewMenuItem("Task with passwords…", v.downloadJobs), v.problemsOut, v.fixesIn)
+	v.reuseBtn = v.newReuseButton()
 	v.fixBtn = widget.NewButtonWithIcon("Fix in preview…", theme.DocumentCreateIcon(), v.fixInPreview)
 	v.edit = widget.NewButtonWithIcon("Edit and retry…", theme.DocumentCreateIcon(), v.editJob)
 	v.edit.Disable()
@@ -219,7 +221,10 @@ func newTasksView(u *UI) *tasksView {
 	// What is done with a finished task sits beside its counts.
 	more := container.NewBorder(nil, nil, nil, container.NewHBox(v.download, v.undoBtn), v.counts)
 	filters := inOrder(container.NewHBox(widget.NewLabel("Show"), v.filter), nil, v.search) // Tab: the filter, then the search
-	top := container.NewVBox(v.title, v.detail, v.bar, more, controls, filters)
+	// Reuse… starts new users from the task as a whole: it sits by the
+	// title, where it does not widen the controls row.
+	header := container.NewBorder(nil, nil, nil, v.reuseBtn, v.title)
+	top := container.NewVBox(header, v.detail, v.bar, more, controls, filters)
 	bottom := container.NewBorder(nil, nil, nil, v.edit, v.jobInfo)
 	v.right = container.NewBorder(top, bottom, nil, nil, container.NewStack(v.table, container.NewCenter(v.noJobs)))
 	v.empty = container.NewCenter(widget.NewLabel("No tasks yet. Submit users from New users or Import."))
@@ -352,6 +357,7 @@ func (v *tasksView) showTask() {
 	v.fixesIn.Disabled = t.Failed == 0
 	enable(v.fixBtn, t.Failed > 0 && jobs.Terminal(t.Status) && v.u.runner != nil)
 	v.enableUndo(t)
+	enable(v.reuseBtn, t.ID != 0 && t.Total > 0)
 }
 
 func enable(b *widget.Button, on bool) {

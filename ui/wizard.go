@@ -465,7 +465,11 @@ func (w *wizardView) draftName() string {
 
 // saveDraft stores the wizard state now (the write happens off the UI
 // goroutine).
-func (w *wizardView) saveDraft() {
+func (w *wizardView) saveDraft() { w.saveDraftNote("") }
+
+// saveDraftNote is saveDraft; once the draft is saved the status bar
+// says note, or when it was saved ("").
+func (w *wizardView) saveDraftNote(note string) {
 	st := w.u.store()
 	if st == nil || (w.draftID == 0 && w.m.Enterprise.ID == "") {
 		// Nothing chosen yet: not worth a draft.
@@ -475,6 +479,7 @@ func (w *wizardView) saveDraft() {
 	if err != nil {
 		return
 	}
+	m := w.m
 	d := jobs.Draft{ID: w.draftID, ProfileID: w.u.session.Profile().ID, Name: w.draftName(), Data: data}
 	w.u.spawn(func() {
 		id, err := st.SaveDraft(context.Background(), d)
@@ -483,10 +488,16 @@ func (w *wizardView) saveDraft() {
 				w.u.status.setMessage("Draft not saved: %v", err)
 				return
 			}
-			w.draftID = id
-			if k := w.u.opts.Keyring; k != nil && k.Degraded() != nil {
+			if w.m == m {
+				// Not the draft of a model that replaced this one since.
+				w.draftID = id
+			}
+			switch k := w.u.opts.Keyring; {
+			case note != "":
+				w.u.status.setMessage("%s", note)
+			case k != nil && k.Degraded() != nil:
 				w.u.status.setMessage("Draft saved %s, for this session only: no system keyring", time.Now().Format("15:04:05"))
-			} else {
+			default:
 				w.u.status.setMessage("Draft saved %s", time.Now().Format("15:04:05"))
 			}
 			w.u.drafts.reload()

@@ -208,13 +208,7 @@ func NewModel() *Model {
 // NewModelForGroup returns a model with steps 1–2 preset to an existing
 // group and its facts, so the wizard starts at StepUserCount.
 func NewModelForGroup(sp string, isEnterprise bool, facts *GroupFacts) *Model {
-	m := NewModel()
-	m.Enterprise = EnterpriseStep{Mode: ModeSelect, ID: sp, IsEnterprise: isEnterprise}
-	m.Group = GroupStep{Mode: ModeSelect, ID: facts.Group.GroupID}
-	m.Facts = facts
-	m.UserID.Domain = facts.Group.DefaultDomain
-	m.Skip = true
-	return m
+	return ForGroup(sp, isEnterprise, facts.Group.GroupID, facts)
 }
 
 // FirstStep is where the wizard opens: StepUserCount when the target

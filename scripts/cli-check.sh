@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The command line as a help desk scripts it: a CSV of USERS users (default
+# 1,000), each with a desk phone, goes validate → plan → submit --wait →
+# task --export against `bwbulk sim` (the demo data, its headquarters group
+# allowed USERS + 500 users), each step printed as typed with its output,
+# exit status and time. Then the simulator's saved state is read: every user
+# of the file must be there exactly once with its device, and the export
+# must list every user as completed.
+#
+# The profile password goes to the OS keyring: on a machine without a
+# desktop session, run it under scripts/keyring-test.sh.
+#
+#   scripts/keyring-test.sh scripts/cli-check.sh ./bwbulk [USERS]
+set -euo pipefail
+bin=$(realpath "${1:?usage: $0 ./bwbulk [USERS]}")
+n=${2:-1000}
+tmp=$(mktemp -d)
+sim=
+trap '[ -z "$sim" ] || kill "$sim" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+port=$((24000 + RANDOM % 2000))
+state="$tmp/state.json"
+data="$tmp/data"
+export LANG=C.UTF-8
+
+start_sim() {
+	"$bin" sim --listen "127.0.0.1:$port" --state "$state" --quiet >"$tmp/sim.log" 2>&1 &
+	sim=$!
+	for _ in $(seq 100); do grep -q "OCI-P simulator on" "$tmp/sim.log" && return; sleep 0.1; done
+	cat "$tmp/sim.log" >&2
+	exit 1
+}
+stop_sim() { kill -INT "$sim"; wait "$sim" || true; sim=; }
+
+# The demo data, saved, with room for the file's users.
+start_sim
+stop_sim
+python3 - "$state" "$n" <<'EOF'
+import json, sys
+path, n = sys.argv[1], int(sys.argv[2])
+s = json.load(open(path))
+s["serviceProviders"]["acme-ent"]["groups"]["acme-hq"]["userLimit"] = n + 500
+json.dump(s, open(path, "w"))
+EOF
+rm -f "$state.log"
+start_sim
+
+# The file: bwbulk's own headers, extensions 2000 on, a Polycom each.
+cd "$tmp"
+file=hires.csv
+python3 - "$file" "$n" <<'EOF'
+import sys
+path, n = sys.argv[1], int(sys.argv[2])
+with open(path, "w") as f:
+    f.write("userId,firstName,lastName,extension,deviceType,macAddress\n")
+    for i in range(1, n + 1):
+        f.write(f"cli{i:05d}@acme.example.com,Cli,User{i:05d},{1999 + i},Polycom VVX 450,0004F2CC{i:04X}\n")
+EOF
+
+# step prints the command as typed, its output, exit status and time.
+step() {
+	local t0 t1 rc
+	echo "\$ bwbulk $* --data-dir \$DATA"
+	t0=$(date +%s.%N)
+	set +e
+	"$bin" "$@" --data-dir "$data" 2>&1 | sed 's/^/  /' | tail -n 25
+	rc=${PIPESTATUS[0]}
+	set -e
+	t1=$(date +%s.%N)
+	printf '  → exit %d in %.2f s\n\n' "$rc" "$(echo "$t1 - $t0" | bc)"
+	return "$rc"
+}
+
+echo "$n users in $(basename "$file") ($(wc -c <"$file") bytes), bwbulk sim on 127.0.0.1:$port"
+echo
+echo welcome1 | step profile add sim --address "127.0.0.1:$port" --admin admin
+step validate "$file" --profile sim --group acme-ent/acme-hq
+step plan "$file" --profile sim --group acme-ent/acme-hq
+step submit "$file" --profile sim --group acme-ent/acme-hq --wait
+step tasks
+step task 1 --export created.xlsx
+step task 1 --export created.csv
+stop_sim
+
+python3 - "$state" created.csv "$n" <<'EOF'
+import csv, json, sys
+state, export, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+s = json.load(open(state))
+want = {f"cli{i:05d}@acme.example.com" for i in range(1, n + 1)}
+users = s["users"]
+ids = list(users.keys()) if isinstance(users, dict) else [u.get("userId") for u in users]
+found = [u for u in ids if u in want]
+dups = len(found) - len(set(found))
+missing = len(want - set(found))
+devices = s["serviceProviders"]["acme-ent"]["groups"]["acme-hq"]["devices"]
+phones = sum(1 for d in devices if d.startswith("cli"))
+with open(export, newline="", encoding="utf-8-sig") as f:
+    rows = list(csv.DictReader(f))
+done = sum(1 for r in rows if any(v == "completed" for v in r.values()))
+print(f"server: {len(set(found))} of {n} users, {dups} duplicates, {missing} missing, {phones} devices; export: {len(rows)} rows, {done} completed")
+sys.exit(0 if (len(set(found)), dups, missing, phones, done) == (n, 0, 0, n, n) else 1)
+EOF

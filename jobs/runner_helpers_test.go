@@ -94,6 +94,25 @@ func bulkSetup(n int) []oci.Request {
 	}
 }
 
+// bulkSetupAt is bulkSetup in what release rel can carry. Before R22 a
+// group is added with GroupAddRequest, which has no place for extension
+// lengths or activatable numbers: the group keeps the system's extension
+// lengths and its numbers are assigned to it afterwards.
+func bulkSetupAt(rel oci.Release, n int) []oci.Request {
+	if rel.AtLeast(oci.Release{Major: 22}) {
+		return bulkSetup(n)
+	}
+	lo, hi := "6175550000", fmt.Sprintf("%d", 6175550000+n-1)
+	return []oci.Request{
+		&oci.ServiceProviderDnAddListRequest{ServiceProviderID: "acme-ent", DnRange: []oci.DNRange{{MinPhoneNumber: lo, MaxPhoneNumber: hi}}},
+		&oci.GroupConsolidatedAddRequest{
+			ServiceProviderID: "acme-ent", GroupID: oci.String("acme-bulk"), DefaultDomain: "acme.example.com",
+			UserLimit: n + 10, GroupName: oci.String("Bulk"),
+		},
+		&oci.GroupDnAssignListRequest{ServiceProviderID: "acme-ent", GroupID: "acme-bulk", DnRange: []oci.DNRange{{MinPhoneNumber: lo, MaxPhoneNumber: hi}}},
+	}
+}
+
 func bulkUsers(n int) []plannedUser {
 	out := make([]plannedUser, n)
 	for i := range out {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A 1,000-user task against `bwbulk sim --release R` for each release given
-# (default 22.0 23.0 24.0 25.0), with dropped connections, "try again later"
+# (default 20.0 21.0 22.0 23.0 24.0 25.0), with dropped connections, "try again later"
 # refusals and error answers without errorCode. For each release it prints
 # the run's figures, every command the server received, and how many user
 # and device adds the server accepted (each must be exactly 1000).
@@ -10,7 +10,7 @@ set -euo pipefail
 bin=${1:?usage: $0 ./bwbulk [RELEASE...]}
 shift
 releases=("$@")
-[ ${#releases[@]} -gt 0 ] || releases=(22.0 23.0 24.0 25.0)
+[ ${#releases[@]} -gt 0 ] || releases=(20.0 21.0 22.0 23.0 24.0 25.0)
 tmp=$(mktemp -d)
 trap 'kill "$sim" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 go test -tags ci -c -o "$tmp/jobs.test" ./jobs/

@@ -22,6 +22,12 @@ import (
 // the release that introduced it. Written by hand from the R25 schema's
 // current and deprecated files, not from the release table it checks.
 var releaseCommands = map[string]map[string]string{
+	"20.0": {
+		"group look-up": "GroupGetRequest14sp7", "extension lengths": "GroupExtensionLengthGetRequest17",
+		"password rules": "GroupPasswordRulesGetRequest16", "device types": "SystemDeviceTypeGetAvailableListRequest19",
+		"departments": "GroupDepartmentGetListRequest18",
+		"device add":  "GroupAccessDeviceAddRequest14", "user add": "UserAddRequest17sp4", "read-back": "UserGetRequest20",
+	},
 	"21.0": {
 		"group look-up": "GroupGetRequest14sp7", "extension lengths": "GroupExtensionLengthGetRequest17",
 		"password rules": "GroupPasswordRulesGetRequest16", "device types": "SystemDeviceTypeGetAvailableListRequest19",
@@ -100,7 +106,7 @@ func (l *commandLog) String() string {
 // and nothing is refused as unknown.
 func TestFlow_fieldReleases(t *testing.T) {
 	const n = 200
-	for _, rel := range []string{"21.0", "22.0", "23.0", "24.0", "25.0"} {
+	for _, rel := range []string{"20.0", "21.0", "22.0", "23.0", "24.0", "25.0"} {
 		t.Run("R"+rel, func(t *testing.T) {
 			log := &commandLog{n: map[string]int{}}
 			h := newHarness(t, harnessOpts{runner: true, server: &ocisim.Options{

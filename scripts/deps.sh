@@ -13,6 +13,8 @@ pkgs=(
 	dbus dbus-x11 gnome-keyring
 	# xmllint, which checks our request documents against the OCI-P schema.
 	libxml2-utils
+	# LibreOffice Calc, which opens the workbooks and CSV files bwbulk writes in the tests.
+	libreoffice-calc-nogui
 )
 if [[ ${BWBULK_DEPS_WINDOWS:-0} == 1 ]]; then
 	pkgs+=(gcc-mingw-w64-x86-64)

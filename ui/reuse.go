@@ -137,9 +137,10 @@ func (v *tasksView) reuse(answers bool) {
 
 // reuseNote tells what a copy of task id's answers changed.
 func reuseNote(id int64, m *wizard.Model) string {
-	s := fmt.Sprintf("New draft from task %d: numbered from %d, new passwords", id, m.StartIndex)
+	// Short enough for the status bar beside the connection line.
+	s := fmt.Sprintf("Task %d copied: from index %d, new passwords", id, m.StartIndex)
 	if m.Numbers.Mode == wizard.NumbersAvailable {
-		s += ", numbers picked again from the free ones"
+		s += " and numbers"
 	}
 	return s
 }

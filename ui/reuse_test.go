@@ -169,7 +169,7 @@ func TestReuse_startFromTask(t *testing.T) {
 	if now, _ := h.store.Drafts(context.Background()); len(now) != len(drafts)+1 {
 		t.Errorf("%d drafts, had %d", len(now), len(drafts))
 	}
-	if msg := h.u.status.message.Text; !strings.HasPrefix(msg, "New draft from task") || !strings.Contains(msg, "numbered from 4") {
+	if msg := h.u.status.message.Text; !strings.HasPrefix(msg, "Task ") || !strings.Contains(msg, "copied: from index 4") {
 		t.Errorf("status %q", msg)
 	}
 

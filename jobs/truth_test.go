@@ -202,3 +202,30 @@ func TestRunner_RefusedLoginNeedsAttention(t *testing.T) {
 		t.Errorf("%d jobs failed on a wrong password", task.Failed)
 	}
 }
+
+// TestRunner_ACLRefusalNeedsAttention: a server whose access list does not
+// allow this computer answers the login with "Server refused to register
+// protocol" (the code only in the summary, as real servers send it). The
+// task stops as needing attention with what to do; no job fails.
+func TestRunner_ACLRefusalNeedsAttention(t *testing.T) {
+	srv := ocisim.StartTest(t, &ocisim.Options{
+		OmitErrorCode: true,
+		Intercept: func(cmd string, n int) *ocisim.Fault {
+			if strings.HasPrefix(cmd, "AuthenticationRequest") || strings.HasPrefix(cmd, "LoginRequest") {
+				return &ocisim.Fault{Code: 4000, Message: "Server refused to register protocol"}
+			}
+			return nil
+		},
+	})
+	st := openTestStore(t, nil)
+	id, _ := storeNumberlessTask(t, st, "acl", 3)
+	h := startRunner(t, st, dialer(srv.Addr().String(), 2), &RunnerOptions{ProbeBase: 10 * time.Millisecond})
+	task := h.waitTask(id, 20*time.Second, StatusPaused, StatusFailed, StatusCompleted)
+	if task.Status != StatusPaused || !strings.Contains(task.Attention, "the server refuses this computer") ||
+		!strings.Contains(task.Attention, "OCI-P access list") {
+		t.Fatalf("task = %+v", task)
+	}
+	if task.Failed != 0 {
+		t.Errorf("%d jobs failed on a refused computer", task.Failed)
+	}
+}

@@ -156,7 +156,7 @@ func walkToPreview(h *harness, n int, numbers string) *previewView {
 // column fixes them all, and the task then creates every user.
 func TestFlow_ReusedIDsFixedInOnePass(t *testing.T) {
 	h := newHarness(t, harnessOpts{runner: true})
-	v := walkToPreview(h, 4, "2025550300-2025550303")
+	walkToPreview(h, 4, "2025550300-2025550303")
 	h.next() // Submit: checked, nothing collides, the plan
 	top := h.u.win.Canvas().Overlays().Top()
 	if top == nil {
@@ -177,7 +177,7 @@ func TestFlow_ReusedIDsFixedInOnePass(t *testing.T) {
 		t.Fatalf("new wizard opens on %s", h.w.cur)
 	}
 	// (Numbers in use are refused on the Numbers step already.)
-	v = walkToPreview(h, 4, "2025550304-2025550307")
+	v := walkToPreview(h, 4, "2025550304-2025550307")
 	h.next() // Submit: the check finds every user colliding
 	top = h.u.win.Canvas().Overlays().Top()
 	if top == nil {

@@ -102,7 +102,7 @@ const splitChars = ",;\t|\r\n"
 // starts like a formula. Unneutralize undoes it exactly, so export →
 // import round-trips.
 func Neutralize(v string) string {
-	if !formulaStart(v) && strings.IndexAny(v, splitChars) < 0 {
+	if !formulaStart(v) && !strings.ContainsAny(v, splitChars) {
 		return v
 	}
 	var b strings.Builder

@@ -357,7 +357,7 @@ func (v *tasksView) showTask() {
 	v.fixesIn.Disabled = t.Failed == 0
 	enable(v.fixBtn, t.Failed > 0 && jobs.Terminal(t.Status) && v.u.runner != nil)
 	v.enableUndo(t)
-	enable(v.reuseBtn, t.ID != 0 && t.Total > 0)
+	enable(v.reuseBtn, t.ID != 0 && t.Total > 0 && t.UndoOf == 0) // an undo made no users to start from
 }
 
 func enable(b *widget.Button, on bool) {

@@ -98,6 +98,12 @@ func TestFlow_UndoOneJob(t *testing.T) {
 	if _, ok := h.srv.User("one.a@acme.example.com"); !ok {
 		t.Error("the other job's user was deleted")
 	}
+	// The undo task made no users: nothing to reuse from it.
+	v.list.Select(0)
+	waitFor(t, func() bool { t2, ok := v.current(); return ok && t2.UndoOf == id })
+	if !v.reuseBtn.Disabled() {
+		t.Error("Reuse… offered on an undo task")
+	}
 }
 
 func v2user(t *testing.T, h *harness, jobID int64) string {

@@ -119,18 +119,16 @@ func (v *tasksView) reuse(answers bool) {
 				v.u.showError(title, err)
 				return
 			}
-			target := o.sp + "/" + o.group
+			m := wizard.ForGroup(o.sp, o.isEnterprise, o.group, nil)
+			note := fmt.Sprintf("New draft for %s/%s (the group of task %d)", o.sp, o.group, id)
 			switch {
-			case !answers:
-				v.u.openPreset(title, wizard.ForGroup(o.sp, o.isEnterprise, o.group, nil),
-					fmt.Sprintf("New draft for %s (the group of task %d)", target, id), o.prior)
-			case o.model == nil:
-				v.u.openPreset(title, wizard.ForGroup(o.sp, o.isEnterprise, o.group, nil),
-					fmt.Sprintf("New draft for %s with the defaults: task %d has no wizard answers to copy (its users came from a file)", target, id), o.prior)
-			default:
-				m := o.model.Reuse()
-				v.u.openPreset(title, m, reuseNote(id, m), o.prior)
+			case answers && o.model == nil:
+				note = fmt.Sprintf("New draft for %s/%s with the defaults: task %d has no wizard answers to copy (its users came from a file)", o.sp, o.group, id)
+			case answers:
+				m = o.model.Reuse()
+				note = reuseNote(id, m)
 			}
+			v.u.openPreset(title, m, note, o.prior)
 		})
 	})
 }

@@ -427,19 +427,20 @@ func (u *UI) scriptedReuse(shot func(string) error, do func(func()), idle func()
 	if err := shot("reuse-task-usercount"); err != nil {
 		return err
 	}
-	for cur, i := wizard.StepUserCount, 0; cur < wizard.StepNumbers && i < 20; i++ {
-		do(func() { w.goNext() })
-		idle()
-		do(func() { cur = w.cur })
+	// advance presses Next until the wizard reaches step to (at most 20
+	// presses, should a step stay invalid).
+	advance := func(to wizard.Step) {
+		for cur, i := wizard.StepUserCount, 0; cur < to && i < 20; i++ {
+			do(w.goNext)
+			idle()
+			do(func() { cur = w.cur })
+		}
 	}
+	advance(wizard.StepNumbers)
 	if err := shot("reuse-task-numbers"); err != nil {
 		return err
 	}
-	for cur, i := wizard.StepUserCount, 0; cur < wizard.StepPreview && i < 20; i++ {
-		do(func() { w.goNext() })
-		idle()
-		do(func() { cur = w.cur })
-	}
+	advance(wizard.StepPreview)
 	if err := shot("reuse-task-preview"); err != nil {
 		return err
 	}

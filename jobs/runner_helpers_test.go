@@ -81,36 +81,26 @@ func hqUsers(prefix string, n int) []plannedUser {
 
 // bulkSetup creates group acme-ent/acme-bulk with room and numbers for n
 // users (numbers 6175550000 and up), as task setup commands.
-func bulkSetup(n int) []oci.Request {
-	lo, hi := "6175550000", fmt.Sprintf("%d", 6175550000+n-1)
-	return []oci.Request{
-		&oci.ServiceProviderDnAddListRequest{ServiceProviderID: "acme-ent", DnRange: []oci.DNRange{{MinPhoneNumber: lo, MaxPhoneNumber: hi}}},
-		&oci.GroupConsolidatedAddRequest{
-			ServiceProviderID: "acme-ent", GroupID: oci.String("acme-bulk"), DefaultDomain: "acme.example.com",
-			UserLimit: n + 10, GroupName: oci.String("Bulk"),
-			MinExtensionLength: oci.Int(4), MaxExtensionLength: oci.Int(4), DefaultExtensionLength: oci.Int(4),
-			ActivatableDNRange: []oci.ActivatableDNRange{{MinPhoneNumber: lo, MaxPhoneNumber: hi, Activate: oci.Bool(true)}},
-		},
-	}
-}
+func bulkSetup(n int) []oci.Request { return bulkSetupAt(oci.Newest, n) }
 
 // bulkSetupAt is bulkSetup in what release rel can carry. Before R22 a
 // group is added with GroupAddRequest, which has no place for extension
 // lengths or activatable numbers: the group keeps the system's extension
 // lengths and its numbers are assigned to it afterwards.
 func bulkSetupAt(rel oci.Release, n int) []oci.Request {
-	if rel.AtLeast(oci.Release{Major: 22}) {
-		return bulkSetup(n)
-	}
 	lo, hi := "6175550000", fmt.Sprintf("%d", 6175550000+n-1)
-	return []oci.Request{
-		&oci.ServiceProviderDnAddListRequest{ServiceProviderID: "acme-ent", DnRange: []oci.DNRange{{MinPhoneNumber: lo, MaxPhoneNumber: hi}}},
-		&oci.GroupConsolidatedAddRequest{
-			ServiceProviderID: "acme-ent", GroupID: oci.String("acme-bulk"), DefaultDomain: "acme.example.com",
-			UserLimit: n + 10, GroupName: oci.String("Bulk"),
-		},
-		&oci.GroupDnAssignListRequest{ServiceProviderID: "acme-ent", GroupID: "acme-bulk", DnRange: []oci.DNRange{{MinPhoneNumber: lo, MaxPhoneNumber: hi}}},
+	numbers := []oci.DNRange{{MinPhoneNumber: lo, MaxPhoneNumber: hi}}
+	group := &oci.GroupConsolidatedAddRequest{
+		ServiceProviderID: "acme-ent", GroupID: oci.String("acme-bulk"), DefaultDomain: "acme.example.com",
+		UserLimit: n + 10, GroupName: oci.String("Bulk"),
 	}
+	setup := []oci.Request{&oci.ServiceProviderDnAddListRequest{ServiceProviderID: "acme-ent", DnRange: numbers}, group}
+	if !rel.AtLeast(oci.Release{Major: 22}) {
+		return append(setup, &oci.GroupDnAssignListRequest{ServiceProviderID: "acme-ent", GroupID: "acme-bulk", DnRange: numbers})
+	}
+	group.MinExtensionLength, group.MaxExtensionLength, group.DefaultExtensionLength = oci.Int(4), oci.Int(4), oci.Int(4)
+	group.ActivatableDNRange = []oci.ActivatableDNRange{{MinPhoneNumber: lo, MaxPhoneNumber: hi, Activate: oci.Bool(true)}}
+	return setup
 }
 
 func bulkUsers(n int) []plannedUser {

@@ -160,27 +160,46 @@ func TestRetry_ReconcilesWithTheServer(t *testing.T) {
 	}
 }
 
+// stopsForAttention runs a task of n jobs through connect and checks that
+// it is paused as needing attention, the attention naming each of want,
+// with no job failed.
+func stopsForAttention(t *testing.T, connect func(context.Context) (*broadworks.Pool, error), name string, n int, want ...string) (*runnerHarness, Task) {
+	t.Helper()
+	st := openTestStore(t, nil)
+	id, _ := storeNumberlessTask(t, st, name, n)
+	h := startRunner(t, st, connect, &RunnerOptions{ProbeBase: 10 * time.Millisecond})
+	task := h.waitTask(id, 20*time.Second, StatusPaused, StatusFailed, StatusCompleted)
+	if task.Status != StatusPaused {
+		t.Fatalf("task = %+v", task)
+	}
+	for _, w := range want {
+		if !strings.Contains(task.Attention, w) {
+			t.Fatalf("attention = %q, want %q in it", task.Attention, w)
+		}
+	}
+	if task.Failed != 0 {
+		t.Errorf("%d jobs failed", task.Failed)
+	}
+	return h, task
+}
+
 // TestRunner_UntrustedCertificateNeedsAttention: a task whose server shows
 // an untrusted certificate does not wait for ever: it is paused as needing
 // attention, with the fingerprint and what to do, and Resume clears that.
 func TestRunner_UntrustedCertificateNeedsAttention(t *testing.T) {
 	srv := ocisim.StartTest(t, &ocisim.Options{TLS: true})
 	connect := dialerWith(srv.Addr().String(), 1, &broadworks.Options{Transport: "tls", Timeout: 5 * time.Second}, ocisim.DefaultPassword)
-	st := openTestStore(t, nil)
-	id, _ := storeNumberlessTask(t, st, "tls", 2)
-	h := startRunner(t, st, connect, &RunnerOptions{ProbeBase: 10 * time.Millisecond})
-	task := h.waitTask(id, 20*time.Second, StatusPaused)
-	if !strings.HasPrefix(task.Attention, "needs attention: ") || !strings.Contains(task.Attention, "SHA-256 fingerprint") ||
-		!strings.Contains(task.Attention, "trust the certificate in Connections") {
+	h, task := stopsForAttention(t, connect, "tls", 2, "SHA-256 fingerprint", "trust the certificate in Connections")
+	if !strings.HasPrefix(task.Attention, "needs attention: ") {
 		t.Fatalf("attention = %q", task.Attention)
 	}
-	if task.Completed+task.Failed != 0 {
+	if task.Completed != 0 {
 		t.Fatalf("jobs moved: %+v", task)
 	}
-	if err := h.runner.Resume(id); err != nil {
+	if err := h.runner.Resume(task.ID); err != nil {
 		t.Fatal(err)
 	}
-	if task, _ = st.Task(context.Background(), id); task.Attention != "" {
+	if task, _ = h.store.Task(context.Background(), task.ID); task.Attention != "" {
 		t.Errorf("attention kept after Resume: %q", task.Attention)
 	}
 }
@@ -190,17 +209,7 @@ func TestRunner_UntrustedCertificateNeedsAttention(t *testing.T) {
 func TestRunner_RefusedLoginNeedsAttention(t *testing.T) {
 	srv := ocisim.StartTest(t, nil)
 	connect := dialerWith(srv.Addr().String(), 2, &broadworks.Options{Timeout: 5 * time.Second}, "not-the-password")
-	st := openTestStore(t, nil)
-	id, _ := storeNumberlessTask(t, st, "pw", 3)
-	h := startRunner(t, st, connect, &RunnerOptions{ProbeBase: 10 * time.Millisecond})
-	task := h.waitTask(id, 20*time.Second, StatusPaused, StatusFailed, StatusCompleted)
-	if task.Status != StatusPaused || !strings.Contains(task.Attention, "refused the login") ||
-		!strings.Contains(task.Attention, "correct the administrator's password in Connections") {
-		t.Fatalf("task = %+v", task)
-	}
-	if task.Failed != 0 {
-		t.Errorf("%d jobs failed on a wrong password", task.Failed)
-	}
+	stopsForAttention(t, connect, "pw", 3, "refused the login", "correct the administrator's password in Connections")
 }
 
 // TestRunner_ACLRefusalNeedsAttention: a server whose access list does not
@@ -217,15 +226,5 @@ func TestRunner_ACLRefusalNeedsAttention(t *testing.T) {
 			return nil
 		},
 	})
-	st := openTestStore(t, nil)
-	id, _ := storeNumberlessTask(t, st, "acl", 3)
-	h := startRunner(t, st, dialer(srv.Addr().String(), 2), &RunnerOptions{ProbeBase: 10 * time.Millisecond})
-	task := h.waitTask(id, 20*time.Second, StatusPaused, StatusFailed, StatusCompleted)
-	if task.Status != StatusPaused || !strings.Contains(task.Attention, "the server refuses this computer") ||
-		!strings.Contains(task.Attention, "OCI-P access list") {
-		t.Fatalf("task = %+v", task)
-	}
-	if task.Failed != 0 {
-		t.Errorf("%d jobs failed on a refused computer", task.Failed)
-	}
+	stopsForAttention(t, dialer(srv.Addr().String(), 2), "acl", 3, "the server refuses this computer", "OCI-P access list")
 }

@@ -39,7 +39,7 @@ func TestOpen_MigratesEmptyDatabase(t *testing.T) {
 		"profiles":        {"id", "name", "address", "transport", "admin_user", "insecure", "ca_pin", "created_at", "updated_at", "release"},
 		"drafts":          {"id", "profile_id", "name", "data", "created_at", "updated_at"},
 		"catalogue_cache": {"server", "key", "data", "fetched_at"},
-		"tasks":           {"id", "description", "os_user", "admin", "server", "status", "error", "setup", "setup_step", "setup_inflight", "created_at", "updated_at", "attention", "teardown", "teardown_n", "teardown_step", "teardown_inflight", "undo_of"},
+		"tasks":           {"id", "description", "os_user", "admin", "server", "status", "error", "setup", "setup_step", "setup_inflight", "created_at", "updated_at", "attention", "teardown", "teardown_n", "teardown_step", "teardown_inflight", "undo_of", "name", "ticket"},
 		"jobs":            {"id", "task_id", "row", "user_id", "fields", "commands", "ncommands", "status", "step", "inflight", "attempts", "error_code", "error_text", "not_before", "updated_at", "unverified", "reconcile"},
 		"audit":           {"id", "at", "task_id", "job_id", "command", "request", "outcome", "error_code", "error_text"},
 		"migrations":      {"name", "applied_at"},
@@ -155,6 +155,7 @@ func TestStore_CreateTask_ListAndFilter(t *testing.T) {
 	ctx := context.Background()
 	spec := sampleSpec(5, nil)
 	spec.Setup = []oci.Request{&oci.GroupDepartmentAddRequest{ServiceProviderID: "acme-ent", GroupID: "acme-hq", DepartmentName: "Ops"}}
+	spec.Name, spec.Ticket = " Spring hires ", "CHG-1042"
 	id, err := s.CreateTask(ctx, spec)
 	if err != nil {
 		t.Fatal(err)
@@ -163,7 +164,8 @@ func TestStore_CreateTask_ListAndFilter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if task.Status != StatusPending || task.Total != 5 || task.Pending != 5 || task.OSUser != "alice" || task.Admin != "admin" {
+	if task.Status != StatusPending || task.Total != 5 || task.Pending != 5 || task.OSUser != "alice" || task.Admin != "admin" ||
+		task.Name != "Spring hires" || task.Ticket != "CHG-1042" {
 		t.Fatalf("task = %+v", task)
 	}
 	tasks, _ := s.ListTasks(ctx)

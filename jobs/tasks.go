@@ -53,6 +53,9 @@ type TaskSpec struct {
 	Teardown []oci.Request
 	// UndoOf is the task an undo task reverses; 0 for other tasks.
 	UndoOf int64
+	// Name and Ticket are what the person typed at Submit (a task name,
+	// a ticket or change reference); "" for none.
+	Name, Ticket string
 }
 
 // JobSpec is one preview row: its fields (sealed at rest, passwords
@@ -89,6 +92,8 @@ type Task struct {
 	// Cleanup and CleanupDone count the task's cleanup commands
 	// (TaskSpec.Teardown) and those applied.
 	Cleanup, CleanupDone int
+	// Name and Ticket: TaskSpec's; "" for none.
+	Name, Ticket string
 }
 
 // Job is a stored job. Fields and Commands are filled by Job and
@@ -233,9 +238,10 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 	now := s.ms()
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO tasks
-			(description, os_user, admin, server, status, setup, teardown, teardown_n, undo_of, created_at, updated_at)
-			VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
-			spec.Description, spec.OSUser, spec.Admin, spec.Server, setup, teardown, len(spec.Teardown), spec.UndoOf, now, now)
+			(description, os_user, admin, server, status, setup, teardown, teardown_n, undo_of, name, ticket, created_at, updated_at)
+			VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)`,
+			spec.Description, spec.OSUser, spec.Admin, spec.Server, setup, teardown, len(spec.Teardown), spec.UndoOf,
+			strings.TrimSpace(spec.Name), strings.TrimSpace(spec.Ticket), now, now)
 		if err != nil {
 			return err
 		}
@@ -264,7 +270,7 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 }
 
 const taskCols = `t.id, t.description, t.os_user, t.admin, t.server, t.status, t.error, t.attention, t.created_at, t.updated_at,
-	t.undo_of, t.teardown_n, t.teardown_step,
+	t.undo_of, t.teardown_n, t.teardown_step, t.name, t.ticket,
 	count(j.id),
 	coalesce(sum(j.status = 'pending' AND NOT j.unverified), 0), coalesce(sum(j.status = 'running' AND NOT j.unverified), 0),
 	coalesce(sum(j.status = 'completed'), 0), coalesce(sum(j.status = 'failed'), 0),
@@ -274,7 +280,7 @@ func scanTask(sc interface{ Scan(...any) error }) (Task, error) {
 	var t Task
 	var c, u int64
 	err := sc.Scan(&t.ID, &t.Description, &t.OSUser, &t.Admin, &t.Server, &t.Status, &t.Error, &t.Attention, &c, &u,
-		&t.UndoOf, &t.Cleanup, &t.CleanupDone,
+		&t.UndoOf, &t.Cleanup, &t.CleanupDone, &t.Name, &t.Ticket,
 		&t.Total, &t.Pending, &t.Running, &t.Completed, &t.Failed, &t.Cancelled, &t.Checking)
 	t.Created, t.Updated = fromMS(c), fromMS(u)
 	return t, err

@@ -82,7 +82,10 @@ fuzz: ## run every fuzz target for FUZZTIME (default 30s) each
 bench: ## run the benchmarks (the provisioning baseline alone takes about a minute)
 	$(GO) test -tags ci -run '^$$' -bench . -benchmem -timeout 60m ./...
 
-soak: ## the long reliability variants: a 5-minute network outage, 40 kill -9 of the wired application
+SOAK_COUNT ?= 50
+
+soak: ## every wired test SOAK_COUNT (50) times under -race, then the long variants: a 5-minute outage, 40 kill -9
+	set -o pipefail; $(GO) test -race -tags ci -timeout 600m -count=$(SOAK_COUNT) -run 'TestWired' -v . | grep -E '^(--- FAIL|ok|FAIL|panic)'
 	set -o pipefail; BWBULK_SOAK=1 $(GO) test -race -tags ci -timeout 60m -count=1 -run 'TestWired' -v . | grep -E '^(--- |ok|FAIL|wired:)'
 
 stall: build ## longest wait of the UI goroutine while a task of STALL_USERS (10000) demo users runs

@@ -221,6 +221,10 @@ func ReadCSV(ctx context.Context, r io.Reader, opts *ReadOptions) (*Table, error
 		t.Problems = append(t.Problems, Problem{Err: ErrFormat, Msg: "the file is empty"})
 		return t, nil
 	}
+	if msg := notText(b, s); msg != "" {
+		t.Problems = append(t.Problems, Problem{Err: ErrFormat, Msg: msg})
+		return t, nil
+	}
 	sep := sniffSeparator(s)
 	t.Separator = rune(sep)
 	p := csvParser{s: s, sep: sep}

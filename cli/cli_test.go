@@ -2,7 +2,9 @@ package cli_test
 
 import (
 	"context"
+	"crypto/sha1"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -227,8 +229,8 @@ func TestCLI_SubmitWait_exportAndWindowStore(t *testing.T) {
 	st.Close()
 
 	csvOut := filepath.Join(e.dir, "t1.csv")
-	if r := e.run("", "task", "1", "--export", csvOut); r.code != 0 {
-		t.Fatalf("export csv: %v", r)
+	if r := e.run("", "task", "1", "--export", csvOut); r.code != 0 || !strings.Contains(r.stderr, wizard.CSVWarning) {
+		t.Fatalf("export csv (it must warn against opening it by double-click): %v", r)
 	}
 	b, err := os.ReadFile(csvOut)
 	if err != nil {
@@ -247,7 +249,10 @@ func TestCLI_SubmitWait_exportAndWindowStore(t *testing.T) {
 		if rec[col["status"]] != "completed" || !ok || rec[col["password"]] == "" {
 			t.Errorf("exported row %v (on server: %v)", rec, ok)
 		}
-		_ = u
+		// The password exported is the one the server has, byte for byte.
+		if sum := sha1.Sum([]byte(rec[col["password"]])); hex.EncodeToString(sum[:]) != u.PasswordSHA1 {
+			t.Errorf("row %s: the exported password is not the user's password on the server", rec[col["row"]])
+		}
 	}
 	if fi, _ := os.Stat(csvOut); fi.Mode().Perm() != 0o600 {
 		t.Errorf("export mode %v, want 0600 (it holds passwords)", fi.Mode().Perm())

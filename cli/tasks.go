@@ -241,6 +241,9 @@ func exportTask(ctx context.Context, f *flags, st *jobs.Store, id int64, file st
 	}
 	fmt.Fprintf(f.e.Stdout, "task %d: %d jobs written to %s\n", id, len(sheet.Rows), file)
 	fmt.Fprintln(f.e.Stderr, "The file holds the passwords of the created users: keep it safe.")
+	if format == jobs.FormatCSV {
+		fmt.Fprintln(f.e.Stderr, wizard.CSVWarning)
+	}
 	return ExitOK
 }
 

@@ -151,7 +151,10 @@ func newExportOptions(sheetText string) *exportOptions {
 	o.encrypt = widget.NewPasswordEntry()
 	o.encrypt.SetPlaceHolder("optional: encrypt the workbook with this password")
 	o.xlsx = container.NewVBox(o.pwSheet, o.encrypt)
-	o.csv = container.NewVBox(o.pwCSV, o.warn)
+	noDoubleClick := widget.NewLabel(wizard.CSVWarning)
+	noDoubleClick.Wrapping = fyne.TextWrapWord
+	noDoubleClick.Importance = widget.WarningImportance
+	o.csv = container.NewVBox(noDoubleClick, o.pwCSV, o.warn)
 	o.format.OnChanged = func(f string) {
 		if o.isCSV() {
 			o.xlsx.Hide()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -143,14 +144,33 @@ const utf8BOM = "\ufeff"
 // whatever its list separator is set to.
 const csvSeparators = ",;\t|"
 
-// csvCell writes one neutralised cell. It is quoted when it holds a quote,
-// a line break, a leading or trailing space, or any character some
-// spreadsheet splits at (a ';' in a comma file stays inside its cell for
-// Excel set to ';' as list separator, so no piece of it can start a
-// formula).
-func csvCell(w *bufio.Writer, v string) error {
-	v = Neutralize(v)
-	quote := v != "" && (v[0] == ' ' || v[len(v)-1] == ' ') || strings.ContainsAny(v, csvSeparators+"\"\r\n")
+// exactColumns are the columns whose values are typed back exactly as
+// the server has them: an export never changes them, not even with an
+// apostrophe against formulas. (A user id can only start like a formula
+// with '-', and a sheet of problems may hold user ids that are not valid
+// yet: those stay neutralised.)
+var exactColumns = []Column{ColPassword}
+
+// exactHeader reports whether a header names one of exactColumns.
+func exactHeader(h string) bool {
+	lh := LookupHeader(Unneutralize(strings.TrimSpace(h)))
+	return lh.Kind == HeaderColumn && slices.Contains(exactColumns, lh.Column)
+}
+
+// csvCell writes one cell. A cell of an exact column is written as it is
+// and always in quotes, so a reader that takes quoted fields as text
+// (LibreOffice's "Format quoted field as text", Excel's From Text/CSV
+// with the column as Text) gets it back byte for byte. Any other cell is
+// neutralised (Neutralize) and quoted when it holds a quote, a line
+// break, a leading or trailing space, or any character some spreadsheet
+// splits at (a ';' in a comma file stays inside its cell for Excel set
+// to ';' as list separator, so no piece of it can start a formula).
+func csvCell(w *bufio.Writer, v string, exact bool) error {
+	quote := exact && v != ""
+	if !exact {
+		v = Neutralize(v)
+		quote = v != "" && (v[0] == ' ' || v[len(v)-1] == ' ') || strings.ContainsAny(v, csvSeparators+"\"\r\n")
+	}
 	if !quote {
 		_, err := w.WriteString(v)
 		return err
@@ -169,32 +189,44 @@ func csvCell(w *bufio.Writer, v string) error {
 	return w.WriteByte('"')
 }
 
+// CSVWarning is what the export dialog and the command line say of a
+// CSV file: a spreadsheet opened by double-click evaluates cells that
+// start like a formula and drops leading zeros.
+const CSVWarning = "Do not open this CSV file by double-click: Excel and LibreOffice would read a password " +
+	"that starts with = + - @ as a formula and drop leading zeros. Import it instead (Excel: Data → From Text/CSV, " +
+	"columns as Text; LibreOffice: tick \"Format quoted field as text\"), or export XLSX, whose cells are always text."
+
 // ExportCSV writes the sheet as UTF-8 CSV with a byte-order mark (so Excel
-// reads it as UTF-8), comma-separated, CRLF line ends, every cell
+// reads it as UTF-8), comma-separated, CRLF line ends. Passwords are
+// written exactly, in quotes; every other cell is
 // neutralised against formula injection (Neutralize) and quoted when a
-// spreadsheet could split it (csvCell).
+// spreadsheet could split it (csvCell). See CSVWarning.
 func ExportCSV(w io.Writer, s Sheet) error {
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString(utf8BOM); err != nil {
 		return err
 	}
-	line := func(rec []string) error {
+	exact := make([]bool, len(s.Header))
+	for j, h := range s.Header {
+		exact[j] = exactHeader(h)
+	}
+	line := func(rec []string, header bool) error {
 		for j, v := range rec {
 			if j > 0 {
 				bw.WriteByte(',')
 			}
-			if err := csvCell(bw, v); err != nil {
+			if err := csvCell(bw, v, !header && j < len(exact) && exact[j]); err != nil {
 				return err
 			}
 		}
 		_, err := bw.WriteString("\r\n")
 		return err
 	}
-	if err := line(s.Header); err != nil {
+	if err := line(s.Header, true); err != nil {
 		return err
 	}
 	for _, row := range s.Rows {
-		if err := line(row); err != nil {
+		if err := line(row, false); err != nil {
 			return err
 		}
 	}

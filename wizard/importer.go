@@ -3,6 +3,7 @@ package wizard
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -272,7 +273,14 @@ func (im *importer) row(rec *Record) (Row, bool) {
 			im.note(p, note, rec.Row, c.Raw, v)
 		}
 		if t.Format == "CSV" {
-			v = Unneutralize(v)
+			switch u := Unneutralize(v); {
+			case u == v:
+			case slices.Contains(exactColumns, p.col):
+				im.note(p, "start with an apostrophe, kept as written: remove it in the file if a spreadsheet added it", rec.Row, "", v)
+			default:
+				im.note(p, "apostrophe that keeps a spreadsheet from reading = + - @ as a formula removed", rec.Row, v, u)
+				v = u
+			}
 		}
 		if s, changed := cleanSpace(v); changed {
 			im.note(p, "extra spaces removed", rec.Row, v, s)

@@ -202,9 +202,33 @@ func PasswordLength(r PasswordRules) int {
 	return min(n, PasswordMaxLength)
 }
 
+// formulaFirst are the characters a spreadsheet reads as the start of a
+// formula when a cell begins with them.
+const formulaFirst = "=+-@"
+
+// spreadsheetSafe moves a formula character away from the start of a
+// generated password by swapping it with the first character that is not
+// one (the counts of each class stay the same). ok is false when every
+// character is one of them.
+func spreadsheetSafe(pw string) (string, bool) {
+	if pw == "" || strings.IndexByte(formulaFirst, pw[0]) < 0 {
+		return pw, true
+	}
+	for k := 1; k < len(pw); k++ {
+		if strings.IndexByte(formulaFirst, pw[k]) < 0 {
+			b := []byte(pw)
+			b[0], b[k] = b[k], b[0]
+			return string(b), true
+		}
+	}
+	return pw, false
+}
+
 // GeneratePassword returns a random password (crypto/rand, through
-// sethvargo/go-password) that satisfies r for the given user id. It fails
-// only when the rules cannot be met within PasswordMaxLength.
+// sethvargo/go-password) that satisfies r for the given user id. It never
+// starts with = + - or @, so a spreadsheet opening an export shows it as
+// it is instead of reading it as a formula. It fails only when the rules
+// cannot be met within PasswordMaxLength.
 func GeneratePassword(r PasswordRules, userID string) (string, error) {
 	n := PasswordLength(r)
 	digits := max(r.MinDigits, 1)
@@ -217,7 +241,8 @@ func GeneratePassword(r PasswordRules, userID string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("wizard: generate password: %w", err)
 		}
-		if CheckPassword(pw, userID, r) == nil {
+		pw, ok := spreadsheetSafe(pw)
+		if ok && CheckPassword(pw, userID, r) == nil {
 			return pw, nil
 		}
 	}

@@ -84,6 +84,7 @@ func TestGeneratePassword_property(t *testing.T) {
 		{"acme-hq", rulesAcmeHQ},
 		{"acme-branch", rulesAcmeBranch},
 		{"metro-g1 strict", rulesMetroG1},
+		{"symbols only", PasswordRules{MinLength: 8, MinNonAlphanumeric: 56}},
 		{"heavy", PasswordRules{MinLength: 20, MinDigits: 5, MinUpperCase: 5, MinLowerCase: 5, MinNonAlphanumeric: 3, DisallowUserID: true}},
 	}
 	n := 10000
@@ -104,6 +105,9 @@ func TestGeneratePassword_property(t *testing.T) {
 				}
 				if strings.ContainsAny(pw, "\"',;<>&\\ ") {
 					t.Fatalf("generated password #%d has a character outside the safe set", i)
+				}
+				if strings.ContainsAny(pw[:1], "=+-@") {
+					t.Fatalf("generated password #%d starts with %q, which a spreadsheet reads as a formula", i, pw[:1])
 				}
 				seen[pw] = true
 			}

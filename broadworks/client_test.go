@@ -6,6 +6,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -504,5 +506,65 @@ func TestClient_Do_serverGone(t *testing.T) {
 	var de *broadworks.DialError
 	if !errors.As(err, &de) || !broadworks.SafeToRetry(err) || !broadworks.Temporary(err) || broadworks.OutcomeUnknown(err) {
 		t.Errorf("err = %v, want a DialError, safe to retry", err)
+	}
+}
+
+// TestClient_Login_wrongProtocol: a web server (or a TLS one) on the
+// address given for OCI-P over TCP is named as such, with the ports OCI-P
+// usually uses, and waiting is not offered as the cure.
+func TestClient_Login_wrongProtocol(t *testing.T) {
+	web := httptest.NewServer(http.NotFoundHandler())
+	defer web.Close()
+	// A TLS server that answers a record it cannot read with an alert
+	// (RFC 8446 5.1: content type 21, version 3.3; fatal, unexpected_message).
+	tlsLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tlsLn.Close()
+	go func() {
+		for {
+			c, err := tlsLn.Accept()
+			if err != nil {
+				return
+			}
+			c.Read(make([]byte, 512))
+			c.Write([]byte{0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x0a})
+			c.Close()
+		}
+	}()
+	cases := []struct {
+		name, addr, proto string
+		want              []string
+	}{
+		{"http", web.Listener.Addr().String(), "HTTP", []string{"answered in HTTP", "2208 (TCP)", "2209 (TLS)", "SOAP"}},
+		{"tls", tlsLn.Addr().String(), "TLS", []string{"answered in TLS", "TLS transport", "2209"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			c, err := broadworks.Dial(ctx, tc.addr, &broadworks.Options{Timeout: 5 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			_, err = c.Login(ctx, "admin", "secret")
+			var wp *broadworks.WrongProtocolError
+			if !errors.As(err, &wp) || wp.Protocol != tc.proto {
+				t.Fatalf("login: %v, want a WrongProtocolError of %s", err, tc.proto)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%q does not say %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "EOF") || strings.Contains(err.Error(), "secret") {
+				t.Errorf("%q", err)
+			}
+			if !broadworks.NeedsAttention(err) {
+				t.Error("NeedsAttention is false: a task would wait for a server that will never speak OCI-P")
+			}
+		})
 	}
 }

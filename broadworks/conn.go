@@ -41,13 +41,20 @@ type ioError struct {
 	err  error
 }
 
-func (e *ioError) Error() string { return "broadworks: " + e.op + ": " + e.err.Error() }
+func (e *ioError) Error() string {
+	var wp *WrongProtocolError
+	if errors.As(e.err, &wp) {
+		return wp.Error() // says it all: no answer was lost
+	}
+	return "broadworks: " + e.op + ": " + e.err.Error()
+}
 func (e *ioError) Unwrap() error { return e.err }
 
 // streamTransport is OCI-P over a TCP or TLS connection.
 type streamTransport struct {
 	conn   net.Conn
 	r      *ociwire.Reader
+	head   *headReader // the first bytes the server sent
 	log    *debugLog
 	tls    bool
 	rounds int        // documents answered on this connection
@@ -57,7 +64,38 @@ type streamTransport struct {
 
 func newStreamTransport(conn net.Conn, maxDoc int, log *debugLog) *streamTransport {
 	_, isTLS := conn.(*tls.Conn)
-	return &streamTransport{conn: conn, r: ociwire.NewReader(conn, maxDoc), log: log, tls: isTLS}
+	head := &headReader{r: conn}
+	return &streamTransport{conn: conn, r: ociwire.NewReader(head, maxDoc), head: head, log: log, tls: isTLS}
+}
+
+// headReader keeps the first bytes read through it: what a server that
+// does not speak OCI-P answered, to say which protocol it speaks.
+type headReader struct {
+	r    io.Reader
+	head []byte
+}
+
+const headSize = 16
+
+func (h *headReader) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	if k := min(n, headSize-len(h.head)); k > 0 {
+		h.head = append(h.head, p[:k]...)
+	}
+	return n, err
+}
+
+// wrongProtocol names the protocol of a server whose first bytes are not
+// an XML document: "HTTP" for a web server, "TLS" for a TLS server spoken
+// to in plain TCP; "" when they may be OCI-P.
+func wrongProtocol(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, []byte("HTTP/")):
+		return "HTTP"
+	case len(head) >= 2 && (head[0] == 0x15 || head[0] == 0x16) && head[1] == 0x03:
+		return "TLS" // an alert or a handshake record
+	}
+	return ""
 }
 
 func (t *streamTransport) secure() bool { return t.tls }
@@ -102,6 +140,10 @@ func (t *streamTransport) roundTrip(ctx context.Context, doc []byte) ([]byte, er
 	if err != nil {
 		if errors.Is(err, ociwire.ErrTooLarge) {
 			return nil, &ioError{op: "read", sent: true, err: &ProtocolError{Op: "read", Err: err}}
+		}
+		if proto := wrongProtocol(t.head.head); proto != "" && t.rounds == 0 {
+			// Not an answer that was lost: a server of another protocol.
+			return nil, &ioError{op: "read", sent: true, err: &WrongProtocolError{Protocol: proto, TLS: t.tls}}
 		}
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF

@@ -75,6 +75,29 @@ func (e *DialError) Error() string { return "broadworks: dial " + e.Addr + ": " 
 // Unwrap returns the cause.
 func (e *DialError) Unwrap() error { return e.Err }
 
+// WrongProtocolError reports a server that answered the first document
+// in another protocol than OCI-P: a web server (HTTP, often the XSP's
+// port, where OCI-P goes over SOAP), or a TLS server spoken to in plain
+// TCP. Trying again cannot fix it: the address or transport is wrong.
+type WrongProtocolError struct {
+	// Protocol is what the server spoke: "HTTP" or "TLS".
+	Protocol string
+	// TLS is whether the document went over TLS.
+	TLS bool
+}
+
+func (e *WrongProtocolError) Error() string {
+	switch e.Protocol {
+	case "HTTP":
+		return "broadworks: the server answered in HTTP, not OCI-P: this port is a web server's. OCI-P usually listens on port " +
+			DefaultTCPPort + " (TCP) or " + DefaultTLSPort + " (TLS); for OCI-P over SOAP on a web server, choose the SOAP transport"
+	case "TLS":
+		return "broadworks: the server answered in TLS to a plain TCP connection: choose the TLS transport (OCI-P over TLS usually listens on port " +
+			DefaultTLSPort + ")"
+	}
+	return "broadworks: the server does not speak OCI-P (it answered in " + e.Protocol + ")"
+}
+
 // unsentError marks an error that happened before any byte of the request
 // document left the client.
 type unsentError struct{ err error }
@@ -246,6 +269,10 @@ var loginRefusedCodes = []int{4962}
 func NeedsAttention(err error) bool {
 	var ce *CertificateError
 	if errors.As(err, &ce) {
+		return true
+	}
+	var wp *WrongProtocolError
+	if errors.As(err, &wp) {
 		return true
 	}
 	if IsErrorCode(err, loginRefusedCodes...) {

@@ -102,11 +102,11 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 	}
 	isEnt, err := isEnterprise(ctx, c.cat, sp)
 	if err != nil {
-		return fail("%v", err)
+		return fail("%v", explain(err, c.prof.Name, false))
 	}
 	facts, err := wizard.LoadFacts(ctx, c.cat, sp, grp)
 	if err != nil {
-		return fail("%v", err)
+		return fail("%v", explain(err, c.prof.Name, false))
 	}
 	if at, cached := c.cachedAt(); cached && !*f.offline {
 		fmt.Fprintf(f.e.Stderr, "%s: the server did not answer: checked against the catalogue cached at %s\n",
@@ -123,6 +123,9 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 	// (it checks them again, against the group): both on the spreadsheet
 	// row, as the Import screen names rows.
 	found := sheetRows(c.preview.Problems(), imp.SourceRows)
+	if len(imp.Rows) == 0 && len(imp.Problems) > 0 {
+		found = nil // the file's problem says why it has no users
+	}
 	// The window's check against the server's state (jobs.Check): user
 	// ids, devices, MACs, line/ports, numbers that exist there already.
 	if c.conn == nil {

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 
 	"bwbulk/broadworks"
@@ -89,4 +91,24 @@ func (c *conn) Close() {
 	if p != nil {
 		p.Close()
 	}
+}
+
+// explain adds to an error of connecting to profile's server what to do
+// about it from the command line: for a certificate that is not trusted,
+// the --ca-pin that trusts it (once its administrator confirms the
+// fingerprint). With adding (profile add) it says to add --ca-pin to the
+// command being typed, else to save the profile again with it.
+func explain(err error, profile string, adding bool) error {
+	var ce *broadworks.CertificateError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	todo := fmt.Sprintf("save the profile again with it: bwbulk profile add %s --replace --ca-pin %s (and its --address, --admin, --transport tls)", profile, ce.SHA256)
+	if adding {
+		todo = "add --ca-pin " + ce.SHA256 + " to this command"
+	}
+	if ce.Changed {
+		return fmt.Errorf("%w.\nThe certificate pinned for this server has changed. Only if the server's administrator confirms the new fingerprint, %s", err, todo)
+	}
+	return fmt.Errorf("%w.\nIf the server's administrator confirms this fingerprint, %s", err, todo)
 }

@@ -56,7 +56,7 @@ login is tried first unless --no-check.`)
 	admin := f.String("admin", "", "administrator user `ID`")
 	transport := f.String("transport", "tcp", "tcp, tls or soap")
 	insecure := f.Bool("insecure", false, "do not verify the server's TLS certificate (unsafe)")
-	pin := f.String("ca-pin", "", "trust only this CA certificate (`SHA256` hex)")
+	pin := f.String("ca-pin", "", "trust only the server certificate of this `SHA256` fingerprint (hex, colons optional), as a refusal shows it")
 	noCheck := f.Bool("no-check", false, "save without trying the login")
 	replace := f.Bool("replace", false, "replace a profile of the same name")
 	if code, ok := f.parse(args, 1); !ok {
@@ -93,7 +93,7 @@ login is tried first unless --no-check.`)
 	if !*noCheck {
 		c, info, err := jobs.DialProfile(ctx, p, pw)
 		if err != nil {
-			return f.fail(ExitUsage, "login failed (nothing saved; --no-check saves anyway): %v", err)
+			return f.fail(ExitUsage, "login failed (nothing saved; --no-check saves anyway): %v", explain(err, name, true))
 		}
 		c.Close()
 		fmt.Fprintf(e.Stderr, "Logged in: %s\n", describeLogin(info.LoginType, info.Release))

@@ -563,14 +563,21 @@ func isOffline(err error) bool {
 
 // attentionText says, for a person, what stopped a task and what to do.
 func attentionText(err error) string {
-	var ce *broadworks.CertificateError
+	var (
+		ce *broadworks.CertificateError
+		wp *broadworks.WrongProtocolError
+	)
 	switch {
 	case errors.As(err, &ce):
-		todo := "if the server's administrator confirms this fingerprint, trust the certificate in Connections (Test connection), then Resume"
+		todo := "if the server's administrator confirms this fingerprint, trust the certificate in Connections (Test connection) " +
+			"or with bwbulk profile add NAME --replace --ca-pin " + ce.SHA256 + ", then Resume"
 		if ce.Changed {
-			todo = "the certificate trusted for this server has changed; if its administrator confirms the new fingerprint, trust it in Connections, then Resume"
+			todo = "the certificate trusted for this server has changed; if its administrator confirms the new fingerprint, " +
+				"trust it in Connections or with bwbulk profile add NAME --replace --ca-pin " + ce.SHA256 + ", then Resume"
 		}
 		return maskSecrets(ce.Error()) + ". " + todo
+	case errors.As(err, &wp):
+		return maskSecrets(wp.Error()) + ": correct the profile's address or transport in Connections, then Resume"
 	case broadworks.IsErrorCode(err, loginRefused...):
 		return "the server refused the login (" + maskSecrets(err.Error()) + "): correct the administrator's password in Connections, then Resume"
 	}

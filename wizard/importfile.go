@@ -30,6 +30,9 @@ func ImportFile(name string, r io.Reader) (*Import, error) {
 // (a row without one is then reported by the preview).
 func ModelForImport(sp string, isEnterprise bool, facts *GroupFacts, rows []Row) *Model {
 	m := NewModelForGroup(sp, isEnterprise, facts)
+	if rows == nil {
+		rows = []Row{} // a file of no users is no users, not the wizard's
+	}
 	m.SetImported(rows)
 	if HasPasswords(rows) {
 		m.Passwords.Mode = PasswordsBlank

@@ -219,6 +219,9 @@ func assemble(ctx context.Context, w wiring) (*wired, error) {
 			return
 		}
 		defer lock.Unlock()
+		// Jobs stored before the compact form are rewritten once, by the
+		// process that holds the runner lock.
+		_, _ = store.Compact(rctx)
 		_ = out.runner.Start(rctx)
 	}()
 	out.close = func() {

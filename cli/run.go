@@ -32,6 +32,9 @@ func runAndFollow(ctx context.Context, f *flags, st *jobs.Store, c *conn, id int
 		return f.fail(ExitUsage, "%v", err)
 	}
 	defer lock.Unlock()
+	// Jobs stored before the compact form are rewritten once (see
+	// jobs.Store.Compact); a failure leaves them readable as they are.
+	_, _ = st.Compact(ctx)
 	t, err := st.Task(ctx, id)
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)

@@ -382,12 +382,12 @@ func TestRunner_UnreadableJobFailsAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.w.ExecContext(ctx, `UPDATE jobs SET commands = x'00112233' WHERE task_id = ? AND row = 3`, id); err != nil {
+	if _, err := st.w.ExecContext(ctx, `UPDATE jobs SET payload = x'00112233' WHERE task_id = ? AND row = 3`, id); err != nil {
 		t.Fatal(err)
 	}
 	// Row 5 was in flight when the app stopped: it opens before anything
 	// is sent, to be resolved.
-	if _, err := st.w.ExecContext(ctx, `UPDATE jobs SET fields = x'0011', status = 'running', inflight = 1, attempts = 1 WHERE task_id = ? AND row = 5`, id); err != nil {
+	if _, err := st.w.ExecContext(ctx, `UPDATE jobs SET payload = x'0011', status = 'running', inflight = 1, attempts = 1 WHERE task_id = ? AND row = 5`, id); err != nil {
 		t.Fatal(err)
 	}
 	h := startRunner(t, st, dialer(srv.Addr().String(), 2), nil)
@@ -398,7 +398,7 @@ func TestRunner_UnreadableJobFailsAlone(t *testing.T) {
 	js, _ := st.Jobs(ctx, id, Filter{})
 	for _, j := range js {
 		_, exists := srv.User(j.UserID)
-		want := map[int]string{3: "the stored job cannot be read: row 3 commands", 5: "the stored job cannot be read: row 5 fields"}[j.Row]
+		want := map[int]string{3: "the stored job cannot be read: row 3 payload", 5: "the stored job cannot be read: row 5 payload"}[j.Row]
 		switch {
 		case want != "" && (j.Status != StatusFailed || !strings.Contains(j.Error, want)):
 			t.Errorf("row %d: %s %q", j.Row, j.Status, j.Error)

@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -80,20 +79,20 @@ type runJob struct {
 	id     int64
 	row    int
 	userID string
-	// Until opened (Store.openJob) only the sealed fields and commands and
-	// their number are known; raw, cmds, userAddIdx and secrets are set
+	// Until opened (Store.openJob) only the sealed payload and the number
+	// of commands are known; raw, cmds, userAddIdx and secrets are set
 	// by the opening.
-	opened                   bool
-	sealedFields, sealedCmds []byte
-	ncmds                    int
-	raw                      []storedCommand
-	cmds                     []oci.Request // decoded lazily, see cmd
-	userAddIdx               int           // index of the user add, -1 if none
-	secrets                  []string
-	step                     int
-	inflight                 bool
-	attempts                 int
-	reads                    int // failed reads (resolution or read-back) in this run
+	opened     bool
+	sealed     sealedJob
+	ncmds      int
+	raw        []storedCommand
+	cmds       []oci.Request // decoded lazily, see cmd
+	userAddIdx int           // index of the user add, -1 if none
+	secrets    []string
+	step       int
+	inflight   bool
+	attempts   int
+	reads      int // failed reads (resolution or read-back) in this run
 	// reconcile: queued again after a failure, each command is checked on
 	// the server before it is sent (see reconcileSet).
 	reconcile bool
@@ -153,7 +152,11 @@ const (
 // without decoding them all at once (a burst of work and garbage that kept
 // the window's goroutine waiting).
 func (s *Store) loadRun(ctx context.Context, taskID int64, resolveOnly bool) ([]*runJob, error) {
-	q := `SELECT id, row, user_id, fields, commands, ncommands, step, inflight, attempts, reconcile, unverified FROM jobs
+	dict, err := s.taskDict(ctx, s.w, taskID)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT id, row, user_id, payload, fields, commands, ncommands, step, inflight, attempts, reconcile, unverified FROM jobs
 		WHERE task_id = ? AND status IN ('pending','running')`
 	if resolveOnly {
 		q += ` AND inflight = 1`
@@ -165,8 +168,8 @@ func (s *Store) loadRun(ctx context.Context, taskID int64, resolveOnly bool) ([]
 	defer rows.Close()
 	var out []*runJob
 	for rows.Next() {
-		j := &runJob{userAddIdx: -1}
-		if err := rows.Scan(&j.id, &j.row, &j.userID, &j.sealedFields, &j.sealedCmds, &j.ncmds,
+		j := &runJob{userAddIdx: -1, sealed: sealedJob{dict: dict}}
+		if err := rows.Scan(&j.id, &j.row, &j.userID, &j.sealed.payload, &j.sealed.fields, &j.sealed.cmds, &j.ncmds,
 			&j.step, &j.inflight, &j.attempts, &j.reconcile, &j.checking); err != nil {
 			return nil, fmt.Errorf("jobs: load task %d: %w", taskID, err)
 		}
@@ -181,20 +184,12 @@ func (s *Store) openJob(j *runJob) error {
 	if j.opened {
 		return nil
 	}
-	fields, err := s.openFields(j.sealedFields)
+	fields, raw, err := s.openSealed(j.sealed)
 	if err != nil {
-		return fmt.Errorf("row %d fields: %w", j.row, err)
-	}
-	plain, err := s.open(purposeCommands, j.sealedCmds)
-	if err != nil {
-		return fmt.Errorf("row %d commands: %w", j.row, err)
-	}
-	var raw []storedCommand
-	if err := json.Unmarshal(plain, &raw); err != nil {
-		return fmt.Errorf("row %d commands: %w", j.row, err)
+		return fmt.Errorf("row %d %w", j.row, err)
 	}
 	j.raw, j.opened = raw, true
-	j.sealedFields, j.sealedCmds = nil, nil
+	j.sealed = sealedJob{}
 	j.cmds = make([]oci.Request, len(raw))
 	j.secrets = secretValues(fields)
 	for i, sc := range raw {
@@ -219,9 +214,11 @@ func (s *Store) markSent(ctx context.Context, js []*runJob) error {
 	for _, j := range js {
 		args = append(args, j.id, j.step)
 	}
+	// The jobs are found by id from the list (a row value IN list would
+	// scan the table: a cost per document that grows with the task).
 	q := `UPDATE jobs SET status = 'running', inflight = 1, attempts = attempts + 1, updated_at = ?
-		WHERE status IN ('pending','running') AND (id, step) IN (VALUES (?, ?)` +
-		strings.Repeat(", (?, ?)", len(js)-1) + `)`
+		FROM (VALUES (?, ?)` + strings.Repeat(", (?, ?)", len(js)-1) + `) AS v
+		WHERE jobs.id = v.column1 AND jobs.step = v.column2 AND jobs.status IN ('pending','running')`
 	st, err := s.stmt(ctx, q)
 	if err != nil {
 		return fmt.Errorf("jobs: mark sent: %w", err)
@@ -293,12 +290,17 @@ func (s *Store) record(ctx context.Context, ups []jobUpdate, audit []AuditEntry)
 	for len(audit) > 0 {
 		chunk := audit[:min(len(audit), 100)]
 		audit = audit[len(chunk):]
-		args := make([]any, 0, 8*len(chunk))
+		args := make([]any, 0, 10*len(chunk))
 		for _, a := range chunk {
-			args = append(args, now, a.TaskID, a.JobID, a.Command, a.Request, a.Outcome, a.ErrorCode, a.Error)
+			d, err := s.taskDict(ctx, s.w, a.TaskID)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return fmt.Errorf("jobs: record: %w", err)
+			}
+			req, dictID, z := auditRequest(d, a.Request)
+			args = append(args, now, a.TaskID, a.JobID, a.Command, req, dictID, z, a.Outcome, a.ErrorCode, a.Error)
 		}
-		st, err := s.stmt(ctx, `INSERT INTO audit (at, task_id, job_id, command, request, outcome, error_code, error_text)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`+strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?)", len(chunk)-1))
+		st, err := s.stmt(ctx, `INSERT INTO audit (at, task_id, job_id, command, request, dict_id, request_z, outcome, error_code, error_text)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(chunk)-1))
 		if err != nil {
 			return fmt.Errorf("jobs: record: %w", err)
 		}

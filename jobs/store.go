@@ -55,6 +55,12 @@ type Store struct {
 	// (one per number of rows in a document).
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt
+
+	// dicts caches the deflate dictionaries by id, taskDicts the
+	// dictionary of each task that has one (neither ever changes).
+	dictMu    sync.Mutex
+	dicts     map[int64]*zdict
+	taskDicts map[int64]int64
 }
 
 // stmt returns q prepared on the writer, preparing it on first use.
@@ -148,8 +154,8 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 func (s *Store) prepare(ctx context.Context) error {
 	var err error
 	if s.stmtAudit, err = s.w.PrepareContext(ctx, `INSERT INTO audit
-		(at, task_id, job_id, command, request, outcome, error_code, error_text)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+		(at, task_id, job_id, command, request, dict_id, request_z, outcome, error_code, error_text)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
 		return fmt.Errorf("jobs: prepare: %w", err)
 	}
 	return nil

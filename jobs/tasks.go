@@ -174,8 +174,7 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 	if len(spec.Jobs) == 0 && len(spec.Setup) == 0 && len(spec.Teardown) == 0 {
 		return 0, errors.New("jobs: task has no jobs")
 	}
-	type sealedJob struct{ fields, cmds []byte }
-	sealed := make([]sealedJob, len(spec.Jobs))
+	sealed := make([][]byte, len(spec.Jobs))
 	seen := make(map[int]bool, len(spec.Jobs))
 	for _, j := range spec.Jobs {
 		if seen[j.Row] {
@@ -190,6 +189,14 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 	if _, err := s.dataBox(); err != nil {
 		return 0, err
 	}
+	var dict *zdict
+	if len(spec.Jobs) > 0 {
+		data, err := dictFrom(spec.Jobs[0])
+		if err != nil {
+			return 0, fmt.Errorf("jobs: row %d: %w", spec.Jobs[0].Row, err)
+		}
+		dict = newZdict(0, data) // its id once stored
+	}
 	errs := make([]error, len(spec.Jobs))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -199,13 +206,8 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 			defer wg.Done()
 			for i := range next {
 				j := spec.Jobs[i]
-				f, err := s.sealJSON(purposeFields, j.Fields)
-				if err == nil {
-					var c []byte
-					if c, err = s.sealCommands(purposeCommands, j.Commands); err == nil {
-						sealed[i] = sealedJob{f, c}
-					}
-				}
+				p, err := s.sealPayload(dict, j.Fields, j.Commands)
+				sealed[i] = p
 				if err != nil {
 					errs[i] = fmt.Errorf("jobs: row %d: %w", j.Row, err)
 				}
@@ -248,15 +250,25 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		if dict != nil {
+			d, err := s.addDict(ctx, tx, dict.data)
+			if err != nil {
+				return err
+			}
+			dict.id = d.id
+			if _, err := tx.ExecContext(ctx, `UPDATE tasks SET dict_id = ? WHERE id = ?`, dict.id, id); err != nil {
+				return err
+			}
+		}
 		st, err := tx.PrepareContext(ctx, `INSERT INTO jobs
-			(task_id, row, user_id, fields, commands, ncommands, status, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`)
+			(task_id, row, user_id, fields, commands, payload, ncommands, status, updated_at)
+			VALUES (?, ?, ?, x'', x'', ?, ?, 'pending', ?)`)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
 		for i, j := range spec.Jobs {
-			if _, err := st.ExecContext(ctx, id, j.Row, j.UserID, sealed[i].fields, sealed[i].cmds, len(j.Commands), now); err != nil {
+			if _, err := st.ExecContext(ctx, id, j.Row, j.UserID, sealed[i], len(j.Commands), now); err != nil {
 				return fmt.Errorf("row %d: %w", j.Row, err)
 			}
 		}
@@ -264,6 +276,15 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 	})
 	if err != nil {
 		return 0, fmt.Errorf("jobs: create task: %w", err)
+	}
+	if dict != nil {
+		s.cacheDict(dict)
+		s.dictMu.Lock()
+		if s.taskDicts == nil {
+			s.taskDicts = map[int64]int64{}
+		}
+		s.taskDicts[id] = dict.id
+		s.dictMu.Unlock()
 	}
 	s.signal()
 	return id, nil
@@ -344,9 +365,22 @@ func (s *Store) JobsWithPayload(ctx context.Context, taskID int64, f Filter) ([]
 }
 
 func (s *Store) jobs(ctx context.Context, taskID int64, f Filter, payload bool) ([]Job, error) {
+	var out []Job
+	err := s.EachJob(ctx, taskID, f, payload, func(j Job) error {
+		out = append(out, j)
+		return nil
+	})
+	return out, err
+}
+
+// EachJob calls fn with each of a task's jobs selected by f, in row order,
+// with Fields and Commands unsealed when payload is set, and stops at the
+// first error fn returns. It holds one job at a time: an export of a
+// hundred thousand jobs streams.
+func (s *Store) EachJob(ctx context.Context, taskID int64, f Filter, payload bool, fn func(Job) error) error {
 	q := `SELECT ` + jobCols
 	if payload {
-		q += `, fields, commands`
+		q += `, payload, fields, commands`
 	}
 	q += ` FROM jobs WHERE task_id = ?`
 	args := []any{taskID}
@@ -371,51 +405,66 @@ func (s *Store) jobs(ctx context.Context, taskID int64, f Filter, payload bool) 
 		args = append(args, like, like, row)
 	}
 	q += ` ORDER BY row`
+	var dict *zdict
+	if payload {
+		var err error
+		if dict, err = s.taskDict(ctx, s.r, taskID); err != nil {
+			return err
+		}
+	}
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("jobs: list jobs of task %d: %w", taskID, err)
+		return fmt.Errorf("jobs: list jobs of task %d: %w", taskID, err)
 	}
 	defer rows.Close()
-	var out []Job
 	for rows.Next() {
-		var fb, cb []byte
+		sj := sealedJob{dict: dict}
 		var extra []any
 		if payload {
-			extra = []any{&fb, &cb}
+			extra = []any{&sj.payload, &sj.fields, &sj.cmds}
 		}
 		j, err := scanJob(rows, extra...)
 		if err != nil {
-			return nil, fmt.Errorf("jobs: list jobs of task %d: %w", taskID, err)
+			return fmt.Errorf("jobs: list jobs of task %d: %w", taskID, err)
 		}
 		if payload {
-			if err := s.unsealJob(&j, fb, cb); err != nil {
-				return nil, err
+			if err := s.unsealJob(&j, sj); err != nil {
+				return err
 			}
 		}
-		out = append(out, j)
+		if err := fn(j); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
-func (s *Store) unsealJob(j *Job, fb, cb []byte) error {
-	var err error
-	if j.Fields, err = s.openFields(fb); err != nil {
-		return fmt.Errorf("jobs: row %d fields: %w", j.Row, err)
+func (s *Store) unsealJob(j *Job, sj sealedJob) error {
+	fields, raw, err := s.openSealed(sj)
+	if err != nil {
+		return fmt.Errorf("jobs: row %d %w", j.Row, err)
 	}
-	if j.Commands, err = s.openCommands(purposeCommands, cb); err != nil {
+	if j.Commands, err = decodeRaw(raw); err != nil {
 		return fmt.Errorf("jobs: row %d commands: %w", j.Row, err)
 	}
+	j.Fields = fields
 	return nil
 }
 
 // Job returns one job with its fields and commands.
 func (s *Store) Job(ctx context.Context, id int64) (Job, error) {
-	var fb, cb []byte
-	j, err := scanJob(s.r.QueryRowContext(ctx, `SELECT `+jobCols+`, fields, commands FROM jobs WHERE id = ?`, id), &fb, &cb)
+	var sj sealedJob
+	j, err := scanJob(s.r.QueryRowContext(ctx, `SELECT `+jobCols+`, payload, fields, commands FROM jobs WHERE id = ?`, id),
+		&sj.payload, &sj.fields, &sj.cmds)
 	if err != nil {
 		return Job{}, notFound(err, "job", id)
 	}
-	return j, s.unsealJob(&j, fb, cb)
+	if sj.payload != nil {
+		if sj.dict, err = s.taskDict(ctx, s.r, j.TaskID); err != nil {
+			return Job{}, err
+		}
+	}
+	return j, s.unsealJob(&j, sj)
 }
 
 // ErrJobActive is returned when a job is edited or retried while it is
@@ -454,11 +503,20 @@ func (s *Store) updateJob(ctx context.Context, jobID int64, userID string, field
 	}
 	// When the whole new plan is already applied, step == len(cmds): the
 	// runner only reads the user back.
-	fb, err := s.sealJSON(purposeFields, fields)
+	d, err := s.taskDict(ctx, s.w, old.TaskID)
 	if err != nil {
 		return err
 	}
-	cb, err := s.sealCommands(purposeCommands, cmds)
+	var fb, cb, pb []byte
+	if d != nil {
+		pb, err = s.sealPayload(d, fields, cmds)
+		fb, cb = []byte{}, []byte{}
+	} else {
+		// A task stored before dictionaries, not compacted yet.
+		if fb, err = s.sealJSON(purposeFields, fields); err == nil {
+			cb, err = s.sealCommands(purposeCommands, cmds)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -466,10 +524,10 @@ func (s *Store) updateJob(ctx context.Context, jobID int64, userID string, field
 		userID = old.UserID
 	}
 	err = s.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE jobs SET user_id = ?, fields = ?, commands = ?, ncommands = ?,
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET user_id = ?, fields = ?, commands = ?, payload = ?, ncommands = ?,
 			status = 'pending', step = ?, inflight = 0, attempts = 0, error_code = 0, error_text = '',
 			not_before = 0, updated_at = ? WHERE id = ? AND status IN ('failed','cancelled') AND inflight = 0`,
-			userID, fb, cb, len(cmds), step, s.ms(), jobID)
+			userID, fb, cb, pb, len(cmds), step, s.ms(), jobID)
 		if err != nil {
 			return err
 		}
@@ -647,7 +705,7 @@ const (
 // Audit returns the audit entries of a task (all tasks when taskID is 0)
 // in order.
 func (s *Store) Audit(ctx context.Context, taskID int64) ([]AuditEntry, error) {
-	q := `SELECT id, at, task_id, job_id, command, request, outcome, error_code, error_text FROM audit`
+	q := `SELECT id, at, task_id, job_id, command, request, dict_id, request_z, outcome, error_code, error_text FROM audit`
 	var args []any
 	if taskID != 0 {
 		q += ` WHERE task_id = ?`
@@ -661,10 +719,12 @@ func (s *Store) Audit(ctx context.Context, taskID int64) ([]AuditEntry, error) {
 	var out []AuditEntry
 	for rows.Next() {
 		var e AuditEntry
-		var at int64
-		if err := rows.Scan(&e.ID, &at, &e.TaskID, &e.JobID, &e.Command, &e.Request, &e.Outcome, &e.ErrorCode, &e.Error); err != nil {
+		var at, dictID int64
+		var z []byte
+		if err := rows.Scan(&e.ID, &at, &e.TaskID, &e.JobID, &e.Command, &e.Request, &dictID, &z, &e.Outcome, &e.ErrorCode, &e.Error); err != nil {
 			return nil, err
 		}
+		e.Request = s.auditText(ctx, e.Request, dictID, z)
 		e.At = fromMS(at)
 		out = append(out, e)
 	}
@@ -673,7 +733,12 @@ func (s *Store) Audit(ctx context.Context, taskID int64) ([]AuditEntry, error) {
 
 // auditTx appends an entry inside tx.
 func (s *Store) auditTx(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
-	_, err := tx.StmtContext(ctx, s.stmtAudit).ExecContext(ctx, s.ms(), e.TaskID, e.JobID, e.Command,
-		e.Request, e.Outcome, e.ErrorCode, e.Error)
+	d, err := s.taskDict(ctx, tx, e.TaskID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	req, dictID, z := auditRequest(d, e.Request)
+	_, err = tx.StmtContext(ctx, s.stmtAudit).ExecContext(ctx, s.ms(), e.TaskID, e.JobID, e.Command,
+		req, dictID, z, e.Outcome, e.ErrorCode, e.Error)
 	return err
 }

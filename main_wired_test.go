@@ -9,12 +9,16 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"bwbulk/broadworks"
+	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
 	"bwbulk/internal/faultnet"
 	"bwbulk/jobs"
@@ -528,4 +532,92 @@ func runChild(dir string) int {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// TestWired_RefusedUserRemovesItsDevice: users whose ids are taken on the
+// server already ("User already exists") fail, and the device each job
+// added first for its user is read and removed, once — except one the
+// server will not delete, which the job's error names and Undo lists.
+func TestWired_RefusedUserRemovesItsDevice(t *testing.T) {
+	var deletes atomic.Int32
+	a := startApp(t, t.TempDir(), &ocisim.Options{Latency: 2 * time.Millisecond,
+		Intercept: func(cmd string, n int) *ocisim.Fault {
+			if cmd != "GroupAccessDeviceDeleteRequest" {
+				return nil
+			}
+			if deletes.Add(1) == 1 {
+				return &ocisim.Fault{Code: 4200, Message: "Device is locked by the operator"}
+			}
+			return nil
+		}})
+	a.waitOnline(t)
+	const n, gid = 40, "refused"
+	taken := []int{3, 11, 19, 27, 35}
+	// Someone else has those user ids already, in another group.
+	c, err := broadworks.Dial(context.Background(), a.sim.Addr().String(), ocisim.TestClientOptions(t, a.sim))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Login(context.Background(), ocisim.DefaultAdmin, ocisim.DefaultPassword); err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range taken {
+		uid := fmt.Sprintf("u%04d-%s@acme.example.com", i, gid)
+		if _, err := c.Do(context.Background(), &oci.UserAddRequest22V2{ServiceProviderID: "acme-ent", GroupID: "acme-hq",
+			UserID: uid, LastName: "Taken", FirstName: "Already", CallingLineIDLastName: "Taken", CallingLineIDFirstName: "Already",
+			Password: oci.String("Welcome#2026x")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id := newGroupTask(t, a.store, gid, n)
+	task := waitTask(t, a.store, id, 2*time.Minute, finished)
+	if task.Completed != n-len(taken) || task.Failed != len(taken) {
+		t.Fatalf("%d completed, %d failed, want %d and %d", task.Completed, task.Failed, n-len(taken), len(taken))
+	}
+	var left []string
+	for _, j := range mustJobs(t, a.store, id, jobs.StatusFailed) {
+		dev := fmt.Sprintf("dev-%04d-%s", j.Row, gid)
+		_, onServer := a.sim.Device("acme-ent", gid, dev)
+		switch {
+		case !strings.Contains(j.Error, "User already exists"):
+			t.Errorf("row %d: %q does not give the server's refusal", j.Row, j.Error)
+		case strings.Contains(j.Error, "device "+dev+", which this job added for the user, was removed"):
+			if onServer {
+				t.Errorf("row %d: %q, but device %s is on the server", j.Row, j.Error, dev)
+			}
+		case strings.Contains(j.Error, "device "+dev+", which this job added for the user, is left on the server") &&
+			strings.Contains(j.Error, "Device is locked") && strings.Contains(j.Error, "Undo removes it"):
+			if !onServer {
+				t.Errorf("row %d: %q, but device %s is not on the server", j.Row, j.Error, dev)
+			}
+			left = append(left, dev)
+		default:
+			t.Errorf("row %d: %q does not say what became of device %s", j.Row, j.Error, dev)
+		}
+	}
+	if len(left) != 1 {
+		t.Fatalf("%d devices left, want the one the server would not delete", len(left))
+	}
+	if got := deletes.Load(); got != int32(len(taken)) {
+		t.Errorf("the server got %d device deletes for %d refused users, want one each", got, len(taken))
+	}
+	// The users of the jobs that completed are all in the group, added
+	// once; the taken ids are still the other group's.
+	if got := len(a.sim.UsersInGroup("acme-ent", gid)); got != n-len(taken) {
+		t.Errorf("%d users in the group, want %d", got, n-len(taken))
+	}
+	if got := a.sim.AddCount("UserAddRequest22V2"); got != n {
+		t.Errorf("%d user adds applied, want %d (%d by the task, %d before it)", got, n, n-len(taken), len(taken))
+	}
+	// Undo plans to delete the device left, and nothing of the others.
+	plan, err := jobs.PlanUndo(context.Background(), a.store, c, id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(plan.Devices, left[0]) || len(plan.Devices) != n-len(taken)+1 {
+		t.Errorf("undo deletes devices %v, want the %d of the users created and %s", plan.Devices, n-len(taken), left[0])
+	}
+	fmt.Printf("wired: %d of %d user ids taken: %d devices removed after their user was refused, %d left and named (the server refused the delete), %d deletes sent\n",
+		len(taken), n, len(taken)-len(left), len(left), deletes.Load())
 }

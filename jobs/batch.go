@@ -497,7 +497,17 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 				default:
 					a.Outcome = OutcomeError
 					j.inflight = false
-					finish(j, StatusFailed, a.ErrorCode, a.Error)
+					msg := a.Error
+					var cleanup []AuditEntry
+					if j.step == j.userAddIdx && !resolveOnly {
+						// The user cannot be added: the device added
+						// for it would be left behind.
+						msg, cleanup = r.removeOrphanDevice(ctx, pool, tr, j, msg)
+					}
+					finish(j, StatusFailed, a.ErrorCode, msg)
+					audit = append(audit, a)
+					audit = append(audit, cleanup...)
+					continue
 				}
 			}
 			audit = append(audit, a)

@@ -344,8 +344,8 @@ func TestRunner_EditAndRetry_Export(t *testing.T) {
 	if _, ok := srv.User("edited@acme.example.com"); !ok {
 		t.Error("edited user missing")
 	}
-	if n := srv.AddCount("GroupAccessDeviceAddRequest22V2"); n != 3 {
-		t.Errorf("devices added %d times, want 3 (the edited row keeps its device)", n)
+	if n := srv.AddCount("GroupAccessDeviceAddRequest22V2"); n != 4 {
+		t.Errorf("devices added %d times, want 4 (the refused row's device was removed, and added again by its retry)", n)
 	}
 
 	var buf bytes.Buffer

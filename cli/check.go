@@ -41,7 +41,8 @@ type checked struct {
 	file     string
 	st       *jobs.Store
 	prof     jobs.Profile
-	conn     *conn // nil with --offline
+	conn     *conn           // nil with --offline
+	reads    *jobs.ReadRetry // the reads through conn
 	cat      *jobs.CachedCatalogue
 	sp, grp  string
 	model    *wizard.Model
@@ -98,7 +99,9 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 			return fail("%v", err)
 		}
 		c.conn = &conn{p: c.prof, pw: pw}
-		c.cat.Live = jobs.LiveCatalogue{D: c.conn}
+		// A busy server's "try again later" is waited out, saying so.
+		c.reads = &jobs.ReadRetry{D: c.conn, Notice: func(msg string) { fmt.Fprintf(f.e.Stderr, "%s: %s\n", f.Name(), msg) }}
+		c.cat.Live = jobs.LiveCatalogue{D: c.reads}
 	}
 	isEnt, err := isEnterprise(ctx, c.cat, sp)
 	if err != nil {
@@ -131,7 +134,7 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 	if c.conn == nil {
 		fmt.Fprintf(f.e.Stderr, "%s: not checked against the users, devices and numbers on the server (offline); run validate again when connected\n", file)
 	} else {
-		rep, err := jobs.Check(ctx, c.conn, jobs.CheckSpecFor(c.model, c.preview), nil)
+		rep, err := jobs.Check(ctx, c.reads, jobs.CheckSpecFor(c.model, c.preview), nil)
 		switch {
 		case err != nil:
 			fmt.Fprintf(f.e.Stderr, "%s: not checked against the users, devices and numbers on the server: %v\n", file, err)

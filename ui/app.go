@@ -160,6 +160,9 @@ func (u *UI) Close() { u.cancel() }
 
 func (u *UI) build() {
 	u.status = newStatusBar()
+	// What the session waits for (a busy server's "try again later")
+	// shows in the status bar.
+	u.session.SetNotice(func(msg string) { fyne.Do(func() { u.status.setMessage("%s", sentence(msg)) }) })
 	// painted is a one-pixel raster whose generator runs when the GL
 	// painter draws the first frame: the only portable "frame drawn" hook.
 	u.painted = canvas.NewRaster(u.rasterFirstFrame)

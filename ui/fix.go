@@ -323,7 +323,7 @@ func (v *tasksView) retryAllFailed() {
 		var rep *jobs.CheckReport
 		var checkErr error
 		if err == nil && len(failed) > 0 {
-			rep, checkErr = jobs.Check(ctx, lazyDoer{v.u.session}, failedSpec(failed), nil)
+			rep, checkErr = jobs.Check(ctx, v.u.session.Reads(), failedSpec(failed), nil)
 		}
 		fyne.Do(func() {
 			if err != nil {

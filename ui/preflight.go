@@ -79,7 +79,7 @@ func (v *previewView) runCheck(then func(checkResult)) {
 	ctx, cancel := context.WithTimeout(u.ctx, 5*time.Minute)
 	u.spawn(func() {
 		defer cancel()
-		rep, err := jobs.Check(ctx, lazyDoer{u.session}, spec, &jobs.CheckOptions{
+		rep, err := jobs.Check(ctx, u.session.Reads(), spec, &jobs.CheckOptions{
 			Parallel: 4,
 			Progress: func(done, total int) {
 				fyne.Do(func() {

@@ -37,13 +37,40 @@ type Session struct {
 	info     *broadworks.LoginInfo
 	cat      *CachedCatalogue
 	closed   bool
+	notice   func(string)
 }
 
 // NewSession returns a session on no profile yet (see Use).
 func NewSession(store *jobs.Store, demo *Demo) *Session {
 	s := &Session{store: store, demo: demo}
-	s.cat = &CachedCatalogue{Store: store, Live: LiveCatalogue{D: lazyDoer{s}}}
+	s.cat = &CachedCatalogue{Store: store, Live: LiveCatalogue{D: s.Reads()}}
 	return s
+}
+
+// Reads is the Doer for the reads made before a task is stored (the
+// catalogue, the check against the server): it connects on first use and
+// sends a read again while the server says to try later, telling
+// SetNotice's function each time.
+func (s *Session) Reads() broadworks.Doer {
+	return &jobs.ReadRetry{D: lazyDoer{s}, Notice: s.say}
+}
+
+// SetNotice sets the function told, from any goroutine, what the session
+// is doing that a person waits for ("the server is busy… reading again in
+// 1s"). The window shows it in the status bar.
+func (s *Session) SetNotice(f func(string)) {
+	s.mu.Lock()
+	s.notice = f
+	s.mu.Unlock()
+}
+
+func (s *Session) say(msg string) {
+	s.mu.Lock()
+	f := s.notice
+	s.mu.Unlock()
+	if f != nil {
+		f(msg)
+	}
 }
 
 // lazyDoer connects on first use, so look-ups work before the first
@@ -84,7 +111,7 @@ func (s *Session) Use(p jobs.Profile) {
 	s.mu.Lock()
 	old := s.pool
 	s.profile, s.password, s.pool, s.info = p, pw, nil, nil
-	s.cat = &CachedCatalogue{Store: s.store, Server: p.Address, Live: LiveCatalogue{D: lazyDoer{s}}}
+	s.cat = &CachedCatalogue{Store: s.store, Server: p.Address, Live: LiveCatalogue{D: s.Reads()}}
 	s.mu.Unlock()
 	if old != nil {
 		old.Close()

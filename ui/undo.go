@@ -81,7 +81,7 @@ func (v *tasksView) undo(scope undoScope) {
 	v.u.spawn(func() {
 		ctx, cancel := context.WithTimeout(v.u.ctx, 5*time.Minute)
 		defer cancel()
-		plan, err := jobs.PlanUndo(ctx, st, lazyDoer{v.u.session}, t.ID, o)
+		plan, err := jobs.PlanUndo(ctx, st, v.u.session.Reads(), t.ID, o)
 		fyne.Do(func() {
 			v.u.status.setMessage("")
 			switch {

@@ -67,14 +67,34 @@ func again(err error) bool {
 
 // Do sends req, again while the server says to try later.
 func (r *ReadRetry) Do(ctx context.Context, req oci.Request) (oci.Response, error) {
-	rs, err := r.Batch(ctx, req)
-	if len(rs) == 1 {
-		if rs[0].Err != nil {
-			return rs[0].Response, rs[0].Err
+	p := r.policy()
+	for attempt := 1; ; attempt++ {
+		resp, err := r.D.Do(ctx, req)
+		if !again(err) || attempt >= p.maxAttempts || ctx.Err() != nil {
+			return resp, err
 		}
-		return rs[0].Response, nil
+		if !r.wait(ctx, err, 1, p.backoff(attempt), attempt+1, p.maxAttempts) {
+			return resp, err
+		}
 	}
-	return nil, err
+}
+
+// wait tells Notice why n reads go again, and waits d; false when ctx is
+// done first.
+func (r *ReadRetry) wait(ctx context.Context, why error, n int, d time.Duration, next, max int) bool {
+	if r.Notice != nil {
+		r.Notice(readsAgain(why, n, d, next, max))
+	}
+	clock := r.Clock
+	if clock == nil {
+		clock = realClock{}
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-clock.After(d):
+		return true
+	}
 }
 
 // Batch sends reqs in one document, then again only those the server
@@ -82,10 +102,6 @@ func (r *ReadRetry) Do(ctx context.Context, req oci.Request) (oci.Response, erro
 // an answer or MaxAttempts sends were made.
 func (r *ReadRetry) Batch(ctx context.Context, reqs ...oci.Request) ([]broadworks.Result, error) {
 	p := r.policy()
-	clock := r.Clock
-	if clock == nil {
-		clock = realClock{}
-	}
 	out := make([]broadworks.Result, len(reqs))
 	todo := make([]int, len(reqs))
 	for i := range todo {
@@ -119,14 +135,8 @@ func (r *ReadRetry) Batch(ctx context.Context, reqs ...oci.Request) ([]broadwork
 		if lastErr != nil && !again(lastErr) && len(retry) == len(todo) {
 			return out, lastErr
 		}
-		d := p.backoff(attempt)
-		if r.Notice != nil {
-			r.Notice(readsAgain(why, len(retry), d, attempt+1, p.maxAttempts))
-		}
-		select {
-		case <-ctx.Done():
+		if !r.wait(ctx, why, len(retry), p.backoff(attempt), attempt+1, p.maxAttempts) {
 			return out, lastErr
-		case <-clock.After(d):
 		}
 		todo = retry
 	}

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -22,6 +21,7 @@ import (
 	"bwbulk/assets"
 	"bwbulk/broadworks/ocisim"
 	"bwbulk/cli"
+	"bwbulk/internal/demo"
 	"bwbulk/internal/initlog"
 	"bwbulk/jobs"
 	"bwbulk/ui"
@@ -164,7 +164,7 @@ type wiring struct {
 // server, the session that owns the connection, and the runner.
 type wired struct {
 	store   *jobs.Store
-	sim     *ocisim.Server
+	sim     *ocisim.Server // the demo server when this process runs it
 	demo    *ui.Demo
 	session *ui.Session
 	runner  *jobs.Runner
@@ -181,24 +181,19 @@ func assemble(ctx context.Context, w wiring) (*wired, error) {
 	out := &wired{store: store}
 	var closers []func()
 	if w.Server == "" {
-		var opts ocisim.Options
-		if w.Sim != nil {
-			opts = *w.Sim
-		}
-		opts.StateFile = filepath.Join(w.DataDir, "demo-state.json")
-		sim := ocisim.NewDemo(&opts)
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		// The data folder's demo server: run here, or reached in the
+		// process that runs it (the command line uses the same one).
+		host, err := demo.Start(w.DataDir, w.Sim)
 		if err != nil {
 			store.Close()
-			return nil, fmt.Errorf("demo server: %w", err)
+			return nil, err
 		}
-		go sim.Serve(ln)
-		closers = append(closers, func() { sim.Close() })
-		addr := ln.Addr().String()
+		closers = append(closers, func() { host.Close() })
+		addr := host.Addr()
 		if w.Front != nil {
 			addr = w.Front(addr)
 		}
-		out.sim = sim
+		out.sim = host.Server()
 		out.demo = &ui.Demo{Addr: addr, Admin: ocisim.DefaultAdmin, Password: ocisim.DefaultPassword}
 	}
 	out.session = ui.NewSession(store, out.demo)
@@ -219,6 +214,7 @@ func assemble(ctx context.Context, w wiring) (*wired, error) {
 			return
 		}
 		defer lock.Unlock()
+		_ = store.NoteRunner(fmt.Sprintf("the window (pid %d)", os.Getpid()))
 		// Jobs stored before the compact form are rewritten once, by the
 		// process that holds the runner lock.
 		_, _ = store.Compact(rctx)

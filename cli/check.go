@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -28,7 +27,7 @@ type checkFlags struct {
 
 func newCheckFlags(e *Env, name, use, about string) *checkFlags {
 	f := &checkFlags{flags: newFlags(e, name, use, about)}
-	f.profile = f.String("profile", "", "server profile `NAME` (default: the only one; see bwbulk profile list)")
+	f.profile = f.String("profile", "", "server profile `NAME` (default: the only one of yours, else the built-in demo server, named demo; see bwbulk profile list)")
 	f.group = f.String("group", "", "target group `SP/GROUP` (service provider or enterprise / group); required")
 	f.offline = f.Bool("offline", false, "do not connect: check against the catalogue cached when the server was last reached")
 	f.asJSON = f.Bool("json", false, "print JSON")
@@ -40,6 +39,7 @@ func newCheckFlags(e *Env, name, use, about string) *checkFlags {
 type checked struct {
 	file     string
 	st       *jobs.Store
+	tgt      *target // nil until the profile is found
 	prof     jobs.Profile
 	conn     *conn           // nil with --offline
 	reads    *jobs.ReadRetry // the reads through conn
@@ -53,6 +53,9 @@ type checked struct {
 func (c *checked) close() {
 	if c.conn != nil {
 		c.conn.Close()
+	}
+	if c.tgt != nil {
+		c.tgt.close()
 	}
 	c.st.Close()
 }
@@ -86,19 +89,16 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 		c.close()
 		return nil, f.fail(ExitUsage, format, args...)
 	}
-	if c.prof, err = profileNamed(ctx, st, *f.profile); err != nil {
+	if c.tgt, err = f.connect(ctx, st, *f.profile, !*f.offline); err != nil {
 		return fail("%v", err)
+	}
+	c.prof = c.tgt.p
+	if c.tgt.isDemo() && *f.offline {
+		return fail("the built-in demo server is always there: drop --offline")
 	}
 	c.cat = &jobs.CachedCatalogue{Store: st, Server: c.prof.Address}
 	if !*f.offline {
-		pw, err := st.AdminPassword(c.prof.ID)
-		if errors.Is(err, jobs.ErrNotFound) {
-			return fail("no password of profile %q in the keyring: save it again with `bwbulk profile add %s --replace ...`", c.prof.Name, c.prof.Name)
-		}
-		if err != nil {
-			return fail("%v", err)
-		}
-		c.conn = &conn{p: c.prof, pw: pw}
+		c.conn = &conn{p: c.prof, pw: c.tgt.pw}
 		// A busy server's "try again later" is waited out, saying so.
 		c.reads = &jobs.ReadRetry{D: c.conn, Notice: func(msg string) { fmt.Fprintf(f.e.Stderr, "%s: %s\n", f.Name(), msg) }}
 		c.cat.Live = jobs.LiveCatalogue{D: c.reads}
@@ -283,6 +283,9 @@ func printProblems(w io.Writer, file string, ps []wizard.Problem) {
 // target describes where a file was checked, for people.
 func (c *checked) target() string {
 	s := fmt.Sprintf("%s/%s on %s (profile %q)", c.sp, c.grp, c.prof.Address, c.prof.Name)
+	if c.tgt != nil && c.tgt.isDemo() {
+		s = fmt.Sprintf("%s/%s on the built-in demo server", c.sp, c.grp)
+	}
 	if at, ok := c.cachedAt(); ok {
 		s += ", catalogue cached at " + at.Local().Format("2006-01-02 15:04")
 	}

@@ -411,8 +411,16 @@ func TestCLI_Profile(t *testing.T) {
 	if r := e.run("", "profile", "remove", "sim"); r.code != 0 {
 		t.Errorf("remove: %v", r)
 	}
-	if r := e.run("", "profile", "list", "--json"); strings.TrimSpace(r.stdout) != "[]" {
+	// What is left is the built-in demo server, now the default.
+	if r := e.run("", "profile", "list", "--json"); !strings.Contains(r.stdout, `"builtIn": true,
+    "default": true`) || strings.Contains(r.stdout, `"sim"`) {
 		t.Errorf("after remove: %v", r)
+	}
+	if r := e.run("", "profile", "remove", "demo"); r.code != 2 || !strings.Contains(r.stderr, "cannot be removed") {
+		t.Errorf("remove demo: %v", r)
+	}
+	if r := e.run(ocisim.DefaultPassword+"\n", "profile", "add", "demo", "--address", e.addr(), "--admin", "admin"); r.code != 2 {
+		t.Errorf("a profile named demo: %v", r)
 	}
 	if r := e.run("", "profile", "remove", "sim"); r.code != 2 {
 		t.Errorf("remove twice: %v", r)

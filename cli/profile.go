@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/term"
 
+	"bwbulk/broadworks/ocisim"
 	"bwbulk/jobs"
 )
 
@@ -63,6 +64,9 @@ login is tried first unless --no-check.`)
 		return code
 	}
 	name := f.Arg(0)
+	if isDemoName(name) {
+		return f.fail(ExitUsage, "%q names the built-in demo server: choose another name", name)
+	}
 	if *addr == "" || *admin == "" {
 		return f.fail(ExitUsage, "--address and --admin are required")
 	}
@@ -128,10 +132,19 @@ type profileJSON struct {
 	Insecure    bool   `json:"insecure"`
 	CAPin       string `json:"caPin,omitempty"`
 	HasPassword bool   `json:"hasPassword"`
+	BuiltIn     bool   `json:"builtIn,omitempty"` // the demo server, started by the command that needs it
+	Default     bool   `json:"default,omitempty"` // used when --profile is not given
 }
 
+// demoAddress is how a list shows the demo server's address: each
+// process gives it one of its own.
+const demoAddress = "built-in (this data folder's demo-state.json)"
+
 func profileList(ctx context.Context, e *Env, args []string) int {
-	f := newFlags(e, "profile list", "[--json]", "Lists the server profiles; whether a password is in the keyring.")
+	f := newFlags(e, "profile list", "[--json]", `
+Lists the server profiles and whether a password is in the keyring. The
+built-in demo server is listed too, as demo: commands use it while you
+have no profile of your own (or with --profile demo).`)
 	asJSON := f.Bool("json", false, "print JSON")
 	if code, ok := f.parse(args, 0); !ok {
 		return code
@@ -141,16 +154,18 @@ func profileList(ctx context.Context, e *Env, args []string) int {
 		return f.fail(ExitUsage, "%v", err)
 	}
 	defer st.Close()
-	ps, err := st.Profiles(ctx)
+	ps, err := ownProfiles(ctx, st)
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)
 	}
-	out := make([]profileJSON, len(ps))
+	out := make([]profileJSON, len(ps), len(ps)+1)
 	for i, p := range ps {
 		_, perr := st.AdminPassword(p.ID)
 		out[i] = profileJSON{Name: p.Name, Address: p.Address, Transport: p.Transport, Admin: p.AdminUser,
-			Insecure: p.Insecure, CAPin: p.CAPin, HasPassword: perr == nil}
+			Insecure: p.Insecure, CAPin: p.CAPin, HasPassword: perr == nil, Default: len(ps) == 1}
 	}
+	out = append(out, profileJSON{Name: DemoProfile, Address: demoAddress, Transport: "tcp", Admin: ocisim.DefaultAdmin,
+		HasPassword: true, BuiltIn: true, Default: len(ps) == 0})
 	if *asJSON {
 		if err := writeJSON(e.Stdout, out); err != nil {
 			return f.fail(ExitUsage, "%v", err)
@@ -161,10 +176,17 @@ func profileList(ctx context.Context, e *Env, args []string) int {
 	fmt.Fprintln(tw, "NAME\tADDRESS\tTRANSPORT\tADMIN\tPASSWORD")
 	for _, p := range out {
 		pw := "in keyring"
-		if !p.HasPassword {
+		switch {
+		case p.BuiltIn:
+			pw = "built-in"
+		case !p.HasPassword:
 			pw = "missing"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Name, p.Address, p.Transport, p.Admin, pw)
+		name := p.Name
+		if p.Default {
+			name += " (default)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, p.Address, p.Transport, p.Admin, pw)
 	}
 	tw.Flush()
 	return ExitOK
@@ -180,6 +202,9 @@ func profileRemove(ctx context.Context, e *Env, args []string) int {
 		return f.fail(ExitUsage, "%v", err)
 	}
 	defer st.Close()
+	if isDemoName(f.Arg(0)) {
+		return f.fail(ExitUsage, "the built-in demo server cannot be removed; it is used only while you have no profile of your own")
+	}
 	p, err := profileNamed(ctx, st, f.Arg(0))
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)

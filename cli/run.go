@@ -299,14 +299,11 @@ func resumeTask(ctx context.Context, f *flags, profile, arg string, queued bool)
 		}
 		return ExitProblems
 	}
-	p, err := taskProfile(ctx, st, t, profile)
+	tgt, err := taskTarget(ctx, f, st, t, profile)
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)
 	}
-	pw, err := st.AdminPassword(p.ID)
-	if err != nil {
-		return f.fail(ExitUsage, "profile %q: %v", p.Name, err)
-	}
+	defer tgt.close()
 	if t.Status == jobs.StatusPaused {
 		// Resume through a runner that is not started: it changes the
 		// stored status only, whichever process then runs the task.
@@ -314,30 +311,35 @@ func resumeTask(ctx context.Context, f *flags, profile, arg string, queued bool)
 			return f.fail(ExitUsage, "%v", err)
 		}
 	}
-	return runAndFollow(ctx, f, st, &conn{p: p, pw: pw}, id)
+	return runAndFollow(ctx, f, st, &conn{p: tgt.p, pw: tgt.pw}, id)
 }
 
-// taskProfile is the profile named name, or the one on the task's server
-// (its administrator preferred).
-func taskProfile(ctx context.Context, st *jobs.Store, t jobs.Task, name string) (jobs.Profile, error) {
+// taskTarget is the profile named name, or the one on the task's server
+// (its administrator preferred), or the built-in demo server for a task
+// that ran on it.
+func taskTarget(ctx context.Context, f *flags, st *jobs.Store, t jobs.Task, name string) (*target, error) {
 	if name != "" {
-		return profileNamed(ctx, st, name)
+		return f.connect(ctx, st, name, true)
 	}
-	ps, err := st.Profiles(ctx)
+	ps, err := ownProfiles(ctx, st)
 	if err != nil {
-		return jobs.Profile{}, err
+		return nil, err
 	}
 	var found []jobs.Profile
 	for _, p := range ps {
 		if p.Address == t.Server {
 			if p.AdminUser == t.Admin {
-				return p, nil
+				found = append([]jobs.Profile{p}, found...)
+			} else {
+				found = append(found, p)
 			}
-			found = append(found, p)
 		}
 	}
 	if len(found) == 0 {
-		return jobs.Profile{}, fmt.Errorf("no profile for the task's server %s: add one with bwbulk profile add, or name one with --profile", t.Server)
+		if onDemo(t, ps) {
+			return f.demoTarget()
+		}
+		return nil, fmt.Errorf("no profile for the task's server %s: add one with bwbulk profile add, or name one with --profile", t.Server)
 	}
-	return found[0], nil
+	return f.connect(ctx, st, found[0].Name, true)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -22,15 +23,41 @@ type RunnerLock struct{ f *os.File }
 // one task at once could each send a command the other had sent: the
 // window and `bwbulk submit --wait` take this lock before running any task.
 func (s *Store) LockRunner() (*RunnerLock, error) {
-	f, err := os.OpenFile(s.path+".runner-lock", os.O_RDWR|os.O_CREATE, 0o600)
+	return LockFile(s.path + ".runner-lock")
+}
+
+// LockFile takes a lock of the runner lock's kind on the file at path
+// (created when missing): held until Unlock or the end of the process,
+// ErrLocked at once while another holds it. The built-in demo server of a
+// data folder is one process's at a time by such a lock.
+func LockFile(path string) (*RunnerLock, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("jobs: runner lock: %w", err)
+		return nil, fmt.Errorf("jobs: lock: %w", err)
 	}
 	if err := lockFile(f); err != nil {
 		f.Close()
 		return nil, err
 	}
 	return &RunnerLock{f: f}, nil
+}
+
+// NoteRunner records who holds the runner lock ("the window (pid 412)"),
+// for a process that finds it held: see RunnerNote. Write it once the
+// lock is taken.
+func (s *Store) NoteRunner(who string) error {
+	return os.WriteFile(s.path+".runner", []byte(who), 0o600)
+}
+
+// RunnerNote is what the holder of the runner lock last wrote with
+// NoteRunner ("" when nothing was). It may be a process that has ended
+// since: only a failed LockRunner says the lock is held.
+func (s *Store) RunnerNote() string {
+	b, err := os.ReadFile(s.path + ".runner")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
 }
 
 // WaitRunnerLock takes the runner lock, trying again every poll while

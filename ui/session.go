@@ -11,11 +11,12 @@ import (
 
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
+	"bwbulk/internal/demo"
 	"bwbulk/jobs"
 )
 
 // DemoProfileName names the profile of the built-in demo server.
-const DemoProfileName = "Demo server (built-in)"
+const DemoProfileName = demo.ProfileName
 
 // Demo describes the built-in demo server, when one runs.
 type Demo struct {

@@ -39,6 +39,8 @@ var rules = []rule{
 		"jobs run in the background without a window and publish events that the UI drains"},
 	{"bwbulk/cli/...", []string{"fyne.io/", "bwbulk/ui", "bwbulk/ui/"},
 		"the command line drives the wizard and jobs without a window (and Fyne must not print into its output)"},
+	{"bwbulk/internal/demo", []string{"fyne.io/", "bwbulk/ui", "bwbulk/ui/", "bwbulk/cli"},
+		"the window and the command line both start the demo server through it: it knows neither"},
 	{"bwbulk/internal/initlog", []string{"fyne.io/"},
 		"it must initialise before Fyne's packages to hold what they log from init (see its doc)"},
 }

@@ -23,10 +23,16 @@ type Note struct {
 	// Row, From and To are the first value changed.
 	Row      int
 	From, To string
+	// Text, when set, is a note about the file as a whole, and the whole
+	// of what String says.
+	Text string
 }
 
 // String is the note as the import screen shows it.
 func (n Note) String() string {
+	if n.Text != "" {
+		return n.Text
+	}
 	vals := "1 value"
 	if n.Count != 1 {
 		vals = fmt.Sprintf("%d values", n.Count)
@@ -105,6 +111,7 @@ func (t *Table) Import(ctx context.Context, m Mapping, progress func(done, total
 	im := &importer{t: t, imp: &Import{Table: t}, notes: map[noteKey]*Note{}, sps: map[string]bool{}, grps: map[string]bool{}}
 	imp := im.imp
 	imp.Problems = append(imp.Problems, t.Problems...)
+	imp.Notes = append(imp.Notes, t.Notes...)
 	if t.Header == nil {
 		return imp, nil
 	}
@@ -143,14 +150,16 @@ func (t *Table) Import(ctx context.Context, m Mapping, progress func(done, total
 		imp.Checks = append(imp.Checks, im.locate(p.Problem, imp.SourceRows[p.Row-1]))
 	}
 	im.context()
+	fileNotes := len(imp.Notes)
 	for _, n := range im.notes {
 		imp.Notes = append(imp.Notes, *n)
 	}
-	sort.Slice(imp.Notes, func(a, b int) bool {
-		if imp.Notes[a].Letter != imp.Notes[b].Letter {
-			return len(imp.Notes[a].Letter) < len(imp.Notes[b].Letter) || len(imp.Notes[a].Letter) == len(imp.Notes[b].Letter) && imp.Notes[a].Letter < imp.Notes[b].Letter
+	cols := imp.Notes[fileNotes:]
+	sort.Slice(cols, func(a, b int) bool {
+		if cols[a].Letter != cols[b].Letter {
+			return len(cols[a].Letter) < len(cols[b].Letter) || len(cols[a].Letter) == len(cols[b].Letter) && cols[a].Letter < cols[b].Letter
 		}
-		return imp.Notes[a].What < imp.Notes[b].What
+		return cols[a].What < cols[b].What
 	})
 	sort.SliceStable(imp.Problems, func(a, b int) bool { return imp.Problems[a].Row < imp.Problems[b].Row })
 	return imp, nil
@@ -290,12 +299,21 @@ func (im *importer) row(rec *Record) (Row, bool) {
 			continue
 		}
 		if strings.ContainsRune(v, '\ufffd') {
-			enc := t.Encoding
-			if enc == "" {
-				enc = "the file's encoding"
+			msg := "has bytes that are not text (shown as �): save the file as CSV UTF-8 and open it again"
+			switch t.Encoding {
+			case encUTF8, encUTF8BOM:
+				msg = fmt.Sprintf("has bytes that are not UTF-8, while the rest of the file is (shown as %q): type this value again, or save the file as CSV UTF-8 and open it again", truncate(v, 30))
+			case encCP1252:
+				if !t.mixed {
+					msg = "has bytes that are not text in Windows-1252 (shown as �): save the file as CSV UTF-8 and open it again"
+					break
+				}
+				msg = fmt.Sprintf("has UTF-8 text (or a byte Windows-1252 does not define), while the rest of the file is Windows-1252 (shown as %q): type this value again, or save the file as CSV UTF-8 and open it again", truncate(v, 30))
+			case "":
+			default:
+				msg = fmt.Sprintf("has bytes that are not text in %s (shown as �): save the file as CSV UTF-8 and open it again", t.Encoding)
 			}
-			imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Letter: p.letter, Header: truncate(p.header, 40), Column: p.col, Err: ErrFormat,
-				Msg: fmt.Sprintf("has bytes that are not text in %s (shown as �): save the file as CSV UTF-8 and open it again", enc)})
+			imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Letter: p.letter, Header: truncate(p.header, 40), Column: p.col, Err: ErrFormat, Msg: msg})
 			any = true
 			continue
 		}

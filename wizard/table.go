@@ -66,6 +66,12 @@ type Table struct {
 	// Problems are what makes the file or some of its cells unreadable:
 	// syntax errors, undecodable bytes, size limits.
 	Problems []Problem
+	// Notes say what the reading decided or found about the file as a
+	// whole (its encoding when the bytes were mixed, hidden rows…).
+	Notes []Note
+	// mixed is set when a CSV file's bytes beyond ASCII were in more
+	// than one encoding.
+	mixed bool
 }
 
 // ReadOptions tune ReadCSV and ReadXLSX. The zero value reads the whole
@@ -119,24 +125,80 @@ const (
 
 // decodeText turns a text file into UTF-8 and names its encoding:
 // UTF-8 with or without a byte-order mark, UTF-16 with a mark (or without
-// one when every other byte is zero), else Windows-1252. What cannot be
-// decoded becomes U+FFFD, which the importer reports by cell.
-func decodeText(b []byte) (string, string) {
+// one when every other byte is zero), else UTF-8 or Windows-1252 as the
+// bytes beyond ASCII show (decide). What cannot be decoded becomes
+// U+FFFD, which the importer refuses by cell; note, when set, says what
+// the decision rests on.
+func decodeText(b []byte) (text, enc, note string) {
 	switch {
 	case bytes.HasPrefix(b, []byte(utf8BOM)):
-		return strings.ToValidUTF8(string(b[3:]), "\ufffd"), encUTF8BOM
+		if _, bad := utf8Evidence(b[3:]); bad > 0 {
+			note = fmt.Sprintf("read as UTF-8 (the file starts with its byte-order mark), but %s not UTF-8: the cells that hold them are refused", plural(bad, "byte is", "bytes are"))
+		}
+		return strings.ToValidUTF8(string(b[3:]), "\ufffd"), encUTF8BOM, note
 	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
-		return utf16Text(b[2:], false), encUTF16LE
+		return utf16Text(b[2:], false), encUTF16LE, ""
 	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
-		return utf16Text(b[2:], true), encUTF16BE
+		return utf16Text(b[2:], true), encUTF16BE, ""
 	case looksUTF16(b, 1):
-		return utf16Text(b, false), encUTF16LE
+		return utf16Text(b, false), encUTF16LE, ""
 	case looksUTF16(b, 0):
-		return utf16Text(b, true), encUTF16BE
+		return utf16Text(b, true), encUTF16BE, ""
 	case utf8.Valid(b):
-		return string(b), encUTF8
+		return string(b), encUTF8, ""
 	}
-	return cp1252Text(b), encCP1252
+	return decide(b)
+}
+
+// utf8Evidence counts the characters beyond ASCII that are valid UTF-8
+// and the bytes that are not.
+func utf8Evidence(b []byte) (multi, bad int) {
+	for i := 0; i < len(b); {
+		if b[i] < 0x80 {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			bad++
+		} else {
+			multi++
+		}
+		i += n
+	}
+	return multi, bad
+}
+
+// decide reads a file that is not valid UTF-8. When at least as many of
+// its characters beyond ASCII are valid UTF-8 as there are bytes that are
+// not, it is a UTF-8 file with a few bad bytes: those become U+FFFD (and
+// their cells are refused), the good ones are never read as
+// Windows-1252. Otherwise it is Windows-1252, and a UTF-8 sequence in it
+// (text pasted from elsewhere) becomes U+FFFD rather than mojibake.
+func decide(b []byte) (text, enc, note string) {
+	multi, bad := utf8Evidence(b)
+	if multi > 0 && multi >= bad {
+		return strings.ToValidUTF8(string(b), "\ufffd"), encUTF8,
+			fmt.Sprintf("read as UTF-8: %s beyond ASCII %s UTF-8 and %s not: the cells that hold those are refused",
+				plural(multi, "character", "characters"), map[bool]string{true: "is", false: "are"}[multi == 1], plural(bad, "byte is", "bytes are"))
+	}
+	if multi == 0 {
+		return cp1252Text(b), encCP1252, ""
+	}
+	out := make([]byte, 0, len(b)+len(b)/8)
+	for i := 0; i < len(b); {
+		if b[i] >= 0x80 {
+			if r, n := utf8.DecodeRune(b[i:]); r != utf8.RuneError && n > 1 {
+				out = utf8.AppendRune(out, utf8.RuneError)
+				i += n
+				continue
+			}
+		}
+		out = append(out, cp1252Text(b[i:i+1])...)
+		i++
+	}
+	return string(out), encCP1252, fmt.Sprintf("read as Windows-1252: %s beyond ASCII, but %s UTF-8: the cells that hold those are refused",
+		plural(bad, "byte is", "bytes are"), plural(multi, "character is", "characters are"))
 }
 
 // looksUTF16 reports whether the first bytes look like UTF-16 without a
@@ -215,8 +277,12 @@ func ReadCSV(ctx context.Context, r io.Reader, opts *ReadOptions) (*Table, error
 		t.Problems = append(t.Problems, Problem{Err: ErrFormat, Msg: fmt.Sprintf("the file is larger than %d MB", MaxImportSize>>20)})
 		return t, nil
 	}
-	s, enc := decodeText(b)
+	s, enc, note := decodeText(b)
 	t.Encoding = enc
+	if note != "" {
+		t.Notes = append(t.Notes, Note{Text: note})
+		t.mixed = true
+	}
 	if strings.TrimSpace(s) == "" {
 		t.Problems = append(t.Problems, Problem{Err: ErrFormat, Msg: "the file is empty"})
 		return t, nil

@@ -86,7 +86,14 @@ type wiredApp struct {
 	*wired
 	proxy  *faultnet.Proxy
 	mu     sync.Mutex
-	online bool // what the status bar would say
+	online bool   // what the status bar would say
+	status string // its words when offline
+}
+
+func (a *wiredApp) statusText() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.status
 }
 
 func (a *wiredApp) isOnline() bool {
@@ -143,6 +150,10 @@ func openApp(dir string, sim *ocisim.Options) (*wiredApp, error) {
 			err := w.session.Check(ctx, w.runner)
 			out.mu.Lock()
 			out.online = err == nil
+			out.status = "Online"
+			if err != nil {
+				out.status = ui.OfflineText(err, w.session.LastAnswer(), time.Now())
+			}
 			out.mu.Unlock()
 			select {
 			case <-ctx.Done():
@@ -294,7 +305,9 @@ func TestWired_NetworkOutage(t *testing.T) {
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			a := startApp(t, dir, &ocisim.Options{Latency: 3 * time.Millisecond})
+			// 30 ms a document: the task is still running when the
+			// network goes.
+			a := startApp(t, dir, &ocisim.Options{Latency: 30 * time.Millisecond})
 			a.waitOnline(t)
 			const n = 200
 			gid := fmt.Sprintf("outage%d", i)
@@ -303,6 +316,7 @@ func TestWired_NetworkOutage(t *testing.T) {
 			a.proxy.Set(tc.mode)
 			time.Sleep(tc.outage)
 			during, _ := a.store.Task(context.Background(), id)
+			bar := a.statusText()
 			back := time.Now()
 			a.proxy.Set(faultnet.Pass)
 			resumed := waitTask(t, a.store, id, 2*time.Minute, func(t jobs.Task) bool {
@@ -311,16 +325,32 @@ func TestWired_NetworkOutage(t *testing.T) {
 			resumeAfter := time.Since(back)
 			task := waitTask(t, a.store, id, 3*time.Minute, finished)
 			r := checkTruth(t, a.store, a.sim, id, gid)
-			msg := fmt.Sprintf("wired: outage %s: %d users planned; %s; first progress %v after the network came back; status while out %q",
-				tc.name, n, r, resumeAfter.Round(10*time.Millisecond), during.Status)
+			msg := fmt.Sprintf("wired: outage %s: %d users planned; %s; first progress %v after the network came back; task while out %q (%s); status bar %q",
+				tc.name, n, r, resumeAfter.Round(10*time.Millisecond), during.Status, during.Error, bar)
 			t.Log(msg)
 			fmt.Println(msg)
 			_ = resumed
 			if task.Status != jobs.StatusCompleted || r.users != n || r.duplicates+r.missing+r.disagree != 0 {
 				t.Fatalf("%s: %+v", msg, task)
 			}
-			if resumeAfter > 15*time.Second {
-				t.Errorf("the task resumed %v after the network came back, want within seconds", resumeAfter)
+			if resumeAfter > 5*time.Second {
+				t.Errorf("the task resumed %v after the network came back, want within 5 s", resumeAfter)
+			}
+			// A long outage is said in words, by the task and the status
+			// bar alike, and no time left is estimated meanwhile.
+			if tc.outage >= 10*time.Second {
+				if during.Status != jobs.StatusWaiting || !strings.HasPrefix(during.Error, "waiting for the server since ") ||
+					!strings.Contains(during.Error, " s)") {
+					t.Errorf("task during the outage: %s %q, want waiting for the server since …", during.Status, during.Error)
+				}
+				if tc.mode == faultnet.BlackHole && !strings.HasPrefix(bar, "waiting for the server since ") {
+					t.Errorf("status bar during the outage: %q", bar)
+				}
+			}
+			for _, goErr := range []string{"context deadline", "i/o timeout", "dial tcp", "EOF", "broadworks:"} {
+				if strings.Contains(bar, goErr) || strings.Contains(during.Error, goErr) {
+					t.Errorf("a Go error shown during the outage: task %q, status bar %q", during.Error, bar)
+				}
 			}
 			// A check that failed just before the network came back says
 			// offline until the next one, 300 ms later; the task may finish

@@ -175,6 +175,12 @@ func (r *Runner) runJobs(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 		}
 		s.halt()
 	}()
+	silent := make(chan struct{})
+	go func() {
+		defer close(silent)
+		r.watchSilence(ctx, tr, watch)
+	}()
+	defer func() { <-silent }()
 	var (
 		wg       sync.Mutex
 		firstErr error
@@ -248,6 +254,7 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 		audit []AuditEntry
 		again []*runJob
 		fin   int
+		lost  bool // the document got no answer
 	)
 	type ev struct {
 		j           *runJob
@@ -368,7 +375,17 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 		for i, it := range items {
 			reqs[i] = it.req
 		}
+		r.inflight.Add(1)
 		results, berr := pool.Batch(sendCtx(ctx), reqs...)
+		r.inflight.Add(-1)
+		if berr == nil {
+			r.heard()
+		}
+		// A document that got no answer at all (the network dropped it,
+		// the connection was cut): the rest waits for the server, probed,
+		// instead of each job backing off on its own; what was sent is
+		// read back first when it answers again.
+		lost = berr != nil && unanswered(berr)
 		if berr != nil && isOffline(berr) {
 			// Nothing left: undo the intent and wait for the server.
 			for _, j := range sends {
@@ -528,7 +545,16 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 	if len(again) > 0 {
 		s.put(again...)
 	}
+	if lost {
+		s.goOffline()
+	}
 	return nil
+}
+
+// unanswered reports whether err is a document that got no answer from
+// the server (a timeout, a connection cut), not a refusal.
+func unanswered(err error) bool {
+	return !broadworks.IsErrorCode(err) && (broadworks.OutcomeUnknown(err) || broadworks.Temporary(err))
 }
 
 // unreadable is the error of a job whose stored fields or commands cannot
@@ -547,4 +573,41 @@ func itoa(n int) string {
 		b = append([]byte{byte('0' + n%10)}, b...)
 	}
 	return string(b)
+}
+
+// watchSilence says the task waits for its server while documents are in
+// flight and the server has answered none for SilentAfter (a network
+// that drops packets: the documents' own timeout is longer), and says it
+// runs again when an answer comes; until done is closed.
+func (r *Runner) watchSilence(ctx context.Context, tr *taskRun, done <-chan struct{}) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	waiting, last := false, ""
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-done:
+			return
+		case <-tick.C:
+		}
+		since := r.silentSince()
+		quiet := r.inflight.Load() > 0 && !since.IsZero() && r.clock.Now().Sub(since) >= r.opts.SilentAfter
+		switch {
+		case quiet:
+			msg := WaitingText(since, r.clock.Now())
+			if msg == last {
+				continue
+			}
+			if ok, _ := r.store.setTaskStatus(ctx, tr.id, StatusWaiting, msg, StatusRunning, StatusWaiting); ok {
+				waiting, last = true, msg
+				r.publishTask(tr.id, StatusWaiting, msg)
+			}
+		case waiting:
+			if ok, _ := r.store.setTaskStatus(ctx, tr.id, StatusRunning, "", StatusWaiting); ok {
+				r.publishTask(tr.id, StatusRunning, "")
+			}
+			waiting, last = false, ""
+		}
+	}
 }

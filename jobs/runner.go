@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"bwbulk/broadworks"
@@ -31,9 +35,17 @@ type RunnerOptions struct {
 	// attempts. Defaults 250ms and 30s.
 	RetryBase, RetryMax time.Duration
 	// ProbeBase and ProbeMax bound the backoff of the connectivity probe
-	// while a task waits for its server. Defaults 1s and 5s: a probe is one
-	// dial, and a task resumes within seconds of its server coming back.
+	// while a task waits for its server. Defaults 1s and 2s: a probe is one
+	// dial, bounded by ProbeTimeout, so a task resumes within seconds of
+	// its server coming back.
 	ProbeBase, ProbeMax time.Duration
+	// ProbeTimeout bounds one probe (dial, login, one read): a network
+	// that drops packets must not hold a waiting task longer. Default 3s,
+	// far above what a server that answers takes.
+	ProbeTimeout time.Duration
+	// SilentAfter is how long documents may go unanswered before the task
+	// says it waits for the server (and shows no time left). Default 5s.
+	SilentAfter time.Duration
 	// PollInterval is how often an idle runner looks for new work besides
 	// being woken by the store. Default 5s.
 	PollInterval time.Duration
@@ -60,6 +72,33 @@ type Runner struct {
 	mu   sync.Mutex
 	pool *broadworks.Pool
 	cur  *taskRun
+	// answered is when the server last answered a document or a probe
+	// (unix nanoseconds); inflight counts the documents sent and not
+	// answered yet.
+	answered atomic.Int64
+	inflight atomic.Int32
+}
+
+// heard records that the server answered.
+func (r *Runner) heard() { r.answered.Store(r.clock.Now().UnixNano()) }
+
+// silentSince is when the server last answered (zero: never).
+func (r *Runner) silentSince() time.Time {
+	if n := r.answered.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
+}
+
+// WaitingText says, for people, since when a server has not answered:
+// "waiting for the server since 14:05 (no answer for 23 s)". since is
+// the last answer (zero when there was none: "no answer yet").
+func WaitingText(since, now time.Time) string {
+	if since.IsZero() {
+		return "waiting for the server (no answer yet)"
+	}
+	return fmt.Sprintf("waiting for the server since %s (no answer for %d s)",
+		since.Local().Format("15:04"), int(now.Sub(since).Round(time.Second)/time.Second))
 }
 
 // NewRunner returns a runner over store; connect returns the pool of
@@ -89,7 +128,13 @@ func NewRunner(store *Store, connect func(ctx context.Context) (*broadworks.Pool
 		o.ProbeBase = time.Second
 	}
 	if o.ProbeMax <= 0 {
-		o.ProbeMax = 5 * time.Second
+		o.ProbeMax = 2 * time.Second
+	}
+	if o.ProbeTimeout <= 0 {
+		o.ProbeTimeout = 3 * time.Second
+	}
+	if o.SilentAfter <= 0 {
+		o.SilentAfter = 5 * time.Second
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 5 * time.Second
@@ -588,10 +633,6 @@ func attentionText(err error) string {
 // loginRefused is BroadWorks' answer to a wrong user id or password.
 var loginRefused = []int{4962}
 
-// probeTimeout bounds one connectivity probe: a server behind a network
-// that drops packets must not hold a waiting task longer than this.
-const probeTimeout = 10 * time.Second
-
 // Reachable tells the runner the server answers (the window's own check
 // saw it): a task waiting for its connection probes now instead of at the
 // end of its backoff.
@@ -614,7 +655,7 @@ func (r *Runner) Reachable() {
 func (r *Runner) online(ctx context.Context, tr *taskRun, waited *bool) *broadworks.Pool {
 	delay := r.opts.ProbeBase
 	for {
-		err := r.probe(ctx)
+		err := r.probeOnce(ctx, tr)
 		if err == nil {
 			r.mu.Lock()
 			p := r.pool
@@ -634,11 +675,14 @@ func (r *Runner) online(ctx context.Context, tr *taskRun, waited *bool) *broadwo
 			return nil
 		}
 		*waited = true
-		msg := "waiting for connection: " + err.Error()
+		msg := WaitingText(r.silentSince(), r.clock.Now())
+		if why := unreachableText(err); why != "" {
+			msg += ": " + why
+		}
 		if ok, _ := r.store.setTaskStatus(ctx, tr.id, StatusWaiting, msg, StatusPending, StatusRunning, StatusWaiting); ok {
 			r.publishTask(tr.id, StatusWaiting, msg)
 		}
-		r.opts.Logf("jobs: task %d: %s (next probe in %v)", tr.id, msg, delay)
+		r.opts.Logf("jobs: task %d: %s (%v; next probe in %v)", tr.id, msg, maskSecrets(err.Error()), delay)
 		select {
 		case <-ctx.Done():
 			return nil
@@ -653,13 +697,77 @@ func (r *Runner) online(ctx context.Context, tr *taskRun, waited *bool) *broadwo
 	}
 }
 
+// probeOnce runs one probe, bounded by ProbeTimeout. When the window sees
+// the server again meanwhile (Reachable), the probe under way — a dial or
+// login stuck on a connection the outage left dead — is cancelled and a
+// new one starts at once on a fresh connection.
+func (r *Runner) probeOnce(ctx context.Context, tr *taskRun) error {
+	for {
+		pctx, cancel := context.WithTimeout(ctx, r.opts.ProbeTimeout)
+		done := make(chan error, 1)
+		go func() { done <- r.probe(pctx) }()
+		select {
+		case err := <-done:
+			cancel()
+			if err == nil {
+				r.heard()
+			}
+			return err
+		case <-tr.probeNow:
+			cancel()
+			<-done
+			continue
+		case <-tr.stop:
+			cancel()
+			<-done
+			return context.Canceled
+		}
+	}
+}
+
+// unreachableText says why a probe failed, in words ("" when the words
+// of WaitingText say it all: no answer in time).
+func unreachableText(err error) string {
+	var de *broadworks.DialError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), broadworks.OutcomeUnknown(err):
+		return ""
+	case broadworks.IsErrorCode(err):
+		return "the server says " + maskSecrets(serverSays(err))
+	case errors.As(err, &de):
+		return ConnectText(err)
+	}
+	return ""
+}
+
+// ConnectText says in a sentence why a server could not be reached (a
+// connection refused, an unknown host, no answer in time); the error's
+// own text, masked, for what it cannot name.
+func ConnectText(err error) string {
+	var (
+		dns *net.DNSError
+		op  *net.OpError
+	)
+	switch {
+	case errors.As(err, &dns):
+		return "the server's name " + dns.Name + " is not known (check the address, or the network's DNS)"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "the server's computer refused the connection (nothing listens on that port, or a firewall says no)"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "the connection was cut"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "the network has no route to the server"
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &op) && op.Timeout():
+		return "the server did not answer in time"
+	}
+	return maskSecrets(err.Error())
+}
+
 // probe connects if needed and checks the session with
 // VerifySessionIsValidRequest. The pool is the connect function's: the
 // runner never keeps one that was closed under it (a profile switch, the
 // application's owner of the connection), it asks for the current one.
 func (r *Runner) probe(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
-	defer cancel()
 	r.mu.Lock()
 	p := r.pool
 	if p != nil && p.Closed() {

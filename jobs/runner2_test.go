@@ -116,7 +116,7 @@ func TestRunner_OfflineThenOnline(t *testing.T) {
 		t.Fatal(err)
 	}
 	task := h.waitTask(id, 10*time.Second, StatusWaiting)
-	if !strings.Contains(task.Error, "waiting for connection") {
+	if !strings.HasPrefix(task.Error, "waiting for the server") || !strings.Contains(task.Error, "refused the connection") {
 		t.Errorf("waiting task error = %q", task.Error)
 	}
 	waitFor(t, "the probe to be scheduled", 5*time.Second, func() bool { return clk.pending(time.Hour) > 0 })

@@ -351,7 +351,7 @@ func (u *UI) probeLoop() {
 				return
 			}
 			if err != nil {
-				u.status.setConnectivity(Offline, shortErr(err))
+				u.status.setConnectivity(Offline, offlineText(err, u.session.LastAnswer(), time.Now()))
 				return
 			}
 			u.status.setConnectivity(Online, p.Address+" · "+DescribeLogin(info))

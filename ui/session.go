@@ -39,6 +39,7 @@ type Session struct {
 	cat      *CachedCatalogue
 	closed   bool
 	notice   func(string)
+	answered time.Time // the last answer to Check
 }
 
 // NewSession returns a session on no profile yet (see Use).
@@ -222,16 +223,31 @@ func (s *Session) Connect(ctx context.Context) (*broadworks.Pool, error) {
 // at once. It never closes the pool: a broken session is replaced by the
 // pool itself.
 func (s *Session) Check(ctx context.Context, runner *jobs.Runner) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	// A server that answers does so in milliseconds: after 3 s of silence
+	// the status bar says it waits for the server, not that it is online.
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	pool, err := s.Connect(ctx)
 	if err == nil {
 		_, err = pool.Do(ctx, &oci.VerifySessionIsValidRequest{})
 	}
+	if err == nil || broadworks.IsErrorCode(err) {
+		s.mu.Lock()
+		s.answered = time.Now()
+		s.mu.Unlock()
+	}
 	if err == nil && runner != nil {
 		runner.Reachable()
 	}
 	return err
+}
+
+// LastAnswer is when the server last answered the connection check (zero
+// when it never did).
+func (s *Session) LastAnswer() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.answered
 }
 
 // Close closes the pool; Connect fails from then on.

@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"image/color"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -12,6 +15,9 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"bwbulk/broadworks"
+	"bwbulk/jobs"
 )
 
 // Connectivity is what the status bar shows about the current server.
@@ -132,4 +138,30 @@ func sentence(msg string) string {
 	}
 	r, n := utf8.DecodeRuneInString(msg)
 	return string(unicode.ToUpper(r)) + msg[n:]
+}
+
+// OfflineText is what the status bar says when the connection check
+// failed with err (see offlineText).
+func OfflineText(err error, lastAnswer, now time.Time) string { return offlineText(err, lastAnswer, now) }
+
+// offlineText says in a sentence why the connection check failed, never
+// a Go error: a server that does not answer is "waiting for the server
+// since 14:05 (no answer for 23 s)" (lastAnswer is the last time it
+// answered), a refusal the server's own words.
+func offlineText(err error, lastAnswer, now time.Time) string {
+	var (
+		ce *broadworks.CertificateError
+		wp *broadworks.WrongProtocolError
+	)
+	switch {
+	case errors.As(err, &ce):
+		return "the server's certificate is not trusted: see Connections"
+	case errors.As(err, &wp):
+		return strings.TrimPrefix(wp.Error(), "broadworks: ")
+	case broadworks.IsErrorCode(err):
+		return shortErr(err)
+	case errors.Is(err, context.DeadlineExceeded), broadworks.OutcomeUnknown(err):
+		return jobs.WaitingText(lastAnswer, now)
+	}
+	return jobs.ConnectText(err)
 }

@@ -334,10 +334,15 @@ func (v *tasksView) showTask() {
 	eta := ""
 	if p, ok := v.progress[t.ID]; ok && !jobs.Terminal(t.Status) && p.Total > 0 {
 		done, failed, checking, total = p.Done, p.Failed, p.Checking, p.Total
-		if p.ETA > 0 {
+		status := t.Status
+		if p.Status != "" {
+			status = p.Status
+		}
+		// Waiting for the server, the last estimate no longer holds.
+		if p.ETA > 0 && status == jobs.StatusRunning {
 			eta = fmt.Sprintf(" · about %s left", p.ETA.Round(time.Second))
 		}
-		if p.Throughput > 0 {
+		if p.Throughput > 0 && status == jobs.StatusRunning {
 			eta += fmt.Sprintf(" · %.1f users/s", p.Throughput)
 		}
 	}

@@ -142,7 +142,9 @@ func sentence(msg string) string {
 
 // OfflineText is what the status bar says when the connection check
 // failed with err (see offlineText).
-func OfflineText(err error, lastAnswer, now time.Time) string { return offlineText(err, lastAnswer, now) }
+func OfflineText(err error, lastAnswer, now time.Time) string {
+	return offlineText(err, lastAnswer, now)
+}
 
 // offlineText says in a sentence why the connection check failed, never
 // a Go error: a server that does not answer is "waiting for the server

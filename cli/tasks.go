@@ -202,18 +202,9 @@ func exportTask(ctx context.Context, f *flags, st *jobs.Store, id int64, file st
 			return f.fail(ExitUsage, "no password for --encrypt")
 		}
 	}
-	sheet, err := st.TaskSheet(ctx, id)
-	if err != nil {
-		return f.fail(ExitUsage, "%v", err)
-	}
+	var opts jobs.SheetOptions
 	if failedOnly {
-		rows := sheet.Rows[:0:0]
-		for _, r := range sheet.Rows {
-			if r[1] == jobs.StatusFailed { // TaskSheet's second column is the status
-				rows = append(rows, r)
-			}
-		}
-		sheet.Rows = rows
+		opts.Status = jobs.StatusFailed
 	}
 	// Written beside the target and renamed, so a failed export never
 	// leaves half a file under the name asked for.
@@ -222,11 +213,8 @@ func exportTask(ctx context.Context, f *flags, st *jobs.Store, id int64, file st
 		return f.fail(ExitUsage, "%v", err)
 	}
 	defer os.Remove(tmp.Name())
-	if format == jobs.FormatCSV {
-		err = wizard.ExportCSV(tmp, sheet)
-	} else {
-		err = wizard.ExportXLSX(tmp, []wizard.Sheet{sheet}, password)
-	}
+	// The rows stream from the store to the file.
+	n, err := st.ExportTaskWith(ctx, id, tmp, format, password, &opts)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -239,7 +227,7 @@ func exportTask(ctx context.Context, f *flags, st *jobs.Store, id int64, file st
 	if err != nil {
 		return f.fail(ExitUsage, "export task %d: %v", id, err)
 	}
-	fmt.Fprintf(f.e.Stdout, "task %d: %d jobs written to %s\n", id, len(sheet.Rows), file)
+	fmt.Fprintf(f.e.Stdout, "task %d: %d jobs written to %s\n", id, n, file)
 	fmt.Fprintln(f.e.Stderr, "The file holds the passwords of the created users: keep it safe.")
 	if format == jobs.FormatCSV {
 		fmt.Fprintln(f.e.Stderr, wizard.CSVWarning)

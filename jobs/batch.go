@@ -15,8 +15,13 @@ import (
 // services), one per document, and a later command is never sent before
 // an earlier one is known to have been applied.
 type sched struct {
-	mu      sync.Mutex
-	ready   []*runJob
+	mu    sync.Mutex
+	ready []*runJob
+	// started are jobs under way in this run, handed out before the
+	// ready ones: a job's commands follow each other within a few
+	// documents, so users are done from the first seconds of a large
+	// task on and only the jobs in flight are open at a time.
+	started []*runJob
 	delayed []*runJob
 	live    int // jobs not finished (ready, delayed or in a document)
 	halted  bool
@@ -51,7 +56,7 @@ func (s *sched) take(now time.Time, max int) (batch []*runJob, wait time.Duratio
 	keep := s.delayed[:0]
 	for _, j := range s.delayed {
 		if !j.due.After(now) {
-			s.ready = append(s.ready, j)
+			s.started = append(s.started, j)
 		} else {
 			keep = append(keep, j)
 			if d := j.due.Sub(now); wait == 0 || d < wait {
@@ -59,10 +64,18 @@ func (s *sched) take(now time.Time, max int) (batch []*runJob, wait time.Duratio
 			}
 		}
 	}
+	clear(s.delayed[len(keep):])
 	s.delayed = keep
-	n := min(max, len(s.ready))
-	batch = append(batch, s.ready[:n]...)
-	s.ready = s.ready[n:]
+	n := min(max, len(s.started))
+	batch = append(batch, s.started[:n]...)
+	clear(s.started[:n]) // the queue's array must not keep finished jobs alive
+	s.started = s.started[n:]
+	if k := min(max-n, len(s.ready)); k > 0 {
+		batch = append(batch, s.ready[:k]...)
+		clear(s.ready[:k])
+		s.ready = s.ready[k:]
+		n += k
+	}
 	if n > 0 {
 		wait = 0
 	}
@@ -74,7 +87,7 @@ func (s *sched) put(js ...*runJob) {
 	s.mu.Lock()
 	for _, j := range js {
 		if j.due.IsZero() {
-			s.ready = append(s.ready, j)
+			s.started = append(s.started, j)
 		} else {
 			s.delayed = append(s.delayed, j)
 		}
@@ -117,7 +130,7 @@ func (s *sched) check(js ...*runJob) {
 func (s *sched) rest() []*runJob {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := append(append(append([]*runJob(nil), s.ready...), s.delayed...), s.toCheck...)
+	out := append(append(append(append([]*runJob(nil), s.started...), s.ready...), s.delayed...), s.toCheck...)
 	for _, j := range out {
 		j.due = time.Time{}
 	}
@@ -266,6 +279,9 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 			attempts: j.attempts, code: code, text: msg})
 		evs = append(evs, ev{j, status, msg})
 		fin++
+		// Done for this run: what was decoded goes (a task's finished
+		// jobs are not all held in memory).
+		j.raw, j.cmds, j.secrets = nil, nil, nil
 	}
 	// toCheck sets aside a job whose outcome could not be read: it is
 	// neither completed nor failed until a read of the server says which.

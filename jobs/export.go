@@ -15,60 +15,114 @@ const (
 	FormatXLSX = "xlsx"
 )
 
+// SheetOptions select what a task's sheet holds. A nil *SheetOptions is
+// the zero value: every job, passwords of the created users included.
+type SheetOptions struct {
+	// Status keeps only the jobs in this status ("" = all).
+	Status string
+	// NoPasswords leaves the password column out.
+	NoPasswords bool
+}
+
 // TaskSheet lays a task's jobs out as one sheet: row, status, errorCode
 // and error, then the preview columns (wizard order). Passwords are
 // included for created (completed) users only: a failed row's password
-// opens nothing.
+// opens nothing. It holds the whole sheet in memory; TaskStream does not.
 func (s *Store) TaskSheet(ctx context.Context, taskID int64) (wizard.Sheet, error) {
-	js, err := s.JobsWithPayload(ctx, taskID, Filter{})
+	ss, err := s.TaskStream(ctx, taskID, nil)
 	if err != nil {
 		return wizard.Sheet{}, err
 	}
-	rows := make([]wizard.Row, len(js))
-	for i, j := range js {
-		f := make(map[string]string, len(j.Fields))
-		for k, v := range j.Fields {
-			if isSecretField(k) && j.Status != StatusCompleted {
-				continue
+	sheet := wizard.Sheet{Name: ss.Name, Header: ss.Header}
+	err = ss.Each(func(r []string) error {
+		sheet.Rows = append(sheet.Rows, append([]string(nil), r...))
+		return nil
+	})
+	return sheet, err
+}
+
+// TaskStream is TaskSheet as a stream: it reads the task's jobs once to
+// find the columns they use, and its Each reads them again, one at a
+// time, so a task of a hundred thousand users exports in bounded memory.
+func (s *Store) TaskStream(ctx context.Context, taskID int64, opts *SheetOptions) (wizard.StreamSheet, error) {
+	var o SheetOptions
+	if opts != nil {
+		o = *opts
+	}
+	filter := Filter{Status: o.Status}
+	var use wizard.ColumnUse
+	err := s.eachJob(ctx, taskID, filter, readFields, func(j Job) error {
+		r := sheetRow(j)
+		use.Add(&r)
+		return nil
+	})
+	if err != nil {
+		return wizard.StreamSheet{}, err
+	}
+	cols := use.Columns(!o.NoPasswords)
+	header := []string{"row", "status", "errorCode", "error"}
+	for _, c := range cols {
+		header = append(header, c.String())
+	}
+	each := func(fn func([]string) error) error {
+		rec := make([]string, 0, len(header))
+		return s.eachJob(ctx, taskID, filter, readFields, func(j Job) error {
+			code := ""
+			if j.ErrorCode != 0 {
+				code = strconv.Itoa(j.ErrorCode)
 			}
-			f[k] = v
+			r := sheetRow(j)
+			rec = append(rec[:0], strconv.Itoa(j.Row), j.Status, code, j.Error)
+			return fn(r.Values(rec, cols))
+		})
+	}
+	return wizard.StreamSheet{Name: fmt.Sprintf("Task %d", taskID), Header: header, Each: each}, nil
+}
+
+// sheetRow is a job's fields as a sheet shows them: the password of a
+// user not created is left out.
+func sheetRow(j Job) wizard.Row {
+	if j.Status != StatusCompleted {
+		for k := range j.Fields {
+			if isSecretField(k) {
+				delete(j.Fields, k)
+			}
 		}
-		rows[i] = wizard.RowFromFields(f)
 	}
-	users := wizard.UsersSheet(rows, true)
-	sheet := wizard.Sheet{
-		Name:   fmt.Sprintf("Task %d", taskID),
-		Header: append([]string{"row", "status", "errorCode", "error"}, users.Header...),
-		Rows:   make([][]string, len(js)),
-	}
-	for i, j := range js {
-		code := ""
-		if j.ErrorCode != 0 {
-			code = strconv.Itoa(j.ErrorCode)
-		}
-		sheet.Rows[i] = append([]string{strconv.Itoa(j.Row), j.Status, code, j.Error}, users.Rows[i]...)
-	}
-	return sheet, nil
+	return wizard.RowFromFields(j.Fields)
 }
 
 // ExportTask writes a task's jobs (status, error, and the created users
 // with their passwords) as CSV or XLSX through the wizard's exporters; an
 // XLSX file is encrypted with password when it is not empty.
 func (s *Store) ExportTask(ctx context.Context, taskID int64, w io.Writer, format, password string) error {
-	sheet, err := s.TaskSheet(ctx, taskID)
+	_, err := s.ExportTaskWith(ctx, taskID, w, format, password, nil)
+	return err
+}
+
+// ExportTaskWith is ExportTask with the jobs and columns opts select; it
+// returns how many jobs it wrote. Rows are streamed from the store to the
+// file.
+func (s *Store) ExportTaskWith(ctx context.Context, taskID int64, w io.Writer, format, password string, opts *SheetOptions) (int, error) {
+	if format != FormatCSV && format != FormatXLSX {
+		return 0, fmt.Errorf("jobs: export task %d: unknown format %q (want csv or xlsx)", taskID, format)
+	}
+	ss, err := s.TaskStream(ctx, taskID, opts)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	switch format {
-	case FormatCSV:
-		err = wizard.ExportCSV(w, sheet)
-	case FormatXLSX:
-		err = wizard.ExportXLSX(w, []wizard.Sheet{sheet}, password)
-	default:
-		return fmt.Errorf("jobs: export task %d: unknown format %q (want csv or xlsx)", taskID, format)
+	n := 0
+	each := ss.Each
+	ss.Each = func(fn func([]string) error) error {
+		return each(func(r []string) error { n++; return fn(r) })
+	}
+	if format == FormatCSV {
+		err = wizard.ExportCSVStream(w, ss)
+	} else {
+		err = wizard.ExportXLSXStream(w, []wizard.StreamSheet{ss}, password)
 	}
 	if err != nil {
-		return fmt.Errorf("jobs: export task %d: %w", taskID, err)
+		return 0, fmt.Errorf("jobs: export task %d: %w", taskID, err)
 	}
-	return nil
+	return n, nil
 }

@@ -103,12 +103,7 @@ type runJob struct {
 }
 
 // n is the number of commands.
-func (j *runJob) n() int {
-	if !j.opened {
-		return j.ncmds
-	}
-	return len(j.raw)
-}
+func (j *runJob) n() int { return j.ncmds }
 
 // cmd returns command i, decoding it on first use.
 func (j *runJob) cmd(i int) (oci.Request, error) {
@@ -188,7 +183,7 @@ func (s *Store) openJob(j *runJob) error {
 	if err != nil {
 		return fmt.Errorf("row %d %w", j.row, err)
 	}
-	j.raw, j.opened = raw, true
+	j.raw, j.opened, j.ncmds = raw, true, len(raw)
 	j.sealed = sealedJob{}
 	j.cmds = make([]oci.Request, len(raw))
 	j.secrets = secretValues(fields)

@@ -378,6 +378,22 @@ func (s *Store) jobs(ctx context.Context, taskID int64, f Filter, payload bool) 
 // first error fn returns. It holds one job at a time: an export of a
 // hundred thousand jobs streams.
 func (s *Store) EachJob(ctx context.Context, taskID int64, f Filter, payload bool, fn func(Job) error) error {
+	mode := readRow
+	if payload {
+		mode = readPayload
+	}
+	return s.eachJob(ctx, taskID, f, mode, fn)
+}
+
+// What eachJob reads of a job.
+const (
+	readRow     = iota // the row only
+	readFields         // and its fields
+	readPayload        // and its fields and commands
+)
+
+func (s *Store) eachJob(ctx context.Context, taskID int64, f Filter, mode int, fn func(Job) error) error {
+	payload := mode != readRow
 	q := `SELECT ` + jobCols
 	if payload {
 		q += `, payload, fields, commands`
@@ -427,9 +443,14 @@ func (s *Store) EachJob(ctx context.Context, taskID int64, f Filter, payload boo
 		if err != nil {
 			return fmt.Errorf("jobs: list jobs of task %d: %w", taskID, err)
 		}
-		if payload {
+		switch mode {
+		case readPayload:
 			if err := s.unsealJob(&j, sj); err != nil {
 				return err
+			}
+		case readFields:
+			if j.Fields, _, err = s.openSealed(sj); err != nil {
+				return fmt.Errorf("jobs: row %d %w", j.Row, err)
 			}
 		}
 		if err := fn(j); err != nil {

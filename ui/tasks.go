@@ -838,25 +838,6 @@ func (v *tasksView) downloadJobs() {
 // writeTaskCSV writes a task's sheet as CSV, without the password column
 // unless withPasswords.
 func writeTaskCSV(ctx context.Context, st *jobs.Store, id int64, w io.Writer, withPasswords bool) error {
-	sheet, err := st.TaskSheet(ctx, id)
-	if err != nil {
-		return err
-	}
-	if !withPasswords {
-		drop := -1
-		for i, h := range sheet.Header {
-			if h == wizard.ColPassword.String() {
-				drop = i
-			}
-		}
-		if drop >= 0 {
-			sheet.Header = append(sheet.Header[:drop:drop], sheet.Header[drop+1:]...)
-			for i, r := range sheet.Rows {
-				if drop < len(r) {
-					sheet.Rows[i] = append(r[:drop:drop], r[drop+1:]...)
-				}
-			}
-		}
-	}
-	return wizard.ExportCSV(w, sheet)
+	_, err := st.ExportTaskWith(ctx, id, w, jobs.FormatCSV, "", &jobs.SheetOptions{NoPasswords: !withPasswords})
+	return err
 }

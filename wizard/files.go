@@ -27,15 +27,33 @@ const (
 // always, then every other column that has a value in some row, in column
 // order. Passwords are included only when withPasswords is true.
 func UsersSheet(rows []Row, withPasswords bool) Sheet {
-	var used [numColumns]bool
-	used[ColUserID], used[ColFirstName], used[ColLastName] = true, true, true
+	var u ColumnUse
 	for i := range rows {
-		for c := ColUserID; c < numColumns; c++ {
-			if rows[i].v[c] != "" {
-				used[c] = true
-			}
+		u.Add(&rows[i])
+	}
+	return SheetOf(SheetUsers, rows, u.Columns(withPasswords))
+}
+
+// ColumnUse gathers the columns rows use, for a sheet laid out as
+// UsersSheet lays it out when the rows come one at a time (a stream). The
+// zero value is ready to use.
+type ColumnUse struct{ used [numColumns]bool }
+
+// Add notes the columns r has a value in.
+func (u *ColumnUse) Add(r *Row) {
+	for c := ColUserID; c < numColumns; c++ {
+		if r.v[c] != "" {
+			u.used[c] = true
 		}
 	}
+}
+
+// Columns returns UsersSheet's columns: userId, firstName and lastName,
+// then every other column used, in column order; the password only when
+// withPasswords is true.
+func (u *ColumnUse) Columns(withPasswords bool) []Column {
+	used := u.used
+	used[ColUserID], used[ColFirstName], used[ColLastName] = true, true, true
 	if !withPasswords {
 		used[ColPassword] = false
 	}
@@ -45,7 +63,36 @@ func UsersSheet(rows []Row, withPasswords bool) Sheet {
 			cols = append(cols, c)
 		}
 	}
-	return SheetOf(SheetUsers, rows, cols)
+	return cols
+}
+
+// Values returns r's values of cols, appended to dst.
+func (r *Row) Values(dst []string, cols []Column) []string {
+	for _, c := range cols {
+		dst = append(dst, r.v[c])
+	}
+	return dst
+}
+
+// StreamSheet is a Sheet whose rows are produced one at a time: Each calls
+// fn with every row in order and returns the first error fn returns. A row
+// handed to fn is not kept after fn returns, so Each may reuse it.
+type StreamSheet struct {
+	Name   string
+	Header []string
+	Each   func(fn func(row []string) error) error
+}
+
+// Stream returns s as a StreamSheet.
+func (s Sheet) Stream() StreamSheet {
+	return StreamSheet{Name: s.Name, Header: s.Header, Each: func(fn func([]string) error) error {
+		for _, r := range s.Rows {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
 }
 
 // SheetOf lays rows out with the given columns.
@@ -201,7 +248,11 @@ const CSVWarning = "Do not open this CSV file by double-click: Excel and LibreOf
 // written exactly, in quotes; every other cell is
 // neutralised against formula injection (Neutralize) and quoted when a
 // spreadsheet could split it (csvCell). See CSVWarning.
-func ExportCSV(w io.Writer, s Sheet) error {
+func ExportCSV(w io.Writer, s Sheet) error { return ExportCSVStream(w, s.Stream()) }
+
+// ExportCSVStream is ExportCSV for rows that come one at a time; it holds
+// one row at a time.
+func ExportCSVStream(w io.Writer, s StreamSheet) error {
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString(utf8BOM); err != nil {
 		return err
@@ -225,10 +276,8 @@ func ExportCSV(w io.Writer, s Sheet) error {
 	if err := line(s.Header, true); err != nil {
 		return err
 	}
-	for _, row := range s.Rows {
-		if err := line(row, false); err != nil {
-			return err
-		}
+	if err := s.Each(func(row []string) error { return line(row, false) }); err != nil {
+		return err
 	}
 	return bw.Flush()
 }

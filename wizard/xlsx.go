@@ -20,6 +20,18 @@ import (
 // added to them. A non-empty
 // password encrypts the whole workbook (ECMA-376 agile encryption).
 func ExportXLSX(w io.Writer, sheets []Sheet, password string) error {
+	ss := make([]StreamSheet, len(sheets))
+	for i, s := range sheets {
+		ss[i] = s.Stream()
+	}
+	return ExportXLSXStream(w, ss, password)
+}
+
+// ExportXLSXStream is ExportXLSX for sheets whose rows come one at a time:
+// the rows go through excelize's stream writer as they come (it keeps
+// them in a temporary file past a few megabytes), so a sheet of a hundred
+// thousand rows is not held in memory twice.
+func ExportXLSXStream(w io.Writer, sheets []StreamSheet, password string) error {
 	if len(sheets) == 0 {
 		return fmt.Errorf("wizard: export XLSX: no sheets")
 	}
@@ -79,70 +91,114 @@ func sheetName(s string, k int) string {
 	return s
 }
 
-func writeSheet(f *excelize.File, name string, s Sheet, head, text int) error {
+// widthSample is how many rows the column widths are measured on.
+const widthSample = 1000
+
+func writeSheet(f *excelize.File, name string, s StreamSheet, head, text int) error {
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
 		return err
 	}
+	// The first rows are held until the widths are known (the stream
+	// writer takes them before any row).
+	var sample [][]string
+	n := 0
+	cells := make([]any, len(s.Header))
+	started := false
 	ncol := len(s.Header)
-	for _, r := range s.Rows {
-		ncol = max(ncol, len(r))
-	}
-	// Widths: header or longest value (sampled over the first 1000 rows),
-	// between 8 and 50 characters.
-	for j := range ncol {
-		w := 8
-		if j < len(s.Header) {
-			w = max(w, utf8.RuneCountInString(s.Header[j])+2)
+	wide := false // a row longer than the header: no table
+	start := func() error {
+		started = true
+		for _, r := range sample {
+			ncol = max(ncol, len(r))
 		}
-		for i := 0; i < len(s.Rows) && i < 1000; i++ {
-			if j < len(s.Rows[i]) {
-				w = max(w, utf8.RuneCountInString(s.Rows[i][j])+2)
+		// Widths: header or longest value (sampled over the first rows),
+		// between 8 and 50 characters.
+		for j := range ncol {
+			w := 8
+			if j < len(s.Header) {
+				w = max(w, utf8.RuneCountInString(s.Header[j])+2)
+			}
+			for _, r := range sample {
+				if j < len(r) {
+					w = max(w, utf8.RuneCountInString(r[j])+2)
+				}
+			}
+			if err := sw.SetColWidth(j+1, j+1, float64(min(w, 50))); err != nil {
+				return err
 			}
 		}
-		if err := sw.SetColWidth(j+1, j+1, float64(min(w, 50))); err != nil {
+		if ncol > 0 {
+			if err := sw.SetColStyle(1, ncol, text); err != nil {
+				return err
+			}
+		}
+		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 			return err
 		}
-	}
-	if ncol > 0 {
-		if err := sw.SetColStyle(1, ncol, text); err != nil {
+		cells = make([]any, ncol)
+		for j := range cells {
+			v := ""
+			if j < len(s.Header) {
+				v = s.Header[j]
+			}
+			cells[j] = excelize.Cell{StyleID: head, Value: v}
+		}
+		if err := sw.SetRow("A1", cells, excelize.RowOpts{StyleID: head}); err != nil {
 			return err
 		}
+		return nil
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	cells := make([]any, ncol)
-	vals := make([]excelize.Cell, ncol)
-	for j := range cells {
-		v := ""
-		if j < len(s.Header) {
-			v = s.Header[j]
+	put := func(r []string) error {
+		n++
+		if len(r) > len(s.Header) {
+			wide = true
 		}
-		vals[j] = excelize.Cell{StyleID: head, Value: v}
-		cells[j] = vals[j]
-	}
-	if err := sw.SetRow("A1", cells, excelize.RowOpts{StyleID: head}); err != nil {
-		return err
-	}
-	for i, r := range s.Rows {
-		cells = cells[:len(r)]
-		for j, v := range r {
+		cells = cells[:0]
+		for _, v := range r {
 			// A string cell is never a formula: written as it is, with no
 			// apostrophe for the user to see.
-			cells[j] = excelize.Cell{StyleID: text, Value: v}
+			cells = append(cells, excelize.Cell{StyleID: text, Value: v})
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, cells); err != nil {
+		cell, _ := excelize.CoordinatesToCellName(1, n+1)
+		return sw.SetRow(cell, cells)
+	}
+	err = s.Each(func(r []string) error {
+		if !started {
+			if len(sample) < widthSample {
+				sample = append(sample, append([]string(nil), r...))
+				return nil
+			}
+			if err := start(); err != nil {
+				return err
+			}
+			for _, sr := range sample {
+				if err := put(sr); err != nil {
+					return err
+				}
+			}
+			sample = nil
+		}
+		return put(r)
+	})
+	if err != nil {
+		return err
+	}
+	if !started {
+		if err := start(); err != nil {
 			return err
 		}
-		cells = cells[:ncol]
+		for _, sr := range sample {
+			if err := put(sr); err != nil {
+				return err
+			}
+		}
 	}
-	if ncol > 0 && len(s.Header) == ncol {
+	if ncol > 0 && len(s.Header) == ncol && !wide {
 		// The autofilter comes with a table: the stream writer can add one
 		// without reading the sheet back (File.AutoFilter would parse all
 		// rows again, ~10× the cost of writing them).
-		last, _ := excelize.CoordinatesToCellName(ncol, max(len(s.Rows)+1, 2))
+		last, _ := excelize.CoordinatesToCellName(ncol, max(n+1, 2))
 		noStripes := false
 		if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: tableName(name), ShowRowStripes: &noStripes}); err != nil {
 			return err

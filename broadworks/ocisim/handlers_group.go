@@ -382,7 +382,7 @@ func hDeviceAdd(c *call, e *element) result {
 	if !ok {
 		return failure(errorf(codeDeviceTypeNotFound, "Device Type not found: %s", e.val("deviceType")))
 	}
-	mac := strings.ToUpper(strings.NewReplacer(":", "", "-", "", ".", "").Replace(e.val("macAddress")))
+	mac := strings.ToUpper(macSeparators.Replace(e.val("macAddress")))
 	if mac == "" && t.RequiresMAC {
 		return failure(errorf(codeMACRequired, "A MAC address is required for device type %s", t.Name))
 	}
@@ -390,12 +390,8 @@ func hDeviceAdd(c *call, e *element) result {
 		return failure(errorf(codeMACInvalid, "Invalid MAC address: %s", e.val("macAddress")))
 	}
 	if mac != "" {
-		for _, gr := range sp.Groups {
-			for _, d := range gr.Devices {
-				if d.MACAddress == mac {
-					return failure(errorf(codeDeviceExists, "Access Device already exists with MAC address %s: %s", mac, d.Name))
-				}
-			}
+		if d := c.w.macOwner(sp, mac); d != nil {
+			return failure(errorf(codeDeviceExists, "Access Device already exists with MAC address %s: %s", mac, d.Name))
 		}
 	}
 	port, _ := strconv.Atoi(e.val("port"))
@@ -410,6 +406,7 @@ func hDeviceAdd(c *call, e *element) result {
 		d.HasCredentials = true
 	}
 	g.Devices[name] = d
+	c.w.indexDevice(d)
 	c.w.AddCounts[c.cmd]++
 	c.mutated = true
 	return success()
@@ -432,10 +429,14 @@ func hDeviceDelete(c *call, e *element) result {
 			return failure(errorf(codeDeviceInUse, "Access Device %s is in use by trunk group %s", name, tg.Name))
 		}
 	}
+	c.w.dropDevice(g.Devices[name])
 	delete(g.Devices, name)
 	c.mutated = true
 	return success()
 }
+
+// macSeparators are what a MAC address may be written with.
+var macSeparators = strings.NewReplacer(":", "", "-", "", ".", "")
 
 func (g *Group) department(name string) (Department, bool) {
 	for _, d := range g.Departments {

@@ -15,6 +15,10 @@ type index struct {
 	byLinePort map[string]*User            // lower-case line/port → user
 	byExt      map[string]*User            // "sp\x00group\x00ext" → user
 	devicePort map[string]int              // "sp\x00group\x00device" → users on it
+	// byMAC: "sp\x00MAC" → device, built from the devices on first use
+	// (nil until then) and kept by the device add and delete. An entry
+	// whose device is gone (its group deleted) is ignored and replaced.
+	byMAC map[string]*Device
 }
 
 func gkey(sp, g string) string { return sp + "\x00" + g }
@@ -107,6 +111,45 @@ func (w *world) usersIn(sp, g string) []*User {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].UserID < out[j].UserID })
 	return out
+}
+
+// macOwner returns the device of a service provider or enterprise with a
+// MAC address (upper case, no separators), or nil.
+func (w *world) macOwner(sp *ServiceProvider, mac string) *Device {
+	if w.idx.byMAC == nil {
+		w.idx.byMAC = map[string]*Device{}
+		for _, s := range w.ServiceProviders {
+			for _, g := range s.Groups {
+				for _, d := range g.Devices {
+					if d.MACAddress != "" {
+						w.idx.byMAC[gkey(s.ID, d.MACAddress)] = d
+					}
+				}
+			}
+		}
+	}
+	d := w.idx.byMAC[gkey(sp.ID, mac)]
+	if d == nil {
+		return nil
+	}
+	if g, ok := sp.Groups[d.GroupID]; !ok || g.Devices[d.Name] != d || d.MACAddress != mac {
+		delete(w.idx.byMAC, gkey(sp.ID, mac))
+		return nil
+	}
+	return d
+}
+
+// indexDevice records a new device's MAC address; dropDevice forgets it.
+func (w *world) indexDevice(d *Device) {
+	if w.idx.byMAC != nil && d.MACAddress != "" {
+		w.idx.byMAC[gkey(d.ServiceProviderID, d.MACAddress)] = d
+	}
+}
+
+func (w *world) dropDevice(d *Device) {
+	if w.idx.byMAC != nil && d.MACAddress != "" && w.idx.byMAC[gkey(d.ServiceProviderID, d.MACAddress)] == d {
+		delete(w.idx.byMAC, gkey(d.ServiceProviderID, d.MACAddress))
+	}
 }
 
 // numberOwner returns the user holding a DN (compared in national form).

@@ -13,7 +13,7 @@ import (
 )
 
 // TestCLI_SubmitWait_blackHole: the network between submit --wait and its
-// server drops every packet for a while, part-way through the task. The
+// server loses every packet for a while, part-way through the task. The
 // command line says it waits for the server, since when and for how long
 // in words (no Go error), resumes within seconds of the network coming
 // back, and creates every user once.
@@ -42,7 +42,9 @@ func TestCLI_SubmitWait_blackHole(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	p.Set(faultnet.BlackHole)
+	// Packets lost for good: what was sent during the outage never
+	// arrives, and no window checks the connection meanwhile.
+	p.Set(faultnet.Lost)
 	const outage = 12 * time.Second
 	time.Sleep(outage)
 	during := errb.String()

@@ -26,6 +26,12 @@ const (
 	// Refuse closes new connections at once and resets the open ones, as
 	// a host whose port is closed.
 	Refuse
+	// Lost is a black hole whose packets are gone for good: while it
+	// lasts nothing is forwarded, and when it ends every connection it
+	// held is reset (a router or firewall that forgot them), so that
+	// what was sent during it never arrives and a dial begun during it
+	// never completes.
+	Lost
 )
 
 // Proxy forwards connections from its address to a target.
@@ -143,11 +149,15 @@ func (p *Proxy) serve(c net.Conn) {
 		case Refuse:
 			l.reset()
 			return
-		case BlackHole:
+		case BlackHole, Lost:
 			// Held open, never answered, until the mode changes.
 			p.track(l, true)
 			<-wake
 			p.track(l, false)
+			if mode == Lost {
+				l.reset()
+				return
+			}
 			continue
 		}
 		s, err := net.DialTimeout("tcp", target, 5*time.Second)
@@ -191,6 +201,10 @@ func (p *Proxy) pipe(dst, src net.Conn) {
 				if mode == BlackHole {
 					<-wake // dropped on the floor until the link is back
 					continue
+				}
+				if mode == Lost {
+					<-wake
+					return // never delivered; the connection is reset
 				}
 				if mode == Refuse {
 					return

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -19,19 +20,25 @@ import (
 
 // runAndFollow runs task id in this process with the jobs runner, showing
 // progress, until it is done or paused by Ctrl-C. When another process
-// (the window) holds the runner lock, that process runs the task and this
-// one follows it in the store.
+// (the window, another bwbulk) holds the runner lock, that process runs
+// the task and this one follows it in the store, saying which process it
+// is; when that process ends before the task, the task goes on here.
 func runAndFollow(ctx context.Context, f *flags, st *jobs.Store, c *conn, id int64) int {
 	e := f.e
 	lock, err := st.LockRunner()
 	if errors.Is(err, jobs.ErrLocked) {
-		fmt.Fprintf(e.Stderr, "The window (or another bwbulk) runs the tasks of this data folder: it runs task %d. Following it here; Ctrl-C stops following.\n", id)
-		return followStore(ctx, f, st, id)
-	}
-	if err != nil {
+		holder := runnerName(st)
+		fmt.Fprintf(e.Stderr, "Task %d is run by %s, which runs the tasks of this data folder. Following it here, and running it here if that process ends first; Ctrl-C stops following.\n", id, holder)
+		var code int
+		if lock, code = followStore(ctx, f, st, id, holder); lock == nil {
+			return code
+		}
+		fmt.Fprintf(e.Stderr, "%s has ended: task %d goes on here (what it sent but did not record is read back from the server first).\n", upper(holder), id)
+	} else if err != nil {
 		return f.fail(ExitUsage, "%v", err)
 	}
 	defer lock.Unlock()
+	_ = st.NoteRunner(fmt.Sprintf("%s --wait (pid %d)", f.Name(), os.Getpid()))
 	// Jobs stored before the compact form are rewritten once (see
 	// jobs.Store.Compact); a failure leaves them readable as they are.
 	_, _ = st.Compact(ctx)
@@ -125,15 +132,33 @@ func report(f *flags, st *jobs.Store, id int64, before int, took time.Duration, 
 	return ExitOK
 }
 
-// followStore shows the progress of a task another process runs, read
-// from the store, until it is finished, paused or cancelled.
-func followStore(ctx context.Context, f *flags, st *jobs.Store, id int64) int {
+// runnerName is who holds the runner lock, for people.
+func runnerName(st *jobs.Store) string {
+	if n := st.RunnerNote(); n != "" {
+		return n
+	}
+	return "another bwbulk"
+}
+
+func upper(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// followStore shows the progress of a task another process (holder) runs,
+// read from the store, until it is finished, paused or cancelled; it then
+// returns a nil lock and the exit status. When that process ends first
+// (the runner lock is free), it returns the lock, taken: the caller runs
+// the task.
+func followStore(ctx context.Context, f *flags, st *jobs.Store, id int64, holder string) (*jobs.RunnerLock, int) {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
 	t, err := st.Task(ctx, id)
 	if err != nil {
-		return f.fail(ExitUsage, "%v", err)
+		return nil, f.fail(ExitUsage, "%v", err)
 	}
 	start, before := time.Now(), t.Completed
 	prog := newProgress(f.e.Stderr, t)
@@ -143,21 +168,30 @@ func followStore(ctx context.Context, f *flags, st *jobs.Store, id int64) int {
 		select {
 		case <-sigs:
 			prog.finish()
-			fmt.Fprintf(f.e.Stderr, "Stopped following task %d; it goes on in the window.\n", id)
-			return ExitInterrupted
+			if l, err := st.LockRunner(); err == nil {
+				l.Unlock()
+				fmt.Fprintf(f.e.Stderr, "Stopped following task %d; no process runs it now: bwbulk resume %d continues it.\n", id, id)
+			} else {
+				fmt.Fprintf(f.e.Stderr, "Stopped following task %d; it goes on in %s.\n", id, holder)
+			}
+			return nil, ExitInterrupted
 		case <-ctx.Done():
 			prog.finish()
-			return ExitInterrupted
+			return nil, ExitInterrupted
 		case <-tick.C:
 		}
 		if t, err = st.Task(ctx, id); err != nil {
 			prog.finish()
-			return f.fail(ExitUsage, "%v", err)
+			return nil, f.fail(ExitUsage, "%v", err)
 		}
 		prog.event(jobs.Event{TaskID: id, Status: t.Status, Err: t.Error, Done: t.Completed, Failed: t.Failed, Total: t.Total})
 		if jobs.Terminal(t.Status) || t.Status == jobs.StatusPaused {
 			prog.finish()
-			return report(f, st, id, before, time.Since(start), nil)
+			return nil, report(f, st, id, before, time.Since(start), nil)
+		}
+		if l, err := st.LockRunner(); err == nil {
+			prog.finish()
+			return l, ExitOK
 		}
 	}
 }

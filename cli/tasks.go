@@ -35,6 +35,34 @@ type taskJSON struct {
 	Checking    int       `json:"checking"` // outcome not read from the server yet
 }
 
+// StatusInterrupted is how the commands show a task stored as running or
+// waiting whose runner has ended (killed, crashed): no process holds the
+// runner lock, so nothing runs it until the window opens or bwbulk resume.
+const StatusInterrupted = "interrupted"
+
+// liveStatus returns a function giving a task's status as it is now:
+// StatusInterrupted for one stored as running or waiting while no process
+// holds the runner lock.
+func liveStatus(st *jobs.Store) func(jobs.Task) string {
+	checked, nobody := false, false
+	return func(t jobs.Task) string {
+		if t.Status != jobs.StatusRunning && t.Status != jobs.StatusWaiting {
+			return t.Status
+		}
+		if !checked {
+			checked = true
+			if l, err := st.LockRunner(); err == nil {
+				l.Unlock()
+				nobody = true
+			}
+		}
+		if nobody {
+			return StatusInterrupted
+		}
+		return t.Status
+	}
+}
+
 func taskToJSON(t jobs.Task) taskJSON {
 	return taskJSON{ID: t.ID, Description: t.Description, Status: t.Status, Error: t.Error, Attention: t.Attention, OSUser: t.OSUser,
 		Admin: t.Admin, Server: t.Server, Created: t.Created.UTC(), Updated: t.Updated.UTC(),
@@ -69,6 +97,13 @@ func runTasks(ctx context.Context, e *Env, args []string) int {
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)
 	}
+	status := liveStatus(st)
+	interrupted := 0
+	for i := range ts {
+		if ts[i].Status = status(ts[i]); ts[i].Status == StatusInterrupted {
+			interrupted++
+		}
+	}
 	if *asJSON {
 		out := make([]taskJSON, len(ts))
 		for i, t := range ts {
@@ -86,6 +121,9 @@ func runTasks(ctx context.Context, e *Env, args []string) int {
 			t.Created.Local().Format("2006-01-02 15:04"), t.Description)
 	}
 	tw.Flush()
+	if interrupted > 0 {
+		fmt.Fprintln(e.Stderr, "interrupted: its process ended while it ran; it goes on when the window opens, or here with bwbulk resume N")
+	}
 	return ExitOK
 }
 
@@ -139,6 +177,7 @@ XLSX.`)
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)
 	}
+	t.Status = liveStatus(st)(t)
 	filter := jobs.Filter{}
 	if *failed {
 		filter.Status = jobs.StatusFailed
@@ -172,6 +211,9 @@ XLSX.`)
 	}
 	if t.Attention != "" {
 		fmt.Fprintf(e.Stdout, "Needs attention: %s\n", t.Attention)
+	}
+	if t.Status == StatusInterrupted {
+		fmt.Fprintf(e.Stdout, "Interrupted: its process ended while it ran; continue with bwbulk resume %d\n", t.ID)
 	}
 	fmt.Fprintf(e.Stdout, "Submitted %s by %s as %s on %s\n\n", t.Created.Local().Format("2006-01-02 15:04:05"), t.OSUser, t.Admin, t.Server)
 	tw := tabwriter.NewWriter(e.Stdout, 2, 4, 2, ' ', 0)

@@ -172,6 +172,9 @@ func readFile(name string) (*wizard.Import, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	// The file's cells are in the rows now; the commands need no
+	// mapping screen (a file with columns to map is refused).
+	imp.Table = nil
 	return imp, nil
 }
 
@@ -420,7 +423,9 @@ user was created, 1 when some failed.`)
 	if len(c.problems) > 0 {
 		return c.refuse(e.Stderr, "nothing was sent and no task was stored (bwbulk validate lists them)")
 	}
-	spec, _, err := jobs.PlanTask(c.model, c.preview, c.prof.AdminUser, c.prof.Address, osUser())
+	// Planned row by row as it is stored: the plan of a large file is
+	// never held whole.
+	spec, err := jobs.PlanTaskLazy(c.model, c.preview, c.prof.AdminUser, c.prof.Address, osUser())
 	if err != nil {
 		return f.fail(ExitProblems, "%v", err)
 	}
@@ -428,6 +433,9 @@ user was created, 1 when some failed.`)
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)
 	}
+	// The task is in the store: the file's rows are not needed while it
+	// runs.
+	spec.JobAt, c.model, c.preview = nil, nil, nil
 	if !*f.asJSON {
 		fmt.Fprintf(e.Stdout, "task %d stored: %s\n", id, spec.Description)
 	}

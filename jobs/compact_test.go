@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"path/filepath"
@@ -9,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"bwbulk/broadworks"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/wizard"
 )
 
 // legacyDB makes a database as bwbulk wrote it before migration 0006: the
@@ -202,5 +205,68 @@ func TestStore_CreateTask_Compact(t *testing.T) {
 	}
 	if len(dict) == 0 {
 		t.Fatal("no dictionary stored")
+	}
+}
+
+// TestPlanTaskLazy_SameJobs: a task planned lazily, as `bwbulk submit`
+// stores it, holds the same jobs as one planned whole (as the window's
+// Submit plans it).
+func TestPlanTaskLazy_SameJobs(t *testing.T) {
+	ctx := context.Background()
+	imp, err := wizard.ImportFile("users.csv", bytes.NewReader(importCSV(40)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := ocisim.StartTest(t, nil)
+	c, err := broadworks.Dial(ctx, srv.Addr().String(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Login(ctx, ocisim.DefaultAdmin, ocisim.DefaultPassword); err != nil {
+		t.Fatal(err)
+	}
+	facts, err := wizard.LoadFacts(ctx, LiveCatalogue{D: c}, "acme-ent", "acme-hq")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wizard.PrepareImport(imp, facts)
+	m := wizard.ModelForImport("acme-ent", true, facts, imp.Rows)
+	p, err := m.Preview()
+	if err != nil || !p.Valid() {
+		t.Fatalf("preview: %v %v", err, p.Problems())
+	}
+	st := openTestStore(t, nil)
+	whole, _, err := PlanTask(m, p, "admin", "sim", "tester")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lazy, err := PlanTaskLazy(m, p, "admin", "sim", "tester")
+	if err != nil || lazy.Jobs != nil || lazy.NumJobs != 40 {
+		t.Fatalf("lazy plan: %d jobs held, %d to plan, %v", len(lazy.Jobs), lazy.NumJobs, err)
+	}
+	a, err := st.CreateTask(ctx, whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := st.CreateTask(ctx, lazy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ja, _ := st.JobsWithPayload(ctx, a, Filter{})
+	jb, _ := st.JobsWithPayload(ctx, b, Filter{})
+	if len(ja) != 40 || len(jb) != 40 {
+		t.Fatalf("%d and %d jobs stored", len(ja), len(jb))
+	}
+	for i := range ja {
+		if ja[i].Row != jb[i].Row || ja[i].UserID != jb[i].UserID || !reflect.DeepEqual(ja[i].Fields, jb[i].Fields) ||
+			!reflect.DeepEqual(ja[i].Commands, jb[i].Commands) {
+			t.Fatalf("row %d differs:\n%+v\n%+v", ja[i].Row, ja[i], jb[i])
+		}
+	}
+	ta, _ := st.Task(ctx, a)
+	tb, _ := st.Task(ctx, b)
+	if ta.Description != tb.Description {
+		t.Errorf("descriptions %q and %q", ta.Description, tb.Description)
 	}
 }

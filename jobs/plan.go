@@ -32,3 +32,34 @@ func PlanTask(m *wizard.Model, p *wizard.Preview, admin, server, osUser string) 
 	}
 	return spec, wizard.Summarize(m, p, setup, rows), nil
 }
+
+// PlanTaskLazy is PlanTask for storing at once, without the summary: the
+// task's jobs are planned one at a time as CreateTask stores them
+// (TaskSpec.JobAt), so the plan of a large file is never held whole. The
+// preview must not change until the task is stored.
+func PlanTaskLazy(m *wizard.Model, p *wizard.Preview, admin, server, osUser string) (TaskSpec, error) {
+	if !p.Valid() {
+		_, err := p.Plan() // says why
+		return TaskSpec{}, err
+	}
+	t := p.Target()
+	spec := TaskSpec{
+		Description: fmt.Sprintf("%d users in %s/%s", len(p.Rows), t.ServiceProviderID, t.GroupID),
+		OSUser:      osUser,
+		Admin:       admin,
+		Server:      server,
+		Setup:       wizard.PlanSetup(m),
+		NumJobs:     len(p.Rows),
+		JobAt: func(i int) (JobSpec, error) {
+			cmds, err := wizard.PlanRow(t, p.Rows[i])
+			if err != nil {
+				return JobSpec{}, fmt.Errorf("row %d: %w", i+1, err)
+			}
+			return JobSpec{Row: i + 1, UserID: p.Rows[i].Get(wizard.ColUserID), Fields: wizard.JobFields(t, p.Rows[i]), Commands: cmds}, nil
+		},
+	}
+	if len(p.Rows) == 0 {
+		spec.JobAt = nil
+	}
+	return spec, nil
+}

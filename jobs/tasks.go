@@ -53,6 +53,13 @@ type TaskSpec struct {
 	Teardown []oci.Request
 	// UndoOf is the task an undo task reverses; 0 for other tasks.
 	UndoOf int64
+	// NumJobs and JobAt give the jobs one at a time when Jobs is nil:
+	// JobAt(i), for i from 0 to NumJobs-1, is called once for each, from
+	// several goroutines at once, while the task is stored (so a task of
+	// a hundred thousand users is planned as it is stored, not held
+	// whole). See PlanTaskLazy.
+	NumJobs int
+	JobAt   func(i int) (JobSpec, error)
 	// Name and Ticket are what the person typed at Submit (a task name,
 	// a ticket or change reference); "" for none.
 	Name, Ticket string
@@ -171,33 +178,38 @@ func (s *Store) openFields(sealed []byte) (map[string]string, error) {
 // CreateTask stores a task and its jobs (status pending) in one
 // transaction and wakes the runner.
 func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
-	if len(spec.Jobs) == 0 && len(spec.Setup) == 0 && len(spec.Teardown) == 0 {
+	n, jobAt := len(spec.Jobs), func(i int) (JobSpec, error) { return spec.Jobs[i], nil }
+	if spec.Jobs == nil && spec.JobAt != nil {
+		n, jobAt = spec.NumJobs, spec.JobAt
+	}
+	if n == 0 && len(spec.Setup) == 0 && len(spec.Teardown) == 0 {
 		return 0, errors.New("jobs: task has no jobs")
 	}
-	sealed := make([][]byte, len(spec.Jobs))
-	seen := make(map[int]bool, len(spec.Jobs))
-	for _, j := range spec.Jobs {
-		if seen[j.Row] {
-			return 0, fmt.Errorf("jobs: row %d appears twice", j.Row)
-		}
-		seen[j.Row] = true
-		if len(j.Commands) == 0 {
-			return 0, fmt.Errorf("jobs: row %d (%s): no commands", j.Row, j.UserID)
-		}
-	}
-	// Encoding and sealing is CPU work: spread it over the cores.
+	// Encoding and sealing is CPU work: spread it over the cores. A job
+	// is held only while it is sealed; its row, user id and number of
+	// commands are kept for the insert.
 	if _, err := s.dataBox(); err != nil {
 		return 0, err
 	}
+	type sealedRow struct {
+		row, ncmds int
+		userID     string
+		payload    []byte
+	}
+	sealed := make([]sealedRow, n)
 	var dict *zdict
-	if len(spec.Jobs) > 0 {
-		data, err := dictFrom(spec.Jobs[0])
+	if n > 0 {
+		first, err := jobAt(0)
 		if err != nil {
-			return 0, fmt.Errorf("jobs: row %d: %w", spec.Jobs[0].Row, err)
+			return 0, err
+		}
+		data, err := dictFrom(first)
+		if err != nil {
+			return 0, fmt.Errorf("jobs: row %d: %w", first.Row, err)
 		}
 		dict = newZdict(0, data) // its id once stored
 	}
-	errs := make([]error, len(spec.Jobs))
+	errs := make([]error, n)
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -205,22 +217,39 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				j := spec.Jobs[i]
+				j, err := jobAt(i)
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				if len(j.Commands) == 0 {
+					errs[i] = fmt.Errorf("jobs: row %d (%s): no commands", j.Row, j.UserID)
+					continue
+				}
 				p, err := s.sealPayload(dict, j.Fields, j.Commands)
-				sealed[i] = p
+				sealed[i] = sealedRow{row: j.Row, ncmds: len(j.Commands), userID: j.UserID, payload: p}
 				if err != nil {
 					errs[i] = fmt.Errorf("jobs: row %d: %w", j.Row, err)
 				}
 			}
 		}()
 	}
-	for i := range spec.Jobs {
+	for i := range n {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return 0, err
+	for _, err := range errs {
+		if err != nil {
+			return 0, err
+		}
+	}
+	seen := make(map[int]bool, n)
+	for _, j := range sealed {
+		if seen[j.row] {
+			return 0, fmt.Errorf("jobs: row %d appears twice", j.row)
+		}
+		seen[j.row] = true
 	}
 	var setup []byte
 	if len(spec.Setup) > 0 {
@@ -267,9 +296,9 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 			return err
 		}
 		defer st.Close()
-		for i, j := range spec.Jobs {
-			if _, err := st.ExecContext(ctx, id, j.Row, j.UserID, sealed[i], len(j.Commands), now); err != nil {
-				return fmt.Errorf("row %d: %w", j.Row, err)
+		for _, j := range sealed {
+			if _, err := st.ExecContext(ctx, id, j.row, j.userID, j.payload, j.ncmds, now); err != nil {
+				return fmt.Errorf("row %d: %w", j.row, err)
 			}
 		}
 		return nil

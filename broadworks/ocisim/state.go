@@ -1,10 +1,12 @@
 package ocisim
 
 import (
+	"bufio"
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -329,37 +331,54 @@ func sortedKeys[V any](m map[string]V) []string {
 // save writes the world as JSON, atomically (temporary file + rename),
 // and returns its size.
 func (w *world) save(path string) (int64, error) {
-	b, err := json.MarshalIndent(w, "", " ")
-	if err != nil {
-		return 0, fmt.Errorf("ocisim: encode state: %w", err)
-	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".ocisim-state-*")
 	if err != nil {
 		return 0, fmt.Errorf("ocisim: save state: %w", err)
 	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return 0, fmt.Errorf("ocisim: save state: %w", err)
+	// Encoded straight to the file: a world of a hundred thousand users
+	// is never held as text in memory.
+	cw := &countingWriter{w: tmp}
+	bw := bufio.NewWriterSize(cw, 256<<10)
+	enc := json.NewEncoder(bw)
+	enc.SetIndent("", " ")
+	err = enc.Encode(w)
+	if err == nil {
+		err = bw.Flush()
 	}
-	if err := tmp.Close(); err != nil {
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		os.Remove(tmp.Name())
 		return 0, fmt.Errorf("ocisim: save state: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return 0, fmt.Errorf("ocisim: save state: %w", err)
 	}
-	return int64(len(b)), nil
+	return cw.n, nil
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // loadWorld reads a state file written by save.
 func loadWorld(path string) (*world, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
 	w := newWorld()
-	if err := json.Unmarshal(b, w); err != nil {
+	if err := json.NewDecoder(bufio.NewReaderSize(f, 256<<10)).Decode(w); err != nil {
 		return nil, fmt.Errorf("ocisim: state file %s: %w", path, err)
 	}
 	if w.Version != stateVersion {

@@ -38,7 +38,7 @@ func main() {
 		initlog.Discard()
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
-		if err := ocisim.RunCLI(ctx, os.Args[2:], os.Stdout, os.Stderr); err != nil && !errors.Is(err, flag.ErrHelp) {
+		if err := ocisim.RunCLI(ctx, simArgs(os.Args[2:]), os.Stdout, os.Stderr); err != nil && !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "bwbulk sim:", err)
 			os.Exit(1)
 		}
@@ -54,6 +54,31 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bwbulk:", err)
 		os.Exit(1)
 	}
+}
+
+// simArgs are the arguments of `bwbulk sim`: without --state or
+// --cert-file, a --tls certificate is kept in the data folder, so that a
+// profile that pinned it works after a restart.
+func simArgs(args []string) []string {
+	tls := false
+	for _, a := range args {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") {
+			continue
+		}
+		if name == "state" || name == "cert-file" {
+			return args
+		}
+		tls = tls || name == "tls"
+	}
+	if !tls {
+		return args
+	}
+	dir, err := cli.DataDir("")
+	if err != nil {
+		return args
+	}
+	return append([]string{"--cert-file", filepath.Join(dir, "sim-tls.pem")}, args...)
 }
 
 func run(args []string) error {

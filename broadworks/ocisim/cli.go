@@ -2,6 +2,7 @@ package ocisim
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"errors"
 	"flag"
@@ -22,6 +23,7 @@ func RunCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		useTLS    = fs.Bool("tls", false, "serve OCI-P over TLS (self-signed certificate unless --cert/--key)")
 		certFile  = fs.String("cert", "", "TLS certificate `FILE` (PEM)")
 		keyFile   = fs.String("key", "", "TLS private key `FILE` (PEM)")
+		keepCert  = fs.String("cert-file", "", "with --tls and no --cert: keep the generated certificate and key in `FILE` and reuse them at every start, so a pinned certificate stays right (default: STATE.tls.pem beside --state; bwbulk sim: sim-tls.pem in its data folder)")
 		soapAddr  = fs.String("soap", "", "also serve OCI-P over SOAP/HTTP on `HOST:PORT` (path "+SOAPPath+")")
 		user      = fs.String("user", DefaultAdmin, "system administrator user `ID`")
 		password  = fs.String("password", DefaultPassword, "system administrator `PASSWORD`")
@@ -64,7 +66,10 @@ func RunCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		Seed: *seed, Latency: *latency, DropEvery: *dropEvery, DropRate: *dropRate, TransientRate: *transient,
 		LoginDelay: *loginWait, LoginFail: *loginFail, IdleTimeout: *idle, StallAfter: *stall,
 		TLS: *useTLS, StateFile: *state, Admin: *user, Password: *password,
-		Release: *rel, OmitErrorCode: *noCode,
+		Release: *rel, OmitErrorCode: *noCode, CertFile: *keepCert,
+	}
+	if opts.CertFile == "" && *state != "" {
+		opts.CertFile = *state + ".tls.pem"
 	}
 	if _, ok := parseRelease(*rel); !ok {
 		return fmt.Errorf("sim: --release %q is not a release (e.g. 22.0)", *rel)
@@ -107,6 +112,13 @@ func RunCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		scheme = "tls"
 	}
 	fmt.Fprintf(stdout, "OCI-P simulator on %s://%s (dataset %s, release %s); system admin %q\n", scheme, ln.Addr(), *dataset, *rel, *user)
+	if conf, err := s.TLSConfig(); scheme == "tls" && err == nil && len(conf.Certificates) > 0 {
+		kept := ""
+		if opts.TLSConfig == nil && opts.CertFile != "" {
+			kept = " (kept in " + opts.CertFile + ")"
+		}
+		fmt.Fprintf(stdout, "TLS certificate SHA-256 %x%s\n", sha256.Sum256(conf.Certificates[0].Certificate[0]), kept)
+	}
 	select {
 	case <-ctx.Done():
 	case err := <-errc:

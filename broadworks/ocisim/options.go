@@ -53,6 +53,13 @@ type Options struct {
 	TLS bool
 	// TLSConfig is the server TLS configuration (implies TLS).
 	TLSConfig *tls.Config
+	// CertFile, with TLS and no TLSConfig, keeps the generated certificate
+	// and its key in this PEM file (mode 0600) and loads them from it at
+	// the next start, so a client that pinned the certificate still trusts
+	// the server after a restart. A file that does not load, or whose
+	// certificate expires within a day, is replaced. Default: a new
+	// certificate at every start.
+	CertFile string
 	// StateFile, when set, is loaded at start if it exists (instead of the
 	// dataset). Every change is appended to a journal beside it
 	// (StateFile + ".log") before the change is confirmed, so a crash loses

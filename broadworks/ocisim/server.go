@@ -170,6 +170,10 @@ func (s *Server) TLSConfig() (*tls.Config, error) {
 			s.tlsConf = s.opts.TLSConfig
 			return
 		}
+		if s.opts.CertFile != "" {
+			s.tlsConf, s.tlsErr = keptConfig(s.opts.CertFile)
+			return
+		}
 		s.tlsConf, s.tlsErr = selfSignedConfig()
 	})
 	return s.tlsConf, s.tlsErr

@@ -47,6 +47,7 @@ func init() {
 		"tasks":    {"list the tasks", runTasks},
 		"task":     {"show a task's jobs, or export them", runTask},
 		"retry":    {"queue a task's failed jobs again", runRetry},
+		"undo":     {"delete what a task created, as the window's Undo (--wait: here)", runUndo},
 		"profile":  {"add, list or remove server profiles", runProfile},
 		"help":     {"describe the commands", runHelp},
 	}

@@ -28,7 +28,7 @@ import (
 func TestCLI_HelpAndNoFyneMessages(t *testing.T) {
 	e := &env{t: t, dir: t.TempDir()}
 	for _, args := range [][]string{
-		{"validate"}, {"plan"}, {"submit"}, {"resume"}, {"tasks"}, {"task"}, {"retry"},
+		{"validate"}, {"plan"}, {"submit"}, {"resume"}, {"tasks"}, {"task"}, {"retry"}, {"undo"},
 		{"profile"}, {"profile", "add"}, {"profile", "list"}, {"profile", "remove"}, {"help"}, {"sim"},
 	} {
 		t.Run(strings.Join(args, "_"), func(t *testing.T) {

@@ -48,9 +48,8 @@ func readmeBlock(t *testing.T, heading string) []string {
 // TestCLI_README_commandLineBlock runs the README's command-line block as
 // written, line by line in a shell, in a fresh data folder (the default
 // one: the user config folder, here a new one) with bwbulk on the PATH.
-// Every line exits 0, each command that needs a server says in one line
-// that it works on the built-in demo server, and the users are then in
-// the demo server's state in the data folder, where the window finds them.
+// Every line exits 0, and each command that needs a server says in one
+// line that it works on the built-in demo server of the data folder.
 func TestCLI_README_commandLineBlock(t *testing.T) {
 	lines := readmeBlock(t, "## From the command line")
 	home := t.TempDir()
@@ -70,18 +69,23 @@ func TestCLI_README_commandLineBlock(t *testing.T) {
 			t.Fatalf("%s\n%v\n--- stdout ---\n%s--- stderr ---\n%s", line, err, out.String(), errb.String())
 		}
 		words := strings.Fields(line)
-		needsServer := len(words) > 1 && words[0] == "bwbulk" && strings.Contains(" validate plan submit ", " "+words[1]+" ")
+		needsServer := len(words) > 1 && words[0] == "bwbulk" && strings.Contains(" validate plan submit undo ", " "+words[1]+" ")
 		if needsServer && strings.Count(errb.String(), notice) != 1 {
 			t.Errorf("%s: the demo server is not announced once on stderr:\n%s", line, errb.String())
 		}
 		t.Logf("$ %s\n%s%s", line, out.String(), errb.String())
 	}
+	// The block ends with the undo of task 1, run by another process on
+	// the demo state the submit left: the users are gone from it again.
 	dir := filepath.Join(config, "bwbulk")
 	srv := ocisim.NewDemo(&ocisim.Options{StateFile: filepath.Join(dir, "demo-state.json")})
 	defer srv.Close()
+	if got := srv.AddCount("UserAddRequest22V2"); got != 2 {
+		t.Errorf("the demo server's state holds %d user adds, want the 2 of hires.csv", got)
+	}
 	for _, id := range []string{"ann.lee@acme.example.com", "bo.chen@acme.example.com"} {
-		if _, ok := srv.User(id); !ok {
-			t.Errorf("%s is not in the data folder's demo server state", id)
+		if _, ok := srv.User(id); ok {
+			t.Errorf("%s is still in the data folder's demo server state after the undo", id)
 		}
 	}
 }

@@ -95,6 +95,9 @@ func report(f *flags, st *jobs.Store, id int64, before int, took time.Duration, 
 		return f.fail(ExitUsage, "%v", err)
 	}
 	counts := fmt.Sprintf("%d of %d users created, %d failed", t.Completed, t.Total, t.Failed)
+	if t.UndoOf != 0 {
+		counts = fmt.Sprintf("%d of %d jobs of the undo of task %d done, %d failed", t.Completed, t.Total, t.UndoOf, t.Failed)
+	}
 	if t.Cancelled > 0 {
 		counts += fmt.Sprintf(", %d cancelled", t.Cancelled)
 	}

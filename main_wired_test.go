@@ -655,3 +655,47 @@ func TestWired_RefusedUserRemovesItsDevice(t *testing.T) {
 	fmt.Printf("wired: %d of %d user ids taken: %d devices removed after their user was refused, %d left and named (the server refused the delete), %d deletes sent\n",
 		len(taken), n, len(taken)-len(left), len(left), deletes.Load())
 }
+
+// TestWired_TwoProcessesOneDemoServer: two applications on one data
+// folder share one demo server. The second runs none of its own while the
+// first runs it; when the first ends, the second takes the demo server
+// and the runner over, and runs its task on the state the first left.
+func TestWired_TwoProcessesOneDemoServer(t *testing.T) {
+	dir := t.TempDir()
+	first, err := openApp(dir, &ocisim.Options{Latency: 2 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := startApp(t, dir, &ocisim.Options{Latency: 2 * time.Millisecond})
+	if first.sim == nil || second.sim != nil {
+		first.close()
+		t.Fatalf("first runs %v, second runs %v: want the first only", first.sim, second.sim)
+	}
+	second.waitOnline(t)
+	const n = 30
+	id := newGroupTask(t, first.store, "first", n)
+	waitTask(t, first.store, id, time.Minute, finished)
+	first.close()
+
+	id2 := newGroupTask(t, second.store, "second", n)
+	task := waitTask(t, second.store, id2, time.Minute, finished)
+	second.close()
+	st, err := jobs.Open(context.Background(), filepath.Join(dir, "bwbulk.db"),
+		&jobs.Options{Keyring: &fileSecrets{path: filepath.Join(dir, "keyring.json")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv := ocisim.NewDemo(&ocisim.Options{StateFile: filepath.Join(dir, "demo-state.json")})
+	defer srv.Close()
+	// checkTruth's duplicates count the adds of both groups: the adds are
+	// counted here, for both tasks.
+	r1, r2 := checkTruth(t, st, srv, id, "first"), checkTruth(t, st, srv, id2, "second")
+	adds := srv.AddCount("UserAddRequest22V2")
+	msg := fmt.Sprintf("wired: two applications, one demo server: %d user adds for %d users; first task users %d, missing %d, disagree %d; second task, after the takeover, users %d, missing %d, disagree %d",
+		adds, 2*n, r1.users, r1.missing, r1.disagree, r2.users, r2.missing, r2.disagree)
+	fmt.Println(msg)
+	if task.Status != jobs.StatusCompleted || adds != 2*n || r1.users != n || r2.users != n || r1.missing+r1.disagree+r2.missing+r2.disagree != 0 {
+		t.Fatalf("%s: %+v", msg, task)
+	}
+}

@@ -364,8 +364,8 @@ func (s *Store) compactBatch(ctx context.Context, after int64, limit int) (int, 
 			if err != nil {
 				return err
 			}
-			res, err := tx.ExecContext(ctx, `UPDATE jobs SET payload = ?, fields = x'', commands = x''
-				WHERE id = ? AND payload IS NULL AND fields = ? AND commands = ?`, p, o.id, o.fields, o.cmds)
+			res, err := tx.ExecContext(ctx, `UPDATE jobs SET payload = ?, fields = ?, commands = ?
+				WHERE id = ? AND payload IS NULL AND fields = ? AND commands = ?`, p, []byte{}, []byte{}, o.id, o.fields, o.cmds)
 			if err != nil {
 				return err
 			}

@@ -1,8 +1,6 @@
 package jobs
 
 import (
-	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -59,16 +57,12 @@ func (c *fakeClock) Add(d time.Duration) {
 }
 
 // openTestStore opens a store on disk in t.TempDir() (WAL and several
-// connections are exercised) with in-memory secrets.
+// connections are exercised) with in-memory secrets; with
+// BWBULK_TEST_ENGINE=postgres, a new database on the test PostgreSQL.
 func openTestStore(t testing.TB, sec Secrets) *Store {
 	t.Helper()
 	if sec == nil {
 		sec = newMemSecrets()
 	}
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "bwbulk.db"), &Options{Keyring: sec})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return openStoreAt(t, t.TempDir(), sec)
 }

@@ -39,14 +39,9 @@ func (s *Store) SaveProfile(ctx context.Context, p Profile) (int64, error) {
 	id := p.ID
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		if id == 0 {
-			res, err := tx.ExecContext(ctx, `INSERT INTO profiles
+			return tx.QueryRowContext(ctx, `INSERT INTO profiles
 				(name, address, transport, admin_user, insecure, ca_pin, release, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.Name, p.Address, p.Transport, p.AdminUser, p.Insecure, p.CAPin, p.Release, now, now)
-			if err != nil {
-				return err
-			}
-			id, err = res.LastInsertId()
-			return err
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, p.Name, p.Address, p.Transport, p.AdminUser, p.Insecure, p.CAPin, p.Release, now, now).Scan(&id)
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE profiles SET name = ?, address = ?, transport = ?, admin_user = ?,
 			insecure = ?, ca_pin = ?, updated_at = ? WHERE id = ?`,
@@ -160,13 +155,8 @@ func (s *Store) SaveDraft(ctx context.Context, d Draft) (int64, error) {
 	id := d.ID
 	err = s.InTx(ctx, func(tx *sql.Tx) error {
 		if id == 0 {
-			res, err := tx.ExecContext(ctx, `INSERT INTO drafts (profile_id, name, data, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?)`, prof, d.Name, sealed, now, now)
-			if err != nil {
-				return err
-			}
-			id, err = res.LastInsertId()
-			return err
+			return tx.QueryRowContext(ctx, `INSERT INTO drafts (profile_id, name, data, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?) RETURNING id`, prof, d.Name, sealed, now, now).Scan(&id)
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE drafts SET profile_id = ?, name = ?, data = ?, updated_at = ?
 			WHERE id = ?`, prof, d.Name, sealed, now, id)

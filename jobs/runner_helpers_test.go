@@ -144,6 +144,9 @@ func startRunner(t testing.TB, st *Store, connect func(ctx context.Context) (*br
 	if opts.PollInterval == 0 {
 		opts.PollInterval = 50 * time.Millisecond
 	}
+	if opts.Logf == nil {
+		opts.Logf = t.Logf
+	}
 	r := NewRunner(st, connect, opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &runnerHarness{t: t, store: st, runner: r, cancel: cancel, done: make(chan struct{})}
@@ -183,8 +186,14 @@ func (h *runnerHarness) waitTask(id int64, timeout time.Duration, want ...string
 	}
 }
 
+// openStoreAt opens the store of dir: its bwbulk.db, or with
+// BWBULK_TEST_ENGINE=postgres the test PostgreSQL database made for dir
+// (the same one each time, so a test can close and open it again).
 func openStoreAt(t testing.TB, dir string, sec Secrets) *Store {
 	t.Helper()
+	if testEngine() == "postgres" {
+		return openPGStoreAt(t, dir, sec)
+	}
 	s, err := Open(context.Background(), filepath.Join(dir, "bwbulk.db"), &Options{Keyring: sec})
 	if err != nil {
 		t.Fatal(err)

@@ -212,7 +212,7 @@ func (s *Store) markSent(ctx context.Context, js []*runJob) error {
 	// The jobs are found by id from the list (a row value IN list would
 	// scan the table: a cost per document that grows with the task).
 	q := `UPDATE jobs SET status = 'running', inflight = 1, attempts = attempts + 1, updated_at = ?
-		FROM (VALUES (?, ?)` + strings.Repeat(", (?, ?)", len(js)-1) + `) AS v
+		FROM (VALUES (CAST(? AS BIGINT), CAST(? AS BIGINT))` + strings.Repeat(", (?, ?)", len(js)-1) + `) AS v
 		WHERE jobs.id = v.column1 AND jobs.step = v.column2 AND jobs.status IN ('pending','running')`
 	st, err := s.stmt(ctx, q)
 	if err != nil {
@@ -241,6 +241,12 @@ type jobUpdate struct {
 	// unverified: the outcome could not be read yet (StatusChecking).
 	unverified bool
 }
+
+// recordRow is the first row of record's VALUES, typed: PostgreSQL types
+// the other rows' parameters from it (SQLite ignores the casts' names but
+// for their integer affinity).
+const recordRow = `CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT),
+	CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT)`
 
 // record writes job updates and audit entries in one transaction, with
 // one prepared statement for each group of up to 100 rows.
@@ -275,7 +281,7 @@ func (s *Store) record(ctx context.Context, ups []jobUpdate, audit []AuditEntry)
 			unverified = v.column9,
 			reconcile = CASE WHEN v.column2 IN ('completed','failed','cancelled') THEN 0 ELSE reconcile END,
 			updated_at = ?
-			FROM (VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`+strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?, ?)", len(chunk)-1)+`) AS v
+			FROM (VALUES (`+recordRow+`)`+strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?, ?)", len(chunk)-1)+`) AS v
 			WHERE jobs.id = v.column1`)
 		if err != nil {
 			return fmt.Errorf("jobs: record: %w", err)

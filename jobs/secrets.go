@@ -120,7 +120,7 @@ func (s *Store) dataBox() (*box, error) {
 	if s.box != nil {
 		return s.box, nil
 	}
-	v, err := s.secrets.Get(KeyringService, KeyringDataKey)
+	v, err := s.secrets.Get(KeyringService, s.keyName(KeyringDataKey))
 	switch {
 	case errors.Is(err, ErrSecretNotFound):
 		key := make([]byte, 32)
@@ -128,12 +128,12 @@ func (s *Store) dataBox() (*box, error) {
 			return nil, err
 		}
 		v = base64.StdEncoding.EncodeToString(key)
-		if err := s.secrets.Set(KeyringService, KeyringDataKey, v); err != nil {
+		if err := s.secrets.Set(KeyringService, s.keyName(KeyringDataKey), v); err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrKeyringUnavailable, err)
 		}
 		// Read it back: a keyring that accepts but does not keep values
 		// would otherwise lose every sealed value at the next start.
-		got, err := s.secrets.Get(KeyringService, KeyringDataKey)
+		got, err := s.secrets.Get(KeyringService, s.keyName(KeyringDataKey))
 		if err != nil || got != v {
 			return nil, fmt.Errorf("%w: data key not kept", ErrKeyringUnavailable)
 		}
@@ -168,12 +168,21 @@ func (s *Store) open(purpose string, sealed []byte) ([]byte, error) {
 	return b.open(purpose, sealed)
 }
 
+// keyName is the keyring key of a local store's key k; a team store's
+// keys are apart, under the team database's name.
+func (s *Store) keyName(k string) string {
+	if s.team == "" {
+		return k
+	}
+	return "team/" + s.team + "/" + k
+}
+
 func adminKey(profileID int64) string { return "admin/" + strconv.FormatInt(profileID, 10) }
 
 // SetAdminPassword stores the BroadWorks administrator password of a
 // profile in the OS keyring (never in the database).
 func (s *Store) SetAdminPassword(profileID int64, password string) error {
-	if err := s.secrets.Set(KeyringService, adminKey(profileID), password); err != nil {
+	if err := s.secrets.Set(KeyringService, s.keyName(adminKey(profileID)), password); err != nil {
 		return fmt.Errorf("%w: %v", ErrKeyringUnavailable, err)
 	}
 	return nil
@@ -182,7 +191,7 @@ func (s *Store) SetAdminPassword(profileID int64, password string) error {
 // AdminPassword reads the administrator password of a profile from the
 // keyring; ErrNotFound when none is stored.
 func (s *Store) AdminPassword(profileID int64) (string, error) {
-	v, err := s.secrets.Get(KeyringService, adminKey(profileID))
+	v, err := s.secrets.Get(KeyringService, s.keyName(adminKey(profileID)))
 	if errors.Is(err, ErrSecretNotFound) {
 		return "", fmt.Errorf("jobs: admin password of profile %d: %w", profileID, ErrNotFound)
 	}

@@ -15,7 +15,12 @@ import (
 	_ "github.com/mattn/go-sqlite3" // database/sql driver "sqlite3"
 )
 
-//go:embed migrations/*.sql
+// The migrations, one hand-kept list for both engines: migrations/*.sql in
+// lexical order, each applied once. PostgreSQL runs the same text with its
+// types (see pgMigration) unless migrations/postgres/ holds a file of the
+// same name, written for it.
+//
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrationFS embed.FS
 
 // ErrNotFound is returned when a task, job, profile, draft or cache entry
@@ -40,7 +45,9 @@ type Options struct {
 // separate read-only pool.
 type Store struct {
 	w, r    *sql.DB
+	eng     engine
 	path    string
+	team    string // the team database's host:port/name; "" for a local store
 	now     func() time.Time
 	secrets Secrets
 
@@ -127,7 +134,7 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{w: w, path: path, now: o.Now, secrets: o.Keyring, wake: make(chan struct{}, 1)}
+	s := &Store{w: w, eng: sqliteEngine{}, path: path, now: o.Now, secrets: o.Keyring, wake: make(chan struct{}, 1)}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -180,14 +187,20 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// Path returns the database file name.
+// Path returns the database file name ("" for a team store).
 func (s *Store) Path() string { return s.path }
 
-// InTx runs fn in one write transaction (BEGIN IMMEDIATE), committing when
-// fn returns nil and rolling back when it returns an error or panics.
+// InTx runs fn in one write transaction, committing when fn returns nil
+// and rolling back when it returns an error or panics. Write transactions
+// run one at a time, as SQLite's BEGIN IMMEDIATE has them: on PostgreSQL
+// they take the store's transaction lock first, across every desk.
 func (s *Store) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
+		return fmt.Errorf("jobs: begin: %w", err)
+	}
+	if err := s.eng.beginWrite(ctx, tx); err != nil {
+		tx.Rollback()
 		return fmt.Errorf("jobs: begin: %w", err)
 	}
 	defer func() {
@@ -239,18 +252,23 @@ func fromMS(ms int64) time.Time {
 // migrate applies the embedded migrations in lexical order, each in its
 // own transaction, recording them in the migrations table.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
-		name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.eng.ddl(`CREATE TABLE IF NOT EXISTS migrations (
+		name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`))
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("jobs: migrations table: %w", err)
 	}
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	names, err := migrationNames()
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		body, err := migrationFS.ReadFile(name)
+	if err := s.checkNotNewer(ctx, names); err != nil {
+		return err
+	}
+	for _, base := range names {
+		body, err := s.eng.migration(base)
 		if err != nil {
 			return err
 		}
@@ -262,7 +280,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			if n > 0 {
 				return nil
 			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			if _, err := tx.ExecContext(ctx, body); err != nil {
 				return err
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, base, s.ms())
@@ -275,9 +293,57 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
+// migrationNames lists the migrations this build knows, in order.
+func migrationNames() ([]string, error) {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	for i, n := range names {
+		names[i] = strings.TrimPrefix(n, "migrations/")
+	}
+	return names, nil
+}
+
+// ErrSchemaNewer is returned by Open when the database holds migrations
+// this build does not know: a newer bwbulk changed it.
+var ErrSchemaNewer = errors.New("jobs: the database was changed by a newer bwbulk: update this bwbulk first")
+
+// checkNotNewer refuses a shared database a newer bwbulk migrated: this
+// build would not know what its columns mean. (A local database is
+// opened as it always was.)
+func (s *Store) checkNotNewer(ctx context.Context, known []string) error {
+	if !s.eng.shared() {
+		return nil
+	}
+	have, err := s.appliedMigrations(ctx, s.w)
+	if err != nil {
+		return err
+	}
+	k := map[string]bool{}
+	for _, n := range known {
+		k[n] = true
+	}
+	var unknown []string
+	for _, n := range have {
+		if !k[n] {
+			unknown = append(unknown, n)
+		}
+	}
+	if len(unknown) > 0 {
+		return fmt.Errorf("%w (it has %s)", ErrSchemaNewer, strings.Join(unknown, ", "))
+	}
+	return nil
+}
+
 // Migrations returns the names of the applied migrations in order.
 func (s *Store) Migrations(ctx context.Context) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT name FROM migrations ORDER BY name`)
+	return s.appliedMigrations(ctx, s.r)
+}
+
+func (s *Store) appliedMigrations(ctx context.Context, db *sql.DB) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT name FROM migrations ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: migrations: %w", err)
 	}

@@ -268,15 +268,12 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 	var id int64
 	now := s.ms()
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO tasks
+		err := tx.QueryRowContext(ctx, `INSERT INTO tasks
 			(description, os_user, admin, server, status, setup, teardown, teardown_n, undo_of, name, ticket, created_at, updated_at)
-			VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			spec.Description, spec.OSUser, spec.Admin, spec.Server, setup, teardown, len(spec.Teardown), spec.UndoOf,
-			strings.TrimSpace(spec.Name), strings.TrimSpace(spec.Ticket), now, now)
+			strings.TrimSpace(spec.Name), strings.TrimSpace(spec.Ticket), now, now).Scan(&id)
 		if err != nil {
-			return err
-		}
-		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
 		if dict != nil {
@@ -291,13 +288,13 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 		}
 		st, err := tx.PrepareContext(ctx, `INSERT INTO jobs
 			(task_id, row, user_id, fields, commands, payload, ncommands, status, updated_at)
-			VALUES (?, ?, ?, x'', x'', ?, ?, 'pending', ?)`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
 		for _, j := range sealed {
-			if _, err := st.ExecContext(ctx, id, j.row, j.userID, j.payload, j.ncmds, now); err != nil {
+			if _, err := st.ExecContext(ctx, id, j.row, j.userID, []byte{}, []byte{}, j.payload, j.ncmds, now); err != nil {
 				return fmt.Errorf("row %d: %w", j.row, err)
 			}
 		}
@@ -322,9 +319,12 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 const taskCols = `t.id, t.description, t.os_user, t.admin, t.server, t.status, t.error, t.attention, t.created_at, t.updated_at,
 	t.undo_of, t.teardown_n, t.teardown_step, t.name, t.ticket,
 	count(j.id),
-	coalesce(sum(j.status = 'pending' AND NOT j.unverified), 0), coalesce(sum(j.status = 'running' AND NOT j.unverified), 0),
-	coalesce(sum(j.status = 'completed'), 0), coalesce(sum(j.status = 'failed'), 0),
-	coalesce(sum(j.status = 'cancelled'), 0), coalesce(sum(j.status IN ('pending','running') AND j.unverified), 0)`
+	coalesce(sum(CASE WHEN j.status = 'pending' AND j.unverified = 0 THEN 1 ELSE 0 END), 0),
+	coalesce(sum(CASE WHEN j.status = 'running' AND j.unverified = 0 THEN 1 ELSE 0 END), 0),
+	coalesce(sum(CASE WHEN j.status = 'completed' THEN 1 ELSE 0 END), 0),
+	coalesce(sum(CASE WHEN j.status = 'failed' THEN 1 ELSE 0 END), 0),
+	coalesce(sum(CASE WHEN j.status = 'cancelled' THEN 1 ELSE 0 END), 0),
+	coalesce(sum(CASE WHEN j.status IN ('pending','running') AND j.unverified = 1 THEN 1 ELSE 0 END), 0)`
 
 func scanTask(sc interface{ Scan(...any) error }) (Task, error) {
 	var t Task
@@ -370,7 +370,7 @@ func (s *Store) taskW(ctx context.Context, id int64) (Task, error) {
 }
 
 const jobCols = `id, task_id, row, user_id,
-	CASE WHEN unverified AND status IN ('pending','running') THEN 'checking' ELSE status END,
+	CASE WHEN unverified = 1 AND status IN ('pending','running') THEN 'checking' ELSE status END,
 	step, ncommands, attempts, error_code, error_text, updated_at`
 
 func scanJob(sc interface{ Scan(...any) error }, extra ...any) (Job, error) {
@@ -432,9 +432,9 @@ func (s *Store) eachJob(ctx context.Context, taskID int64, f Filter, mode int, f
 	switch f.Status {
 	case "":
 	case StatusChecking:
-		q += ` AND unverified AND status IN ('pending','running')`
+		q += ` AND unverified = 1 AND status IN ('pending','running')`
 	case StatusPending, StatusRunning:
-		q += ` AND status = ? AND NOT unverified`
+		q += ` AND status = ? AND unverified = 0`
 		args = append(args, f.Status)
 	default:
 		q += ` AND status = ?`

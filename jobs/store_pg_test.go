@@ -1,0 +1,191 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"bwbulk/internal/pgtest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.StopShared()
+	os.Exit(code)
+}
+
+// testEngine is the engine openTestStore uses: BWBULK_TEST_ENGINE
+// ("sqlite", the default, or "postgres"). make test runs the package once
+// with each.
+func testEngine() string {
+	if e := os.Getenv("BWBULK_TEST_ENGINE"); e != "" {
+		return e
+	}
+	return "sqlite"
+}
+
+// onlySQLite marks a test of the SQLite file itself (its bytes on disk,
+// its lock file): under BWBULK_TEST_ENGINE=postgres it has nothing to
+// test, and runs in the SQLite pass.
+func onlySQLite(t testing.TB) {
+	t.Helper()
+	if testEngine() != "sqlite" {
+		t.Skip("a test of the SQLite file; it runs in the sqlite pass")
+	}
+}
+
+var pgMu sync.Mutex
+
+// newPGDatabase returns the URL of a new, empty database on the test
+// server (started for this test binary when none is given).
+func newPGDatabase(t testing.TB) string {
+	t.Helper()
+	base, err := pgtest.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, err := pgtest.NewDatabase(context.Background(), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url
+}
+
+// openPGStoreAt opens the database made for dir, whose URL is kept in
+// dir/pg-url (so a child process opens the same one).
+func openPGStoreAt(t testing.TB, dir string, sec Secrets) *Store {
+	t.Helper()
+	pgMu.Lock()
+	b, err := os.ReadFile(filepath.Join(dir, "pg-url"))
+	if err != nil {
+		b = []byte(newPGDatabase(t))
+		if err := os.WriteFile(filepath.Join(dir, "pg-url"), b, 0o600); err != nil {
+			pgMu.Unlock()
+			t.Fatal(err)
+		}
+	}
+	pgMu.Unlock()
+	s, err := OpenTeam(context.Background(), TeamConfig{URL: string(b)}, &Options{Keyring: sec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestRebind(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`SELECT 1`, `SELECT 1`},
+		{`a = ? AND b IN (?, ?)`, `a = $1 AND b IN ($2, $3)`},
+		{`x = '?' AND y = ? AND "q?" = ?`, `x = '?' AND y = $1 AND "q?" = $2`},
+		{`'it''s ?' || ?`, `'it''s ?' || $1`},
+	} {
+		if got := rebind(c.in); got != c.want {
+			t.Errorf("rebind(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// columns lists table.column names of a store's schema, by engine.
+func schemaColumns(t *testing.T, s *Store) []string {
+	t.Helper()
+	ctx := context.Background()
+	var out []string
+	var rows *sql.Rows
+	var err error
+	if s.Engine() == "postgres" {
+		rows, err = s.r.QueryContext(ctx, `SELECT table_name, column_name,
+			CASE WHEN data_type IN ('bigint','integer') THEN 'int' WHEN data_type = 'bytea' THEN 'blob' ELSE 'text' END,
+			is_nullable = 'NO'
+			FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, column_name`)
+	} else {
+		rows, err = s.r.QueryContext(ctx, `SELECT m.name, p.name,
+			CASE WHEN p.type = 'INTEGER' THEN 'int' WHEN p.type = 'BLOB' THEN 'blob' ELSE 'text' END,
+			p."notnull" OR p.pk
+			FROM sqlite_master m JOIN pragma_table_info(m.name) p
+			WHERE m.type = 'table' ORDER BY m.name, p.name`)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var tbl, col, typ string
+		var notNull bool
+		if err := rows.Scan(&tbl, &col, &typ, &notNull); err != nil {
+			t.Fatal(err)
+		}
+		nn := ""
+		if notNull {
+			nn = " not null"
+		}
+		out = append(out, tbl+"."+col+" "+typ+nn)
+	}
+	return out
+}
+
+// TestSchemaSameOnBothEngines applies the migration list to a SQLite file
+// and to a PostgreSQL database and compares what came out: the same
+// tables and columns, of the same kinds, and the same migrations applied.
+func TestSchemaSameOnBothEngines(t *testing.T) {
+	ctx := context.Background()
+	lite, err := Open(ctx, filepath.Join(t.TempDir(), "bwbulk.db"), &Options{Keyring: newMemSecrets()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lite.Close()
+	pg, err := OpenTeam(ctx, TeamConfig{URL: newPGDatabase(t)}, &Options{Keyring: newMemSecrets()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	a, b := schemaColumns(t, lite), schemaColumns(t, pg)
+	if len(a) < 40 {
+		t.Fatalf("only %d columns read from SQLite: %v", len(a), a)
+	}
+	if !slices.Equal(a, b) {
+		for _, c := range a {
+			if !slices.Contains(b, c) {
+				t.Errorf("SQLite only: %s", c)
+			}
+		}
+		for _, c := range b {
+			if !slices.Contains(a, c) {
+				t.Errorf("PostgreSQL only: %s", c)
+			}
+		}
+	}
+	ma, _ := lite.Migrations(ctx)
+	mb, _ := pg.Migrations(ctx)
+	if !slices.Equal(ma, mb) || len(ma) == 0 {
+		t.Errorf("migrations: SQLite %v, PostgreSQL %v", ma, mb)
+	}
+	if lite.Engine() != "sqlite" || lite.Shared() || pg.Engine() != "postgres" || !pg.Shared() {
+		t.Errorf("engines: %s %v, %s %v", lite.Engine(), lite.Shared(), pg.Engine(), pg.Shared())
+	}
+}
+
+// TestTeamSchemaNewerRefused: a team database a newer bwbulk migrated is
+// refused with a message saying so, and opening again applies nothing.
+func TestTeamSchemaNewerRefused(t *testing.T) {
+	ctx := context.Background()
+	url := newPGDatabase(t)
+	s, err := OpenTeam(ctx, TeamConfig{URL: url}, &Options{Keyring: newMemSecrets()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES ('9999_future.sql', 1)`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err = OpenTeam(ctx, TeamConfig{URL: url}, &Options{Keyring: newMemSecrets()})
+	if !errors.Is(err, ErrSchemaNewer) || !strings.Contains(err.Error(), "9999_future.sql") {
+		t.Fatalf("open of a newer schema: %v", err)
+	}
+}

@@ -16,7 +16,7 @@ FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
 MINGW_CC := x86_64-w64-mingw32-gcc
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build run test test-unit test-keyring smoke schema-check fmt-check release windows windows-test package fuzz bench stall soak lint sim screenshots golden clean
+.PHONY: help deps build run test test-unit test-keyring test-postgres smoke schema-check fmt-check release windows windows-test package fuzz bench stall soak lint sim screenshots golden clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -36,13 +36,16 @@ sim: build ## run the standalone OCI-P simulator on 127.0.0.1:2208 (ARGS="--tls 
 test: deps schema-check fmt-check ## everything CI checks: gofmt, vet, -race suite, real keyring, real-window smoke, the .exe under Wine
 	$(GO) vet -tags ci ./...
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) .
-	$(MAKE) --no-print-directory test-unit test-keyring smoke windows-test
+	$(MAKE) --no-print-directory test-unit test-keyring test-postgres smoke windows-test
 
 test-unit:
 	$(GO) test -race -shuffle=on -tags ci -timeout 30m ./...
 
 test-keyring: ## the keyring tests against a real Secret Service (gnome-keyring on a private D-Bus)
 	./scripts/keyring-test.sh $(GO) test -race -tags 'ci keyring' -count=1 -run Keyring ./jobs/...
+
+test-postgres: ## the store's tests again on a throw-away PostgreSQL (team mode), and the team tests of the binary
+	./scripts/pg-test.sh env BWBULK_TEST_ENGINE=postgres $(GO) test -race -tags ci -count=1 -timeout 30m ./jobs/
 
 smoke: ## the real window under Xvfb: first-frame time and a non-blank screenshot
 	./scripts/smoke.sh ./$(BIN)

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -199,7 +198,7 @@ type wired struct {
 // assemble opens the store, starts the demo server (unless w.Server is
 // set), and starts the runner on the session's connection.
 func assemble(ctx context.Context, w wiring) (*wired, error) {
-	store, err := jobs.Open(ctx, filepath.Join(w.DataDir, cli.DatabaseFile), &jobs.Options{Keyring: w.Keyring})
+	store, err := jobs.OpenData(ctx, w.DataDir, &jobs.Options{Keyring: w.Keyring})
 	if err != nil {
 		return nil, err
 	}

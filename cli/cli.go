@@ -49,6 +49,7 @@ func init() {
 		"retry":    {"queue a task's failed jobs again", runRetry},
 		"undo":     {"delete what a task created, as the window's Undo (--wait: here)", runUndo},
 		"profile":  {"add, list or remove server profiles", runProfile},
+		"team":     {"share tasks with other desks in a PostgreSQL database", runTeam},
 		"help":     {"describe the commands", runHelp},
 	}
 }
@@ -238,7 +239,7 @@ func (f *flags) openStore(ctx context.Context) (*jobs.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return jobs.Open(ctx, filepath.Join(dir, DatabaseFile), &jobs.Options{Keyring: jobs.OSKeyring{}})
+	return jobs.OpenData(ctx, dir, &jobs.Options{Keyring: jobs.OSKeyring{}})
 }
 
 func writeJSON(w io.Writer, v any) error {

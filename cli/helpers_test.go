@@ -65,7 +65,7 @@ func (e *env) run(stdin string, args ...string) result {
 
 func (e *env) cmd(stdin string, args ...string) *exec.Cmd {
 	n := 1
-	if len(args) > 1 && args[0] == "profile" {
+	if len(args) > 1 && (args[0] == "profile" || args[0] == "team") {
 		n = 2
 	}
 	full := append(append(append([]string{}, args[:n]...), "--data-dir", e.dir), args[n:]...)

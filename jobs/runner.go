@@ -163,6 +163,8 @@ type taskRun struct {
 	id   int64
 	stop chan struct{} // closed by Pause or Cancel
 	once sync.Once
+	// lost: the task's lease passed to another runner (team store).
+	lost atomic.Bool
 	// probeNow is signalled by Resume while the task waits.
 	probeNow chan struct{}
 
@@ -174,6 +176,57 @@ type taskRun struct {
 }
 
 func (t *taskRun) halt() { t.once.Do(func() { close(t.stop) }) }
+
+// next returns the task to run next: on a team store the oldest one whose
+// lease this runner could take (and took), else the oldest with work.
+func (r *Runner) next(ctx context.Context) (int64, error) {
+	if !r.store.Shared() {
+		return r.store.nextTask(ctx)
+	}
+	id, prev, err := r.store.claimTask(ctx)
+	if prev != "" {
+		r.opts.Logf("jobs: task %d: taken over from %s, whose lease ran out", id, prev)
+	}
+	return id, err
+}
+
+// heartbeat renews a team task's lease every LeaseTTL/3 while it runs.
+// It stops the run when the lease passed to another runner, when it could
+// not be renewed for so long that it may have (the database out of
+// reach), and when another desk paused or cancelled the task.
+func (r *Runner) heartbeat(ctx context.Context, tr *taskRun) {
+	tick := time.NewTicker(LeaseTTL / 3)
+	defer tick.Stop()
+	renewed := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tr.stop:
+			return
+		case <-tick.C:
+		}
+		status, err := r.store.renewLease(ctx, tr.id)
+		switch {
+		case errors.Is(err, ErrLeaseLost):
+			tr.lost.Store(true)
+			tr.halt()
+			return
+		case err != nil:
+			if time.Since(renewed) > LeaseTTL-leaseMargin {
+				r.opts.Logf("jobs: task %d: lease not renewed for %v (%v): stopping", tr.id, time.Since(renewed).Round(time.Second), err)
+				tr.lost.Store(true)
+				tr.halt()
+				return
+			}
+		default:
+			renewed = time.Now()
+			if status == StatusPaused || status == StatusCancelled {
+				tr.halt()
+			}
+		}
+	}
+}
 
 func (t *taskRun) stopped() bool {
 	select {
@@ -200,7 +253,7 @@ func (r *Runner) Start(ctx context.Context) error {
 		r.mu.Unlock()
 	}()
 	for ctx.Err() == nil {
-		id, err := r.store.nextTask(ctx)
+		id, err := r.next(ctx)
 		if err != nil {
 			r.opts.Logf("jobs: %v", err)
 		}
@@ -212,7 +265,17 @@ func (r *Runner) Start(ctx context.Context) error {
 			}
 			continue
 		}
-		if err := r.runTask(ctx, id); err != nil && ctx.Err() == nil {
+		err = r.runTask(ctx, id)
+		if r.store.Shared() {
+			if rerr := r.store.releaseLease(context.WithoutCancel(ctx), id); rerr != nil {
+				r.opts.Logf("jobs: task %d: give the lease back: %v", id, rerr)
+			}
+			if errors.Is(err, ErrLeaseLost) {
+				r.opts.Logf("jobs: task %d: another runner took it over", id)
+				continue
+			}
+		}
+		if err != nil && ctx.Err() == nil {
 			r.opts.Logf("jobs: task %d: %v", id, err)
 			// Tell the UI (ErrKeyringUnavailable, a disk error...): the
 			// task stays as it is and is tried again.
@@ -382,6 +445,11 @@ func (r *Runner) runTask(ctx context.Context, id int64) error {
 		r.cur = nil
 		r.mu.Unlock()
 	}()
+	if r.store.Shared() {
+		hctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go r.heartbeat(hctx, tr)
+	}
 	// A Pause or Cancel that landed before r.cur was set.
 	if t, err = r.store.taskW(ctx, id); err != nil {
 		return err
@@ -557,6 +625,9 @@ func plural(n int, one, many string) string {
 func (r *Runner) settle(ctx context.Context, tr *taskRun) error {
 	if ctx.Err() != nil {
 		return nil // interrupted: resumed at the next Start
+	}
+	if tr.lost.Load() {
+		return ErrLeaseLost // the new owner settles it
 	}
 	t, err := r.store.taskW(ctx, tr.id)
 	if err != nil {

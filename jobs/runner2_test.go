@@ -382,12 +382,12 @@ func TestRunner_UnreadableJobFailsAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.w.ExecContext(ctx, `UPDATE jobs SET payload = x'00112233' WHERE task_id = ? AND row = 3`, id); err != nil {
+	if _, err := st.w.ExecContext(ctx, `UPDATE jobs SET payload = ? WHERE task_id = ? AND row = 3`, []byte{0, 0x11, 0x22, 0x33}, id); err != nil {
 		t.Fatal(err)
 	}
 	// Row 5 was in flight when the app stopped: it opens before anything
 	// is sent, to be resolved.
-	if _, err := st.w.ExecContext(ctx, `UPDATE jobs SET payload = x'0011', status = 'running', inflight = 1, attempts = 1 WHERE task_id = ? AND row = 5`, id); err != nil {
+	if _, err := st.w.ExecContext(ctx, `UPDATE jobs SET payload = ?, status = 'running', inflight = 1, attempts = 1 WHERE task_id = ? AND row = 5`, []byte{0, 0x11}, id); err != nil {
 		t.Fatal(err)
 	}
 	h := startRunner(t, st, dialer(srv.Addr().String(), 2), nil)

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -25,8 +26,49 @@ func (r *Runner) Run(ctx context.Context, id int64) error {
 	if _, err := r.store.Task(ctx, id); err != nil {
 		return err
 	}
+	waitingFor := ""
 	for {
-		if err := r.runTask(ctx, id); err != nil {
+		if r.store.Shared() {
+			// A team task runs here only under its lease: while another
+			// runner holds it, wait and take over if that runner stops.
+			ok, holder, err := r.store.claimTaskID(ctx, id)
+			if err != nil && ctx.Err() == nil {
+				r.opts.Logf("jobs: task %d: %v", id, err)
+			}
+			if !ok {
+				if t, err := r.store.taskW(ctx, id); err == nil && Terminal(t.Status) {
+					return nil
+				}
+				if holder != "" && holder != waitingFor {
+					waitingFor = holder
+					r.opts.Logf("jobs: task %d runs on %s; it is taken over here if that runner stops", id, holder)
+				}
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-r.clock.After(r.opts.PollInterval):
+				}
+				continue
+			}
+			if holder != "" && holder != r.store.Owner() {
+				r.opts.Logf("jobs: task %d: taken over from %s, whose lease ran out", id, holder)
+			}
+		}
+		err := r.runTask(ctx, id)
+		if r.store.Shared() {
+			r.store.releaseLease(context.WithoutCancel(ctx), id)
+			if errors.Is(err, ErrLeaseLost) && ctx.Err() == nil {
+				continue
+			}
+			// The team database went away under the run (a restart, the
+			// network): wait for it and go on. What was sent meanwhile is
+			// in flight in the database and is resolved by reading first.
+			if err != nil && ctx.Err() == nil && (databaseGone(err) || r.store.waitDatabase(ctx, r.opts.Logf)) {
+				r.store.waitDatabase(ctx, r.opts.Logf)
+				continue
+			}
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}

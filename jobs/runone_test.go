@@ -75,6 +75,7 @@ func TestRunner_Run_returnsWhenPaused(t *testing.T) {
 // One process at a time holds the runner lock; it is free again after
 // Unlock, and WaitRunnerLock gives up when its context ends.
 func TestStore_LockRunner(t *testing.T) {
+	onlySQLite(t) // a team store's runners hold leases on tasks instead
 	st := openTestStore(t, newMemSecrets())
 	l, err := st.LockRunner()
 	if err != nil {

@@ -62,9 +62,22 @@ func (s *Store) taskStage(ctx context.Context, taskID int64, st stage) (cmds []o
 
 func (s *Store) setStage(ctx context.Context, taskID int64, st stage, step int, inflight bool, audit *AuditEntry) error {
 	return s.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET `+st.step+` = ?, `+st.inflight+` = ?, updated_at = ? WHERE id = ?`,
-			step, inflight, s.ms(), taskID); err != nil {
+		q, args := `UPDATE tasks SET `+st.step+` = ?, `+st.inflight+` = ?, updated_at = ? WHERE id = ?`, []any{step, inflight, s.ms(), taskID}
+		if s.eng.shared() {
+			// Fenced as markSent: a command goes out only under a live lease.
+			q += ` AND lease_owner = ?`
+			args = append(args, s.owner)
+			if inflight {
+				q += ` AND lease_until > ` + dbNowMS + ` + ?`
+				args = append(args, leaseMargin.Milliseconds())
+			}
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 && s.eng.shared() {
+			return ErrLeaseLost
 		}
 		if audit != nil {
 			return s.auditTx(ctx, tx, *audit)
@@ -211,9 +224,11 @@ func (s *Store) markSent(ctx context.Context, js []*runJob) error {
 	}
 	// The jobs are found by id from the list (a row value IN list would
 	// scan the table: a cost per document that grows with the task).
+	fence, fargs := s.fenceSend()
+	args = append(args, fargs...)
 	q := `UPDATE jobs SET status = 'running', inflight = 1, attempts = attempts + 1, updated_at = ?
 		FROM (VALUES (CAST(? AS BIGINT), CAST(? AS BIGINT))` + strings.Repeat(", (?, ?)", len(js)-1) + `) AS v
-		WHERE jobs.id = v.column1 AND jobs.step = v.column2 AND jobs.status IN ('pending','running')`
+		WHERE jobs.id = v.column1 AND jobs.step = v.column2 AND jobs.status IN ('pending','running')` + fence
 	st, err := s.stmt(ctx, q)
 	if err != nil {
 		return fmt.Errorf("jobs: mark sent: %w", err)
@@ -223,6 +238,9 @@ func (s *Store) markSent(ctx context.Context, js []*runJob) error {
 		return fmt.Errorf("jobs: mark sent: %w", err)
 	}
 	if n, _ := res.RowsAffected(); int(n) != len(js) {
+		if n == 0 && fence != "" {
+			return ErrLeaseLost
+		}
 		return fmt.Errorf("jobs: mark sent: %d of %d jobs changed under the runner", len(js)-int(n), len(js))
 	}
 	return nil
@@ -262,6 +280,9 @@ func (s *Store) record(ctx context.Context, ups []jobUpdate, audit []AuditEntry)
 	var execs []exec
 	// Statements are prepared outside the transaction: the writer pool has
 	// a single connection, which the transaction holds.
+	// On a team store a runner that lost the task records no job state:
+	// the new owner resolves what it sent by reading the server.
+	fence, fargs := s.fenceRecord()
 	for len(ups) > 0 {
 		chunk := ups[:min(len(ups), 100)]
 		ups = ups[len(chunk):]
@@ -274,6 +295,7 @@ func (s *Store) record(ctx context.Context, ups []jobUpdate, audit []AuditEntry)
 			}
 			args = append(args, u.id, u.status, u.step, u.inflight, u.attempts, u.code, u.text, nb, u.unverified)
 		}
+		args = append(args, fargs...)
 		// A job at rest is reconciled no more; one to be checked is
 		// stored as pending (work remains) and marked unverified.
 		st, err := s.stmt(ctx, `UPDATE jobs SET status = v.column2, step = v.column3, inflight = v.column4,
@@ -282,7 +304,7 @@ func (s *Store) record(ctx context.Context, ups []jobUpdate, audit []AuditEntry)
 			reconcile = CASE WHEN v.column2 IN ('completed','failed','cancelled') THEN 0 ELSE reconcile END,
 			updated_at = ?
 			FROM (VALUES (`+recordRow+`)`+strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?, ?)", len(chunk)-1)+`) AS v
-			WHERE jobs.id = v.column1`)
+			WHERE jobs.id = v.column1`+fence)
 		if err != nil {
 			return fmt.Errorf("jobs: record: %w", err)
 		}
@@ -298,10 +320,10 @@ func (s *Store) record(ctx context.Context, ups []jobUpdate, audit []AuditEntry)
 				return fmt.Errorf("jobs: record: %w", err)
 			}
 			req, dictID, z := auditRequest(d, a.Request)
-			args = append(args, now, a.TaskID, a.JobID, a.Command, req, dictID, z, a.Outcome, a.ErrorCode, a.Error)
+			args = append(args, now, a.TaskID, a.JobID, a.Command, req, dictID, z, a.Outcome, a.ErrorCode, a.Error, s.desk)
 		}
-		st, err := s.stmt(ctx, `INSERT INTO audit (at, task_id, job_id, command, request, dict_id, request_z, outcome, error_code, error_text)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(chunk)-1))
+		st, err := s.stmt(ctx, `INSERT INTO audit (at, task_id, job_id, command, request, dict_id, request_z, outcome, error_code, error_text, desk)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(chunk)-1))
 		if err != nil {
 			return fmt.Errorf("jobs: record: %w", err)
 		}

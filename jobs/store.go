@@ -48,6 +48,8 @@ type Store struct {
 	eng     engine
 	path    string
 	team    string // the team database's host:port/name; "" for a local store
+	desk    string // Desk(): who and where, in the audit and actions
+	owner   string // the name this store's runner holds task leases under
 	now     func() time.Time
 	secrets Secrets
 
@@ -134,7 +136,8 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{w: w, eng: sqliteEngine{}, path: path, now: o.Now, secrets: o.Keyring, wake: make(chan struct{}, 1)}
+	s := &Store{w: w, eng: sqliteEngine{}, path: path, now: o.Now, secrets: o.Keyring, wake: make(chan struct{}, 1),
+		desk: Desk(), owner: newOwner()}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -161,8 +164,8 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 func (s *Store) prepare(ctx context.Context) error {
 	var err error
 	if s.stmtAudit, err = s.w.PrepareContext(ctx, `INSERT INTO audit
-		(at, task_id, job_id, command, request, dict_id, request_z, outcome, error_code, error_text)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+		(at, task_id, job_id, command, request, dict_id, request_z, outcome, error_code, error_text, desk)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
 		return fmt.Errorf("jobs: prepare: %w", err)
 	}
 	return nil

@@ -30,9 +30,9 @@ type engine interface {
 // sqliteEngine is one desk's bwbulk.db.
 type sqliteEngine struct{}
 
-func (sqliteEngine) name() string      { return "sqlite" }
+func (sqliteEngine) name() string        { return "sqlite" }
 func (sqliteEngine) ddl(q string) string { return q }
-func (sqliteEngine) shared() bool      { return false }
+func (sqliteEngine) shared() bool        { return false }
 
 func (sqliteEngine) migration(name string) (string, error) {
 	b, err := migrationFS.ReadFile("migrations/" + name)

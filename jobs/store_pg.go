@@ -106,7 +106,7 @@ func OpenTeam(ctx context.Context, tc TeamConfig, opts *Options) (*Store, error)
 		return nil, fmt.Errorf("jobs: team database %s: %w", cfg.Host, err)
 	}
 	s := &Store{w: db, r: db, eng: pgEngine{}, now: o.Now, secrets: o.Keyring, wake: make(chan struct{}, 1),
-		team: teamIdent(cfg)}
+		team: teamIdent(cfg), desk: Desk(), owner: newOwner()}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

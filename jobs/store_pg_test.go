@@ -76,6 +76,12 @@ func openPGStoreAt(t testing.TB, dir string, sec Secrets) *Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	// A test that put a data key in the keyring meant it for this store.
+	if k, err := sec.Get(KeyringService, KeyringDataKey); err == nil {
+		if _, err := sec.Get(KeyringService, s.keyName(KeyringDataKey)); err != nil {
+			sec.Set(KeyringService, s.keyName(KeyringDataKey), k)
+		}
+	}
 	return s
 }
 

@@ -30,7 +30,7 @@ func TestOpen_MigratesEmptyDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, _ := migrationFS.ReadDir("migrations")
+	entries, _ := migrationNames()
 	if len(names) != len(entries) || names[0] != "0001_init.sql" {
 		t.Fatalf("migrations = %v, want all %d embedded files", names, len(entries))
 	}
@@ -39,10 +39,11 @@ func TestOpen_MigratesEmptyDatabase(t *testing.T) {
 		"profiles":        {"id", "name", "address", "transport", "admin_user", "insecure", "ca_pin", "created_at", "updated_at", "release"},
 		"drafts":          {"id", "profile_id", "name", "data", "created_at", "updated_at"},
 		"catalogue_cache": {"server", "key", "data", "fetched_at"},
-		"tasks":           {"id", "description", "os_user", "admin", "server", "status", "error", "setup", "setup_step", "setup_inflight", "created_at", "updated_at", "attention", "teardown", "teardown_n", "teardown_step", "teardown_inflight", "undo_of", "name", "ticket", "dict_id"},
+		"tasks":           {"id", "description", "os_user", "admin", "server", "status", "error", "setup", "setup_step", "setup_inflight", "created_at", "updated_at", "attention", "teardown", "teardown_n", "teardown_step", "teardown_inflight", "undo_of", "name", "ticket", "dict_id", "lease_owner", "lease_until", "desk", "origin"},
 		"jobs":            {"id", "task_id", "row", "user_id", "fields", "commands", "ncommands", "status", "step", "inflight", "attempts", "error_code", "error_text", "not_before", "updated_at", "unverified", "reconcile", "payload"},
-		"audit":           {"id", "at", "task_id", "job_id", "command", "request", "outcome", "error_code", "error_text", "dict_id", "request_z"},
+		"audit":           {"id", "at", "task_id", "job_id", "command", "request", "outcome", "error_code", "error_text", "dict_id", "request_z", "desk"},
 		"dicts":           {"id", "data"},
+		"actions":         {"id", "at", "task_id", "job_id", "action", "desk", "detail"},
 		"migrations":      {"name", "applied_at"},
 	}
 	for table, cols := range want {
@@ -340,24 +341,21 @@ func TestStore_MockedOSSecrets_AdminPassword(t *testing.T) {
 	if err != nil || string(d.Data) != "hello" {
 		t.Fatalf("Draft = %q, %v", d.Data, err)
 	}
-	if v, err := keyring.Get(KeyringService, KeyringDataKey); err != nil || len(v) != 44 {
+	if v, err := keyring.Get(KeyringService, s.keyName(KeyringDataKey)); err != nil || len(v) != 44 {
 		t.Fatalf("data key in keyring: %d chars, %v", len(v), err)
 	}
 }
 
 func TestStore_DataKeyChanged(t *testing.T) {
 	sec := newMemSecrets()
-	s := openTestStore(t, sec)
+	dir := t.TempDir()
+	s := openStoreAt(t, dir, sec)
 	ctx := context.Background()
 	id, err := s.SaveDraft(ctx, Draft{Data: []byte("secret")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s2, err := Open(ctx, s.Path(), &Options{Keyring: newMemSecrets()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
+	s2 := openStoreAt(t, dir, newMemSecrets())
 	if _, err := s2.Draft(ctx, id); !errors.Is(err, ErrDecrypt) {
 		t.Fatalf("err = %v, want ErrDecrypt", err)
 	}

@@ -269,10 +269,10 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 	now := s.ms()
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO tasks
-			(description, os_user, admin, server, status, setup, teardown, teardown_n, undo_of, name, ticket, created_at, updated_at)
-			VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			(description, os_user, admin, server, status, setup, teardown, teardown_n, undo_of, name, ticket, desk, created_at, updated_at)
+			VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			spec.Description, spec.OSUser, spec.Admin, spec.Server, setup, teardown, len(spec.Teardown), spec.UndoOf,
-			strings.TrimSpace(spec.Name), strings.TrimSpace(spec.Ticket), now, now).Scan(&id)
+			strings.TrimSpace(spec.Name), strings.TrimSpace(spec.Ticket), s.desk, now, now).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -285,6 +285,13 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 			if _, err := tx.ExecContext(ctx, `UPDATE tasks SET dict_id = ? WHERE id = ?`, dict.id, id); err != nil {
 				return err
 			}
+		}
+		action, detail := "submit", fmt.Sprintf("%d jobs", len(spec.Jobs))
+		if spec.UndoOf != 0 {
+			action, detail = "undo", fmt.Sprintf("of task %d", spec.UndoOf)
+		}
+		if err := s.addActionTx(ctx, tx, id, 0, action, detail); err != nil {
+			return err
 		}
 		st, err := tx.PrepareContext(ctx, `INSERT INTO jobs
 			(task_id, row, user_id, fields, commands, payload, ncommands, status, updated_at)
@@ -632,6 +639,9 @@ func (s *Store) RetryJob(ctx context.Context, jobID int64) error {
 		if err != nil {
 			return err
 		}
+		if err := s.addActionTx(ctx, tx, taskID, jobID, "retry", ""); err != nil {
+			return err
+		}
 		return s.requeueTask(ctx, tx, taskID)
 	})
 	if err == nil {
@@ -662,7 +672,12 @@ func (s *Store) RetryAllFailed(ctx context.Context, taskID int64) (int, error) {
 			if err != nil {
 				return err
 			}
-			n, err = res.RowsAffected()
+			if n, err = res.RowsAffected(); err != nil || n == 0 {
+				return err
+			}
+			return s.addActionTx(ctx, tx, taskID, 0, "retry", "the cleanup")
+		}
+		if err := s.addActionTx(ctx, tx, taskID, 0, "retry", fmt.Sprintf("%d failed jobs", n)); err != nil {
 			return err
 		}
 		return s.requeueTask(ctx, tx, taskID)
@@ -741,6 +756,7 @@ type AuditEntry struct {
 	Outcome   string
 	ErrorCode int
 	Error     string
+	Desk      string // user@computer it was sent from
 }
 
 // Audit outcomes.
@@ -755,7 +771,7 @@ const (
 // Audit returns the audit entries of a task (all tasks when taskID is 0)
 // in order.
 func (s *Store) Audit(ctx context.Context, taskID int64) ([]AuditEntry, error) {
-	q := `SELECT id, at, task_id, job_id, command, request, dict_id, request_z, outcome, error_code, error_text FROM audit`
+	q := `SELECT id, at, task_id, job_id, command, request, dict_id, request_z, outcome, error_code, error_text, desk FROM audit`
 	var args []any
 	if taskID != 0 {
 		q += ` WHERE task_id = ?`
@@ -771,7 +787,7 @@ func (s *Store) Audit(ctx context.Context, taskID int64) ([]AuditEntry, error) {
 		var e AuditEntry
 		var at, dictID int64
 		var z []byte
-		if err := rows.Scan(&e.ID, &at, &e.TaskID, &e.JobID, &e.Command, &e.Request, &dictID, &z, &e.Outcome, &e.ErrorCode, &e.Error); err != nil {
+		if err := rows.Scan(&e.ID, &at, &e.TaskID, &e.JobID, &e.Command, &e.Request, &dictID, &z, &e.Outcome, &e.ErrorCode, &e.Error, &e.Desk); err != nil {
 			return nil, err
 		}
 		e.Request = s.auditText(ctx, e.Request, dictID, z)
@@ -789,6 +805,6 @@ func (s *Store) auditTx(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
 	}
 	req, dictID, z := auditRequest(d, e.Request)
 	_, err = tx.StmtContext(ctx, s.stmtAudit).ExecContext(ctx, s.ms(), e.TaskID, e.JobID, e.Command,
-		req, dictID, z, e.Outcome, e.ErrorCode, e.Error)
+		req, dictID, z, e.Outcome, e.ErrorCode, e.Error, s.desk)
 	return err
 }

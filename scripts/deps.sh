@@ -13,6 +13,8 @@ pkgs=(
 	dbus dbus-x11 gnome-keyring
 	# xmllint, which checks our request documents against the OCI-P schema.
 	libxml2-utils
+	# PostgreSQL, the team database: the tests start a throw-away server of their own.
+	postgresql python3
 	# LibreOffice Calc, which opens the workbooks and CSV files bwbulk writes in the tests.
 	libreoffice-calc-nogui
 )

@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"bwbulk/jobs"
+)
+
+func runTeam(ctx context.Context, e *Env, args []string) int {
+	sub := ""
+	if len(args) > 0 {
+		sub, args = args[0], args[1:]
+	}
+	switch sub {
+	case "connect":
+		return teamConnect(ctx, e, args)
+	case "status":
+		return teamStatus(ctx, e, args)
+	case "disconnect":
+		return teamDisconnect(ctx, e, args)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(e.Stdout, teamUsage)
+		return ExitOK
+	}
+	fmt.Fprint(e.Stderr, teamUsage)
+	return ExitUsage
+}
+
+const teamUsage = `Usage: bwbulk team connect|status|disconnect ...
+
+  bwbulk team connect postgres://USER@HOST:5432/DATABASE?sslmode=verify-full [--password]
+  bwbulk team status
+  bwbulk team disconnect
+
+Team mode: the desks of a team share one task history and one queue in a
+PostgreSQL database. The password of the URL is kept in the OS keyring,
+never in the data folder. bwbulk team COMMAND --help for each.
+`
+
+func teamConnect(ctx context.Context, e *Env, args []string) int {
+	f := newFlags(e, "team connect", "postgres://USER@HOST:PORT/DATABASE?sslmode=verify-full", `
+Turns team mode on for this data folder: tasks, their jobs, profiles and
+the audit are kept in the team's PostgreSQL database from now on. The
+database is checked first (reachable, TLS, login, rights, schema) and its
+tables created or brought up to date. With --password the role's password
+is read from the terminal without echo (or the first line of standard
+input); a password in the URL is taken out of it. Either way it is kept in
+the OS keyring only.`)
+	askPW := f.Bool("password", false, "read the role's password")
+	if code, ok := f.parse(args, 1); !ok {
+		return code
+	}
+	dir, err := DataDir(*f.dataDir)
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	pw := ""
+	if *askPW {
+		if pw, err = readPassword(e, "Password of the team database role: "); err != nil {
+			return f.fail(ExitUsage, "%v", err)
+		}
+	}
+	st, err := jobs.ConnectTeam(ctx, dir, f.Arg(0), pw, &jobs.Options{Keyring: jobs.OSKeyring{}})
+	if err != nil {
+		return f.fail(ExitUsage, "%v (team mode not turned on)", err)
+	}
+	defer st.Close()
+	u, _ := jobs.TeamURL(dir)
+	fmt.Fprintf(e.Stderr, "Team mode on: %s works on %s\n", jobs.Desk(), u)
+	return printTeamStatus(ctx, f, st)
+}
+
+func teamStatus(ctx context.Context, e *Env, args []string) int {
+	f := newFlags(e, "team status", "", `
+Says whether team mode is on for this data folder and, if it is, tests the
+team database: reachable, TLS, login, rights and schema, and which tasks
+run now on which desk.`)
+	if code, ok := f.parse(args, 0); !ok {
+		return code
+	}
+	dir, err := DataDir(*f.dataDir)
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	u, err := jobs.TeamURL(dir)
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	if u == "" {
+		fmt.Fprintf(e.Stdout, "Team mode is off: this desk keeps its tasks in %s.\n", dir)
+		return ExitOK
+	}
+	fmt.Fprintf(e.Stdout, "Team database: %s\n", u)
+	st, err := jobs.OpenData(ctx, dir, &jobs.Options{Keyring: jobs.OSKeyring{}})
+	if err != nil {
+		fmt.Fprintf(e.Stdout, "Problem: %s\n", strings.SplitN(err.Error(), "\n", 2)[0])
+		return ExitProblems
+	}
+	defer st.Close()
+	return printTeamStatus(ctx, f, st)
+}
+
+func printTeamStatus(ctx context.Context, f *flags, st *jobs.Store) int {
+	ts, err := st.TeamStatus(ctx)
+	if err != nil {
+		fmt.Fprintf(f.e.Stdout, "Problem: %s\n", jobs.Diagnose(err))
+		return ExitProblems
+	}
+	fmt.Fprintf(f.e.Stdout, "This desk: %s\n", ts.Desk)
+	fmt.Fprintf(f.e.Stdout, "Schema: %d of %d migrations (up to date)\n", len(ts.Migrations), ts.Known)
+	fmt.Fprintf(f.e.Stdout, "Tasks: %d\n", ts.Tasks)
+	if len(ts.Running) == 0 {
+		fmt.Fprintln(f.e.Stdout, "Running now: none")
+	}
+	for _, r := range ts.Running {
+		fmt.Fprintf(f.e.Stdout, "Running now: %s\n", r)
+	}
+	return ExitOK
+}
+
+func teamDisconnect(_ context.Context, e *Env, args []string) int {
+	f := newFlags(e, "team disconnect", "", `
+Turns team mode off for this data folder: it works on its own database
+again. The team database and the tasks in it are left as they are.`)
+	if code, ok := f.parse(args, 0); !ok {
+		return code
+	}
+	dir, err := DataDir(*f.dataDir)
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	if err := jobs.DisconnectTeam(dir); err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	fmt.Fprintln(e.Stderr, "Team mode off.")
+	return ExitOK
+}

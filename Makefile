@@ -36,7 +36,7 @@ sim: build ## run the standalone OCI-P simulator on 127.0.0.1:2208 (ARGS="--tls 
 test: deps schema-check fmt-check ## everything CI checks: gofmt, vet, -race suite, real keyring, real-window smoke, the .exe under Wine
 	$(GO) vet -tags ci ./...
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) .
-	$(MAKE) --no-print-directory test-unit test-keyring test-postgres smoke windows-test
+	$(MAKE) --no-print-directory test-unit test-postgres test-keyring smoke windows-test
 
 test-unit:
 	$(GO) test -race -shuffle=on -tags ci -timeout 30m ./...

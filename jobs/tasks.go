@@ -101,6 +101,9 @@ type Task struct {
 	Cleanup, CleanupDone int
 	// Name and Ticket: TaskSpec's; "" for none.
 	Name, Ticket string
+	// Desk is the user@computer the task was submitted from; RunBy the
+	// runner holding its lease now, on a team store ("" when none).
+	Desk, RunBy string
 }
 
 // Job is a stored job. Fields and Commands are filled by Job and
@@ -324,7 +327,7 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 }
 
 const taskCols = `t.id, t.description, t.os_user, t.admin, t.server, t.status, t.error, t.attention, t.created_at, t.updated_at,
-	t.undo_of, t.teardown_n, t.teardown_step, t.name, t.ticket,
+	t.undo_of, t.teardown_n, t.teardown_step, t.name, t.ticket, t.desk, t.lease_owner,
 	count(j.id),
 	coalesce(sum(CASE WHEN j.status = 'pending' AND j.unverified = 0 THEN 1 ELSE 0 END), 0),
 	coalesce(sum(CASE WHEN j.status = 'running' AND j.unverified = 0 THEN 1 ELSE 0 END), 0),
@@ -337,7 +340,7 @@ func scanTask(sc interface{ Scan(...any) error }) (Task, error) {
 	var t Task
 	var c, u int64
 	err := sc.Scan(&t.ID, &t.Description, &t.OSUser, &t.Admin, &t.Server, &t.Status, &t.Error, &t.Attention, &c, &u,
-		&t.UndoOf, &t.Cleanup, &t.CleanupDone, &t.Name, &t.Ticket,
+		&t.UndoOf, &t.Cleanup, &t.CleanupDone, &t.Name, &t.Ticket, &t.Desk, &t.RunBy,
 		&t.Total, &t.Pending, &t.Running, &t.Completed, &t.Failed, &t.Cancelled, &t.Checking)
 	t.Created, t.Updated = fromMS(c), fromMS(u)
 	return t, err

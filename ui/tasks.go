@@ -291,6 +291,9 @@ func (v *tasksView) taskLine(t jobs.Task) string {
 	if t.OSUser != "" {
 		line += " · by " + t.OSUser
 	}
+	if t.RunBy != "" && !jobs.Terminal(t.Status) {
+		line += " · runs on " + t.RunBy
+	}
 	return line + " · " + t.Updated.Local().Format("Jan 2 15:04")
 }
 
@@ -583,6 +586,11 @@ func (v *tasksView) pump(events <-chan jobs.Event, unsubscribe func()) {
 			}
 			pending[ev.TaskID] = p
 		case <-tick.C:
+			// A team's tasks move on other desks too: the list is read
+			// again every reloadInterval (2 s) while nothing moves here.
+			if v.u.store().Shared() && time.Since(lastReload) > reloadInterval {
+				structural = true
+			}
 			if len(pending) == 0 && !structural {
 				continue
 			}

@@ -52,6 +52,9 @@ func LockFile(path string) (*RunnerLock, error) {
 // for a process that finds it held: see RunnerNote. Write it once the
 // lock is taken.
 func (s *Store) NoteRunner(who string) error {
+	if s.eng.shared() {
+		return nil // a team task's runner is its lease owner (RunBy)
+	}
 	return os.WriteFile(s.path+".runner", []byte(who), 0o600)
 }
 
@@ -59,6 +62,9 @@ func (s *Store) NoteRunner(who string) error {
 // NoteRunner ("" when nothing was). It may be a process that has ended
 // since: only a failed LockRunner says the lock is held.
 func (s *Store) RunnerNote() string {
+	if s.eng.shared() {
+		return ""
+	}
 	b, err := os.ReadFile(s.path + ".runner")
 	if err != nil {
 		return ""

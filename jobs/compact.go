@@ -175,12 +175,8 @@ type querier interface {
 
 // addDict stores a dictionary inside tx and returns it.
 func (s *Store) addDict(ctx context.Context, tx *sql.Tx, data []byte) (*zdict, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO dicts (data) VALUES (?)`, data)
-	if err != nil {
-		return nil, err
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO dicts (data) VALUES (?) RETURNING id`, data).Scan(&id); err != nil {
 		return nil, err
 	}
 	// Cached only once the transaction commits (see dict): an id of a

@@ -325,6 +325,10 @@ func resumeTask(ctx context.Context, f *flags, profile, arg string, queued bool)
 		return f.fail(ExitUsage, "%v", err)
 	}
 	defer st.Close()
+	// Jobs stored before the compact form are rewritten once (see
+	// jobs.Store.Compact), a finished task's too; a failure leaves them
+	// readable as they are.
+	_, _ = st.Compact(ctx)
 	t, err := st.Task(ctx, id)
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)

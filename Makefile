@@ -82,7 +82,7 @@ package: ## Windows .exe with the icon and metadata embedded (fyne package); see
 fuzz: ## run every fuzz target for FUZZTIME (default 30s) each
 	./scripts/fuzz.sh $(FUZZTIME)
 
-bench: ## run the benchmarks (the provisioning baseline alone takes about a minute)
+bench: ## run the benchmarks, the scale ones at 1k/10k/100k users (about 10 minutes; compare runs with benchstat)
 	$(GO) test -tags ci -run '^$$' -bench . -benchmem -timeout 60m ./...
 
 SOAK_COUNT ?= 50

@@ -78,6 +78,13 @@ type Client struct {
 	// not say (an administrator not allowed to ask): it is older than the
 	// versions it refused as unknown. Zero until then.
 	ceiling oci.Release
+	// learned is what this server's refusals taught (Options.Learned, or
+	// the client's own); unknown holds the versions it refused.
+	learned *Learned
+	unknown map[string]bool
+	// changed holds a copy of learned to hand to its onChange once mu is
+	// released.
+	changed map[string]string
 }
 
 // credentials are kept for transparent re-login only.
@@ -95,7 +102,11 @@ func New(conn net.Conn, opts *Options) *Client {
 
 func newClient(opts *Options) *Client {
 	o := opts.withDefaults()
-	return &Client{opts: o, log: newDebugLog(o.DebugWriter)}
+	c := &Client{opts: o, log: newDebugLog(o.DebugWriter), learned: o.Learned, unknown: map[string]bool{}}
+	if c.learned == nil {
+		c.learned = NewLearned(nil, nil)
+	}
+	return c
 }
 
 // Dial connects to a BroadWorks server and returns a Client not yet logged
@@ -395,7 +406,14 @@ func (c *Client) Batch(ctx context.Context, reqs ...oci.Request) ([]Result, erro
 // batchDoc sends one document (≤ MaxCommands) with session recovery.
 func (c *Client) batchDoc(ctx context.Context, rs []Result) error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer func() {
+		changed := c.changed
+		c.changed = nil
+		c.mu.Unlock()
+		if changed != nil && c.learned.onChange != nil {
+			c.learned.onChange(changed)
+		}
+	}()
 	pending := make([]int, len(rs))
 	for i := range pending {
 		pending[i] = i
@@ -432,7 +450,7 @@ func (c *Client) batchDoc(ctx context.Context, rs []Result) error {
 				return fail(unsent(fmt.Errorf("%w: %w", ErrSessionLost, er)))
 			}
 			if err = c.assign(rs, pending, reqs, cmds); err == nil {
-				if again := c.stepDown(rs, pending, reqs); len(again) > 0 && steps < 8 {
+				if again := c.stepDown(rs, pending, reqs); len(again) > 0 && steps < 24 {
 					// Refused unknown, so not executed: send those again,
 					// each in the older version.
 					steps++
@@ -514,12 +532,23 @@ func sessionRefusal(cmds []oci.Command) *oci.ErrorResponse {
 	return first
 }
 
-// wireRequest returns req in the version the server's release accepts
-// (the release table in oci): a request newer than the release is sent as
-// the newest older version it has. Caller holds mu.
+// wireRequest returns req in the version the server accepts: the one it
+// took after refusing a newer one (learned), else the newest its release
+// has (the release table, see oci.ForRelease). Caller holds mu.
 func (c *Client) wireRequest(req oci.Request) (oci.Request, error) {
-	return oci.ForRelease(c.release(), req)
+	w, err := oci.ForRelease(c.release(), req)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := c.learned.version(req.OCIName()); ok && (oci.Newer(w.OCIName(), v) || c.unknown[w.OCIName()]) {
+		return oci.To(req, v)
+	}
+	return w, nil
 }
+
+// Learned returns what the server's refusals taught this client (the
+// Options.Learned it was given, or its own).
+func (c *Client) Learned() *Learned { return c.learned }
 
 // release is the release the versions are chosen for: the one learned at
 // login, else what refusals told (ceiling), else "" (the newest). Caller
@@ -536,46 +565,108 @@ func (c *Client) release() string {
 	return ""
 }
 
-// stepDown handles a server whose release is not known (the
-// administrator may not ask it): a version it refused with [Error 6004]
-// tells that it is older than that version's release. It lowers the
-// ceiling below the newest refused version and returns the requests to
-// send again in an older version. Caller holds mu.
+// stepDown handles versions the server refused as unknown (see
+// refusedAsUnknown): it was not executed, so each is sent again, once, in
+// the next older version the release table gives the server's release
+// (the server may be patched below its release), and the family keeps
+// that version for this server (Learned). When the release is not known
+// (the administrator may not ask it), a refusal also tells that the
+// server is older than the refused version's release: the ceiling is
+// lowered below it, for every family. A version with none older left
+// gets an *UnknownCommandError. It returns the requests to send again.
+// Caller holds mu.
 func (c *Client) stepDown(rs []Result, pending []int, sent []oci.Request) []int {
-	if c.info == nil || c.info.Release != "" || c.opts.Release != "" {
-		return nil
-	}
 	var again []int
 	for k, i := range pending {
-		if !IsErrorCode(rs[i].Err, 6004) {
-			continue
-		}
 		name := sent[k].OCIName()
-		below, ok := oci.Older(name)
-		if !ok {
+		if !refusedAsUnknown(rs[i].Err, name) {
 			continue
 		}
-		if floor := oci.FieldReleases[0]; !below.AtLeast(floor) {
-			// Not below R20: servers keep accepting the older versions,
-			// so a ceiling set too low by a refusal of the content
-			// itself costs newer fields, never a refusal.
-			below = floor
+		c.unknown[name] = true
+		rel, known := oci.ParseRelease(c.release())
+		if !known {
+			rel = oci.Newest
 		}
-		ceil := c.ceiling
-		if ceil == (oci.Release{}) || !below.AtLeast(ceil) {
-			ceil = below
+		if c.info != nil && c.info.Release == "" && c.opts.Release == "" {
+			if below, ok := oci.Older(name); ok {
+				if floor := oci.FieldReleases[0]; !below.AtLeast(floor) {
+					// Not below R20: servers keep accepting the older
+					// versions, so a ceiling set too low by a refusal of
+					// the content itself costs newer fields, never a
+					// refusal.
+					below = floor
+				}
+				if c.ceiling == (oci.Release{}) || !below.AtLeast(c.ceiling) {
+					c.log.note("%s refused as unknown: the server is R%s or older", name, below)
+					c.ceiling = below
+				}
+				rel = c.ceiling
+			}
 		}
-		if next, ok := oci.VersionForRelease(ceil, name); !ok || next == name {
-			continue // no older version to try: refused for its content
+		next, ok := oci.StepDown(rel, name, func(v string) bool { return c.unknown[v] })
+		if !ok {
+			rs[i].Err = &UnknownCommandError{Command: name, Release: c.release(), Err: rs[i].Err}
+			continue
 		}
-		if ceil != c.ceiling {
-			c.log.note("%s refused as unknown: the server is R%s or older", name, ceil)
-			c.ceiling = ceil
+		if m, ok := c.learned.learn(next); ok {
+			c.changed = m
 		}
+		c.log.note("%s refused as unknown by the server (R%s): sending %s", name, rel, next)
 		again = append(again, i)
 	}
 	return again
 }
+
+// refusedAsUnknown reports whether err is the server refusing the command
+// name as a type it does not know: [Error 6004] (a validation error) whose
+// detail names the command's type, says it is unknown or cannot be
+// resolved, or says nothing more. A 6004 about an element of a known
+// command is not.
+func refusedAsUnknown(err error, name string) bool {
+	if !IsErrorCode(err, 6004) {
+		return false
+	}
+	var er *oci.ErrorResponse
+	if !errors.As(err, &er) {
+		return true
+	}
+	return unknownTypeText(er.Detail, name) || unknownTypeText(er.SummaryEnglish, name) || unknownTypeText(er.Summary, name) ||
+		strings.TrimSpace(er.Detail) == ""
+}
+
+// unknownTypeText reports whether a server's words say the type name is
+// unknown: it names it with "known", "resolve", "type definition" or
+// "unsupported" (Xerces: "Cannot resolve 'X' to a type definition").
+func unknownTypeText(text, name string) bool {
+	t := strings.ToLower(text)
+	if !strings.Contains(t, strings.ToLower(name)) {
+		return false
+	}
+	for _, w := range []string{"not a known", "unknown", "resolve", "type definition", "unsupported", "not supported"} {
+		if strings.Contains(t, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// UnknownCommandError is a command the server refused as unknown, in its
+// every version bwbulk can send: the server cannot do what was asked.
+type UnknownCommandError struct {
+	Command string // the oldest version tried
+	Release string // the server's release ("" when it would not say)
+	Err     error  // the server's refusal
+}
+
+func (e *UnknownCommandError) Error() string {
+	rel := "of unknown release"
+	if e.Release != "" {
+		rel = "R" + e.Release
+	}
+	return fmt.Sprintf("broadworks: the server (%s) does not know %s in any version bwbulk can send: %v", rel, oci.Family(e.Command), e.Err)
+}
+
+func (e *UnknownCommandError) Unwrap() error { return e.Err }
 
 // callerResponse returns resp, the answer to the version sent, as the
 // response type of the version the caller asked for (UserGetResponse22V9

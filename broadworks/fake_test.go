@@ -155,7 +155,7 @@ func (f *fakeServer) serve(fc *fakeConn) {
 				fc.reply(errResp(5404, "[Error 5404] Unauthorized transaction."))
 				continue
 			}
-			fc.reply(&oci.SystemSoftwareVersionGetResponse{Version: "24"})
+			fc.reply(&oci.SystemSoftwareVersionGetResponse{Version: "25"})
 		case *oci.LogoutRequest:
 			fc.reply(&oci.SuccessResponse{})
 		default:
@@ -469,7 +469,7 @@ func TestNew_overPipe(t *testing.T) {
 	if info.LoginType != "Group" || info.ServiceProviderID != "sp" || info.GroupID != "g" || info.Release != "21sp1" {
 		t.Errorf("info = %+v", info)
 	}
-	if got := broadworks.CommandFor(c.Release(), "UserAddRequest22V2"); got != "UserAddRequest21" {
+	if got := broadworks.CommandFor(c.Release(), "UserAddRequest22V2"); got != "UserAddRequest17sp4" {
 		t.Errorf("UserAddCommand(%q) = %s", c.Release(), got)
 	}
 	if _, err := c.Do(context.Background(), &oci.VerifySessionIsValidRequest{}); err != nil {
@@ -524,7 +524,7 @@ func TestClient_Login_fallbackFrom22V5(t *testing.T) {
 		fc.reply(&oci.SuccessResponse{})
 	})
 	c := dialFake(t, f, &broadworks.Options{Transport: broadworks.TransportTLS, InsecureSkipVerify: true})
-	if info := c.Info(); info.Command != "LoginRequest14sp4" || info.Release != "24" {
+	if info := c.Info(); info.Command != "LoginRequest14sp4" || info.Release != "25" {
 		t.Errorf("info = %+v, want the nonce login after the 6004 refusal", info)
 	}
 	if _, err := c.Do(context.Background(), &oci.VerifySessionIsValidRequest{}); err != nil {

@@ -94,7 +94,7 @@ func (c *Client) login(ctx context.Context, userID, password string) (*LoginInfo
 	}
 	c.sessionID = newSessionID()
 	var info *LoginInfo
-	if c.transport().secure() && !c.noV5 {
+	if c.transport().secure() && !c.noV5 && c.mayHave("LoginRequest22V5") {
 		resp, err := c.loginCall(ctx, &oci.LoginRequest22V5{UserID: userID, Password: &password})
 		var er *oci.ErrorResponse
 		switch {
@@ -211,6 +211,18 @@ func (c *Client) loginCall(ctx context.Context, req oci.Request) (oci.Response, 
 
 func (c *Client) loginProtocolError(cmd string, got oci.Command) error {
 	return &ProtocolError{Op: "login", Msg: fmt.Sprintf("%s answered with %s", cmd, got.OCIName())}
+}
+
+// mayHave reports whether the server may have the command: true unless
+// the release it is known to be (Options.Release, the last login's,
+// Options.KnownRelease) lacks it by the release table. Caller holds mu.
+func (c *Client) mayHave(name string) bool {
+	for _, rel := range []string{c.opts.Release, c.lastRelease, c.opts.KnownRelease} {
+		if r, ok := oci.ParseRelease(rel); ok {
+			return oci.Exists(r, name)
+		}
+	}
+	return true
 }
 
 // isValidationRefusal reports whether er says the server does not accept

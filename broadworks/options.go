@@ -76,6 +76,11 @@ type Options struct {
 	// R25).
 	KnownRelease string
 
+	// Learned is what this server's refusals taught, shared by the
+	// clients of one server and kept with its profile (NewLearned). Default:
+	// the client's own, empty.
+	Learned *Learned
+
 	// HTTPClient is used by TransportSOAP. Default: a client built from
 	// the TLS fields above. Its Jar, if any, is replaced per session.
 	HTTPClient *http.Client

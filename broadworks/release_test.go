@@ -30,10 +30,10 @@ func TestClient_releaseVersions(t *testing.T) {
 		rel, userGet, rules, group string
 	}{
 		{"20.0", "UserGetRequest20", "GroupPasswordRulesGetRequest16", "GroupGetRequest14sp7"},
-		{"21sp1", "UserGetRequest21sp1V2", "GroupPasswordRulesGetRequest16", "GroupGetRequest14sp7"},
-		{"22.0", "UserGetRequest22V9", "GroupPasswordRulesGetRequest22", "GroupGetRequest22V5"},
-		{"23.0", "UserGetRequest23V2", "GroupPasswordRulesGetRequest22", "GroupGetRequest22V5"},
-		{"24.0", "UserGetRequest23V2", "GroupPasswordRulesGetRequest22", "GroupGetRequest22V5"},
+		{"21sp1", "UserGetRequest21sp1", "GroupPasswordRulesGetRequest16", "GroupGetRequest14sp7"},
+		{"22.0", "UserGetRequest22V3", "GroupPasswordRulesGetRequest22", "GroupGetRequest22V2"},
+		{"23.0", "UserGetRequest22V5", "GroupPasswordRulesGetRequest22", "GroupGetRequest22V2"},
+		{"24.0", "UserGetRequest22V8", "GroupPasswordRulesGetRequest22", "GroupGetRequest22V5"},
 		{"25.0", "UserGetRequest23V2", "GroupPasswordRulesGetRequestRI", "GroupGetRequest22V5"},
 	}
 	for _, tc := range cases {
@@ -192,5 +192,85 @@ func TestClient_releaseFromRefusals(t *testing.T) {
 				t.Error("R25 refused a command")
 			}
 		})
+	}
+}
+
+// A server patched below its release refuses a version the release table
+// gives it: the client sends the next older version once, goes on with
+// it, and what it learned is handed to the next client of that server.
+func TestClient_stepsDownWhatTheServerRefuses(t *testing.T) {
+	srv := ocisim.StartTest(t, &ocisim.Options{Release: "24", Refuse: []string{"UserGetRequest22V8", "GroupGetRequest22V5"}})
+	var saved []map[string]string
+	learned := broadworks.NewLearned(nil, func(m map[string]string) { saved = append(saved, m) })
+	log := &wireLog{}
+	opts := ocisim.TestClientOptions(t, srv)
+	opts.DebugWriter, opts.Learned = log, learned
+	c := dialSim(t, srv, opts)
+	ctx := context.Background()
+	for range 2 {
+		u, err := broadworks.Do[*oci.UserGetResponse23V2](ctx, c, &oci.UserGetRequest23V2{UserID: "branch.user01@acme.example.com"})
+		if err != nil || u.GroupID != "acme-branch" {
+			t.Fatalf("user read as %+v, %v", u, err)
+		}
+		g, err := broadworks.Do[*oci.GroupGetResponse22V5](ctx, c, &oci.GroupGetRequest22V5{ServiceProviderID: "acme-ent", GroupID: "acme-branch"})
+		if err != nil || g.DefaultDomain == "" {
+			t.Fatalf("group read as %+v, %v", g, err)
+		}
+	}
+	if n := strings.Count(log.String(), `xsi:type="UserGetRequest22V8"`); n != 1 {
+		t.Errorf("UserGetRequest22V8 sent %d times, want once", n)
+	}
+	if n := strings.Count(log.String(), `xsi:type="UserGetRequest22V7"`); n != 2 {
+		t.Errorf("UserGetRequest22V7 sent %d times, want twice", n)
+	}
+	want := map[string]string{"UserGetRequest23V2": "UserGetRequest22V7", "GroupGetRequest22V5": "GroupGetRequest22V4"}
+	if got := learned.Map(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("learned %v, want %v", got, want)
+	}
+	if len(saved) == 0 || fmt.Sprint(saved[len(saved)-1]) != fmt.Sprint(want) {
+		t.Errorf("saved %v", saved)
+	}
+
+	// The next client of the server starts from what was learned.
+	log2 := &wireLog{}
+	opts2 := ocisim.TestClientOptions(t, srv)
+	opts2.DebugWriter, opts2.Learned = log2, broadworks.NewLearned(learned.Map(), nil)
+	c2 := dialSim(t, srv, opts2)
+	if _, err := c2.Do(ctx, &oci.UserGetRequest23V2{UserID: "branch.user01@acme.example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if log2.sent(t, "UserGetRequest22V8") || !log2.sent(t, "UserGetRequest22V7") {
+		t.Errorf("the second client did not start from what was learned:\n%s", log2.String())
+	}
+}
+
+// A command the server refuses in every version bwbulk can send is a
+// clear error naming the command and the release, after each version was
+// tried once.
+func TestClient_unknownInEveryVersion(t *testing.T) {
+	var all []string
+	for _, v := range oci.Versions("GroupExtensionLengthGetRequest22") {
+		all = append(all, v.Name)
+	}
+	srv := ocisim.StartTest(t, &ocisim.Options{Release: "22", Refuse: all})
+	log := &wireLog{}
+	opts := ocisim.TestClientOptions(t, srv)
+	opts.DebugWriter = log
+	c := dialSim(t, srv, opts)
+	_, err := c.Do(context.Background(), &oci.GroupExtensionLengthGetRequest22{ServiceProviderID: "acme-ent", GroupID: "acme-hq"})
+	var uce *broadworks.UnknownCommandError
+	if !errors.As(err, &uce) || uce.Release != "22" || !strings.Contains(err.Error(), "GroupExtensionLengthGetRequest22") ||
+		!strings.Contains(err.Error(), "R22") || broadworks.Temporary(err) || broadworks.SafeToRetry(err) {
+		t.Fatalf("err = %v", err)
+	}
+	first := broadworks.CommandFor("22", "GroupExtensionLengthGetRequest22")
+	for _, v := range all {
+		want := 1
+		if oci.Newer(v, first) {
+			want = 0 // R22 does not have it: never sent
+		}
+		if n := strings.Count(log.String(), `xsi:type="`+v+`"`); n != want {
+			t.Errorf("%s sent %d times, want %d", v, n, want)
+		}
 	}
 }

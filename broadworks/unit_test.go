@@ -41,24 +41,31 @@ func TestParseRelease(t *testing.T) {
 	}
 }
 
-// TestCommandFor: each field release gets the newest version it has of
-// every command bwbulk sends (the suffix names the release).
+// TestCommandFor: each field release gets the newest version its schema
+// set has of every command bwbulk sends (the release table, see
+// ocirelease; the name's suffix is only where the family began).
 func TestCommandFor(t *testing.T) {
 	cases := []struct{ rel, cmd, want string }{
 		{"25", "UserAddRequest22V2", "UserAddRequest22V2"},
-		{"22", "UserAddRequest22V2", "UserAddRequest22V2"},
+		{"24", "UserAddRequest22V2", "UserAddRequest22V2"},
+		{"23", "UserAddRequest22V2", "UserAddRequest22"},
+		{"22", "UserAddRequest22V2", "UserAddRequest17sp4"},
 		{"", "UserAddRequest22V2", "UserAddRequest22V2"},
-		{"21sp1", "UserAddRequest22V2", "UserAddRequest21"},
+		{"21sp1", "UserAddRequest22V2", "UserAddRequest17sp4"},
+		{"21", "UserAddRequest22V2", "UserAddRequest17sp4"},
 		{"20", "UserAddRequest22V2", "UserAddRequest17sp4"},
 		{"17", "UserAddRequest22V2", "UserAddRequest14sp9"},
 		{"25.0", "UserGetRequest23V2", "UserGetRequest23V2"},
-		{"24.0", "UserGetRequest23V2", "UserGetRequest23V2"},
-		{"23.0", "UserGetRequest23V2", "UserGetRequest23V2"},
-		{"22.0", "UserGetRequest23V2", "UserGetRequest22V9"},
-		{"21sp1", "UserGetRequest23V2", "UserGetRequest21sp1V2"},
+		{"24.0", "UserGetRequest23V2", "UserGetRequest22V8"},
+		{"23.0", "UserGetRequest23V2", "UserGetRequest22V5"},
+		{"22.0", "UserGetRequest23V2", "UserGetRequest22V3"},
+		{"21sp1", "UserGetRequest23V2", "UserGetRequest21sp1"},
 		{"21", "UserGetRequest23V2", "UserGetRequest21"},
 		{"20", "UserGetRequest23V2", "UserGetRequest20"},
-		{"24", "SystemPasswordRulesGetRequestRI", "SystemPasswordRulesGetRequest24"},
+		{"24", "SystemPasswordRulesGetRequestRI", "SystemPasswordRulesGetRequest23"},
+		{"22", "SystemDeviceTypeGetAvailableListRequest22V2", "SystemDeviceTypeGetAvailableListRequest22"},
+		{"23", "GroupConsolidatedAddRequest", "GroupAddRequest"},
+		{"24", "GroupConsolidatedAddRequest", "GroupConsolidatedAddRequest"},
 		{"24", "GroupPasswordRulesGetRequestRI", "GroupPasswordRulesGetRequest22"},
 		{"21", "GroupPasswordRulesGetRequestRI", "GroupPasswordRulesGetRequest16"},
 		{"21", "GroupGetRequest22V5", "GroupGetRequest14sp7"},

@@ -248,6 +248,13 @@ func (r *Runner) runJobs(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 	return resDone, s.rest(), nil
 }
 
+// unknownCommand reports whether err is a read the server does not know
+// in any version: reading again cannot tell the outcome.
+func unknownCommand(err error) bool {
+	var uce *broadworks.UnknownCommandError
+	return errors.As(err, &uce)
+}
+
 // item is one job's part of a document.
 type item struct {
 	j        *runJob
@@ -466,6 +473,11 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 					}
 				default:
 					a.Outcome = OutcomeError
+					if unknownCommand(err) {
+						toCheck(j, errorCode(err), "whether "+j.raw[j.step].Type+" was applied cannot be read: "+mask(j, err))
+						tr.cannotRead(err)
+						break
+					}
 					j.reads++
 					if j.reads < r.opts.MaxAttempts && err != nil {
 						j.due = now.Add(r.policy.backoff(j.reads))
@@ -489,6 +501,9 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 					finish(j, StatusCompleted, 0, "")
 				case final:
 					finish(j, StatusFailed, errorCode(err), maskValues(msg, j.secrets))
+				case unknownCommand(err):
+					toCheck(j, errorCode(err), "the user cannot be read back: "+mask(j, err))
+					tr.cannotRead(err)
 				default:
 					j.reads++
 					if act, _ := r.policy.next(err, j.reads); act != actFail {

@@ -173,6 +173,9 @@ type taskRun struct {
 	cancelled, checking int
 	started             time.Time
 	doneThisRun         int
+	// unreadable is a read the server does not know in any version
+	// (broadworks.UnknownCommandError): the task stops for a person.
+	unreadable error
 }
 
 func (t *taskRun) halt() { t.once.Do(func() { close(t.stop) }) }
@@ -226,6 +229,15 @@ func (r *Runner) heartbeat(ctx context.Context, tr *taskRun) {
 			}
 		}
 	}
+}
+
+// cannotRead records a read the server does not know; the first stands.
+func (t *taskRun) cannotRead(err error) {
+	t.mu.Lock()
+	if t.unreadable == nil {
+		t.unreadable = err
+	}
+	t.mu.Unlock()
 }
 
 func (t *taskRun) stopped() bool {
@@ -553,6 +565,18 @@ func (r *Runner) runTask(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
+		tr.mu.Lock()
+		unreadable := tr.unreadable
+		tr.mu.Unlock()
+		if unreadable != nil {
+			// Reading again cannot help: stop and say what is missing.
+			msg := "needs attention: " + attentionText(unreadable)
+			if ok, _ := r.store.needsAttention(ctx, id, msg); ok {
+				r.publishTask(id, StatusPaused, msg)
+			}
+			r.opts.Logf("jobs: task %d: %s", id, msg)
+			return nil
+		}
 		jobs = rest
 		if res == resOffline {
 			waited = true
@@ -680,8 +704,9 @@ func isOffline(err error) bool {
 // attentionText says, for a person, what stopped a task and what to do.
 func attentionText(err error) string {
 	var (
-		ce *broadworks.CertificateError
-		wp *broadworks.WrongProtocolError
+		ce  *broadworks.CertificateError
+		wp  *broadworks.WrongProtocolError
+		uce *broadworks.UnknownCommandError
 	)
 	switch {
 	case errors.As(err, &ce):
@@ -696,6 +721,13 @@ func attentionText(err error) string {
 		return maskSecrets(wp.Error()) + ": correct the profile's address or transport in Connections, then Resume"
 	case broadworks.IsErrorCode(err, loginRefused...):
 		return "the server refused the login (" + maskSecrets(err.Error()) + "): correct the administrator's password in Connections, then Resume"
+	case errors.As(err, &uce):
+		rel := "its release"
+		if uce.Release != "" {
+			rel = "R" + uce.Release
+		}
+		return "the server (" + rel + ") does not know " + uce.Command + " nor any older version of it, so bwbulk cannot read back what it sent" +
+			" (the jobs concerned are kept as to be checked): check the server's release under Connections (Test connection), then Resume"
 	}
 	return "the server refuses this computer (" + maskSecrets(err.Error()) +
 		"): ask its administrator to add this computer's address to the OCI-P access list, then Resume"

@@ -7,80 +7,40 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
+
+	"bwbulk/broadworks/ocirelease"
 )
 
 // Release is a BroadWorks server release such as R21sp1 or R24.
-type Release struct {
-	Major int // 21 in "21sp1"
-	SP    int // service pack: 1 in "21sp1", 0 when absent
-}
+type Release = ocirelease.Release
 
 // ParseRelease reads the release forms SystemSoftwareVersionGetResponse
 // and people write: "24", "21sp1", "R22", "Release 17sp4", "22.0_1.1123".
 // It reports false when s holds no major number.
-func ParseRelease(s string) (Release, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	s = strings.TrimPrefix(s, "release")
-	s = strings.TrimSpace(s)
-	s = strings.TrimPrefix(s, "r")
-	i := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	if i == 0 {
-		return Release{}, false
-	}
-	major, err := strconv.Atoi(s[:i])
-	if err != nil {
-		return Release{}, false
-	}
-	r := Release{Major: major}
-	rest := strings.TrimPrefix(s[i:], ".")
-	if strings.HasPrefix(rest, "sp") {
-		j := 2
-		for j < len(rest) && unicode.IsDigit(rune(rest[j])) {
-			j++
-		}
-		r.SP, _ = strconv.Atoi(rest[2:j])
-	}
-	return r, true
-}
-
-// String returns the release as BroadWorks writes it: "22", "21sp1".
-func (r Release) String() string {
-	if r.SP > 0 {
-		return strconv.Itoa(r.Major) + "sp" + strconv.Itoa(r.SP)
-	}
-	return strconv.Itoa(r.Major)
-}
-
-// AtLeast reports whether r is min or newer.
-func (r Release) AtLeast(min Release) bool {
-	if r.Major != min.Major {
-		return r.Major > min.Major
-	}
-	return r.SP >= min.SP
-}
+func ParseRelease(s string) (Release, bool) { return ocirelease.Parse(s) }
 
 // Newest is the newest release this package knows the commands of: the
 // R25 schema its types are generated from.
-var Newest = Release{Major: 25}
+var Newest = ocirelease.Newest
 
 // FieldReleases are the releases bwbulk is made and tested for.
 var FieldReleases = []Release{{Major: 20}, {Major: 21}, {Major: 22}, {Major: 23}, {Major: 24}, {Major: 25}}
 
-// Version is one version of a command and the first release that has it.
+// Version is one version of a command.
 type Version struct {
-	Name  string  // the request's xsi:type, for example "UserGetRequest22V9"
-	Since Release // the first release that accepts it
-	// Order ranks versions introduced by the same release: 22 < 22V2 < 22V3.
+	Name string // the request's xsi:type, for example "UserGetRequest22V9"
+	// Suffix is the release its name carries (22 in "22V9"): where the
+	// command's family began, a lower bound of the release that added
+	// this version, not that release (UserGetRequest22V9 came with R25).
+	Suffix Release
+	// Order ranks versions of the same suffix: 22 < 22V2 < 22V3.
 	Order int
 }
 
-// families lists, for every command bwbulk sends, every version the R25
-// schema defines (its deprecated files hold the older ones), oldest first.
-// The key is the newest version: the one bwbulk builds.
+// families lists, for every command bwbulk sends in several versions,
+// every version the R25 schema defines (its deprecated files hold the
+// older ones), oldest first. The key is the newest version: the one bwbulk
+// builds. Which release has which version is releases.txt's to say.
 var families = map[string][]string{
 	"GroupAccessDeviceAddRequest22V2":               {"GroupAccessDeviceAddRequest14", "GroupAccessDeviceAddRequest22", "GroupAccessDeviceAddRequest22V2"},
 	"GroupAccessDeviceGetUserListRequest21sp1":      {"GroupAccessDeviceGetUserListRequest", "GroupAccessDeviceGetUserListRequest21sp1"},
@@ -107,49 +67,43 @@ var families = map[string][]string{
 	"UserModifyRequest22": {"UserModifyRequest14", "UserModifyRequest14sp9", "UserModifyRequest16", "UserModifyRequest17sp4", "UserModifyRequest21", "UserModifyRequest22"},
 }
 
-// sinceOverride gives the release of the versions whose name carries none:
-// the release-independent (RI) password rules came with R25, after the
-// 23 and 24 versions of SystemPasswordRulesGetRequest; the consolidated
-// adds replaced GroupAddRequest and ServiceProviderAddRequest13mp2 in R22.
-var sinceOverride = map[string]Release{
+// suffixOverride ranks the versions whose name carries no release: the
+// consolidated adds came after GroupAddRequest and
+// ServiceProviderAddRequest13mp2.
+var suffixOverride = map[string]Release{
 	"GroupConsolidatedAddRequest":           {Major: 22},
 	"ServiceProviderConsolidatedAddRequest": {Major: 22},
 }
 
 // versionOf reads the release a version's name carries after "Request":
-// "22V9" → R22 order 9, "21sp1V2" → R21sp1 order 2, "13mp2" → R13, "RI" →
-// R25, none → R0 (the oldest of its family).
+// "22V9" → 22 order 9, "21sp1V2" → 21sp1 order 2, "13mp2" → 13, "RI" →
+// 25, none → 0 (the oldest of its family).
 func versionOf(name string) Version {
 	v := Version{Name: name}
-	if r, ok := sinceOverride[name]; ok {
-		v.Since = r
+	if r, ok := suffixOverride[name]; ok {
+		v.Suffix = r
 		return v
 	}
+	v.Suffix = SuffixRelease(name)
 	i := strings.LastIndex(name, "Request")
 	if i < 0 {
 		return v
 	}
 	suffix := name[i+len("Request"):]
-	if suffix == "RI" {
-		v.Since = Newest
-		return v
-	}
 	if j := strings.IndexByte(suffix, 'V'); j > 0 {
 		v.Order, _ = strconv.Atoi(suffix[j+1:])
-		suffix = suffix[:j]
-	}
-	if k := strings.Index(suffix, "mp"); k > 0 {
-		suffix = suffix[:k] // maintenance patches are within their release
-	}
-	if r, ok := ParseRelease(suffix); ok {
-		v.Since = r
 	}
 	return v
 }
 
+// SuffixRelease returns the release a request's name carries after
+// "Request" ("22V9" → 22, "RI" → 25); no release before it has the
+// version.
+func SuffixRelease(name string) Release { return ocirelease.Suffix(name) }
+
 func (v Version) before(w Version) bool {
-	if v.Since != w.Since {
-		return !v.Since.AtLeast(w.Since)
+	if v.Suffix != w.Suffix {
+		return !v.Suffix.AtLeast(w.Suffix)
 	}
 	return v.Order < w.Order
 }
@@ -197,9 +151,9 @@ var familyOf = func() map[string]string {
 }()
 
 // VersionFor returns the version of command (any version of its family)
-// that a server of release rel accepts: the newest one not newer than rel.
+// that a server of release rel has: the newest one releases.txt gives it.
 // An empty or unreadable release is treated as Newest. ok is false when
-// every version is newer than rel (the server does not have the command).
+// rel has no version of the command.
 func VersionFor(rel, command string) (name string, ok bool) {
 	r, known := ParseRelease(rel)
 	if !known {
@@ -212,34 +166,73 @@ func VersionFor(rel, command string) (name string, ok bool) {
 func VersionForRelease(r Release, command string) (string, bool) {
 	vs := Versions(Family(command))
 	if len(vs) == 0 {
-		return command, true
+		if has, _ := Has(r, command); has {
+			return command, true
+		}
+		return "", false
 	}
 	for i := len(vs) - 1; i >= 0; i-- {
-		if r.AtLeast(vs[i].Since) {
+		if has, _ := Has(r, vs[i].Name); has {
 			return vs[i].Name, true
 		}
 	}
 	return "", false
 }
 
-// Exists reports whether a server of release r has the command name:
-// its version's release is r or older.
+// Exists reports whether a server of release r has the command name, as
+// far as the release table tells (see Has).
 func Exists(r Release, name string) bool {
-	if _, ok := familyOf[name]; !ok {
-		return true
+	has, _ := Has(r, name)
+	return has
+}
+
+// Has reports whether a server of release r has the request name, and
+// whether the release table is sure of it (see ocirelease.Has).
+func Has(r Release, name string) (has, sure bool) { return ocirelease.Has(r, name) }
+
+// StepDown returns the version of name's family to send once a server of
+// release r refused name as unknown: the newest older version the table
+// gives r, else (the table was wrong for this server) the newest older
+// version of all; never one tried reports as refused. ok is false when
+// no older version is left.
+func StepDown(r Release, name string, tried func(string) bool) (string, bool) {
+	vs := Versions(Family(name))
+	at := -1
+	for i, v := range vs {
+		if v.Name == name {
+			at = i
+		}
 	}
-	return r.AtLeast(versionOf(name).Since)
+	if at <= 0 {
+		return "", false
+	}
+	for _, any := range []bool{false, true} {
+		for i := at - 1; i >= 0; i-- {
+			n := vs[i].Name
+			if tried != nil && tried(n) {
+				continue
+			}
+			if has, _ := Has(r, n); has || any {
+				return n, true
+			}
+		}
+	}
+	return "", false
 }
 
 // Older returns the release a server must be at most when it refused
-// version name as unknown: the release of the newest older version of
-// its family. ok is false when name is the oldest (or has no family).
+// version name as unknown: the newest release with a source that lacks
+// name below the first that lists it. ok is false when no release the
+// table knows is older than every release that has name.
 func Older(name string) (Release, bool) {
-	at := versionOf(name).Since
-	vs := Versions(Family(name))
-	for i := len(vs) - 1; i >= 0; i-- {
-		if !vs[i].Since.AtLeast(at) {
-			return vs[i].Since, true
+	first, ok := ocirelease.First(name)
+	if !ok {
+		return Release{}, false
+	}
+	rs := ocirelease.Covered()
+	for i := len(rs) - 1; i >= 0; i-- {
+		if r := rs[i]; !r.AtLeast(first) {
+			return r, true
 		}
 	}
 	return Release{}, false
@@ -274,6 +267,20 @@ func ForRelease(rel string, req Request) (Request, error) {
 	if !ok {
 		return nil, fmt.Errorf("oci: release %s has no version of %s", r, req.OCIName())
 	}
+	c, err := To(req, name)
+	var lf *LostFieldsError
+	if errors.As(err, &lf) {
+		lf.Release = r
+	}
+	return c, err
+}
+
+// To returns req converted to version name of its family, refusing with
+// a *LostFieldsError a value that version has no place for.
+func To(req Request, name string) (Request, error) {
+	if req.OCIName() == name {
+		return req, nil
+	}
 	c, err := Convert(req, name)
 	if err != nil {
 		return nil, err
@@ -289,9 +296,19 @@ func ForRelease(rel string, req Request) (Request, error) {
 		return nil, fmt.Errorf("oci: convert %s to %s: %w", req.OCIName(), name, err)
 	}
 	if len(gone) > 0 {
-		return nil, &LostFieldsError{Release: r, Command: req.OCIName(), Version: name, Fields: gone}
+		return nil, &LostFieldsError{Command: req.OCIName(), Version: name, Fields: gone}
 	}
 	return c.(Request), nil
+}
+
+// Newer reports whether version a comes after version b in their family
+// (UserGetRequest22V9 after UserGetRequest22V3); false for two names of
+// different families.
+func Newer(a, b string) bool {
+	if Family(a) != Family(b) || a == b {
+		return false
+	}
+	return versionOf(b).before(versionOf(a))
 }
 
 // LostFieldsError reports a request that a release's version of the
@@ -304,5 +321,8 @@ type LostFieldsError struct {
 }
 
 func (e *LostFieldsError) Error() string {
+	if e.Release == (Release{}) {
+		return fmt.Sprintf("oci: the server takes %s, not %s, and it has no %s", e.Version, e.Command, strings.Join(e.Fields, ", "))
+	}
 	return fmt.Sprintf("oci: R%s has %s, not %s, and it has no %s", e.Release, e.Version, e.Command, strings.Join(e.Fields, ", "))
 }

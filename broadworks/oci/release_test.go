@@ -18,8 +18,8 @@ func TestVersions_order(t *testing.T) {
 		}
 		for i := 1; i < len(vs); i++ {
 			a, b := vs[i-1], vs[i]
-			if !b.Since.AtLeast(a.Since) || a.Since == b.Since && a.Order >= b.Order {
-				t.Errorf("%s: %s (%s V%d) before %s (%s V%d)", fam, a.Name, a.Since, a.Order, b.Name, b.Since, b.Order)
+			if !b.Suffix.AtLeast(a.Suffix) || a.Suffix == b.Suffix && a.Order >= b.Order {
+				t.Errorf("%s: %s (%s V%d) before %s (%s V%d)", fam, a.Name, a.Suffix, a.Order, b.Name, b.Suffix, b.Order)
 			}
 		}
 		for _, v := range vs {
@@ -60,7 +60,8 @@ func TestForRelease(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, ok := got.(*oci.UserAddRequest21)
+	// R21's schema has UserAddRequest17sp4, not UserAddRequest21 (R23).
+	u, ok := got.(*oci.UserAddRequest17sp4)
 	if !ok {
 		t.Fatalf("R21 got %T", got)
 	}

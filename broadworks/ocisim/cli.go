@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"time"
 )
 
@@ -39,7 +40,8 @@ func RunCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		idle      = fs.Duration("idle-timeout", 0, "close connections idle this long (session expiry); 0 = never")
 		stall     = fs.Int("stall-after", 0, "stop answering mid-response after `N` documents")
 		quiet     = fs.Bool("quiet", false, "do not log connections and commands")
-		rel       = fs.String("release", DefaultRelease, "BroadWorks `RELEASE` to emulate (20 to 25, e.g. 22.0 or 21sp1): newer command versions are refused with [Error 6004]")
+		rel       = fs.String("release", DefaultRelease, "BroadWorks `RELEASE` to emulate (20 to 25, e.g. 22.0 or 21sp1): command versions its schema set lacks are refused with [Error 6004]")
+		refuse    = fs.String("refuse", "", "comma-separated command `VERSIONS` to refuse as unknown although the release has them (a server patched below its release)")
 		noCode    = fs.Bool("omit-error-code", false, "leave errorCode out of ErrorResponse (the code is then only in the summary, as real servers often send it)")
 	)
 	fs.Usage = func() {
@@ -70,6 +72,11 @@ func RunCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if opts.CertFile == "" && *state != "" {
 		opts.CertFile = *state + ".tls.pem"
+	}
+	for _, name := range strings.Split(*refuse, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			opts.Refuse = append(opts.Refuse, name)
+		}
 	}
 	if _, ok := parseRelease(*rel); !ok {
 		return fmt.Errorf("sim: --release %q is not a release (e.g. 22.0)", *rel)

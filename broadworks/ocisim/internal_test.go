@@ -260,7 +260,9 @@ func TestDnList(t *testing.T) {
 }
 
 // The simulator is an independent implementation: its code (testpair.go,
-// the client's helper, aside) imports nothing of the client.
+// the client's helper, aside) imports nothing of the client. It shares
+// one thing with it, on purpose: the release table (ocirelease), facts
+// read from the releases' schema sets, which imports nothing of ours.
 func TestDeps_independentOfClient(t *testing.T) {
 	files, _ := filepath.Glob("*.go")
 	for _, f := range files {
@@ -273,6 +275,9 @@ func TestDeps_independentOfClient(t *testing.T) {
 		}
 		for _, imp := range af.Imports {
 			p, _ := strconv.Unquote(imp.Path.Value)
+			if p == "bwbulk/broadworks/ocirelease" {
+				continue
+			}
 			if strings.HasPrefix(p, "bwbulk/") || strings.HasPrefix(p, "fyne.io/") {
 				t.Errorf("%s imports %s: the simulator must not use the client's code or Fyne", f, p)
 			}

@@ -81,10 +81,14 @@ type Options struct {
 	MaxDocumentSize int
 	// Release is the BroadWorks release the server emulates, as
 	// SystemSoftwareVersionGetResponse reports it ("22.0", "21sp1"): it
-	// accepts the command versions that release has (the deprecated ones
-	// R25 still lists included) and refuses newer ones with [Error 6004].
-	// Default DefaultRelease ("25"); an unreadable value is R25.
+	// accepts the command versions that release's schema set has (package
+	// ocirelease) and refuses the others with [Error 6004]. Default
+	// DefaultRelease ("25"); an unreadable value is R25.
 	Release string
+	// Refuse lists command versions the server refuses as unknown although
+	// its release has them: a server whose patch level lacks a version
+	// (clients must step down to an older one).
+	Refuse []string
 	// OmitErrorCode leaves errorCode out of every ErrorResponse, as
 	// captured real replies do: the code is then only in the summary
 	// ("[Error 4008] User not found: ...").

@@ -2,9 +2,9 @@ package ocisim
 
 import (
 	_ "embed"
-	"strconv"
 	"strings"
-	"unicode"
+
+	"bwbulk/broadworks/ocirelease"
 )
 
 // DefaultRelease is the release a server emulates unless
@@ -12,10 +12,11 @@ import (
 const DefaultRelease = "25"
 
 // A server emulates one BroadWorks release (Options.Release): it accepts
-// every version of a command that release has, the deprecated ones the R25
-// schema still lists included (versions.txt), answers each in its own
-// version's response type (responses.txt), and refuses a version newer
-// than its release as an older Application Server does, with [Error 6004].
+// the versions of a command that release's schema set has (the release
+// table of package ocirelease, read from public schema sets), answers
+// each in its own version's response type (responses.txt), and refuses a
+// version its release lacks as an older Application Server does, with
+// [Error 6004].
 
 //go:embed versions.txt
 var versionsText string
@@ -52,78 +53,19 @@ func init() {
 	}
 }
 
-// release is a BroadWorks release: 21sp1 is {21, 1}.
-type release struct{ major, sp int }
-
 // parseRelease reads "25", "22.0", "21sp1", "R24", "21.sp1".
-func parseRelease(s string) (release, bool) {
-	s = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(s)), "r")
-	i := 0
-	for i < len(s) && unicode.IsDigit(rune(s[i])) {
-		i++
-	}
-	if i == 0 {
-		return release{}, false
-	}
-	r := release{}
-	r.major, _ = strconv.Atoi(s[:i])
-	rest := strings.TrimPrefix(s[i:], ".")
-	if strings.HasPrefix(rest, "sp") {
-		j := 2
-		for j < len(rest) && unicode.IsDigit(rune(rest[j])) {
-			j++
-		}
-		r.sp, _ = strconv.Atoi(rest[2:j])
-	}
-	return r, true
-}
+func parseRelease(s string) (ocirelease.Release, bool) { return ocirelease.Parse(s) }
 
-func (r release) atLeast(o release) bool {
-	if r.major != o.major {
-		return r.major > o.major
-	}
-	return r.sp >= o.sp
-}
-
-// newestRelease is the release of the schema the simulator is written from.
-var newestRelease = release{major: 25}
-
-// introducedIn overrides the release a command's name carries: the
-// consolidated adds replaced GroupAddRequest and
-// ServiceProviderAddRequest13mp2 in R22.
-var introducedIn = map[string]release{
-	"GroupConsolidatedAddRequest":           {major: 22},
-	"ServiceProviderConsolidatedAddRequest": {major: 22},
-}
-
-// since returns the release that introduced a command version, read from
-// the suffix after "Request": "22V9" → R22, "21sp1V2" → R21sp1, "13mp2" →
-// R13, "RI" (release independent) → R25; no suffix → always there.
-func since(name string) release {
-	if r, ok := introducedIn[name]; ok {
-		return r
-	}
-	i := strings.LastIndex(name, "Request")
-	if i < 0 {
-		return release{}
-	}
-	suffix := name[i+len("Request"):]
-	if suffix == "RI" {
-		return newestRelease
-	}
-	if j := strings.IndexByte(suffix, 'V'); j > 0 {
-		suffix = suffix[:j]
-	}
-	if k := strings.Index(suffix, "mp"); k > 0 {
-		suffix = suffix[:k]
-	}
-	r, _ := parseRelease(suffix)
-	return r
-}
-
-// inRelease reports whether the emulated release has the command name.
+// inRelease reports whether the emulated release has the command name:
+// the release table read from the releases' schema sets says so
+// (ocirelease.Has), less the versions Options.Refuse names (a server
+// patched below what its release should have).
 func (s *Server) inRelease(name string) bool {
-	return s.release.atLeast(since(name))
+	if s.refused[name] {
+		return false
+	}
+	has, _ := ocirelease.Has(s.release, name)
+	return has
 }
 
 // loginKind tells how a login version authenticates: "nonce" for those

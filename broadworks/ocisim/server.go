@@ -12,13 +12,16 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"bwbulk/broadworks/ocirelease"
 )
 
 // Server is a stateful OCI-P server. All its methods are safe for
 // concurrent use; the simulated system is guarded by one mutex.
 type Server struct {
 	opts    Options
-	release release // the emulated release (Options.Release)
+	release ocirelease.Release // the emulated release (Options.Release)
+	refused map[string]bool    // versions refused beyond the release (Options.Refuse)
 
 	mu   sync.Mutex // guards w, docs, jr
 	w    *world
@@ -88,7 +91,11 @@ func newServer(opts *Options, demo bool) *Server {
 	if r, ok := parseRelease(s.opts.Release); ok {
 		s.release = r
 	} else {
-		s.release = newestRelease
+		s.release = ocirelease.Newest
+	}
+	s.refused = map[string]bool{}
+	for _, name := range s.opts.Refuse {
+		s.refused[name] = true
 	}
 	seed := uint64(s.opts.Seed)
 	s.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))

@@ -1,0 +1,3 @@
+package ocirelease
+
+//go:generate go run ../internal/ocirelgen -o releases.txt

@@ -16,6 +16,10 @@ func DialProfile(ctx context.Context, p Profile, password string) (*broadworks.C
 		PinSHA256:          p.CAPin,
 		Timeout:            20 * time.Second,
 		KnownRelease:       p.Release,
+		Learned:            p.learning,
+	}
+	if opts.Learned == nil {
+		opts.Learned = broadworks.NewLearned(p.Learned, nil)
 	}
 	c, err := broadworks.Dial(ctx, p.Address, opts)
 	if err != nil {

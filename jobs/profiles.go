@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"bwbulk/broadworks"
 )
 
 // Profile is a saved BroadWorks server. It holds no password: see
@@ -23,8 +25,16 @@ type Profile struct {
 	// then); SaveProfile stores it for a new profile, SetProfileRelease
 	// afterwards.
 	Release string
-	Created time.Time
-	Updated time.Time
+	// Learned is what the server taught by refusing command versions as
+	// unknown (broadworks.Learned): the version it takes for a command
+	// family. SetProfileLearned stores it.
+	Learned map[string]string
+	// learning is the shared, live form of Learned for a profile read
+	// from a Store (nil otherwise): DialProfile's clients add to it and it
+	// saves itself.
+	learning *broadworks.Learned
+	Created  time.Time
+	Updated  time.Time
 }
 
 // SaveProfile inserts (ID 0) or updates a profile and returns its id.
@@ -60,14 +70,66 @@ func (s *Store) SaveProfile(ctx context.Context, p Profile) (int64, error) {
 	return id, nil
 }
 
-const profileCols = `id, name, address, transport, admin_user, insecure, ca_pin, release, created_at, updated_at`
+const profileCols = `id, name, address, transport, admin_user, insecure, ca_pin, release, learned, created_at, updated_at`
 
 func scanProfile(sc interface{ Scan(...any) error }) (Profile, error) {
 	var p Profile
 	var c, u int64
-	err := sc.Scan(&p.ID, &p.Name, &p.Address, &p.Transport, &p.AdminUser, &p.Insecure, &p.CAPin, &p.Release, &c, &u)
+	var learned string
+	err := sc.Scan(&p.ID, &p.Name, &p.Address, &p.Transport, &p.AdminUser, &p.Insecure, &p.CAPin, &p.Release, &learned, &c, &u)
 	p.Created, p.Updated = fromMS(c), fromMS(u)
+	if err == nil && learned != "" {
+		// An unreadable value is forgotten: the server teaches it again.
+		_ = json.Unmarshal([]byte(learned), &p.Learned)
+	}
 	return p, err
+}
+
+// LearnedCommands returns what p's server taught so far: the version it
+// takes for each command family whose newer versions it refused.
+func (p Profile) LearnedCommands() map[string]string {
+	if p.learning != nil {
+		return p.learning.Map()
+	}
+	return p.Learned
+}
+
+// learnedFor returns the live Learned of profile p, made from p.Learned
+// the first time and saved to the profile whenever it learns more.
+func (s *Store) learnedFor(p Profile) *broadworks.Learned {
+	s.learnedMu.Lock()
+	defer s.learnedMu.Unlock()
+	if l, ok := s.learned[p.ID]; ok {
+		return l
+	}
+	if s.learned == nil {
+		s.learned = map[int64]*broadworks.Learned{}
+	}
+	id := p.ID
+	l := broadworks.NewLearned(p.Learned, func(m map[string]string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = s.SetProfileLearned(ctx, id, m) // lost only if the disk fails: the server teaches it again
+	})
+	s.learned[p.ID] = l
+	return l
+}
+
+// SetProfileLearned records what the profile's server taught by refusing
+// command versions (broadworks.Learned.Map).
+func (s *Store) SetProfileLearned(ctx context.Context, id int64, learned map[string]string) error {
+	b, err := json.Marshal(learned)
+	if err != nil {
+		return err
+	}
+	res, err := s.w.ExecContext(ctx, `UPDATE profiles SET learned = ? WHERE id = ?`, string(b), id)
+	if err != nil {
+		return fmt.Errorf("jobs: profile %d learned commands: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound(sql.ErrNoRows, "profile", id)
+	}
+	return nil
 }
 
 // SetProfileRelease records the release the profile's server reported at
@@ -86,6 +148,9 @@ func (s *Store) SetProfileRelease(ctx context.Context, id int64, release string)
 // Profile returns one profile.
 func (s *Store) Profile(ctx context.Context, id int64) (Profile, error) {
 	p, err := scanProfile(s.r.QueryRowContext(ctx, `SELECT `+profileCols+` FROM profiles WHERE id = ?`, id))
+	if err == nil {
+		p.learning = s.learnedFor(p)
+	}
 	return p, notFound(err, "profile", id)
 }
 
@@ -102,6 +167,7 @@ func (s *Store) Profiles(ctx context.Context) ([]Profile, error) {
 		if err != nil {
 			return nil, err
 		}
+		p.learning = s.learnedFor(p)
 		out = append(out, p)
 	}
 	return out, rows.Err()

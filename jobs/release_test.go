@@ -13,6 +13,7 @@ import (
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/internal/ocinames"
 )
 
 // A 1,000-user task (a device and a number each, setup commands first)
@@ -28,10 +29,10 @@ func TestRunner_fieldReleases1000Users(t *testing.T) {
 	}
 	for _, rel := range []struct{ release, userAdd, deviceAdd, userGet string }{
 		{"20.0", "UserAddRequest17sp4", "GroupAccessDeviceAddRequest14", "UserGetRequest20"},
-		{"21.0", "UserAddRequest21", "GroupAccessDeviceAddRequest14", "UserGetRequest21"},
-		{"22.0", "UserAddRequest22V2", "GroupAccessDeviceAddRequest22V2", "UserGetRequest22V9"},
-		{"23.0", "UserAddRequest22V2", "GroupAccessDeviceAddRequest22V2", "UserGetRequest23V2"},
-		{"24.0", "UserAddRequest22V2", "GroupAccessDeviceAddRequest22V2", "UserGetRequest23V2"},
+		{"21.0", "UserAddRequest17sp4", "GroupAccessDeviceAddRequest14", "UserGetRequest21"},
+		{"22.0", "UserAddRequest17sp4", "GroupAccessDeviceAddRequest14", "UserGetRequest22V3"},
+		{"23.0", "UserAddRequest22", "GroupAccessDeviceAddRequest14", "UserGetRequest22V5"},
+		{"24.0", "UserAddRequest22V2", "GroupAccessDeviceAddRequest22V2", "UserGetRequest22V8"},
 		{"25.0", "UserAddRequest22V2", "GroupAccessDeviceAddRequest22V2", "UserGetRequest23V2"},
 	} {
 		t.Run("R"+rel.release, func(t *testing.T) {
@@ -95,13 +96,36 @@ func TestRunner_fieldReleases1000Users(t *testing.T) {
 			if seen[rel.userGet] == 0 {
 				t.Errorf("no %s sent: the read-backs used another version", rel.userGet)
 			}
+			has := releaseHas(t, r)
 			for k := range seen {
 				if strings.HasPrefix(k, "UserGetRequest") && k != rel.userGet {
 					t.Errorf("R%s received %s", rel.release, k)
 				}
+				if !has(k) {
+					t.Errorf("R%s received %s, which that release does not have", rel.release, k)
+				}
 			}
 		})
 	}
+}
+
+// releaseHas tells the requests release r has from facts that are not
+// ours: the release's XSD set where one is at hand (ocinames.SchemaDir),
+// else the release table read from public sources.
+func releaseHas(t *testing.T, r oci.Release) func(string) bool {
+	t.Helper()
+	if dir, ok := ocinames.SchemaDir(r.Major); ok && r.SP == 0 {
+		names, err := ocinames.SchemaRequests(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := map[string]bool{}
+		for _, n := range names {
+			set[n] = true
+		}
+		return func(n string) bool { return set[n] }
+	}
+	return func(n string) bool { return oci.Exists(r, n) }
 }
 
 // The same 1,000-user task against a simulator started apart, `bwbulk sim

@@ -95,7 +95,7 @@ func bulkSetupAt(rel oci.Release, n int) []oci.Request {
 		UserLimit: n + 10, GroupName: oci.String("Bulk"),
 	}
 	setup := []oci.Request{&oci.ServiceProviderDnAddListRequest{ServiceProviderID: "acme-ent", DnRange: numbers}, group}
-	if !rel.AtLeast(oci.Release{Major: 22}) {
+	if !oci.Exists(rel, "GroupConsolidatedAddRequest") {
 		return append(setup, &oci.GroupDnAssignListRequest{ServiceProviderID: "acme-ent", GroupID: "acme-bulk", DnRange: numbers})
 	}
 	group.MinExtensionLength, group.MaxExtensionLength, group.DefaultExtensionLength = oci.Int(4), oci.Int(4), oci.Int(4)

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // database/sql driver "sqlite3"
+
+	"bwbulk/broadworks"
 )
 
 // The migrations, one hand-kept list for both engines: migrations/*.sql in
@@ -70,6 +72,11 @@ type Store struct {
 	dictMu    sync.Mutex
 	dicts     map[int64]*zdict
 	taskDicts map[int64]int64
+
+	// learned holds, per profile id, what its server taught by refusing
+	// command versions, shared by every client of that profile.
+	learnedMu sync.Mutex
+	learned   map[int64]*broadworks.Learned
 }
 
 // stmt returns q prepared on the writer, preparing it on first use.

@@ -13,8 +13,9 @@ import (
 var ErrInvalidRow = errors.New("wizard: row has problems")
 
 // forRelease turns the newest versions the plan builds into those the
-// target's release accepts (the release table in broadworks/oci): on an
-// R21 server UserAddRequest22V2 becomes UserAddRequest21.
+// target's release accepts (the release table, read from the releases'
+// schema sets): on an R21 or R22 server UserAddRequest22V2 becomes
+// UserAddRequest17sp4.
 func forRelease(rel string, cmds []oci.Request) ([]oci.Request, error) {
 	for i, c := range cmds {
 		w, err := oci.ForRelease(rel, c)
@@ -30,7 +31,7 @@ func forRelease(rel string, cmds []oci.Request) ([]oci.Request, error) {
 // ServiceProviderConsolidatedAddRequest when the enterprise/service
 // provider is created, GroupConsolidatedAddRequest when the group is
 // created, GroupDepartmentAddRequest when a department is created, each in
-// the version the target's release accepts (GroupAddRequest before R22).
+// the version the target's release accepts (GroupAddRequest before R24).
 // Nothing when all exist.
 func PlanSetup(m *Model) []oci.Request {
 	var out []oci.Request

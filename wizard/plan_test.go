@@ -103,7 +103,13 @@ var planCases = []struct {
 		name:   "legacy hosted",
 		target: func(t *Target) { t.Release = "21sp1" },
 		row:    map[string]string{"deviceType": "Yealink T54W", "deviceName": "jdoe-phone", "linePort": "jdoe@acme.example.com"},
-		want:   []string{"GroupAccessDeviceAddRequest14", "UserAddRequest21"},
+		want:   []string{"GroupAccessDeviceAddRequest14", "UserAddRequest17sp4"}, // UserAddRequest21 came with R23
+	},
+	{
+		name:   "R23 hosted",
+		target: func(t *Target) { t.Release = "23.0" },
+		row:    map[string]string{"deviceType": "Yealink T54W", "deviceName": "jdoe-phone", "linePort": "jdoe@acme.example.com"},
+		want:   []string{"GroupAccessDeviceAddRequest14", "UserAddRequest22"},
 	},
 	{
 		name:   "legacy trunk",
@@ -167,9 +173,11 @@ func TestPlanSetup(t *testing.T) {
 		t.Fatalf("setup = %s", got)
 	}
 	golden(t, "plan/setup.golden", planXML(t, cmds))
-	m.Release = "20"
-	if got := strings.Join(names(PlanSetup(m)), ","); got != "ServiceProviderAddRequest13mp2,GroupAddRequest,GroupDepartmentAddRequest" {
-		t.Errorf("legacy setup = %s", got)
+	for _, rel := range []string{"20", "22", "23"} { // the consolidated adds came with R24
+		m.Release = rel
+		if got := strings.Join(names(PlanSetup(m)), ","); got != "ServiceProviderAddRequest13mp2,GroupAddRequest,GroupDepartmentAddRequest" {
+			t.Errorf("R%s setup = %s", rel, got)
+		}
 	}
 }
 

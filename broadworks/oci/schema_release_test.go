@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"bwbulk/broadworks/internal/ocinames"
+	"bwbulk/internal/ocinames"
 	"bwbulk/broadworks/oci"
 )
 

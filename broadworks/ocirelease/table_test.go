@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"bwbulk/broadworks/internal/ocinames"
+	"bwbulk/internal/ocinames"
 	"bwbulk/broadworks/ocirelease"
 )
 

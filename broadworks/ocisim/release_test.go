@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"bwbulk/broadworks/internal/ocinames"
+	"bwbulk/internal/ocinames"
 	"bwbulk/broadworks/ocirelease"
 	"bwbulk/broadworks/ocisim"
 )

@@ -26,7 +26,7 @@ import (
 	"strconv"
 	"strings"
 
-	"bwbulk/broadworks/internal/ocinames"
+	"bwbulk/internal/ocinames"
 )
 
 // A source lists the requests of one release.

@@ -36,7 +36,7 @@ func TestOpen_MigratesEmptyDatabase(t *testing.T) {
 	}
 
 	want := map[string][]string{
-		"profiles":        {"id", "name", "address", "transport", "admin_user", "insecure", "ca_pin", "created_at", "updated_at", "release"},
+		"profiles":        {"id", "name", "address", "transport", "admin_user", "insecure", "ca_pin", "created_at", "updated_at", "release", "learned"},
 		"drafts":          {"id", "profile_id", "name", "data", "created_at", "updated_at"},
 		"catalogue_cache": {"server", "key", "data", "fetched_at"},
 		"tasks":           {"id", "description", "os_user", "admin", "server", "status", "error", "setup", "setup_step", "setup_inflight", "created_at", "updated_at", "attention", "teardown", "teardown_n", "teardown_step", "teardown_inflight", "undo_of", "name", "ticket", "dict_id", "lease_owner", "lease_until", "desk", "origin"},

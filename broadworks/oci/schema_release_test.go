@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"bwbulk/internal/ocinames"
 	"bwbulk/broadworks/oci"
+	"bwbulk/internal/ocinames"
 )
 
 // For every release whose schema set is at hand, every request bwbulk can

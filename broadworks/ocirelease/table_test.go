@@ -4,8 +4,8 @@ import (
 	"slices"
 	"testing"
 
-	"bwbulk/internal/ocinames"
 	"bwbulk/broadworks/ocirelease"
+	"bwbulk/internal/ocinames"
 )
 
 // The table says of each release with a schema set at hand exactly what

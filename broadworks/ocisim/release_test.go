@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"bwbulk/internal/ocinames"
 	"bwbulk/broadworks/ocirelease"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/internal/ocinames"
 )
 
 // olderVersions reads versions.txt: every older version the simulator

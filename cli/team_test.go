@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -202,5 +203,84 @@ func TestTeam_Status(t *testing.T) {
 	}
 	if r := e.run("", "team", "status"); r.code != 0 || !strings.Contains(r.stdout, "Team mode is off") {
 		t.Fatalf("status after disconnect: %v", r)
+	}
+}
+
+// TestTeam_Figures measures what README gives for team mode (set
+// BWBULK_TEAM_FIGURES=1; it takes a few minutes): k = 2 and 4 runner
+// processes, first each submitting and running its own 1,000-user task
+// at once, then all k on one 1,000-user task with the runner killed
+// (SIGKILL) part-way. Every user is checked on the simulator.
+func TestTeam_Figures(t *testing.T) {
+	if testing.Short() || os.Getenv("BWBULK_TEAM_FIGURES") == "" {
+		t.Skip("a measurement: BWBULK_TEAM_FIGURES=1")
+	}
+	const n = 1000
+	for _, k := range []int{2, 4} {
+		e, _, _ := newTeamEnv(t, nil)
+		e.srv.SetUserLimit("acme-ent", "acme-hq", 10000)
+		start := time.Now()
+		var ps []*started
+		for i := 0; i < k; i++ {
+			f := e.file(fmt.Sprintf("u%d.csv", i), users(fmt.Sprintf("f%d", i), n))
+			ps = append(ps, e.start("submit", f, "--group", "acme-ent/acme-hq", "--wait"))
+		}
+		for _, p := range ps {
+			if r := p.wait(t, 10*time.Minute); r.code != 0 {
+				t.Fatalf("submit --wait: %v", r)
+			}
+		}
+		took := time.Since(start)
+		for i := 0; i < k; i++ {
+			e.exactlyOnceOf(fmt.Sprintf("f%d", i), n)
+		}
+		adds := e.srv.AddCount("UserAddRequest22V2")
+		fmt.Printf("team figures: %d runner processes, %d tasks of %d users at once: %.1fs, %d users, %d adds accepted (duplicates %d)\n",
+			k, k, n, took.Seconds(), len(e.srv.UsersInGroup("acme-ent", "acme-hq")), adds, adds-k*n)
+
+		// All k on one task, the one running it killed.
+		e2, _, _ := newTeamEnv(t, nil)
+		e2.srv.SetUserLimit("acme-ent", "acme-hq", 10000)
+		f := e2.file("one.csv", users("g", n))
+		start = time.Now()
+		first := e2.start("submit", f, "--group", "acme-ent/acme-hq", "--wait")
+		waitUsers(t, e2, 50, time.Minute)
+		var rest []*started
+		for i := 1; i < k; i++ {
+			rest = append(rest, e2.start("resume", "1"))
+		}
+		waitUsers(t, e2, n/3, 5*time.Minute)
+		first.cmd.Process.Signal(syscall.SIGKILL)
+		killed := time.Now()
+		<-first.done
+		base := e2.srv.AddCount("UserAddRequest22V2")
+		time.Sleep(300 * time.Millisecond) // documents in flight
+		base = max(base, e2.srv.AddCount("UserAddRequest22V2"))
+		for e2.srv.AddCount("UserAddRequest22V2") == base && time.Since(killed) < 2*time.Minute {
+			time.Sleep(5 * time.Millisecond)
+		}
+		takeover := time.Since(killed)
+		for _, p := range rest {
+			if r := p.wait(t, 10*time.Minute); r.code != 0 {
+				t.Fatalf("resume: %v", r)
+			}
+		}
+		took = time.Since(start)
+		e2.exactlyOnce("g", n)
+		adds = e2.srv.AddCount("UserAddRequest22V2")
+		fmt.Printf("team figures: %d runner processes on one task of %d users, kill -9 of its runner: takeover %.1fs, done in %.1fs, %d users, %d adds accepted (duplicates %d)\n",
+			k, n, takeover.Seconds(), took.Seconds(), len(e2.srv.UsersInGroup("acme-ent", "acme-hq")), adds, adds-n)
+	}
+}
+
+// exactlyOnceOf checks that every user of prefix exists on the simulator
+// (the add count is checked by the caller, for all prefixes at once).
+func (e *env) exactlyOnceOf(prefix string, n int) {
+	e.t.Helper()
+	for i := 1; i <= n; i++ {
+		id := fmt.Sprintf("%s.%03d@acme.example.com", prefix, i)
+		if _, ok := e.srv.User(id); !ok {
+			e.t.Errorf("user %s missing on the server", id)
+		}
 	}
 }

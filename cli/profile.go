@@ -134,6 +134,9 @@ type profileJSON struct {
 	HasPassword bool   `json:"hasPassword"`
 	BuiltIn     bool   `json:"builtIn,omitempty"` // the demo server, started by the command that needs it
 	Default     bool   `json:"default,omitempty"` // used when --profile is not given
+	// Learned is what the server taught by refusing command versions: the
+	// version it takes, by command family.
+	Learned map[string]string `json:"learned,omitempty"`
 }
 
 // demoAddress is how a list shows the demo server's address: each
@@ -162,7 +165,7 @@ have no profile of your own (or with --profile demo).`)
 	for i, p := range ps {
 		_, perr := st.AdminPassword(p.ID)
 		out[i] = profileJSON{Name: p.Name, Address: p.Address, Transport: p.Transport, Admin: p.AdminUser,
-			Insecure: p.Insecure, CAPin: p.CAPin, HasPassword: perr == nil, Default: len(ps) == 1}
+			Insecure: p.Insecure, CAPin: p.CAPin, HasPassword: perr == nil, Default: len(ps) == 1, Learned: p.LearnedCommands()}
 	}
 	out = append(out, profileJSON{Name: DemoProfile, Address: demoAddress, Transport: "tcp", Admin: ocisim.DefaultAdmin,
 		HasPassword: true, BuiltIn: true, Default: len(ps) == 0})
@@ -189,6 +192,11 @@ have no profile of your own (or with --profile demo).`)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, p.Address, p.Transport, p.Admin, pw)
 	}
 	tw.Flush()
+	for _, p := range out {
+		if l := jobs.DescribeLearned(p.Learned); l != "" {
+			fmt.Fprintf(e.Stdout, "%s: commands learned from the server (it refused newer versions): %s\n", p.Name, l)
+		}
+	}
 	return ExitOK
 }
 

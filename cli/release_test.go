@@ -120,6 +120,15 @@ func TestCLI_releasesSendOnlyWhatTheServerHas(t *testing.T) {
 					t.Errorf("%s was never tried", r)
 				}
 			}
+			if len(rn.refuse) > 0 {
+				// The profile keeps what the server taught, and says so.
+				r := e.run("", "profile", "list")
+				for _, want := range []string{"sim: commands learned", "UserGetRequest22V7 for UserGetRequest23V2"} {
+					if !strings.Contains(r.stdout, want) {
+						t.Errorf("profile list lacks %q:\n%s", want, r.stdout)
+					}
+				}
+			}
 			if adds := e.srv.AddCount(mustVersion(t, rn.rel, "UserAddRequest22V2")); adds != 20 {
 				t.Errorf("user adds accepted: %d, want 20", adds)
 			}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"bwbulk/broadworks"
@@ -92,6 +94,18 @@ func (p Profile) LearnedCommands() map[string]string {
 		return p.learning.Map()
 	}
 	return p.Learned
+}
+
+// DescribeLearned says, for people, what a server taught by refusing
+// command versions: "UserGetRequest22V7 for UserGetRequest23V2, …",
+// sorted; "" when nothing was learned.
+func DescribeLearned(m map[string]string) string {
+	var parts []string
+	for fam, v := range m {
+		parts = append(parts, v+" for "+fam)
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ", ")
 }
 
 // learnedFor returns the live Learned of profile p, made from p.Learned

@@ -274,7 +274,11 @@ func TestConnection(ctx context.Context, p jobs.Profile, password string) (strin
 		return "", err
 	}
 	defer c.Close()
-	return DescribeLogin(info), nil
+	desc := DescribeLogin(info)
+	if l := jobs.DescribeLearned(c.Learned().Map()); l != "" {
+		desc += "\nCommands learned from this server (it refused newer versions): " + l
+	}
+	return desc, nil
 }
 
 // DescribeLogin renders a login's scope and release for people.

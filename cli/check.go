@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -23,6 +25,9 @@ type checkFlags struct {
 	group   *string
 	offline *bool
 	asJSON  *bool
+	mapFile *string
+	ignore  []string
+	pwStdin *bool
 }
 
 func newCheckFlags(e *Env, name, use, about string) *checkFlags {
@@ -31,6 +36,13 @@ func newCheckFlags(e *Env, name, use, about string) *checkFlags {
 	f.group = f.String("group", "", "target group `SP/GROUP` (service provider or enterprise / group); required")
 	f.offline = f.Bool("offline", false, "do not connect: check against the catalogue cached when the server was last reached")
 	f.asJSON = f.Bool("json", false, "print JSON")
+	f.mapFile = f.String("map", "", "map the file's unknown columns with `FILE`, a JSON object from header to column name "+
+		"(default: the mapping the window saved for these headers)")
+	f.Func("ignore", "leave out the column with this `HEADER` (or letter, such as F); may be repeated", func(v string) error {
+		f.ignore = append(f.ignore, v)
+		return nil
+	})
+	f.pwStdin = f.Bool("password-stdin", false, "read the password of an encrypted workbook from the first line of standard input")
 	return f
 }
 
@@ -38,6 +50,7 @@ func newCheckFlags(e *Env, name, use, about string) *checkFlags {
 // do.
 type checked struct {
 	file     string
+	imp      *wizard.Import
 	st       *jobs.Store
 	tgt      *target // nil until the profile is found
 	prof     jobs.Profile
@@ -48,6 +61,8 @@ type checked struct {
 	model    *wizard.Model
 	preview  *wizard.Preview
 	problems []wizard.Problem
+	// serverNotes say what the server check could not read.
+	serverNotes []string
 }
 
 func (c *checked) close() {
@@ -76,7 +91,7 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 	if !ok || sp == "" || grp == "" || strings.Contains(grp, "/") {
 		return nil, f.fail(ExitUsage, "--group SP/GROUP is required (for example --group acme-ent/acme-hq)")
 	}
-	imp, err := readFile(file)
+	imp, err := f.readFile(file)
 	if err != nil {
 		return nil, f.fail(ExitUsage, "%v", err)
 	}
@@ -84,7 +99,7 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 	if err != nil {
 		return nil, f.fail(ExitUsage, "%v", err)
 	}
-	c := &checked{file: file, st: st, sp: sp, grp: grp}
+	c := &checked{file: file, imp: imp, st: st, sp: sp, grp: grp}
 	fail := func(format string, args ...any) (*checked, int) {
 		c.close()
 		return nil, f.fail(ExitUsage, format, args...)
@@ -115,12 +130,24 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 		fmt.Fprintf(f.e.Stderr, "%s: the server did not answer: checked against the catalogue cached at %s\n",
 			f.Name(), at.Local().Format("2006-01-02 15:04"))
 	}
-	for _, n := range wizard.PrepareImport(imp, facts) {
+	if msg := imp.TargetMismatch(sp, grp); msg != "" {
+		imp.Problems = append(imp.Problems, wizard.Problem{Err: wizard.ErrFormat, Msg: msg})
+	}
+	imp.Notes = append(imp.Notes, wizard.PrepareImport(imp, facts)...)
+	for _, n := range imp.Notes {
 		fmt.Fprintf(f.e.Stderr, "%s: note: %s\n", file, n)
+	}
+	for _, s := range imp.Ignored {
+		fmt.Fprintf(f.e.Stderr, "%s: not used: %s\n", file, s)
 	}
 	c.model = wizard.ModelForImport(sp, isEnt, facts, imp.Rows)
 	if c.preview, err = c.model.Preview(); err != nil {
 		return fail("%v", err)
+	}
+	if len(imp.Rows) == 0 {
+		// An empty file makes no users (a model with no imported rows
+		// would preview one from its defaults).
+		c.preview.Rows = nil
 	}
 	// What the import refused, and what the preview finds in the rows
 	// (it checks them again, against the group): both on the spreadsheet
@@ -131,15 +158,44 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 	}
 	// The window's check against the server's state (jobs.Check): user
 	// ids, devices, MACs, line/ports, numbers that exist there already.
-	if c.conn == nil {
+	// A row already refused is not sent: only the others, renumbered
+	// back to their spreadsheet rows.
+	refused := map[int]bool{}
+	for _, ps := range [][]wizard.Problem{imp.Problems, found} {
+		for _, p := range ps {
+			refused[p.Row] = true
+		}
+	}
+	spec := jobs.CheckSpecFor(c.model, c.preview)
+	var kept []wizard.Row
+	var keptRows []int
+	if !refused[0] {
+		for i, r := range spec.Rows {
+			if i < len(imp.SourceRows) && !refused[imp.SourceRows[i]] {
+				kept = append(kept, r)
+				keptRows = append(keptRows, imp.SourceRows[i])
+			}
+		}
+	}
+	spec.Rows = kept
+	switch {
+	case c.conn == nil:
 		fmt.Fprintf(f.e.Stderr, "%s: not checked against the users, devices and numbers on the server (offline); run validate again when connected\n", file)
-	} else {
-		rep, err := jobs.Check(ctx, c.reads, jobs.CheckSpecFor(c.model, c.preview), nil)
+	case len(kept) == 0 && len(c.preview.Rows) > 0:
+		fmt.Fprintf(f.e.Stderr, "%s: not checked against the server: fix the problems first (a row with a problem is not sent)\n", file)
+	case len(kept) == 0:
+	default:
+		if n := len(c.preview.Rows) - len(kept); n > 0 {
+			fmt.Fprintf(f.e.Stderr, "%s: %d rows with problems not checked against the server\n", file, n)
+		}
+		rep, err := jobs.Check(ctx, c.reads, spec, nil)
 		switch {
 		case err != nil:
 			fmt.Fprintf(f.e.Stderr, "%s: not checked against the users, devices and numbers on the server: %v\n", file, err)
 		default:
 			for _, n := range rep.Notes {
+				n = sheetRowsText(n, keptRows)
+				c.serverNotes = append(c.serverNotes, n)
 				fmt.Fprintf(f.e.Stderr, "%s: note: %s\n", file, n)
 			}
 			// A cell the preview already refuses says so once.
@@ -151,24 +207,77 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 			for _, p := range found {
 				known[cell{p.Row, p.Column}] = true
 			}
-			for _, p := range sheetRows(rep.Problems, imp.SourceRows) {
+			for _, p := range sheetRows(rep.Problems, keptRows) {
 				if !known[cell{p.Row, p.Column}] {
 					found = append(found, p)
 				}
 			}
 		}
 	}
+	for i := range found {
+		found[i] = imp.Locate(found[i])
+	}
 	c.problems = mergeProblems(imp.Problems, found)
 	return c, ExitOK
 }
 
-func readFile(name string) (*wizard.Import, error) {
+// readFile reads the file as the Import screen does, its unknown columns
+// mapped by --map (or the mapping the window saved for these headers)
+// and --ignore, an encrypted workbook opened with --password-stdin.
+func (f *checkFlags) readFile(name string) (*wizard.Import, error) {
+	opts := &wizard.ReadOptions{}
+	if *f.pwStdin {
+		pw, err := readPassword(f.e, "Password of "+filepath.Base(name)+": ")
+		if err != nil || pw == "" {
+			return nil, fmt.Errorf("--password-stdin: no password on standard input")
+		}
+		opts.Password = pw
+	}
 	fh, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer fh.Close()
-	imp, err := wizard.ImportFile(filepath.Base(name), fh)
+	t, err := wizard.ReadFile(context.Background(), filepath.Base(name), fh, opts)
+	if errors.Is(err, wizard.ErrEncrypted) {
+		var ee *wizard.EncryptedError
+		if errors.As(err, &ee) && ee.Wrong {
+			return nil, fmt.Errorf("%s: the password does not open this workbook", name)
+		}
+		return nil, fmt.Errorf("%s: the workbook is encrypted: give its password with --password-stdin", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	m := wizard.Mapping{}
+	switch {
+	case *f.mapFile != "":
+		b, err := os.ReadFile(*f.mapFile)
+		if err != nil {
+			return nil, fmt.Errorf("--map: %w", err)
+		}
+		if m, err = wizard.ParseMapping(b); err != nil {
+			return nil, fmt.Errorf("--map %s: %w", *f.mapFile, err)
+		}
+	default:
+		if saved, ok := windowMapping(t.Header); ok {
+			m = saved
+			fmt.Fprintf(f.e.Stderr, "%s: columns mapped as the window saved for these headers (--map FILE chooses another)\n", name)
+		}
+	}
+	for _, h := range f.ignore {
+		found := false
+		for j, x := range t.Header {
+			if strings.EqualFold(strings.TrimSpace(x), strings.TrimSpace(h)) || strings.EqualFold(wizard.ColumnLetter(j), strings.TrimSpace(h)) {
+				m[wizard.MappingKey(x)] = wizard.ColNone
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("--ignore %q: the file has no such column (its headers: %s)", h, strings.Join(t.Header, ", "))
+		}
+	}
+	imp, err := t.Import(context.Background(), m, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -177,6 +286,33 @@ func readFile(name string) (*wizard.Import, error) {
 	imp.Table = nil
 	return imp, nil
 }
+
+// windowMapping is the mapping the window's Import screen saved for these
+// headers, from Fyne's preferences of the app.
+func windowMapping(header []string) (wizard.Mapping, bool) {
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return nil, false
+	}
+	b, err := os.ReadFile(filepath.Join(base, "fyne", AppID, "preferences.json"))
+	if err != nil {
+		return nil, false
+	}
+	var prefs map[string]any
+	if json.Unmarshal(b, &prefs) != nil {
+		return nil, false
+	}
+	s, ok := prefs[wizard.MappingPreferenceKey(header)].(string)
+	if !ok {
+		return nil, false
+	}
+	m, err := wizard.ParseMapping([]byte(s))
+	return m, err == nil
+}
+
+// AppID is the application id the window runs with (FyneApp.toml), under
+// which Fyne keeps its preferences.
+const AppID = "net.bwbulk.app"
 
 func isEnterprise(ctx context.Context, cat wizard.Catalogue, sp string) (bool, error) {
 	sps, err := cat.ServiceProviders(ctx)
@@ -217,17 +353,30 @@ func sheetRows(ps []wizard.Problem, source []int) []wizard.Problem {
 	return out
 }
 
+// sheetRowsText renumbers "row N" in a message of the server check
+// (row N of the rows checked) with the spreadsheet row.
+func sheetRowsText(s string, source []int) string {
+	return rowRef.ReplaceAllStringFunc(s, func(m string) string {
+		n, _ := strconv.Atoi(strings.TrimPrefix(m, "row "))
+		if n >= 1 && n <= len(source) {
+			return "row " + strconv.Itoa(source[n-1])
+		}
+		return m
+	})
+}
+
 func mergeProblems(read, preview []wizard.Problem) []wizard.Problem {
 	type key struct {
-		row int
-		col wizard.Column
-		msg string
+		row    int
+		col    wizard.Column
+		letter string
+		msg    string
 	}
 	seen := map[key]bool{}
 	var out []wizard.Problem
 	for _, ps := range [][]wizard.Problem{read, preview} {
 		for _, p := range ps {
-			k := key{p.Row, p.Column, p.Msg}
+			k := key{p.Row, p.Column, p.Letter, p.Msg}
 			if !seen[k] {
 				seen[k] = true
 				out = append(out, p)
@@ -256,8 +405,10 @@ func less(a, b wizard.Problem) bool {
 
 // problemJSON is the stable --json form of a problem.
 type problemJSON struct {
-	Row     int    `json:"row"`    // 0: the file or its header
-	Column  string `json:"column"` // "": the whole row or file
+	Row     int    `json:"row"`              // 0: the file or its header
+	Column  string `json:"column"`           // "": the whole row or file
+	Letter  string `json:"letter,omitempty"` // the file's column: "C"
+	Header  string `json:"header,omitempty"` // the file's header of it
 	Kind    string `json:"kind,omitempty"`
 	Message string `json:"message"`
 }
@@ -265,7 +416,7 @@ type problemJSON struct {
 func toJSON(ps []wizard.Problem) []problemJSON {
 	out := make([]problemJSON, len(ps))
 	for i, p := range ps {
-		out[i] = problemJSON{Row: p.Row, Column: p.Column.String(), Message: p.Msg}
+		out[i] = problemJSON{Row: p.Row, Column: p.Column.String(), Letter: p.Letter, Header: p.Header, Message: p.Msg}
 		if p.Err != nil {
 			out[i].Kind = p.Err.Error()
 		}
@@ -275,12 +426,54 @@ func toJSON(ps []wizard.Problem) []problemJSON {
 
 // printProblems writes FILE:ROW:COLUMN: message lines. ROW is the row as
 // a spreadsheet numbers it (row 2 is the first user; 0 for the file as a
-// whole), COLUMN the column's title as the preview heads it ("Phone
-// number"), empty for a whole row.
+// whole), COLUMN the file's column letter and header ("C (Phone)"), or
+// the column's title as the preview heads it when the file has no such
+// column, empty for a whole row.
 func printProblems(w io.Writer, file string, ps []wizard.Problem) {
 	for _, p := range ps {
-		fmt.Fprintf(w, "%s:%d:%s: %s\n", file, p.Row, p.Column.Title(), p.Msg)
+		fmt.Fprintf(w, "%s:%d:%s: %s\n", file, p.Row, problemColumn(p), p.Msg)
 	}
+}
+
+func problemColumn(p wizard.Problem) string {
+	switch {
+	case p.Letter != "" && p.Header != "":
+		return p.Letter + " (" + p.Header + ")"
+	case p.Letter != "":
+		return p.Letter
+	case p.Header != "":
+		return p.Header
+	}
+	return p.Column.Title()
+}
+
+// noteJSON is the stable --json form of a note: what the import changed
+// in a column, or a note on the whole file (letter and header empty).
+type noteJSON struct {
+	Letter  string `json:"letter,omitempty"`
+	Header  string `json:"header,omitempty"`
+	Column  string `json:"column,omitempty"`
+	Count   int    `json:"count,omitempty"`
+	Row     int    `json:"row,omitempty"`
+	Message string `json:"message"`
+}
+
+func (c *checked) notesJSON() []noteJSON {
+	out := []noteJSON{}
+	for _, n := range c.imp.Notes {
+		j := noteJSON{Letter: n.Letter, Header: n.Header, Count: n.Count, Row: n.Row, Message: n.String()}
+		if n.Column.Valid() {
+			j.Column = n.Column.String()
+		}
+		out = append(out, j)
+	}
+	for _, s := range c.imp.Ignored {
+		out = append(out, noteJSON{Message: "not used: " + s})
+	}
+	for _, s := range c.serverNotes {
+		out = append(out, noteJSON{Message: s})
+	}
+	return out
 }
 
 // target describes where a file was checked, for people.
@@ -303,6 +496,7 @@ type validateJSON struct {
 	Cached   *time.Time    `json:"cachedAt,omitempty"` // set when checked offline
 	Users    int           `json:"users"`
 	Problems []problemJSON `json:"problems"`
+	Notes    []noteJSON    `json:"notes"`
 }
 
 func runValidate(ctx context.Context, e *Env, args []string) int {
@@ -323,7 +517,7 @@ column's header name (empty: the whole row). Exit status 0: no problems;
 	defer c.close()
 	if *f.asJSON {
 		v := validateJSON{File: c.file, Profile: c.prof.Name, Server: c.prof.Address, Group: c.sp + "/" + c.grp,
-			Users: len(c.preview.Rows), Problems: toJSON(c.problems)}
+			Users: len(c.preview.Rows), Problems: toJSON(c.problems), Notes: c.notesJSON()}
 		if at, ok := c.cachedAt(); ok {
 			at = at.UTC()
 			v.Cached = &at
@@ -365,6 +559,16 @@ type planJSON struct {
 	Admin       string `json:"admin"`
 	Description string `json:"description"`
 	wizard.Summary
+	// UserRows are each user's values as they will be sent (never the
+	// password), with the spreadsheet row it came from.
+	UserRows []planUserJSON `json:"userRows"`
+	Notes    []noteJSON     `json:"notes"`
+}
+
+type planUserJSON struct {
+	Row      int               `json:"row"`
+	Values   map[string]string `json:"values"`
+	Password string            `json:"password"` // "from the file" or "generated", never the password
 }
 
 func runPlan(ctx context.Context, e *Env, args []string) int {
@@ -387,7 +591,21 @@ refused (exit status 1) with the problems on standard error.`)
 	}
 	if *f.asJSON {
 		v := planJSON{File: c.file, Profile: c.prof.Name, Server: c.prof.Address, Admin: c.prof.AdminUser,
-			Description: spec.Description, Summary: sum}
+			Description: spec.Description, Summary: sum, Notes: c.notesJSON(), UserRows: []planUserJSON{}}
+		for i := range c.preview.Rows {
+			r := c.preview.Rows[i]
+			vals := r.Fields()
+			pw := "generated"
+			if c.imp != nil && i < len(c.imp.Rows) && c.imp.Rows[i].Get(wizard.ColPassword) != "" {
+				pw = "from the file"
+			}
+			delete(vals, wizard.ColPassword.String())
+			row := i + 2
+			if i < len(c.imp.SourceRows) {
+				row = c.imp.SourceRows[i]
+			}
+			v.UserRows = append(v.UserRows, planUserJSON{Row: row, Values: vals, Password: pw})
+		}
 		if err := writeJSON(e.Stdout, v); err != nil {
 			return f.fail(ExitUsage, "%v", err)
 		}

@@ -147,7 +147,7 @@ func TestCLI_Validate_serverCollisions(t *testing.T) {
 	recs[2][0] = "branch.user07@acme.example.com" // a demo user
 	f := e.file("collide.csv", recs)
 	r := e.run("", "validate", f, "--group", "acme-ent/acme-hq")
-	if r.code != 1 || !strings.Contains(r.stdout, "collide.csv:3:User ID: user branch.user07@acme.example.com already exists on the server") {
+	if r.code != 1 || !strings.Contains(r.stdout, "collide.csv:3:A (userId): user branch.user07@acme.example.com already exists on the server") {
 		t.Fatalf("%v", r)
 	}
 	if strings.Contains(r.stdout, "collide.csv:2:") {
@@ -175,7 +175,7 @@ func TestCLI_Plan_golden(t *testing.T) {
 
 	bad := e.file("bad.csv", append(users("p", 1), []string{"p.001@acme.example.com", "X", "Y"}))
 	r = e.run("", "plan", bad, "--group", "acme-ent/acme-hq")
-	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "bad.csv:3:User ID: duplicate: already in row 2") {
+	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "bad.csv:3:A (userId): duplicate: already in row 2") {
 		t.Errorf("plan of a bad file: %v", r)
 	}
 }

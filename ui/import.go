@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -529,10 +528,7 @@ func importReport(imp *wizard.Import) string {
 
 // mappingKey is the preference that remembers the mapping of one set of
 // headers.
-func mappingKey(header []string) string {
-	sum := sha256.Sum256([]byte(wizard.HeaderSetKey(header)))
-	return fmt.Sprintf("import.mapping.%x", sum[:12])
-}
+func mappingKey(header []string) string { return wizard.MappingPreferenceKey(header) }
 
 func (v *importView) savedMapping(header []string) wizard.Mapping {
 	m := wizard.Mapping{}
@@ -574,8 +570,8 @@ func (v *importView) toPreview() {
 			if v.imp != imp {
 				return // another file was opened meanwhile
 			}
-			if sp != "" && imp.ServiceProvider != "" && imp.ServiceProvider != sp || g != "" && imp.Group != "" && imp.Group != g {
-				v.u.showInfo("Import", fmt.Sprintf("The file is for %s / %s, but %s / %s is chosen. Pick the group the file names, or remove its serviceProviderId and groupId columns.", imp.ServiceProvider, imp.Group, sp, g))
+			if msg := imp.TargetMismatch(sp, g); msg != "" {
+				v.u.showInfo("Import", strings.ToUpper(msg[:1])+msg[1:]+".")
 				return
 			}
 			fill := &wizard.Import{Rows: append([]wizard.Row(nil), imp.Rows...), SourceRows: imp.SourceRows, Columns: imp.Columns}

@@ -444,13 +444,39 @@ func TestImport_contextColumns(t *testing.T) {
 	}
 	want := []string{
 		"the file names 2 groups (grp1, grp2): import one group at a time",
-		`row 3, column A (operation): is "delete": bwbulk only adds users; remove this row or change it to "add"`,
+		`row 3, column A (operation): is "delete": bwbulk only creates users (add, create, user.create); remove this row or change it to "user.create"`,
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("problems\n got %q\nwant %q", got, want)
 	}
 	if imp.ServiceProvider != "ent1" || imp.Group != "" {
 		t.Errorf("target %q/%q", imp.ServiceProvider, imp.Group)
+	}
+}
+
+// TestImport_mercuryCreate: Mercury's user.create operations (and the
+// other spellings of adding a user) are taken; the file's target is
+// compared with the group chosen by one rule.
+func TestImport_mercuryCreate(t *testing.T) {
+	in := "operation,serviceProviderId,groupId,userId,firstName,lastName\n" +
+		"user.create,ent1,grp1,a@x.com,A,B\n" +
+		"USER.CREATE,ent1,grp1,b@x.com,C,D\n" +
+		"create,ent1,grp1,c@x.com,E,F\n" +
+		"addUser,ent1,grp1,d@x.com,G,H\n" +
+		"user.delete,ent1,grp1,e@x.com,I,J\n"
+	tab, _ := wizard.ReadCSV(context.Background(), strings.NewReader(in), nil)
+	imp, _ := tab.Import(context.Background(), nil, nil)
+	if len(imp.Problems) != 1 || imp.Problems[0].Row != 6 {
+		t.Fatalf("problems %v", imp.Problems)
+	}
+	if len(imp.Rows) != 5 {
+		t.Errorf("%d rows", len(imp.Rows))
+	}
+	if m := imp.TargetMismatch("ent1", "grp1"); m != "" {
+		t.Errorf("same target refused: %s", m)
+	}
+	if m := imp.TargetMismatch("ent1", "grp2"); m != "the file's serviceProviderId/groupId columns name ent1 / grp1, but ent1 / grp2 is chosen: pick the group the file names, or remove those columns" {
+		t.Errorf("mismatch: %q", m)
 	}
 }
 

@@ -74,6 +74,19 @@ type Import struct {
 	// ServiceProvider and Group are the target the file names in
 	// serviceProviderId/groupId columns ("" when it names none).
 	ServiceProvider, Group string
+
+	// letter and header are the file's column of each preview column.
+	letter, header [numColumns]string
+}
+
+// Locate names a problem's column as the file does, by letter and
+// header, when the file has that column (preview problems name only the
+// preview's column).
+func (imp *Import) Locate(p Problem) Problem {
+	if p.Letter == "" && p.Column.Valid() && imp.letter[p.Column] != "" {
+		p.Letter, p.Header = imp.letter[p.Column], imp.header[p.Column]
+	}
+	return p
 }
 
 // columnPlan is what the importer does with one column of the file.
@@ -173,6 +186,14 @@ func (im *importer) plan(m Mapping) {
 	}
 	im.plans = make([]columnPlan, len(t.Header))
 	seen := map[HeaderKind]int{}
+	// bwbulk's own task export (row, status, errorCode, error, then the
+	// users' columns): its "row" is the task's row each line is for.
+	taskExport := false
+	for _, raw := range t.Header {
+		if normHeader(raw) == "errorcode" {
+			taskExport = true
+		}
+	}
 	for j, raw := range t.Header {
 		h := strings.TrimSpace(raw)
 		if t.Format == "CSV" {
@@ -184,6 +205,9 @@ func (im *importer) plan(m Mapping) {
 			continue
 		}
 		lh := LookupHeader(h)
+		if taskExport && normHeader(h) == "row" {
+			lh = Header{Kind: HeaderPreviewRow}
+		}
 		if lh.Kind == HeaderUnknown {
 			if c, ok := m[MappingKey(h)]; ok {
 				if c.Valid() {
@@ -210,6 +234,7 @@ func (im *importer) plan(m Mapping) {
 			}
 			im.where[lh.Column] = j
 			imp.Columns = append(imp.Columns, lh.Column)
+			imp.letter[lh.Column], imp.header[lh.Column] = p.letter, truncate(h, 40)
 		default:
 			if k, dup := seen[lh.Kind]; dup {
 				imp.Problems = append(imp.Problems, Problem{Row: t.HeaderRow, Letter: p.letter, Header: truncate(h, 40), Err: ErrDuplicate,
@@ -325,11 +350,9 @@ func (im *importer) row(rec *Record) (Row, bool) {
 			im.grps[v] = true
 			continue
 		case HeaderOperation:
-			switch strings.ToLower(v) {
-			case "add", "create", "new", "insert":
-			default:
+			if !addOperation(v) {
 				imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Letter: p.letter, Header: truncate(p.header, 40), Err: ErrFormat,
-					Msg: fmt.Sprintf("is %q: bwbulk only adds users; remove this row or change it to \"add\"", truncate(v, 20))})
+					Msg: fmt.Sprintf("is %q: bwbulk only creates users (add, create, user.create); remove this row or change it to \"user.create\"", truncate(v, 20))})
 			}
 			continue
 		case HeaderPreviewRow:
@@ -382,6 +405,40 @@ func (im *importer) row(rec *Record) (Row, bool) {
 		r.v[ColCLIDLastName] = r.v[ColLastName]
 	}
 	return r, true
+}
+
+// addOperation reports whether an operation column's value creates a
+// user: add, create, new, insert, Mercury's user.create (user.add,
+// createUser and the like).
+func addOperation(v string) bool {
+	v = strings.ToLower(strings.TrimSpace(v))
+	if strings.HasPrefix(v, "user.") {
+		v = v[len("user."):]
+	}
+	v = strings.TrimSuffix(strings.TrimPrefix(v, "user"), "user")
+	switch strings.Trim(v, " _-.") {
+	case "add", "create", "new", "insert":
+		return true
+	}
+	return false
+}
+
+// TargetMismatch says why the file cannot go to group grp of service
+// provider (or enterprise) sp: its serviceProviderId or groupId column
+// names another. "" when the file names none, or the same. The Import
+// screen and the command line both refuse such a file with this message.
+func (imp *Import) TargetMismatch(sp, grp string) string {
+	if imp.ServiceProvider != "" && imp.ServiceProvider != sp || imp.Group != "" && imp.Group != grp {
+		file := imp.ServiceProvider + " / " + imp.Group
+		switch {
+		case imp.ServiceProvider == "":
+			file = "group " + imp.Group
+		case imp.Group == "":
+			file = imp.ServiceProvider
+		}
+		return fmt.Sprintf("the file's serviceProviderId/groupId columns name %s, but %s / %s is chosen: pick the group the file names, or remove those columns", file, sp, grp)
+	}
+	return ""
 }
 
 func (im *importer) note(p *columnPlan, what string, row int, from, to string) {

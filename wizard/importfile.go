@@ -2,6 +2,9 @@ package wizard
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
@@ -11,17 +14,51 @@ import (
 // XLSX workbook when name ends in .xlsx (any case), CSV otherwise, every
 // column known (a file with columns to map has them in Problems).
 func ImportFile(name string, r io.Reader) (*Import, error) {
-	var t *Table
-	var err error
-	if strings.EqualFold(filepath.Ext(name), ".xlsx") {
-		t, err = ReadXLSX(context.Background(), r, nil)
-	} else {
-		t, err = ReadCSV(context.Background(), r, nil)
-	}
+	t, err := ReadFile(context.Background(), name, r, nil)
 	if err != nil {
 		return nil, err
 	}
 	return t.Import(context.Background(), nil, nil)
+}
+
+// ReadFile reads a file as a table the way the Import screen does: an
+// XLSX workbook when name ends in .xlsx (any case), CSV otherwise.
+func ReadFile(ctx context.Context, name string, r io.Reader, opts *ReadOptions) (*Table, error) {
+	if strings.EqualFold(filepath.Ext(name), ".xlsx") {
+		return ReadXLSX(ctx, r, opts)
+	}
+	return ReadCSV(ctx, r, opts)
+}
+
+// ParseMapping reads a mapping file: a JSON object from a header of the
+// file to the column it stands for, by name or title ("extension",
+// "Phone number"), or to "" or "ignore" to leave the column out. The
+// mapping the Import screen saves has this form too.
+func ParseMapping(b []byte) (Mapping, error) {
+	var raw map[string]string
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, fmt.Errorf("wizard: mapping: %w (want a JSON object such as {\"Employee No\": \"extension\", \"Cost centre\": \"ignore\"})", err)
+	}
+	m := Mapping{}
+	for h, v := range raw {
+		if v = strings.TrimSpace(v); v == "" || strings.EqualFold(v, "ignore") {
+			m[MappingKey(h)] = ColNone
+			continue
+		}
+		c, ok := ParseColumn(v)
+		if !ok {
+			return nil, fmt.Errorf("wizard: mapping: %q is not a column bwbulk knows (for %q)", v, h)
+		}
+		m[MappingKey(h)] = c
+	}
+	return m, nil
+}
+
+// MappingPreferenceKey is the preference under which the Import screen
+// keeps the mapping chosen for a set of headers.
+func MappingPreferenceKey(header []string) string {
+	sum := sha256.Sum256([]byte(HeaderSetKey(header)))
+	return fmt.Sprintf("import.mapping.%x", sum[:12])
 }
 
 // ModelForImport returns the model of imported rows going to an existing

@@ -15,23 +15,15 @@ import (
 )
 
 // releaseHas tells the requests a release has from facts that are not
-// ours: its XSD set where one is at hand, else the release table read from
-// public sources.
+// ours (ocinames.ReleaseHas).
 func releaseHas(t *testing.T, rel string) (func(string) bool, string) {
 	t.Helper()
 	r, _ := oci.ParseRelease(rel)
-	if dir, ok := ocinames.SchemaDir(r.Major); ok && r.SP == 0 {
-		names, err := ocinames.SchemaRequests(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		set := map[string]bool{}
-		for _, n := range names {
-			set[n] = true
-		}
-		return func(n string) bool { return set[n] }, "its schema set"
+	has, by, err := ocinames.ReleaseHas(r)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return func(n string) bool { return oci.Exists(r, n) }, "the release table"
+	return has, by
 }
 
 // The help desk's whole loop from the command line against a server of

@@ -110,22 +110,14 @@ func TestRunner_fieldReleases1000Users(t *testing.T) {
 }
 
 // releaseHas tells the requests release r has from facts that are not
-// ours: the release's XSD set where one is at hand (ocinames.SchemaDir),
-// else the release table read from public sources.
+// ours (ocinames.ReleaseHas).
 func releaseHas(t *testing.T, r oci.Release) func(string) bool {
 	t.Helper()
-	if dir, ok := ocinames.SchemaDir(r.Major); ok && r.SP == 0 {
-		names, err := ocinames.SchemaRequests(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		set := map[string]bool{}
-		for _, n := range names {
-			set[n] = true
-		}
-		return func(n string) bool { return set[n] }
+	has, _, err := ocinames.ReleaseHas(r)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return func(n string) bool { return oci.Exists(r, n) }
+	return has
 }
 
 // The same 1,000-user task against a simulator started apart, `bwbulk sim

@@ -19,23 +19,15 @@ import (
 )
 
 // releaseHas tells the requests a release has from facts that are not
-// ours: the release's XSD set where one is at hand, else the release
-// table read from public sources (ocirelease).
+// ours (ocinames.ReleaseHas).
 func releaseHas(t *testing.T, rel string) func(string) bool {
 	t.Helper()
 	r, _ := oci.ParseRelease(rel)
-	if dir, ok := ocinames.SchemaDir(r.Major); ok && r.SP == 0 {
-		names, err := ocinames.SchemaRequests(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		set := map[string]bool{}
-		for _, n := range names {
-			set[n] = true
-		}
-		return func(n string) bool { return set[n] }
+	has, _, err := ocinames.ReleaseHas(r)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return func(n string) bool { return oci.Exists(r, n) }
+	return has
 }
 
 // family is the command family a version belongs to, as the step table

@@ -65,24 +65,13 @@ func versionBody(base, n string) (string, bool) {
 }
 
 // releaseHas is what each release's own requests are, from facts that
-// are not the simulator's: its XSD set where one is at hand, else the
-// release table read from public sources (ocirelease).
+// are not the simulator's (ocinames.ReleaseHas).
 func releaseHas(t *testing.T, rel int) func(string) bool {
-	if dir, ok := ocinames.SchemaDir(rel); ok {
-		names, err := ocinames.SchemaRequests(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		set := map[string]bool{}
-		for _, n := range names {
-			set[n] = true
-		}
-		return func(n string) bool { return set[n] }
+	has, _, err := ocinames.ReleaseHas(ocirelease.Release{Major: rel})
+	if err != nil {
+		t.Fatal(err)
 	}
-	return func(n string) bool {
-		has, _ := ocirelease.Has(ocirelease.Release{Major: rel}, n)
-		return has
-	}
+	return has
 }
 
 // Each release accepts exactly the versions its schema set has (one it

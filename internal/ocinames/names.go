@@ -18,6 +18,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"bwbulk/broadworks/ocirelease"
 )
 
 // requestName matches a request command's name: a family, "Request", and
@@ -194,4 +196,22 @@ func moduleRoot() string {
 		}
 		d = up
 	}
+}
+
+// ReleaseHas returns what release r has from facts that are not bwbulk's
+// own code: its XSD set where one is at hand (SchemaDir), else the release
+// table read from public sources (ocirelease.Has). by says which.
+func ReleaseHas(r ocirelease.Release) (has func(string) bool, by string, err error) {
+	if dir, ok := SchemaDir(r.Major); ok && r.SP == 0 {
+		names, err := SchemaRequests(dir)
+		if err != nil {
+			return nil, "", err
+		}
+		set := make(map[string]bool, len(names))
+		for _, n := range names {
+			set[n] = true
+		}
+		return func(n string) bool { return set[n] }, "its schema set", nil
+	}
+	return func(n string) bool { ok, _ := ocirelease.Has(r, n); return ok }, "the release table", nil
 }

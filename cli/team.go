@@ -20,6 +20,8 @@ func runTeam(ctx context.Context, e *Env, args []string) int {
 		return teamStatus(ctx, e, args)
 	case "disconnect":
 		return teamDisconnect(ctx, e, args)
+	case "admit":
+		return teamAdmit(ctx, e, args)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(e.Stdout, teamUsage)
 		return ExitOK
@@ -28,10 +30,11 @@ func runTeam(ctx context.Context, e *Env, args []string) int {
 	return ExitUsage
 }
 
-const teamUsage = `Usage: bwbulk team connect|status|disconnect ...
+const teamUsage = `Usage: bwbulk team connect|status|admit|disconnect ...
 
   bwbulk team connect postgres://USER@HOST:5432/DATABASE?sslmode=verify-full [--password]
   bwbulk team status
+  bwbulk team admit DESK
   bwbulk team disconnect
 
 Team mode: the desks of a team share one task history and one queue in a
@@ -117,6 +120,45 @@ func printTeamStatus(ctx context.Context, f *flags, st *jobs.Store) int {
 	for _, r := range ts.Running {
 		fmt.Fprintf(f.e.Stdout, "Running now: %s\n", r)
 	}
+	has, err := st.HasTeamKey()
+	switch {
+	case err != nil:
+		fmt.Fprintf(f.e.Stdout, "Team key: %v\n", err)
+	case has:
+		fmt.Fprintln(f.e.Stdout, "Team key: held (this desk reads and seals the team's passwords)")
+	default:
+		fmt.Fprintf(f.e.Stdout, "Team key: not yet: on a desk that holds it, run: bwbulk team admit %s\n", ts.Desk)
+	}
+	ms, err := st.Members(ctx)
+	if err == nil {
+		for _, m := range ms {
+			state := "waiting to be admitted"
+			if m.Admitted {
+				state = "admitted by " + m.AddedBy
+			}
+			fmt.Fprintf(f.e.Stdout, "Member: %s (%s)\n", m.Desk, state)
+		}
+	}
+	return ExitOK
+}
+
+func teamAdmit(ctx context.Context, e *Env, args []string) int {
+	f := newFlags(e, "team admit", "DESK", `
+Gives the team key to DESK (as team status lists it: user@computer), a desk
+that connected and waits: the key is wrapped for that desk's public key,
+so only that desk can unwrap it. This desk must hold the key.`)
+	if code, ok := f.parse(args, 1); !ok {
+		return code
+	}
+	st, err := f.openStore(ctx)
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	defer st.Close()
+	if err := st.AdmitMember(ctx, f.Arg(0)); err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	fmt.Fprintf(e.Stderr, "%s is admitted: it reads and seals the team's passwords from now on.\n", f.Arg(0))
 	return ExitOK
 }
 

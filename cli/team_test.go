@@ -187,7 +187,8 @@ func TestTeam_DatabaseRestartMidTask(t *testing.T) {
 func TestTeam_Status(t *testing.T) {
 	e, pg, _ := newTeamEnv(t, nil)
 	r := e.run("", "team", "status")
-	if r.code != 0 || !strings.Contains(r.stdout, "Schema: ") || !strings.Contains(r.stdout, "This desk: "+jobs.Desk()) {
+	if r.code != 0 || !strings.Contains(r.stdout, "Schema: ") || !strings.Contains(r.stdout, "This desk: "+jobs.Desk()) ||
+		!strings.Contains(r.stdout, "Team key: held") || !strings.Contains(r.stdout, "Member: "+jobs.Desk()+" (admitted by "+jobs.Desk()+")") {
 		t.Fatalf("team status: %v", r)
 	}
 	if err := pg.Stop(); err != nil {

@@ -49,10 +49,10 @@ var ErrLeaseLost = errors.New("jobs: the task's lease passed to another runner")
 
 // newOwner names a runner of this process: its desk, process id and a
 // random part (two stores in one process are two runners).
-func newOwner() string {
+func newOwner(desk string) string {
 	b := make([]byte, 3)
 	rand.Read(b)
-	return fmt.Sprintf("%s pid %d %s", Desk(), os.Getpid(), hex.EncodeToString(b))
+	return fmt.Sprintf("%s pid %d %s", desk, os.Getpid(), hex.EncodeToString(b))
 }
 
 // Owner is the name this store's runner holds leases under.

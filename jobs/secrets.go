@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -8,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/zalando/go-keyring"
 )
@@ -126,6 +128,15 @@ func (s *Store) dataBox() (*box, error) {
 		key := make([]byte, 32)
 		if _, err := rand.Read(key); err != nil {
 			return nil, err
+		}
+		if s.eng != nil && s.eng.shared() {
+			// The team's key, not one of this desk's own (teamkey.go).
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			key, err = s.teamDataKey(ctx)
+			cancel()
+			if err != nil {
+				return nil, err
+			}
 		}
 		v = base64.StdEncoding.EncodeToString(key)
 		if err := s.secrets.Set(KeyringService, s.keyName(KeyringDataKey), v); err != nil {

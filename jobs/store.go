@@ -144,7 +144,7 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	s := &Store{w: w, eng: sqliteEngine{}, path: path, now: o.Now, secrets: o.Keyring, wake: make(chan struct{}, 1),
-		desk: Desk(), owner: newOwner()}
+		desk: Desk(), owner: newOwner(Desk())}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err

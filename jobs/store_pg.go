@@ -22,6 +22,8 @@ type TeamConfig struct {
 	// Password of the URL's role, read from the OS keyring; "" for none
 	// (a client certificate, peer or trust authentication).
 	Password string
+	// Desk names this desk in the team ("" for Desk()).
+	Desk string
 }
 
 // writeLockKey is the transaction-level advisory lock every write
@@ -106,7 +108,11 @@ func OpenTeam(ctx context.Context, tc TeamConfig, opts *Options) (*Store, error)
 		return nil, fmt.Errorf("jobs: team database %s: %w", cfg.Host, err)
 	}
 	s := &Store{w: db, r: db, eng: pgEngine{}, now: o.Now, secrets: o.Keyring, wake: make(chan struct{}, 1),
-		team: teamIdent(cfg), desk: Desk(), owner: newOwner()}
+		team: teamIdent(cfg), desk: tc.Desk}
+	if s.desk == "" {
+		s.desk = Desk()
+	}
+	s.owner = newOwner(s.desk)
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

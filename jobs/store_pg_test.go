@@ -195,3 +195,68 @@ func TestTeamSchemaNewerRefused(t *testing.T) {
 		t.Fatalf("open of a newer schema: %v", err)
 	}
 }
+
+// TestTeamKey_WrappedPerMember: two desks with their own keyrings share a
+// team database. The first desk's task is sealed with the team key; the
+// second cannot read its passwords until the first admits it, then can;
+// the database holds the team key only wrapped, never in clear.
+func TestTeamKey_WrappedPerMember(t *testing.T) {
+	ctx := context.Background()
+	url := newPGDatabase(t)
+	secA, secB := newMemSecrets(), newMemSecrets()
+	a, err := OpenTeam(ctx, TeamConfig{URL: url, Desk: "ann@desk1"}, &Options{Keyring: secA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	us := hqUsers("tk", 3)
+	id, err := a.CreateTask(ctx, taskOf(us, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := OpenTeam(ctx, TeamConfig{URL: url, Desk: "bob@desk2"}, &Options{Keyring: secB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := b.JobsWithPayload(ctx, id, Filter{}); !errors.Is(err, ErrTeamKeyPending) {
+		t.Fatalf("a desk not admitted read the passwords: %v", err)
+	}
+	ms, err := a.Members(ctx)
+	if err != nil || len(ms) != 2 || !ms[0].Admitted || ms[1].Admitted || ms[1].Desk != "bob@desk2" {
+		t.Fatalf("members before admission: %+v, %v", ms, err)
+	}
+	if err := a.AdmitMember(ctx, "bob@desk2"); err != nil {
+		t.Fatal(err)
+	}
+	js, err := b.JobsWithPayload(ctx, id, Filter{})
+	if err != nil || len(js) != 3 {
+		t.Fatalf("after admission: %v", err)
+	}
+	for i, j := range js {
+		if j.Fields["password"] != us[i].password {
+			t.Errorf("row %d: password %q, want %q", j.Row, j.Fields["password"], us[i].password)
+		}
+	}
+	// Bob's own task opens on Ann's desk: one key for the team.
+	id2, err := b.CreateTask(ctx, taskOf(hqUsers("tb", 1), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if js, err := a.JobsWithPayload(ctx, id2, Filter{}); err != nil || js[0].Fields["password"] == "" {
+		t.Fatalf("bob's task on ann's desk: %v", err)
+	}
+	key, _ := a.teamKeyBytes()
+	rows, err := a.r.QueryContext(ctx, `SELECT public_key, wrapped_key FROM members`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p, w []byte
+		rows.Scan(&p, &w)
+		if len(key) != 32 || strings.Contains(string(p)+string(w), string(key)) {
+			t.Errorf("the team key is in the members table in clear")
+		}
+	}
+}

@@ -191,6 +191,7 @@ func (c *pgConn) CheckNamedValue(nv *driver.NamedValue) error {
 }
 
 // rebind turns ? parameters into $n, outside quoted strings and names.
+// The store's SQL never uses SQLite's numbered form ?NNN.
 func rebind(q string) string {
 	if !strings.Contains(q, "?") {
 		return q

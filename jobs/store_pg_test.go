@@ -6,7 +6,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -259,4 +261,51 @@ func TestTeamKey_WrappedPerMember(t *testing.T) {
 			t.Errorf("the team key is in the members table in clear")
 		}
 	}
+}
+
+// FuzzRebind: every ? outside quotes becomes $1, $2… in order, and
+// nothing else changes.
+func FuzzRebind(f *testing.F) {
+	for _, s := range []string{`SELECT 1`, `a = ? AND b IN (?, ?)`, `x = '?' AND "q?" = ?`, `'it''s ?' || ?`, `'unterminated ?`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		if regexp.MustCompile(`\?[0-9]`).MatchString(q) || strings.Contains(q, "$") {
+			t.Skip("SQLite's numbered ?NNN or PostgreSQL's $N, which the store never writes")
+		}
+		got := rebind(q)
+		// Undo: $n back to ? gives q again, and n counts up from 1.
+		var b strings.Builder
+		n := 0
+		var quote byte
+		for i := 0; i < len(got); i++ {
+			ch := got[i]
+			switch {
+			case quote != 0:
+				if ch == quote {
+					quote = 0
+				}
+			case ch == '\'' || ch == '"':
+				quote = ch
+			case ch == '$':
+				j := i + 1
+				for j < len(got) && got[j] >= '0' && got[j] <= '9' {
+					j++
+				}
+				if j > i+1 {
+					n++
+					if got[i+1:j] != strconv.Itoa(n) {
+						t.Fatalf("rebind(%q) = %q: parameter %s, want %d", q, got, got[i+1:j], n)
+					}
+					b.WriteByte('?')
+					i = j - 1
+					continue
+				}
+			}
+			b.WriteByte(ch)
+		}
+		if b.String() != q {
+			t.Fatalf("rebind(%q) = %q", q, got)
+		}
+	})
 }

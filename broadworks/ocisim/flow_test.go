@@ -28,6 +28,10 @@ func TestFlow_wizardCommands(t *testing.T) {
 	if n := strings.Count(r.Inner, "<phoneNumber>"); n != 300 {
 		t.Fatalf("%d available numbers, want 300", n)
 	}
+	r = c.one("GroupDnGetDetailedAvailableListRequest", g)
+	if dns := r.table("dnTable"); len(dns) != 300 || dns[0]["Phone Number"] == "" || dns[0]["Activated"] == "" {
+		t.Fatalf("%d detailed available numbers, want 300: %v", len(dns), dns[:min(len(dns), 1)])
+	}
 	r = c.one("GroupDepartmentGetListRequest18", g+el("includeEnterpriseDepartments", "true"))
 	deps := r.table("departmentTable")
 	if len(deps) != 2 || deps[0]["Department Name"] != "Sales" || deps[1]["Department Name"] != "Support" {

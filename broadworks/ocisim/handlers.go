@@ -36,6 +36,7 @@ var handlers = map[string]handlerFunc{
 	"GroupDeleteRequest":                         hGroupDelete,
 	"GroupPasswordRulesGetRequestRI":             hGroupRules,
 	"GroupDnGetAvailableListRequest":             hGroupDnAvailable,
+	"GroupDnGetDetailedAvailableListRequest":     hGroupDnDetailedAvailable,
 	"GroupDnAssignListRequest":                   hGroupDnAssign,
 	"GroupDnUnassignListRequest":                 hGroupDnUnassign,
 	"GroupDnActivateListRequest":                 hGroupDnActivate,

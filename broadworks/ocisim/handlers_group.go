@@ -210,6 +210,22 @@ func hGroupDnAvailable(c *call, e *element) result {
 	return data("GroupDnGetAvailableListResponse", w)
 }
 
+// hGroupDnDetailedAvailable lists the group's numbers no user holds, with
+// whether each is activated (no number is in a department here).
+func hGroupDnDetailedAvailable(c *call, e *element) result {
+	sp, g, err := c.groupOf(e)
+	if err != nil {
+		return failure(err)
+	}
+	var rows [][]string
+	for _, n := range c.w.freeNumbers(sp, g) {
+		rows = append(rows, []string{n, "", strconv.FormatBool(g.Numbers[n])})
+	}
+	w := &builder{}
+	w.table("dnTable", []string{"Phone Number", "Department", "Activated"}, rows)
+	return data("GroupDnGetDetailedAvailableListResponse", w)
+}
+
 // groupNumbers reads the group and the numbers of a GroupDnAssignList or
 // GroupDnUnassignList request; moving numbers between the service provider
 // and a group is above a group admin.

@@ -59,6 +59,7 @@ func TestXSD_requestsAndResponsesValidate(t *testing.T) {
 		cmd("GroupPasswordRulesGetRequestRI", g),
 		cmd("PasswordGenerateRequest", "<userPassword>"+g+el("generatePassword", "true")+el("generatePasscode", "true")+"</userPassword>"),
 		cmd("GroupDnGetAvailableListRequest", g),
+		cmd("GroupDnGetDetailedAvailableListRequest", g),
 		cmd("GroupExtensionLengthGetRequest22", g),
 		cmd("SystemDeviceTypeGetAvailableListRequest22V2", el("allowConference", "false")+el("allowMusicOnHold", "false")+el("onlyConference", "false")+el("onlyVideoCapable", "false")+el("onlyOptionalIpAddress", "false")),
 		cmd("GroupAccessDeviceGetListRequest", g),

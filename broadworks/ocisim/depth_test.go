@@ -45,3 +45,19 @@ func TestRelease_olderVersionsValidatedInDepth(t *testing.T) {
 	wantOK(t, c.one("UserModifyRequest16", el("userId", "branch.user01@acme.example.com")+
 		wrap(dev("Group", "branch-phone-01")+el("linePort", "lp16@acme.example.com"))))
 }
+
+// GroupAccessDeviceGetRequest18sp1, which older clients send, answers from
+// the stored device.
+func TestHandlers_deviceGet18sp1(t *testing.T) {
+	s := startDemo(t, nil)
+	c := adminClient(t, s)
+	g := el("serviceProviderId", "acme-ent") + el("groupId", "acme-hq")
+	wantOK(t, c.one("GroupAccessDeviceAddRequest22V2", g+el("deviceName", "get-phone")+el("deviceType", "Generic SIP Phone")+el("description", "lobby")))
+	r := c.one("GroupAccessDeviceGetRequest18sp1", g+el("deviceName", "get-phone"))
+	if r.field("deviceType") != "Generic SIP Phone" || r.field("description") != "lobby" || r.field("status") != "Online" || r.field("numberOfAssignedPorts") != "0" {
+		t.Fatalf("device: %s", r.Inner)
+	}
+	if r = c.one("GroupAccessDeviceGetRequest18sp1", g+el("deviceName", "no-such")); r.ok() || !strings.Contains(r.Summary, "Access Device not found: no-such") {
+		t.Fatalf("missing device: %s", r.Summary)
+	}
+}

@@ -45,6 +45,7 @@ var handlers = map[string]handlerFunc{
 	"GroupAccessDeviceAddRequest22V2":            hDeviceAdd,
 	"GroupAccessDeviceAddRequest14":              hDeviceAdd,
 	"GroupAccessDeviceDeleteRequest":             hDeviceDelete,
+	"GroupAccessDeviceGetRequest18sp1":           hDeviceGet,
 	"GroupAccessDeviceGetUserListRequest21sp1":   hDeviceUsers,
 	"GroupDepartmentGetListRequest18":            hDepartmentList,
 	"GroupDepartmentAddRequest":                  hDepartmentAdd,

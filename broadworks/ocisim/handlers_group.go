@@ -383,6 +383,47 @@ func hDeviceUsers(c *call, e *element) result {
 	return data("GroupAccessDeviceGetUserListResponse21sp1", w)
 }
 
+// hDeviceGet answers GroupAccessDeviceGetRequest18sp1 from the stored device.
+func hDeviceGet(c *call, e *element) result {
+	sp, g, err := c.groupOf(e)
+	if err != nil {
+		return failure(err)
+	}
+	d, ok := g.Devices[e.val("deviceName")]
+	if !ok {
+		return failure(errorf(codeDeviceNotFound, "Access Device not found: %s", e.val("deviceName")))
+	}
+	w := &builder{}
+	opt := func(name, v string) {
+		if v != "" {
+			w.leaf(name, v)
+		}
+	}
+	w.leaf("deviceType", d.Type)
+	opt("protocol", d.Protocol)
+	opt("netAddress", d.NetAddress)
+	if d.Port > 0 {
+		w.leaf("port", strconv.Itoa(d.Port))
+	}
+	opt("macAddress", d.MACAddress)
+	opt("serialNumber", d.SerialNumber)
+	opt("description", d.Description)
+	w.open("numberOfPorts")
+	if t, ok := c.w.deviceType(d.Type); ok && t.Ports > 0 {
+		w.leaf("quantity", strconv.Itoa(t.Ports))
+	} else {
+		w.leaf("unlimited", "true")
+	}
+	w.close("numberOfPorts")
+	w.leaf("numberOfAssignedPorts", strconv.Itoa(c.w.portsUsed(sp.ID, g.ID, d.Name)))
+	w.leaf("status", "Online")
+	opt("physicalLocation", d.PhysicalLocation)
+	opt("transportProtocol", d.Transport)
+	w.leaf("useCustomUserNamePassword", strconv.FormatBool(d.HasCredentials))
+	opt("userName", d.UserName)
+	return data("GroupAccessDeviceGetResponse18sp1", w)
+}
+
 var macPattern = regexp.MustCompile(`^[0-9A-Fa-f]{12}$`)
 
 func hDeviceAdd(c *call, e *element) result {

@@ -60,6 +60,7 @@ func TestXSD_requestsAndResponsesValidate(t *testing.T) {
 		cmd("PasswordGenerateRequest", "<userPassword>"+g+el("generatePassword", "true")+el("generatePasscode", "true")+"</userPassword>"),
 		cmd("GroupDnGetAvailableListRequest", g),
 		cmd("GroupDnGetDetailedAvailableListRequest", g),
+		cmd("GroupAccessDeviceGetRequest18sp1", el("serviceProviderId", "acme-ent")+el("groupId", "acme-branch")+el("deviceName", "branch-phone-01")),
 		cmd("GroupExtensionLengthGetRequest22", g),
 		cmd("SystemDeviceTypeGetAvailableListRequest22V2", el("allowConference", "false")+el("allowMusicOnHold", "false")+el("onlyConference", "false")+el("onlyVideoCapable", "false")+el("onlyOptionalIpAddress", "false")),
 		cmd("GroupAccessDeviceGetListRequest", g),

@@ -332,10 +332,16 @@ func ReadCSV(ctx context.Context, r io.Reader, opts *ReadOptions) (*Table, error
 			break
 		}
 		cells := make([]Cell, len(fields))
+		broken := len(syn) > 0
 		for j, f := range fields {
+			if len(f) > MaxCellBytes {
+				t.Problems = append(t.Problems, Problem{Row: row, Letter: ColumnLetter(j), Err: ErrFormat,
+					Msg: fmt.Sprintf("holds %d MB, more than Excel allows in a cell (32,767 characters): the file is damaged or not a list of users", len(f)>>20)})
+				f, broken = "", true
+			}
 			cells[j] = Cell{Text: f, Raw: f}
 		}
-		t.Records = append(t.Records, Record{Row: row, Cells: cells, Broken: len(syn) > 0})
+		t.Records = append(t.Records, Record{Row: row, Cells: cells, Broken: broken})
 	}
 	if opts.Progress != nil {
 		opts.Progress(len(p.s), len(p.s))

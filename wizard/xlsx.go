@@ -285,9 +285,14 @@ func ReadXLSX(ctx context.Context, r io.Reader, opts *ReadOptions) (*Table, erro
 			return nil, &EncryptedError{}
 		}
 	}
+	if bytes.HasPrefix(b, []byte("PK")) {
+		if msg := scanWorkbook(b); msg != "" {
+			return fail(msg)
+		}
+	}
 	// Not RawCellValue: GetCellValue is to give the text Excel shows.
 	// The sheets stay in memory (f.Pkg) for sheetMeta.
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{Password: opts.Password, UnzipXMLSizeLimit: 1 << 30, UnzipSizeLimit: 2 << 30})
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{Password: opts.Password, UnzipXMLSizeLimit: MaxUnpackedSize, UnzipSizeLimit: MaxUnpackedSize})
 	if err != nil {
 		switch {
 		case errors.Is(err, excelize.ErrWorkbookPassword):

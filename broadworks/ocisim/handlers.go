@@ -46,6 +46,7 @@ var handlers = map[string]handlerFunc{
 	"GroupAccessDeviceAddRequest14":              hDeviceAdd,
 	"GroupAccessDeviceDeleteRequest":             hDeviceDelete,
 	"GroupAccessDeviceGetRequest18sp1":           hDeviceGet,
+	"GroupAccessDeviceModifyRequest14":           hDeviceModify,
 	"GroupAccessDeviceGetUserListRequest21sp1":   hDeviceUsers,
 	"GroupDepartmentGetListRequest18":            hDepartmentList,
 	"GroupDepartmentAddRequest":                  hDepartmentAdd,

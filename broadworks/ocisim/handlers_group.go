@@ -632,3 +632,72 @@ func hGroupEnterpriseTrunks(c *call, e *element) result {
 	w.table("enterpriseTrunkTable", []string{"Enterprise Trunk Name", "Routing Type"}, rows)
 	return data("GroupEnterpriseTrunkGetListResponse", w)
 }
+
+// hDeviceModify answers GroupAccessDeviceModifyRequest14, which older
+// clients send to change a device: an element left out keeps its value,
+// xsi:nil clears it. The simulator keeps no external ids, so a device
+// named by deviceExternalId is not found.
+func hDeviceModify(c *call, e *element) result {
+	if e.has("deviceExternalId") {
+		return failure(errorf(codeDeviceNotFound, "Access Device not found: external id %s", e.val("deviceExternalId")))
+	}
+	sp, g, err := c.groupOf(e)
+	if err != nil {
+		return failure(err)
+	}
+	d, ok := g.Devices[e.val("deviceName")]
+	if !ok {
+		return failure(errorf(codeDeviceNotFound, "Access Device not found: %s", e.val("deviceName")))
+	}
+	next := *d
+	set := func(name string, field *string) {
+		if k := e.child(name); k != nil {
+			*field = ""
+			if !k.isNil() {
+				*field = strings.TrimSpace(k.Text)
+			}
+		}
+	}
+	set("protocol", &next.Protocol)
+	set("netAddress", &next.NetAddress)
+	set("serialNumber", &next.SerialNumber)
+	set("description", &next.Description)
+	set("physicalLocation", &next.PhysicalLocation)
+	set("transportProtocol", &next.Transport)
+	if k := e.child("port"); k != nil {
+		next.Port = 0
+		if !k.isNil() {
+			next.Port, _ = strconv.Atoi(strings.TrimSpace(k.Text))
+		}
+	}
+	if k := e.child("macAddress"); k != nil {
+		next.MACAddress = ""
+		if !k.isNil() {
+			mac := strings.ToUpper(macSeparators.Replace(strings.TrimSpace(k.Text)))
+			if !macPattern.MatchString(mac) {
+				return failure(errorf(codeMACInvalid, "Invalid MAC address: %s", k.Text))
+			}
+			if o := c.w.macOwner(sp, mac); o != nil && o != d {
+				return failure(errorf(codeDeviceExists, "Access Device already exists with MAC address %s: %s", mac, o.Name))
+			}
+			next.MACAddress = mac
+		}
+	}
+	if t, ok := c.w.deviceType(d.Type); ok && t.RequiresMAC && next.MACAddress == "" {
+		return failure(errorf(codeMACRequired, "A MAC address is required for device type %s", t.Name))
+	}
+	if k := e.child("accessDeviceCredentials"); k != nil {
+		next.UserName, next.HasCredentials = "", false
+		if !k.isNil() {
+			next.UserName, next.HasCredentials = k.val("userName"), true
+		}
+	}
+	if e.val("useCustomUserNamePassword") == "false" {
+		next.UserName, next.HasCredentials = "", false
+	}
+	c.w.dropDevice(d)
+	*d = next
+	c.w.indexDevice(d)
+	c.mutated = true
+	return success()
+}

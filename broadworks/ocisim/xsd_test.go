@@ -61,6 +61,8 @@ func TestXSD_requestsAndResponsesValidate(t *testing.T) {
 		cmd("GroupDnGetAvailableListRequest", g),
 		cmd("GroupDnGetDetailedAvailableListRequest", g),
 		cmd("GroupAccessDeviceGetRequest18sp1", el("serviceProviderId", "acme-ent")+el("groupId", "acme-branch")+el("deviceName", "branch-phone-01")),
+		cmd("GroupAccessDeviceModifyRequest14", el("serviceProviderId", "acme-ent")+el("groupId", "acme-branch")+el("deviceName", "branch-phone-01")+
+			`<netAddress xsi:nil="true"/>`+el("description", "Front desk")+el("transportProtocol", "UDP")),
 		cmd("GroupExtensionLengthGetRequest22", g),
 		cmd("SystemDeviceTypeGetAvailableListRequest22V2", el("allowConference", "false")+el("allowMusicOnHold", "false")+el("onlyConference", "false")+el("onlyVideoCapable", "false")+el("onlyOptionalIpAddress", "false")),
 		cmd("GroupAccessDeviceGetListRequest", g),

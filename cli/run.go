@@ -209,12 +209,21 @@ type progress struct {
 	status, msg         string
 	tenth               int
 	start               time.Time
+	// waiting is set while the task waits for its server: the bar is
+	// cleared, so that no time left is shown for work that does not move.
+	waiting bool
 }
 
 func newProgress(w io.Writer, t jobs.Task) *progress {
+	fh, ok := w.(*os.File)
+	return newProgressBar(w, t, ok && term.IsTerminal(int(fh.Fd())))
+}
+
+// newProgressBar is newProgress with the choice of a bar (a terminal) made.
+func newProgressBar(w io.Writer, t jobs.Task, bar bool) *progress {
 	p := &progress{w: w, id: t.ID, total: t.Total, done: t.Completed, failed: t.Failed, status: t.Status, start: time.Now()}
 	p.tenth = p.tenthOf()
-	if fh, ok := w.(*os.File); ok && term.IsTerminal(int(fh.Fd())) {
+	if bar {
 		p.bar = progressbar.NewOptions(max(t.Total, 1),
 			progressbar.OptionSetWriter(w),
 			progressbar.OptionSetDescription(p.describe()),
@@ -257,6 +266,11 @@ func (p *progress) event(ev jobs.Event) {
 	}
 	if ev.JobID == 0 && ev.Status != "" && (ev.Status != p.status || ev.Err != p.msg) {
 		p.status, p.msg = ev.Status, ev.Err
+		waiting := ev.Status == jobs.StatusWaiting || strings.HasPrefix(ev.Err, "waiting for")
+		if p.bar != nil && waiting && !p.waiting {
+			_ = p.bar.Clear()
+		}
+		p.waiting = waiting
 		if ev.Status == jobs.StatusWaiting || ev.Err != "" {
 			line := ev.Status
 			if ev.Err != "" {
@@ -264,6 +278,9 @@ func (p *progress) event(ev jobs.Event) {
 			}
 			p.note(fmt.Sprintf("task %d: %s", p.id, line))
 		}
+	}
+	if p.bar != nil && p.waiting {
+		return // no bar, hence no time left, until the server answers
 	}
 	if p.bar != nil {
 		p.bar.Describe(p.describe())
@@ -282,6 +299,10 @@ func (p *progress) event(ev jobs.Event) {
 
 // note prints a line without breaking the bar.
 func (p *progress) note(line string) {
+	if p.bar != nil && p.waiting {
+		fmt.Fprintln(p.w, line)
+		return
+	}
 	if p.bar != nil {
 		_ = p.bar.Clear()
 		fmt.Fprintln(p.w, line)

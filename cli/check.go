@@ -633,6 +633,8 @@ a second Ctrl-C stops at once, and resume then checks with the server
 what was done before sending anything again. Exit status 0 when every
 user was created, 1 when some failed.`)
 	wait := f.Bool("wait", false, "run the task here and wait until it is done")
+	name := f.String("name", "", "a name for the task, shown and searched in Tasks")
+	ticket := f.String("ticket", "", "a ticket or change reference for the task, shown in Tasks and in its exports")
 	c, code := f.check(ctx, args)
 	if c == nil {
 		return code
@@ -647,6 +649,7 @@ user was created, 1 when some failed.`)
 	if err != nil {
 		return f.fail(ExitProblems, "%v", err)
 	}
+	spec.Name, spec.Ticket = *name, *ticket
 	id, err := c.st.CreateTask(ctx, spec)
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)

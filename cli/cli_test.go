@@ -196,7 +196,7 @@ func TestCLI_SubmitWait_exportAndWindowStore(t *testing.T) {
 
 	const n = 40
 	f := e.file("users.csv", users("s", n))
-	r = e.run("", "submit", f, "--group", "acme-ent/acme-hq", "--wait")
+	r = e.run("", "submit", f, "--group", "acme-ent/acme-hq", "--wait", "--name", "Spring hires", "--ticket", "CHG-1042")
 	if r.code != 0 || !strings.Contains(r.stdout, "task 1 stored: 40 users in acme-ent/acme-hq") ||
 		!strings.Contains(r.stderr, "Task 1 completed: 40 of 40 users created, 0 failed") {
 		t.Fatalf("submit --wait: %v", r)
@@ -208,7 +208,8 @@ func TestCLI_SubmitWait_exportAndWindowStore(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &ts); err != nil || len(ts) != 1 {
 		t.Fatalf("tasks --json: %v %v", err, r)
 	}
-	if ts[0]["status"] != "completed" || ts[0]["completed"] != float64(n) || ts[0]["failed"] != float64(0) {
+	if ts[0]["status"] != "completed" || ts[0]["completed"] != float64(n) || ts[0]["failed"] != float64(0) ||
+		ts[0]["name"] != "Spring hires" || ts[0]["ticket"] != "CHG-1042" {
 		t.Errorf("tasks --json: %v", ts[0])
 	}
 
@@ -246,7 +247,8 @@ func TestCLI_SubmitWait_exportAndWindowStore(t *testing.T) {
 	}
 	for _, rec := range recs[1:] {
 		u, ok := e.srv.User(rec[col["userId"]])
-		if rec[col["status"]] != "completed" || !ok || rec[col["password"]] == "" {
+		if rec[col["status"]] != "completed" || !ok || rec[col["password"]] == "" ||
+			rec[col["taskName"]] != "Spring hires" || rec[col["ticket"]] != "CHG-1042" {
 			t.Errorf("exported row %v (on server: %v)", rec, ok)
 		}
 		// The password exported is the one the server has, byte for byte.

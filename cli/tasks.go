@@ -18,6 +18,8 @@ import (
 type taskJSON struct {
 	ID          int64     `json:"id"`
 	Description string    `json:"description"`
+	Name        string    `json:"name,omitempty"`   // typed at submit (--name)
+	Ticket      string    `json:"ticket,omitempty"` // typed at submit (--ticket)
 	Status      string    `json:"status"`
 	Error       string    `json:"error,omitempty"`
 	Attention   string    `json:"attention,omitempty"` // a paused task that needs a person: why, what to do
@@ -64,7 +66,7 @@ func liveStatus(st *jobs.Store) func(jobs.Task) string {
 }
 
 func taskToJSON(t jobs.Task) taskJSON {
-	return taskJSON{ID: t.ID, Description: t.Description, Status: t.Status, Error: t.Error, Attention: t.Attention, OSUser: t.OSUser,
+	return taskJSON{ID: t.ID, Description: t.Description, Name: t.Name, Ticket: t.Ticket, Status: t.Status, Error: t.Error, Attention: t.Attention, OSUser: t.OSUser,
 		Admin: t.Admin, Server: t.Server, Created: t.Created.UTC(), Updated: t.Updated.UTC(),
 		Total: t.Total, Pending: t.Pending, Running: t.Running, Completed: t.Completed, Failed: t.Failed, Cancelled: t.Cancelled, Checking: t.Checking}
 }
@@ -118,13 +120,25 @@ func runTasks(ctx context.Context, e *Env, args []string) int {
 	fmt.Fprintln(tw, "ID\tSTATUS\tDONE\tFAILED\tCREATED\tDESCRIPTION")
 	for _, t := range ts {
 		fmt.Fprintf(tw, "%d\t%s\t%d/%d\t%d\t%s\t%s\n", t.ID, t.Status, t.Completed, t.Total, t.Failed,
-			t.Created.Local().Format("2006-01-02 15:04"), t.Description)
+			t.Created.Local().Format("2006-01-02 15:04"), taskTitle(t))
 	}
 	tw.Flush()
 	if interrupted > 0 {
 		fmt.Fprintln(e.Stderr, "interrupted: its process ended while it ran; it goes on when the window opens, or here with bwbulk resume N")
 	}
 	return ExitOK
+}
+
+// taskTitle names a task: its name, else what it creates, then its ticket.
+func taskTitle(t jobs.Task) string {
+	s := t.Description
+	if t.Name != "" {
+		s = t.Name + " (" + t.Description + ")"
+	}
+	if t.Ticket != "" {
+		s += " · " + t.Ticket
+	}
+	return s
 }
 
 func taskID(f *flags, arg string) (int64, bool) {
@@ -203,7 +217,7 @@ XLSX.`)
 		}
 		return ExitOK
 	}
-	fmt.Fprintf(e.Stdout, "Task %d: %s\n", t.ID, t.Description)
+	fmt.Fprintf(e.Stdout, "Task %d: %s\n", t.ID, taskTitle(t))
 	fmt.Fprintf(e.Stdout, "Status: %s; %d of %d completed, %d failed, %d cancelled, %d to be checked, %d pending\n",
 		t.Status, t.Completed, t.Total, t.Failed, t.Cancelled, t.Checking, t.Pending+t.Running)
 	if t.Error != "" {

@@ -27,7 +27,10 @@ type SheetOptions struct {
 // TaskSheet lays a task's jobs out as one sheet: row, status, errorCode
 // and error, then the preview columns (wizard order). Passwords are
 // included for created (completed) users only: a failed row's password
-// opens nothing. It holds the whole sheet in memory; TaskStream does not.
+// opens nothing. A task with a name or ticket has them in two columns
+// after error, on every row, so a filtered or merged file still says
+// which task and ticket each user came from. It holds the whole sheet in
+// memory; TaskStream does not.
 func (s *Store) TaskSheet(ctx context.Context, taskID int64) (wizard.Sheet, error) {
 	ss, err := s.TaskStream(ctx, taskID, nil)
 	if err != nil {
@@ -49,9 +52,14 @@ func (s *Store) TaskStream(ctx context.Context, taskID int64, opts *SheetOptions
 	if opts != nil {
 		o = *opts
 	}
+	task, err := s.Task(ctx, taskID)
+	if err != nil {
+		return wizard.StreamSheet{}, err
+	}
+	named := task.Name != "" || task.Ticket != ""
 	filter := Filter{Status: o.Status}
 	var use wizard.ColumnUse
-	err := s.eachJob(ctx, taskID, filter, readFields, func(j Job) error {
+	err = s.eachJob(ctx, taskID, filter, readFields, func(j Job) error {
 		r := sheetRow(j)
 		use.Add(&r)
 		return nil
@@ -61,6 +69,9 @@ func (s *Store) TaskStream(ctx context.Context, taskID int64, opts *SheetOptions
 	}
 	cols := use.Columns(!o.NoPasswords)
 	header := []string{"row", "status", "errorCode", "error"}
+	if named {
+		header = append(header, "taskName", "ticket")
+	}
 	for _, c := range cols {
 		header = append(header, c.String())
 	}
@@ -73,6 +84,9 @@ func (s *Store) TaskStream(ctx context.Context, taskID int64, opts *SheetOptions
 			}
 			r := sheetRow(j)
 			rec = append(rec[:0], strconv.Itoa(j.Row), j.Status, code, j.Error)
+			if named {
+				rec = append(rec, task.Name, task.Ticket)
+			}
 			return fn(r.Values(rec, cols))
 		})
 	}

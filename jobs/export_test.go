@@ -47,3 +47,28 @@ func TestStore_ExportTask_Golden(t *testing.T) {
 		t.Error("unknown format accepted")
 	}
 }
+
+// TestStore_TaskSheet_NameAndTicket: a named task's export carries its
+// name and ticket on every row, after the error columns.
+func TestStore_TaskSheet_NameAndTicket(t *testing.T) {
+	s := openTestStore(t, nil)
+	ctx := context.Background()
+	spec := sampleSpec(2, nil)
+	spec.Name, spec.Ticket = "Spring hires", "CHG-1042"
+	id, err := s.CreateTask(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, err := s.TaskSheet(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sh.Header[4:6]; got[0] != "taskName" || got[1] != "ticket" {
+		t.Fatalf("header = %v", sh.Header)
+	}
+	for i, r := range sh.Rows {
+		if r[4] != "Spring hires" || r[5] != "CHG-1042" {
+			t.Errorf("row %d = %v", i+1, r)
+		}
+	}
+}

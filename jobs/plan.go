@@ -20,7 +20,7 @@ func PlanTask(m *wizard.Model, p *wizard.Preview, admin, server, osUser string) 
 	t := p.Target()
 	setup := wizard.PlanSetup(m)
 	spec := TaskSpec{
-		Description: fmt.Sprintf("%d users in %s/%s", len(rows), t.ServiceProviderID, t.GroupID),
+		Description: fmt.Sprintf("%d %s in %s/%s", len(rows), plural(len(rows), "user", "users"), t.ServiceProviderID, t.GroupID),
 		OSUser:      osUser,
 		Admin:       admin,
 		Server:      server,

@@ -2,14 +2,12 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -75,6 +73,8 @@ type UI struct {
 	app  fyne.App
 	win  fyne.Window
 	opts Options
+	// dialogs are the dialogs shown with their keyboard rules (keys.go).
+	dialogs []*keyDialog
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -228,11 +228,15 @@ func (u *UI) shortcuts() {
 		}
 	})
 	u.keyboardRules()
-	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && u.nav.Selected() == u.tabs[ScreenNewUsers] {
-			u.wizard.goNext()
-		}
-	})
+	// Ctrl/Cmd+1…6 open the screens in navigation order: the tabs take
+	// no keyboard focus.
+	for i, name := range []string{ScreenNewUsers, ScreenImport, ScreenTasks, ScreenDrafts, ScreenConnections, ScreenSettings} {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(rune('1' + i)), Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+			if c.Overlays().Top() == nil {
+				u.Show(name)
+			}
+		})
+	}
 }
 
 // Start begins the background work: choosing the profile (the demo on
@@ -370,13 +374,12 @@ func shortErr(err error) string {
 
 // showError shows a clear error dialog: what failed and why.
 func (u *UI) showError(what string, err error) {
-	d := dialog.NewError(fmt.Errorf("%s: %s", what, peopleText(err)), u.win)
-	d.Show()
+	u.showDialog(u.infoDialog("Error", infoContent(what+": "+peopleText(err))))
 }
 
 // showInfo shows a short explanation.
 func (u *UI) showInfo(title, text string) {
-	dialog.ShowInformation(title, text, u.win)
+	u.showDialog(u.infoDialog(title, infoContent(text)))
 }
 
 // screenShown refreshes what a screen shows when it is opened.
@@ -386,6 +389,7 @@ func (u *UI) screenShown(name string) {
 		if u.wizard.startOver {
 			u.wizard.reset(wizard.NewModel(), wizard.StepEnterprise, 0)
 		}
+		u.wizard.focusStep()
 	case ScreenImport:
 		if len(u.importer.sps) == 0 {
 			u.importer.loadSPs()

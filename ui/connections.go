@@ -24,18 +24,18 @@ type connectionsView struct {
 	editing  jobs.Profile
 
 	list      *widget.List
-	name      *widget.Entry
-	host      *widget.Entry
-	port      *widget.Entry
+	name      *keyEntry
+	host      *keyEntry
+	port      *keyEntry
 	transport *widget.RadioGroup
-	admin     *widget.Entry
-	password  *widget.Entry
-	insecure  *widget.Check
+	admin     *keyEntry
+	password  *keyEntry
+	insecure  *keyCheck
 	demoNote  *widget.Label
 	result    *widget.Label
-	testBtn   *widget.Button
+	testBtn   *keyButton
 	// trust pins the certificate the last test was refused for.
-	trust   *widget.Button
+	trust   *keyButton
 	offered string // its SHA-256 fingerprint
 	pinned  *widget.Label
 	side    *fyne.Container // the right-hand side, laid out again when those show
@@ -69,19 +69,19 @@ func newConnectionsView(u *UI) *connectionsView {
 			v.edit(v.profiles[i])
 		}
 	}
-	v.name = widget.NewEntry()
-	v.host = widget.NewEntry()
+	v.name = newEntry()
+	v.host = newEntry()
 	v.host.SetPlaceHolder("as1.example.net")
-	v.port = widget.NewEntry()
+	v.port = newEntry()
 	v.port.SetPlaceHolder("2208 (TCP) / 2209 (TLS)")
 	v.transport = widget.NewRadioGroup(transports, nil)
 	v.transport.Horizontal = true
 	v.transport.Required = true
-	v.admin = widget.NewEntry()
-	v.password = widget.NewPasswordEntry()
+	v.admin = newEntry()
+	v.password = newPasswordEntry()
 	v.password.SetPlaceHolder("kept in the system keyring, never in files")
-	v.insecure = widget.NewCheck("Do not verify the TLS certificate (unsafe: anyone on the network could read the passwords)", nil)
-	v.trust = widget.NewButtonWithIcon("Trust this certificate for this profile", theme.ConfirmIcon(), v.trustOffered)
+	v.insecure = newCheck("Do not verify the TLS certificate (unsafe: anyone on the network could read the passwords)", nil)
+	v.trust = newButtonWithIcon("Trust this certificate for this profile", theme.ConfirmIcon(), v.trustOffered)
 	v.trust.Hide()
 	v.pinned = widget.NewLabel("")
 	v.pinned.Hide()
@@ -91,11 +91,11 @@ func newConnectionsView(u *UI) *connectionsView {
 	v.demoNote.Hide()
 	v.result = widget.NewLabel("")
 	v.result.Wrapping = fyne.TextWrapWord
-	v.testBtn = widget.NewButtonWithIcon("Test connection", theme.MediaPlayIcon(), v.test)
-	save := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() { v.save(false) })
-	use := widget.NewButtonWithIcon("Save and use", theme.ConfirmIcon(), func() { v.save(true) })
+	v.testBtn = newButtonWithIcon("Test connection", theme.MediaPlayIcon(), v.test)
+	save := newButtonWithIcon("Save", theme.DocumentSaveIcon(), func() { v.save(false) })
+	use := newButtonWithIcon("Save and use", theme.ConfirmIcon(), func() { v.save(true) })
 	use.Importance = widget.HighImportance
-	add := widget.NewButtonWithIcon("New profile", theme.ContentAddIcon(), func() {
+	add := newButtonWithIcon("New profile", theme.ContentAddIcon(), func() {
 		v.list.UnselectAll()
 		v.edit(jobs.Profile{Transport: "tcp", AdminUser: "admin"})
 	})

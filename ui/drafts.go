@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -22,8 +21,8 @@ type draftsView struct {
 	drafts []jobs.Draft
 	sel    int
 	list   *widget.List
-	open   *widget.Button
-	del    *widget.Button
+	open   *keyButton
+	del    *keyButton
 	empty  *widget.Label
 	obj    fyne.CanvasObject
 }
@@ -48,10 +47,10 @@ func newDraftsView(u *UI) *draftsView {
 		v.open.Enable()
 		v.del.Enable()
 	}
-	v.open = widget.NewButtonWithIcon("Open", theme.FolderOpenIcon(), v.openSelected)
+	v.open = newButtonWithIcon("Open", theme.FolderOpenIcon(), v.openSelected)
 	v.open.Importance = widget.HighImportance
 	v.open.Disable()
-	v.del = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), v.deleteSelected)
+	v.del = newButtonWithIcon("Delete", theme.DeleteIcon(), v.deleteSelected)
 	v.del.Disable()
 	top := container.NewVBox(heading("Drafts"),
 		note("The wizard saves what you type every few seconds, also without a connection. Open a draft to continue where you left it."),
@@ -117,7 +116,7 @@ func (v *draftsView) deleteSelected() {
 		return
 	}
 	d := v.drafts[v.sel]
-	dialog.ShowConfirm("Delete draft?", d.Name, func(ok bool) {
+	v.u.showDialog(v.u.confirmDialog("Delete draft?", "Delete", "Cancel", widget.NewLabel(d.Name), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -133,5 +132,5 @@ func (v *draftsView) deleteSelected() {
 				v.reload()
 			})
 		})
-	}, v.u.win)
+	}))
 }

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -23,7 +22,7 @@ func (u *UI) exportRows(name string, rows []wizard.Row) {
 	o := newExportOptions("Include passwords (a separate Passwords sheet)")
 	format, pwSheet, pwCSV, encrypt := o.format, o.pwSheet, o.pwCSV, o.encrypt
 	items := o.items()
-	d := dialog.NewForm("Export "+name, "Choose file…", "Cancel", items, func(ok bool) {
+	d := u.formDialog("Export "+name, "Choose file…", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -58,7 +57,7 @@ func (u *UI) exportRows(name string, rows []wizard.Row) {
 				})
 			})
 		})
-	}, u.win)
+	})
 	d.Resize(fyne.NewSize(560, 0))
 	d.Show()
 }
@@ -69,13 +68,12 @@ func (u *UI) showSaved(what string, uri fyne.URI) {
 	path := widget.NewLabel(uri.Path())
 	path.Wrapping = fyne.TextWrapBreak
 	path.TextStyle.Monospace = true
-	var d dialog.Dialog
-	open := widget.NewButtonWithIcon("Open folder", theme.FolderOpenIcon(), func() {
+	open := newButtonWithIcon("Open folder", theme.FolderOpenIcon(), func() {
 		if err := u.openFolder(uri); err != nil {
 			u.showError("Open folder", err)
 		}
 	})
-	d = dialog.NewCustom(what, "Close", container.NewVBox(widget.NewLabel("Saved to:"), path, container.NewHBox(open)), u.win)
+	d := u.infoDialog(what, container.NewVBox(widget.NewLabel("Saved to:"), path, container.NewHBox(open)))
 	d.Resize(fyne.NewSize(560, 0))
 	d.Show()
 }
@@ -125,18 +123,18 @@ func (v *previewView) exportDialog() {
 // clear (off unless asked, with a warning when on).
 type exportOptions struct {
 	format         *widget.RadioGroup
-	pwSheet, pwCSV *widget.Check
+	pwSheet, pwCSV *keyCheck
 	warn           *widget.Label
-	encrypt        *widget.Entry
+	encrypt        *keyEntry
 	xlsx, csv      *fyne.Container
 }
 
 func newExportOptions(sheetText string) *exportOptions {
 	o := &exportOptions{format: widget.NewRadioGroup([]string{"Excel (XLSX)", "CSV"}, nil)}
 	o.format.Required = true
-	o.pwSheet = widget.NewCheck(sheetText, nil)
+	o.pwSheet = newCheck(sheetText, nil)
 	o.pwSheet.SetChecked(true)
-	o.pwCSV = widget.NewCheck("Include passwords (in clear)", nil)
+	o.pwCSV = newCheck("Include passwords (in clear)", nil)
 	o.warn = widget.NewLabel("Anyone who opens this file reads the passwords: keep it safe and delete it when done.")
 	o.warn.Wrapping = fyne.TextWrapWord
 	o.warn.Importance = widget.DangerImportance
@@ -148,7 +146,7 @@ func newExportOptions(sheetText string) *exportOptions {
 			o.warn.Hide()
 		}
 	}
-	o.encrypt = widget.NewPasswordEntry()
+	o.encrypt = newPasswordEntry()
 	o.encrypt.SetPlaceHolder("optional: encrypt the workbook with this password")
 	o.xlsx = container.NewVBox(o.pwSheet, o.encrypt)
 	noDoubleClick := widget.NewLabel(wizard.CSVWarning)

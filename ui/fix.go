@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -230,7 +229,7 @@ func (v *previewView) retryPlan(res checkResult) {
 	}
 	v.confirming = true
 	title := fmt.Sprintf("Retry %s of task %d?", plural(len(f.jobIDs), "job"), f.taskID)
-	dialog.ShowCustomConfirm(title, "Retry", "Cancel", note(checked), func(ok bool) {
+	u.showDialog(u.confirmDialog(title, "Retry", "Cancel", note(checked), func(ok bool) {
 		v.confirming = false
 		if !ok {
 			return
@@ -254,7 +253,7 @@ func (v *previewView) retryPlan(res checkResult) {
 				u.tasks.reload()
 			})
 		})
-	}, u.win)
+	}))
 }
 
 // fixInPreview opens the selected task's failed jobs in the preview.
@@ -372,17 +371,17 @@ func (v *tasksView) confirmRetry(id int64, failed []jobs.Job, rep *jobs.CheckRep
 	}
 	body := widget.NewLabel(strings.Join(lines, "\n"))
 	body.Wrapping = fyne.TextWrapWord
-	var d dialog.Dialog
-	fix := widget.NewButtonWithIcon("Fix in preview…", theme.DocumentCreateIcon(), func() {
+	var d *keyDialog
+	fix := newButtonWithIcon("Fix in preview…", theme.DocumentCreateIcon(), func() {
 		d.Hide()
 		v.fixInPreview()
 	})
 	content := container.NewVBox(body, note("Nothing has been sent. Fix them in the preview, or retry anyway: those jobs fail again, the others go through."), container.NewHBox(fix))
-	d = dialog.NewCustomConfirm(fmt.Sprintf("%s of %d would fail again", plural(rep.Rows(), "job"), len(failed)), "Retry anyway", "Cancel", content, func(ok bool) {
+	d = v.u.confirmDialog(fmt.Sprintf("%s of %d would fail again", plural(rep.Rows(), "job"), len(failed)), "Retry anyway", "Cancel", content, func(ok bool) {
 		if ok {
 			v.retryNow(id)
 		}
-	}, v.u.win)
+	})
 	d.Resize(fyne.NewSize(640, 0))
 	d.Show()
 }
@@ -411,7 +410,7 @@ var derivedFromUserID = []wizard.Column{wizard.ColLinePort, wizard.ColDeviceName
 // followUserID makes the cells of an edit form that hold the user id, or
 // its user part, follow an edit of the user id (the form of one job has
 // no templates to apply again).
-func followUserID(entries map[wizard.Column]*widget.Entry) {
+func followUserID(entries map[wizard.Column]*keyEntry) {
 	uid := entries[wizard.ColUserID]
 	if uid == nil {
 		return

@@ -386,11 +386,11 @@ func texts(o fyne.CanvasObject) []string {
 }
 
 // button finds the button labelled text inside o.
-func button(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
+func button(t *testing.T, o fyne.CanvasObject, text string) *keyButton {
 	t.Helper()
-	var found *widget.Button
+	var found *keyButton
 	walk(o, func(c fyne.CanvasObject) {
-		if b, ok := c.(*widget.Button); ok && b.Text == text && found == nil {
+		if b, ok := c.(*keyButton); ok && b.Text == text && found == nil {
 			found = b
 		}
 	})

@@ -12,7 +12,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -40,17 +39,17 @@ type importView struct {
 	cancel context.CancelFunc
 
 	sps      []wizard.ServiceProvider
-	spSel    *widget.Select
-	groupSel *widget.Select
+	spSel    *keySelect
+	groupSel *keySelect
 	fileInfo *widget.Label
 	problems *widget.Label
-	next     *widget.Button
+	next     *keyButton
 	// newHere opens the wizard for new users in the picked group, no
 	// file needed.
-	newHere *widget.Button
+	newHere *keyButton
 	status  *widget.Label
 	bar     *widget.ProgressBar
-	stop    *widget.Button
+	stop    *keyButton
 	busy    *fyne.Container
 	body    *fyne.Container
 	report  fyne.CanvasObject
@@ -60,25 +59,25 @@ type importView struct {
 
 func newImportView(u *UI) *importView {
 	v := &importView{u: u}
-	open := widget.NewButtonWithIcon("Open CSV or XLSX…", theme.FolderOpenIcon(), v.openDialog)
+	open := newButtonWithIcon("Open CSV or XLSX…", theme.FolderOpenIcon(), v.openDialog)
 	open.Importance = widget.HighImportance
-	tmpl := widget.NewButtonWithIcon("Download template…", theme.DownloadIcon(), v.downloadTemplate)
+	tmpl := newButtonWithIcon("Download template…", theme.DownloadIcon(), v.downloadTemplate)
 	v.fileInfo = widget.NewLabel("No file yet. Open one, or drop a .csv or .xlsx file onto this window.")
 	v.fileInfo.Wrapping = fyne.TextWrapWord
 	v.problems = widget.NewLabel("")
 	v.problems.Wrapping = fyne.TextWrapWord
 	v.status = note("")
-	v.spSel = widget.NewSelect(nil, func(sp string) { v.loadGroups(sp) })
+	v.spSel = newSelect(nil, func(sp string) { v.loadGroups(sp) })
 	v.spSel.PlaceHolder = "Service provider / enterprise"
-	v.groupSel = widget.NewSelect(nil, func(string) { v.updateNext() })
+	v.groupSel = newSelect(nil, func(string) { v.updateNext() })
 	v.groupSel.PlaceHolder = "Group"
-	v.next = widget.NewButtonWithIcon("Preview", theme.NavigateNextIcon(), v.toPreview)
+	v.next = newButtonWithIcon("Preview", theme.NavigateNextIcon(), v.toPreview)
 	v.next.Importance = widget.HighImportance
 	v.next.Disable()
-	v.newHere = widget.NewButtonWithIcon(reuseGroup, theme.ContentAddIcon(), v.newUsersHere)
+	v.newHere = newButtonWithIcon(reuseGroup, theme.ContentAddIcon(), v.newUsersHere)
 	v.newHere.Disable()
 	v.bar = widget.NewProgressBar()
-	v.stop = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), v.cancelRead)
+	v.stop = newButtonWithIcon("Cancel", theme.CancelIcon(), v.cancelRead)
 	v.busy = container.NewBorder(nil, nil, nil, v.stop, v.bar)
 	v.busy.Hide()
 	target := widget.NewForm(
@@ -367,14 +366,14 @@ func (v *importView) cancelRead() {
 func (v *importView) askPassword(wrong bool) {
 	name, b := v.file, v.data
 	v.fileInfo.SetText(name + ": the workbook is encrypted.")
-	pw := widget.NewPasswordEntry()
+	pw := newPasswordEntry()
 	msg := "The workbook is encrypted. Type the password it was saved with."
 	if wrong {
 		msg = "That password does not open the workbook. Type it again."
 	}
 	text := widget.NewLabel(msg)
 	text.Wrapping = fyne.TextWrapWord
-	d := dialog.NewForm("Password for "+name, "Open", "Cancel",
+	d := v.u.formDialog("Password for "+name, "Open", "Cancel",
 		[]*widget.FormItem{widget.NewFormItem("", text), widget.NewFormItem("Password", pw)}, func(ok bool) {
 			if !ok || pw.Text == "" {
 				v.fileInfo.SetText(name + ": the workbook is encrypted; it was not opened.")
@@ -382,8 +381,8 @@ func (v *importView) askPassword(wrong bool) {
 			}
 			v.password = pw.Text
 			v.load(name, b)
-		}, v.u.win)
-	pw.OnSubmitted = func(string) { d.Submit() }
+		})
+	pw.OnSubmitted = func(string) { d.enter() }
 	d.Resize(fyne.NewSize(440, 220))
 	d.Show()
 	v.u.win.Canvas().Focus(pw)

@@ -86,7 +86,7 @@ func TestImport_EncryptedAsksPassword(t *testing.T) {
 }
 
 // passwordDialogEntry finds the password entry of a dialog on top.
-func passwordDialogEntry(t *testing.T, w fyne.Window) *widget.Entry {
+func passwordDialogEntry(t *testing.T, w fyne.Window) *keyEntry {
 	t.Helper()
 	for _, o := range w.Canvas().Overlays().List() {
 		if e := findPassword(o); e != nil {
@@ -96,9 +96,9 @@ func passwordDialogEntry(t *testing.T, w fyne.Window) *widget.Entry {
 	return nil
 }
 
-func findPassword(o fyne.CanvasObject) *widget.Entry {
+func findPassword(o fyne.CanvasObject) *keyEntry {
 	switch x := o.(type) {
-	case *widget.Entry:
+	case *keyEntry:
 		if x.Password {
 			return x
 		}
@@ -350,11 +350,11 @@ func TestImport_EncodingSaid(t *testing.T) {
 func TestPreview_ExportMenu(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.toStep(wizard.StepPreview, 2)
-	var export *widget.Button
+	var export *keyButton
 	var find func(o fyne.CanvasObject)
 	find = func(o fyne.CanvasObject) {
 		switch x := o.(type) {
-		case *widget.Button:
+		case *keyButton:
 			if x.Text == "Export…" {
 				export = x
 			}

@@ -21,8 +21,8 @@ const ignoreColumn = "Ignore this column"
 // headers.
 type mappingScreen struct {
 	headers []string
-	sels    []*widget.Select
-	next    *widget.Button
+	sels    []*keySelect
+	next    *keyButton
 	left    *widget.Label
 	obj     fyne.CanvasObject
 	done    func(wizard.Mapping)
@@ -51,7 +51,7 @@ func newMappingScreen(tab *wizard.Table, unknown []string, done func(wizard.Mapp
 			sample.SetText("(empty)")
 		}
 		sample.Truncation = fyne.TextTruncateEllipsis
-		sel := widget.NewSelect(options, func(string) { s.update() })
+		sel := newSelect(options, func(string) { s.update() })
 		sel.PlaceHolder = "Choose a field or ignore"
 		s.sels = append(s.sels, sel)
 		grid.Add(name)
@@ -59,9 +59,9 @@ func newMappingScreen(tab *wizard.Table, unknown []string, done func(wizard.Mapp
 		grid.Add(sel)
 	}
 	s.left = widget.NewLabel("")
-	s.next = widget.NewButtonWithIcon("Continue", theme.NavigateNextIcon(), s.submit)
+	s.next = newButtonWithIcon("Continue", theme.NavigateNextIcon(), s.submit)
 	s.next.Importance = widget.HighImportance
-	ignoreAll := widget.NewButton("Ignore the rest", func() {
+	ignoreAll := newButton("Ignore the rest", func() {
 		for _, sel := range s.sels {
 			if sel.Selected == "" {
 				sel.SetSelected(ignoreColumn)

@@ -22,15 +22,27 @@ func TestKeys_EnterRules(t *testing.T) {
 	h.toStep(wizard.StepEnterprise, 1)
 	es := h.w.views[wizard.StepEnterprise].(*enterpriseStep)
 	search := es.pick.search
-	if h.u.enterPress(search) || h.w.cur != wizard.StepEnterprise {
+	h.u.win.Canvas().Focus(search)
+	search.SetText("no such provider")
+	press(h.u.win, fyne.KeyReturn)
+	if h.w.cur != wizard.StepEnterprise {
 		t.Fatalf("Enter went on with nothing chosen: %s", h.w.cur)
 	}
+	search.SetText("")
 	es.pickID("acme-ent")
-	if !h.u.enterPress(search) || h.w.cur != wizard.StepGroup {
+	press(h.u.win, fyne.KeyReturn)
+	if h.w.cur != wizard.StepGroup {
 		t.Fatalf("Enter in the search box of a valid step: step %s", h.w.cur)
 	}
+	// A field without an Enter action of its own goes Next too.
+	gs := h.w.views[wizard.StepGroup].(*groupStep)
+	gs.pickID("acme-hq")
+	field := newEntry()
+	if !h.u.enterPress(field) {
+		t.Error("Enter in a plain field of a valid step did nothing")
+	}
 	pressed := false
-	b := widget.NewButton("Press", func() { pressed = true })
+	b := newButton("Press", func() { pressed = true })
 	if !h.u.enterPress(b) || !pressed {
 		t.Error("Enter did not press the focused button")
 	}
@@ -39,7 +51,7 @@ func TestKeys_EnterRules(t *testing.T) {
 	if h.u.enterPress(b) || pressed {
 		t.Error("Enter pressed a disabled button")
 	}
-	own := widget.NewEntry()
+	own := newEntry()
 	own.OnSubmitted = func(string) {}
 	if h.u.enterPress(own) {
 		t.Error("Enter taken from a field with its own action")

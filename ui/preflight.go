@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/jobs"
@@ -259,7 +258,7 @@ func (v *previewView) confirmCollisions(res checkResult) {
 		anyway = "Retry anyway"
 	}
 	content := container.NewVBox(body, note(text))
-	d := dialog.NewCustomConfirm(title, anyway, "Fix them", content, func(ok bool) {
+	d := u.confirmDialog(title, anyway, "Fix them", content, func(ok bool) {
 		v.confirming = false
 		if ok {
 			v.proceed(res)
@@ -268,7 +267,7 @@ func (v *previewView) confirmCollisions(res checkResult) {
 		if !v.errorsOnly.Checked {
 			v.errorsOnly.SetChecked(true)
 		}
-	}, u.win)
+	})
 	d.Resize(fyne.NewSize(640, 0))
 	d.Show()
 }
@@ -332,26 +331,26 @@ func (v *previewView) findReplaceDialog() {
 	for i, c := range v.cols {
 		titles[i] = c.Title()
 	}
-	col := widget.NewSelect(titles, nil)
+	col := newSelect(titles, nil)
 	col.SetSelected(wizard.ColUserID.Title())
 	if v.hasSel && v.sel.Col < len(v.cols) {
 		col.SetSelected(v.cols[v.sel.Col].Title())
 	}
-	find, repl := widget.NewEntry(), widget.NewEntry()
+	find, repl := newEntry(), newEntry()
 	find.SetPlaceHolder("text to find, for example @acme.example.com")
 	items := []*widget.FormItem{
 		widget.NewFormItem("Column", col),
 		widget.NewFormItem("Find", find),
 		widget.NewFormItem("Replace with", repl),
 	}
-	d := dialog.NewForm("Find and replace", "Replace", "Cancel", items, func(ok bool) {
+	d := v.w.u.formDialog("Find and replace", "Replace", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
 		c := v.cols[col.SelectedIndex()]
 		n := v.replaceInColumn(c, find.Text, repl.Text)
 		v.w.u.status.setMessage("Replaced in %s of %s", plural(n, "cell"), c.Title())
-	}, v.w.u.win)
+	})
 	d.Resize(fyne.NewSize(520, 0))
 	d.Show()
 	v.w.u.win.Canvas().Focus(find)

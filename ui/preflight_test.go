@@ -337,11 +337,11 @@ func TestTasks_RetryAllFailedChecksFirst(t *testing.T) {
 // job, a new user id brings the line/port and device name along.
 func TestEditDialog_LinePortFollowsUserID(t *testing.T) {
 	test.NewTempApp(t)
-	id, lp, dev := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	id, lp, dev := newEntry(), newEntry(), newEntry()
 	id.SetText("ann.lee@acme.example.com")
 	lp.SetText("ann.lee@acme.example.com")
 	dev.SetText("ann.lee-phone")
-	followUserID(map[wizard.Column]*widget.Entry{wizard.ColUserID: id, wizard.ColLinePort: lp, wizard.ColDeviceName: dev})
+	followUserID(map[wizard.Column]*keyEntry{wizard.ColUserID: id, wizard.ColLinePort: lp, wizard.ColDeviceName: dev})
 	id.SetText("ann.lee2@acme.example.com")
 	if lp.Text != "ann.lee2@acme.example.com" || dev.Text != "ann.lee2-phone" {
 		t.Errorf("line/port %q, device %q", lp.Text, dev.Text)

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
@@ -223,16 +222,16 @@ func (v *previewView) applyColumns() {
 // columnsDialog hides, shows and widens columns.
 func (v *previewView) columnsDialog() {
 	var rows []fyne.CanvasObject
-	checks := map[wizard.Column]*widget.Check{}
-	sizes := map[wizard.Column]*widget.Select{}
+	checks := map[wizard.Column]*keyCheck{}
+	sizes := map[wizard.Column]*keySelect{}
 	for _, c := range wizard.Columns() {
-		chk := widget.NewCheck(c.Title(), nil)
+		chk := newCheck(c.Title(), nil)
 		chk.SetChecked(!v.hidden[c])
 		if c == wizard.ColUserID {
 			chk.Text = c.Title() + " (always shown, pinned)"
 			chk.Disable()
 		}
-		size := widget.NewSelect([]string{"Narrow", "Normal", "Wide"}, nil)
+		size := newSelect([]string{"Narrow", "Normal", "Wide"}, nil)
 		size.SetSelected("Normal")
 		for name, w := range columnWidths {
 			if w != 0 && v.widths[c] == w {
@@ -245,7 +244,7 @@ func (v *previewView) columnsDialog() {
 	grid := container.NewGridWithColumns(2, rows...)
 	scroll := container.NewVScroll(grid)
 	scroll.SetMinSize(fyne.NewSize(420, 420))
-	d := dialog.NewCustomConfirm("Columns", "Apply", "Cancel", scroll, func(ok bool) {
+	d := v.w.u.confirmDialog("Columns", "Apply", "Cancel", scroll, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -261,7 +260,7 @@ func (v *previewView) columnsDialog() {
 			}
 		}
 		v.w.u.status.setMessage("%s shown, %s hidden", plural(len(v.cols), "column"), plural(hidden, "column"))
-	}, v.w.u.win)
+	})
 	d.Show()
 }
 

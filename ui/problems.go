@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/jobs"
@@ -22,9 +21,9 @@ import (
 // re-plans and queues those jobs again (in a task).
 
 // menuButton is a button that opens a menu of items below itself.
-func menuButton(label string, icon fyne.Resource, items ...*fyne.MenuItem) *widget.Button {
-	var b *widget.Button
-	b = widget.NewButtonWithIcon(label, icon, func() {
+func menuButton(label string, icon fyne.Resource, items ...*fyne.MenuItem) *keyButton {
+	var b *keyButton
+	b = newButtonWithIcon(label, icon, func() {
 		d := fyne.CurrentApp().Driver()
 		c := d.CanvasForObject(b)
 		if c == nil {
@@ -46,7 +45,7 @@ func (u *UI) exportProblems(name string, rows []wizard.ProblemRow) {
 	format.SetSelected("Excel (XLSX)")
 	format.Required = true
 	msg := note(fmt.Sprintf("Writes the %s with problems and what is wrong with each. Fix them in the file, then Import fixes… puts them back here. Passwords are not written.", plural(len(rows), "row")))
-	dialog.ShowForm("Export problems", "Choose file…", "Cancel", []*widget.FormItem{
+	u.showDialog(u.formDialog("Export problems", "Choose file…", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("", msg), widget.NewFormItem("Format", format),
 	}, func(ok bool) {
 		if !ok {
@@ -78,7 +77,7 @@ func (u *UI) exportProblems(name string, rows []wizard.ProblemRow) {
 				})
 			})
 		})
-	}, u.win)
+	}))
 }
 
 func writeProblems(w io.Writer, rows []wizard.ProblemRow, xlsx bool) error {

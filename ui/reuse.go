@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/jobs"
 	"bwbulk/wizard"
@@ -93,7 +92,7 @@ func readOrigin(ctx context.Context, st *jobs.Store, t jobs.Task) (taskOrigin, e
 
 // newReuseButton is the Tasks screen's menu of the two ways to start new
 // users from the selected task.
-func (v *tasksView) newReuseButton() *widget.Button {
+func (v *tasksView) newReuseButton() *keyButton {
 	return menuButton("Reuse…", theme.ContentCopyIcon(),
 		fyne.NewMenuItem(reuseGroup, func() { v.reuse(false) }),
 		fyne.NewMenuItem(reuseTask, func() { v.reuse(true) }))

@@ -10,14 +10,13 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
 
 // tapMenuItem opens the menu of button b and taps its item label.
-func tapMenuItem(t *testing.T, c fyne.Canvas, b *widget.Button, label string) {
+func tapMenuItem(t *testing.T, c fyne.Canvas, b *keyButton, label string) {
 	t.Helper()
 	if b.Disabled() {
 		t.Fatalf("%q is disabled", b.Text)
@@ -76,7 +75,7 @@ func earlierTask(t *testing.T, h *harness, typed bool) (int64, *wizard.Model, []
 	dep.addDialog()
 	form := h.u.win.Canvas().Overlays().Top()
 	walk(form, func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "Marketing" {
+		if e, ok := o.(*keyEntry); ok && e.PlaceHolder == "Marketing" {
 			e.SetText("Lab")
 		}
 	})

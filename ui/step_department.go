@@ -3,7 +3,6 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/wizard"
@@ -110,9 +109,9 @@ func (s *departmentStep) picked(id string) {
 }
 
 func (s *departmentStep) addDialog() {
-	name := widget.NewEntry()
+	name := newEntry()
 	name.SetPlaceHolder("Marketing")
-	dialog.ShowForm("New department in "+s.w.m.Group.ID, "Create", "Cancel",
+	s.w.u.showDialog(s.w.u.formDialog("New department in "+s.w.m.Group.ID, "Create", "Cancel",
 		[]*widget.FormItem{widget.NewFormItem("Name", name)}, func(ok bool) {
 			if !ok || name.Text == "" {
 				return
@@ -121,5 +120,7 @@ func (s *departmentStep) addDialog() {
 			s.load()
 			s.w.relayout()
 			s.w.changed()
-		}, s.w.u.win)
+		}))
 }
+
+func (s *departmentStep) firstFocus() fyne.Focusable { return s.pick.search }

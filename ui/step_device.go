@@ -24,7 +24,7 @@ type deviceStep struct {
 	mode                     *widget.RadioGroup
 	devType                  *searchSelect
 	name, port, mac, trunkLP *templateField
-	trunkGroup, entTrunk     *widget.Select
+	trunkGroup, entTrunk     *keySelect
 	hosted, trunk            *fyne.Container
 	sample                   *sampleLabel
 	req                      fyne.CanvasObject
@@ -77,13 +77,13 @@ func newDeviceStep(w *wizardView) *deviceStep {
 	s.port = w.templateField(func() *string { return &w.m.Device.LinePort }, upd)
 	s.trunkLP = w.templateField(func() *string { return &w.m.Device.LinePort }, upd)
 	s.mac = w.templateField(func() *string { return &w.m.Device.MACAddress }, upd)
-	s.trunkGroup = widget.NewSelect(nil, func(v string) {
+	s.trunkGroup = newSelect(nil, func(v string) {
 		if !s.setting {
 			s.w.m.Device.TrunkGroup = v
 			s.w.changed()
 		}
 	})
-	s.entTrunk = widget.NewSelect(nil, func(v string) {
+	s.entTrunk = newSelect(nil, func(v string) {
 		if !s.setting {
 			s.w.m.Device.EnterpriseTrunk = v
 			s.w.changed()

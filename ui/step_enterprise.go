@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/wizard"
@@ -85,16 +84,16 @@ func (s *enterpriseStep) picked(id string) {
 }
 
 func (s *enterpriseStep) addDialog() {
-	id, name, domain := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	id, name, domain := newEntry(), newEntry(), newEntry()
 	id.SetPlaceHolder("acme-ent")
 	domain.SetPlaceHolder("acme.example.com")
-	ent := widget.NewCheck("Enterprise (not a plain service provider)", nil)
+	ent := newCheck("Enterprise (not a plain service provider)", nil)
 	ent.SetChecked(true)
 	items := []*widget.FormItem{
 		widget.NewFormItem("Id", id), widget.NewFormItem("Name", name),
 		widget.NewFormItem("Default domain", domain), widget.NewFormItem("", ent),
 	}
-	dialog.ShowForm("New service provider / enterprise", "Create", "Cancel", items, func(ok bool) {
+	s.w.u.showDialog(s.w.u.formDialog("New service provider / enterprise", "Create", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -103,8 +102,10 @@ func (s *enterpriseStep) addDialog() {
 		s.w.m.Facts = nil
 		s.refreshItems()
 		s.w.changed()
-	}, s.w.u.win)
+	}))
 }
 
 // pickID selects a service provider in the list, as a click would.
 func (s *enterpriseStep) pickID(id string) bool { return s.pick.pick(id) }
+
+func (s *enterpriseStep) firstFocus() fyne.Focusable { return s.pick.search }

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/wizard"
@@ -87,7 +86,7 @@ func (s *groupStep) picked(id string) {
 }
 
 func (s *groupStep) addDialog() {
-	id, name, domain, limit := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	id, name, domain, limit := newEntry(), newEntry(), newEntry(), newEntry()
 	id.SetPlaceHolder("acme-lab")
 	domain.SetText(s.w.m.Enterprise.Domain)
 	domain.SetPlaceHolder("acme.example.com")
@@ -96,7 +95,7 @@ func (s *groupStep) addDialog() {
 		widget.NewFormItem("Id", id), widget.NewFormItem("Name", name),
 		widget.NewFormItem("Default domain", domain), widget.NewFormItem("User limit", limit),
 	}
-	dialog.ShowForm("New group in "+s.w.m.Enterprise.ID, "Create", "Cancel", items, func(ok bool) {
+	s.w.u.showDialog(s.w.u.formDialog("New group in "+s.w.m.Enterprise.ID, "Create", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -105,8 +104,10 @@ func (s *groupStep) addDialog() {
 		s.w.m.Facts = nil
 		s.refreshItems()
 		s.w.changed()
-	}, s.w.u.win)
+	}))
 }
 
 // pickID selects a group in the list, as a click would.
 func (s *groupStep) pickID(id string) bool { return s.pick.pick(id) }
+
+func (s *groupStep) firstFocus() fyne.Focusable { return s.pick.search }

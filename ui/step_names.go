@@ -3,7 +3,6 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/wizard"
 )
@@ -11,13 +10,13 @@ import (
 // templateField is an entry bound to one template string of the model,
 // with a tag picker.
 type templateField struct {
-	entry *widget.Entry
+	entry *keyEntry
 	obj   fyne.CanvasObject
 	ptr   func() *string
 }
 
 func (w *wizardView) templateField(ptr func() *string, onChange func()) *templateField {
-	t := &templateField{entry: widget.NewEntry(), ptr: ptr}
+	t := &templateField{entry: newEntry(), ptr: ptr}
 	t.entry.OnChanged = func(v string) {
 		if w.loading {
 			return

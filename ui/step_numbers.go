@@ -28,7 +28,7 @@ type numbersStep struct {
 	w         *wizardView
 	fs        *fieldSet
 	mode      *widget.RadioGroup
-	add       *widget.Entry
+	add       *keyEntry
 	entries   *widget.List
 	listBox   *fyne.Container
 	avail     *widget.CheckGroup
@@ -63,7 +63,7 @@ func newNumbersStep(w *wizardView) *numbersStep {
 		s.w.changed()
 	})
 	s.mode.Required = true
-	s.add = widget.NewEntry()
+	s.add = newEntry()
 	s.add.SetPlaceHolder("2025550100 or 2025550100-2025550149")
 	addFn := func() {
 		v := s.add.Text
@@ -78,7 +78,7 @@ func newNumbersStep(w *wizardView) *numbersStep {
 	s.entries = widget.NewList(
 		func() int { return len(s.w.m.Numbers.Entries) },
 		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon("", theme.DeleteIcon(), nil), widget.NewLabel("2025550100-2025550199"))
+			return container.NewBorder(nil, nil, nil, newButtonWithIcon("", theme.DeleteIcon(), nil), widget.NewLabel("2025550100-2025550199"))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			box := o.(*fyne.Container)
@@ -87,13 +87,13 @@ func newNumbersStep(w *wizardView) *numbersStep {
 				return
 			}
 			box.Objects[0].(*widget.Label).SetText(describeEntry(es[i]))
-			box.Objects[1].(*widget.Button).OnTapped = func() {
+			box.Objects[1].(*keyButton).OnTapped = func() {
 				s.w.m.Numbers.Entries = slices.Delete(slices.Clone(s.w.m.Numbers.Entries), i, i+1)
 				s.entriesChanged()
 			}
 		})
 	s.listBox = container.NewBorder(
-		container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), addFn), s.add),
+		container.NewBorder(nil, nil, nil, newButtonWithIcon("Add", theme.ContentAddIcon(), addFn), s.add),
 		nil, nil, nil, container.NewGridWrap(fyne.NewSize(480, 200), s.entries))
 	s.avail = widget.NewCheckGroup(nil, func(sel []string) {
 		if s.setting {

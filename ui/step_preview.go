@@ -36,13 +36,16 @@ type previewView struct {
 	// confirming is set while a Submit confirmation (or the check before
 	// it) is open: one at a time.
 	confirming bool
+	// submitName and submitTicket are the fields of the Submit dialog while
+	// it is shown.
+	submitName, submitTicket *keyEntry
 
 	// server holds the cells the last check against the server marked;
 	// checking is set while a check runs.
 	server    map[int]map[wizard.Column]serverMark
 	checking  bool
 	lastCheck *checkResult
-	checkBtn  *widget.Button
+	checkBtn  *keyButton
 	checkBar  *widget.ProgressBar
 	checkInfo *widget.Label
 
@@ -55,8 +58,8 @@ type previewView struct {
 	rows []int // preview row index of each table row (filtered)
 	bad  map[int]map[wizard.Column]string
 
-	errorsOnly *widget.Check
-	showPw     *widget.Check
+	errorsOnly *keyCheck
+	showPw     *keyCheck
 	counts     *widget.Label
 	table      *previewTable
 	sel        widget.TableCellID
@@ -68,20 +71,20 @@ type previewView struct {
 	hidden   map[wizard.Column]bool
 	widths   map[wizard.Column]float32
 	cellInfo *widget.Label
-	editor   *widget.Entry
+	editor   *keyEntry
 	problems *widget.Label
 	req      fyne.CanvasObject
 }
 
 func newPreviewView(w *wizardView) *previewView {
 	v := &previewView{w: w, fs: newFieldSet(), cols: wizard.Columns(), hidden: map[wizard.Column]bool{}, widths: map[wizard.Column]float32{}}
-	v.errorsOnly = widget.NewCheck("Errors only", func(bool) { v.filter(); v.table.Refresh() })
-	v.showPw = widget.NewCheck("Show passwords", func(bool) { v.table.Refresh() })
+	v.errorsOnly = newCheck("Errors only", func(bool) { v.filter(); v.table.Refresh() })
+	v.showPw = newCheck("Show passwords", func(bool) { v.table.Refresh() })
 	v.counts = widget.NewLabel("")
 	v.counts.TextStyle.Bold = true
 	v.cellInfo = widget.NewLabel("Select a cell to see or change it.")
 	v.cellInfo.Wrapping = fyne.TextWrapWord
-	v.editor = widget.NewEntry()
+	v.editor = newEntry()
 	v.editor.SetPlaceHolder("New value for the selected cell (Enter applies)")
 	v.editor.OnSubmitted = func(s string) { v.applyEdit(s) }
 	v.editor.Disable()
@@ -117,22 +120,22 @@ func newPreviewView(w *wizardView) *previewView {
 		v.table.SetColumnWidth(i, defaultWidth(c))
 	}
 
-	v.checkBtn = widget.NewButtonWithIcon("Check against server", theme.SearchIcon(), func() { v.runCheck(nil) })
+	v.checkBtn = newButtonWithIcon("Check against server", theme.SearchIcon(), func() { v.runCheck(nil) })
 	v.checkBar = widget.NewProgressBar()
 	v.checkBar.Hide()
 	v.checkInfo = widget.NewLabel(checkHint)
 	v.checkInfo.Wrapping = fyne.TextWrapWord
-	paste := widget.NewButtonWithIcon("Paste column", theme.ContentPasteIcon(), v.pasteColumn)
-	replace := widget.NewButtonWithIcon("Find and replace…", theme.SearchReplaceIcon(), v.findReplaceDialog)
+	paste := newButtonWithIcon("Paste column", theme.ContentPasteIcon(), v.pasteColumn)
+	replace := newButtonWithIcon("Find and replace…", theme.SearchReplaceIcon(), v.findReplaceDialog)
 	// Export also holds the fix-and-re-import loop (ui/problems.go), so
 	// the toolbar stays as wide as it was.
 	export := menuButton("Export…", theme.DocumentSaveIcon(),
 		fyne.NewMenuItem("All rows…", v.exportDialog),
 		fyne.NewMenuItem("Rows with problems…", v.exportPreviewProblems),
 		fyne.NewMenuItem("Import fixes…", v.importPreviewFixes))
-	columns := widget.NewButtonWithIcon("Columns…", theme.ListIcon(), v.columnsDialog)
-	wider := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { v.widen(60) })
-	narrower := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { v.widen(-60) })
+	columns := newButtonWithIcon("Columns…", theme.ListIcon(), v.columnsDialog)
+	wider := newButtonWithIcon("", theme.ContentAddIcon(), func() { v.widen(60) })
+	narrower := newButtonWithIcon("", theme.ContentRemoveIcon(), func() { v.widen(-60) })
 	v.fixInfo = widget.NewLabel("")
 	v.fixInfo.Wrapping = fyne.TextWrapWord
 	v.fixInfo.Importance = widget.WarningImportance
@@ -142,7 +145,7 @@ func newPreviewView(w *wizardView) *previewView {
 		container.NewBorder(nil, nil, nil, v.checkBtn, v.counts),
 		container.NewHBox(v.errorsOnly, v.showPw, paste, replace, columns, narrower, widget.NewLabel("width"), wider, export),
 		v.checkBar, v.checkInfo)
-	editBar := container.NewBorder(nil, nil, nil, widget.NewButton("Apply", func() { v.applyEdit(v.editor.Text) }), v.editor)
+	editBar := container.NewBorder(nil, nil, nil, newButton("Apply", func() { v.applyEdit(v.editor.Text) }), v.editor)
 	bottom := container.NewVBox(v.cellInfo, editBar, v.problems, v.fs.hidden())
 	v.req = container.NewBorder(toolbar, bottom, nil, nil, v.table)
 	return v

@@ -17,7 +17,7 @@ import (
 type servicesStep struct {
 	w      *wizardView
 	fs     *fieldSet
-	search *widget.Entry
+	search *keyEntry
 	list   *widget.List
 	shown  []wizard.ServiceLicence
 	known  bool
@@ -29,7 +29,7 @@ type servicesStep struct {
 
 func newServicesStep(w *wizardView) *servicesStep {
 	s := &servicesStep{w: w, fs: newFieldSet()}
-	s.search = widget.NewEntry()
+	s.search = newEntry()
 	s.search.SetPlaceHolder("Search, e.g. voice or forwarding")
 	s.search.OnChanged = func(string) { s.filter() }
 	s.list = widget.NewList(
@@ -37,7 +37,7 @@ func newServicesStep(w *wizardView) *servicesStep {
 		func() fyne.CanvasObject {
 			kind := widget.NewLabel("Service pack")
 			qty := widget.NewLabel("1000 of 1000 left")
-			return container.NewBorder(nil, nil, widget.NewCheck("Call Forwarding Not Reachable", nil), container.NewHBox(kind, qty))
+			return container.NewBorder(nil, nil, newCheck("Call Forwarding Not Reachable", nil), container.NewHBox(kind, qty))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(s.shown) {
@@ -45,7 +45,7 @@ func newServicesStep(w *wizardView) *servicesStep {
 			}
 			l := s.shown[i]
 			box := o.(*fyne.Container)
-			chk := box.Objects[0].(*widget.Check)
+			chk := box.Objects[0].(*keyCheck)
 			right := box.Objects[1].(*fyne.Container)
 			chk.OnChanged = nil
 			chk.Text = l.Name

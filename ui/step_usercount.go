@@ -50,6 +50,7 @@ func newUserCountStep(w *wizardView) *userCountStep {
 }
 
 func (s *userCountStep) required() fyne.CanvasObject { return s.req }
+func (s *userCountStep) firstFocus() fyne.Focusable  { return s.count.entry }
 func (s *userCountStep) optional() fyne.CanvasObject { return s.opt }
 func (s *userCountStep) fields() *fieldSet           { return s.fs }
 

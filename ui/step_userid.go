@@ -12,7 +12,7 @@ import (
 type userIDStep struct {
 	w       *wizardView
 	fs      *fieldSet
-	tpl     *widget.Entry
+	tpl     *keyEntry
 	domain  *widget.SelectEntry
 	sample  *sampleLabel
 	req     fyne.CanvasObject
@@ -21,7 +21,7 @@ type userIDStep struct {
 
 func newUserIDStep(w *wizardView) *userIDStep {
 	s := &userIDStep{w: w, fs: newFieldSet(), sample: newSampleLabel(wizard.ColUserID)}
-	s.tpl = widget.NewEntry()
+	s.tpl = newEntry()
 	s.tpl.OnChanged = func(v string) {
 		if !s.setting {
 			s.w.m.UserID.Template = v

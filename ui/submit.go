@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/jobs"
@@ -67,16 +66,26 @@ func (v *previewView) showPlan(res checkResult) {
 	if res.err == nil && u.status.conn != Online {
 		checked += "\n\nThe server is not reachable now: the task will wait for the connection and start by itself."
 	}
-	content := container.NewVBox(list, note("Nothing has been sent yet."+checked))
+	// A name and a ticket or change reference, both optional, shown and
+	// searched in Tasks and written into its downloads.
+	name, ticket := newEntry(), newEntry()
+	name.SetPlaceHolder(plan.spec.Description)
+	ticket.SetPlaceHolder("for example CHG-1042")
+	v.submitName, v.submitTicket = name, ticket
+	labels := widget.NewForm(widget.NewFormItem("Task name", name), widget.NewFormItem("Ticket / reference", ticket))
+	content := container.NewVBox(list, labels, note("Nothing has been sent yet."+checked))
 	v.confirming = true
-	d := dialog.NewCustomConfirm("Submit "+plan.spec.Description+"?", "Submit", "Cancel", content, func(ok bool) {
+	d := u.confirmDialog("Submit "+plan.spec.Description+"?", "Submit", "Cancel", content, func(ok bool) {
 		v.confirming = false
+		v.submitName, v.submitTicket = nil, nil
 		if ok {
+			plan.spec.Name, plan.spec.Ticket = strings.TrimSpace(name.Text), strings.TrimSpace(ticket.Text)
 			v.createTask(plan)
 		}
-	}, u.win)
+	})
 	d.Resize(fyne.NewSize(560, 0))
 	d.Show()
+	u.win.Canvas().Focus(name)
 }
 
 func (v *previewView) createTask(plan *submitPlan) {

@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"io"
 	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -70,31 +71,33 @@ type tasksView struct {
 	bar      *outcomeBar
 	noJobs   *widget.Label
 	counts   *widget.Label
-	pause    *widget.Button
-	resume   *widget.Button
-	cancel   *widget.Button
-	retryAll *widget.Button
-	fixBtn   *widget.Button
-	download *widget.Button
+	pause    *keyButton
+	resume   *keyButton
+	cancel   *keyButton
+	retryAll *keyButton
+	fixBtn   *keyButton
+	download *keyButton
 	// undoBtn opens the undo menu (undoItems); undoDialog, undoTyped and
 	// undoConfirm are the open undo confirmation, its group-id entry and
 	// its Undo button.
-	reuseBtn    *widget.Button
-	undoBtn     *widget.Button
+	reuseBtn    *keyButton
+	undoBtn     *keyButton
 	undoItems   []*fyne.MenuItem
 	undoDialog  *dialog.CustomDialog
-	undoTyped   *widget.Entry
-	undoConfirm *widget.Button
-	edit        *widget.Button
-	filter      *widget.Select
-	search      *widget.Entry
-	table       *widget.Table
-	jobInfo     *widget.Label
-	right       *fyne.Container
-	empty       fyne.CanvasObject
-	obj         fyne.CanvasObject
-	reloadBusy  bool
-	reloadMore  bool
+	undoTyped   *keyEntry
+	undoConfirm *keyButton
+	edit        *keyButton
+	filter      *keySelect
+	search      *keyEntry
+	// taskSearch narrows the task list (taskMatches).
+	taskSearch *keyEntry
+	table      *widget.Table
+	jobInfo    *widget.Label
+	right      *fyne.Container
+	empty      fyne.CanvasObject
+	obj        fyne.CanvasObject
+	reloadBusy bool
+	reloadMore bool
 	// reloadMoreJobs is set when the reload that follows must read the
 	// selected task's jobs too.
 	reloadMoreJobs bool
@@ -124,7 +127,7 @@ func newTasksView(u *UI) *tasksView {
 			}
 			t := v.tasks[i]
 			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(fmt.Sprintf("#%d %s", t.ID, t.Description))
+			box.Objects[0].(*widget.Label).SetText(fmt.Sprintf("#%d %s", t.ID, taskTitle(t)))
 			box.Objects[1].(*widget.Label).SetText(v.taskLine(t))
 		})
 	v.list.OnSelected = func(i widget.ListItemID) {
@@ -145,29 +148,29 @@ func newTasksView(u *UI) *tasksView {
 	// Cut rather than grown: a label whose width follows its text makes
 	// every progress update lay out the screen again and draw it twice.
 	v.counts.Truncation = fyne.TextTruncateEllipsis
-	v.pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), func() { v.control("Pause", v.u.runner.Pause) })
-	v.resume = widget.NewButtonWithIcon("Resume", theme.MediaPlayIcon(), func() { v.control("Resume", v.u.runner.Resume) })
-	v.cancel = widget.NewButtonWithIcon("Cancel task", theme.CancelIcon(), func() {
-		dialog.ShowConfirm("Cancel the task?", "Jobs in flight finish; the rest are cancelled. Cancelled jobs can be retried.", func(ok bool) {
+	v.pause = newButtonWithIcon("Pause", theme.MediaPauseIcon(), func() { v.control("Pause", v.u.runner.Pause) })
+	v.resume = newButtonWithIcon("Resume", theme.MediaPlayIcon(), func() { v.control("Resume", v.u.runner.Resume) })
+	v.cancel = newButtonWithIcon("Cancel task", theme.CancelIcon(), func() {
+		v.u.showDialog(v.u.confirmDialog("Cancel the task?", "Cancel task", "Keep it running", infoContent("Jobs in flight finish; the rest are cancelled. Cancelled jobs can be retried."), func(ok bool) {
 			if ok {
 				v.control("Cancel", v.u.runner.Cancel)
 			}
-		}, v.u.win)
+		}))
 	})
-	v.retryAll = widget.NewButtonWithIcon("Retry all failed", theme.ViewRefreshIcon(), v.retryAllFailed)
+	v.retryAll = newButtonWithIcon("Retry all failed", theme.ViewRefreshIcon(), v.retryAllFailed)
 	// Download also holds the fix-and-re-import loop over the failed jobs
 	// (ui/problems.go).
 	v.problemsOut = fyne.NewMenuItem("Failed jobs to fix…", v.exportTaskProblems)
 	v.fixesIn = fyne.NewMenuItem("Import fixes…", v.importTaskFixes)
 	v.download = menuButton("Download…", theme.DownloadIcon(), fyne.NewMenuItem("Task with passwords…", v.downloadJobs), v.problemsOut, v.fixesIn)
 	v.reuseBtn = v.newReuseButton()
-	v.fixBtn = widget.NewButtonWithIcon("Fix in preview…", theme.DocumentCreateIcon(), v.fixInPreview)
-	v.edit = widget.NewButtonWithIcon("Edit and retry…", theme.DocumentCreateIcon(), v.editJob)
+	v.fixBtn = newButtonWithIcon("Fix in preview…", theme.DocumentCreateIcon(), v.fixInPreview)
+	v.edit = newButtonWithIcon("Edit and retry…", theme.DocumentCreateIcon(), v.editJob)
 	v.edit.Disable()
-	v.filter = widget.NewSelect(jobFilters, nil)
+	v.filter = newSelect(jobFilters, nil)
 	v.filter.SetSelected("All")
 	v.filter.OnChanged = func(string) { v.unselectJob(); v.reload() }
-	v.search = widget.NewEntry()
+	v.search = newEntry()
 	v.search.SetPlaceHolder("Search user ID, error or row")
 	v.search.OnChanged = func(string) { v.unselectJob(); v.reload() }
 	heads := []string{"Row", "User ID", "Status", "Attempts", "Error"}
@@ -228,7 +231,10 @@ func newTasksView(u *UI) *tasksView {
 	bottom := container.NewBorder(nil, nil, nil, v.edit, v.jobInfo)
 	v.right = container.NewBorder(top, bottom, nil, nil, container.NewStack(v.table, container.NewCenter(v.noJobs)))
 	v.empty = container.NewCenter(widget.NewLabel("No tasks yet. Submit users from New users or Import."))
-	left := container.NewBorder(heading("Tasks"), nil, nil, nil, v.list)
+	v.taskSearch = newEntry()
+	v.taskSearch.SetPlaceHolder("Search name, ticket or group")
+	v.taskSearch.OnChanged = func(string) { v.reload() }
+	left := container.NewBorder(container.NewVBox(heading("Tasks"), v.taskSearch), nil, nil, nil, v.list)
 	split := container.NewHSplit(left, container.NewStack(v.empty, v.right))
 	split.Offset = 0.3
 	v.obj = split
@@ -320,9 +326,9 @@ func (v *tasksView) showTask() {
 	v.empty.Hide()
 	v.right.Show()
 	if t.ID == 0 {
-		v.title.SetText("New task · " + t.Description)
+		v.title.SetText("New task · " + taskTitle(t))
 	} else {
-		v.title.SetText(fmt.Sprintf("Task %d · %s", t.ID, t.Description))
+		v.title.SetText(fmt.Sprintf("Task %d · %s", t.ID, taskTitle(t)))
 	}
 	by := t.OSUser
 	if by == "" {
@@ -368,7 +374,7 @@ func (v *tasksView) showTask() {
 	enable(v.reuseBtn, t.ID != 0 && t.Total > 0 && t.UndoOf == 0) // an undo made no users to start from
 }
 
-func enable(b *widget.Button, on bool) {
+func enable(b *keyButton, on bool) {
 	if on {
 		b.Enable()
 	} else {
@@ -426,6 +432,9 @@ func (v *tasksView) apply(ts []jobs.Task, js []jobs.Job, withJobs bool, err erro
 	v.reloadBusy = false
 	if err == nil {
 		sort.Slice(ts, func(i, j int) bool { return ts[i].ID > ts[j].ID })
+		if q := strings.TrimSpace(v.taskSearch.Text); q != "" {
+			ts = slices.DeleteFunc(ts, func(t jobs.Task) bool { return !taskMatches(t, q) })
+		}
 		jobsChanged := withJobs && !sameJobs(v.jobs, js)
 		tasksChanged := !sameTasks(v.tasks, ts)
 		v.tasks = ts
@@ -467,6 +476,31 @@ func (v *tasksView) apply(ts []jobs.Task, js []jobs.Job, withJobs bool, err erro
 	}
 }
 
+// taskTitle is how a task is named in Tasks: its name, else what it
+// creates, then its ticket.
+func taskTitle(t jobs.Task) string {
+	s := t.Description
+	if t.Name != "" {
+		s = t.Name + " (" + t.Description + ")"
+	}
+	if t.Ticket != "" {
+		s += " · " + t.Ticket
+	}
+	return s
+}
+
+// taskMatches reports whether the task search q (any case) is in the
+// task's name, ticket, description or number.
+func taskMatches(t jobs.Task, q string) bool {
+	q = strings.ToLower(strings.TrimPrefix(q, "#"))
+	for _, s := range []string{t.Name, t.Ticket, t.Description, strconv.FormatInt(t.ID, 10)} {
+		if strings.Contains(strings.ToLower(s), q) {
+			return true
+		}
+	}
+	return false
+}
+
 // sameJobs reports whether two job lists show the same rows.
 func sameJobs(a, b []jobs.Job) bool {
 	if len(a) != len(b) {
@@ -501,6 +535,7 @@ func sameTasks(a, b []jobs.Task) bool {
 func (v *tasksView) showStoring(spec *jobs.TaskSpec) {
 	v.storing = &jobs.Task{
 		Description: spec.Description, OSUser: spec.OSUser, Admin: spec.Admin, Server: spec.Server,
+		Name: spec.Name, Ticket: spec.Ticket,
 		Status: statusStoring, Total: len(spec.Jobs), Created: time.Now(),
 	}
 	v.selected, v.jobSel = 0, 0
@@ -736,16 +771,16 @@ func (v *tasksView) editJob() {
 
 func (v *tasksView) editDialog(j jobs.Job) {
 	row := wizard.RowFromFields(j.Fields)
-	entries := map[wizard.Column]*widget.Entry{}
+	entries := map[wizard.Column]*keyEntry{}
 	var items []*widget.FormItem
 	for _, c := range wizard.Columns() {
 		val := row.Get(c)
 		if val == "" && c != wizard.ColPhoneNumber && c != wizard.ColExtension && c != wizard.ColMACAddress {
 			continue
 		}
-		e := widget.NewEntry()
+		e := newEntry()
 		if c == wizard.ColPassword {
-			e = widget.NewPasswordEntry()
+			e = newPasswordEntry()
 		}
 		e.SetText(val)
 		entries[c] = e
@@ -756,7 +791,7 @@ func (v *tasksView) editDialog(j jobs.Job) {
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Importance = widget.DangerImportance
 	items = append([]*widget.FormItem{widget.NewFormItem("", msg)}, items...)
-	d := dialog.NewForm(fmt.Sprintf("Edit row %d (%s)", j.Row, j.UserID), "Save and retry", "Cancel", items, func(ok bool) {
+	d := v.u.formDialog(fmt.Sprintf("Edit row %d (%s)", j.Row, j.UserID), "Save and retry", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -782,7 +817,7 @@ func (v *tasksView) editDialog(j jobs.Job) {
 				v.reload()
 			})
 		})
-	}, v.u.win)
+	})
 	d.Resize(fyne.NewSize(620, 640))
 	d.Show()
 }
@@ -800,7 +835,7 @@ func (v *tasksView) downloadJobs() {
 	o.xlsx.Add(note("The file holds the passwords of the created users: keep it safe."))
 	format, encrypt, pwCSV := o.format, o.encrypt, o.pwCSV
 	items := o.items()
-	d := dialog.NewForm(fmt.Sprintf("Download task %d", id), "Choose file…", "Cancel", items, func(ok bool) {
+	d := v.u.formDialog(fmt.Sprintf("Download task %d", id), "Choose file…", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -838,7 +873,7 @@ func (v *tasksView) downloadJobs() {
 				})
 			})
 		})
-	}, v.u.win)
+	})
 	d.Resize(fyne.NewSize(560, 0))
 	d.Show()
 }

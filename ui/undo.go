@@ -28,7 +28,7 @@ const (
 	undoShown                  // the jobs the filter and search show
 )
 
-func (v *tasksView) undoMenu() *widget.Button {
+func (v *tasksView) undoMenu() *keyButton {
 	v.undoItems = []*fyne.MenuItem{
 		fyne.NewMenuItem("Undo whole task…", func() { v.undo(undoTask) }),
 		fyne.NewMenuItem("Undo the jobs shown…", func() { v.undo(undoShown) }),
@@ -90,7 +90,7 @@ func (v *tasksView) undo(scope undoScope) {
 				if plan != nil && len(plan.Kept) > 0 {
 					msg += "\n\n• " + strings.Join(plan.Kept, "\n• ")
 				}
-				dialog.ShowInformation("Undo task", msg, v.u.win)
+				v.u.showInfo("Undo task", msg)
 			case err != nil:
 				v.u.showError("Undo task", err)
 			default:
@@ -125,12 +125,12 @@ func (v *tasksView) confirmUndo(plan *jobs.UndoPlan) {
 		parts = append(parts, scroll)
 	}
 	want := plan.Confirmation()
-	typed := widget.NewEntry()
-	typed.SetPlaceHolder(want)
+	typed := newEntry()
+	typed.SetPlaceHolder("group id")
 	parts = append(parts, note("Deleted users lose their voice mail, call logs and settings; this cannot be reversed. Nothing has been sent yet."),
 		widget.NewLabel("Type the group id "+want+" to confirm:"), typed)
 	var d *dialog.CustomDialog
-	undoBtn := widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), func() {
+	undoBtn := newButtonWithIcon("Undo", theme.ContentUndoIcon(), func() {
 		if strings.TrimSpace(typed.Text) != want {
 			return
 		}
@@ -141,13 +141,13 @@ func (v *tasksView) confirmUndo(plan *jobs.UndoPlan) {
 	undoBtn.Disable()
 	typed.OnChanged = func(s string) { enable(undoBtn, strings.TrimSpace(s) == want) }
 	typed.OnSubmitted = func(string) { undoBtn.OnTapped() }
-	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { d.Hide() })
+	cancel := newButtonWithIcon("Cancel", theme.CancelIcon(), func() { d.Hide() })
 	d = dialog.NewCustomWithoutButtons(fmt.Sprintf("Undo task %d?", plan.Source.ID), container.NewVBox(parts...), v.u.win)
 	d.SetButtons([]fyne.CanvasObject{cancel, undoBtn})
 	d.SetOnClosed(func() { v.undoDialog, v.undoTyped, v.undoConfirm = nil, nil, nil })
 	v.undoDialog, v.undoTyped, v.undoConfirm = d, typed, undoBtn
 	d.Resize(fyne.NewSize(620, 0))
-	d.Show()
+	(&keyDialog{u: v.u, d: d, enter: func() { undoBtn.OnTapped() }, escape: d.Hide}).Show()
 	v.u.win.Canvas().Focus(typed)
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -94,10 +95,10 @@ func pickForm(fs *fieldSet, f wizard.Field, label, hint string, p *pickList) fyn
 // pickList is a searchable list with an optional '+' button: the
 // create-or-select control of the wizard.
 type pickList struct {
-	search *widget.Entry
+	search *keyEntry
 	list   *widget.List
 	status *widget.Label
-	add    *widget.Button
+	add    *keyButton
 
 	all, shown []pickItem
 	selected   string
@@ -107,9 +108,19 @@ type pickList struct {
 
 func newPickList(placeholder string, onPick func(id string), onAdd func()) *pickList {
 	p := &pickList{onPick: onPick}
-	p.search = widget.NewEntry()
+	p.search = newEntry()
 	p.search.SetPlaceHolder(placeholder)
 	p.search.OnChanged = func(string) { p.filter() }
+	// Enter in the search box picks the first match when what is chosen
+	// is not among those shown, then goes on as Enter does.
+	p.search.OnSubmitted = func(string) {
+		if len(p.shown) > 0 && !slices.ContainsFunc(p.shown, func(it pickItem) bool { return it.ID == p.selected }) {
+			p.list.Select(0)
+		}
+		if u := uiFor(p.search); u != nil {
+			u.enterKey(p.search)
+		}
+	}
 	p.status = widget.NewLabel("")
 	p.status.Wrapping = fyne.TextWrapWord
 	p.status.Hide()
@@ -131,7 +142,7 @@ func newPickList(placeholder string, onPick func(id string), onAdd func()) *pick
 	}
 	top := fyne.CanvasObject(p.search)
 	if onAdd != nil {
-		p.add = widget.NewButtonWithIcon("", theme.ContentAddIcon(), onAdd)
+		p.add = newButtonWithIcon("", theme.ContentAddIcon(), onAdd)
 		top = inOrder(nil, p.add, p.search)
 	}
 	// The search box comes before its list in the Tab order.
@@ -167,9 +178,9 @@ func (p *pickList) filter() {
 
 // tagPicker is a select that inserts a template tag into entry at the
 // cursor.
-func tagPicker(entry *widget.Entry, tags []string) *widget.Select {
-	var s *widget.Select
-	s = widget.NewSelect(tags, func(tag string) {
+func tagPicker(entry *keyEntry, tags []string) *keySelect {
+	var s *keySelect
+	s = newSelect(tags, func(tag string) {
 		if tag == "" {
 			return
 		}
@@ -180,7 +191,7 @@ func tagPicker(entry *widget.Entry, tags []string) *widget.Select {
 	return s
 }
 
-func insertAtCursor(e *widget.Entry, text string) {
+func insertAtCursor(e *keyEntry, text string) {
 	r := []rune(e.Text)
 	pos := min(max(e.CursorColumn, 0), len(r))
 	if e.CursorRow > 0 || pos == 0 && len(r) > 0 {
@@ -200,16 +211,16 @@ var commonTags = []string{
 
 // numberEntry is an entry for a whole number with '−' and '+' buttons.
 type numberEntry struct {
-	entry    *widget.Entry
-	minus    *widget.Button
-	plus     *widget.Button
+	entry    *keyEntry
+	minus    *keyButton
+	plus     *keyButton
 	min, max int
 	onChange func(int)
 	obj      fyne.CanvasObject
 }
 
 func newNumberEntry(lo, hi int, onChange func(int)) *numberEntry {
-	n := &numberEntry{entry: widget.NewEntry(), min: lo, max: hi, onChange: onChange}
+	n := &numberEntry{entry: newEntry(), min: lo, max: hi, onChange: onChange}
 	n.entry.OnChanged = func(s string) {
 		v, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil {
@@ -219,8 +230,8 @@ func newNumberEntry(lo, hi int, onChange func(int)) *numberEntry {
 			n.onChange(v)
 		}
 	}
-	n.minus = widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { n.step(-1) })
-	n.plus = widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { n.step(1) })
+	n.minus = newButtonWithIcon("", theme.ContentRemoveIcon(), func() { n.step(-1) })
+	n.plus = newButtonWithIcon("", theme.ContentAddIcon(), func() { n.step(1) })
 	// Tab goes −, then the value, then +: the reading order.
 	n.obj = inOrder(n.minus, n.plus, n.entry)
 	return n

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -47,8 +46,8 @@ type wizardView struct {
 	stepList  *widget.List
 	title     *widget.Label
 	body      *fyne.Container
-	back      *widget.Button
-	next      *widget.Button
+	back      *keyButton
+	next      *keyButton
 	busyBar   *widget.ProgressBarInfinite
 	busyLabel *widget.Label
 	catAge    *widget.Label
@@ -78,7 +77,7 @@ type wizardView struct {
 	// small screen gives the preview the whole width.
 	side     fyne.CanvasObject
 	split    *container.Split
-	stepsBtn *widget.Button
+	stepsBtn *keyButton
 }
 
 func newWizardView(u *UI) *wizardView {
@@ -87,8 +86,8 @@ func newWizardView(u *UI) *wizardView {
 	w.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.title.SizeName = theme.SizeNameSubHeadingText
 	w.body = container.NewStack()
-	w.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), w.goBack)
-	w.next = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), w.goNext)
+	w.back = newButtonWithIcon("Back", theme.NavigateBackIcon(), w.goBack)
+	w.next = newButtonWithIcon("Next", theme.NavigateNextIcon(), w.goNext)
 	w.next.IconPlacement = widget.ButtonIconTrailingText
 	w.next.Importance = widget.HighImportance
 	w.busyBar = widget.NewProgressBarInfinite()
@@ -155,14 +154,14 @@ func newWizardView(u *UI) *wizardView {
 	w.preview = newPreviewView(w)
 	w.views[wizard.StepPreview] = w.preview
 
-	newBtn := widget.NewButtonWithIcon("Start over", theme.ContentClearIcon(), func() {
-		dialog.ShowConfirm("Start over?", "The current entries stay in Drafts.", func(ok bool) {
+	newBtn := newButtonWithIcon("Start over", theme.ContentClearIcon(), func() {
+		u.showDialog(u.confirmDialog("Start over?", "Start over", "Cancel", widget.NewLabel("The current entries stay in Drafts."), func(ok bool) {
 			if ok {
 				w.reset(wizard.NewModel(), wizard.StepEnterprise, 0)
 			}
-		}, u.win)
+		}))
 	})
-	w.stepsBtn = widget.NewButtonWithIcon("Hide steps", theme.MenuIcon(), w.toggleSteps)
+	w.stepsBtn = newButtonWithIcon("Hide steps", theme.MenuIcon(), w.toggleSteps)
 	header := container.NewBorder(nil, nil, w.stepsBtn, container.NewHBox(w.catAge, newBtn), w.title)
 	footer := container.NewBorder(nil, nil, w.back, w.next, container.NewBorder(nil, nil, w.busyLabel, nil, w.busyBar))
 	side := container.NewBorder(heading("Steps"), nil, nil, nil, w.stepList)
@@ -250,6 +249,31 @@ func (w *wizardView) goTo(s wizard.Step) {
 		w.next.SetText("Next")
 		w.next.SetIcon(theme.NavigateNextIcon())
 	}
+	w.focusStep()
+}
+
+// focuser is a step whose first field takes the keyboard when it is shown.
+type focuser interface{ firstFocus() fyne.Focusable }
+
+// focusStep gives the keyboard to the step on screen: its first field, or
+// Next when it has none (Enter goes on, Shift+Tab reaches its fields), so
+// the focus never stays on a widget of the step left.
+func (w *wizardView) focusStep() {
+	if w.u.nav == nil || w.u.nav.Selected() != w.u.tabs[ScreenNewUsers] || w.u.win.Canvas().Overlays().Top() != nil {
+		return
+	}
+	c := w.u.win.Canvas()
+	if f, ok := w.views[w.cur].(focuser); ok {
+		if o := f.firstFocus(); o != nil {
+			c.Focus(o)
+			return
+		}
+	}
+	if !w.next.Disabled() {
+		c.Focus(w.next)
+		return
+	}
+	c.Unfocus()
 }
 
 // changed re-validates the current step after an edit: field errors,

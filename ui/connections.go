@@ -31,6 +31,8 @@ type connectionsView struct {
 	admin     *keyEntry
 	password  *keyEntry
 	insecure  *keyCheck
+	// loadingInsecure is set while insecure is ticked by code, not a click.
+	loadingInsecure bool
 	demoNote  *widget.Label
 	result    *widget.Label
 	testBtn   *keyButton
@@ -81,6 +83,23 @@ func newConnectionsView(u *UI) *connectionsView {
 	v.password = newPasswordEntry()
 	v.password.SetPlaceHolder("kept in the system keyring, never in files")
 	v.insecure = newCheck("Do not verify the TLS certificate (unsafe: anyone on the network could read the passwords)", nil)
+	// Unsafe is never one click away: ticking it asks first, and a tick
+	// not confirmed is taken back. Loading a profile sets it silently.
+	v.insecure.OnChanged = func(on bool) {
+		if !on || v.loadingInsecure {
+			return
+		}
+		v.insecure.SetChecked(false)
+		v.u.showDialog(v.u.confirmDialog("Do not verify the certificate?", "Do not verify", "Keep verifying",
+			infoContent("Without the check, anyone between this computer and the server can pose as the server and read the administrator's password and every user's. Prefer \"Trust this certificate\" after a test connection."),
+			func(ok bool) {
+				if ok {
+					v.loadingInsecure = true
+					v.insecure.SetChecked(true)
+					v.loadingInsecure = false
+				}
+			}))
+	}
 	v.trust = newButtonWithIcon("Trust this certificate for this profile", theme.ConfirmIcon(), v.trustOffered)
 	v.trust.Hide()
 	v.pinned = widget.NewLabel("")
@@ -108,8 +127,11 @@ func newConnectionsView(u *UI) *connectionsView {
 		widget.NewFormItem("Password", v.password),
 		widget.NewFormItem("", v.insecure),
 	)
-	right := container.NewVBox(heading("Server profile"), v.demoNote, fields, v.pinned,
-		container.NewHBox(v.testBtn, save, use), v.result, container.NewHBox(v.trust))
+	// What shows and hides (the demo's note, the pinned certificate, a
+	// test's result) sits below the fields and buttons, so they never
+	// move under the pointer when another profile is picked.
+	right := container.NewVBox(heading("Server profile"), fields,
+		container.NewHBox(v.testBtn, save, use), v.pinned, v.result, container.NewHBox(v.trust), v.demoNote)
 	v.side = right
 	left := container.NewBorder(container.NewVBox(heading("Servers"), add), nil, nil, nil, v.list)
 	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(right)))
@@ -160,7 +182,9 @@ func (v *connectionsView) edit(p jobs.Profile) {
 	v.transport.SetSelected(p.Transport)
 	v.admin.SetText(p.AdminUser)
 	v.password.SetText("")
+	v.loadingInsecure = true
 	v.insecure.SetChecked(p.Insecure)
+	v.loadingInsecure = false
 	v.result.SetText("")
 	v.trust.Hide()
 	v.showPin()

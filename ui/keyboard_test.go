@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
 
 	"bwbulk/jobs"
 	"bwbulk/wizard"
@@ -216,5 +217,32 @@ func shortcut(w fyne.Window, s fyne.Shortcut) {
 	}
 	if sc, ok := c.(interface{ TypedShortcut(fyne.Shortcut) }); ok {
 		sc.TypedShortcut(s)
+	}
+}
+
+// TestConnections_InsecureNeedsConfirmation: a click on "Do not verify the
+// TLS certificate" asks first; Escape leaves it off, confirming ticks it,
+// and a profile loaded with it ticked does not ask.
+func TestConnections_InsecureNeedsConfirmation(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.u.Show(ScreenConnections)
+	v := h.u.connections
+	w := h.u.win
+	test.Tap(v.insecure)
+	if v.insecure.Checked || w.Canvas().Overlays().Top() == nil {
+		t.Fatalf("one click ticked it: checked %v", v.insecure.Checked)
+	}
+	press(w, fyne.KeyEscape)
+	if v.insecure.Checked || w.Canvas().Overlays().Top() != nil {
+		t.Fatalf("after Escape: checked %v", v.insecure.Checked)
+	}
+	test.Tap(v.insecure)
+	press(w, fyne.KeyReturn)
+	if !v.insecure.Checked || w.Canvas().Overlays().Top() != nil {
+		t.Fatalf("after confirming: checked %v", v.insecure.Checked)
+	}
+	v.edit(jobs.Profile{Name: "lab", Address: "lab:2209", Transport: "tls", Insecure: true})
+	if !v.insecure.Checked || w.Canvas().Overlays().Top() != nil {
+		t.Error("loading a profile asked for confirmation")
 	}
 }

@@ -33,9 +33,9 @@ type connectionsView struct {
 	insecure  *keyCheck
 	// loadingInsecure is set while insecure is ticked by code, not a click.
 	loadingInsecure bool
-	demoNote  *widget.Label
-	result    *widget.Label
-	testBtn   *keyButton
+	demoNote        *widget.Label
+	result          *widget.Label
+	testBtn         *keyButton
 	// trust pins the certificate the last test was refused for.
 	trust   *keyButton
 	offered string // its SHA-256 fingerprint

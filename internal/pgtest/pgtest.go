@@ -17,7 +17,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -105,7 +104,7 @@ func (s *Server) data() string { return filepath.Join(s.Dir, "data") }
 func (s *Server) cmd(name string, args ...string) *exec.Cmd {
 	full := append(append([]string{}, s.run...), append([]string{filepath.Join(s.bin, name)}, args...)...)
 	c := exec.Command(full[0], full[1:]...)
-	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownGroup(c)
 	return c
 }
 

@@ -31,18 +31,17 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"flag"
 	"fmt"
 	"go/format"
-	"io"
 	"log"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+
+	"bwbulk/broadworks/internal/xsdtree"
 )
 
 func main() {
@@ -54,7 +53,7 @@ func main() {
 	pkg := flag.String("pkg", "oci", "package name of the output")
 	flag.Parse()
 
-	dir, err := schemaDir(*schema)
+	dir, err := xsdtree.Dir(*schema)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -72,27 +71,6 @@ func main() {
 	}
 	if err := os.WriteFile(*out, src, 0o644); err != nil {
 		log.Fatal(err)
-	}
-}
-
-func schemaDir(flagDir string) (string, error) {
-	if flagDir != "" {
-		return flagDir, nil
-	}
-	if d := os.Getenv("OCIP_SCHEMA_DIR"); d != "" {
-		return d, nil
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(d, "..", "shared", "ocip-schema"), nil
-		}
-		if filepath.Dir(d) == d {
-			return "", errors.New("no go.mod above " + wd + "; set OCIP_SCHEMA_DIR")
-		}
 	}
 }
 
@@ -115,56 +93,22 @@ func readList(path string) ([]string, error) {
 }
 
 // node is one element of a schema document.
-type node struct {
-	name string // local name: complexType, element, sequence, ...
-	attr map[string]string
-	kids []*node
-}
+type node = xsdtree.Node
 
-func (n *node) child(name string) *node {
-	for _, k := range n.kids {
-		if k.name == name {
-			return k
-		}
-	}
-	return nil
-}
-
+// schema is the set's named types and, for each base type, the types that
+// extend it.
 type schema struct {
-	complex map[string]*node
-	simple  map[string]*node
-	file    map[string]string // type name → schema file
-	sub     map[string][]string
+	*xsdtree.Set
+	sub map[string][]string
 }
 
 func loadSchema(dir string) (*schema, error) {
-	s := &schema{complex: map[string]*node{}, simple: map[string]*node{}, file: map[string]string{}, sub: map[string][]string{}}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.xsd"))
-	more, _ := filepath.Glob(filepath.Join(dir, "Services", "*.xsd"))
-	files = append(files, more...)
-	if len(files) == 0 {
-		return nil, fmt.Errorf("no .xsd files in %s", dir)
+	set, err := xsdtree.Load(dir)
+	if err != nil {
+		return nil, err
 	}
-	for _, f := range files {
-		root, err := parseFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		rel, _ := filepath.Rel(dir, f)
-		for _, k := range root.kids {
-			name := k.attr["name"]
-			switch k.name {
-			case "complexType":
-				s.complex[name] = k
-			case "simpleType":
-				s.simple[name] = k
-			default:
-				continue
-			}
-			s.file[name] = filepath.ToSlash(rel)
-		}
-	}
-	for name, ct := range s.complex {
+	s := &schema{Set: set, sub: map[string][]string{}}
+	for name, ct := range s.Complex {
 		if b := baseOf(ct); b != "" {
 			s.sub[b] = append(s.sub[b], name)
 		}
@@ -175,56 +119,10 @@ func loadSchema(dir string) (*schema, error) {
 	return s, nil
 }
 
-func parseFile(path string) (*node, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	d := xml.NewDecoder(bytes.NewReader(b))
-	var stack []*node
-	var root *node
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			n := &node{name: t.Name.Local, attr: map[string]string{}}
-			for _, a := range t.Attr {
-				n.attr[a.Name.Local] = a.Value
-			}
-			if len(stack) > 0 {
-				p := stack[len(stack)-1]
-				p.kids = append(p.kids, n)
-			} else {
-				root = n
-			}
-			stack = append(stack, n)
-		case xml.EndElement:
-			stack = stack[:len(stack)-1]
-		}
-	}
-	if root == nil {
-		return nil, errors.New("empty schema")
-	}
-	return root, nil
-}
-
-func local(qname string) string {
-	if i := strings.IndexByte(qname, ':'); i >= 0 {
-		return qname[i+1:]
-	}
-	return qname
-}
-
 func baseOf(ct *node) string {
-	if cc := ct.child("complexContent"); cc != nil {
-		if ext := cc.child("extension"); ext != nil {
-			return local(ext.attr["base"])
+	if cc := ct.Child("complexContent"); cc != nil {
+		if ext := cc.Child("extension"); ext != nil {
+			return xsdtree.Local(ext.Attr["base"])
 		}
 	}
 	return ""
@@ -266,13 +164,13 @@ func generate(s *schema, names []string, pkg string) ([]byte, error) {
 	g := &gen{s: s, types: map[string]*gtype{}, anon: map[string]*node{}}
 	var cmds []string
 	for _, n := range names {
-		if _, ok := s.complex[n]; !ok {
+		if _, ok := s.Complex[n]; !ok {
 			return nil, fmt.Errorf("command %s is not in the schema", n)
 		}
 		cmds = append(cmds, n)
 		if strings.Contains(n, "Request") {
 			r := strings.Replace(n, "Request", "Response", 1)
-			if _, ok := s.complex[r]; ok {
+			if _, ok := s.Complex[r]; ok {
 				cmds = append(cmds, r)
 			}
 		}
@@ -306,7 +204,7 @@ func (g *gen) need(name string) {
 
 func (g *gen) build(name string) {
 	t := g.types[name]
-	ct, ok := g.s.complex[name]
+	ct, ok := g.s.Complex[name]
 	if !ok {
 		ct, ok = g.anon[name]
 		t.anon = true
@@ -315,13 +213,13 @@ func (g *gen) build(name string) {
 			return
 		}
 	}
-	t.file = g.s.file[name]
-	if ct.attr["abstract"] == "true" {
+	t.file = g.s.File[name]
+	if ct.Attr["abstract"] == "true" {
 		t.kind = kindInterface
 		var walk func(string)
 		walk = func(b string) {
 			for _, sub := range g.s.sub[b] {
-				if g.s.complex[sub].attr["abstract"] != "true" {
+				if g.s.Complex[sub].Attr["abstract"] != "true" {
 					t.concrete = append(t.concrete, sub)
 					g.need(sub)
 				}
@@ -342,19 +240,19 @@ func (g *gen) build(name string) {
 func (g *gen) fieldsOf(owner string, ct *node, t *gtype) []field {
 	var fs []field
 	content := ct
-	if cc := ct.child("complexContent"); cc != nil {
-		ext := cc.child("extension")
+	if cc := ct.Child("complexContent"); cc != nil {
+		ext := cc.Child("extension")
 		if ext == nil {
 			g.errs = append(g.errs, owner+": complexContent without extension")
 			return nil
 		}
-		switch b := local(ext.attr["base"]); b {
+		switch b := xsdtree.Local(ext.Attr["base"]); b {
 		case "OCIRequest":
 			t.role = "request"
 		case "OCIResponse", "OCIDataResponse":
 			t.role = "response"
 		default:
-			bt, ok := g.s.complex[b]
+			bt, ok := g.s.Complex[b]
 			if !ok {
 				g.errs = append(g.errs, owner+": unknown base "+b)
 				return nil
@@ -363,13 +261,13 @@ func (g *gen) fieldsOf(owner string, ct *node, t *gtype) []field {
 		}
 		content = ext
 	}
-	for _, k := range content.kids {
-		switch k.name {
+	for _, k := range content.Kids {
+		switch k.Name {
 		case "sequence", "choice":
 			fs = append(fs, g.particle(owner, k, ctx{})...)
 		case "annotation", "attribute":
 		default:
-			g.errs = append(g.errs, owner+": unhandled "+k.name)
+			g.errs = append(g.errs, owner+": unhandled "+k.Name)
 		}
 	}
 	// Keep the first of two alternatives that share an element name.
@@ -390,39 +288,39 @@ type ctx struct {
 }
 
 func repeated(n *node) bool {
-	m := n.attr["maxOccurs"]
+	m := n.Attr["maxOccurs"]
 	return m != "" && m != "1" && m != "0"
 }
 
 func (g *gen) particle(owner string, n *node, c ctx) []field {
 	var fs []field
-	switch n.name {
+	switch n.Name {
 	case "sequence", "choice":
-		if n.attr["minOccurs"] == "0" {
+		if n.Attr["minOccurs"] == "0" {
 			c.optional = true
 		}
 		if repeated(n) {
 			c.multi = true
 		}
-		if n.name == "choice" {
+		if n.Name == "choice" {
 			c.choice = true
 		}
-		for _, k := range n.kids {
+		for _, k := range n.Kids {
 			fs = append(fs, g.particle(owner, k, c)...)
 		}
 	case "element":
 		fs = append(fs, g.element(owner, n, c))
 	case "annotation":
 	default:
-		g.errs = append(g.errs, owner+": unhandled particle "+n.name)
+		g.errs = append(g.errs, owner+": unhandled particle "+n.Name)
 	}
 	return fs
 }
 
 func (g *gen) element(owner string, n *node, c ctx) field {
-	name := n.attr["name"]
+	name := n.Attr["name"]
 	f := field{xmlName: name, goName: goName(name)}
-	optional := c.optional || n.attr["minOccurs"] == "0"
+	optional := c.optional || n.Attr["minOccurs"] == "0"
 	multi := c.multi || repeated(n)
 	base, kind := g.elemType(owner, n)
 	switch {
@@ -431,7 +329,7 @@ func (g *gen) element(owner string, n *node, c ctx) field {
 		f.slice = multi
 		if multi {
 			f.goType = "[]" + base
-		} else if n.attr["nillable"] == "true" {
+		} else if n.Attr["nillable"] == "true" {
 			f.goType = "*Nillable[" + base + "]"
 			f.iface = ""
 		} else {
@@ -439,9 +337,9 @@ func (g *gen) element(owner string, n *node, c ctx) field {
 		}
 	case multi:
 		f.goType = "[]" + base
-	case n.attr["nillable"] == "true":
+	case n.Attr["nillable"] == "true":
 		f.goType = "*Nillable[" + base + "]"
-	case base == "bool" && n.attr["fixed"] == "true":
+	case base == "bool" && n.Attr["fixed"] == "true":
 		// A presence flag: the element may only say true.
 		f.goType = "bool"
 		f.omitempty = true
@@ -459,22 +357,22 @@ func (g *gen) element(owner string, n *node, c ctx) field {
 // elemType returns the Go type of an element's content and its kind:
 // "simple", "struct", "iface" or "table".
 func (g *gen) elemType(owner string, n *node) (string, string) {
-	if tn := n.attr["type"]; tn != "" {
+	if tn := n.Attr["type"]; tn != "" {
 		return g.namedType(owner, tn)
 	}
-	if st := n.child("simpleType"); st != nil {
+	if st := n.Child("simpleType"); st != nil {
 		return g.simpleGo(owner, st), "simple"
 	}
-	if ct := n.child("complexType"); ct != nil {
-		name := owner + goName(n.attr["name"])
-		if _, dup := g.s.complex[name]; dup {
+	if ct := n.Child("complexType"); ct != nil {
+		name := owner + goName(n.Attr["name"])
+		if _, dup := g.s.Complex[name]; dup {
 			name += "Element"
 		}
 		g.anon[name] = ct
 		g.need(name)
 		return name, "struct"
 	}
-	g.errs = append(g.errs, owner+"."+n.attr["name"]+": element without type")
+	g.errs = append(g.errs, owner+"."+n.Attr["name"]+": element without type")
 	return "string", "simple"
 }
 
@@ -482,18 +380,18 @@ func (g *gen) namedType(owner, qname string) (string, string) {
 	if strings.HasPrefix(qname, "xs:") {
 		return builtin(qname[3:]), "simple"
 	}
-	name := local(qname)
+	name := xsdtree.Local(qname)
 	if name == "OCITable" {
 		return "Table", "table"
 	}
-	if ct, ok := g.s.complex[name]; ok {
+	if ct, ok := g.s.Complex[name]; ok {
 		g.need(name)
-		if ct.attr["abstract"] == "true" {
+		if ct.Attr["abstract"] == "true" {
 			return name, "iface"
 		}
 		return name, "struct"
 	}
-	if st, ok := g.s.simple[name]; ok {
+	if st, ok := g.s.Simple[name]; ok {
 		return g.simpleGo(owner, st), "simple"
 	}
 	g.errs = append(g.errs, owner+": unknown type "+qname)
@@ -502,14 +400,14 @@ func (g *gen) namedType(owner, qname string) (string, string) {
 
 func (g *gen) simpleGo(owner string, st *node) string {
 	for depth := 0; depth < 32; depth++ {
-		r := st.child("restriction")
+		r := st.Child("restriction")
 		if r == nil {
 			// list or union: the wire form is text.
 			return "string"
 		}
-		b := r.attr["base"]
+		b := r.Attr["base"]
 		if b == "" {
-			if in := r.child("simpleType"); in != nil {
+			if in := r.Child("simpleType"); in != nil {
 				st = in
 				continue
 			}
@@ -518,7 +416,7 @@ func (g *gen) simpleGo(owner string, st *node) string {
 		if strings.HasPrefix(b, "xs:") {
 			return builtin(b[3:])
 		}
-		next, ok := g.s.simple[local(b)]
+		next, ok := g.s.Simple[xsdtree.Local(b)]
 		if !ok {
 			g.errs = append(g.errs, owner+": unknown simple base "+b)
 			return "string"

@@ -14,16 +14,14 @@
 package main
 
 import (
-	"bytes"
-	"encoding/xml"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"bwbulk/broadworks/internal/xsdtree"
 )
 
 func main() {
@@ -32,7 +30,7 @@ func main() {
 	dirFlag := flag.String("schema", "", "directory holding OCISchemaAS.xsd (default $OCIP_SCHEMA_DIR or ../shared/ocip-schema from the module root)")
 	out := flag.String("o", "versions.txt", "output file (its Name = Base lines are kept)")
 	flag.Parse()
-	dir, err := schemaDir(*dirFlag)
+	dir, err := xsdtree.Dir(*dirFlag)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -88,7 +86,7 @@ func generate(s *schema, ps []pair) ([]byte, error) {
 	var b strings.Builder
 	b.WriteString(header)
 	for _, p := range ps {
-		ct, ok := s.complex[p.name]
+		ct, ok := s.Complex[p.name]
 		if !ok {
 			return nil, fmt.Errorf("%s is not in the schema", p.name)
 		}
@@ -116,18 +114,18 @@ func (g *gen) line(depth int, s string) {
 // its own model group (a lone sequence is written flat).
 func (g *gen) content(ct *node, depth int, seen map[string]bool) {
 	group := ct
-	if cc := ct.child("complexContent"); cc != nil {
-		ext := cc.child("extension")
+	if cc := ct.Child("complexContent"); cc != nil {
+		ext := cc.Child("extension")
 		if ext == nil {
-			ext = cc.child("restriction")
+			ext = cc.Child("restriction")
 		}
 		if ext == nil {
 			g.fail("complexContent without extension")
 			return
 		}
-		base := local(ext.attr["base"])
+		base := xsdtree.Local(ext.Attr["base"])
 		if base != "OCIRequest" && base != "OCIResponse" && base != "OCIDataResponse" {
-			bt, ok := g.s.complex[base]
+			bt, ok := g.s.Complex[base]
 			if !ok {
 				g.fail("unknown base " + base)
 				return
@@ -136,8 +134,8 @@ func (g *gen) content(ct *node, depth int, seen map[string]bool) {
 		}
 		group = ext
 	}
-	for _, k := range group.kids {
-		switch k.name {
+	for _, k := range group.Kids {
+		switch k.Name {
 		case "sequence":
 			if occ(k) == "" {
 				g.particles(k, depth, seen)
@@ -150,14 +148,14 @@ func (g *gen) content(ct *node, depth int, seen map[string]bool) {
 			g.particles(k, depth+1, seen)
 		case "annotation", "attribute":
 		default:
-			g.fail("unsupported " + k.name)
+			g.fail("unsupported " + k.Name)
 		}
 	}
 }
 
 func (g *gen) particles(grp *node, depth int, seen map[string]bool) {
-	for _, k := range grp.kids {
-		switch k.name {
+	for _, k := range grp.Kids {
+		switch k.Name {
 		case "element":
 			g.element(k, depth, seen)
 		case "sequence":
@@ -168,13 +166,13 @@ func (g *gen) particles(grp *node, depth int, seen map[string]bool) {
 			g.particles(k, depth+1, seen)
 		case "annotation":
 		default:
-			g.fail("unsupported " + k.name)
+			g.fail("unsupported " + k.Name)
 		}
 	}
 }
 
 func occ(n *node) string {
-	lo, hi := n.attr["minOccurs"], n.attr["maxOccurs"]
+	lo, hi := n.Attr["minOccurs"], n.Attr["maxOccurs"]
 	if lo == "" {
 		lo = "1"
 	}
@@ -193,28 +191,28 @@ func occ(n *node) string {
 }
 
 func (g *gen) element(e *node, depth int, seen map[string]bool) {
-	head := e.attr["name"]
+	head := e.Attr["name"]
 	if o := occ(e); o != "" {
 		head += " " + o
 	}
-	if e.attr["nillable"] == "true" {
+	if e.Attr["nillable"] == "true" {
 		head += " nil"
 	}
 	fixed := ""
-	if f, ok := e.attr["fixed"]; ok {
+	if f, ok := e.Attr["fixed"]; ok {
 		fixed = " =" + f
 	}
-	if ct := e.child("complexType"); ct != nil {
+	if ct := e.Child("complexType"); ct != nil {
 		g.line(depth, head+" :")
 		g.content(ct, depth+1, seen)
 		return
 	}
-	if st := e.child("simpleType"); st != nil {
+	if st := e.Child("simpleType"); st != nil {
 		g.line(depth, head+" : "+g.simple(st)+fixed)
 		return
 	}
-	t := e.attr["type"]
-	name := local(t)
+	t := e.Attr["type"]
+	name := xsdtree.Local(t)
 	if strings.HasPrefix(t, "xs:") || strings.HasPrefix(t, "xsd:") {
 		g.line(depth, head+" : "+builtin(name, facets{})+fixed)
 		return
@@ -227,16 +225,16 @@ func (g *gen) element(e *node, depth int, seen map[string]bool) {
 		g.line(depth, head+" : str 1 80")
 		return
 	}
-	if st, ok := g.s.simple[name]; ok {
+	if st, ok := g.s.Simple[name]; ok {
 		g.line(depth, head+" : "+g.simple(st)+fixed)
 		return
 	}
-	ct, ok := g.s.complex[name]
+	ct, ok := g.s.Complex[name]
 	if !ok {
 		g.fail("unknown type " + name)
 		return
 	}
-	if ct.attr["abstract"] == "true" {
+	if ct.Attr["abstract"] == "true" {
 		g.fail("abstract type " + name)
 		return
 	}
@@ -262,14 +260,14 @@ type facets struct {
 func (g *gen) simple(st *node) string {
 	var f facets
 	for st != nil {
-		r := st.child("restriction")
+		r := st.Child("restriction")
 		if r == nil {
 			g.fail("simple type without restriction")
 			return "str - -"
 		}
-		for _, k := range r.kids {
-			v := k.attr["value"]
-			switch k.name {
+		for _, k := range r.Kids {
+			v := k.Attr["value"]
+			switch k.Name {
 			case "minLength":
 				if f.minLen == "" {
 					f.minLen = v
@@ -296,17 +294,17 @@ func (g *gen) simple(st *node) string {
 			}
 		}
 		if len(f.enum) == 0 {
-			for _, k := range r.kids {
-				if k.name == "enumeration" {
-					f.enum = append(f.enum, k.attr["value"])
+			for _, k := range r.Kids {
+				if k.Name == "enumeration" {
+					f.enum = append(f.enum, k.Attr["value"])
 				}
 			}
 		}
-		base := r.attr["base"]
+		base := r.Attr["base"]
 		if strings.HasPrefix(base, "xs:") {
-			return builtin(local(base), f)
+			return builtin(xsdtree.Local(base), f)
 		}
-		st = g.s.simple[local(base)]
+		st = g.s.Simple[xsdtree.Local(base)]
 		if st == nil {
 			g.fail("unknown simple type " + base)
 			return "str - -"
@@ -349,115 +347,10 @@ func (g *gen) fail(msg string) {
 	}
 }
 
-func schemaDir(flagDir string) (string, error) {
-	if flagDir != "" {
-		return flagDir, nil
-	}
-	if d := os.Getenv("OCIP_SCHEMA_DIR"); d != "" {
-		return d, nil
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(d, "..", "shared", "ocip-schema"), nil
-		}
-		if filepath.Dir(d) == d {
-			return "", errors.New("no go.mod above " + wd + "; set OCIP_SCHEMA_DIR")
-		}
-	}
-}
-
 // node is one element of a schema document.
-type node struct {
-	name string
-	attr map[string]string
-	kids []*node
-}
+type node = xsdtree.Node
 
-func (n *node) child(name string) *node {
-	for _, k := range n.kids {
-		if k.name == name {
-			return k
-		}
-	}
-	return nil
-}
+// schema is the set's named types.
+type schema = xsdtree.Set
 
-type schema struct {
-	complex map[string]*node
-	simple  map[string]*node
-}
-
-func loadSchema(dir string) (*schema, error) {
-	s := &schema{complex: map[string]*node{}, simple: map[string]*node{}}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.xsd"))
-	more, _ := filepath.Glob(filepath.Join(dir, "Services", "*.xsd"))
-	files = append(files, more...)
-	if len(files) == 0 {
-		return nil, fmt.Errorf("no .xsd files in %s", dir)
-	}
-	for _, f := range files {
-		root, err := parseFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		for _, k := range root.kids {
-			switch k.name {
-			case "complexType":
-				s.complex[k.attr["name"]] = k
-			case "simpleType":
-				s.simple[k.attr["name"]] = k
-			}
-		}
-	}
-	return s, nil
-}
-
-func parseFile(path string) (*node, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	d := xml.NewDecoder(bytes.NewReader(b))
-	var stack []*node
-	var root *node
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			n := &node{name: t.Name.Local, attr: map[string]string{}}
-			for _, a := range t.Attr {
-				n.attr[a.Name.Local] = a.Value
-			}
-			if len(stack) > 0 {
-				p := stack[len(stack)-1]
-				p.kids = append(p.kids, n)
-			} else {
-				root = n
-			}
-			stack = append(stack, n)
-		case xml.EndElement:
-			stack = stack[:len(stack)-1]
-		}
-	}
-	if root == nil {
-		return nil, errors.New("empty schema")
-	}
-	return root, nil
-}
-
-func local(qname string) string {
-	if i := strings.IndexByte(qname, ':'); i >= 0 {
-		return qname[i+1:]
-	}
-	return qname
-}
+func loadSchema(dir string) (*schema, error) { return xsdtree.Load(dir) }

@@ -17,22 +17,28 @@ import (
 )
 
 func runProfile(ctx context.Context, e *Env, args []string) int {
+	return subcommand(ctx, e, args, profileUsage, map[string]func(context.Context, *Env, []string) int{
+		"add": profileAdd, "list": profileList, "remove": profileRemove,
+	})
+}
+
+// subcommand runs the subcommand args[0] names with the rest of args;
+// help prints usage on standard output, anything else on standard error
+// with the usage exit status.
+func subcommand(ctx context.Context, e *Env, args []string, usage string, cmds map[string]func(context.Context, *Env, []string) int) int {
 	sub := ""
 	if len(args) > 0 {
 		sub, args = args[0], args[1:]
 	}
+	if run, ok := cmds[sub]; ok {
+		return run(ctx, e, args)
+	}
 	switch sub {
-	case "add":
-		return profileAdd(ctx, e, args)
-	case "list":
-		return profileList(ctx, e, args)
-	case "remove":
-		return profileRemove(ctx, e, args)
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(e.Stdout, profileUsage)
+		fmt.Fprint(e.Stdout, usage)
 		return ExitOK
 	}
-	fmt.Fprint(e.Stderr, profileUsage)
+	fmt.Fprint(e.Stderr, usage)
 	return ExitUsage
 }
 

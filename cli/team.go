@@ -9,25 +9,9 @@ import (
 )
 
 func runTeam(ctx context.Context, e *Env, args []string) int {
-	sub := ""
-	if len(args) > 0 {
-		sub, args = args[0], args[1:]
-	}
-	switch sub {
-	case "connect":
-		return teamConnect(ctx, e, args)
-	case "status":
-		return teamStatus(ctx, e, args)
-	case "disconnect":
-		return teamDisconnect(ctx, e, args)
-	case "admit":
-		return teamAdmit(ctx, e, args)
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(e.Stdout, teamUsage)
-		return ExitOK
-	}
-	fmt.Fprint(e.Stderr, teamUsage)
-	return ExitUsage
+	return subcommand(ctx, e, args, teamUsage, map[string]func(context.Context, *Env, []string) int{
+		"connect": teamConnect, "status": teamStatus, "disconnect": teamDisconnect, "admit": teamAdmit,
+	})
 }
 
 const teamUsage = `Usage: bwbulk team connect|status|admit|disconnect ...

@@ -5,8 +5,9 @@
 // It is an independent implementation of the wire protocol (it does not use
 // the client's codec): request documents are parsed into a generic element
 // tree, every command is validated against a compact description of its R25
-// schema sequence (schema.txt: element order, required elements,
-// occurrences, nillable elements and the data-type limits), then executed
+// schema sequence (schema.txt, generated from the R25 XSD set by ocisimgen:
+// element order, required elements, occurrences, nillable elements and the
+// data-type limits), then executed
 // against an in-memory model of the system, and the answers are written as a
 // BroadWorks Application Server writes them: the XML declaration
 // <?xml version="1.0" encoding="ISO-8859-1"?>, a newline, the whole

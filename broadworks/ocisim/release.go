@@ -18,7 +18,7 @@ const DefaultRelease = "25"
 // version its release lacks as an older Application Server does, with
 // [Error 6004].
 
-//go:generate go run ../internal/ocisimgen -o versions.txt
+//go:generate go run ../internal/ocisimgen -newest schema.txt -o versions.txt
 
 //go:embed versions.txt
 var versionsText string

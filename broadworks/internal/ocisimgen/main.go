@@ -1,15 +1,19 @@
-// Command ocisimgen writes broadworks/ocisim/versions.txt: the full content
-// model of every older request version the simulator accepts, read from the
-// BroadWorks R25 XSD set, in schema.txt's format (nested types included).
+// Command ocisimgen writes broadworks/ocisim/schema.txt and versions.txt:
+// the full content model (nested types included) of every request version
+// the simulator implements (schema.txt) and of every older version it
+// handles as one of those (versions.txt), read from the BroadWorks R25 XSD
+// set.
 //
 // Usage (from broadworks/ocisim, through go generate):
 //
-//	go run ../internal/ocisimgen -o versions.txt
+//	go run ../internal/ocisimgen -newest schema.txt -o versions.txt
 //
-// The "Name = Base" pairs are read from the existing output file; their
-// bodies are rewritten from the schema. The schema directory is taken from
-// -schema, else $OCIP_SCHEMA_DIR, else ../shared/ocip-schema relative to the
-// module root. Only element names, occurrences and data-type limits reach
+// The command names (schema.txt's unindented lines) and the "Name = Base"
+// pairs (versions.txt's) are read from the existing files; their bodies are
+// rewritten from the schema. To implement a further command, add its name
+// on a line of its own to schema.txt and run go generate. The schema
+// directory is taken from -schema, else $OCIP_SCHEMA_DIR, else
+// ../shared/ocip-schema relative to the module root. Only element names, occurrences and data-type limits reach
 // the output.
 package main
 
@@ -28,7 +32,8 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("ocisimgen: ")
 	dirFlag := flag.String("schema", "", "directory holding OCISchemaAS.xsd (default $OCIP_SCHEMA_DIR or ../shared/ocip-schema from the module root)")
-	out := flag.String("o", "versions.txt", "output file (its Name = Base lines are kept)")
+	out := flag.String("o", "versions.txt", "older versions' file (its Name = Base lines are kept)")
+	newest := flag.String("newest", "", "implemented versions' file (its command names are kept); none when empty")
 	flag.Parse()
 	dir, err := xsdtree.Dir(*dirFlag)
 	if err != nil {
@@ -49,6 +54,73 @@ func main() {
 	if err := os.WriteFile(*out, b, 0o644); err != nil {
 		log.Fatal(err)
 	}
+	if *newest == "" {
+		return
+	}
+	old, err = os.ReadFile(*newest)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if b, err = generateNewest(s, commands(string(old))); err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(*newest, b, 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// commands reads the command names of a schema file (its unindented
+// lines), in order.
+func commands(text string) []string {
+	var ns []string
+	for _, line := range strings.Split(text, "\n") {
+		if line = strings.TrimRight(line, " \r"); line == "" || strings.HasPrefix(line, " ") || strings.HasPrefix(line, "#") {
+			continue
+		}
+		ns = append(ns, line)
+	}
+	return ns
+}
+
+const newestHeader = `# Request content models the simulator validates, one command per unindented
+# line, written by ocisimgen (go generate) from the BroadWorks R25 OCI-P
+# schema (element order, required elements, occurrences, nillable flags and
+# data-type limits). To implement a further command, add its name on a line
+# of its own and run go generate ./broadworks/ocisim/.
+#
+#   name [occ] [nil] : type     a leaf: str MIN MAX | int MIN MAX | bool |
+#                               enum A|B|C | dept (abstract DepartmentKey)
+#   name [occ] [nil] :          a complex element; its content is indented
+#   (seq) [occ] / (choice) [occ]  a model group; its particles are indented
+#
+# occ is ? (0..1) or MIN..MAX with * for unbounded; omitted means exactly once.
+# "-" means no limit; a trailing =VALUE is a fixed value (e.g. bool =true).
+# Service-name enumerations are kept as plain strings and checked against
+# the group's authorised services instead.
+`
+
+// generateNewest writes the content models of the named commands.
+func generateNewest(s *schema, names []string) ([]byte, error) {
+	var b strings.Builder
+	b.WriteString(newestHeader)
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			return nil, fmt.Errorf("%s is named twice", n)
+		}
+		seen[n] = true
+		ct, ok := s.Complex[n]
+		if !ok {
+			return nil, fmt.Errorf("%s is not in the schema", n)
+		}
+		b.WriteString(n + "\n")
+		g := &gen{s: s, b: &b}
+		g.content(ct, 1, nil)
+		if g.err != nil {
+			return nil, fmt.Errorf("%s: %w", n, g.err)
+		}
+	}
+	return []byte(b.String()), nil
 }
 
 // pair is one older version and the version it is handled as.

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -292,12 +293,18 @@ func exportTask(ctx context.Context, f *flags, st *jobs.Store, id int64, file st
 }
 
 func runRetry(ctx context.Context, e *Env, args []string) int {
-	f := newFlags(e, "retry", "N [--wait] [--profile NAME]", `
+	f := newFlags(e, "retry", "N [--fixes FILE] [--wait] [--profile NAME]", `
 Queues the failed jobs of task N again, as the window's "Retry all
-failed" does. They run in the window when it is open, or here with
+failed" does. With --fixes, only the jobs of the rows of FILE, with the
+cells as edited there, as the window's Import fixes does: FILE is the
+task's failed jobs written by bwbulk task N --export FILE --failed (or
+by the window's Export problems), edited; its "row" column says which
+job each line is. They run in the window when it is open, or here with
 --wait (or later with bwbulk resume N).`)
 	wait := f.Bool("wait", false, "run them here and wait until they are done")
 	profile := f.String("profile", "", "with --wait: server profile `NAME` (default: the one with the task's server address)")
+	fixes := f.String("fixes", "", "put the edited rows of `FILE` (.xlsx or .csv, from task N --export FILE --failed) back into their jobs and queue only those")
+	pwStdin := f.Bool("password-stdin", false, "with --fixes: read the password of an encrypted workbook from the first line of standard input")
 	if code, ok := f.parse(args, 1); !ok {
 		return code
 	}
@@ -305,16 +312,45 @@ failed" does. They run in the window when it is open, or here with
 	if !ok {
 		return ExitUsage
 	}
+	var imp *wizard.Import
+	if *fixes != "" {
+		var err error
+		if imp, err = readFixes(f.e, *fixes, *pwStdin); err != nil {
+			return f.fail(ExitUsage, "--fixes: %v", err)
+		}
+	} else if *pwStdin {
+		return f.fail(ExitUsage, "--password-stdin goes with --fixes")
+	}
 	st, err := f.openStore(ctx)
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)
 	}
-	n, err := st.RetryAllFailed(ctx, id)
+	var n int
+	if imp != nil {
+		// Only the store and the planning are used: nothing is sent here.
+		runner := jobs.NewRunner(st, nil, &jobs.RunnerOptions{Replan: wizard.Replan})
+		n, err = runner.ApplyFixes(ctx, id, imp)
+	} else {
+		n, err = st.RetryAllFailed(ctx, id)
+	}
+	var left int
+	if err == nil && imp != nil {
+		if js, jerr := st.Jobs(ctx, id, jobs.Filter{Status: jobs.StatusFailed}); jerr == nil {
+			left = len(js)
+		}
+	}
 	st.Close()
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)
 	}
-	fmt.Fprintf(e.Stdout, "task %d: %d failed jobs queued again\n", id, n)
+	if imp != nil {
+		fmt.Fprintf(e.Stdout, "task %d: %d failed jobs updated from %s and queued again\n", id, n, filepath.Base(*fixes))
+		if left > 0 {
+			fmt.Fprintf(e.Stderr, "%d failed jobs of task %d were not in the file and stay failed (bwbulk retry %d queues them as they are)\n", left, id, id)
+		}
+	} else {
+		fmt.Fprintf(e.Stdout, "task %d: %d failed jobs queued again\n", id, n)
+	}
 	if n == 0 || !*wait {
 		if n > 0 {
 			fmt.Fprintf(e.Stderr, "They run when the window is open, or here with: bwbulk resume %d\n", id)
@@ -322,4 +358,31 @@ failed" does. They run in the window when it is open, or here with
 		return ExitOK
 	}
 	return resumeTask(ctx, f, *profile, f.Arg(0), true)
+}
+
+// readFixes reads a fixes file as the window's Import fixes does, an
+// encrypted workbook opened with the password on standard input.
+func readFixes(e *Env, name string, pwStdin bool) (*wizard.Import, error) {
+	opts := &wizard.ReadOptions{}
+	if pwStdin {
+		pw, err := readPassword(e, "Password of "+filepath.Base(name)+": ")
+		if err != nil || pw == "" {
+			return nil, fmt.Errorf("--password-stdin: no password on standard input")
+		}
+		opts.Password = pw
+	}
+	fh, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	imp, err := wizard.ReadFixes(context.Background(), filepath.Base(name), fh, opts)
+	var ee *wizard.EncryptedError
+	switch {
+	case errors.As(err, &ee) && ee.Wrong:
+		return nil, fmt.Errorf("%s: the password does not open this workbook", name)
+	case errors.As(err, &ee):
+		return nil, fmt.Errorf("%s: the workbook is encrypted: give its password with --password-stdin", name)
+	}
+	return imp, err
 }

@@ -3,10 +3,8 @@ package ui
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -119,38 +117,10 @@ func (u *UI) readFixes(title string, done func(*wizard.Import)) {
 	})
 }
 
-// importFixes reads a fixes file: it must have the "Preview row" column
-// and nothing the import refuses.
+// importFixes reads a fixes file as the command line's retry --fixes
+// does (wizard.ReadFixes).
 func importFixes(name string, b []byte) (*wizard.Import, error) {
-	var tab *wizard.Table
-	var err error
-	if isWorkbook(name, b) {
-		tab, err = wizard.ReadXLSX(context.Background(), bytes.NewReader(b), nil)
-	} else {
-		tab, err = wizard.ReadCSV(context.Background(), bytes.NewReader(b), nil)
-	}
-	if err != nil {
-		return nil, err
-	}
-	imp, err := tab.Import(context.Background(), nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	if imp.Replace == nil {
-		return nil, fmt.Errorf("%s has no %q column, so it is not a file written by Export problems; open it on the Import screen instead", name, wizard.HeaderRowName)
-	}
-	if len(imp.Problems) > 0 {
-		var lines []string
-		for i, p := range imp.Problems {
-			if i == 10 {
-				lines = append(lines, fmt.Sprintf("… and %d more", len(imp.Problems)-10))
-				break
-			}
-			lines = append(lines, p.Error())
-		}
-		return nil, errors.New(name + " cannot be put back yet:\n" + strings.Join(lines, "\n"))
-	}
-	return imp, nil
+	return wizard.ReadFixes(context.Background(), name, bytes.NewReader(b), nil)
 }
 
 // exportPreviewProblems is the preview's "Export problems…".
@@ -237,43 +207,8 @@ func (v *tasksView) importTaskFixes() {
 	})
 }
 
-// applyTaskFixes replaces the failed jobs of task id named by the fixes'
-// rows and queues them again; rows of jobs that did not fail are refused
-// before anything changes.
-func applyTaskFixes(ctx context.Context, st *jobs.Store, r *jobs.Runner, id int64, imp *wizard.Import) (int, error) {
-	js, err := st.JobsWithPayload(ctx, id, jobs.Filter{Status: jobs.StatusFailed})
-	if err != nil {
-		return 0, err
-	}
-	byRow := map[int]jobs.Job{}
-	for _, j := range js {
-		byRow[j.Row] = j
-	}
-	for k, n := range imp.Replace {
-		if _, ok := byRow[n]; !ok {
-			return 0, fmt.Errorf("row %d of the file is for row %d of task %d, which has not failed: nothing was changed", imp.SourceRows[k], n, id)
-		}
-	}
-	done := 0
-	for k, n := range imp.Replace {
-		j := byRow[n]
-		row := wizard.RowFromFields(rowFields(j.Fields))
-		for _, c := range imp.Columns {
-			row.Set(c, imp.Rows[k].Get(c))
-		}
-		fields := map[string]string{}
-		for key, val := range j.Fields {
-			if strings.HasPrefix(key, "target.") {
-				fields[key] = val
-			}
-		}
-		for key, val := range row.Fields() {
-			fields[key] = val
-		}
-		if err := r.EditJob(ctx, j.ID, fields); err != nil {
-			return done, fmt.Errorf("row %d: %w", n, err)
-		}
-		done++
-	}
-	return done, nil
+// applyTaskFixes puts a fixes file's rows back into task id as the
+// command line's retry --fixes does (jobs.Runner.ApplyFixes).
+func applyTaskFixes(ctx context.Context, _ *jobs.Store, r *jobs.Runner, id int64, imp *wizard.Import) (int, error) {
+	return r.ApplyFixes(ctx, id, imp)
 }

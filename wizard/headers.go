@@ -116,6 +116,7 @@ func init() {
 	}
 	ign("bwbulk's own list of what was wrong with the row", HeaderErrorName, "errors", "problem", "problems")
 	ign("bwbulk's own code of the server's refusal", "errorCode")
+	ign("the task's name and ticket, written by bwbulk's task export", "taskName", "ticket")
 	ign("BroadWorks makes the display name from first and last name", "Display Name")
 	ign("a Webex account state, not a BroadWorks setting", "Status", "Days Since Last Active", "User Status", "Last Active")
 	ign("BroadWorks has no manager of a user", "Manager", "Manager User ID")

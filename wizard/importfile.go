@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -99,4 +100,36 @@ func PrepareImport(imp *Import, f *GroupFacts) []Note {
 	}
 	notes := FillDefaults(imp, domain)
 	return append(notes, AdoptGroupNumbers(imp, f)...)
+}
+
+// ReadFixes reads a fixes file — bwbulk's "Export problems" or a task's
+// failed jobs exported (task N --export FILE --failed), edited — as the
+// window's Import fixes and the command line's retry --fixes both do:
+// its "Preview row" (or a task export's "row") says which row each line
+// replaces, and nothing in it may be refused. name is the file's name
+// for the messages; the format is found from the content (ReadFile).
+func ReadFixes(ctx context.Context, name string, r io.Reader, opts *ReadOptions) (*Import, error) {
+	t, err := ReadFile(ctx, name, r, opts)
+	if err != nil {
+		return nil, err
+	}
+	imp, err := t.Import(ctx, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	if imp.Replace == nil {
+		return nil, fmt.Errorf("%s has no %q column (nor a task export's \"row\" and \"errorCode\"), so it is not a file written by Export problems or by a task's export; open it on the Import screen instead", name, HeaderRowName)
+	}
+	if len(imp.Problems) > 0 {
+		var lines []string
+		for i, p := range imp.Problems {
+			if i == 10 {
+				lines = append(lines, fmt.Sprintf("… and %d more", len(imp.Problems)-10))
+				break
+			}
+			lines = append(lines, p.Error())
+		}
+		return nil, errors.New(name + " cannot be put back yet:\n" + strings.Join(lines, "\n"))
+	}
+	return imp, nil
 }

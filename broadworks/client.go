@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -283,6 +284,11 @@ func (c *Client) exchange(ctx context.Context, reqs []oci.Request) ([]oci.Comman
 	tctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
 	raw, err := tr.roundTrip(tctx, doc)
+	if err != nil && len(faultRefused(err, reqs)) > 0 {
+		// The server refused the document (none of it executed): the
+		// session stands.
+		return nil, err
+	}
 	if err != nil {
 		c.dropTransport()
 		if c.closed.Load() {
@@ -438,6 +444,28 @@ func (c *Client) batchDoc(ctx context.Context, rs []Result) error {
 			reqs[k] = w
 		}
 		cmds, err := c.exchange(ctx, reqs)
+		if refused := faultRefused(err, reqs); len(refused) > 0 {
+			// A SOAP Fault naming a type as unknown: the document was
+			// refused whole, so nothing was executed. The commands named
+			// step down; the others go again as they were.
+			var others []int
+			for k, i := range pending {
+				if refused[k] {
+					rs[i].Err = err
+				} else {
+					rs[i].Err = nil
+					others = append(others, i)
+				}
+			}
+			again := append(c.stepDown(rs, pending, reqs), others...)
+			sort.Ints(again)
+			if len(again) > 0 && steps < 24 {
+				steps++
+				pending = again
+				continue
+			}
+			return nil
+		}
 		if err == nil {
 			if er := sessionRefusal(cmds); er != nil {
 				// Not executed: the server did not know the session.
@@ -620,9 +648,12 @@ func (c *Client) stepDown(rs []Result, pending []int, sent []oci.Request) []int 
 // refusedAsUnknown reports whether err is the server refusing the command
 // name as a type it does not know: [Error 6004] (a validation error) whose
 // detail names the command's type, says it is unknown or cannot be
-// resolved, or says nothing more. A 6004 about an element of a known
-// command is not.
+// resolved, or says nothing more, or a SOAP Fault that names the type in
+// those words. A 6004 about an element of a known command is not.
 func refusedAsUnknown(err error, name string) bool {
+	if f := (*ociwire.SOAPFault)(nil); errors.As(err, &f) {
+		return unknownTypeText(f.String, name) || unknownTypeText(f.Detail, name)
+	}
 	if !IsErrorCode(err, 6004) {
 		return false
 	}
@@ -634,18 +665,57 @@ func refusedAsUnknown(err error, name string) bool {
 		strings.TrimSpace(er.Detail) == ""
 }
 
+// faultRefused returns which of the requests of a document a SOAP Fault
+// (err) names as a type the server does not know (k → true), or nil.
+func faultRefused(err error, reqs []oci.Request) map[int]bool {
+	var f *ociwire.SOAPFault
+	if err == nil || !errors.As(err, &f) {
+		return nil
+	}
+	var out map[int]bool
+	for k, r := range reqs {
+		if n := r.OCIName(); unknownTypeText(f.String, n) || unknownTypeText(f.Detail, n) {
+			if out == nil {
+				out = map[int]bool{}
+			}
+			out[k] = true
+		}
+	}
+	return out
+}
+
 // unknownTypeText reports whether a server's words say the type name is
 // unknown: it names it with "known", "resolve", "type definition" or
 // "unsupported" (Xerces: "Cannot resolve 'X' to a type definition").
 func unknownTypeText(text, name string) bool {
 	t := strings.ToLower(text)
-	if !strings.Contains(t, strings.ToLower(name)) {
+	if !containsName(t, strings.ToLower(name)) {
 		return false
 	}
 	for _, w := range []string{"not a known", "unknown", "resolve", "type definition", "unsupported", "not supported"} {
 		if strings.Contains(t, w) {
 			return true
 		}
+	}
+	return false
+}
+
+// containsName reports whether text holds name as a whole word: not
+// "UserGetRequest22" in "UserGetRequest22V8".
+func containsName(text, name string) bool {
+	word := func(b byte) bool {
+		return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_'
+	}
+	for i := 0; name != ""; {
+		j := strings.Index(text[i:], name)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(name)
+		if (start == 0 || !word(text[start-1])) && (end == len(text) || !word(text[end])) {
+			return true
+		}
+		i = start + 1
 	}
 	return false
 }

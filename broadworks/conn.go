@@ -225,6 +225,9 @@ func (t *soapTransport) roundTrip(ctx context.Context, doc []byte) ([]byte, erro
 		return nil, &ioError{op: "read", sent: true, err: &ProtocolError{Op: "read", Msg: "SOAP response too large"}}
 	}
 	inner, err := ociwire.UnwrapSOAP(raw)
+	if f := (*ociwire.SOAPFault)(nil); errors.As(err, &f) {
+		t.log.note("S: SOAP Fault (HTTP %d) %s: %s", resp.StatusCode, f.Code, f.String)
+	}
 	if err != nil {
 		msg := fmt.Sprintf("HTTP %d", resp.StatusCode)
 		return nil, &ioError{op: "read", sent: true, err: &ProtocolError{Op: "soap", Msg: msg, Err: err}}

@@ -109,13 +109,14 @@ func (c *Client) login(ctx context.Context, userID, password string) (*LoginInfo
 				IsEnterprise: r.IsEnterprise, UserDomain: r.UserDomain,
 				PasswordExpiresDays: derefInt(r.PasswordExpiresDays), Command: "LoginRequest22V5",
 			}
-		case errors.As(err, &er) && isValidationRefusal(er):
-			// An older server does not know the command.
+		case errors.As(err, &er) && isValidationRefusal(er), refusedAsUnknown(err, "LoginRequest22V5"):
+			// An older server does not know the command (an
+			// ErrorResponse, or a SOAP Fault naming it).
 			c.noV5 = true
 			if older, ok := oci.Older("LoginRequest22V5"); ok && c.ceiling == (oci.Release{}) {
 				c.ceiling = older // before R22, whether or not it says so
 			}
-			c.log.note("LoginRequest22V5 refused (%d): using the nonce login", er.Code)
+			c.log.note("LoginRequest22V5 refused as unknown: using the nonce login")
 		default:
 			return nil, err
 		}

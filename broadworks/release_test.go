@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/internal/ociwire"
@@ -272,5 +274,92 @@ func TestClient_unknownInEveryVersion(t *testing.T) {
 		if n := strings.Count(log.String(), `xsi:type="`+v+`"`); n != want {
 			t.Errorf("%s sent %d times, want %d", v, n, want)
 		}
+	}
+}
+
+// dialSOAP logs in to srv's SOAP endpoint over HTTPS.
+func dialSOAP(t *testing.T, srv *ocisim.Server, log *wireLog, learned *broadworks.Learned) *broadworks.Client {
+	t.Helper()
+	ts := httptest.NewTLSServer(srv.SOAPHandler())
+	t.Cleanup(ts.Close)
+	c, err := broadworks.Dial(context.Background(), ts.URL, &broadworks.Options{
+		Transport: broadworks.TransportSOAP, HTTPClient: ts.Client(), DebugWriter: log, Learned: learned, Timeout: 5 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err := c.Login(context.Background(), ocisim.DefaultAdmin, ocisim.DefaultPassword); err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	return c
+}
+
+// Over SOAP, a server may refuse a document naming a type it does not
+// know with a SOAP Fault (Options.SOAPFaults) instead of [Error 6004]:
+// the client takes it as the same refusal. The document was not executed,
+// so its other commands go again as they were and the refused one once in
+// the next older version; the server's release and what was learned are
+// those of the TCP case.
+func TestClient_stepsDownOnSOAPFault(t *testing.T) {
+	srv := ocisim.StartTest(t, &ocisim.Options{Release: "24", Refuse: []string{"UserGetRequest22V8"}, SOAPFaults: true})
+	learned := broadworks.NewLearned(nil, nil)
+	log := &wireLog{}
+	c := dialSOAP(t, srv, log, learned)
+	ctx := context.Background()
+	rs, err := c.Batch(ctx, hqUser("soap.fault"), &oci.UserGetRequest23V2{UserID: "branch.user01@acme.example.com"})
+	if err != nil || rs[0].Err != nil || rs[1].Err != nil {
+		t.Fatalf("batch: %v %+v", err, rs)
+	}
+	if u, ok := rs[1].Response.(*oci.UserGetResponse23V2); !ok || u.GroupID != "acme-branch" {
+		t.Errorf("user read as %#v", rs[1].Response)
+	}
+	add := broadworks.CommandFor("24", "UserAddRequest22V2")
+	if _, ok := srv.User("soap.fault@acme.example.com"); !ok || srv.AddCount(add) != 1 {
+		t.Errorf("user added %d times (%s), want once", srv.AddCount(add), add)
+	}
+	if n := strings.Count(log.String(), `xsi:type="`+add+`"`); n != 2 {
+		t.Errorf("%s sent %d times, want twice (refused with the document, then alone)", add, n)
+	}
+	if n := strings.Count(log.String(), `xsi:type="UserGetRequest22V8"`); n != 1 {
+		t.Errorf("UserGetRequest22V8 sent %d times, want once", n)
+	}
+	if !strings.Contains(log.String(), "Cannot resolve") {
+		t.Error("the server gave no SOAP Fault")
+	}
+	if got := learned.Map(); got["UserGetRequest23V2"] != "UserGetRequest22V7" {
+		t.Errorf("learned %v", got)
+	}
+	if c.Release() != "24" {
+		t.Errorf("release %q", c.Release())
+	}
+
+	// A command the server knows in no version: a clear error, the
+	// others of its document done.
+	var all []string
+	for _, v := range oci.Versions("GroupExtensionLengthGetRequest22") {
+		all = append(all, v.Name)
+	}
+	srv2 := ocisim.StartTest(t, &ocisim.Options{Release: "22", Refuse: all, SOAPFaults: true})
+	c2 := dialSOAP(t, srv2, &wireLog{}, nil)
+	rs, err = c2.Batch(ctx, &oci.GroupExtensionLengthGetRequest22{ServiceProviderID: "acme-ent", GroupID: "acme-hq"},
+		&oci.UserGetRequest23V2{UserID: "branch.user01@acme.example.com"})
+	var uce *broadworks.UnknownCommandError
+	if err != nil || !errors.As(rs[0].Err, &uce) || uce.Release != "22" || !strings.Contains(rs[0].Err.Error(), "R22") || rs[1].Err != nil {
+		t.Fatalf("batch: %v; %v; %v", err, rs[0].Err, rs[1].Err)
+	}
+}
+
+// An R21 server over SOAP refuses LoginRequest22V5 with a SOAP Fault: the
+// client logs in with the nonce flow, as after [Error 6004].
+func TestClient_SOAPFaultLogin(t *testing.T) {
+	srv := ocisim.StartTest(t, &ocisim.Options{Release: "21", SOAPFaults: true})
+	log := &wireLog{}
+	c := dialSOAP(t, srv, log, nil)
+	if info := c.Info(); info.Command != "LoginRequest14sp4" || info.Release != "21" {
+		t.Errorf("info %+v", info)
+	}
+	if !log.sent(t, "LoginRequest22V5") {
+		t.Error("LoginRequest22V5 was not tried")
 	}
 }

@@ -42,6 +42,7 @@ func RunCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		quiet     = fs.Bool("quiet", false, "do not log connections and commands")
 		rel       = fs.String("release", DefaultRelease, "BroadWorks `RELEASE` to emulate (20 to 25, e.g. 22.0 or 21sp1): command versions its schema set lacks are refused with [Error 6004]")
 		refuse    = fs.String("refuse", "", "comma-separated command `VERSIONS` to refuse as unknown although the release has them (a server patched below its release)")
+		soapFault = fs.Bool("soap-faults", false, "with --soap: refuse a document holding a command the server does not know with a SOAP Fault naming it, instead of [Error 6004]")
 		noCode    = fs.Bool("omit-error-code", false, "leave errorCode out of ErrorResponse (the code is then only in the summary, as real servers often send it)")
 	)
 	fs.Usage = func() {
@@ -68,7 +69,7 @@ func RunCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		Seed: *seed, Latency: *latency, DropEvery: *dropEvery, DropRate: *dropRate, TransientRate: *transient,
 		LoginDelay: *loginWait, LoginFail: *loginFail, IdleTimeout: *idle, StallAfter: *stall,
 		TLS: *useTLS, StateFile: *state, Admin: *user, Password: *password,
-		Release: *rel, OmitErrorCode: *noCode, CertFile: *keepCert,
+		Release: *rel, OmitErrorCode: *noCode, CertFile: *keepCert, SOAPFaults: *soapFault,
 	}
 	if opts.CertFile == "" && *state != "" {
 		opts.CertFile = *state + ".tls.pem"

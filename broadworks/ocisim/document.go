@@ -159,12 +159,11 @@ func (s *Server) run(sess *session, sid string, c *element, name string) (result
 	if name == "" {
 		return failure(validationFailure("Element 'command' has no xsi:type: the type OCICommand is abstract")), false
 	}
-	model, ok := commandModels[name]
-	h, hok := handlers[name]
-	if !ok || !hok || !s.inRelease(name) {
+	if !s.knows(name) {
 		// An older Application Server does not know a newer version.
 		return failure(validationFailure("Element 'command': the xsi:type '" + name + "' is not a known command")), false
 	}
+	model, h := commandModels[name], handlers[name]
 	if err := validateCommand(c, model); err != nil {
 		return failure(validationFailure(err.Error())), false
 	}
@@ -201,6 +200,14 @@ func (s *Server) run(sess *session, sid string, c *element, name string) (result
 		}
 	}
 	return r, r.err == nil && ctx.mutated
+}
+
+// knows reports whether the server implements the command version name
+// and its release (less Options.Refuse) has it.
+func (s *Server) knows(name string) bool {
+	_, ok := commandModels[name]
+	_, hok := handlers[name]
+	return ok && hok && s.inRelease(name)
 }
 
 // login handles AuthenticationRequest and every login version. Called with s.mu held.

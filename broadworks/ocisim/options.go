@@ -89,6 +89,14 @@ type Options struct {
 	// its release has them: a server whose patch level lacks a version
 	// (clients must step down to an older one).
 	Refuse []string
+	// SOAPFaults makes the SOAP endpoint refuse a document holding a
+	// command the server does not know (one its release lacks, or one of
+	// Refuse) with a SOAP Fault naming the type ("cvc-elt.4.2: Cannot
+	// resolve 'X' to a type definition for element 'command'"), as a web
+	// server validating the document before passing it on does, instead
+	// of an [Error 6004] ErrorResponse. Nothing in that document is
+	// executed.
+	SOAPFaults bool
 	// OmitErrorCode leaves errorCode out of every ErrorResponse, as
 	// captured real replies do: the code is then only in the summary
 	// ("[Error 4008] User not found: ...").

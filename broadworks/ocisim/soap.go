@@ -50,11 +50,13 @@ func (s *Server) ServeSOAP(ln net.Listener) error {
 	return err
 }
 
-func soapFault(w http.ResponseWriter, msg string) {
+func soapFault(w http.ResponseWriter, msg string) { soapFaultCode(w, "soapenv:Client", msg) }
+
+func soapFaultCode(w http.ResponseWriter, code, msg string) {
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.WriteHeader(http.StatusInternalServerError)
 	var b bytes.Buffer
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="` + nsSOAP + `"><soapenv:Body><soapenv:Fault><faultcode>soapenv:Client</faultcode><faultstring>`)
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="` + nsSOAP + `"><soapenv:Body><soapenv:Fault><faultcode>` + code + `</faultcode><faultstring>`)
 	xml.EscapeText(&b, []byte(msg))
 	b.WriteString(`</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`)
 	w.Write(b.Bytes())
@@ -94,6 +96,17 @@ func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	if s.opts.SOAPFaults {
+		if name := s.unknownCommand(doc); name != "" {
+			// Refused before the document reaches the server: nothing
+			// in it is executed.
+			s.logf("%s %s: SOAP fault, not a known command", r.RemoteAddr, name)
+			soapFaultCode(w, "soapenv:Server.userException",
+				"org.xml.sax.SAXParseException: cvc-elt.4.2: Cannot resolve '"+name+"' to a type definition for element 'command'.")
+			return
+		}
+	}
+
 	sid := ""
 	if c, err := r.Cookie("JSESSIONID"); err == nil {
 		sid = c.Value
@@ -129,4 +142,23 @@ func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request) {
 	b.WriteString(`</processOCIMessageReturn></processOCIMessageResponse></soapenv:Body></soapenv:Envelope>`)
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.Write(b.Bytes())
+}
+
+// unknownCommand returns the xsi:type of the first command of doc that
+// the server does not know (see run), or "" when it knows them all or
+// doc cannot be taken apart (process then says why).
+func (s *Server) unknownCommand(doc []byte) string {
+	root, err := parseDocument(doc)
+	if err != nil {
+		return ""
+	}
+	for _, k := range root.Kids {
+		if k.Name != "command" || k.Space != "" {
+			continue
+		}
+		if name := k.xsiType(); name != "" && !s.knows(name) {
+			return name
+		}
+	}
+	return ""
 }

@@ -44,6 +44,7 @@ func RunCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		refuse    = fs.String("refuse", "", "comma-separated command `VERSIONS` to refuse as unknown although the release has them (a server patched below its release)")
 		soapFault = fs.Bool("soap-faults", false, "with --soap: refuse a document holding a command the server does not know with a SOAP Fault naming it, instead of [Error 6004]")
 		noCode    = fs.Bool("omit-error-code", false, "leave errorCode out of ErrorResponse (the code is then only in the summary, as real servers often send it)")
+		scenario  = fs.String("scenario", "", "training `SCENARIO` to play: "+scenarioNames()+" (see Scenarios)")
 	)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: bwbulk sim [flags]\n\nRuns the built-in OCI-P (BroadWorks) simulator.\n")
@@ -79,6 +80,10 @@ func RunCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			opts.Refuse = append(opts.Refuse, name)
 		}
 	}
+	if err := checkScenario(*scenario); err != nil {
+		return fmt.Errorf("sim: --scenario: %w", err)
+	}
+	opts.Scenario = *scenario
 	if _, ok := parseRelease(*rel); !ok {
 		return fmt.Errorf("sim: --release %q is not a release (e.g. 22.0)", *rel)
 	}

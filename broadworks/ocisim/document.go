@@ -124,17 +124,25 @@ func (s *Server) command(sess *session, sid string, c *element) (r result, mutat
 	return r, mutated, drop
 }
 
-// intercepted applies Options.Intercept, then runs the command.
+// intercepted applies Options.Intercept and the training scenario, then
+// runs the command.
 func (s *Server) intercepted(sess *session, sid string, c *element, name string) (result, bool, bool) {
-	if s.opts.Intercept != nil && commandModels[name] != nil && validateCommand(c, commandModels[name]) == nil {
-		s.faultMu.Lock()
-		if s.seen == nil {
-			s.seen = map[string]int{}
+	var play scenarioPlay
+	if commandModels[name] != nil && validateCommand(c, commandModels[name]) == nil {
+		if s.opts.Intercept != nil {
+			s.faultMu.Lock()
+			if s.seen == nil {
+				s.seen = map[string]int{}
+			}
+			s.seen[name]++
+			n := s.seen[name]
+			s.faultMu.Unlock()
+			play.fault = s.opts.Intercept(name, n)
 		}
-		s.seen[name]++
-		n := s.seen[name]
-		s.faultMu.Unlock()
-		if f := s.opts.Intercept(name, n); f != nil {
+		if play.fault == nil {
+			play = s.scenarioFor(name)
+		}
+		if f := play.fault; f != nil {
 			if f.Delay > 0 {
 				time.Sleep(f.Delay)
 			}
@@ -149,9 +157,12 @@ func (s *Server) intercepted(sess *session, sid string, c *element, name string)
 				return failure(e), false, false
 			}
 		}
+		if play.take {
+			s.takeUserID(sess, sid, c, name)
+		}
 	}
 	r, mutated := s.run(sess, sid, c, name)
-	return r, mutated, false
+	return r, mutated, play.lose
 }
 
 // run validates and executes one command.

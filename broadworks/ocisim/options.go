@@ -107,6 +107,10 @@ type Options struct {
 	// non-nil *Fault changes what happens to that command. It is called
 	// from connection goroutines and must be safe for concurrent use.
 	Intercept func(command string, n int) *Fault
+	// Scenario is the training scenario played from the start (one of
+	// Scenarios' names; "" none, an unknown name none too: RunCLI checks
+	// it). Server.SetScenario changes it while the server runs.
+	Scenario string
 }
 
 // Fault is what Options.Intercept asks the server to do with one command.

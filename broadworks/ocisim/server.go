@@ -50,6 +50,8 @@ type Server struct {
 
 	soapMu       sync.Mutex
 	soapSessions map[string]*session
+
+	scenario scenarioState // the training scenario played (SetScenario)
 }
 
 // ErrServerClosed is returned by Serve after Close.
@@ -99,6 +101,7 @@ func newServer(opts *Options, demo bool) *Server {
 	}
 	seed := uint64(s.opts.Seed)
 	s.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	_ = s.SetScenario(s.opts.Scenario)
 	if s.opts.StateFile != "" {
 		if w, err := loadWorld(s.opts.StateFile); err == nil {
 			s.w = w

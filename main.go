@@ -219,7 +219,7 @@ func assemble(ctx context.Context, w wiring) (*wired, error) {
 			addr = w.Front(addr)
 		}
 		out.sim = host.Server()
-		out.demo = &ui.Demo{Addr: addr, Admin: ocisim.DefaultAdmin, Password: ocisim.DefaultPassword}
+		out.demo = &ui.Demo{Addr: addr, Admin: ocisim.DefaultAdmin, Password: ocisim.DefaultPassword, Scenarios: host}
 	}
 	out.session = ui.NewSession(store, out.demo)
 	var ropts jobs.RunnerOptions

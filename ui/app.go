@@ -100,6 +100,7 @@ type UI struct {
 	connections  *connectionsView
 	importer     *importView
 	keyringLabel *widget.Label
+	demoSettings *demoSettings
 	probeNow     chan struct{}
 
 	// spawn runs background work (look-ups, store reads and writes).
@@ -310,11 +311,7 @@ func ensureServerProfile(ctx context.Context, st *jobs.Store, addr string) (jobs
 func (u *UI) useProfile(p jobs.Profile) {
 	u.session.Use(p)
 	u.app.Preferences().SetInt(prefLastProfile, int(p.ID))
-	name := p.Name
-	if u.session.IsDemo(p) {
-		name += " — demo data, not a real server"
-	}
-	u.status.setProfile(name)
+	u.refreshProfileName()
 	u.status.setConnectivity(Checking, p.Address)
 	u.probe()
 	// Look-ups of the step on screen were made against no (or another)
@@ -322,6 +319,26 @@ func (u *UI) useProfile(p jobs.Profile) {
 	if e, ok := u.wizard.views[u.wizard.cur].(enterer); ok {
 		e.enter()
 	}
+}
+
+// refreshProfileName shows the current profile's name in the status bar,
+// with the demo server's training scenario when one plays.
+func (u *UI) refreshProfileName() {
+	if u.status == nil {
+		return
+	}
+	p := u.session.Profile()
+	if p.Name == "" {
+		return
+	}
+	name := p.Name
+	if u.session.IsDemo(p) {
+		name += " — demo data, not a real server"
+		if sc := u.demoScenario(); sc != "" {
+			name += " · training: " + scenarioOf(sc).Title
+		}
+	}
+	u.status.setProfile(name)
 }
 
 // probe asks the probe loop to check the connection now.

@@ -323,6 +323,9 @@ func (v *tasksView) retryAllFailed() {
 		var checkErr error
 		if err == nil && len(failed) > 0 {
 			rep, checkErr = jobs.Check(ctx, v.u.session.Reads(), failedSpec(failed), nil)
+			if rep != nil {
+				rep.Problems = notOwnUser(failed, rep.Problems)
+			}
 		}
 		fyne.Do(func() {
 			if err != nil {
@@ -357,6 +360,35 @@ func failedSpec(failed []jobs.Job) jobs.CheckSpec {
 		}
 	}
 	return s
+}
+
+// notOwnUser drops the collisions of the failed jobs that created their
+// user before they failed (their services were refused, say): the user,
+// number and line/port the check finds taken are the job's own, and the
+// retry reads them back instead of sending them again.
+func notOwnUser(failed []jobs.Job, ps []wizard.Problem) []wizard.Problem {
+	var out []wizard.Problem
+	for _, p := range ps {
+		if p.Row >= 1 && p.Row <= len(failed) && createdUser(failed[p.Row-1]) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// createdUser reports whether the job's user add is among its applied
+// commands.
+func createdUser(j jobs.Job) bool {
+	for i, c := range j.Commands {
+		if i >= j.Step {
+			break
+		}
+		if strings.HasPrefix(c.OCIName(), "UserAddRequest") {
+			return true
+		}
+	}
+	return false
 }
 
 // confirmRetry says which failed jobs would fail again.

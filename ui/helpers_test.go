@@ -70,7 +70,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	demo := &Demo{Addr: srv.Addr().String(), Admin: ocisim.DefaultAdmin, Password: ocisim.DefaultPassword}
+	demo := &Demo{Addr: srv.Addr().String(), Admin: ocisim.DefaultAdmin, Password: ocisim.DefaultPassword, Scenarios: srv}
 	session := NewSession(st, demo)
 	t.Cleanup(session.Close)
 	h := &harness{t: t, srv: srv, store: st}

@@ -21,6 +21,16 @@ const DemoProfileName = demo.ProfileName
 // Demo describes the built-in demo server, when one runs.
 type Demo struct {
 	Addr, Admin, Password string
+	// Scenarios, when set, plays the demo server's training scenarios
+	// (Settings → Demo server).
+	Scenarios ScenarioPlayer
+}
+
+// ScenarioPlayer plays a training scenario of the demo server
+// (ocisim.Scenarios): *ocisim.Server and the data folder's demo host.
+type ScenarioPlayer interface {
+	SetScenario(name string) error
+	Scenario() string
 }
 
 // Session is the connection to the current server profile: it dials and

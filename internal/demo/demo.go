@@ -94,6 +94,36 @@ func (h *Host) Server() *ocisim.Server {
 	return h.sim
 }
 
+// ErrElsewhere is SetScenario's answer while another bwbulk process runs
+// the data folder's demo server.
+var ErrElsewhere = errors.New("demo server: another bwbulk process runs it (close the other windows and commands that use it)")
+
+// SetScenario plays a training scenario (ocisim.Scenarios) on the demo
+// server from now on, kept when this process takes the server over later.
+func (h *Host) SetScenario(name string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.sim == nil {
+		if h.lock == nil {
+			return ErrElsewhere
+		}
+	} else if err := h.sim.SetScenario(name); err != nil {
+		return err
+	}
+	h.opts.Scenario = name
+	return nil
+}
+
+// Scenario is the training scenario played ("" for none).
+func (h *Host) Scenario() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.sim != nil {
+		return h.sim.Scenario()
+	}
+	return h.opts.Scenario
+}
+
 // publish writes this process's address for the others. Called with the
 // lock held.
 func (h *Host) publish() {

@@ -96,3 +96,31 @@ func TestHost_oneServerPerDataFolder(t *testing.T) {
 		t.Fatal("the third host does not reach the server the second took over")
 	}
 }
+
+// TestHost_SetScenario: the process that runs the demo server plays the
+// scenario; another one says it cannot.
+func TestHost_SetScenario(t *testing.T) {
+	dir := t.TempDir()
+	first, err := Start(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	second, err := Start(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	if err := first.SetScenario("taken-id"); err != nil {
+		t.Fatal(err)
+	}
+	if first.Server().Scenario() != "taken-id" || first.Scenario() != "taken-id" {
+		t.Fatalf("scenario %q, want taken-id", first.Server().Scenario())
+	}
+	if err := first.SetScenario("earthquake"); err == nil || first.Scenario() != "taken-id" {
+		t.Fatalf("unknown scenario: err %v, scenario %q", err, first.Scenario())
+	}
+	if err := second.SetScenario("slow"); err != ErrElsewhere {
+		t.Fatalf("second: %v, want ErrElsewhere", err)
+	}
+}

@@ -657,6 +657,17 @@ user was created, 1 when some failed.`)
 	// The task is in the store: the file's rows are not needed while it
 	// runs.
 	spec.JobAt, c.model, c.preview = nil, nil, nil
+	if why, off := c.st.TeamOffline(); off || id < 0 {
+		if !off {
+			why = "it did not answer"
+		}
+		fmt.Fprintf(e.Stdout, "task queued on this desk: %s\n", spec.Description)
+		fmt.Fprintf(e.Stderr, "The team database is out of reach (%s): the task waits in this desk's queue and joins the team's when the database is back (the window or the next bwbulk command moves it; nothing is sent before). bwbulk tasks lists it.\n", why)
+		if *wait {
+			fmt.Fprintln(e.Stderr, "--wait: it runs once it joined the team's queue (bwbulk tasks then gives its number for bwbulk resume N).")
+		}
+		return ExitOK
+	}
 	if !*f.asJSON {
 		fmt.Fprintf(e.Stdout, "task %d stored: %s\n", id, spec.Description)
 	}

@@ -120,7 +120,12 @@ func runTasks(ctx context.Context, e *Env, args []string) int {
 	tw := tabwriter.NewWriter(e.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTATUS\tDONE\tFAILED\tCREATED\tDESCRIPTION")
 	for _, t := range ts {
-		fmt.Fprintf(tw, "%d\t%s\t%d/%d\t%d\t%s\t%s\n", t.ID, t.Status, t.Completed, t.Total, t.Failed,
+		id := fmt.Sprint(t.ID)
+		if t.Queued {
+			// Its number comes when it joins the team's queue.
+			id, t.Status = "queued", "waiting for the team database"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%d\t%s\t%s\n", id, t.Status, t.Completed, t.Total, t.Failed,
 			t.Created.Local().Format("2006-01-02 15:04"), taskTitle(t))
 	}
 	tw.Flush()

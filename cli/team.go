@@ -86,6 +86,12 @@ run now on which desk.`)
 		return ExitProblems
 	}
 	defer st.Close()
+	if why, off := st.TeamOffline(); off {
+		fmt.Fprintf(e.Stdout, "Problem: %s\n", why)
+		n, _ := st.Queued(ctx)
+		fmt.Fprintf(e.Stdout, "Queued on this desk: %d (they join the team's queue when the database is back)\n", n)
+		return ExitProblems
+	}
 	return printTeamStatus(ctx, f, st)
 }
 
@@ -98,6 +104,9 @@ func printTeamStatus(ctx context.Context, f *flags, st *jobs.Store) int {
 	fmt.Fprintf(f.e.Stdout, "This desk: %s\n", ts.Desk)
 	fmt.Fprintf(f.e.Stdout, "Schema: %d of %d migrations (up to date)\n", len(ts.Migrations), ts.Known)
 	fmt.Fprintf(f.e.Stdout, "Tasks: %d\n", ts.Tasks)
+	if n, err := st.Queued(ctx); err == nil && n > 0 {
+		fmt.Fprintf(f.e.Stdout, "Queued on this desk: %d (joining the team's queue)\n", n)
+	}
 	if len(ts.Running) == 0 {
 		fmt.Fprintln(f.e.Stdout, "Running now: none")
 	}

@@ -285,3 +285,46 @@ func (e *env) exactlyOnceOf(prefix string, n int) {
 		}
 	}
 }
+
+// A desk offline during a submit, through the binary: with the team
+// database stopped, submit checks the file against the server, says the
+// task is queued on this desk and tasks lists it so; once the database is
+// back the next command moves it into the team's queue, once, and resume
+// runs it: every user on the simulator once.
+func TestTeam_OfflineSubmit(t *testing.T) {
+	const n = 40
+	e, pg, _ := newTeamEnv(t, nil)
+	f := e.file("users.csv", users("to", n))
+	if err := pg.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	r := e.run("", "submit", f, "--group", "acme-ent/acme-hq")
+	if r.code != 0 || !strings.Contains(r.stdout, "task queued on this desk") || !strings.Contains(r.stderr, "The team database is out of reach (unreachable") {
+		t.Fatalf("submit with the team database stopped: %v", r)
+	}
+	r = e.run("", "tasks")
+	if r.code != 0 || !strings.Contains(r.stdout, "queued  waiting for the team database  0/40") {
+		t.Fatalf("tasks with the team database stopped: %v", r)
+	}
+	if r := e.run("", "team", "status"); r.code != 1 || !strings.Contains(r.stdout, "Problem: unreachable") || !strings.Contains(r.stdout, "Queued on this desk: 1") {
+		t.Fatalf("team status with the team database stopped: %v", r)
+	}
+	if got := e.srv.AddCount("UserAddRequest22V2"); got != 0 {
+		t.Fatalf("%d users added while queued", got)
+	}
+	if err := pg.Start(); err != nil {
+		t.Fatal(err)
+	}
+	r = e.run("", "tasks")
+	if r.code != 0 || strings.Contains(r.stdout, "queued") || !strings.Contains(r.stdout, "1   pending") {
+		t.Fatalf("tasks once the database is back: %v", r)
+	}
+	r = e.run("", "resume", "1")
+	if r.code != 0 || !strings.Contains(r.stderr, fmt.Sprintf("%d of %d users created, 0 failed", n, n)) {
+		t.Fatalf("resume: %v", r)
+	}
+	if r := e.run("", "tasks"); strings.Count(r.stdout, "users in acme-ent/acme-hq") != 1 {
+		t.Fatalf("the task twice in the team's queue: %v", r)
+	}
+	e.exactlyOnce("to", n)
+}

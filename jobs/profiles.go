@@ -69,6 +69,9 @@ func (s *Store) SaveProfile(ctx context.Context, p Profile) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("jobs: save profile %q: %w", p.Name, err)
 	}
+	if s.local != nil {
+		_, _ = s.Profiles(ctx) // refreshes the desk's copy, for offline work
+	}
 	return id, nil
 }
 
@@ -161,6 +164,9 @@ func (s *Store) SetProfileRelease(ctx context.Context, id int64, release string)
 
 // Profile returns one profile.
 func (s *Store) Profile(ctx context.Context, id int64) (Profile, error) {
+	if s.local != nil {
+		return s.teamProfile(ctx, id)
+	}
 	p, err := scanProfile(s.r.QueryRowContext(ctx, `SELECT `+profileCols+` FROM profiles WHERE id = ?`, id))
 	if err == nil {
 		p.learning = s.learnedFor(p)
@@ -170,6 +176,13 @@ func (s *Store) Profile(ctx context.Context, id int64) (Profile, error) {
 
 // Profiles lists profiles by name.
 func (s *Store) Profiles(ctx context.Context) ([]Profile, error) {
+	if s.local != nil {
+		return s.teamProfiles(ctx)
+	}
+	return s.profiles(ctx)
+}
+
+func (s *Store) profiles(ctx context.Context) ([]Profile, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+profileCols+` FROM profiles ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: profiles: %w", err)
@@ -308,6 +321,9 @@ func (s *Store) DeleteDraft(ctx context.Context, id int64) error {
 // PutCatalogue caches a catalogue look-up (any JSON-serialisable value)
 // for a server under key, stamped with the current time.
 func (s *Store) PutCatalogue(ctx context.Context, server, key string, v any) error {
+	if s.local != nil {
+		return s.local.PutCatalogue(ctx, server, key, v) // a desk's own cache, there offline too
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("jobs: cache %s %s: %w", server, key, err)
@@ -324,6 +340,9 @@ func (s *Store) PutCatalogue(ctx context.Context, server, key string, v any) err
 // Catalogue decodes a cached look-up into v and returns when it was
 // fetched; ErrNotFound when nothing is cached.
 func (s *Store) Catalogue(ctx context.Context, server, key string, v any) (time.Time, error) {
+	if s.local != nil {
+		return s.local.Catalogue(ctx, server, key, v)
+	}
 	var b []byte
 	var at int64
 	err := s.r.QueryRowContext(ctx, `SELECT data, fetched_at FROM catalogue_cache WHERE server = ? AND key = ?`, server, key).Scan(&b, &at)

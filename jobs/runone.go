@@ -26,6 +26,9 @@ func (r *Runner) Run(ctx context.Context, id int64) error {
 	if _, err := r.store.Task(ctx, id); err != nil {
 		return err
 	}
+	if r.store.queueTo != "" || id < 0 {
+		return ErrQueuedTask
+	}
 	waitingFor := ""
 	for {
 		if r.store.Shared() {

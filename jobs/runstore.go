@@ -18,6 +18,9 @@ import (
 // interrupted by a crash) or waiting; or paused/cancelled with a command
 // whose outcome must still be resolved. 0 when none.
 func (s *Store) nextTask(ctx context.Context) (int64, error) {
+	if s.queueTo != "" {
+		return 0, nil // a desk database's tasks run in the team's queue
+	}
 	var id int64
 	err := s.w.QueryRowContext(ctx, `SELECT id FROM tasks t
 		WHERE status IN ('pending','running','waiting')

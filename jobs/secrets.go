@@ -190,10 +190,20 @@ func (s *Store) keyName(k string) string {
 
 func adminKey(profileID int64) string { return "admin/" + strconv.FormatInt(profileID, 10) }
 
+// adminKeyName is the keyring key of a profile's administrator password:
+// a desk database holds copies of its team's profiles, whose passwords
+// are kept under the team's name.
+func (s *Store) adminKeyName(profileID int64) string {
+	if s.adminNS != "" {
+		return "team/" + s.adminNS + "/" + adminKey(profileID)
+	}
+	return s.keyName(adminKey(profileID))
+}
+
 // SetAdminPassword stores the BroadWorks administrator password of a
 // profile in the OS keyring (never in the database).
 func (s *Store) SetAdminPassword(profileID int64, password string) error {
-	if err := s.secrets.Set(KeyringService, s.keyName(adminKey(profileID)), password); err != nil {
+	if err := s.secrets.Set(KeyringService, s.adminKeyName(profileID), password); err != nil {
 		return fmt.Errorf("%w: %v", ErrKeyringUnavailable, err)
 	}
 	return nil
@@ -202,7 +212,7 @@ func (s *Store) SetAdminPassword(profileID int64, password string) error {
 // AdminPassword reads the administrator password of a profile from the
 // keyring; ErrNotFound when none is stored.
 func (s *Store) AdminPassword(profileID int64) (string, error) {
-	v, err := s.secrets.Get(KeyringService, s.keyName(adminKey(profileID)))
+	v, err := s.secrets.Get(KeyringService, s.adminKeyName(profileID))
 	if errors.Is(err, ErrSecretNotFound) {
 		return "", fmt.Errorf("jobs: admin password of profile %d: %w", profileID, ErrNotFound)
 	}

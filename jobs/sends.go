@@ -12,6 +12,9 @@ import (
 // and edits; the reads that verify or resolve a job (the only commands
 // named …Get…) are not sends.
 func (s *Store) Sends(ctx context.Context, taskID int64) (map[int64]int, error) {
+	if taskID < 0 {
+		return map[int64]int{}, nil // a queued task sent nothing yet
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT job_id, COUNT(*) FROM audit
 		WHERE task_id = ? AND job_id <> 0 AND outcome IN (?, ?, ?)
 		AND command NOT LIKE '%Get%' GROUP BY job_id`,

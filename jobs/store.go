@@ -55,6 +55,21 @@ type Store struct {
 	now     func() time.Time
 	secrets Secrets
 
+	// Team mode's desk database (teamqueue.go). On a team store, local is
+	// this desk's own SQLite: its cached look-ups, a copy of the team's
+	// server profiles, and the tasks submitted while the team database
+	// was out of reach. On that desk database (local's own Store, or the
+	// store OpenData returns when the team database cannot be reached),
+	// queueTo is the team database it feeds; its tasks are never run.
+	local      *Store
+	queueTo    string
+	adminNS    string // on a desk database: the team's name, for its profiles' passwords
+	teamCfg    TeamConfig
+	offlineWhy string
+	lastTasks  []Task // the team's tasks at the last ListTasks that reached it
+	tasksMu    sync.Mutex
+	moverStop  func()
+
 	keyMu sync.Mutex
 	box   *box // nil until the data key is loaded
 
@@ -181,6 +196,12 @@ func (s *Store) prepare(ctx context.Context) error {
 // Close closes both pools.
 func (s *Store) Close() error {
 	var errs []error
+	if s.moverStop != nil {
+		s.moverStop()
+	}
+	if s.local != nil {
+		errs = append(errs, s.local.Close())
+	}
 	if s.stmtAudit != nil {
 		errs = append(errs, s.stmtAudit.Close())
 	}

@@ -63,6 +63,11 @@ type TaskSpec struct {
 	// Name and Ticket are what the person typed at Submit (a task name,
 	// a ticket or change reference); "" for none.
 	Name, Ticket string
+	// Origin, on a team store, names where the task comes from (see
+	// migration 0010): a second CreateTask with the same origin stores
+	// nothing and returns the first one's id with ErrOriginExists. ""
+	// gives a task submitted on a team store a new one.
+	Origin string
 }
 
 // JobSpec is one preview row: its fields (sealed at rest, passwords
@@ -104,6 +109,11 @@ type Task struct {
 	// Desk is the user@computer the task was submitted from; RunBy the
 	// runner holding its lease now, on a team store ("" when none).
 	Desk, RunBy string
+	// Queued is a task submitted while the team database was out of
+	// reach: it waits in this desk's queue (teamqueue.go) and joins the
+	// team's when the database is back. Its ID is then negative on a team
+	// store.
+	Queued bool
 }
 
 // Job is a stored job. Fields and Commands are filled by Job and
@@ -178,9 +188,9 @@ func (s *Store) openFields(sealed []byte) (map[string]string, error) {
 	return m, nil
 }
 
-// CreateTask stores a task and its jobs (status pending) in one
-// transaction and wakes the runner.
-func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
+// createTask stores a task and its jobs (status pending) in one
+// transaction and wakes the runner (see CreateTask).
+func (s *Store) createTask(ctx context.Context, spec TaskSpec) (int64, error) {
 	n, jobAt := len(spec.Jobs), func(i int) (JobSpec, error) { return spec.Jobs[i], nil }
 	if spec.Jobs == nil && spec.JobAt != nil {
 		n, jobAt = spec.NumJobs, spec.JobAt
@@ -270,12 +280,25 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 	}
 	var id int64
 	now := s.ms()
+	status, msg := StatusPending, ""
+	if s.queueTo != "" {
+		status, msg = StatusWaiting, waitingTeam
+	}
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		if spec.Origin != "" {
+			err := tx.QueryRowContext(ctx, `SELECT id FROM tasks WHERE origin = ?`, spec.Origin).Scan(&id)
+			if err == nil {
+				return ErrOriginExists
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO tasks
-			(description, os_user, admin, server, status, setup, teardown, teardown_n, undo_of, name, ticket, desk, created_at, updated_at)
-			VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			spec.Description, spec.OSUser, spec.Admin, spec.Server, setup, teardown, len(spec.Teardown), spec.UndoOf,
-			strings.TrimSpace(spec.Name), strings.TrimSpace(spec.Ticket), s.desk, now, now).Scan(&id)
+			(description, os_user, admin, server, status, error, setup, teardown, teardown_n, undo_of, name, ticket, desk, origin, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			spec.Description, spec.OSUser, spec.Admin, spec.Server, status, msg, setup, teardown, len(spec.Teardown), spec.UndoOf,
+			strings.TrimSpace(spec.Name), strings.TrimSpace(spec.Ticket), s.desk, spec.Origin, now, now).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -289,7 +312,7 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 				return err
 			}
 		}
-		action, detail := "submit", fmt.Sprintf("%d jobs", len(spec.Jobs))
+		action, detail := "submit", fmt.Sprintf("%d jobs", n)
 		if spec.UndoOf != 0 {
 			action, detail = "undo", fmt.Sprintf("of task %d", spec.UndoOf)
 		}
@@ -310,6 +333,9 @@ func (s *Store) CreateTask(ctx context.Context, spec TaskSpec) (int64, error) {
 		}
 		return nil
 	})
+	if errors.Is(err, ErrOriginExists) {
+		return id, err
+	}
 	if err != nil {
 		return 0, fmt.Errorf("jobs: create task: %w", err)
 	}
@@ -346,8 +372,16 @@ func scanTask(sc interface{ Scan(...any) error }) (Task, error) {
 	return t, err
 }
 
-// ListTasks returns every task, newest first, with job counts.
+// ListTasks returns every task, newest first, with job counts (on a team
+// store, with this desk's queued tasks: see listTeamTasks).
 func (s *Store) ListTasks(ctx context.Context) ([]Task, error) {
+	if s.local != nil || s.queueTo != "" {
+		return s.listTeamTasks(ctx)
+	}
+	return s.listTasks(ctx)
+}
+
+func (s *Store) listTasks(ctx context.Context) ([]Task, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+taskCols+`
 		FROM tasks t LEFT JOIN jobs j ON j.task_id = t.id GROUP BY t.id ORDER BY t.id DESC`)
 	if err != nil {
@@ -367,8 +401,14 @@ func (s *Store) ListTasks(ctx context.Context) ([]Task, error) {
 
 // Task returns one task with its job counts.
 func (s *Store) Task(ctx context.Context, id int64) (Task, error) {
+	if d := s.queuedIn(id); d != nil {
+		t, err := d.Task(ctx, -id)
+		t.ID = id
+		return t, err
+	}
 	t, err := scanTask(s.r.QueryRowContext(ctx, `SELECT `+taskCols+`
 		FROM tasks t LEFT JOIN jobs j ON j.task_id = t.id WHERE t.id = ? GROUP BY t.id`, id))
+	t.Queued = s.queueTo != ""
 	return t, notFound(err, "task", id)
 }
 
@@ -417,6 +457,12 @@ func (s *Store) jobs(ctx context.Context, taskID int64, f Filter, payload bool) 
 // first error fn returns. It holds one job at a time: an export of a
 // hundred thousand jobs streams.
 func (s *Store) EachJob(ctx context.Context, taskID int64, f Filter, payload bool, fn func(Job) error) error {
+	if d := s.queuedIn(taskID); d != nil {
+		return d.EachJob(ctx, -taskID, f, payload, func(j Job) error {
+			j.TaskID = taskID
+			return fn(j)
+		})
+	}
 	mode := readRow
 	if payload {
 		mode = readPayload

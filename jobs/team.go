@@ -79,10 +79,27 @@ func OpenData(ctx context.Context, dir string, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := OpenTeam(ctx, tc, opts)
+	desk, err := openDesk(ctx, dir, tc, opts)
 	if err != nil {
+		return nil, err
+	}
+	s, err := OpenTeam(ctx, tc, opts)
+	if teamDown(err) {
+		// Out of reach: the desk works on, its submits wait in its queue.
+		desk.offlineWhy = Diagnose(err)
+		desk.startMover()
+		return desk, nil
+	}
+	if err != nil {
+		desk.Close()
 		return nil, fmt.Errorf("%s\n(team mode is on in %s; bwbulk team status says more)", Diagnose(err), dir)
 	}
+	s.local = desk
+	_, _ = s.Profiles(ctx) // refreshes the desk's copy, for offline work
+	if n, err := s.Queued(ctx); err == nil && n > 0 {
+		_, _ = desk.moveQueued(ctx, s) // what is left is moved by the mover
+	}
+	s.startMover()
 	return s, nil
 }
 

@@ -380,15 +380,6 @@ func (u *UI) probeLoop() {
 	}
 }
 
-// shortErr keeps the first line of an error, for the status bar.
-func shortErr(err error) string {
-	s := err.Error()
-	if len(s) > 90 {
-		s = s[:90] + "…"
-	}
-	return s
-}
-
 // showError shows a clear error dialog: what failed and why.
 func (u *UI) showError(what string, err error) {
 	u.showDialog(u.infoDialog("Error", infoContent(what+": "+peopleText(err))))

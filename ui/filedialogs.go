@@ -53,7 +53,7 @@ func asciiFold(s string) string {
 // dialogFailed is the note shown when the system's file dialog could not
 // be used and Fyne's own dialog comes instead.
 func (u *UI) dialogFailed(err error) {
-	u.status.setMessage("The system's file dialog did not open (%s): using bwbulk's own", shortErr(err))
+	u.status.setMessage("The system's file dialog did not open (%s): using bwbulk's own", errorWords(err))
 }
 
 // chooseSave asks where to save a file named name (its extension ext is

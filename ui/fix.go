@@ -221,7 +221,7 @@ func (v *previewView) retryPlan(res checkResult) {
 	checked := ""
 	switch {
 	case res.err != nil:
-		checked = "The check against the server could not run (" + shortErr(res.err) + "). " + offlineCheckText
+		checked = "The check against the server could not run. " + errorWords(res.err) + " " + offlineCheckText
 	case res.rep != nil && res.rep.Rows() > 0:
 		checked = fmt.Sprintf("%s will fail again: they collide with what is on the server (marked in red).", plural(res.rep.Rows(), "job"))
 	case res.rep != nil:
@@ -337,7 +337,7 @@ func (v *tasksView) retryAllFailed() {
 				return
 			}
 			if checkErr != nil {
-				v.u.status.setMessage("Could not check against the server (%s): retrying anyway", shortErr(checkErr))
+				v.u.status.setMessage("Could not check against the server, so retrying anyway. %s", errorWords(checkErr))
 			}
 			v.retryNow(id)
 		})

@@ -101,7 +101,7 @@ func (v *importView) loadSPs() {
 		sps, err := cat.ServiceProviders(v.u.ctx)
 		fyne.Do(func() {
 			if err != nil {
-				v.status.SetText("Could not load service providers: " + err.Error())
+				v.status.SetText("Could not load service providers. " + errorWords(err))
 				return
 			}
 			v.status.SetText("")
@@ -124,7 +124,7 @@ func (v *importView) loadGroups(sp string) {
 		gs, err := cat.Groups(v.u.ctx, sp)
 		fyne.Do(func() {
 			if err != nil {
-				v.status.SetText("Could not load groups: " + err.Error())
+				v.status.SetText("Could not load groups. " + errorWords(err))
 				return
 			}
 			ids := make([]string, len(gs))
@@ -302,7 +302,7 @@ func (v *importView) load(name string, b []byte) {
 				v.fileInfo.SetText(name + ": reading cancelled. Nothing was imported.")
 			case err != nil:
 				v.finish()
-				v.fileInfo.SetText(name + ": " + err.Error())
+				v.fileInfo.SetText(name + ": " + errorWords(err))
 			default:
 				v.tableRead(gen, ctx, tab)
 			}
@@ -434,7 +434,7 @@ func (v *importView) runImport(gen int, ctx context.Context, m wizard.Mapping) {
 			case errors.Is(err, context.Canceled):
 				v.fileInfo.SetText(name + ": import cancelled. Nothing was imported.")
 			case err != nil:
-				v.fileInfo.SetText(name + ": " + err.Error())
+				v.fileInfo.SetText(name + ": " + errorWords(err))
 			default:
 				v.loaded(name, imp)
 			}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -59,7 +58,7 @@ func (v *previewView) runCheck(then func(checkResult)) {
 	}
 	u := v.w.u
 	if u.status.conn == Offline {
-		res := checkResult{err: errors.New("the server is not reachable"), at: time.Now()}
+		res := checkResult{err: errOffline, at: time.Now()}
 		v.showCheckResult(res)
 		if then != nil {
 			then(res)
@@ -113,7 +112,7 @@ func (v *previewView) showCheckResult(res checkResult) {
 	if res.err != nil {
 		v.checkWhenOnline()
 		v.checkInfo.Importance = widget.WarningImportance
-		v.checkInfo.SetText("Could not check against the server (" + shortErr(res.err) + "). " + offlineCheckText)
+		v.checkInfo.SetText("Could not check against the server. " + errorWords(res.err) + " " + offlineCheckText)
 		v.req.Refresh()
 		return
 	}

@@ -345,11 +345,9 @@ func ExplainConnError(p jobs.Profile, err error) string {
 	case errors.As(err, &ce):
 		return describeCertificate(ce)
 	case p.Transport == "tcp" && (errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)):
-		return msg + " — the server closed the connection without answering; if this port speaks TLS, choose the tls transport"
+		return "The server closed the connection without answering. If this port speaks TLS, choose the tls transport."
 	case p.Transport == "tls" && strings.Contains(msg, "first record does not look like a TLS handshake"):
-		return msg + " — this port does not speak TLS; choose the tcp transport or the server's TLS port"
-	case broadworks.IsErrorCode(err, 4962):
-		return msg + " — check the administrator and the password"
+		return "This port does not speak TLS. Choose the tcp transport, or the server's TLS port."
 	}
-	return msg
+	return errorWords(err)
 }

@@ -40,7 +40,7 @@ func (u *UI) demoSettingsItem() *widget.FormItem {
 	d.choice.OnChanged = func(title string) {
 		sc := scenarioTitled(title)
 		if err := player.SetScenario(sc.Name); err != nil {
-			d.about.SetText("Not changed: " + err.Error())
+			d.about.SetText("Not changed. " + errorWords(err))
 			return
 		}
 		d.show(sc.Name)

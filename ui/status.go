@@ -161,7 +161,7 @@ func offlineText(err error, lastAnswer, now time.Time) string {
 	case errors.As(err, &wp):
 		return strings.TrimPrefix(wp.Error(), "broadworks: ")
 	case broadworks.IsErrorCode(err):
-		return shortErr(err)
+		return errorWords(err)
 	case errors.Is(err, context.DeadlineExceeded), broadworks.OutcomeUnknown(err):
 		return jobs.WaitingText(lastAnswer, now)
 	}

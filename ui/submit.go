@@ -57,7 +57,7 @@ func (v *previewView) showPlan(res checkResult) {
 	checked := ""
 	switch {
 	case res.err != nil:
-		checked = "\n\nThe check against the server could not run (" + shortErr(res.err) + "). " + offlineCheckText
+		checked = "\n\nThe check against the server could not run. " + errorWords(res.err) + " " + offlineCheckText
 	case res.rep != nil && res.rep.Rows() > 0:
 		checked = fmt.Sprintf("\n\n%s will fail: they collide with what is on the server (marked in red).", plural(res.rep.Rows(), "user"))
 	case res.rep != nil:

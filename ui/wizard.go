@@ -389,7 +389,7 @@ func (w *wizardView) lookup(what string, status *widget.Label, work func(ctx con
 	status.Importance = widget.MediumImportance
 	status.Show()
 	w.background(what, work, func(err error) {
-		status.SetText("Could not load: " + err.Error())
+		status.SetText("Could not load. " + errorWords(err))
 		status.Importance = widget.DangerImportance
 		status.Refresh()
 		w.relayout()
@@ -509,7 +509,7 @@ func (w *wizardView) saveDraftNote(note string) {
 		id, err := st.SaveDraft(context.Background(), d)
 		fyne.Do(func() {
 			if err != nil {
-				w.u.status.setMessage("Draft not saved: %v", err)
+				w.u.status.setMessage("Draft not saved. %s", errorWords(err))
 				return
 			}
 			if w.m == m {

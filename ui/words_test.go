@@ -1,9 +1,16 @@
 package ui
 
 import (
+	"context"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2/test"
+
+	"bwbulk/broadworks"
+	"bwbulk/broadworks/ocisim"
 	"bwbulk/wizard"
 )
 
@@ -43,5 +50,111 @@ func TestWords_MessagesUseHeaders(t *testing.T) {
 	if got := describeRules(wizard.PasswordRules{MinLength: 1, MinDigits: 1, MinUpperCase: 2}); !strings.Contains(strings.ToLower(got), "at least 1 character,") ||
 		!strings.Contains(got, "1 digit") || strings.Contains(got, "1 digits") || !strings.Contains(got, "2 upper-case letters") {
 		t.Errorf("rules = %q", got)
+	}
+}
+
+// TestErrorWords_realErrors: the errors a real dial, a real login and a
+// real timeout give are said as what happened and what to do, never as
+// Go's text.
+func TestErrorWords_realErrors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, refused := broadworks.Dial(ctx, closed, &broadworks.Options{Timeout: 2 * time.Second})
+
+	srv := ocisim.StartTest(t, nil)
+	c, err := broadworks.Dial(ctx, srv.Addr().String(), ocisim.TestClientOptions(t, srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, badLogin := c.Login(ctx, ocisim.DefaultAdmin, "wrong")
+
+	// A server that accepts and never answers.
+	mute, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mute.Close()
+	go func() {
+		for {
+			c, err := mute.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	quick, cancelQuick := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancelQuick()
+	var silent error
+	if mc, err := broadworks.Dial(quick, mute.Addr().String(), &broadworks.Options{Timeout: 300 * time.Millisecond}); err != nil {
+		silent = err
+	} else {
+		_, silent = mc.Login(quick, "admin", "x")
+		mc.Close()
+	}
+	_, unknown := net.DefaultResolver.LookupHost(ctx, "no-such-host.invalid")
+	unknown = &net.OpError{Op: "dial", Net: "tcp", Err: unknown}
+
+	cases := []struct {
+		name string
+		err  error
+		want []string
+	}{
+		{"refused", refused, []string{"refused the connection", "Check the address and port in Connections"}},
+		{"login", badLogin, []string{"refused the login", "Check the administrator and the password"}},
+		{"no answer", silent, []string{"did not answer in time", "goes on by itself"}},
+		{"unknown host", unknown, []string{"no-such-host.invalid is not known", "Check the address in Connections"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.err == nil {
+				t.Fatal("no error to say")
+			}
+			got := errorWords(c.err)
+			for _, w := range c.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("errorWords(%q) = %q, want %q in it", c.err, got, w)
+				}
+			}
+			for _, raw := range []string{"broadworks:", "dial tcp", "connect:", "i/o timeout", "context deadline"} {
+				if strings.Contains(got, raw) {
+					t.Errorf("errorWords(%q) = %q says %q", c.err, got, raw)
+				}
+			}
+			if peopleText(c.err) != got {
+				t.Errorf("peopleText says %q", peopleText(c.err))
+			}
+		})
+	}
+}
+
+// TestPreview_CheckServerDownInWords: a check against a server that has
+// gone away says so in words in the window, never the dial error.
+func TestPreview_CheckServerDownInWords(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.toStep(wizard.StepPreview, 2)
+	h.srv.Close()
+	v := h.w.preview
+	v.lastCheck = nil
+	test.Tap(v.checkBtn)
+	deadline := time.Now().Add(20 * time.Second)
+	for (v.checking || v.lastCheck == nil) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(v.checkInfo.Text, "refused the connection") {
+		t.Errorf("check line = %q", v.checkInfo.Text)
+	}
+	shown := strings.Join(texts(h.u.win.Content()), "\n")
+	for _, raw := range []string{"dial tcp", "connect: connection refused", "broadworks:"} {
+		if strings.Contains(shown, raw) {
+			t.Errorf("the window says %q:\n%s", raw, shown)
+		}
 	}
 }

@@ -32,7 +32,11 @@ type Server struct {
 	Port int
 	bin  string
 	run  []string // runuser prefix when the tests run as root
-	mu   sync.Mutex
+	uid  int      // the server's user when the tests run as root, else -1
+	gid  int
+	// extra holds more server settings (-c NAME=VALUE), from EnableTLS.
+	extra []string
+	mu    sync.Mutex
 }
 
 // binDir finds Debian's server binaries (the newest version installed).
@@ -75,7 +79,7 @@ func Start() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Dir: dir, bin: bin}
+	s := &Server{Dir: dir, bin: bin, uid: -1, gid: -1}
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
@@ -87,6 +91,7 @@ func Start() (*Server, error) {
 			return nil, err
 		}
 		s.run = []string{"runuser", "-u", "postgres", "--"}
+		s.uid, s.gid = uid, gid
 	}
 	if out, err := s.cmd("initdb", "-D", s.data(), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8").CombinedOutput(); err != nil {
 		os.RemoveAll(dir)
@@ -126,6 +131,9 @@ func (s *Server) Start() error {
 		}
 		opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200",
 			s.Port, s.Dir)
+		for _, e := range s.extra {
+			opts += " -c " + e
+		}
 		out, err2 := s.cmd("pg_ctl", "-D", s.data(), "-o", opts, "-l", filepath.Join(s.Dir, "log"), "-w", "-t", "60", "start").CombinedOutput()
 		if err2 == nil {
 			return nil
@@ -152,6 +160,39 @@ func (s *Server) Restart() error {
 		return err
 	}
 	return s.Start()
+}
+
+// EnableTLS restarts the server with ssl=on and the given certificate
+// (PEM, its chain) and private key (PEM): connections may then use TLS
+// (sslmode=verify-full), and plain ones are still accepted.
+func (s *Server) EnableTLS(certPEM, keyPEM []byte) error {
+	cert, err := s.writeFile("server.crt", certPEM)
+	if err != nil {
+		return err
+	}
+	key, err := s.writeFile("server.key", keyPEM)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.extra = append(s.extra, "ssl=on", "ssl_cert_file="+cert, "ssl_key_file="+key)
+	s.mu.Unlock()
+	return s.Restart()
+}
+
+// writeFile writes a file the server reads into its folder, readable by
+// the server's user only (PostgreSQL refuses a key others can read).
+func (s *Server) writeFile(name string, b []byte) (string, error) {
+	p := filepath.Join(s.Dir, name)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		return "", err
+	}
+	if s.uid >= 0 {
+		if err := os.Chown(p, s.uid, s.gid); err != nil {
+			return "", err
+		}
+	}
+	return p, nil
 }
 
 // Close stops the server and removes its folder.

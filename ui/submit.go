@@ -117,7 +117,11 @@ func (v *previewView) createTask(plan *submitPlan) {
 				v.w.scheduleSave()
 				return
 			}
-			u.status.setMessage("Task %d submitted: %s", id, plan.spec.Description)
+			if t, err := st.Task(context.Background(), id); err == nil && t.Queued {
+				u.status.setMessage("Queued on this desk, waiting for the team database: %s", plan.spec.Description)
+			} else {
+				u.status.setMessage("Task %d submitted: %s", id, plan.spec.Description)
+			}
 			u.tasks.selectTask(id)
 			// The wizard starts over when it is next shown, not in the
 			// moment the runner starts; at once if it is on screen.

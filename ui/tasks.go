@@ -127,7 +127,7 @@ func newTasksView(u *UI) *tasksView {
 			}
 			t := v.tasks[i]
 			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(fmt.Sprintf("#%d %s", t.ID, taskTitle(t)))
+			box.Objects[0].(*widget.Label).SetText(taskNumber(t, "#%d ") + taskTitle(t))
 			box.Objects[1].(*widget.Label).SetText(v.taskLine(t))
 		})
 	v.list.OnSelected = func(i widget.ListItemID) {
@@ -260,6 +260,19 @@ func statusColor(s string) fyne.ThemeColorName {
 // statusStoring is the status of a task Submit is still storing.
 const statusStoring = "storing"
 
+// statusQueued is the status shown for a task submitted while the team
+// database was out of reach (jobs.Task.Queued).
+const statusQueued = "waiting for the team database"
+
+// taskNumber is format with the task's number, or "Queued · " for a task
+// that has none yet (it waits for the team database).
+func taskNumber(t jobs.Task, format string) string {
+	if t.Queued {
+		return "Queued · "
+	}
+	return fmt.Sprintf(format, t.ID)
+}
+
 // statusText explains a task status for people.
 func statusText(s string) string {
 	switch s {
@@ -276,6 +289,9 @@ func statusText(s string) string {
 // taskStatusText is statusText for a task: a task the runner stopped on
 // an error that retrying cannot fix says it needs attention.
 func taskStatusText(t jobs.Task) string {
+	if t.Queued {
+		return statusQueued
+	}
 	if t.Attention != "" {
 		return "needs attention"
 	}
@@ -328,7 +344,7 @@ func (v *tasksView) showTask() {
 	if t.ID == 0 {
 		v.title.SetText("New task · " + taskTitle(t))
 	} else {
-		v.title.SetText(fmt.Sprintf("Task %d · %s", t.ID, taskTitle(t)))
+		v.title.SetText(taskNumber(t, "Task %d · ") + taskTitle(t))
 	}
 	by := t.OSUser
 	if by == "" {
@@ -431,7 +447,15 @@ func (v *tasksView) reloadWith(withJobs bool) {
 func (v *tasksView) apply(ts []jobs.Task, js []jobs.Job, withJobs bool, err error) {
 	v.reloadBusy = false
 	if err == nil {
-		sort.Slice(ts, func(i, j int) bool { return ts[i].ID > ts[j].ID })
+		sort.Slice(ts, func(i, j int) bool {
+			if ts[i].Queued != ts[j].Queued {
+				return ts[i].Queued // a team store's queued tasks (negative ids) first
+			}
+			if ts[i].Queued {
+				return ts[i].Created.After(ts[j].Created)
+			}
+			return ts[i].ID > ts[j].ID
+		})
 		if q := strings.TrimSpace(v.taskSearch.Text); q != "" {
 			ts = slices.DeleteFunc(ts, func(t jobs.Task) bool { return !taskMatches(t, q) })
 		}

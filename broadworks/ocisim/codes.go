@@ -16,6 +16,7 @@ const (
 	codeDomainNotAssigned  = 4202 // domain not assigned to the group / SP
 	codeServiceNotAuth     = 4410 // service not authorised for the group
 	codeServiceLimit       = 4411 // the group's quantity of a service is used up
+	codeServiceNotAssigned = 4412 // the user does not have the service
 	codeDNNotAvailable     = 4470 // number not assigned to the group / not free
 	codeDNInUse            = 4471 // number already assigned to a user
 	codeDNNotInSP          = 4472 // number not in the service provider's pool

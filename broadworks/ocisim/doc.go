@@ -61,7 +61,13 @@
 // UserModifyRequest22, UserGetRequest23V2, UserGetListInGroupRequest,
 // UserGetListInSystemRequest (system), UserDeleteRequest,
 // UserServiceAssignListRequest, UserServiceGetAssignmentListRequest,
-// UserAuthenticationModifyRequest.
+// UserAuthenticationModifyRequest,
+// UserSharedCallAppearanceAddEndpointRequest14sp2,
+// UserSharedCallAppearanceDeleteEndpointListRequest14 and
+// UserSharedCallAppearanceGetRequest16sp2 / 21sp1 (a user's Shared Call
+// Appearance endpoints: line/ports on devices of the user's group, each
+// unique in the system and taking a port of its device, kept in the
+// state; the user needs the Shared Call Appearance service).
 //
 // Besides these (the newest versions), every older version the R25 schema
 // still lists in its deprecated files is accepted (versions.txt): for
@@ -105,6 +111,7 @@
 //	4201 user id without domain              4202 domain not assigned to group/SP
 //	4410 service not authorised (Warning when partly assigned)
 //	4411 service quantity used up (Warning when partly assigned)
+//	4412 the user does not have the service (Shared Call Appearance)
 //	4470 number not in the group / not free  4471 number already held by a user
 //	4472 number not in the SP pool           4473 number already in an SP pool
 //	4474 bad or oversized DN range           4500 Access Device already exists

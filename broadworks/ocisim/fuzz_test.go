@@ -26,6 +26,12 @@ var fuzzSeeds = []string{
 	`<command xsi:type="UserGetRequest21" xmlns=""><userId>branch.user01@acme.example.com</userId></command>`,
 	`<command xsi:type="GroupGetRequest14sp7" xmlns=""><serviceProviderId>acme-ent</serviceProviderId><groupId>acme-hq</groupId></command>`,
 	`<command xsi:type="UserModifyRequest17sp4" xmlns=""><userId>branch.user02@acme.example.com</userId><lastName>M</lastName></command>`,
+	// Shared Call Appearance endpoints take line/ports and device ports.
+	`<command xsi:type="UserServiceAssignListRequest" xmlns=""><userId>branch.user03@acme.example.com</userId><serviceName>Shared Call Appearance</serviceName></command>` +
+		`<command xsi:type="UserSharedCallAppearanceAddEndpointRequest14sp2" xmlns=""><userId>branch.user03@acme.example.com</userId><accessDeviceEndpoint><accessDevice><deviceLevel>Group</deviceLevel><deviceName>branch-phone-04</deviceName></accessDevice><linePort>sca3@acme.example.com</linePort></accessDeviceEndpoint><isActive>true</isActive><allowOrigination>true</allowOrigination><allowTermination>true</allowTermination></command>` +
+		`<command xsi:type="UserSharedCallAppearanceGetRequest21sp1" xmlns=""><userId>branch.user03@acme.example.com</userId></command>` +
+		`<command xsi:type="UserSharedCallAppearanceDeleteEndpointListRequest14" xmlns=""><userId>branch.user03@acme.example.com</userId><accessDeviceEndpoint><accessDevice><deviceLevel>Group</deviceLevel><deviceName>branch-phone-04</deviceName></accessDevice><linePort>sca3@acme.example.com</linePort></accessDeviceEndpoint></command>` +
+		`<command xsi:type="UserDeleteRequest" xmlns=""><userId>branch.user03@acme.example.com</userId></command>`,
 	`<command xsi:type="SystemDeviceTypeGetAvailableListRequest19" xmlns=""><allowConference>false</allowConference><allowMusicOnHold>false</allowMusicOnHold><onlyConference>false</onlyConference><onlyVideoCapable>false</onlyVideoCapable><onlyOptionalIpAddress>false</onlyOptionalIpAddress></command>`,
 }
 

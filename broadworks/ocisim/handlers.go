@@ -65,6 +65,11 @@ var handlers = map[string]handlerFunc{
 	"UserDeleteRequest":               hUserDelete,
 	"UserServiceAssignListRequest":    hUserServiceAssign,
 	"UserAuthenticationModifyRequest": hUserAuthModify,
+
+	"UserSharedCallAppearanceAddEndpointRequest14sp2":     hSCAAddEndpoint,
+	"UserSharedCallAppearanceDeleteEndpointListRequest14": hSCADeleteEndpoints,
+	"UserSharedCallAppearanceGetRequest16sp2":             hSCAGet,
+	"UserSharedCallAppearanceGetRequest21sp1":             hSCAGet,
 }
 
 // ---- search criteria -------------------------------------------------------

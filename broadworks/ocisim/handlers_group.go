@@ -378,6 +378,16 @@ func hDeviceUsers(c *call, e *element) result {
 		rows = append(rows, []string{u.LinePort, u.LastName, u.FirstName, listDN(cc, u.PhoneNumber), u.UserID, "Normal",
 			"Primary", "1", "true", u.Extension, u.Department, u.EmailAddress, ""})
 	}
+	for _, u := range c.w.usersIn(sp.ID, g.ID) {
+		for _, s := range u.SharedCallAppearances {
+			if s.DeviceName != name || !criteriaMatch(e, "searchCriteriaUserId", u.UserID) || !criteriaMatch(e, "searchCriteriaUserLastName", u.LastName) ||
+				!criteriaMatch(e, "searchCriteriaUserFirstName", u.FirstName) || !criteriaMatch(e, "searchCriteriaLinePortUserPart", strings.SplitN(s.LinePort, "@", 2)[0]) {
+				continue
+			}
+			rows = append(rows, []string{s.LinePort, u.LastName, u.FirstName, listDN(cc, u.PhoneNumber), u.UserID, "Normal",
+				"Shared Call Appearance", "1", "false", u.Extension, u.Department, u.EmailAddress, ""})
+		}
+	}
 	w := &builder{}
 	w.table("deviceUserTable", deviceUserHeadings, limitRows(rows, sizeLimit(e)))
 	return data("GroupAccessDeviceGetUserListResponse21sp1", w)

@@ -106,15 +106,9 @@ func checkLinePort(lp string) *ociError {
 	return nil
 }
 
-// applyDevice puts u on a group device.
-func (w *world) applyDevice(sp *ServiceProvider, g *Group, u *User, level, name, lp string) *ociError {
-	if level != "Group" {
-		return errorf(codeDeviceNotFound, "Access Device not found: %s (%s level)", name, level)
-	}
-	d, ok := g.Devices[name]
-	if !ok {
-		return errorf(codeDeviceNotFound, "Access Device not found: %s", name)
-	}
+// checkDeviceLinePort checks the form of a line/port on device d: a host
+// part for a proxy-addressed device type, none for a device-addressed one.
+func (w *world) checkDeviceLinePort(d *Device, lp string) *ociError {
 	if err := checkLinePort(lp); err != nil {
 		return err
 	}
@@ -126,8 +120,42 @@ func (w *world) applyDevice(sp *ServiceProvider, g *Group, u *User, level, name,
 		}
 		return errorf(codeLinePortInvalid, "Invalid line/port: device type %s uses device addressing, the line/port must not have a host part: %s", t.Name, lp)
 	}
-	if o := w.linePortOwner(lp); o != nil && o.UserID != u.UserID {
+	return nil
+}
+
+// linePortFree refuses a line/port another user holds, or one of u's own
+// Shared Call Appearance endpoints, as u's primary line/port.
+func (w *world) linePortFree(u *User, lp string) *ociError {
+	o := w.linePortOwner(lp)
+	if o == nil {
+		return nil
+	}
+	if o.UserID != u.UserID {
 		return errorf(codeLinePortInUse, "Line/port is already in use by user %s: %s", o.UserID, lp)
+	}
+	for _, s := range o.SharedCallAppearances {
+		if strings.EqualFold(s.LinePort, lp) {
+			return errorf(codeLinePortInUse, "Line/port is already in use by a Shared Call Appearance endpoint of user %s: %s", o.UserID, lp)
+		}
+	}
+	return nil
+}
+
+// applyDevice puts u on a group device.
+func (w *world) applyDevice(sp *ServiceProvider, g *Group, u *User, level, name, lp string) *ociError {
+	if level != "Group" {
+		return errorf(codeDeviceNotFound, "Access Device not found: %s (%s level)", name, level)
+	}
+	d, ok := g.Devices[name]
+	if !ok {
+		return errorf(codeDeviceNotFound, "Access Device not found: %s", name)
+	}
+	if err := w.checkDeviceLinePort(d, lp); err != nil {
+		return err
+	}
+	t, _ := w.deviceType(d.Type)
+	if err := w.linePortFree(u, lp); err != nil {
+		return err
 	}
 	if t.Ports > 0 && u.DeviceName != name {
 		if w.portsUsed(sp.ID, g.ID, name) >= t.Ports {
@@ -151,8 +179,8 @@ func (w *world) applyTrunk(sp *ServiceProvider, g *Group, u *User, tg, lp, et st
 		if err := checkLinePort(lp); err != nil {
 			return err
 		}
-		if o := w.linePortOwner(lp); o != nil && o.UserID != u.UserID {
-			return errorf(codeLinePortInUse, "Line/port is already in use by user %s: %s", o.UserID, lp)
+		if err := w.linePortFree(u, lp); err != nil {
+			return err
 		}
 	}
 	if et != "" && !contains(g.EnterpriseTrunks, et) {

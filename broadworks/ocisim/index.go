@@ -59,6 +59,10 @@ func (w *world) indexUser(u *User) {
 	if u.DeviceName != "" {
 		w.idx.devicePort[k+"\x00"+u.DeviceName]++
 	}
+	for _, s := range u.SharedCallAppearances {
+		w.idx.byLinePort[strings.ToLower(s.LinePort)] = u
+		w.idx.devicePort[k+"\x00"+s.DeviceName]++
+	}
 }
 
 func (w *world) unindexUser(u *User) {
@@ -70,6 +74,15 @@ func (w *world) unindexUser(u *User) {
 	for _, lp := range []string{u.LinePort, u.TrunkLinePort} {
 		if lp != "" && w.idx.byLinePort[strings.ToLower(lp)] == u {
 			delete(w.idx.byLinePort, strings.ToLower(lp))
+		}
+	}
+	for _, s := range u.SharedCallAppearances {
+		if w.idx.byLinePort[strings.ToLower(s.LinePort)] == u {
+			delete(w.idx.byLinePort, strings.ToLower(s.LinePort))
+		}
+		dk := k + "\x00" + s.DeviceName
+		if w.idx.devicePort[dk]--; w.idx.devicePort[dk] <= 0 {
+			delete(w.idx.devicePort, dk)
 		}
 	}
 	if u.Extension != "" && w.idx.byExt[k+"\x00"+u.Extension] == u {
@@ -163,7 +176,8 @@ func (w *world) extensionOwner(sp, g, ext string) *User {
 	return w.idx.byExt[gkey(sp, g)+"\x00"+ext]
 }
 
-// portsUsed counts the users on a device.
+// portsUsed counts the line/ports in use on a device: its users' primary
+// ones and their Shared Call Appearance endpoints.
 func (w *world) portsUsed(sp, g, dev string) int { return w.idx.devicePort[gkey(sp, g)+"\x00"+dev] }
 
 // checkIndex compares the index with one rebuilt from scratch (tests).

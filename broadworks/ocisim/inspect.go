@@ -7,6 +7,7 @@ func (u *User) clone() User {
 	c.Aliases = append([]string(nil), u.Aliases...)
 	c.Contacts = append([]string(nil), u.Contacts...)
 	c.Services = append([]string(nil), u.Services...)
+	c.SharedCallAppearances = append([]SCAEndpoint(nil), u.SharedCallAppearances...)
 	return c
 }
 

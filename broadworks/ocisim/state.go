@@ -208,6 +208,9 @@ type User struct {
 	ServicePacks           []string `json:"servicePacks,omitempty"`
 	SIPUserName            string   `json:"sipUserName,omitempty"`
 	SIPPasswordSet         bool     `json:"sipPasswordSet,omitempty"`
+	// SharedCallAppearances are the user's Shared Call Appearance
+	// endpoints, each on a port of a group device.
+	SharedCallAppearances []SCAEndpoint `json:"sharedCallAppearances,omitempty"`
 	// PasswordSHA1 is the hex SHA-1 of the web/OCI password ("" when none).
 	PasswordSHA1 string `json:"passwordSha1,omitempty"`
 	// AddedBy is the command that created the user.

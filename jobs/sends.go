@@ -37,3 +37,34 @@ func (s *Store) Sends(ctx context.Context, taskID int64) (map[int64]int, error) 
 	}
 	return out, nil
 }
+
+// Attempts returns, for each job of a task that sent anything, how many
+// times it was attempted: the most sends of any one of its commands
+// (retries and earlier runs included). A job whose commands all went
+// through at once was attempted once, however many commands it has.
+func (s *Store) Attempts(ctx context.Context, taskID int64) (map[int64]int, error) {
+	if taskID < 0 {
+		return map[int64]int{}, nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT job_id, MAX(n) FROM (SELECT job_id, command, COUNT(*) AS n FROM audit
+		WHERE task_id = ? AND job_id <> 0 AND outcome IN (?, ?, ?)
+		AND command NOT LIKE '%Get%' GROUP BY job_id, command) AS per_command GROUP BY job_id`,
+		taskID, OutcomeSuccess, OutcomeError, OutcomeUnknown)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: attempts of task %d: %w", taskID, err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("jobs: attempts of task %d: %w", taskID, err)
+		}
+		out[id] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("jobs: attempts of task %d: %w", taskID, err)
+	}
+	return out, nil
+}

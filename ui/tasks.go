@@ -57,7 +57,8 @@ type tasksView struct {
 	// jobRow is the highlighted row of the jobs table (-1: none); the
 	// footer and Edit and retry describe it (describeJob).
 	jobRow int
-	// sends is every send of each job of the selected task (Store.Sends).
+	// sends is how often each job of the selected task was attempted
+	// (Store.Attempts: the most sends of one of its commands).
 	sends map[int64]int
 	// listSel is the row selected in the task list (-1: none).
 	listSel int
@@ -431,7 +432,7 @@ func (v *tasksView) reloadWith(withJobs bool) {
 		if err == nil && sel != 0 && withJobs {
 			js, err = st.Jobs(ctx, sel, f)
 			if err == nil {
-				sends, err = st.Sends(ctx, sel)
+				sends, err = st.Attempts(ctx, sel)
 			}
 		}
 		fyne.Do(func() {

@@ -163,8 +163,9 @@ func (v *tasksView) unselectJob() {
 	v.describeJob()
 }
 
-// attemptsText is the Attempts cell: every send of the job's commands,
-// from the audit when read, else the sends of its current command.
+// attemptsText is the Attempts cell: how often the job was attempted (1
+// on a clean success, whatever its number of commands), from the audit
+// when read, else the sends of its current command.
 func (v *tasksView) attemptsText(j jobs.Job) string {
 	n := v.sends[j.ID]
 	if j.Attempts > n {

@@ -189,3 +189,29 @@ func TestPreview_PasteLeavesNoStaleProblem(t *testing.T) {
 		t.Errorf("status = %q", h.u.status.message.Text)
 	}
 }
+
+// TestTasks_AttemptsOneOnCleanSuccess: users added with their device and
+// services went through at once: Attempts reads 1 for each, not the
+// number of commands.
+func TestTasks_AttemptsOneOnCleanSuccess(t *testing.T) {
+	h := newHarness(t, harnessOpts{runner: true})
+	v := walkToPreview(h, 2, "2025550300-2025550301")
+	v.setCells(wizard.ColServices, []int{0, 1}, []string{"Voice Messaging User", "Voice Messaging User"})
+	task := submitPreview(t, h)
+	if task.Completed != 2 {
+		t.Fatalf("task = %+v", task)
+	}
+	tv := h.u.tasks
+	tv.reload()
+	cell := tv.table.CreateCell()
+	for r := range 2 {
+		tv.table.UpdateCell(widgetCell(r, 3), cell)
+		if got := cellText(cell); got != "1" {
+			t.Errorf("row %d: Attempts = %q, want 1", r+1, got)
+		}
+		tv.table.Select(widget.TableCellID{Row: r, Col: 1})
+		if !strings.Contains(tv.jobInfo.Text, "· 1 attempt") {
+			t.Errorf("row %d footer = %q", r+1, tv.jobInfo.Text)
+		}
+	}
+}

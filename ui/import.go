@@ -206,7 +206,7 @@ func (v *importView) isEnterprise(sp string) bool {
 }
 
 func (v *importView) openDialog() {
-	v.u.chooseOpen("Open users to import", []string{".csv", ".xlsx", ".txt"}, func(rc fyne.URIReadCloser, err error) {
+	v.u.chooseOpen("Open users to import", []string{".csv", ".xlsx", ".ods", ".txt", ".xls"}, func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
 			v.u.showError("Open", err)
 			return
@@ -253,13 +253,6 @@ func (v *importView) read(what, name string, open func() (io.ReadCloser, error))
 	})
 }
 
-// isWorkbook tells an XLSX (a zip) or an encrypted workbook (a compound
-// file) from text, whatever the file is called.
-func isWorkbook(name string, b []byte) bool {
-	return strings.HasSuffix(strings.ToLower(name), ".xlsx") || bytes.HasPrefix(b, []byte("PK\x03\x04")) ||
-		bytes.HasPrefix(b, []byte{0xD0, 0xCF, 0x11, 0xE0})
-}
-
 // load reads and imports a file off the UI goroutine, with a progress
 // bar and Cancel.
 func (v *importView) load(name string, b []byte) {
@@ -281,13 +274,8 @@ func (v *importView) load(name string, b []byte) {
 	v.u.spawn(func() {
 		progress := v.progress(gen, 0, 0.5)
 		opts := &wizard.ReadOptions{Password: password, Progress: progress}
-		var tab *wizard.Table
-		var err error
-		if isWorkbook(name, b) {
-			tab, err = wizard.ReadXLSX(ctx, bytes.NewReader(b), opts)
-		} else {
-			tab, err = wizard.ReadCSV(ctx, bytes.NewReader(b), opts)
-		}
+		// The format from the content, as the command line reads it.
+		tab, err := wizard.ReadFile(ctx, name, bytes.NewReader(b), opts)
 		fyne.Do(func() {
 			if gen != v.gen {
 				return

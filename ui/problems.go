@@ -90,7 +90,7 @@ func writeProblems(w io.Writer, rows []wizard.ProblemRow, xlsx bool) error {
 // hands its import to done on the UI goroutine; a file that is not one,
 // or has cells the import refused, is reported instead.
 func (u *UI) readFixes(title string, done func(*wizard.Import)) {
-	u.chooseOpen(title, []string{".csv", ".xlsx"}, func(rc fyne.URIReadCloser, err error) {
+	u.chooseOpen(title, []string{".csv", ".xlsx", ".ods"}, func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
 			u.showError(title, err)
 			return

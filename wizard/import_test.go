@@ -16,18 +16,15 @@ import (
 	"bwbulk/wizard"
 )
 
-// readFile reads a corpus file as the import screen does: XLSX by its
-// extension, any other as CSV.
+// readFile reads a corpus file as the import screen does: its format
+// from its content (wizard.ReadFile).
 func readFile(t *testing.T, path, password string) (*wizard.Table, error) {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.HasSuffix(path, ".xlsx") {
-		return wizard.ReadXLSX(context.Background(), bytes.NewReader(b), &wizard.ReadOptions{Password: password})
-	}
-	return wizard.ReadCSV(context.Background(), bytes.NewReader(b), nil)
+	return wizard.ReadFile(context.Background(), filepath.Base(path), bytes.NewReader(b), &wizard.ReadOptions{Password: password})
 }
 
 // report is what the import screen would say about a file, as text.

@@ -297,6 +297,16 @@ func (im *importer) row(rec *Record) (Row, bool) {
 		if p.kind == HeaderIgnored {
 			continue
 		}
+		if c.Merge != nil && strings.TrimSpace(c.Text) != "" {
+			shared := p.kind != HeaderPreviewRow && (p.kind != HeaderColumn || sharedColumns[p.col])
+			refused, note := mergedCell(c.Merge, j, p.header, shared)
+			if refused != "" {
+				imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Letter: p.letter, Header: truncate(p.header, 40), Column: p.col, Err: ErrFormat, Msg: refused})
+				any = true
+				continue
+			}
+			im.note(p, note, rec.Row, "", c.Text)
+		}
 		v, refused, note := cellValue(c)
 		if refused != "" {
 			imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Letter: p.letter, Header: truncate(p.header, 40), Column: p.col, Err: ErrFormat, Msg: refused})

@@ -7,28 +7,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 )
 
-// ImportFile reads users from a file the way the Import screen does: an
-// XLSX workbook when name ends in .xlsx (any case), CSV otherwise, every
-// column known (a file with columns to map has them in Problems).
+// ImportFile reads users from a file the way the Import screen does
+// (ReadFile: the format from the content), every column known (a file with columns to map has them in Problems).
 func ImportFile(name string, r io.Reader) (*Import, error) {
 	t, err := ReadFile(context.Background(), name, r, nil)
 	if err != nil {
 		return nil, err
 	}
 	return t.Import(context.Background(), nil, nil)
-}
-
-// ReadFile reads a file as a table the way the Import screen does: an
-// XLSX workbook when name ends in .xlsx (any case), CSV otherwise.
-func ReadFile(ctx context.Context, name string, r io.Reader, opts *ReadOptions) (*Table, error) {
-	if strings.EqualFold(filepath.Ext(name), ".xlsx") {
-		return ReadXLSX(ctx, r, opts)
-	}
-	return ReadCSV(ctx, r, opts)
 }
 
 // ParseMapping reads a mapping file: a JSON object from a header of the

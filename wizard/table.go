@@ -33,6 +33,9 @@ type Cell struct {
 	Raw     string
 	Formula string
 	Kind    CellKind
+	// Merge, when set, is the range of merged cells this cell is covered
+	// by: its value is the range's first cell's (see Table.applyLayout).
+	Merge *Merge
 }
 
 // Record is one data row of a file, with its spreadsheet row number
@@ -272,6 +275,13 @@ func ReadCSV(ctx context.Context, r io.Reader, opts *ReadOptions) (*Table, error
 	if err != nil {
 		return nil, fmt.Errorf("wizard: read CSV: %w", err)
 	}
+	return readCSV(ctx, b, opts)
+}
+
+func readCSV(ctx context.Context, b []byte, opts *ReadOptions) (*Table, error) {
+	if opts == nil {
+		opts = &ReadOptions{}
+	}
 	t := &Table{Format: "CSV", HeaderRow: 1}
 	if len(b) > MaxImportSize {
 		t.Problems = append(t.Problems, Problem{Err: ErrFormat, Msg: fmt.Sprintf("the file is larger than %d MB", MaxImportSize>>20)})
@@ -291,9 +301,14 @@ func ReadCSV(ctx context.Context, r io.Reader, opts *ReadOptions) (*Table, error
 		t.Problems = append(t.Problems, Problem{Err: ErrFormat, Msg: msg})
 		return t, nil
 	}
-	sep := sniffSeparator(s)
+	start, sep, hinted := sepLine(s)
+	if hinted {
+		t.Notes = append(t.Notes, Note{Text: fmt.Sprintf("the first line, %s, says the separator, as Excel reads it: rows are numbered as Excel shows them, without that line", strings.TrimRight(s[:start], "\r\n"))})
+	} else {
+		sep = sniffSeparator(s)
+	}
 	t.Separator = rune(sep)
-	p := csvParser{s: s, sep: sep}
+	p := csvParser{s: s, sep: sep, i: start}
 	row := 0
 	for p.i < len(p.s) {
 		if row%512 == 0 {
@@ -346,7 +361,28 @@ func ReadCSV(ctx context.Context, r io.Reader, opts *ReadOptions) (*Table, error
 	if opts.Progress != nil {
 		opts.Progress(len(p.s), len(p.s))
 	}
+	t.findHeader()
 	return t, nil
+}
+
+// sepLine reads Excel's separator hint, a first line "sep=;" (quoted or
+// not): start is where the file goes on after it.
+func sepLine(s string) (start int, sep byte, ok bool) {
+	end := strings.IndexAny(s, "\r\n")
+	if end < 0 {
+		end = len(s)
+	}
+	line := strings.Trim(strings.TrimSpace(s[:end]), `"`)
+	if len(line) != 5 || !strings.EqualFold(line[:4], "sep=") || line[4] == '"' || line[4] == '\'' {
+		return 0, 0, false
+	}
+	start = end
+	if strings.HasPrefix(s[start:], "\r\n") {
+		start += 2
+	} else if start < len(s) {
+		start++
+	}
+	return start, line[4], true
 }
 
 func blankFields(fs []string) bool {
@@ -503,13 +539,23 @@ func (p *csvParser) unclosed(open int) (string, bool, string) {
 	return f, true, `opens a quote (") that is never closed: the rest of the line was read as this one value`
 }
 
-// sniffSeparator counts ',', ';' and '\t' outside quotes in the first
-// non-blank line and picks the most frequent (comma on a tie or none).
+// sniffSeparator counts ',', ';' and '\t' outside quotes in each of the
+// first non-blank lines and picks the one with the most in a single line
+// (comma on a tie or none), so a title line above the header does not
+// decide.
 func sniffSeparator(s string) byte {
+	var best [3]int
 	var counts [3]int
 	seps := [3]byte{',', ';', '\t'}
 	inQuote, seen := false, false
-	for i := 0; i < len(s); i++ {
+	lines := 0
+	flush := func() {
+		for k := range counts {
+			best[k] = max(best[k], counts[k])
+			counts[k] = 0
+		}
+	}
+	for i := 0; i < len(s) && lines < sniffLines; i++ {
 		c := s[i]
 		if c == '"' {
 			inQuote = !inQuote
@@ -520,7 +566,9 @@ func sniffSeparator(s string) byte {
 		}
 		if c == '\n' || c == '\r' {
 			if seen {
-				break
+				flush()
+				lines++
+				seen = false
 			}
 			continue
 		}
@@ -533,11 +581,16 @@ func sniffSeparator(s string) byte {
 			}
 		}
 	}
-	best := 0
+	flush()
+	pick := 0
 	for k := 1; k < 3; k++ {
-		if counts[k] > counts[best] {
-			best = k
+		if best[k] > best[pick] {
+			pick = k
 		}
 	}
-	return seps[best]
+	return seps[pick]
 }
+
+// sniffLines is how many non-blank lines the separator and the header
+// are looked for in.
+const sniffLines = 10

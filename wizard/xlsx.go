@@ -269,6 +269,13 @@ func ReadXLSX(ctx context.Context, r io.Reader, opts *ReadOptions) (*Table, erro
 	if err != nil {
 		return nil, fmt.Errorf("wizard: read XLSX: %w", err)
 	}
+	return readXLSX(ctx, b, opts)
+}
+
+func readXLSX(ctx context.Context, b []byte, opts *ReadOptions) (*Table, error) {
+	if opts == nil {
+		opts = &ReadOptions{}
+	}
 	t := &Table{Format: "XLSX", HeaderRow: 1}
 	fail := func(msg string) (*Table, error) {
 		t.Problems = append(t.Problems, Problem{Err: ErrFormat, Msg: msg})
@@ -317,13 +324,22 @@ func ReadXLSX(ctx context.Context, r io.Reader, opts *ReadOptions) (*Table, erro
 	}
 	t.Sheet = name
 	var raw [][]string
-	meta, fast := sheetMeta(f, name)
+	var lay sheetLayout
+	meta, fast := sheetMeta(f, name, &lay)
 	if fast {
 		raw = metaRows(meta)
 	} else {
 		raw, err = f.GetRows(name, excelize.Options{RawCellValue: true})
 		if err != nil {
 			return fail(fmt.Sprintf("sheet %q cannot be read: %v", name, err))
+		}
+		lay = sheetLayout{}
+		if mcs, err := f.GetMergeCells(name); err == nil {
+			for _, mc := range mcs {
+				if m, ok := parseMerge(mc.GetStartAxis() + ":" + mc.GetEndAxis()); ok {
+					lay.merges = append(lay.merges, m)
+				}
+			}
 		}
 	}
 	xr := xlsxReader{f: f, sheet: name, dates: map[int]bool{}}
@@ -376,6 +392,8 @@ func ReadXLSX(ctx context.Context, r io.Reader, opts *ReadOptions) (*Table, erro
 	if opts.Progress != nil {
 		opts.Progress(len(raw), len(raw))
 	}
+	t.findHeader()
+	t.applyLayout(&lay, "Excel")
 	return t, nil
 }
 

@@ -23,6 +23,12 @@ const (
 // MaxUnpackedSize, a run of text longer than MaxCellBytes, or a sheet
 // with more rows than MaxImportRows allows.
 func scanWorkbook(b []byte) string {
+	return scanParts(b, "xl/worksheets/", "<row")
+}
+
+// scanParts is scanWorkbook for a zip whose sheets are the parts named
+// with prefix sheets, a row starting with rowTag.
+func scanParts(b []byte, sheets, rowTag string) string {
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		return "" // excelize says what is wrong with it
@@ -37,7 +43,7 @@ func scanWorkbook(b []byte) string {
 		if err != nil {
 			return ""
 		}
-		sheet := strings.HasPrefix(zf.Name, "xl/worksheets/")
+		sheet := strings.HasPrefix(zf.Name, sheets)
 		run, rows := 0, 0
 		for {
 			n, err := rc.Read(buf)
@@ -49,7 +55,7 @@ func scanWorkbook(b []byte) string {
 			for i, c := range buf[:n] {
 				if c == '<' {
 					run = 0
-					if sheet && i+4 <= n && string(buf[i:i+4]) == "<row" {
+					if sheet && i+len(rowTag) <= n && string(buf[i:i+len(rowTag)]) == rowTag {
 						rows++
 					}
 					continue

@@ -25,7 +25,7 @@ type cellMeta struct {
 // sheet in one pass over its XML, keyed by row then column (0-based).
 // Asking excelize cell by cell costs ~30× more on 20,000 rows. ok is false
 // when the XML cannot be found or read (the caller asks cell by cell).
-func sheetMeta(f *excelize.File, sheet string) (map[int]map[int]cellMeta, bool) {
+func sheetMeta(f *excelize.File, sheet string, lay *sheetLayout) (map[int]map[int]cellMeta, bool) {
 	p, ok := sheetPath(f, sheet)
 	if !ok {
 		return nil, false
@@ -37,6 +37,9 @@ func sheetMeta(f *excelize.File, sheet string) (map[int]map[int]cellMeta, bool) 
 	b, ok := v.([]byte)
 	if !ok {
 		return nil, false
+	}
+	if lay.hiddenRows == nil {
+		lay.hiddenRows, lay.hiddenCols = map[int]bool{}, map[int]bool{}
 	}
 	sst := sharedStrings(f)
 	out := map[int]map[int]cellMeta{}
@@ -73,6 +76,42 @@ func sheetMeta(f *excelize.File, sheet string) (map[int]map[int]cellMeta, bool) 
 				col, row = c-1, r
 				cur = &m
 				text.Reset()
+			case "row":
+				r, hidden := 0, false
+				for _, a := range e.Attr {
+					switch a.Name.Local {
+					case "r":
+						r, _ = strconv.Atoi(a.Value)
+					case "hidden":
+						hidden = a.Value == "1" || a.Value == "true"
+					}
+				}
+				if hidden && r > 0 {
+					lay.hiddenRows[r] = true
+				}
+			case "col":
+				lo, hi, hidden := 0, 0, false
+				for _, a := range e.Attr {
+					switch a.Name.Local {
+					case "min":
+						lo, _ = strconv.Atoi(a.Value)
+					case "max":
+						hi, _ = strconv.Atoi(a.Value)
+					case "hidden":
+						hidden = a.Value == "1" || a.Value == "true"
+					}
+				}
+				for c := max(lo, 1); hidden && c <= min(hi, maxSheetColumns); c++ {
+					lay.hiddenCols[c-1] = true
+				}
+			case "mergeCell":
+				for _, a := range e.Attr {
+					if a.Name.Local == "ref" {
+						if m, ok := parseMerge(a.Value); ok && len(lay.merges) < maxMerges {
+							lay.merges = append(lay.merges, m)
+						}
+					}
+				}
 			case "f":
 				if cur != nil {
 					cur.formula = true
@@ -209,4 +248,47 @@ func sheetPath(f *excelize.File, sheet string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// sheetLayout is what a sheet says of its rows and columns besides their
+// cells: which are hidden, and which cells are merged.
+type sheetLayout struct {
+	hiddenRows map[int]bool // by spreadsheet row
+	hiddenCols map[int]bool // by 0-based column
+	merges     []*Merge
+}
+
+// Limits on a sheet's layout: Excel's last column, and merged ranges
+// kept (a sheet of more is not a list of users).
+const (
+	maxSheetColumns = 16384
+	maxMerges       = 100000
+)
+
+// Merge is a range of merged cells: spreadsheets keep the value in its
+// first (top-left) cell only.
+type Merge struct {
+	// Ref is the range as the spreadsheet names it ("G2:G4").
+	Ref string
+	// Row1, Row2 are its first and last spreadsheet rows; Col1, Col2 its
+	// first and last 0-based columns.
+	Row1, Col1, Row2, Col2 int
+}
+
+// parseMerge reads a range "G2:G4".
+func parseMerge(ref string) (*Merge, bool) {
+	a, b, ok := strings.Cut(ref, ":")
+	if !ok {
+		return nil, false
+	}
+	c1, r1, err1 := excelize.CellNameToCoordinates(a)
+	c2, r2, err2 := excelize.CellNameToCoordinates(b)
+	if err1 != nil || err2 != nil {
+		return nil, false
+	}
+	m := &Merge{Ref: ref, Row1: min(r1, r2), Row2: max(r1, r2), Col1: min(c1, c2) - 1, Col2: max(c1, c2) - 1}
+	if m.Row1 == m.Row2 && m.Col1 == m.Col2 {
+		return nil, false
+	}
+	return m, true
 }

@@ -21,6 +21,37 @@ const dir = "wizard/testdata/import/"
 func main() {
 	typed()
 	encrypted()
+	layout()
+}
+
+// layout is a sheet as HR sends it: two title rows above the header, the
+// department merged over three users, a user id merged over two rows,
+// a first and last name merged across, a hidden row and a hidden column.
+// LibreOffice converts it to .ods and .xls (see README).
+func layout() {
+	f := excelize.NewFile()
+	s := "Sheet1"
+	f.SetSheetRow(s, "A1", &[]any{"Acme Corp: new starters, May"})
+	f.MergeCell(s, "A1", "F1")
+	f.SetSheetRow(s, "A2", &[]any{"Prepared by HR"})
+	f.SetSheetRow(s, "A3", &[]any{"User ID", "First Name", "Last Name", "Extension", "Department", "Title"})
+	f.SetSheetRow(s, "A4", &[]any{"h1@acme.example.com", "Hana", "Abe", "0101", "Sales", "Agent"})
+	f.SetSheetRow(s, "A5", &[]any{"h2@acme.example.com", "Hugo", "Berg", "0102", nil, "Agent"})
+	f.SetSheetRow(s, "A6", &[]any{"h3@acme.example.com", "Hedy", "Cruz", "0103", nil, "Lead"})
+	f.MergeCell(s, "E4", "E6")
+	f.SetSheetRow(s, "A7", &[]any{"h4@acme.example.com", "Hal", "Dorn", "0104", "Support", "Agent"})
+	f.SetRowVisible(s, 7, false)
+	f.SetSheetRow(s, "A8", &[]any{"h5@acme.example.com", "Hope", "Ek", "0105", "Support", "Agent"})
+	f.SetSheetRow(s, "B9", &[]any{"Hank", "Falk", "0106", "Support", "Agent"})
+	f.MergeCell(s, "A8", "A9")
+	f.SetSheetRow(s, "A10", &[]any{"h7@acme.example.com", "Pat Kim", nil, "0107", "Support", "Agent"})
+	f.MergeCell(s, "B10", "C10")
+	f.SetColVisible(s, "D", false)
+	text, _ := f.NewStyle(&excelize.Style{NumFmt: 49})
+	f.SetColStyle(s, "A:F", text)
+	if err := f.SaveAs(dir + "excel-merged-hidden-title.xlsx"); err != nil {
+		log.Fatal(err)
+	}
 }
 
 // typed is a sheet as a help desk fills it in Excel without formatting

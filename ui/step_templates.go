@@ -43,24 +43,24 @@ func newTemplateStep(w *wizardView, sample []wizard.Column, rows []templateRow) 
 
 func newContactStep(w *wizardView) *templateStep {
 	return newTemplateStep(w, []wizard.Column{wizard.ColEmail}, []templateRow{
-		{wizard.FieldEmail, "E-mail", func(m *wizard.Model) *string { return &m.Contact.Email }, "{{ user name }}@acme.example.com"},
-		{wizard.FieldMobile, "Mobile", func(m *wizard.Model) *string { return &m.Contact.Mobile }, ""},
-		{wizard.FieldPager, "Pager", func(m *wizard.Model) *string { return &m.Contact.Pager }, ""},
-		{wizard.FieldYahooID, "Yahoo id", func(m *wizard.Model) *string { return &m.Contact.YahooID }, ""},
-		{wizard.FieldTitle, "Title", func(m *wizard.Model) *string { return &m.Contact.Title }, ""},
+		{wizard.FieldEmail, wizard.ColEmail.Title(), func(m *wizard.Model) *string { return &m.Contact.Email }, "{{ user name }}@acme.example.com"},
+		{wizard.FieldMobile, wizard.ColMobile.Title(), func(m *wizard.Model) *string { return &m.Contact.Mobile }, ""},
+		{wizard.FieldPager, wizard.ColPager.Title(), func(m *wizard.Model) *string { return &m.Contact.Pager }, ""},
+		{wizard.FieldYahooID, wizard.ColYahooID.Title(), func(m *wizard.Model) *string { return &m.Contact.YahooID }, ""},
+		{wizard.FieldTitle, wizard.ColTitle.Title(), func(m *wizard.Model) *string { return &m.Contact.Title }, ""},
 	})
 }
 
 func newAddressStep(w *wizardView) *templateStep {
 	a := func(m *wizard.Model) *wizard.AddressStep { return &m.Address }
 	return newTemplateStep(w, []wizard.Column{wizard.ColAddressLine1, wizard.ColCity}, []templateRow{
-		{wizard.FieldAddressLocation, "Location", func(m *wizard.Model) *string { return &a(m).Location }, ""},
-		{wizard.FieldAddressLine1, "Address line 1", func(m *wizard.Model) *string { return &a(m).Line1 }, ""},
-		{wizard.FieldAddressLine2, "Address line 2", func(m *wizard.Model) *string { return &a(m).Line2 }, ""},
-		{wizard.FieldCity, "City", func(m *wizard.Model) *string { return &a(m).City }, ""},
-		{wizard.FieldState, "State / province", func(m *wizard.Model) *string { return &a(m).State }, ""},
-		{wizard.FieldZip, "ZIP / postal code", func(m *wizard.Model) *string { return &a(m).Zip }, ""},
-		{wizard.FieldCountry, "Country", func(m *wizard.Model) *string { return &a(m).Country }, ""},
+		{wizard.FieldAddressLocation, wizard.ColAddressLocation.Title(), func(m *wizard.Model) *string { return &a(m).Location }, ""},
+		{wizard.FieldAddressLine1, wizard.ColAddressLine1.Title(), func(m *wizard.Model) *string { return &a(m).Line1 }, ""},
+		{wizard.FieldAddressLine2, wizard.ColAddressLine2.Title(), func(m *wizard.Model) *string { return &a(m).Line2 }, ""},
+		{wizard.FieldCity, wizard.ColCity.Title(), func(m *wizard.Model) *string { return &a(m).City }, ""},
+		{wizard.FieldState, wizard.ColState.Title(), func(m *wizard.Model) *string { return &a(m).State }, ""},
+		{wizard.FieldZip, wizard.ColZip.Title(), func(m *wizard.Model) *string { return &a(m).Zip }, ""},
+		{wizard.FieldCountry, wizard.ColCountry.Title(), func(m *wizard.Model) *string { return &a(m).Country }, ""},
 	})
 }
 

@@ -11,14 +11,16 @@ import (
 func runTeam(ctx context.Context, e *Env, args []string) int {
 	return subcommand(ctx, e, args, teamUsage, map[string]func(context.Context, *Env, []string) int{
 		"connect": teamConnect, "status": teamStatus, "disconnect": teamDisconnect, "admit": teamAdmit,
+		"copy-history": teamCopyHistory,
 	})
 }
 
-const teamUsage = `Usage: bwbulk team connect|status|admit|disconnect ...
+const teamUsage = `Usage: bwbulk team connect|status|admit|copy-history|disconnect ...
 
   bwbulk team connect postgres://USER@HOST:5432/DATABASE?sslmode=verify-full [--password]
   bwbulk team status
   bwbulk team admit DESK
+  bwbulk team copy-history
   bwbulk team disconnect
 
 Team mode: the desks of a team share one task history and one queue in a
@@ -56,7 +58,71 @@ the OS keyring only.`)
 	defer st.Close()
 	u, _ := jobs.TeamURL(dir)
 	fmt.Fprintf(e.Stderr, "Team mode on: %s works on %s\n", jobs.Desk(), u)
-	return printTeamStatus(ctx, f, st)
+	code := printTeamStatus(ctx, f, st)
+	if n := localTasks(ctx, dir); n > 0 {
+		fmt.Fprintf(e.Stderr, "This desk has %d tasks of its own (bwbulk.db): bwbulk team copy-history copies the finished ones into the team database (safe to repeat).\n", n)
+	}
+	return code
+}
+
+// localTasks counts the tasks of dir's own database (0 when none).
+func localTasks(ctx context.Context, dir string) int {
+	l, err := jobs.LocalHistory(ctx, dir, &jobs.Options{Keyring: jobs.OSKeyring{}})
+	if err != nil || l == nil {
+		return 0
+	}
+	defer l.Close()
+	ts, _ := l.ListTasks(ctx)
+	return len(ts)
+}
+
+func teamCopyHistory(ctx context.Context, e *Env, args []string) int {
+	f := newFlags(e, "team copy-history", "", `
+Copies the finished tasks of this desk's own database (bwbulk.db, the
+history from before team mode) into the team database: jobs, outcomes,
+passwords (sealed again with the team key) and audit. Safe to repeat: a
+task copied before is not copied again. Tasks not finished are left in
+bwbulk.db (finish them with team mode off). Nothing is sent to a server.`)
+	if code, ok := f.parse(args, 0); !ok {
+		return code
+	}
+	dir, err := DataDir(*f.dataDir)
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	if u, err := jobs.TeamURL(dir); err != nil || u == "" {
+		return f.fail(ExitUsage, "team mode is off: bwbulk team connect URL first")
+	}
+	st, err := f.openStore(ctx)
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	defer st.Close()
+	if why, off := st.TeamOffline(); off {
+		return f.fail(ExitUsage, "the team database is out of reach (%s): nothing copied", why)
+	}
+	local, err := jobs.LocalHistory(ctx, dir, &jobs.Options{Keyring: jobs.OSKeyring{}})
+	if err != nil {
+		return f.fail(ExitUsage, "%v", err)
+	}
+	if local == nil {
+		fmt.Fprintln(e.Stderr, "This desk has no history of its own to copy.")
+		return ExitOK
+	}
+	defer local.Close()
+	rep, err := st.CopyHistory(ctx, local)
+	if err != nil {
+		return f.fail(ExitUsage, "%v (%d tasks copied before it stopped; run it again to go on)", err, rep.Copied)
+	}
+	fmt.Fprintf(e.Stdout, "Copied %d tasks into the team database (%d were copied before).\n", rep.Copied, rep.Already)
+	if len(rep.Left) > 0 {
+		ids := make([]string, len(rep.Left))
+		for i, id := range rep.Left {
+			ids[i] = fmt.Sprint(id)
+		}
+		fmt.Fprintf(e.Stdout, "Not finished, left in bwbulk.db: task %s.\n", strings.Join(ids, ", "))
+	}
+	return ExitOK
 }
 
 func teamStatus(ctx context.Context, e *Env, args []string) int {

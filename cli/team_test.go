@@ -328,3 +328,42 @@ func TestTeam_OfflineSubmit(t *testing.T) {
 	}
 	e.exactlyOnce("to", n)
 }
+
+// team copy-history, twice: connect offers it for a desk with a history
+// of its own; the first run copies the finished task, the second nothing
+// more; the team's task list has it once, with its outcome.
+func TestTeam_CopyHistory(t *testing.T) {
+	pg, err := pgtest.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pg.Close() })
+	url, err := pgtest.NewDatabase(context.Background(), pg.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, dir: t.TempDir(), srv: ocisim.StartTest(t, nil)}
+	if r := e.run(ocisim.DefaultPassword+"\n", "profile", "add", "sim", "--address", e.addr(), "--admin", ocisim.DefaultAdmin); r.code != 0 {
+		t.Fatalf("profile add: %v", r)
+	}
+	if r := e.run("", "submit", e.file("u.csv", users("hc", 5)), "--group", "acme-ent/acme-hq", "--wait"); r.code != 0 {
+		t.Fatalf("submit --wait: %v", r)
+	}
+	r := e.run("", "team", "connect", url)
+	if r.code != 0 || !strings.Contains(r.stderr, "This desk has 1 tasks of its own (bwbulk.db): bwbulk team copy-history") {
+		t.Fatalf("team connect: %v", r)
+	}
+	r = e.run("", "team", "copy-history")
+	if r.code != 0 || !strings.Contains(r.stdout, "Copied 1 tasks into the team database (0 were copied before).") {
+		t.Fatalf("copy-history: %v", r)
+	}
+	r = e.run("", "team", "copy-history")
+	if r.code != 0 || !strings.Contains(r.stdout, "Copied 0 tasks into the team database (1 were copied before).") {
+		t.Fatalf("copy-history again: %v", r)
+	}
+	r = e.run("", "tasks")
+	if r.code != 0 || strings.Count(r.stdout, "5 users in acme-ent/acme-hq") != 1 || !strings.Contains(r.stdout, "completed  5/5") {
+		t.Fatalf("team tasks after two copies: %v", r)
+	}
+	e.exactlyOnce("hc", 5)
+}

@@ -68,6 +68,11 @@ type TaskSpec struct {
 	// nothing and returns the first one's id with ErrOriginExists. ""
 	// gives a task submitted on a team store a new one.
 	Origin string
+
+	// action is the action recorded ("" for submit or undo); then is
+	// run last in the transaction that stores the task (copyTask).
+	action, actionDetail string
+	then                 func(ctx context.Context, tx *sql.Tx, id int64) error
 }
 
 // JobSpec is one preview row: its fields (sealed at rest, passwords
@@ -316,6 +321,9 @@ func (s *Store) createTask(ctx context.Context, spec TaskSpec) (int64, error) {
 		if spec.UndoOf != 0 {
 			action, detail = "undo", fmt.Sprintf("of task %d", spec.UndoOf)
 		}
+		if spec.action != "" {
+			action, detail = spec.action, spec.actionDetail
+		}
 		if err := s.addActionTx(ctx, tx, id, 0, action, detail); err != nil {
 			return err
 		}
@@ -330,6 +338,9 @@ func (s *Store) createTask(ctx context.Context, spec TaskSpec) (int64, error) {
 			if _, err := st.ExecContext(ctx, id, j.row, j.userID, []byte{}, []byte{}, j.payload, j.ncmds, now); err != nil {
 				return fmt.Errorf("row %d: %w", j.row, err)
 			}
+		}
+		if spec.then != nil {
+			return spec.then(ctx, tx, id)
 		}
 		return nil
 	})

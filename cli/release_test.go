@@ -1,8 +1,11 @@
 package cli_test
 
 import (
+	"bytes"
 	"fmt"
+	"net"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -26,13 +29,61 @@ func releaseHas(t *testing.T, rel string) (func(string) bool, string) {
 	return has, by
 }
 
+// simLog is a simulator's log, written from its connections.
+type simLog struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *simLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// unknownRefusal is a simulator log line of a command refused as unknown:
+// "[Error 6004]" over TCP, a SOAP Fault with --soap-faults.
+var unknownRefusal = regexp.MustCompile(`(?m) (\w+): (?:\[Error 6004\]|SOAP fault, not a known command)`)
+
+// refusals counts, per command, the answers refusing it as unknown: each
+// is a step-down the client took.
+func (l *simLog) refusals() map[string]int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := map[string]int{}
+	for _, m := range unknownRefusal.FindAllStringSubmatch(l.b.String(), -1) {
+		out[m[1]]++
+	}
+	return out
+}
+
+// newSOAPEnv is newEnv with the profile "sim" speaking OCI-P over SOAP to
+// the simulator's SOAP endpoint (plain HTTP).
+func newSOAPEnv(t *testing.T, opts *ocisim.Options) *env {
+	t.Helper()
+	e := &env{t: t, dir: t.TempDir(), srv: ocisim.StartTest(t, opts)}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go e.srv.ServeSOAP(ln)
+	url := "http://" + ln.Addr().String() + ocisim.SOAPPath
+	r := e.run(ocisim.DefaultPassword+"\n", "profile", "add", "sim", "--transport", "soap", "--address", url, "--admin", ocisim.DefaultAdmin)
+	if r.code != 0 {
+		t.Fatalf("profile add: %v", r)
+	}
+	return e
+}
+
 // The help desk's whole loop from the command line against a server of
 // each release: validate (with the check against the server), submit
 // --wait, task --export, undo --wait; 20 users with a device, a number and
 // a service each. Every command the server receives is one that release
-// has; against a server patched below its release (it refuses the read-back
-// and the device-type list the table gives it) bwbulk steps down, once per
-// command, and finishes. It prints, per release, the commands sent.
+// has, and none is refused as unknown; against a server patched below its
+// release (it refuses the read-back and the device-type list the table
+// gives it), over TCP with [Error 6004] and over SOAP with a SOAP Fault,
+// bwbulk steps down, once per command and session, and finishes. With -v
+// it prints, per release, the commands sent and the step-downs taken.
 func TestCLI_releasesSendOnlyWhatTheServerHas(t *testing.T) {
 	if testing.Short() {
 		t.Skip("7 loops against the simulator")
@@ -40,30 +91,42 @@ func TestCLI_releasesSendOnlyWhatTheServerHas(t *testing.T) {
 	type run struct {
 		rel    string
 		refuse []string
+		soap   bool
 	}
 	var runs []run
 	for _, rel := range []string{"20.0", "21.0", "22.0", "23.0", "24.0", "25.0"} {
 		runs = append(runs, run{rel: rel})
 	}
-	runs = append(runs, run{rel: "24.0", refuse: []string{
+	patched := []string{
 		mustVersion(t, "24.0", "UserGetRequest23V2"),
 		mustVersion(t, "24.0", "SystemDeviceTypeGetAvailableListRequest22V2"),
-	}})
+	}
+	runs = append(runs, run{rel: "24.0", refuse: patched}, run{rel: "24.0", refuse: patched, soap: true})
 	for _, rn := range runs {
 		name := "R" + rn.rel
 		if len(rn.refuse) > 0 {
 			name += "-patched-below"
 		}
+		if rn.soap {
+			name += "-soap"
+		}
 		t.Run(name, func(t *testing.T) {
 			var mu sync.Mutex
 			seen := map[string]int{}
-			e := newEnv(t, &ocisim.Options{Release: rn.rel, Refuse: rn.refuse, OmitErrorCode: true,
+			log := &simLog{}
+			opts := &ocisim.Options{Release: rn.rel, Refuse: rn.refuse, OmitErrorCode: true, SOAPFaults: rn.soap, Log: log,
 				Intercept: func(cmd string, n int) *ocisim.Fault {
 					mu.Lock()
 					seen[cmd]++
 					mu.Unlock()
 					return nil
-				}})
+				}}
+			var e *env
+			if rn.soap {
+				e = newSOAPEnv(t, opts)
+			} else {
+				e = newEnv(t, opts)
+			}
 			recs := [][]string{{"userId", "firstName", "lastName", "phoneNumber", "deviceType", "deviceName", "macAddress", "Services"}}
 			for i := 1; i <= 20; i++ {
 				recs = append(recs, []string{fmt.Sprintf("rel.%03d@acme.example.com", i), "Rel", fmt.Sprintf("User%03d", i),
@@ -88,11 +151,21 @@ func TestCLI_releasesSendOnlyWhatTheServerHas(t *testing.T) {
 				}
 			}
 			has, by := releaseHas(t, rn.rel)
+			refusals := log.refusals()
 			mu.Lock()
 			defer mu.Unlock()
+			if rn.soap {
+				// A document refused with a SOAP Fault never reaches the
+				// commands (nor Intercept): count its unknown command here.
+				for cmd, n := range refusals {
+					seen[cmd] += n
+				}
+			}
 			var sent []string
+			total := 0
 			for cmd, n := range seen {
 				sent = append(sent, fmt.Sprintf("%s %d", cmd, n))
+				total += n
 				refused := false
 				for _, r := range rn.refuse {
 					refused = refused || r == cmd
@@ -113,6 +186,24 @@ func TestCLI_releasesSendOnlyWhatTheServerHas(t *testing.T) {
 					t.Errorf("%s was never tried", r)
 				}
 			}
+			var stepDowns []string
+			for cmd, n := range refusals {
+				stepDowns = append(stepDowns, fmt.Sprintf("%s %d", cmd, n))
+				refused := false
+				for _, r := range rn.refuse {
+					refused = refused || r == cmd
+				}
+				if !refused {
+					t.Errorf("%s refused as unknown %d times: the server has it", cmd, n)
+				}
+			}
+			for _, r := range rn.refuse {
+				if refusals[r] == 0 {
+					t.Errorf("%s was never refused: no step-down taken", r)
+				}
+			}
+			sort.Strings(stepDowns)
+			learned := "none"
 			if len(rn.refuse) > 0 {
 				// The profile keeps what the server taught, and says so.
 				r := e.run("", "profile", "list")
@@ -121,12 +212,19 @@ func TestCLI_releasesSendOnlyWhatTheServerHas(t *testing.T) {
 						t.Errorf("profile list lacks %q:\n%s", want, r.stdout)
 					}
 				}
+				if _, l, ok := strings.Cut(r.stdout, "(it refused newer versions): "); ok {
+					learned, _, _ = strings.Cut(l, "\n")
+				}
 			}
 			if adds := e.srv.AddCount(mustVersion(t, rn.rel, "UserAddRequest22V2")); adds != 20 {
 				t.Errorf("user adds accepted: %d, want 20", adds)
 			}
 			sort.Strings(sent)
-			fmt.Printf("cli: %s: commands received (checked against %s): %s\n", name, by, strings.Join(sent, ", "))
+			if len(stepDowns) == 0 {
+				stepDowns = []string{"none"}
+			}
+			t.Logf("%s: %d commands received in %d versions (checked against %s): %s", name, total, len(sent), by, strings.Join(sent, ", "))
+			t.Logf("%s: step-downs taken (refusals as unknown): %s; learned: %s", name, strings.Join(stepDowns, ", "), learned)
 		})
 	}
 }

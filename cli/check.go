@@ -169,10 +169,15 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 	spec := jobs.CheckSpecFor(c.model, c.preview)
 	var kept []wizard.Row
 	var keptRows []int
-	if !refused[0] {
-		for i, r := range spec.Rows {
+	switch {
+	case refused[0]:
+	case len(refused) == 0 && len(spec.Rows) <= len(imp.SourceRows):
+		// Every row goes: the preview's own, not a copy of them.
+		kept, keptRows = spec.Rows, imp.SourceRows[:len(spec.Rows)]
+	default:
+		for i := range spec.Rows {
 			if i < len(imp.SourceRows) && !refused[imp.SourceRows[i]] {
-				kept = append(kept, r)
+				kept = append(kept, spec.Rows[i])
 				keptRows = append(keptRows, imp.SourceRows[i])
 			}
 		}
@@ -656,7 +661,7 @@ user was created, 1 when some failed.`)
 	}
 	// The task is in the store: the file's rows are not needed while it
 	// runs.
-	spec.JobAt, c.model, c.preview = nil, nil, nil
+	spec.JobAt, c.model, c.preview, c.imp = nil, nil, nil, nil
 	if why, off := c.st.TeamOffline(); off || id < 0 {
 		if !off {
 			why = "it did not answer"

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -38,6 +39,13 @@ func runAndFollow(ctx context.Context, f *flags, st *jobs.Store, c *conn, id int
 		return f.fail(ExitUsage, "%v", err)
 	}
 	defer lock.Unlock()
+	if os.Getenv("GOGC") == "" {
+		// What runs holds little (a document's jobs, not the task's), and
+		// the soft limit of the heap still bounds it: the collector runs
+		// less often, which is most of what a large task costs beyond its
+		// documents.
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	_ = st.NoteRunner(fmt.Sprintf("%s --wait (pid %d)", f.Name(), os.Getpid()))
 	// Jobs stored before the compact form are rewritten once (see
 	// jobs.Store.Compact); a failure leaves them readable as they are.

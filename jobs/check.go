@@ -397,8 +397,15 @@ func numberIn(list []string, d string) bool {
 }
 
 func normMAC(s string) string {
-	return strings.ToUpper(strings.NewReplacer(":", "", "-", "", ".", "", " ", "").Replace(strings.TrimSpace(s)))
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, ":-. ") {
+		s = macSeparators.Replace(s)
+	}
+	return strings.ToUpper(s)
 }
+
+// macSeparators are what people write between a MAC address's digits.
+var macSeparators = strings.NewReplacer(":", "", "-", "", ".", "", " ", "")
 
 func describeRead(r oci.Request) string {
 	switch r.(type) {

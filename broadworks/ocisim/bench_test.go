@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -173,5 +174,54 @@ func (c *benchClient) round(doc string) {
 		if err != nil {
 			c.b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkWorldMemory adds n users, each with a Polycom phone on its own
+// line/port and MAC (two documents of 15 commands per 15 users, as bwbulk
+// sends them), and reports the simulator's live heap per user once they
+// are in (heap-B/user) and the cost per document (s/op is per n users).
+// The heap per user must not grow with the users.
+func BenchmarkWorldMemory(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
+			var perUser float64
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				runtime.GC()
+				var before runtime.MemStats
+				runtime.ReadMemStats(&before)
+				s := ocisim.NewDemo(nil)
+				s.SetUserLimit("acme-ent", "acme-hq", n+10)
+				if _, err := s.Listen("127.0.0.1:0"); err != nil {
+					b.Fatal(err)
+				}
+				c := benchConn(b, s.Addr().String())
+				b.StartTimer()
+				for k := 0; k < n; k += 15 {
+					var devs, users strings.Builder
+					for j := k; j < min(k+15, n); j++ {
+						dev := fmt.Sprintf("m%06d-phone", j)
+						devs.WriteString(deviceAdd("acme-hq", dev, "Polycom VVX 450", el("macAddress", fmt.Sprintf("0004F3%06X", j))))
+						users.WriteString(userAdd("acme-ent", "acme-hq", fmt.Sprintf("m%06d@acme.example.com", j),
+							el("password", "Pw!1xYz9a")+endpoint(dev, fmt.Sprintf("m%06d_lp@acme.example.com", j))))
+					}
+					c.round(document("bench", devs.String()))
+					c.round(document("bench", users.String()))
+				}
+				b.StopTimer()
+				if got := s.AddCount("UserAddRequest22V2"); got != n {
+					b.Fatalf("%d users added, want %d", got, n)
+				}
+				runtime.GC()
+				var after runtime.MemStats
+				runtime.ReadMemStats(&after)
+				perUser += float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(n)
+				runtime.KeepAlive(s)
+				s.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(perUser/float64(b.N), "heap-B/user")
+		})
 	}
 }

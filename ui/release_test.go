@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -163,4 +164,116 @@ func TestFlow_fieldReleases(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The rest of the help desk's loop in the window against each field
+// release: a task with a service pack, a department it creates, a time
+// zone, a language, contact and address (the Services step and the others),
+// then Reuse → Start from this task, checked against the server and
+// submitted, then Undo of the first task. Every command the server
+// receives is one that release has, and none is refused as unknown.
+func TestFlow_fieldReleasesReuseUndo(t *testing.T) {
+	for _, rel := range []string{"20.0", "21.0", "22.0", "23.0", "24.0", "25.0"} {
+		t.Run("R"+rel, func(t *testing.T) {
+			log := &commandLog{n: map[string]int{}}
+			refused := &commandLog{n: map[string]int{}}
+			h := newHarness(t, harnessOpts{runner: true, server: &ocisim.Options{
+				Release: rel, OmitErrorCode: true,
+				Log:       refusalWriter{refused},
+				Intercept: func(cmd string, k int) *ocisim.Fault { log.add(cmd); return nil },
+			}})
+			first, _, _ := earlierTask(t, h, true)
+
+			// Reuse → Start from this task; the check against the server;
+			// submitted.
+			tapMenuItem(t, h.u.win.Canvas(), h.u.tasks.reuseBtn, reuseTask)
+			w := h.w
+			for w.cur < wizard.StepPreview {
+				h.next()
+			}
+			if w.m.Release != rel {
+				t.Errorf("the copy plans for release %q, want %q", w.m.Release, rel)
+			}
+			done := make(chan checkResult, 1)
+			w.preview.runCheck(func(r checkResult) { done <- r })
+			var res checkResult
+			waitFor(t, func() bool {
+				select {
+				case res = <-done:
+					return true
+				default:
+					return false
+				}
+			})
+			if res.err != nil || res.rep == nil {
+				t.Fatalf("check against the server: %+v", res)
+			}
+			if !w.preview.p.Valid() {
+				t.Fatalf("the copy's preview is invalid after the check: %v", w.preview.p.Problems())
+			}
+			plan, err := buildPlan(w.m, w.preview.p, "admin", "demo")
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.preview.createTask(plan)
+			if task := waitTask(t, h.store, h.u.tasks.selected, time.Minute); task.ID == first || task.Status != jobs.StatusCompleted || task.Completed != 3 {
+				t.Fatalf("the copy's task %+v", task)
+			}
+
+			// Undo of the first task.
+			v := h.u.tasks
+			v.reload()
+			v.selectTask(first)
+			waitFor(t, func() bool { cur, ok := v.current(); return ok && cur.ID == first && !v.undoBtn.Disabled() })
+			v.undoItems[0].Action()
+			waitFor(t, func() bool { return v.undoDialog != nil })
+			test.Type(v.undoTyped, "acme-hq")
+			test.Tap(v.undoConfirm)
+			var undo jobs.Task
+			waitFor(t, func() bool {
+				ts, _ := h.store.ListTasks(context.Background())
+				for _, t := range ts {
+					if t.UndoOf == first {
+						undo = t
+						return true
+					}
+				}
+				return false
+			})
+			if undo = waitTask(t, h.store, undo.ID, time.Minute); undo.Status != jobs.StatusCompleted || undo.Completed < 3 {
+				t.Fatalf("undo task %+v", undo)
+			}
+			if n := len(h.srv.UsersInGroup("acme-ent", "acme-hq")); n != 3 {
+				t.Errorf("%d users in acme-hq after the undo, want the copy's 3", n)
+			}
+
+			has := releaseHas(t, rel)
+			log.mu.Lock()
+			for cmd := range log.n {
+				if !has(cmd) {
+					t.Errorf("R%s received %s, which that release does not have", rel, cmd)
+				}
+			}
+			log.mu.Unlock()
+			if s := refused.String(); s != "" {
+				t.Errorf("R%s refused as unknown: %s", rel, s)
+			}
+			if t.Failed() || testing.Verbose() {
+				t.Logf("R%s: commands: %s", rel, log)
+			}
+		})
+	}
+}
+
+// refusalWriter counts, from a simulator's log, the commands refused as
+// unknown ("NAME: [Error 6004]").
+type refusalWriter struct{ l *commandLog }
+
+var refusalLine = regexp.MustCompile(`(?m) (\w+): \[Error 6004\]`)
+
+func (w refusalWriter) Write(p []byte) (int, error) {
+	for _, m := range refusalLine.FindAllSubmatch(p, -1) {
+		w.l.add(string(m[1]))
+	}
+	return len(p), nil
 }

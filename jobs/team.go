@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -50,6 +51,10 @@ func passwordKey(u string) string {
 	}
 	return "team-password/" + cfg.User + "@" + teamIdent(cfg)
 }
+
+// TeamPasswordKey is the keyring key (service KeyringService) of the
+// password of team URL u's role.
+func TeamPasswordKey(u string) string { return passwordKey(u) }
 
 // SplitPassword returns u without its password, and the password.
 func SplitPassword(u string) (clean, password string, err error) {
@@ -247,4 +252,106 @@ func (s *Store) TeamStatus(ctx context.Context) (TeamStatus, error) {
 		st.Running = append(st.Running, fmt.Sprintf("task %d on %s", id, o))
 	}
 	return st, rows.Err()
+}
+
+// TeamCheck is what a test of a team database found (Settings → Team's
+// Test): Problem is "" when this desk can work on it.
+type TeamCheck struct {
+	Problem string // Diagnose's words: unreachable, TLS, login refused, missing rights, schema too new…
+	Applied int    // migrations applied in the database
+	Known   int    // migrations this bwbulk knows
+	Note    string // what connecting will do, when Problem is ""
+}
+
+// CheckTeam tests the team database at u (its password in u or given
+// apart) without changing anything in it: reachable, TLS, login, the
+// schema (too old is brought up to date on connect; too new needs a newer
+// bwbulk) and the role's rights. It never says the password.
+func CheckTeam(ctx context.Context, u, password string) TeamCheck {
+	var c TeamCheck
+	names, _ := migrationNames()
+	c.Known = len(names)
+	clean, inURL, err := SplitPassword(u)
+	if err != nil {
+		c.Problem = err.Error()
+		return c
+	}
+	if password == "" {
+		password = inURL
+	}
+	cfg, err := pgx.ParseConfig(clean)
+	if err != nil {
+		c.Problem = "jobs: team database URL: " + redactParseError(err)
+		return c
+	}
+	if password != "" {
+		cfg.Password = password
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = 10 * time.Second
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		c.Problem = Diagnose(err)
+		return c
+	}
+	defer conn.Close(ctx)
+	var hasSchema, canCreate bool
+	if err := conn.QueryRow(ctx, `SELECT to_regclass('migrations') IS NOT NULL, has_schema_privilege(current_schema(), 'CREATE')`).
+		Scan(&hasSchema, &canCreate); err != nil {
+		c.Problem = Diagnose(err)
+		return c
+	}
+	if !hasSchema {
+		if !canCreate {
+			c.Problem = fmt.Sprintf("missing rights: the database is empty and role %s may not create tables in it (the first desk connects with a role that may: GRANT CREATE ON SCHEMA public TO %s)", cfg.User, cfg.User)
+			return c
+		}
+		c.Note = "a new team database: Connect creates its tables"
+		return c
+	}
+	rows, err := conn.Query(ctx, `SELECT name FROM migrations ORDER BY name`)
+	if err != nil {
+		c.Problem = Diagnose(err)
+		return c
+	}
+	have, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		c.Problem = Diagnose(err)
+		return c
+	}
+	c.Applied = len(have)
+	known := map[string]bool{}
+	for _, n := range names {
+		known[n] = true
+	}
+	var unknown []string
+	for _, n := range have {
+		if !known[n] {
+			unknown = append(unknown, n)
+		}
+	}
+	if len(unknown) > 0 {
+		c.Problem = fmt.Sprintf("schema too new: a newer bwbulk changed the team database (it has %s): update this bwbulk first", strings.Join(unknown, ", "))
+		return c
+	}
+	var canUse bool
+	if err := conn.QueryRow(ctx, `SELECT has_table_privilege('tasks', 'SELECT, INSERT, UPDATE, DELETE')`).Scan(&canUse); err != nil {
+		c.Problem = Diagnose(err)
+		return c
+	}
+	if !canUse {
+		c.Problem = fmt.Sprintf("missing rights: role %s may not read and write the team's tables (GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %s, and USAGE ON ALL SEQUENCES)", cfg.User, cfg.User)
+		return c
+	}
+	if c.Applied < c.Known {
+		if !canCreate {
+			c.Problem = fmt.Sprintf("schema too old (%d of %d migrations) and role %s may not change the tables: connect once with the role that owns them, which brings it up to date", c.Applied, c.Known, cfg.User)
+			return c
+		}
+		c.Note = fmt.Sprintf("schema too old (%d of %d migrations): Connect brings it up to date", c.Applied, c.Known)
+		return c
+	}
+	c.Note = fmt.Sprintf("schema up to date (%d migrations)", c.Applied)
+	return c
 }

@@ -22,6 +22,7 @@ func (u *UI) settingsScreen() fyne.CanvasObject {
 		widget.NewFormItem("Passwords", u.keyringLabel),
 		widget.NewFormItem("Appearance", widget.NewLabel("Light or dark, following the system setting")),
 		u.demoSettingsItem(),
+		u.teamSettingsItem(),
 	)
 	title := widget.NewLabelWithStyle("Settings", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	return container.NewVBox(title, form)

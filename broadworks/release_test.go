@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -361,5 +363,61 @@ func TestClient_SOAPFaultLogin(t *testing.T) {
 	}
 	if !log.sent(t, "LoginRequest22V5") {
 		t.Error("LoginRequest22V5 was not tried")
+	}
+}
+
+// The same against `bwbulk sim --soap ADDR --soap-faults --release 24
+// --refuse UserGetRequest22V8`, as an operator runs it.
+func TestClient_stepsDownOnSOAPFault_simFlags(t *testing.T) {
+	free := func() string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		return ln.Addr().String()
+	}
+	tcp, soap := free(), free()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- ocisim.RunCLI(ctx, []string{"--listen", tcp, "--soap", soap, "--soap-faults", "--release", "24",
+			"--refuse", "UserGetRequest22V8", "--quiet"}, io.Discard, io.Discard)
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	for i := 0; ; i++ {
+		c, err := net.Dial("tcp", soap)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if i == 100 {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	log := &wireLog{}
+	learned := broadworks.NewLearned(nil, nil)
+	c, err := broadworks.Dial(ctx, "http://"+soap, &broadworks.Options{
+		Transport: broadworks.TransportSOAP, DebugWriter: log, Learned: learned, Timeout: 5 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Login(ctx, ocisim.DefaultAdmin, ocisim.DefaultPassword); err != nil {
+		t.Fatal(err)
+	}
+	u, err := broadworks.Do[*oci.UserGetResponse23V2](ctx, c, &oci.UserGetRequest23V2{UserID: "branch.user01@acme.example.com"})
+	if err != nil || u.GroupID != "acme-branch" {
+		t.Fatalf("user read as %+v, %v", u, err)
+	}
+	if !strings.Contains(log.String(), "SOAP Fault") || learned.Map()["UserGetRequest23V2"] != "UserGetRequest22V7" {
+		t.Errorf("learned %v\n%s", learned.Map(), log.String())
 	}
 }

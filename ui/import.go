@@ -55,6 +55,10 @@ type importView struct {
 	report  fyne.CanvasObject
 	mapping *mappingScreen
 	obj     fyne.CanvasObject
+	// uidTpl is the template that makes the user ids of a file without a
+	// User ID column (uidBox, shown only then).
+	uidTpl *widget.SelectEntry
+	uidBox *fyne.Container
 }
 
 func newImportView(u *UI) *importView {
@@ -80,13 +84,19 @@ func newImportView(u *UI) *importView {
 	v.stop = newButtonWithIcon("Cancel", theme.CancelIcon(), v.cancelRead)
 	v.busy = container.NewBorder(nil, nil, nil, v.stop, v.bar)
 	v.busy.Hide()
+	v.uidTpl = widget.NewSelectEntry(nil)
+	v.uidTpl.OnChanged = func(string) { v.showLoaded() }
+	v.uidBox = container.NewVBox(
+		note("This file has no User ID column: the user ids are made from a template, as the wizard's User ID step makes them ({{ domain }} is the group's; without an @ the group's domain is added)."),
+		widget.NewForm(widget.NewFormItem("User ID template", v.uidTpl)))
+	v.uidBox.Hide()
 	target := widget.NewForm(
 		widget.NewFormItem("Service provider", v.spSel),
 		widget.NewFormItem("Group", v.groupSel),
 	)
 	top := container.NewVBox(heading("Import users from a file"),
 		note("The first row names the columns: bwbulk's own headers (User ID, First name, … or userId, firstName, …), odin's, Mercury's and Webex Control Hub's are known; any other column is asked about."),
-		container.NewHBox(open, tmpl), v.busy, v.fileInfo, target, v.status, container.NewHBox(v.next, v.newHere))
+		container.NewHBox(open, tmpl), v.busy, v.fileInfo, v.uidBox, target, v.status, container.NewHBox(v.next, v.newHere))
 	v.report = container.NewVScroll(v.problems)
 	v.body = container.NewStack(v.report)
 	v.obj = container.NewBorder(top, nil, nil, nil, v.body)
@@ -162,6 +172,8 @@ func (v *importView) preselect() {
 func (v *importView) blocked() string {
 	switch {
 	case v.imp == nil:
+		return ""
+	case wizard.OnlyUserIDsMissing(v.imp) && strings.TrimSpace(v.uidTpl.Text) != "":
 		return ""
 	case len(v.imp.Problems) > 0:
 		return fmt.Sprintf("%s must be fixed in the file before the users can go on (the preview would lose %s). Fix the file and open it again.",
@@ -434,9 +446,35 @@ func (v *importView) runImport(gen int, ctx context.Context, m wizard.Mapping) {
 func (v *importView) loaded(name string, imp *wizard.Import) {
 	// Device names and line/ports the file lacks: the wizard's defaults,
 	// said in a note (toPreview fills the rows without a domain once the
-	// group's is known).
-	imp.Notes = append(imp.Notes, wizard.FillDefaults(imp, "")...)
+	// group's is known, and once the user ids are made when the file has
+	// none).
+	if !wizard.MissingUserIDs(imp) {
+		imp.Notes = append(imp.Notes, wizard.FillDefaults(imp, "")...)
+	}
 	v.imp, v.rows = imp, imp.Rows
+	if wizard.MissingUserIDs(imp) {
+		tpls := wizard.UserIDTemplates(imp)
+		v.uidTpl.SetOptions(tpls)
+		v.uidTpl.Text = tpls[0]
+		v.uidTpl.Refresh()
+		v.uidBox.Show()
+	} else {
+		v.uidBox.Hide()
+	}
+	v.showLoaded()
+	if len(v.sps) == 0 {
+		v.loadSPs()
+	} else {
+		v.preselect()
+	}
+}
+
+// showLoaded says what the file holds and whether it can go on.
+func (v *importView) showLoaded() {
+	imp, name := v.imp, v.file
+	if imp == nil {
+		return
+	}
 	t := imp.Table
 	what := t.Format
 	if t.Encoding != "" {
@@ -451,13 +489,11 @@ func (v *importView) loaded(name string, imp *wizard.Import) {
 	} else {
 		info += ". Pick where they go, then Preview to check and fix them."
 	}
+	if wizard.MissingUserIDs(imp) && v.blocked() == "" {
+		info += " The user ids are made from " + strings.TrimSpace(v.uidTpl.Text) + "."
+	}
 	v.fileInfo.SetText(info)
 	v.problems.SetText(importReport(imp))
-	if len(v.sps) == 0 {
-		v.loadSPs()
-	} else {
-		v.preselect()
-	}
 	v.updateNext()
 }
 
@@ -562,7 +598,15 @@ func (v *importView) toPreview() {
 				return
 			}
 			fill := &wizard.Import{Rows: append([]wizard.Row(nil), imp.Rows...), SourceRows: imp.SourceRows, Columns: imp.Columns}
-			notes := wizard.PrepareImport(fill, f)
+			var notes []wizard.Note
+			if wizard.MissingUserIDs(fill) {
+				if err := wizard.BuildUserIDs(fill, v.uidTpl.Text, f.Group.DefaultDomain); err != nil {
+					v.u.showError("User ID template", err)
+					return
+				}
+				notes = append(notes, fill.Notes...)
+			}
+			notes = append(notes, wizard.PrepareImport(fill, f)...)
 			m := wizard.ModelForImport(sp, isEnt, f, fill.Rows)
 			v.u.wizard.reset(m, wizard.StepPreview, 0)
 			v.u.Show(ScreenNewUsers)

@@ -180,13 +180,16 @@ func TestImport_DefaultsAndStepList(t *testing.T) {
 		w.stepList.UpdateItem(i, o)
 		labels[s] = o.(*fyne.Container).Objects[1].(*widget.Label).Text
 	}
-	for _, s := range []wizard.Step{wizard.StepUserCount, wizard.StepNames, wizard.StepDevice, wizard.StepAddress} {
+	for _, s := range []wizard.Step{wizard.StepUserCount, wizard.StepNames, wizard.StepAddress} {
 		if !strings.HasSuffix(labels[s], "(from the file)") {
 			t.Errorf("step %s: %q", s, labels[s])
 		}
 	}
-	if strings.Contains(labels[wizard.StepGroup], "from the file") || strings.Contains(labels[wizard.StepPasswords], "from the file") {
-		t.Errorf("group %q, passwords %q", labels[wizard.StepGroup], labels[wizard.StepPasswords])
+	// The Device step's choice goes to the rows that name no device.
+	for _, s := range []wizard.Step{wizard.StepGroup, wizard.StepPasswords, wizard.StepDevice} {
+		if strings.Contains(labels[s], "from the file") {
+			t.Errorf("step %s: %q", s, labels[s])
+		}
 	}
 }
 
@@ -392,5 +395,106 @@ func TestPreview_ExportMenu(t *testing.T) {
 	}
 	if fmt.Sprint(items) != "[All rows… Rows with problems… Import fixes…]" {
 		t.Errorf("menu %q", items)
+	}
+}
+
+// TestImport_DeviceStepApplied: a device chosen on the Device step of an
+// import goes to the rows the file gives no device (a row with its own
+// keeps it), and the task creates it on the server.
+func TestImport_DeviceStepApplied(t *testing.T) {
+	h := newHarness(t, harnessOpts{runner: true})
+	v := h.u.importer
+	csv := "User ID,First Name,Last Name,Phone Number,Device Type,MAC Address\n" +
+		"dev.one@acme.example.com,Dev,One,2025550300,,\n" +
+		"dev.two@acme.example.com,Dev,Two,2025550301,Polycom VVX 450,00:04:F2:DD:00:02\n"
+	v.load("devices.csv", []byte(csv))
+	v.spSel.SetSelected("acme-ent")
+	v.groupSel.SetSelected("acme-hq")
+	v.toPreview()
+	w := h.w
+	if w.cur != wizard.StepPreview {
+		t.Fatalf("not in the preview: %s", w.cur)
+	}
+	w.goTo(wizard.StepDevice)
+	dev := w.views[wizard.StepDevice].(*deviceStep)
+	dev.mode.SetSelected(devHosted)
+	dev.devType.set("Generic SIP Phone")
+	for w.cur < wizard.StepPreview {
+		h.next()
+	}
+	rows := w.preview.p.Rows
+	if got := rows[0].Get(wizard.ColDeviceType); got != "Generic SIP Phone" {
+		t.Fatalf("row 1 device type %q, want the Device step's", got)
+	}
+	if got := rows[0].Get(wizard.ColDeviceName); got != "dev.one-phone" {
+		t.Errorf("row 1 device name %q", got)
+	}
+	if got := rows[0].Get(wizard.ColLinePort); got != "dev.one@acme.example.com" {
+		t.Errorf("row 1 line/port %q", got)
+	}
+	if got := rows[1].Get(wizard.ColDeviceType); got != "Polycom VVX 450" {
+		t.Errorf("row 2 device type %q, want the file's", got)
+	}
+	if ps := w.preview.p.Problems(); len(ps) != 0 {
+		t.Fatalf("problems: %v", ps)
+	}
+	task := submitPreview(t, h)
+	if task.Completed != 2 {
+		t.Fatalf("task = %+v", task)
+	}
+	d, ok := h.srv.Device("acme-ent", "acme-hq", "dev.one-phone")
+	if !ok || d.Type != "Generic SIP Phone" {
+		t.Errorf("dev.one-phone on the server: %v %+v", ok, d)
+	}
+	if u, _ := h.srv.User("dev.one@acme.example.com"); u.LinePort != "dev.one@acme.example.com" {
+		t.Errorf("dev.one's line/port on the server: %q", u.LinePort)
+	}
+}
+
+// TestImport_UserIDsFromTemplate: an HR file without a User ID column is
+// not refused: the user ids are made from a template (the file's e-mail
+// first, or first.last at the group's domain), and the users go on to
+// the preview and the server.
+func TestImport_UserIDsFromTemplate(t *testing.T) {
+	h := newHarness(t, harnessOpts{runner: true})
+	v := h.u.importer
+	v.load("hr.csv", []byte("First Name,Last Name,Email,Phone Number\n"+
+		"Ann,Lee,ann.lee@acme.example.com,2025550300\n"+
+		"Bo,Van Chen,bo.chen@acme.example.com,2025550301\n"))
+	v.spSel.SetSelected("acme-ent")
+	v.groupSel.SetSelected("acme-hq")
+	if !v.uidBox.Visible() || v.uidTpl.Text != "{{ email }}" {
+		t.Fatalf("template offered: visible %v, %q", v.uidBox.Visible(), v.uidTpl.Text)
+	}
+	if v.next.Disabled() || !strings.Contains(v.fileInfo.Text, "made from {{ email }}") {
+		t.Fatalf("Preview disabled %v; info %q", v.next.Disabled(), v.fileInfo.Text)
+	}
+	// Emptied, the file is refused as it was; first.last goes on.
+	v.uidTpl.SetText("")
+	if !v.next.Disabled() {
+		t.Error("Preview enabled with no user id template")
+	}
+	v.uidTpl.SetText(wizard.UserIDTemplates(v.imp)[1])
+	if v.next.Disabled() {
+		t.Fatalf("Preview disabled with %q: %s", v.uidTpl.Text, v.fileInfo.Text)
+	}
+	v.toPreview()
+	w := h.w
+	if w.cur != wizard.StepPreview {
+		t.Fatalf("not in the preview: %s", w.cur)
+	}
+	rows := w.preview.p.Rows
+	if got := rows[1].Get(wizard.ColUserID); got != "bo.vanchen@acme.example.com" {
+		t.Fatalf("row 2 user id %q", got)
+	}
+	if ps := w.preview.p.Problems(); len(ps) != 0 {
+		t.Fatalf("problems %v", ps)
+	}
+	task := submitPreview(t, h)
+	if task.Completed != 2 {
+		t.Fatalf("task = %+v", task)
+	}
+	if u, ok := h.srv.User("ann.lee@acme.example.com"); !ok || u.FirstName != "Ann" {
+		t.Errorf("ann.lee on the server: %v %+v", ok, u)
 	}
 }

@@ -176,10 +176,11 @@ func newWizardView(u *UI) *wizardView {
 
 // fromFile reports whether step s of an imported model is replaced by
 // the file's columns (every step between the group and the preview but
-// Passwords, which still decides about blank passwords, and Services,
-// whose picks go to the rows the file gives none).
+// Passwords, which still decides about blank passwords, and Device and
+// Services, whose choices go to the rows the file gives none).
 func fromFile(m *wizard.Model, s wizard.Step) bool {
-	return m.Imported != nil && s > wizard.StepGroup && s < wizard.StepPreview && s != wizard.StepPasswords && s != wizard.StepServices
+	return m.Imported != nil && s > wizard.StepGroup && s < wizard.StepPreview &&
+		s != wizard.StepPasswords && s != wizard.StepDevice && s != wizard.StepServices
 }
 
 // canReach reports whether every step before s is valid, as the last

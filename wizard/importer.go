@@ -250,7 +250,7 @@ func (im *importer) plan(m Mapping) {
 	for _, c := range requiredImportColumns {
 		if im.where[c] < 0 {
 			imp.Problems = append(imp.Problems, Problem{Err: ErrRequired,
-				Msg: fmt.Sprintf("the file has no %s column (a header such as %q or %q)", c.Title(), c.Title(), c.String())})
+				Msg: missingColumn(c)})
 		}
 	}
 	if _, ok := seen[HeaderPreviewRow]; ok {

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,6 +18,11 @@ type compiled struct {
 	start    int
 	imported []Row
 	services string // the Services step's picks, for imported rows without any
+	// device is the Device step's choice, for imported rows that name no
+	// device nor trunk (nil: none chosen); devTpl its name, line/port and
+	// MAC templates.
+	device *DeviceStep
+	devTpl [numColumns]*Template
 }
 
 func literal(s string) *Template {
@@ -121,6 +127,9 @@ func (m *Model) compile() (*compiled, FieldErrors) {
 	if m.Imported != nil {
 		c.imported = m.Imported
 		c.services = m.defaultServices()
+		c.importedDevice(m, fe)
+		c.env = Env{Domain: m.userDomain(), GroupID: m.Group.ID, GroupName: m.Group.Name,
+			ServiceProviderID: m.Enterprise.ID, ServiceProvider: m.Enterprise.Name}
 		return c, fe
 	}
 	for _, s := range m.templateSources() {
@@ -212,6 +221,76 @@ func (m *Model) compile() (*compiled, FieldErrors) {
 	return c, fe
 }
 
+// importedDevice keeps the Device step's choice for imported rows: a
+// device type (with the step's device name, line/port and MAC templates,
+// the wizard's defaults when blank) or a trunk.
+func (c *compiled) importedDevice(m *Model, fe FieldErrors) {
+	d := m.Device
+	switch {
+	case d.Mode == DeviceHosted && d.DeviceType != "":
+		for _, t := range []struct {
+			col   Column
+			field Field
+			src   string
+		}{
+			{ColDeviceName, FieldDeviceName, cmp.Or(d.DeviceName, DefaultDeviceName)},
+			{ColLinePort, FieldLinePort, cmp.Or(d.LinePort, DefaultLinePort)},
+			{ColMACAddress, FieldMACAddress, d.MACAddress},
+		} {
+			if t.src == "" {
+				continue
+			}
+			tpl, err := ParseTemplate(t.src)
+			if err != nil {
+				fe[t.field] = err.Error()
+				continue
+			}
+			c.devTpl[t.col] = tpl
+		}
+	case d.Mode == DeviceTrunk && (d.TrunkGroup != "" || d.EnterpriseTrunk != ""):
+		if d.LinePort != "" {
+			if tpl, err := ParseTemplate(d.LinePort); err == nil {
+				c.devTpl[ColLinePort] = tpl
+			} else {
+				fe[FieldLinePort] = err.Error()
+			}
+		}
+	default:
+		return
+	}
+	c.device = &d
+}
+
+// applyDevice gives imported row r, when it names no device nor trunk,
+// the Device step's choice.
+func (c *compiled) applyDevice(i int, r *Row) []Problem {
+	d := c.device
+	if d == nil || r.v[ColDeviceType] != "" || r.v[ColMACAddress] != "" || r.v[ColTrunkGroup] != "" || r.v[ColEnterpriseTrunk] != "" {
+		return nil
+	}
+	if d.Mode == DeviceHosted {
+		r.v[ColDeviceType] = d.DeviceType
+	} else {
+		r.v[ColTrunkGroup], r.v[ColEnterpriseTrunk] = d.TrunkGroup, d.EnterpriseTrunk
+	}
+	env := c.env
+	env.Row = r
+	var ps []Problem
+	for _, col := range []Column{ColDeviceName, ColMACAddress, ColLinePort} {
+		t := c.devTpl[col]
+		if t == nil || r.v[col] != "" {
+			continue
+		}
+		v, err := t.Render(&env)
+		if err != nil {
+			ps = append(ps, Problem{Row: i + 1, Column: col, Err: ErrBadTemplate, Msg: err.Error()})
+			continue
+		}
+		r.v[col] = v
+	}
+	return ps
+}
+
 // extensionLength is the number of digits taken from phone numbers.
 func (m *Model) extensionLength() int {
 	if m.Numbers.ExtensionLength > 0 {
@@ -235,10 +314,11 @@ func (c *compiled) row(i int, edits map[Column]string, r *Row) []Problem {
 		if r.v[ColServices] == "" {
 			r.v[ColServices] = c.services
 		}
+		ps := c.applyDevice(i, r)
 		for col, v := range edits {
 			r.Set(col, v)
 		}
-		return nil
+		return ps
 	}
 	if i < len(c.numbers) {
 		r.v[ColPhoneNumber] = c.numbers[i]

@@ -21,6 +21,7 @@ import (
 	"bwbulk/assets"
 	"bwbulk/broadworks/ocisim"
 	"bwbulk/cli"
+	"bwbulk/desk"
 	"bwbulk/internal/demo"
 	"bwbulk/internal/initlog"
 	"bwbulk/jobs"
@@ -124,7 +125,7 @@ func run(args []string) error {
 		// part-way.
 		simOpts.Latency = 60 * time.Millisecond
 	}
-	keyring := &ui.FallbackKeyring{}
+	keyring := &desk.FallbackKeyring{}
 	w, err := assemble(ctx, wiring{DataDir: dir, Server: *server, Keyring: keyring, Sim: simOpts})
 	if err != nil {
 		return err
@@ -181,7 +182,7 @@ type wiring struct {
 	// Front, when set, is given the demo server's address and returns the
 	// address the session dials instead (a test's network in between).
 	Front func(addr string) string
-	// Runner overrides the runner's options (Replan is always set).
+	// Runner overrides the runner's options.
 	Runner *jobs.RunnerOptions
 }
 
@@ -190,8 +191,8 @@ type wiring struct {
 type wired struct {
 	store   *jobs.Store
 	sim     *ocisim.Server // the demo server when this process runs it
-	demo    *ui.Demo
-	session *ui.Session
+	demo    *desk.Demo
+	session *desk.Session
 	runner  *jobs.Runner
 	close   func() // stops the runner, then closes the session, demo server and store
 }
@@ -219,15 +220,11 @@ func assemble(ctx context.Context, w wiring) (*wired, error) {
 			addr = w.Front(addr)
 		}
 		out.sim = host.Server()
-		out.demo = &ui.Demo{Addr: addr, Admin: ocisim.DefaultAdmin, Password: ocisim.DefaultPassword, Scenarios: host}
+		out.demo = desk.DemoAt(addr)
+		out.demo.Scenarios = host
 	}
-	out.session = ui.NewSession(store, out.demo)
-	var ropts jobs.RunnerOptions
-	if w.Runner != nil {
-		ropts = *w.Runner
-	}
-	ropts.Replan = ui.Replan
-	out.runner = jobs.NewRunner(store, out.session.Connect, &ropts)
+	out.session = desk.NewSession(store, out.demo)
+	out.runner = jobs.NewRunner(store, out.session.Connect, w.Runner)
 	rctx, stop := context.WithCancel(ctx)
 	runDone := make(chan struct{})
 	go func() {

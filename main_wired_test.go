@@ -20,6 +20,7 @@ import (
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/desk"
 	"bwbulk/internal/faultnet"
 	"bwbulk/jobs"
 	"bwbulk/ui"
@@ -136,7 +137,7 @@ func openApp(dir string, sim *ocisim.Options) (*wiredApp, error) {
 	}
 	out.wired = w
 	// What the window does at start: the demo profile, then its check.
-	p, err := ui.EnsureDemoProfile(context.Background(), w.store, w.demo)
+	p, err := desk.EnsureDemoProfile(context.Background(), w.store, w.demo)
 	if err != nil {
 		w.close()
 		return nil, err

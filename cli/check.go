@@ -7,13 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/user"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"bwbulk/broadworks"
+	"bwbulk/desk"
 	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
@@ -54,8 +55,8 @@ type checked struct {
 	st       *jobs.Store
 	tgt      *target // nil until the profile is found
 	prof     jobs.Profile
-	conn     *conn           // nil with --offline
-	reads    *jobs.ReadRetry // the reads through conn
+	session  *desk.Session   // nil with --offline
+	reads    broadworks.Doer // the reads through session
 	cat      *jobs.CachedCatalogue
 	sp, grp  string
 	model    *wizard.Model
@@ -66,8 +67,8 @@ type checked struct {
 }
 
 func (c *checked) close() {
-	if c.conn != nil {
-		c.conn.Close()
+	if c.session != nil {
+		c.session.Close()
 	}
 	if c.tgt != nil {
 		c.tgt.close()
@@ -113,9 +114,9 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 	}
 	c.cat = &jobs.CachedCatalogue{Store: st, Server: c.prof.Address}
 	if !*f.offline {
-		c.conn = &conn{p: c.prof, pw: c.tgt.pw}
 		// A busy server's "try again later" is waited out, saying so.
-		c.reads = &jobs.ReadRetry{D: c.conn, Notice: func(msg string) { fmt.Fprintf(f.e.Stderr, "%s: %s\n", f.Name(), msg) }}
+		c.session = f.session(st, c.tgt)
+		c.reads = c.session.Reads()
 		c.cat.Live = jobs.LiveCatalogue{D: c.reads}
 	}
 	isEnt, err := isEnterprise(ctx, c.cat, sp)
@@ -184,7 +185,7 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 	}
 	spec.Rows = kept
 	switch {
-	case c.conn == nil:
+	case c.session == nil:
 		fmt.Fprintf(f.e.Stderr, "%s: not checked against the users, devices and numbers on the server (offline); run validate again when connected\n", file)
 	case len(kept) == 0 && len(c.preview.Rows) > 0:
 		fmt.Fprintf(f.e.Stderr, "%s: not checked against the server: fix the problems first (a row with a problem is not sent)\n", file)
@@ -590,7 +591,7 @@ refused (exit status 1) with the problems on standard error.`)
 	if len(c.problems) > 0 {
 		return c.refuse(e.Stderr, "nothing to plan (bwbulk validate lists them)")
 	}
-	spec, sum, err := jobs.PlanTask(c.model, c.preview, c.prof.AdminUser, c.prof.Address, osUser())
+	spec, sum, err := desk.PlanTask(c.model, c.preview, c.prof)
 	if err != nil {
 		return f.fail(ExitProblems, "%v", err)
 	}
@@ -650,7 +651,7 @@ user was created, 1 when some failed.`)
 	}
 	// Planned row by row as it is stored: the plan of a large file is
 	// never held whole.
-	spec, err := jobs.PlanTaskLazy(c.model, c.preview, c.prof.AdminUser, c.prof.Address, osUser())
+	spec, err := desk.PlanTaskLazy(c.model, c.preview, c.prof)
 	if err != nil {
 		return f.fail(ExitProblems, "%v", err)
 	}
@@ -683,22 +684,14 @@ user was created, 1 when some failed.`)
 		fmt.Fprintf(e.Stderr, "It runs when the window is open, or here with: bwbulk resume %d\n", id)
 		return ExitOK
 	}
-	if c.conn == nil {
+	if c.session == nil {
 		return f.fail(ExitUsage, "--wait needs the server: drop --offline (the task is stored: bwbulk resume %d)", id)
 	}
-	c.conn.Close() // the runner opens its own sessions
-	code = runAndFollow(ctx, f.flags, c.st, c.conn, id)
+	code = runAndFollow(ctx, f.flags, c.st, c.session, id)
 	if *f.asJSON {
 		if jc := printTaskJSON(ctx, f.flags, c.st, id); jc != ExitOK {
 			return jc
 		}
 	}
 	return code
-}
-
-func osUser() string {
-	if u, err := user.Current(); err == nil {
-		return u.Username
-	}
-	return ""
 }

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"bwbulk/desk"
 	"bwbulk/jobs"
 )
 
@@ -133,6 +134,7 @@ type flags struct {
 	dataDir *string
 	use     string
 	about   string
+	keyring *desk.FallbackKeyring // the stores' (storeOptions)
 }
 
 func newFlags(e *Env, name, use, about string) *flags {
@@ -232,14 +234,36 @@ func DataDir(dir string) (string, error) {
 // DatabaseFile is the task database's name in the data folder.
 const DatabaseFile = "bwbulk.db"
 
-// openStore opens the task database of the data folder with the OS
-// keyring (no in-memory fallback: a command's memory dies with it).
+// openStore opens the task database of the data folder with the
+// window's keyring choice (desk.FallbackKeyring); a password that could
+// only be kept in memory is refused where it is saved (savedInKeyring).
 func (f *flags) openStore(ctx context.Context) (*jobs.Store, error) {
 	dir, err := DataDir(*f.dataDir)
 	if err != nil {
 		return nil, err
 	}
-	return jobs.OpenData(ctx, dir, &jobs.Options{Keyring: jobs.OSKeyring{}})
+	return jobs.OpenData(ctx, dir, f.storeOptions())
+}
+
+// storeOptions are the options every store of a command opens with: its
+// keyring.
+func (f *flags) storeOptions() *jobs.Options {
+	if f.keyring == nil {
+		f.keyring = &desk.FallbackKeyring{}
+	}
+	return &jobs.Options{Keyring: f.keyring}
+}
+
+// savedInKeyring says why a secret just saved is not in the system
+// keyring (it would die with this command), or nil when it is.
+func (f *flags) savedInKeyring() error {
+	if f.keyring == nil {
+		return nil
+	}
+	if err := f.keyring.Degraded(); err != nil {
+		return fmt.Errorf("the system keyring is not available (%v): the password is not saved", err)
+	}
+	return nil
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -16,9 +16,9 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/desk"
 	"bwbulk/internal/golden"
 	"bwbulk/jobs"
-	"bwbulk/ui"
 	"bwbulk/wizard"
 )
 
@@ -215,7 +215,7 @@ func TestCLI_SubmitWait_exportAndWindowStore(t *testing.T) {
 
 	// The window's store, opened as main.go opens it, has the task and can
 	// unseal its jobs (same data folder, same keyring).
-	st, err := jobs.Open(context.Background(), filepath.Join(e.dir, "bwbulk.db"), &jobs.Options{Keyring: &ui.FallbackKeyring{}})
+	st, err := jobs.Open(context.Background(), filepath.Join(e.dir, "bwbulk.db"), &jobs.Options{Keyring: &desk.FallbackKeyring{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -437,7 +437,7 @@ func TestCLI_SubmitWait_whileTheWindowRuns(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st, err := jobs.Open(ctx, filepath.Join(e.dir, "bwbulk.db"), &jobs.Options{Keyring: &ui.FallbackKeyring{}})
+	st, err := jobs.Open(ctx, filepath.Join(e.dir, "bwbulk.db"), &jobs.Options{Keyring: &desk.FallbackKeyring{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -466,10 +466,10 @@ func TestCLI_SubmitWait_whileTheWindowRuns(t *testing.T) {
 	if err != nil || len(ps) != 1 {
 		t.Fatalf("profiles: %v %v", err, ps)
 	}
-	session := ui.NewSession(st, nil)
+	session := desk.NewSession(st, nil)
 	defer session.Close()
 	session.Use(ps[0])
-	runner := jobs.NewRunner(st, session.Connect, &jobs.RunnerOptions{Replan: wizard.Replan, PollInterval: 50 * time.Millisecond})
+	runner := jobs.NewRunner(st, session.Connect, &jobs.RunnerOptions{PollInterval: 50 * time.Millisecond})
 	runDone := make(chan struct{})
 	go func() {
 		defer close(runDone)

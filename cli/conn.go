@@ -1,96 +1,22 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"bwbulk/broadworks"
-	"bwbulk/broadworks/oci"
+	"bwbulk/desk"
 	"bwbulk/jobs"
 )
 
-// conn is a command's connection to its profile's server: dialled and
-// logged in on first use (jobs.DialProfile), then a pool of sessions for
-// the catalogue's look-ups. Safe for concurrent use.
-type conn struct {
-	p  jobs.Profile
-	pw string
-
-	mu   sync.Mutex
-	pool *broadworks.Pool
-}
-
-var _ broadworks.Doer = (*conn)(nil)
-
-// poolSize is how many sessions a pool keeps: the runner's default
-// number of documents in flight.
-const poolSize = 4
-
-// newPool dials once, to prove the server is there and the login works,
-// and returns a pool that starts with that session. It is the runner's
-// connect function: the runner owns (and closes) what it returns.
-func (c *conn) newPool(ctx context.Context) (*broadworks.Pool, error) {
-	first, _, err := jobs.DialProfile(ctx, c.p, c.pw)
-	if err != nil {
-		return nil, err
-	}
-	var mu sync.Mutex
-	return broadworks.NewPool(poolSize, func(ctx context.Context) (*broadworks.Client, error) {
-		mu.Lock()
-		if cl := first; cl != nil {
-			first = nil
-			mu.Unlock()
-			return cl, nil
-		}
-		mu.Unlock()
-		cl, _, err := jobs.DialProfile(ctx, c.p, c.pw)
-		return cl, err
-	}), nil
-}
-
-func (c *conn) get(ctx context.Context) (*broadworks.Pool, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.pool != nil {
-		return c.pool, nil
-	}
-	p, err := c.newPool(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.pool = p
-	return p, nil
-}
-
-// Do sends one request on the look-up pool.
-func (c *conn) Do(ctx context.Context, req oci.Request) (oci.Response, error) {
-	p, err := c.get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return p.Do(ctx, req)
-}
-
-// Batch sends requests in one document on the look-up pool.
-func (c *conn) Batch(ctx context.Context, reqs ...oci.Request) ([]broadworks.Result, error) {
-	p, err := c.get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return p.Batch(ctx, reqs...)
-}
-
-// Close closes the look-up pool.
-func (c *conn) Close() {
-	c.mu.Lock()
-	p := c.pool
-	c.pool = nil
-	c.mu.Unlock()
-	if p != nil {
-		p.Close()
-	}
+// session is the command's connection to target t's server: the window's
+// desk.Session, its notices (a busy server's "reading again in 1s") said
+// on standard error. The runner of --wait shares its pool of sessions.
+func (f *flags) session(st *jobs.Store, t *target) *desk.Session {
+	s := desk.NewSession(st, nil)
+	s.UseWith(t.p, t.pw)
+	s.SetNotice(func(msg string) { fmt.Fprintf(f.e.Stderr, "%s: %s\n", f.Name(), msg) })
+	return s
 }
 
 // explain adds to an error of connecting to profile's server what to do

@@ -7,11 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"bwbulk/broadworks/ocisim"
+	"bwbulk/desk"
 	"bwbulk/internal/demo"
 	"bwbulk/jobs"
-	"bwbulk/ui"
-	"bwbulk/wizard"
 )
 
 const demoNotice = "on the built-in demo server (not a real BroadWorks); add yours with `bwbulk profile add`"
@@ -31,7 +29,7 @@ func openWindow(t *testing.T, dir string) *window {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := jobs.Open(ctx, filepath.Join(dir, "bwbulk.db"), &jobs.Options{Keyring: &ui.FallbackKeyring{}})
+	st, err := jobs.Open(ctx, filepath.Join(dir, "bwbulk.db"), &jobs.Options{Keyring: &desk.FallbackKeyring{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,14 +37,14 @@ func openWindow(t *testing.T, dir string) *window {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &ui.Demo{Addr: host.Addr(), Admin: ocisim.DefaultAdmin, Password: ocisim.DefaultPassword}
-	session := ui.NewSession(st, d)
-	p, err := ui.EnsureDemoProfile(ctx, st, d)
+	d := desk.DemoAt(host.Addr())
+	session := desk.NewSession(st, d)
+	p, err := desk.EnsureDemoProfile(ctx, st, d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	session.Use(p)
-	runner := jobs.NewRunner(st, session.Connect, &jobs.RunnerOptions{Replan: wizard.Replan, PollInterval: 50 * time.Millisecond})
+	runner := jobs.NewRunner(st, session.Connect, &jobs.RunnerOptions{PollInterval: 50 * time.Millisecond})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -112,7 +112,11 @@ login is tried first unless --no-check.`)
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)
 	}
-	if err := st.SetAdminPassword(id, pw); err != nil {
+	err = st.SetAdminPassword(id, pw)
+	if err == nil {
+		err = f.savedInKeyring()
+	}
+	if err != nil {
 		if p.ID == 0 {
 			_ = st.DeleteProfile(ctx, id) // no profile without its password
 		}

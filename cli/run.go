@@ -15,8 +15,8 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"bwbulk/desk"
 	"bwbulk/jobs"
-	"bwbulk/wizard"
 )
 
 // runAndFollow runs task id in this process with the jobs runner, showing
@@ -24,7 +24,7 @@ import (
 // (the window, another bwbulk) holds the runner lock, that process runs
 // the task and this one follows it in the store, saying which process it
 // is; when that process ends before the task, the task goes on here.
-func runAndFollow(ctx context.Context, f *flags, st *jobs.Store, c *conn, id int64) int {
+func runAndFollow(ctx context.Context, f *flags, st *jobs.Store, s *desk.Session, id int64) int {
 	e := f.e
 	lock, err := st.LockRunner()
 	if errors.Is(err, jobs.ErrLocked) {
@@ -54,7 +54,7 @@ func runAndFollow(ctx context.Context, f *flags, st *jobs.Store, c *conn, id int
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)
 	}
-	runner := jobs.NewRunner(st, c.newPool, &jobs.RunnerOptions{Replan: wizard.Replan})
+	runner := jobs.NewRunner(st, s.Connect, nil)
 	events, unsubscribe := runner.Subscribe()
 	defer unsubscribe()
 	runCtx, stop := context.WithCancel(ctx)
@@ -381,7 +381,9 @@ func resumeTask(ctx context.Context, f *flags, profile, arg string, queued bool)
 			return f.fail(ExitUsage, "%v", err)
 		}
 	}
-	return runAndFollow(ctx, f, st, &conn{p: tgt.p, pw: tgt.pw}, id)
+	s := f.session(st, tgt)
+	defer s.Close()
+	return runAndFollow(ctx, f, st, s, id)
 }
 
 // taskTarget is the profile named name, or the one on the task's server

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/desk"
 	"bwbulk/internal/demo"
 	"bwbulk/jobs"
 )
@@ -122,9 +123,10 @@ func (f *flags) demoTarget() (*target, error) {
 		return nil, err
 	}
 	fmt.Fprintf(f.e.Stderr, "%s: %s\n", f.Name(), demoNotice)
+	d := desk.DemoAt(h.Addr())
 	return &target{
-		p:    jobs.Profile{Name: DemoProfile, Address: h.Addr(), Transport: "tcp", AdminUser: ocisim.DefaultAdmin},
-		pw:   ocisim.DefaultPassword,
+		p:    jobs.Profile{Name: DemoProfile, Address: d.Addr, Transport: "tcp", AdminUser: d.Admin},
+		pw:   d.Password,
 		host: h,
 	}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"bwbulk/desk"
 	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
@@ -264,28 +265,12 @@ func exportTask(ctx context.Context, f *flags, st *jobs.Store, id int64, file st
 			return f.fail(ExitUsage, "no password for --encrypt")
 		}
 	}
-	var opts jobs.SheetOptions
+	opts := jobs.ExportOptions{Format: format, Password: password}
 	if failedOnly {
 		opts.Status = jobs.StatusFailed
 	}
-	// Written beside the target and renamed, so a failed export never
-	// leaves half a file under the name asked for.
-	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*")
-	if err != nil {
-		return f.fail(ExitUsage, "%v", err)
-	}
-	defer os.Remove(tmp.Name())
 	// The rows stream from the store to the file.
-	n, err := st.ExportTaskWith(ctx, id, tmp, format, password, &opts)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o600) // it holds passwords
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), file)
-	}
+	n, err := desk.ExportTaskFile(ctx, st, id, file, opts)
 	if err != nil {
 		return f.fail(ExitUsage, "export task %d: %v", id, err)
 	}
@@ -333,7 +318,7 @@ job each line is. They run in the window when it is open, or here with
 	var n int
 	if imp != nil {
 		// Only the store and the planning are used: nothing is sent here.
-		runner := jobs.NewRunner(st, nil, &jobs.RunnerOptions{Replan: wizard.Replan})
+		runner := jobs.NewRunner(st, nil, nil)
 		n, err = runner.ApplyFixes(ctx, id, imp)
 	} else {
 		n, err = st.RetryAllFailed(ctx, id)

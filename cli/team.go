@@ -51,7 +51,7 @@ the OS keyring only.`)
 			return f.fail(ExitUsage, "%v", err)
 		}
 	}
-	st, err := jobs.ConnectTeam(ctx, dir, f.Arg(0), pw, &jobs.Options{Keyring: jobs.OSKeyring{}})
+	st, err := jobs.ConnectTeam(ctx, dir, f.Arg(0), pw, f.storeOptions())
 	if err != nil {
 		return f.fail(ExitUsage, "%v (team mode not turned on)", err)
 	}
@@ -146,7 +146,7 @@ run now on which desk.`)
 		return ExitOK
 	}
 	fmt.Fprintf(e.Stdout, "Team database: %s\n", u)
-	st, err := jobs.OpenData(ctx, dir, &jobs.Options{Keyring: jobs.OSKeyring{}})
+	st, err := jobs.OpenData(ctx, dir, f.storeOptions())
 	if err != nil {
 		fmt.Fprintf(e.Stdout, "Problem: %s\n", strings.SplitN(err.Error(), "\n", 2)[0])
 		return ExitProblems

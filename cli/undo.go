@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/term"
 
+	"bwbulk/desk"
 	"bwbulk/jobs"
 )
 
@@ -58,11 +59,10 @@ jobs failed, 2 when not confirmed.`)
 		return f.fail(ExitUsage, "%v", err)
 	}
 	defer tgt.close()
-	c := &conn{p: tgt.p, pw: tgt.pw}
-	defer c.Close()
-	reads := &jobs.ReadRetry{D: c, Notice: func(msg string) { fmt.Fprintf(e.Stderr, "%s: %s\n", f.Name(), msg) }}
+	s := f.session(st, tgt)
+	defer s.Close()
 	fmt.Fprintf(e.Stderr, "Reading from the server what task %d created…\n", id)
-	plan, err := jobs.PlanUndo(ctx, st, reads, id, &jobs.UndoOptions{Jobs: chosen, Admin: tgt.p.AdminUser, Server: tgt.p.Address, OSUser: osUser()})
+	plan, err := jobs.PlanUndo(ctx, st, s.Reads(), id, &jobs.UndoOptions{Jobs: chosen, Admin: tgt.p.AdminUser, Server: tgt.p.Address, OSUser: desk.OSUser()})
 	if errors.Is(err, jobs.ErrNothingToUndo) {
 		fmt.Fprintf(e.Stdout, "Nothing of what task %d created is left to undo.\n", id)
 		if plan != nil {
@@ -96,8 +96,7 @@ jobs failed, 2 when not confirmed.`)
 		fmt.Fprintf(e.Stderr, "It runs when the window is open, or here with: bwbulk resume %d\n", uid)
 		return ExitOK
 	}
-	c.Close() // the runner opens its own sessions
-	return runAndFollow(ctx, f, st, c, uid)
+	return runAndFollow(ctx, f, st, s, uid)
 }
 
 func printList(e *Env, title string, lines []string) {

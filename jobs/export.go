@@ -15,9 +15,14 @@ const (
 	FormatXLSX = "xlsx"
 )
 
-// SheetOptions select what a task's sheet holds. A nil *SheetOptions is
-// the zero value: every job, passwords of the created users included.
-type SheetOptions struct {
+// ExportOptions say how a task is exported and what its sheet holds. The
+// zero value is a CSV of every job, passwords of the created users
+// included.
+type ExportOptions struct {
+	// Format is FormatCSV or FormatXLSX. Default FormatCSV.
+	Format string
+	// Password encrypts an XLSX file when it is not empty.
+	Password string
 	// Status keeps only the jobs in this status ("" = all).
 	Status string
 	// NoPasswords leaves the password column out.
@@ -30,9 +35,9 @@ type SheetOptions struct {
 // opens nothing. A task with a name or ticket has them in two columns
 // after error, on every row, so a filtered or merged file still says
 // which task and ticket each user came from. It holds the whole sheet in
-// memory; TaskStream does not.
+// memory; taskStream does not.
 func (s *Store) TaskSheet(ctx context.Context, taskID int64) (wizard.Sheet, error) {
-	ss, err := s.TaskStream(ctx, taskID, nil)
+	ss, err := s.taskStream(ctx, taskID, ExportOptions{})
 	if err != nil {
 		return wizard.Sheet{}, err
 	}
@@ -44,14 +49,11 @@ func (s *Store) TaskSheet(ctx context.Context, taskID int64) (wizard.Sheet, erro
 	return sheet, err
 }
 
-// TaskStream is TaskSheet as a stream: it reads the task's jobs once to
-// find the columns they use, and its Each reads them again, one at a
-// time, so a task of a hundred thousand users exports in bounded memory.
-func (s *Store) TaskStream(ctx context.Context, taskID int64, opts *SheetOptions) (wizard.StreamSheet, error) {
-	var o SheetOptions
-	if opts != nil {
-		o = *opts
-	}
+// taskStream is TaskSheet as a stream, with the jobs and columns o
+// selects: it reads the task's jobs once to find the columns they use,
+// and its Each reads them again, one at a time, so a task of a hundred
+// thousand users exports in bounded memory.
+func (s *Store) taskStream(ctx context.Context, taskID int64, o ExportOptions) (wizard.StreamSheet, error) {
 	task, err := s.Task(ctx, taskID)
 	if err != nil {
 		return wizard.StreamSheet{}, err
@@ -107,21 +109,17 @@ func sheetRow(j Job) wizard.Row {
 }
 
 // ExportTask writes a task's jobs (status, error, and the created users
-// with their passwords) as CSV or XLSX through the wizard's exporters; an
-// XLSX file is encrypted with password when it is not empty.
-func (s *Store) ExportTask(ctx context.Context, taskID int64, w io.Writer, format, password string) error {
-	_, err := s.ExportTaskWith(ctx, taskID, w, format, password, nil)
-	return err
-}
-
-// ExportTaskWith is ExportTask with the jobs and columns opts select; it
-// returns how many jobs it wrote. Rows are streamed from the store to the
-// file.
-func (s *Store) ExportTaskWith(ctx context.Context, taskID int64, w io.Writer, format, password string, opts *SheetOptions) (int, error) {
-	if format != FormatCSV && format != FormatXLSX {
-		return 0, fmt.Errorf("jobs: export task %d: unknown format %q (want csv or xlsx)", taskID, format)
+// with their passwords) as CSV or XLSX through the wizard's exporters,
+// with the jobs and columns o selects; it returns how many jobs it wrote.
+// Rows are streamed from the store to the file.
+func (s *Store) ExportTask(ctx context.Context, taskID int64, w io.Writer, o ExportOptions) (int, error) {
+	if o.Format == "" {
+		o.Format = FormatCSV
 	}
-	ss, err := s.TaskStream(ctx, taskID, opts)
+	if o.Format != FormatCSV && o.Format != FormatXLSX {
+		return 0, fmt.Errorf("jobs: export task %d: unknown format %q (want csv or xlsx)", taskID, o.Format)
+	}
+	ss, err := s.taskStream(ctx, taskID, o)
 	if err != nil {
 		return 0, err
 	}
@@ -130,10 +128,10 @@ func (s *Store) ExportTaskWith(ctx context.Context, taskID int64, w io.Writer, f
 	ss.Each = func(fn func([]string) error) error {
 		return each(func(r []string) error { n++; return fn(r) })
 	}
-	if format == FormatCSV {
+	if o.Format == FormatCSV {
 		err = wizard.ExportCSVStream(w, ss)
 	} else {
-		err = wizard.ExportXLSXStream(w, []wizard.StreamSheet{ss}, password)
+		err = wizard.ExportXLSXStream(w, []wizard.StreamSheet{ss}, o.Password)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("jobs: export task %d: %w", taskID, err)

@@ -36,14 +36,14 @@ func TestStore_ExportTask_Golden(t *testing.T) {
 	s.w.ExecContext(ctx, `UPDATE jobs SET status = 'completed', step = 1 WHERE id = ?`, js[0].ID)
 	s.w.ExecContext(ctx, `UPDATE jobs SET status = 'failed', error_code = 4200, error_text = 'oci: UserAddRequest22V2: User already exists: bob@acme.example.com' WHERE id = ?`, js[1].ID)
 	var buf bytes.Buffer
-	if err := s.ExportTask(ctx, id, &buf, FormatCSV, ""); err != nil {
+	if _, err := s.ExportTask(ctx, id, &buf, ExportOptions{Format: FormatCSV}); err != nil {
 		t.Fatal(err)
 	}
 	if bytes.Contains(buf.Bytes(), []byte("NotExported1!")) {
 		t.Fatal("a failed row's password was exported")
 	}
 	golden.Check(t, filepath.Join("testdata", "export_task.csv.golden"), buf.Bytes())
-	if err := s.ExportTask(ctx, id, &buf, "pdf", ""); err == nil {
+	if _, err := s.ExportTask(ctx, id, &buf, ExportOptions{Format: "pdf"}); err == nil {
 		t.Error("unknown format accepted")
 	}
 }

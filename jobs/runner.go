@@ -13,6 +13,7 @@ import (
 
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
+	"bwbulk/wizard"
 )
 
 // RunnerOptions configures a Runner. A nil *RunnerOptions is the zero
@@ -51,10 +52,6 @@ type RunnerOptions struct {
 	PollInterval time.Duration
 	// Clock is the time source. Default: the system clock.
 	Clock Clock
-	// Replan turns edited preview fields into a user id and the commands
-	// to send (the UI wires it to wizard.ValidateRow and wizard.PlanRow).
-	// EditJob needs it.
-	Replan func(fields map[string]string) (userID string, cmds []oci.Request, err error)
 	// Logf receives diagnostics (never secrets). Default: discarded.
 	Logf func(format string, args ...any)
 }
@@ -381,13 +378,10 @@ func (r *Runner) Cancel(taskID int64) error {
 }
 
 // EditJob re-plans a failed or cancelled job from edited fields through
-// RunnerOptions.Replan (so the wizard's rules validate them) and queues
-// it again.
+// wizard.Replan (so the wizard's rules validate them) and queues it
+// again.
 func (r *Runner) EditJob(ctx context.Context, jobID int64, fields map[string]string) error {
-	if r.opts.Replan == nil {
-		return errors.New("jobs: edit job: no Replan function configured")
-	}
-	userID, cmds, err := r.opts.Replan(fields)
+	userID, cmds, err := wizard.Replan(fields)
 	if err != nil {
 		return fmt.Errorf("jobs: edit job %d: %w", jobID, err)
 	}

@@ -312,29 +312,26 @@ func TestRunner_EditAndRetry_Export(t *testing.T) {
 	us := hqUsers("edit", 3)
 	us[1].userID = existing.UserID // refused: already exists
 	id, _ := st.CreateTask(ctx, taskOf(us, nil))
-	target := wizard.Target{ServiceProviderID: "acme-ent", GroupID: "acme-hq", Domain: "acme.example.com"}
-	replan := func(fields map[string]string) (string, []oci.Request, error) {
-		u := us[1]
-		u.userID = fields["userId"]
-		if !strings.Contains(u.userID, "@") {
-			return "", nil, fmt.Errorf("row 2: userId %q: %w", u.userID, wizard.ErrInvalidRow)
-		}
-		_ = target
-		spec := u.spec(2)
-		return spec.UserID, spec.Commands, nil
-	}
-	h := startRunner(t, st, dialer(srv.Addr().String(), 2), &RunnerOptions{Replan: replan})
+	h := startRunner(t, st, dialer(srv.Addr().String(), 2), nil)
 	h.waitTask(id, 20*time.Second, StatusFailed)
 	failed, _ := st.Jobs(ctx, id, Filter{Status: StatusFailed})
 	if len(failed) != 1 || failed[0].ErrorCode != 4200 {
 		t.Fatalf("failed = %+v", failed)
 	}
-	j, _ := st.Job(ctx, failed[0].ID)
-	if err := h.runner.EditJob(ctx, j.ID, map[string]string{"userId": "no-domain"}); err == nil {
+	// The row as the preview edits it: its fields and target.
+	u := us[1]
+	target := wizard.Target{ServiceProviderID: u.sp, GroupID: u.group, Domain: u.domain}
+	edited := wizard.JobFields(target, wizard.RowFromFields(map[string]string{
+		"userId": "no-domain", "firstName": "Row2", "lastName": "User",
+		"callingLineIdFirstName": "Row2", "callingLineIdLastName": "User", "password": u.password,
+		"phoneNumber": u.number, "deviceType": "Generic SIP Phone", "deviceName": u.device,
+		"linePort": "lp-" + u.device + "@" + u.domain,
+	}))
+	if err := h.runner.EditJob(ctx, failed[0].ID, edited); err == nil {
 		t.Fatal("invalid edit accepted")
 	}
-	j.Fields["userId"] = "edited@acme.example.com"
-	if err := h.runner.EditJob(ctx, j.ID, j.Fields); err != nil {
+	edited["userId"] = "edited@acme.example.com"
+	if err := h.runner.EditJob(ctx, failed[0].ID, edited); err != nil {
 		t.Fatal(err)
 	}
 	task := h.waitTask(id, 20*time.Second, StatusCompleted)
@@ -349,7 +346,7 @@ func TestRunner_EditAndRetry_Export(t *testing.T) {
 	}
 
 	var buf bytes.Buffer
-	if err := st.ExportTask(ctx, id, &buf, FormatCSV, ""); err != nil {
+	if _, err := st.ExportTask(ctx, id, &buf, ExportOptions{Format: FormatCSV}); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff"))).ReadAll()
@@ -365,7 +362,7 @@ func TestRunner_EditAndRetry_Export(t *testing.T) {
 		t.Fatalf("csv = %v", recs)
 	}
 	buf.Reset()
-	if err := st.ExportTask(ctx, id, &buf, FormatXLSX, ""); err != nil || buf.Len() == 0 {
+	if _, err := st.ExportTask(ctx, id, &buf, ExportOptions{Format: FormatXLSX}); err != nil || buf.Len() == 0 {
 		t.Fatalf("xlsx: %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"bwbulk/desk"
 	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
@@ -56,11 +57,11 @@ type Options struct {
 	DataDir string
 	// Session is the connection to the current server and the store.
 	// Nil runs the window without data (tests of the shell).
-	Session *Session
+	Session *desk.Session
 	// Runner runs submitted tasks; nil shows tasks without running them.
 	Runner *jobs.Runner
 	// Keyring is told to the user when it fell back to memory.
-	Keyring *FallbackKeyring
+	Keyring *desk.FallbackKeyring
 	// Server, when set, is the OCI-P server to use instead of the demo.
 	Server string
 	// ProbeInterval is how often the connection is checked. Default 15s.
@@ -79,7 +80,7 @@ type UI struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	session *Session
+	session *desk.Session
 	runner  *jobs.Runner
 
 	nav  *container.AppTabs
@@ -130,7 +131,7 @@ func New(a fyne.App, opts *Options) *UI {
 	}
 	u.session = u.opts.Session
 	if u.session == nil {
-		u.session = NewSession(nil, nil)
+		u.session = desk.NewSession(nil, nil)
 	}
 	u.runner = u.opts.Runner
 	if u.opts.Version == "" {
@@ -253,7 +254,7 @@ func (u *UI) Start() {
 func (u *UI) store() *jobs.Store { return u.session.Store() }
 
 // catalogue returns the current profile's catalogue.
-func (u *UI) catalogue() *CachedCatalogue { return u.session.Catalogue() }
+func (u *UI) catalogue() *jobs.CachedCatalogue { return u.session.Catalogue() }
 
 // chooseProfile picks the profile to start with: --server, else the last
 // one used, else the demo server.
@@ -270,7 +271,7 @@ func (u *UI) chooseProfile() {
 		chosen, err = ensureServerProfile(ctx, st, u.opts.Server)
 	default:
 		if d := u.session.Demo(); d != nil {
-			chosen, err = EnsureDemoProfile(ctx, st, d)
+			chosen, err = desk.EnsureDemoProfile(ctx, st, d)
 		}
 		if last := u.app.Preferences().Int(prefLastProfile); last != 0 && err == nil {
 			if p, perr := st.Profile(ctx, int64(last)); perr == nil {
@@ -375,7 +376,7 @@ func (u *UI) probeLoop() {
 				u.status.setConnectivity(Offline, offlineText(err, u.session.LastAnswer(), time.Now()))
 				return
 			}
-			u.status.setConnectivity(Online, p.Address+" · "+DescribeLogin(info))
+			u.status.setConnectivity(Online, p.Address+" · "+desk.DescribeLogin(info))
 		})
 	}
 }

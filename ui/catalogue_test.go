@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
 
@@ -29,12 +30,12 @@ func TestLiveCatalogue_deviceTypesNeedingMAC(t *testing.T) {
 
 	// Offline: the description was cached.
 	server := cat.Server
-	off := &CachedCatalogue{Store: h.store, Server: server}
+	off := &jobs.CachedCatalogue{Store: h.store, Server: server}
 	if _, err := off.DeviceTypeInfo(context.Background(), "acme-ent", "acme-hq"); err != nil {
 		t.Fatalf("cached description: %v", err)
 	}
 	// Offline, from a copy that only has the names.
-	old := &CachedCatalogue{Store: h.store, Server: server + "-old"}
+	old := &jobs.CachedCatalogue{Store: h.store, Server: server + "-old"}
 	if err := h.store.PutCatalogue(context.Background(), old.Server, "devicetypes/acme-ent/acme-hq", f.DeviceTypes); err != nil {
 		t.Fatal(err)
 	}

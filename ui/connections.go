@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -12,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/broadworks"
+	"bwbulk/desk"
 	"bwbulk/jobs"
 )
 
@@ -243,7 +246,7 @@ func (v *connectionsView) save(use bool) {
 func (v *connectionsView) test() {
 	p, pw := v.form()
 	if pw == "" {
-		pw = v.u.session.passwordFor(p)
+		pw = v.u.session.PasswordFor(p)
 	}
 	v.testBtn.Disable()
 	v.result.Importance = widget.MediumImportance
@@ -252,7 +255,7 @@ func (v *connectionsView) test() {
 		ctx, cancel := context.WithTimeout(v.u.ctx, 20*time.Second)
 		defer cancel()
 		start := time.Now()
-		desc, err := TestConnection(ctx, p, pw)
+		desc, err := desk.TestConnection(ctx, p, pw)
 		fyne.Do(func() {
 			v.testBtn.Enable()
 			v.trust.Hide()
@@ -304,6 +307,22 @@ func (v *connectionsView) trustOffered() {
 	v.showPin()
 	v.save(false)
 	v.test()
+}
+
+// ExplainConnError says what went wrong connecting to p, in words a help
+// desk can act on where the raw error would puzzle.
+func ExplainConnError(p jobs.Profile, err error) string {
+	msg := err.Error()
+	var ce *broadworks.CertificateError
+	switch {
+	case errors.As(err, &ce):
+		return describeCertificate(ce)
+	case p.Transport == "tcp" && (errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)):
+		return "The server closed the connection without answering. If this port speaks TLS, choose the tls transport."
+	case p.Transport == "tls" && strings.Contains(msg, "first record does not look like a TLS handshake"):
+		return "This port does not speak TLS. Choose the tcp transport, or the server's TLS port."
+	}
+	return errorWords(err)
 }
 
 // describeCertificate puts an untrusted certificate in plain words.

@@ -13,40 +13,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"bwbulk/desk"
 	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
-
-// Keys of a job's fields that Fix in preview reads: the columns edited by
-// hand in the preview ("userId,macAddress"), and on row 1's job the
-// wizard model the task came from (its templates, without rows).
-const (
-	fieldEdited = "target.edited"
-	fieldModel  = "target.model"
-)
-
-// addFixInfo stores in the jobs of spec what Fix in preview needs to
-// apply the templates again: the hand-edited columns of each row, and
-// the model on row 1's job.
-func addFixInfo(m *wizard.Model, spec *jobs.TaskSpec) {
-	for i := range spec.Jobs {
-		var cols []string
-		for c := range m.Edits[spec.Jobs[i].Row-1] {
-			cols = append(cols, c.String())
-		}
-		if len(cols) > 0 {
-			spec.Jobs[i].Fields[fieldEdited] = strings.Join(cols, ",")
-		}
-	}
-	if len(spec.Jobs) == 0 || spec.Jobs[0].Row != 1 || m.Imported != nil {
-		return // imported rows have no templates to apply again
-	}
-	base := *m
-	base.Edits, base.Passwords.Generated = nil, nil
-	if b, err := json.Marshal(&base); err == nil {
-		spec.Jobs[0].Fields[fieldModel] = string(b)
-	}
-}
 
 // fixSession is the preview opened on the failed jobs of a task: each
 // preview row is one job, retried (not created again) by Submit.
@@ -74,7 +44,7 @@ func fixModel(taskID int64, failed []jobs.Job, model jobs.Job) (*wizard.Model, *
 		return nil, nil, errors.New("the task has no failed jobs")
 	}
 	f := &fixSession{taskID: taskID}
-	if s := model.Fields[fieldModel]; s != "" {
+	if s := model.Fields[desk.FieldModel]; s != "" {
 		base := wizard.NewModel()
 		if err := json.Unmarshal([]byte(s), base); err == nil {
 			f.base = base
@@ -105,7 +75,7 @@ func fixModel(taskID int64, failed []jobs.Job, model jobs.Job) (*wizard.Model, *
 		f.jobIDs = append(f.jobIDs, j.ID)
 		f.index = append(f.index, j.Row-1)
 		ed := map[wizard.Column]bool{wizard.ColPassword: true}
-		for _, name := range strings.Split(j.Fields[fieldEdited], ",") {
+		for _, name := range strings.Split(j.Fields[desk.FieldEdited], ",") {
 			if c, ok := wizard.ParseColumn(name); ok {
 				ed[c] = true
 			}
@@ -203,7 +173,7 @@ func (v *previewView) retryPlan(res checkResult) {
 	t := v.p.Target()
 	fields := make([]map[string]string, len(v.p.Rows))
 	for r := range v.p.Rows {
-		fields[r] = jobFields(t, v.p.Rows[r])
+		fields[r] = wizard.JobFields(t, v.p.Rows[r])
 		var cols []string
 		for c := range f.edited[r] {
 			if c != wizard.ColPassword {
@@ -211,9 +181,9 @@ func (v *previewView) retryPlan(res checkResult) {
 			}
 		}
 		if len(cols) > 0 {
-			fields[r][fieldEdited] = strings.Join(cols, ",")
+			fields[r][desk.FieldEdited] = strings.Join(cols, ",")
 		}
-		if _, _, err := Replan(fields[r]); err != nil {
+		if _, _, err := wizard.Replan(fields[r]); err != nil {
 			u.showError(fmt.Sprintf("Row %d", f.index[r]+1), err)
 			return
 		}

@@ -12,6 +12,7 @@ import (
 
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/desk"
 	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
@@ -65,18 +66,19 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	a := test.NewTempApp(t)
 	srv := ocisim.StartTest(t, o.server)
 	st, err := jobs.Open(context.Background(), filepath.Join(t.TempDir(), "bwbulk.db"),
-		&jobs.Options{Keyring: &FallbackKeyring{OS: &memKeyring{}}, Now: func() time.Time { return fixedNow }})
+		&jobs.Options{Keyring: &desk.FallbackKeyring{OS: &memKeyring{}}, Now: func() time.Time { return fixedNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	demo := &Demo{Addr: srv.Addr().String(), Admin: ocisim.DefaultAdmin, Password: ocisim.DefaultPassword, Scenarios: srv}
-	session := NewSession(st, demo)
+	demo := desk.DemoAt(srv.Addr().String())
+	demo.Scenarios = srv
+	session := desk.NewSession(st, demo)
 	t.Cleanup(session.Close)
 	h := &harness{t: t, srv: srv, store: st}
 	var runner *jobs.Runner
 	if o.runner {
-		runner = jobs.NewRunner(st, session.Connect, &jobs.RunnerOptions{Replan: Replan, PollInterval: 50 * time.Millisecond})
+		runner = jobs.NewRunner(st, session.Connect, &jobs.RunnerOptions{PollInterval: 50 * time.Millisecond})
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { defer close(done); _ = runner.Start(ctx) }()
@@ -86,7 +88,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	u := New(a, &Options{Version: "test", DataDir: "/data", Session: session, Runner: runner})
 	t.Cleanup(u.Close)
 	u.win.Resize(fyne.NewSize(1180, 740))
-	p, err := EnsureDemoProfile(context.Background(), st, demo)
+	p, err := desk.EnsureDemoProfile(context.Background(), st, demo)
 	if err != nil {
 		t.Fatal(err)
 	}

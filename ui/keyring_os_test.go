@@ -20,8 +20,8 @@ import (
 
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/desk"
 	"bwbulk/jobs"
-	"bwbulk/ui"
 )
 
 // TestKeyring_ProfilePasswordThroughOSKeyring: a profile's administrator
@@ -39,7 +39,7 @@ func TestKeyring_ProfilePasswordThroughOSKeyring(t *testing.T) {
 	path := filepath.Join(dir, "bwbulk.db")
 
 	// Given a profile saved with its password, as the Connections screen does.
-	st, err := jobs.Open(ctx, path, &jobs.Options{Keyring: &ui.FallbackKeyring{}})
+	st, err := jobs.Open(ctx, path, &jobs.Options{Keyring: &desk.FallbackKeyring{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestKeyring_ProfilePasswordThroughOSKeyring(t *testing.T) {
 	st.Close()
 
 	// When bwbulk starts again and uses the profile.
-	k := &ui.FallbackKeyring{}
+	k := &desk.FallbackKeyring{}
 	st, err = jobs.Open(ctx, path, &jobs.Options{Keyring: k})
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +69,7 @@ func TestKeyring_ProfilePasswordThroughOSKeyring(t *testing.T) {
 	if got, err := keyring.Get(jobs.KeyringService, "admin/"+strconv.FormatInt(p.ID, 10)); err != nil || got != ocisim.DefaultPassword {
 		t.Fatalf("OS keyring holds %q, %v", got, err)
 	}
-	s := ui.NewSession(st, nil)
+	s := desk.NewSession(st, nil)
 	defer s.Close()
 	s.Use(p)
 	if err := listGroups(ctx, s); err != nil {
@@ -80,7 +80,7 @@ func TestKeyring_ProfilePasswordThroughOSKeyring(t *testing.T) {
 	}
 
 	// Then the profile without a stored password is refused.
-	s2 := ui.NewSession(st, nil)
+	s2 := desk.NewSession(st, nil)
 	defer s2.Close()
 	s2.Use(bare)
 	if err := listGroups(ctx, s2); err == nil {
@@ -93,7 +93,7 @@ func TestKeyring_ProfilePasswordThroughOSKeyring(t *testing.T) {
 
 // listGroups asks the server for acme-ent's groups through the session's
 // pool, which logs in with the profile's password on first use.
-func listGroups(ctx context.Context, s *ui.Session) error {
+func listGroups(ctx context.Context, s *desk.Session) error {
 	pool, err := s.Connect(ctx)
 	if err != nil {
 		return err

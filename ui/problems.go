@@ -161,7 +161,7 @@ func taskProblemRows(js []jobs.Job) []wizard.ProblemRow {
 		if j.Status != jobs.StatusFailed {
 			continue
 		}
-		out = append(out, wizard.ProblemRow{Num: j.Row, Row: wizard.RowFromFields(rowFields(j.Fields)), Errors: []string{j.Error}})
+		out = append(out, wizard.ProblemRow{Num: j.Row, Row: wizard.RowFromFields(wizard.RowFields(j.Fields)), Errors: []string{j.Error}})
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 
+	"bwbulk/desk"
 	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
@@ -64,7 +65,7 @@ func readOrigin(ctx context.Context, st *jobs.Store, t jobs.Task) (taskOrigin, e
 	if o.sp == "" || o.group == "" {
 		return taskOrigin{}, fmt.Errorf("task %d does not name its group", id)
 	}
-	if s := j.Fields[fieldModel]; s != "" {
+	if s := j.Fields[desk.FieldModel]; s != "" {
 		m := wizard.NewModel()
 		if json.Unmarshal([]byte(s), m) == nil && m.Enterprise.ID == o.sp && m.Group.ID == o.group {
 			o.model = m

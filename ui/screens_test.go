@@ -2,15 +2,11 @@ package ui
 
 import (
 	"context"
-	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 
-	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
 
@@ -122,89 +118,6 @@ func TestImport_CSVToPreview(t *testing.T) {
 		t.Errorf("problems = %q", w.preview.problems.Text)
 	}
 }
-
-// TestReplan_EditedFields re-plans stored fields (the target travels in
-// them) and refuses an invalid edit with the row's problem.
-func TestReplan_EditedFields(t *testing.T) {
-	tgt := wizard.Target{ServiceProviderID: "acme-ent", GroupID: "acme-hq", Domain: "acme.example.com"}
-	r := wizard.RowFromFields(map[string]string{"userId": "x@acme.example.com", "firstName": "X", "lastName": "Y",
-		"callingLineIdFirstName": "X", "callingLineIdLastName": "Y", "password": "Secret#12345"})
-	f := jobFields(tgt, r)
-	id, cmds, err := Replan(f)
-	if err != nil || id != "x@acme.example.com" || len(cmds) == 0 {
-		t.Fatalf("Replan = %q %d %v", id, len(cmds), err)
-	}
-	if got := rowFields(f); got["target.groupId"] != "" || got["userId"] == "" {
-		t.Errorf("rowFields = %v", got)
-	}
-	f["phoneNumber"] = "notanumber"
-	if _, _, err := Replan(f); err == nil {
-		t.Error("an invalid phone number was re-planned")
-	}
-	delete(f, fieldTargetGroup)
-	if _, _, err := Replan(f); err == nil {
-		t.Error("fields without a group were re-planned")
-	}
-}
-
-// TestFallbackKeyring_Degrades falls back to memory when the OS keyring
-// fails or does not answer.
-func TestFallbackKeyring_Degrades(t *testing.T) {
-	k := &FallbackKeyring{OS: failingKeyring{}, Timeout: 50 * time.Millisecond}
-	if err := k.Set("bwbulk", "a", "1"); err != nil {
-		t.Fatal(err)
-	}
-	if v, err := k.Get("bwbulk", "a"); err != nil || v != "1" {
-		t.Errorf("Get = %q %v", v, err)
-	}
-	if k.Degraded() == nil {
-		t.Error("not degraded")
-	}
-	slow := &FallbackKeyring{OS: hangingKeyring{}, Timeout: 20 * time.Millisecond}
-	if _, err := slow.Get("bwbulk", "b"); err != jobs.ErrSecretNotFound {
-		t.Errorf("hanging keyring Get = %v", err)
-	}
-	if slow.Degraded() == nil || !strings.Contains(slow.Degraded().Error(), "did not answer") {
-		t.Errorf("degraded = %v", slow.Degraded())
-	}
-}
-
-// TestFallbackKeyring_DataKeyNeverVolatile refuses the data key without the
-// OS keyring, and the store then refuses to seal rather than lose data.
-func TestFallbackKeyring_DataKeyNeverVolatile(t *testing.T) {
-	k := &FallbackKeyring{OS: failingKeyring{}, Timeout: 50 * time.Millisecond}
-	if err := k.Set(jobs.KeyringService, jobs.KeyringDataKey, "k"); !errors.Is(err, jobs.ErrKeyringUnavailable) {
-		t.Errorf("Set data key = %v, want ErrKeyringUnavailable", err)
-	}
-	if _, err := k.Get(jobs.KeyringService, jobs.KeyringDataKey); !errors.Is(err, jobs.ErrKeyringUnavailable) {
-		t.Errorf("Get data key = %v, want ErrKeyringUnavailable", err)
-	}
-	store, err := jobs.Open(context.Background(), filepath.Join(t.TempDir(), "bwbulk.db"), &jobs.Options{Keyring: k})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	_, err = store.SaveDraft(context.Background(), jobs.Draft{Name: "d", Data: []byte("secret")})
-	if !errors.Is(err, jobs.ErrKeyringUnavailable) {
-		t.Errorf("SaveDraft without a keyring = %v, want ErrKeyringUnavailable", err)
-	}
-}
-
-type failingKeyring struct{}
-
-func (failingKeyring) Get(string, string) (string, error) { return "", errNoKeyring }
-func (failingKeyring) Set(string, string, string) error   { return errNoKeyring }
-
-type hangingKeyring struct{}
-
-func (hangingKeyring) Get(string, string) (string, error) { select {} }
-func (hangingKeyring) Set(string, string, string) error   { select {} }
-
-var errNoKeyring = &keyringErr{}
-
-type keyringErr struct{}
-
-func (*keyringErr) Error() string { return "no secret service" }
 
 // TestWindow_SizeAndScreenRemembered: the window size and the last screen
 // come back on the next start.

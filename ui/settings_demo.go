@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/desk"
 )
 
 // demoSettings is Settings → Demo server: the training scenario the
@@ -22,7 +23,7 @@ func (u *UI) demoSettingsItem() *widget.FormItem {
 	d := &demoSettings{u: u, about: widget.NewLabel("")}
 	d.about.Wrapping = fyne.TextWrapWord
 	u.demoSettings = d
-	var player ScenarioPlayer
+	var player desk.ScenarioPlayer
 	if demo := u.session.Demo(); demo != nil {
 		player = demo.Scenarios
 	}

@@ -3,13 +3,13 @@ package ui
 import (
 	"context"
 	"fmt"
-	"os/user"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"bwbulk/desk"
 	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
@@ -23,19 +23,11 @@ type submitPlan struct {
 // buildPlan turns the valid preview into a task spec and a summary:
 // users, devices, numbers, licences and side effects (jobs.PlanTask).
 func buildPlan(m *wizard.Model, p *wizard.Preview, admin, server string) (*submitPlan, error) {
-	spec, sum, err := jobs.PlanTask(m, p, admin, server, osUser())
+	spec, sum, err := desk.PlanTask(m, p, jobs.Profile{AdminUser: admin, Address: server})
 	if err != nil {
 		return nil, err
 	}
-	addFixInfo(m, &spec)
 	return &submitPlan{spec: spec, summary: sum.Lines()}, nil
-}
-
-func osUser() string {
-	if u, err := user.Current(); err == nil {
-		return u.Username
-	}
-	return ""
 }
 
 // showPlan shows the plan, with what the check against the server found,

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
-	"io"
 	"maps"
 	"slices"
 	"sort"
@@ -878,13 +877,14 @@ func (v *tasksView) downloadJobs() {
 			if wc == nil {
 				return
 			}
+			// A CSV has no workbook options, and the passwords only
+			// when asked for.
+			o := jobs.ExportOptions{Format: jobs.FormatXLSX, Password: pass}
+			if csv {
+				o = jobs.ExportOptions{Format: jobs.FormatCSV, NoPasswords: !withPw}
+			}
 			v.u.spawn(func() {
-				var err error
-				if csv {
-					err = writeTaskCSV(context.Background(), st, id, wc, withPw)
-				} else {
-					err = st.ExportTask(context.Background(), id, wc, jobs.FormatXLSX, pass)
-				}
+				_, err := st.ExportTask(context.Background(), id, wc, o)
 				if cerr := wc.Close(); err == nil {
 					err = cerr
 				}
@@ -901,11 +901,4 @@ func (v *tasksView) downloadJobs() {
 	})
 	d.Resize(fyne.NewSize(560, 0))
 	d.Show()
-}
-
-// writeTaskCSV writes a task's sheet as CSV, without the password column
-// unless withPasswords.
-func writeTaskCSV(ctx context.Context, st *jobs.Store, id int64, w io.Writer, withPasswords bool) error {
-	_, err := st.ExportTaskWith(ctx, id, w, jobs.FormatCSV, "", &jobs.SheetOptions{NoPasswords: !withPasswords})
-	return err
 }

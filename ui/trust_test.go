@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/desk"
 	"bwbulk/jobs"
 )
 
@@ -72,7 +73,7 @@ func TestConnections_TrustUntrustedCertificate(t *testing.T) {
 func TestExplainConnError_PlainTCPToTLSPort(t *testing.T) {
 	srv := ocisim.StartTest(t, &ocisim.Options{TLS: true})
 	p := jobs.Profile{Address: srv.Addr().String(), Transport: "tcp", AdminUser: ocisim.DefaultAdmin}
-	_, err := TestConnection(context.Background(), p, ocisim.DefaultPassword)
+	_, err := desk.TestConnection(context.Background(), p, ocisim.DefaultPassword)
 	if err == nil {
 		t.Fatal("plain TCP to a TLS port connected")
 	}

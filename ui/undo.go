@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"bwbulk/desk"
 	"bwbulk/jobs"
 )
 
@@ -76,7 +77,7 @@ func (v *tasksView) undo(scope undoScope) {
 		}
 	}
 	prof := v.u.session.Profile()
-	o := &jobs.UndoOptions{Jobs: chosen, Admin: prof.AdminUser, Server: prof.Address, OSUser: osUser()}
+	o := &jobs.UndoOptions{Jobs: chosen, Admin: prof.AdminUser, Server: prof.Address, OSUser: desk.OSUser()}
 	v.u.status.setMessage("Reading from the server what task %d created…", t.ID)
 	v.u.spawn(func() {
 		ctx, cancel := context.WithTimeout(v.u.ctx, 5*time.Minute)

@@ -25,7 +25,7 @@ var opaque = map[string]string{
 var rules = []rule{
 	{"bwbulk/wizard/...", []string{"fyne.io/", "net", "net/http", "crypto/tls", "database/sql"},
 		"the wizard is the pure model: it must run headless, offline and in tests without a server or a window"},
-	{"bwbulk/wizard/...", []string{"bwbulk/ui", "bwbulk/ui/", "bwbulk/jobs", "bwbulk/jobs/",
+	{"bwbulk/wizard/...", []string{"bwbulk/ui", "bwbulk/ui/", "bwbulk/jobs", "bwbulk/jobs/", "bwbulk/desk", "bwbulk/cli",
 		"bwbulk/broadworks", "bwbulk/broadworks/ocisim", "bwbulk/broadworks/internal/"},
 		"the wizard describes what a row will send with broadworks/oci data only; it never talks to a server"},
 	{"bwbulk/broadworks/oci/...", []string{"fyne.io/", "net", "net/", "crypto/tls", "database/sql"},
@@ -33,10 +33,15 @@ var rules = []rule{
 	{"bwbulk/broadworks/oci", []string{"bwbulk/broadworks", "bwbulk/broadworks/ocisim", "bwbulk/broadworks/internal/"},
 		"oci is the leaf every other package builds on; the codec and the client build on it, not the reverse"},
 	{"bwbulk/broadworks/...", []string{"fyne.io/", "database/sql",
-		"bwbulk/ui", "bwbulk/ui/", "bwbulk/wizard", "bwbulk/wizard/", "bwbulk/jobs", "bwbulk/jobs/"},
+		"bwbulk/ui", "bwbulk/ui/", "bwbulk/wizard", "bwbulk/wizard/", "bwbulk/jobs", "bwbulk/jobs/",
+		"bwbulk/desk", "bwbulk/desk/", "bwbulk/cli", "bwbulk/cli/"},
 		"the OCI-P client and simulator are a library other projects could use: nothing of the app leaks in"},
 	{"bwbulk/jobs/...", []string{"fyne.io/", "bwbulk/ui", "bwbulk/ui/"},
 		"jobs run in the background without a window and publish events that the UI drains"},
+	{"bwbulk/jobs/...", []string{"bwbulk/desk", "bwbulk/desk/", "bwbulk/cli", "bwbulk/cli/"},
+		"jobs are the store and the runner the app layer builds on: they know neither it nor the command line"},
+	{"bwbulk/desk/...", []string{"fyne.io/", "bwbulk/ui", "bwbulk/ui/", "bwbulk/cli", "bwbulk/cli/"},
+		"desk is what the window and the command line share: it knows neither, and runs without a window"},
 	{"bwbulk/cli/...", []string{"fyne.io/", "bwbulk/ui", "bwbulk/ui/"},
 		"the command line drives the wizard and jobs without a window (and Fyne must not print into its output)"},
 	{"bwbulk/internal/demo", []string{"fyne.io/", "bwbulk/ui", "bwbulk/ui/", "bwbulk/cli"},
@@ -118,7 +123,7 @@ func TestDeps_wizardPlansWithOCI(t *testing.T) {
 	}
 }
 
-// TestDeps enforces main → ui → {wizard, jobs} → broadworks.
+// TestDeps enforces main → ui, cli → desk → jobs → wizard → broadworks.
 func TestDeps(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list over the module")

@@ -1,16 +1,15 @@
-package ui
+package desk
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"strings"
 	"sync"
 	"time"
 
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
+	"bwbulk/broadworks/ocisim"
 	"bwbulk/internal/demo"
 	"bwbulk/jobs"
 )
@@ -33,6 +32,12 @@ type ScenarioPlayer interface {
 	Scenario() string
 }
 
+// DemoAt is the demo server listening at addr, with its system
+// administrator (whose password is public).
+func DemoAt(addr string) *Demo {
+	return &Demo{Addr: addr, Admin: ocisim.DefaultAdmin, Password: ocisim.DefaultPassword}
+}
+
 // Session is the connection to the current server profile: it dials and
 // logs in lazily, keeps a pool of sessions for look-ups and for the
 // runner, and a catalogue cached in the store for offline work. It holds
@@ -46,7 +51,7 @@ type Session struct {
 	password string
 	pool     *broadworks.Pool
 	info     *broadworks.LoginInfo
-	cat      *CachedCatalogue
+	cat      *jobs.CachedCatalogue
 	closed   bool
 	notice   func(string)
 	answered time.Time // the last answer to Check
@@ -55,7 +60,7 @@ type Session struct {
 // NewSession returns a session on no profile yet (see Use).
 func NewSession(store *jobs.Store, demo *Demo) *Session {
 	s := &Session{store: store, demo: demo}
-	s.cat = &CachedCatalogue{Store: store, Live: LiveCatalogue{D: s.Reads()}}
+	s.cat = &jobs.CachedCatalogue{Store: store, Live: jobs.LiveCatalogue{D: s.Reads()}}
 	return s
 }
 
@@ -118,19 +123,25 @@ func (s *Session) IsDemo(p jobs.Profile) bool {
 
 // Use switches to profile p. The password is read from the keyring (or is
 // the demo's). The previous pool is closed.
-func (s *Session) Use(p jobs.Profile) {
-	pw := s.passwordFor(p)
+func (s *Session) Use(p jobs.Profile) { s.UseWith(p, s.PasswordFor(p)) }
+
+// UseWith switches to profile p logging in with password (read already,
+// as the command line does before it connects). The previous pool is
+// closed.
+func (s *Session) UseWith(p jobs.Profile, password string) {
 	s.mu.Lock()
 	old := s.pool
-	s.profile, s.password, s.pool, s.info = p, pw, nil, nil
-	s.cat = &CachedCatalogue{Store: s.store, Server: p.Address, Live: LiveCatalogue{D: s.Reads()}}
+	s.profile, s.password, s.pool, s.info = p, password, nil, nil
+	s.cat = &jobs.CachedCatalogue{Store: s.store, Server: p.Address, Live: jobs.LiveCatalogue{D: s.Reads()}}
 	s.mu.Unlock()
 	if old != nil {
 		old.Close()
 	}
 }
 
-func (s *Session) passwordFor(p jobs.Profile) string {
+// PasswordFor is the administrator password of profile p: the demo's, or
+// the one in the keyring ("" when there is none).
+func (s *Session) PasswordFor(p jobs.Profile) string {
 	// The demo password is public: no keyring look-up (which may prompt).
 	if s.IsDemo(p) {
 		return s.demo.Password
@@ -170,22 +181,23 @@ func (s *Session) Info() *broadworks.LoginInfo {
 
 // Catalogue returns the catalogue of the current profile: live when the
 // server answers, the store's cache otherwise.
-func (s *Session) Catalogue() *CachedCatalogue {
+func (s *Session) Catalogue() *jobs.CachedCatalogue {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.cat
 }
 
 // ErrNoProfile is returned when no server profile is chosen.
-var ErrNoProfile = errors.New("ui: no server profile chosen (see Connections)")
+var ErrNoProfile = errors.New("no server profile chosen (see Connections)")
 
 // PoolSize is how many sessions the pool of a profile holds: the runner's
 // workers and the window's look-ups share them.
 const PoolSize = 4
 
 // Connect returns the pool of the current profile. The session is the one
-// owner of that pool: the runner and the window both use it, neither closes
-// it, and it lives until the profile changes (Use) or Close. A session that
+// owner of that pool: the runner and the window (or the command line) both
+// use it, and it lives until the profile changes (Use) or Close; a pool
+// closed under it (a runner that ended) is replaced on the next Connect. A session that
 // breaks (an outage, an expired login) is dropped and dialled again by the
 // pool on its next use, so an outage of any length ends by itself when the
 // server answers again. Connect does no I/O.
@@ -195,7 +207,7 @@ func (s *Session) Connect(ctx context.Context) (*broadworks.Pool, error) {
 	if s.closed {
 		return nil, broadworks.ErrClosed
 	}
-	if s.pool != nil {
+	if s.pool != nil && !s.pool.Closed() {
 		return s.pool, nil
 	}
 	p, pw := s.profile, s.password
@@ -204,7 +216,7 @@ func (s *Session) Connect(ctx context.Context) (*broadworks.Pool, error) {
 	}
 	var pool *broadworks.Pool
 	pool = broadworks.NewPool(PoolSize, func(ctx context.Context) (*broadworks.Client, error) {
-		c, info, err := DialProfile(ctx, p, pw)
+		c, info, err := jobs.DialProfile(ctx, p, pw)
 		if err != nil {
 			return nil, err
 		}
@@ -271,15 +283,10 @@ func (s *Session) Close() {
 	}
 }
 
-// DialProfile dials p and logs in with password (jobs.DialProfile).
-func DialProfile(ctx context.Context, p jobs.Profile, password string) (*broadworks.Client, *broadworks.LoginInfo, error) {
-	return jobs.DialProfile(ctx, p, password)
-}
-
 // TestConnection dials p, logs in and logs out, and describes the login:
 // "System administrator · release 25.0".
 func TestConnection(ctx context.Context, p jobs.Profile, password string) (string, error) {
-	c, info, err := DialProfile(ctx, p, password)
+	c, info, err := jobs.DialProfile(ctx, p, password)
 	if err != nil {
 		return "", err
 	}
@@ -334,20 +341,4 @@ func EnsureDemoProfile(ctx context.Context, store *jobs.Store, d *Demo) (jobs.Pr
 	}
 	p.ID = id
 	return p, nil
-}
-
-// ExplainConnError says what went wrong connecting to p, in words a help
-// desk can act on where the raw error would puzzle.
-func ExplainConnError(p jobs.Profile, err error) string {
-	msg := err.Error()
-	var ce *broadworks.CertificateError
-	switch {
-	case errors.As(err, &ce):
-		return describeCertificate(ce)
-	case p.Transport == "tcp" && (errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)):
-		return "The server closed the connection without answering. If this port speaks TLS, choose the tls transport."
-	case p.Transport == "tls" && strings.Contains(msg, "first record does not look like a TLS handshake"):
-		return "This port does not speak TLS. Choose the tcp transport, or the server's TLS port."
-	}
-	return errorWords(err)
 }

@@ -26,7 +26,7 @@ type taskOrigin struct {
 	sp, group    string
 	isEnterprise bool
 	// model is the wizard model the task was made from (on row 1's job,
-	// addFixInfo); nil for imported users and tasks stored before it was
+	// desk.AddFixInfo); nil for imported users and tasks stored before it was
 	// kept.
 	model *wizard.Model
 	// prior is what the task did to the group.

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"github.com/jackc/pgx/v5"
 
+	"bwbulk/desk"
 	"bwbulk/internal/pgtest"
 	"bwbulk/jobs"
 )
@@ -26,7 +27,7 @@ func TestSettings_Team(t *testing.T) {
 	h := newHarness(t, harnessOpts{runner: true})
 	dir := filepath.Dir(h.store.Path())
 	h.u.opts.DataDir = dir
-	keyring := &FallbackKeyring{OS: &memKeyring{}}
+	keyring := &desk.FallbackKeyring{OS: &memKeyring{}}
 	h.u.opts.Keyring = keyring
 	id, err := h.store.CreateTask(ctx, jobs.TaskSpec{Description: "1 user", Admin: "admin", Server: "sim",
 		Jobs: []jobs.JobSpec{{Row: 1, UserID: "team.copy@acme.example.com", Fields: map[string]string{"password": "Secret#123456"},

@@ -308,6 +308,9 @@ func (im *importer) row(rec *Record) (Row, bool) {
 			im.note(p, note, rec.Row, "", c.Text)
 		}
 		v, refused, note := cellValue(c)
+		if t.Format == "ODS" {
+			refused, note = spreadsheetWords(refused), spreadsheetWords(note)
+		}
 		if refused != "" {
 			imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Letter: p.letter, Header: truncate(p.header, 40), Column: p.col, Err: ErrFormat, Msg: refused})
 			any = true
@@ -523,4 +526,10 @@ func cellValue(c *Cell) (v, refused, note string) {
 		return "", fmt.Sprintf("Excel shows an error here (%s); fix the cell in Excel", truncate(c.Text, 20)), ""
 	}
 	return c.Text, "", ""
+}
+
+// spreadsheetWords says "the spreadsheet" where cellValue says "Excel":
+// an OpenDocument file may come from LibreOffice, Google Sheets or Excel.
+func spreadsheetWords(s string) string {
+	return strings.NewReplacer("Excel stored", "the spreadsheet stored", "Excel shows", "the spreadsheet shows", "fix the cell in Excel", "fix the cell").Replace(s)
 }

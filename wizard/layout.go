@@ -19,6 +19,8 @@ func (t *Table) applyLayout(lay *sheetLayout, app string) {
 	for i := range t.Records {
 		idx[t.Records[i].Row] = i
 	}
+	filled := 0
+	copied := map[int]bool{}
 	for _, m := range lay.merges {
 		if m.Row1 <= t.HeaderRow || m.Col2 >= maxSheetColumns {
 			continue // a title's or the header's: not users' values
@@ -31,15 +33,25 @@ func (t *Table) applyLayout(lay *sheetLayout, app string) {
 		if top.Text == "" && top.Kind != CellFormula {
 			continue
 		}
-		for r := m.Row1; r <= m.Row2; r++ {
-			k, ok := idx[r]
-			if !ok {
-				continue // a row with nothing else in it stays blank
-			}
+		// The records in the range (in row order; a row with nothing
+		// else in it is none and stays blank), up to the last column the
+		// header or the row has.
+		for k := i; k < len(t.Records) && t.Records[k].Row <= m.Row2; k++ {
 			rec := &t.Records[k]
-			for c := m.Col1; c <= m.Col2; c++ {
-				if r == m.Row1 && c == m.Col1 {
+			if !copied[k] {
+				// A reader may share one slice between repeated rows.
+				rec.Cells = append([]Cell(nil), rec.Cells...)
+				copied[k] = true
+			}
+			last := min(m.Col2, max(len(t.Header), len(rec.Cells))-1)
+			for c := m.Col1; c <= last; c++ {
+				if k == i && c == m.Col1 {
 					continue
+				}
+				if filled++; filled > maxMergedCells {
+					t.Problems = append(t.Problems, Problem{Row: rec.Row, Err: ErrFormat,
+						Msg: fmt.Sprintf("the sheet's merged cells cover more than %d cells: unmerge them (Excel: select all, Merge & Center off) and give each cell its value", maxMergedCells)})
+					return
 				}
 				for len(rec.Cells) <= c {
 					rec.Cells = append(rec.Cells, Cell{})
@@ -68,6 +80,9 @@ func (t *Table) applyLayout(lay *sheetLayout, app string) {
 		}
 	}
 }
+
+// maxMergedCells bounds the cells merged ranges fill.
+const maxMergedCells = 1_000_000
 
 // rowRanges writes sorted row numbers as ranges ("7, 9–11"), the first n
 // ranges then "…".

@@ -103,7 +103,7 @@ func readODS(ctx context.Context, b []byte, opts *ReadOptions) (*Table, error) {
 			break
 		}
 		if n := len(t.Header); len(cells) < n {
-			cells = append(cells, make([]Cell, n-len(cells))...)
+			cells = append(cells[:len(cells):len(cells)], make([]Cell, n-len(cells))...)
 		}
 		t.Records = append(t.Records, Record{Row: r.row, Cells: cells, Broken: r.broken})
 	}
@@ -279,13 +279,15 @@ func (o *odsReader) table(name string) (*odsSheet, error) {
 					row += n // repeated blank rows are laid out as none
 					continue
 				}
-				for k := 0; k < n; k++ {
-					if len(s.rows) > MaxImportRows+1000 {
-						return nil, &odsLimit{fmt.Sprintf("a sheet has more than %d rows: split the file (at most %d users)", MaxImportRows+1000, MaxImportRows)}
-					}
-					if o.cells += len(cells); o.cells > maxODSCells {
-						return nil, &odsLimit{fmt.Sprintf("the sheet has more than %d filled cells once its repeated rows are laid out: it is damaged or not a list of users", maxODSCells)}
-					}
+				if len(s.rows)+n > MaxImportRows+1000 {
+					return nil, &odsLimit{fmt.Sprintf("a sheet has more than %d rows: split the file (at most %d users)", MaxImportRows+1000, MaxImportRows)}
+				}
+				if o.cells += n * len(cells); o.cells > maxODSCells {
+					return nil, &odsLimit{fmt.Sprintf("the sheet has more than %d filled cells once its repeated rows are laid out: it is damaged or not a list of users", maxODSCells)}
+				}
+				// A repeated row's cells are shared: applyLayout copies a
+				// row before it changes it.
+				for range n {
 					if hidden == "collapse" || hidden == "filter" {
 						s.lay.hiddenRows[row] = true
 					}

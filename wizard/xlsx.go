@@ -291,6 +291,19 @@ func readXLSX(ctx context.Context, b []byte, opts *ReadOptions) (*Table, error) 
 		if opts.Password == "" {
 			return nil, &EncryptedError{}
 		}
+		// Decrypted here, so the workbook inside is scanned with the same
+		// limits as one that was never encrypted.
+		dec, err := excelize.Decrypt(b, &excelize.Options{Password: opts.Password})
+		if err == nil && len(dec) == 0 {
+			err = errors.New("an encryption bwbulk does not know")
+		}
+		if err != nil {
+			return fail(fmt.Sprintf("the encrypted workbook could not be opened (%v): open it in Excel, save it without a password and open that", err))
+		}
+		if !bytes.HasPrefix(dec, []byte("PK")) {
+			return nil, &EncryptedError{Wrong: true}
+		}
+		b, opts = dec, &ReadOptions{Progress: opts.Progress}
 	}
 	if bytes.HasPrefix(b, []byte("PK")) {
 		if msg := scanWorkbook(b); msg != "" {

@@ -162,6 +162,7 @@ func (u *UI) Close() { u.cancel() }
 
 func (u *UI) build() {
 	u.status = newStatusBar()
+	u.status.reconnected = u.serverBack
 	// What the session waits for (a busy server's "try again later")
 	// shows in the status bar.
 	u.session.SetNotice(func(msg string) { fyne.Do(func() { u.status.setMessage("%s", sentence(msg)) }) })
@@ -319,6 +320,17 @@ func (u *UI) useProfile(p jobs.Profile) {
 	// server: make them again.
 	if e, ok := u.wizard.views[u.wizard.cur].(enterer); ok {
 		e.enter()
+	}
+}
+
+// serverBack refreshes what failed to load while the server was
+// unreachable: the wizard step on screen and the Import screen's lists.
+func (u *UI) serverBack() {
+	if u.wizard != nil {
+		u.wizard.serverBack()
+	}
+	if v := u.importer; v != nil && len(v.sps) == 0 && v.imp != nil {
+		v.loadSPs()
 	}
 }
 

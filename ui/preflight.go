@@ -127,24 +127,60 @@ func (v *previewView) showCheckResult(res checkResult) {
 		}
 		v.server[r][p.Column] = serverMark{val: v.p.Rows[r].Get(p.Column), msg: "on the server: " + p.Msg}
 	}
+	v.recheck() // marks the cells and says what the check found (checkLine)
+	v.showSelection()
+	v.req.Refresh()
+}
+
+// checkLine says what the last check against the server found, as it
+// stands now: the users whose marked cells were edited since no longer
+// count as failing, so the line never reads "3 users of 30 would fail"
+// after the fix.
+func (v *previewView) checkLine() {
+	res := v.lastCheck
+	if res == nil || res.err != nil || res.rep == nil || v.p == nil {
+		return
+	}
 	n := len(v.p.Rows)
-	text := ""
-	switch users := res.rep.Rows(); {
-	case users == 0:
+	at := res.at.Format("15:04")
+	still, cells := map[int]bool{}, 0
+	for r, cols := range v.server {
+		for c, m := range cols {
+			if r < n && v.p.Rows[r].Get(c) == m.val {
+				still[r] = true
+				cells++
+			}
+		}
+	}
+	found := res.rep.Rows()
+	var text string
+	switch {
+	case found == 0:
 		v.checkInfo.Importance = widget.SuccessImportance
-		text = fmt.Sprintf("Checked against the server at %s: none of the %s collides with what is there.", res.at.Format("15:04"), plural(n, "user"))
+		text = fmt.Sprintf("Checked against the server at %s: none of the %s collides with what is there.", at, plural(n, "user"))
+	case len(still) == 0:
+		v.checkInfo.Importance = widget.MediumImportance
+		text = fmt.Sprintf("Checked against the server at %s: the %s that would have failed %s edited since. Submit checks them again (or Check against server now).",
+			at, plural(found, "user"), isAre(found))
+	case len(still) < found:
+		v.checkInfo.Importance = widget.DangerImportance
+		text = fmt.Sprintf("Checked against the server at %s: %s of %d would still fail (%s marked in red; %d edited since, checked again at Submit).",
+			at, plural(len(still), "user"), n, plural(cells, "cell"), found-len(still))
 	default:
 		v.checkInfo.Importance = widget.DangerImportance
-		text = fmt.Sprintf("Checked against the server at %s: %s of %d would fail (%s marked in red).",
-			res.at.Format("15:04"), plural(users, "user"), n, plural(len(res.rep.Problems), "cell"))
+		text = fmt.Sprintf("Checked against the server at %s: %s of %d would fail (%s marked in red).", at, plural(len(still), "user"), n, plural(cells, "cell"))
 	}
 	if len(res.rep.Notes) > 0 {
 		text += " Not checked: " + strings.Join(res.rep.Notes, "; ") + "."
 	}
 	v.checkInfo.SetText(text)
-	v.recheck()
-	v.showSelection()
-	v.req.Refresh()
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }
 
 // serverMarks adds to bad the marks of the last check whose cells still

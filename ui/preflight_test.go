@@ -78,6 +78,24 @@ func TestPreview_CheckMarksServerCollisions(t *testing.T) {
 	if got := serverCols(v, 1); len(got) != 0 {
 		t.Errorf("still marked after the edit: %v", got)
 	}
+	// At once, with no new check: the cell is drawn plain, the lines no
+	// longer say it would fail.
+	v.updateCell(widget.TableCellID{Row: 1, Col: col}, cell)
+	if cellBackground(cell) == badCellColor {
+		t.Error("the edited cell is still drawn in red")
+	}
+	if strings.Contains(v.checkInfo.Text, "would fail") || !strings.Contains(v.checkInfo.Text, "the 1 user that would have failed is edited since") {
+		t.Errorf("check line after the fix = %q", v.checkInfo.Text)
+	}
+	if strings.Contains(v.cellInfo.Text, "on the server") || strings.Contains(v.problems.Text, "on the server") {
+		t.Errorf("cell info %q, problems %q", v.cellInfo.Text, v.problems.Text)
+	}
+	// Put back: the old mark holds again, as the server still has it.
+	v.editor.SetText("branch.user01@acme.example.com")
+	v.editor.OnSubmitted(v.editor.Text)
+	if !strings.Contains(v.checkInfo.Text, "1 user of 3 would fail") {
+		t.Errorf("check line put back = %q", v.checkInfo.Text)
+	}
 }
 
 // TestPreview_CheckOffline: with the server unreachable the check says it

@@ -57,6 +57,9 @@ type statusBar struct {
 	// onOnline, when set, is called (UI goroutine) each time the server
 	// becomes reachable again.
 	onOnline func()
+	// reconnected, when set, is called (UI goroutine) each time the
+	// server becomes reachable again, after onOnline; it stays set.
+	reconnected func()
 }
 
 func newStatusBar() *statusBar {
@@ -81,6 +84,9 @@ func (s *statusBar) object() fyne.CanvasObject { return s.box }
 func (s *statusBar) setConnectivity(c Connectivity, detail string) {
 	back := c == Online && s.conn != Online
 	s.conn, s.detail = c, detail
+	if back && s.reconnected != nil {
+		defer s.reconnected()
+	}
 	if back && s.onOnline != nil {
 		defer s.onOnline()
 	}

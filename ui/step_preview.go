@@ -328,6 +328,7 @@ func (v *previewView) showCheck(c previewCheck) {
 	}
 	v.counts.SetText(c.counts)
 	v.problems.SetText(c.problems)
+	v.checkLine()
 	v.filter()
 	v.fitRowNumbers()
 	v.table.Refresh()

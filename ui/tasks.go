@@ -316,6 +316,9 @@ func (v *tasksView) taskLine(t jobs.Task) string {
 	if t.RunBy != "" && !jobs.Terminal(t.Status) {
 		line += " · runs on " + t.RunBy
 	}
+	if u := v.undoneText(t); u != "" {
+		line += " · " + u
+	}
 	return line + " · " + t.Updated.Local().Format("Jan 2 15:04")
 }
 
@@ -351,6 +354,9 @@ func (v *tasksView) showTask() {
 		by = "?"
 	}
 	detail := fmt.Sprintf("Submitted by %s as %s on %s, %s · status %s", by, t.Admin, t.Server, t.Created.Local().Format("Jan 2 15:04"), taskStatusText(t))
+	if u := v.undoneText(t); u != "" {
+		detail += ", " + u
+	}
 	if t.Error != "" {
 		detail += " — " + t.Error
 	}

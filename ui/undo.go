@@ -42,7 +42,49 @@ func (v *tasksView) undoMenu() *keyButton {
 // itself an undo.
 func (v *tasksView) enableUndo(t jobs.Task) {
 	on := jobs.Terminal(t.Status) && t.UndoOf == 0 && t.ID != 0 && v.u.store() != nil
-	enable(v.undoBtn, on)
+	u := v.undoneBy(t)
+	enable(v.undoBtn, on && !u.active && (u.undone == 0 || u.undone < t.Completed))
+}
+
+// undone is what the undo tasks of a task did.
+type undone struct {
+	last   int64 // the newest undo task, 0 for none
+	active bool  // one is still running (or waits)
+	undone int   // jobs the finished ones completed
+}
+
+// undoneBy reads from the task list the undo tasks of t.
+func (v *tasksView) undoneBy(t jobs.Task) undone {
+	var u undone
+	if t.ID == 0 {
+		return u
+	}
+	for _, o := range v.tasks {
+		if o.UndoOf != t.ID {
+			continue
+		}
+		u.last = max(u.last, o.ID)
+		if jobs.Terminal(o.Status) {
+			u.undone += o.Completed
+		} else {
+			u.active = true
+		}
+	}
+	return u
+}
+
+// undoneText is what a task's lines say of its undo ("" for none).
+func (v *tasksView) undoneText(t jobs.Task) string {
+	u := v.undoneBy(t)
+	switch {
+	case u.last == 0:
+		return ""
+	case u.active:
+		return fmt.Sprintf("being undone by task %d", u.last)
+	case u.undone >= t.Completed:
+		return fmt.Sprintf("undone by task %d", u.last)
+	}
+	return fmt.Sprintf("%d of %d undone (task %d)", u.undone, t.Completed, u.last)
 }
 
 // undo plans the reverse of scope off the UI goroutine and shows it.

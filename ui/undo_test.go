@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,6 +66,20 @@ func TestFlow_UndoTask(t *testing.T) {
 	waitFor(t, func() bool { cur, ok := v.current(); return ok && cur.ID == undo.ID })
 	if !v.undoBtn.Disabled() {
 		t.Error("Undo is enabled on an undo task")
+	}
+	// Back on the task undone: it says so at once, in the list and its
+	// header, and cannot be undone again.
+	v.selectTask(id)
+	v.reload()
+	src, _ := v.current()
+	if line := v.taskLine(src); !strings.Contains(line, fmt.Sprintf("undone by task %d", undo.ID)) {
+		t.Errorf("task line = %q", line)
+	}
+	if !strings.Contains(v.detail.Text, fmt.Sprintf("undone by task %d", undo.ID)) {
+		t.Errorf("header = %q", v.detail.Text)
+	}
+	if !v.undoBtn.Disabled() {
+		t.Error("Undo still enabled on the task undone")
 	}
 }
 

@@ -52,6 +52,9 @@ type wizardView struct {
 	busyLabel *widget.Label
 	catAge    *widget.Label
 	busyN     int
+	// lookupFailed is set when a look-up of the step on screen failed
+	// (serverBack loads it again).
+	lookupFailed bool
 	loading   bool
 
 	factsFor string // "sp/group" the loaded facts belong to
@@ -203,7 +206,7 @@ func (w *wizardView) goTo(s wizard.Step) {
 		// The plan sends the command versions this server has.
 		w.m.Release = rel
 	}
-	w.cur = s
+	w.cur, w.lookupFailed = s, false
 	if s > w.reached {
 		w.reached = s
 	}
@@ -389,16 +392,36 @@ func (w *wizardView) lookup(what string, status *widget.Label, work func(ctx con
 	status.SetText(what)
 	status.Importance = widget.MediumImportance
 	status.Show()
+	step := w.cur
 	w.background(what, work, func(err error) {
+		if w.cur == step {
+			w.lookupFailed = true
+		}
 		status.SetText("Could not load. " + errorWords(err))
 		status.Importance = widget.DangerImportance
 		status.Refresh()
 		w.relayout()
 	}, func() {
+		if w.cur == step {
+			w.lookupFailed = false
+		}
 		status.SetText("")
 		status.Hide()
 		w.relayout()
 	})
+}
+
+// serverBack loads again the look-ups of the step on screen that failed
+// while the server was unreachable: the step is usable again without
+// Start over.
+func (w *wizardView) serverBack() {
+	if !w.lookupFailed {
+		return
+	}
+	w.lookupFailed = false
+	if e, ok := w.views[w.cur].(enterer); ok {
+		e.enter()
+	}
 }
 
 // background runs work off the UI goroutine (at most a minute) with the

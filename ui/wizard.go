@@ -55,7 +55,7 @@ type wizardView struct {
 	// lookupFailed is set when a look-up of the step on screen failed
 	// (serverBack loads it again).
 	lookupFailed bool
-	loading   bool
+	loading      bool
 
 	factsFor string // "sp/group" the loaded facts belong to
 	// touched marks steps the user has edited: field errors show only

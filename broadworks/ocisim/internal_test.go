@@ -2,6 +2,7 @@ package ocisim
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"go/parser"
 	"go/token"
@@ -332,5 +333,42 @@ func TestLatin1Reader(t *testing.T) {
 	}
 	if _, err := charsetReader("EBCDIC", nil); err == nil {
 		t.Fatal("unknown charset accepted")
+	}
+}
+
+// The state file written entry by entry reads back as the world that was
+// written, the same as encoding/json writes and reads it whole.
+func TestSave_readsBackAsEncodingJSONWritesIt(t *testing.T) {
+	w := newWorld()
+	seedDemo(w)
+	g := w.ServiceProviders["acme-ent"].Groups["acme-hq"]
+	g.Devices["quote\"d\u00e9v"] = &Device{ServiceProviderID: "acme-ent", GroupID: "acme-hq", Name: "quote\"d\u00e9v", Type: "Polycom VVX 450", MACAddress: "0004F2ABCDEF"}
+	w.putUser(&User{UserID: "new<user>@acme.example.com", ServiceProviderID: "acme-ent", GroupID: "acme-hq", LastName: "Ö", FirstName: "A", DeviceName: "quote\"d\u00e9v", Services: []string{"Voice Messaging User"}})
+	w.ServiceProviders["empty-sp"] = &ServiceProvider{ID: "empty-sp", Groups: map[string]*Group{"g": {ID: "g"}}}
+	path := filepath.Join(t.TempDir(), "state.json")
+	if _, err := w.save(path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := loadWorld(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := json.Marshal(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back world
+	if err := json.Unmarshal(want, &back); err != nil {
+		t.Fatal(err)
+	}
+	// A group without devices reads back with an empty map, not nil.
+	back.ServiceProviders["empty-sp"].Groups["g"].Devices = map[string]*Device{}
+	wantText, _ := json.Marshal(&back)
+	gotText, _ := json.Marshal(got)
+	if string(gotText) != string(wantText) {
+		t.Fatalf("state read back differs:\n got %.400s\nwant %.400s", gotText, wantText)
+	}
+	if len(got.Users) != len(w.Users) || got.Users["new<user>@acme.example.com"] == nil || got.idx.byGroup[gkey("acme-ent", "acme-hq")]["new<user>@acme.example.com"] == nil {
+		t.Fatalf("users not read back and indexed: %d of %d", len(got.Users), len(w.Users))
 	}
 }

@@ -342,9 +342,7 @@ func (w *world) save(path string) (int64, error) {
 	// is never held as text in memory.
 	cw := &countingWriter{w: tmp}
 	bw := bufio.NewWriterSize(cw, 256<<10)
-	enc := json.NewEncoder(bw)
-	enc.SetIndent("", " ")
-	err = enc.Encode(w)
+	err = w.encode(bw)
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -359,6 +357,103 @@ func (w *world) save(path string) (int64, error) {
 		return 0, fmt.Errorf("ocisim: save state: %w", err)
 	}
 	return cw.n, nil
+}
+
+// encode writes the world as one JSON object. The maps that grow with the
+// users (the users, each group's devices) are written one entry a line,
+// each encoded on its own: encoding/json's Encoder holds the whole text of
+// a value before writing it, which for a hundred thousand users is tens
+// of megabytes more, and a copy again for indenting.
+func (w *world) encode(bw *bufio.Writer) error {
+	head := struct {
+		*world
+		ServiceProviders *struct{} `json:"serviceProviders,omitempty"`
+		Users            *struct{} `json:"users,omitempty"`
+	}{world: w}
+	if err := writeOpen(bw, head); err != nil {
+		return err
+	}
+	bw.WriteString(`,"serviceProviders":{`)
+	for i, id := range sortedKeys(w.ServiceProviders) {
+		sp := w.ServiceProviders[id]
+		if err := writeKey(bw, i, id); err != nil {
+			return err
+		}
+		spHead := struct {
+			*ServiceProvider
+			Groups *struct{} `json:"groups,omitempty"`
+		}{ServiceProvider: sp}
+		if err := writeOpen(bw, spHead); err != nil {
+			return err
+		}
+		bw.WriteString(`,"groups":{`)
+		for k, gid := range sortedKeys(sp.Groups) {
+			g := sp.Groups[gid]
+			if err := writeKey(bw, k, gid); err != nil {
+				return err
+			}
+			gHead := struct {
+				*Group
+				Devices *struct{} `json:"devices,omitempty"`
+			}{Group: g}
+			if err := writeOpen(bw, gHead); err != nil {
+				return err
+			}
+			bw.WriteString(`,"devices":{`)
+			if err := writeEntries(bw, g.Devices); err != nil {
+				return err
+			}
+			bw.WriteString("}}")
+		}
+		bw.WriteString("}}")
+	}
+	bw.WriteString(`},"users":{`)
+	if err := writeEntries(bw, w.Users); err != nil {
+		return err
+	}
+	_, err := bw.WriteString("}}\n")
+	return err
+}
+
+// writeOpen writes v, a JSON object, without its closing brace.
+func writeOpen(bw *bufio.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("ocisim: encode state: %w", err)
+	}
+	_, err = bw.Write(b[:len(b)-1])
+	return err
+}
+
+// writeKey writes the key of the i-th entry of an object.
+func writeKey(bw *bufio.Writer, i int, key string) error {
+	if i > 0 {
+		bw.WriteByte(',')
+	}
+	bw.WriteByte('\n')
+	b, err := json.Marshal(key)
+	if err != nil {
+		return err
+	}
+	bw.Write(b)
+	return bw.WriteByte(':')
+}
+
+// writeEntries writes the entries of m, one a line, sorted by key.
+func writeEntries[V any](bw *bufio.Writer, m map[string]V) error {
+	for i, k := range sortedKeys(m) {
+		if err := writeKey(bw, i, k); err != nil {
+			return err
+		}
+		b, err := json.Marshal(m[k])
+		if err != nil {
+			return fmt.Errorf("ocisim: encode state: %w", err)
+		}
+		if _, err := bw.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // countingWriter counts the bytes written through it.

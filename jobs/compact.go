@@ -280,7 +280,9 @@ func auditRequest(d *zdict, text string) (request string, dictID int64, z []byte
 // form, a few hundred at a time, each batch in one transaction (a crash
 // leaves every job in one form or the other, both readable), and returns
 // how many it rewrote. It needs the data key. A job is skipped when it
-// changed meanwhile.
+// changed meanwhile. Then the audit's requests of that time are deflated
+// with their task's dictionary the same way (migration 0011 allows that
+// change and no other); they read back as the same text.
 func (s *Store) Compact(ctx context.Context) (int, error) {
 	if _, err := s.dataBox(); err != nil {
 		return 0, err
@@ -290,11 +292,89 @@ func (s *Store) Compact(ctx context.Context) (int, error) {
 	for {
 		n, last, err := s.compactBatch(ctx, after, 200)
 		total += n
-		if err != nil || last == 0 {
+		if err != nil {
 			return total, err
+		}
+		if last == 0 {
+			break
 		}
 		after = last
 	}
+	if s.eng.shared() {
+		// A team database began with the compact form.
+		return total, nil
+	}
+	after, rewrote := 0, total
+	for {
+		n, last, err := s.compactAuditBatch(ctx, after, 500)
+		rewrote += n
+		if err != nil {
+			return total, err
+		}
+		if last == 0 {
+			break
+		}
+		after = last
+	}
+	if rewrote > 0 {
+		// The file gives back the pages the old forms took (in one
+		// transaction of SQLite's own: a crash leaves the file as it
+		// was). A reader holding the database makes it wait for another
+		// time, with the data compact already.
+		_, _ = s.w.ExecContext(ctx, `VACUUM`)
+	}
+	return total, nil
+}
+
+// compactAuditBatch deflates up to limit audit requests stored as text,
+// with ids above after; it returns how many it deflated and the last id it
+// looked at (0: none left).
+func (s *Store) compactAuditBatch(ctx context.Context, after int64, limit int) (int, int64, error) {
+	rows, err := s.w.QueryContext(ctx, `SELECT id, task_id, request FROM audit
+		WHERE id > ? AND dict_id = 0 AND request_z IS NULL AND length(request) >= 64 ORDER BY id LIMIT ?`, after, limit)
+	if err != nil {
+		return 0, 0, fmt.Errorf("jobs: compact audit: %w", err)
+	}
+	type old struct {
+		id, task int64
+		request  string
+	}
+	var olds []old
+	for rows.Next() {
+		var o old
+		if err := rows.Scan(&o.id, &o.task, &o.request); err != nil {
+			rows.Close()
+			return 0, 0, fmt.Errorf("jobs: compact audit: %w", err)
+		}
+		olds = append(olds, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(olds) == 0 {
+		return 0, 0, err
+	}
+	n := 0
+	err = s.InTx(ctx, func(tx *sql.Tx) error {
+		for _, o := range olds {
+			d, err := s.taskDict(ctx, tx, o.task)
+			if errors.Is(err, ErrNotFound) || d == nil {
+				continue // no task, or one without a dictionary: kept as text
+			}
+			if err != nil {
+				return err
+			}
+			req, dictID, z := auditRequest(d, o.request)
+			n++
+			if _, err := tx.ExecContext(ctx, `UPDATE audit SET request = ?, dict_id = ?, request_z = ?
+				WHERE id = ? AND dict_id = 0 AND request_z IS NULL`, req, dictID, z, o.id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("jobs: compact audit: %w", err)
+	}
+	return n, olds[len(olds)-1].id, nil
 }
 
 // compactBatch rewrites up to limit old jobs with ids above after; it

@@ -270,3 +270,66 @@ func TestPlanTaskLazy_SameJobs(t *testing.T) {
 		t.Errorf("descriptions %q and %q", ta.Description, tb.Description)
 	}
 }
+
+// TestStore_Compact_LegacyAudit: the audit's requests of a database of the
+// previous schema are deflated by Compact and read back as the same text;
+// the audit stays append-only for every other change.
+func TestStore_Compact_LegacyAudit(t *testing.T) {
+	ctx := context.Background()
+	sec := newMemSecrets()
+	us := hqUsers("olda", 40)
+	path, id := legacyDB(t, sec, us)
+	st, err := Open(ctx, path, &Options{Keyring: sec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	// What the old writer logged for each job: its commands, masked.
+	jobs, err := st.JobsWithPayload(ctx, id, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range jobs {
+		for _, c := range j.Commands {
+			if _, err := st.w.ExecContext(ctx, `INSERT INTO audit (at, task_id, job_id, command, request, outcome)
+				VALUES (2, ?, ?, ?, ?, 'success')`, id, j.ID, c.OCIName(), renderCommand(c)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	before, err := st.Audit(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var textBefore int
+	st.r.QueryRowContext(ctx, `SELECT sum(length(request)) FROM audit`).Scan(&textBefore)
+	if _, err := st.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after, err := st.Audit(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(before, after) {
+		t.Fatalf("the audit reads differently after Compact")
+	}
+	var text, deflated, left int
+	st.r.QueryRowContext(ctx, `SELECT coalesce(sum(length(request)), 0), coalesce(sum(length(request_z)), 0) FROM audit`).Scan(&text, &deflated)
+	st.r.QueryRowContext(ctx, `SELECT count(*) FROM audit WHERE dict_id = 0 AND length(request) >= 64`).Scan(&left)
+	t.Logf("audit: %d entries, requests %d bytes of text → %d text + %d deflated", len(after), textBefore, text, deflated)
+	if left != 0 || (text+deflated)*3 > textBefore {
+		t.Fatalf("%d long requests left as text; %d+%d bytes of %d", left, text, deflated, textBefore)
+	}
+	// Nothing else may change or go: not the outcome, not the request
+	// again, not a row.
+	for _, q := range []string{
+		`UPDATE audit SET outcome = 'error' WHERE task_id = ?`,
+		`UPDATE audit SET request = 'forged', dict_id = 0, request_z = NULL WHERE task_id = ? AND dict_id <> 0`,
+		`UPDATE audit SET request_z = x'00' WHERE task_id = ? AND dict_id <> 0`,
+		`DELETE FROM audit WHERE task_id = ?`,
+	} {
+		if _, err := st.w.ExecContext(ctx, q, id); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Fatalf("%s: %v, want refused as append-only", q, err)
+		}
+	}
+}

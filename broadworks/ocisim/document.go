@@ -128,7 +128,9 @@ func (s *Server) command(sess *session, sid string, c *element) (r result, mutat
 // runs the command.
 func (s *Server) intercepted(sess *session, sid string, c *element, name string) (result, bool, bool) {
 	var play scenarioPlay
-	if commandModels[name] != nil && validateCommand(c, commandModels[name]) == nil {
+	// A command with no content (SystemSoftwareVersionGetRequest) has an
+	// empty model: it is valid, and intercepted too.
+	if model, ok := commandModels[name]; ok && validateCommand(c, model) == nil {
 		if s.opts.Intercept != nil {
 			s.faultMu.Lock()
 			if s.seen == nil {

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -128,6 +130,58 @@ func FuzzParseRelease(f *testing.F) {
 		back, ok := parseRelease(form)
 		if !ok || back != r {
 			t.Fatalf("parseRelease(%q) = %+v; %q reads %+v, %v", s, r, form, back, ok)
+		}
+	})
+}
+
+// FuzzSOAPFaults feeds arbitrary OCI documents, escaped in a SOAP
+// envelope, to the SOAP endpoint of an R21 server that refuses unknown
+// commands with SOAP Faults: it must never panic, a Fault (HTTP 500) is
+// well-formed and names a command, and otherwise the answer is an envelope
+// holding a document.
+func FuzzSOAPFaults(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(fuzzHeader + s + `</BroadsoftDocument>`)
+	}
+	f.Add(fuzzHeader + `<command xsi:type="UserGetRequest22V8" xmlns=""><userId>a</userId></command></BroadsoftDocument>`)
+	f.Add(`<BroadsoftDocument protocol="OCI" xmlns="C"><command xsi:type="`)
+	s := newServer(&Options{Release: "21", SOAPFaults: true, Refuse: []string{"UserGetRequest21"}}, true)
+	h := s.SOAPHandler()
+	f.Fuzz(func(t *testing.T, doc string) {
+		if len(doc) > 64<<10 {
+			return
+		}
+		var b bytes.Buffer
+		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="` + nsSOAP + `"><soapenv:Body><processOCIMessage><in0>`)
+		xml.EscapeText(&b, []byte(doc))
+		b.WriteString(`</in0></processOCIMessage></soapenv:Body></soapenv:Envelope>`)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, SOAPPath, &b))
+		body := rec.Body.String()
+		var env struct {
+			Body struct {
+				Fault *struct {
+					String string `xml:"faultstring"`
+				} `xml:"Fault"`
+				Response *struct {
+					Return string `xml:"processOCIMessageReturn"`
+				} `xml:"processOCIMessageResponse"`
+			} `xml:"Body"`
+		}
+		if err := xml.Unmarshal([]byte(body), &env); err != nil {
+			t.Fatalf("answer not well-formed (%v): %q", err, body)
+		}
+		switch {
+		case rec.Code == http.StatusInternalServerError:
+			if env.Body.Fault == nil || env.Body.Fault.String == "" {
+				t.Fatalf("HTTP 500 without a Fault: %q", body)
+			}
+		case rec.Code == http.StatusOK:
+			if env.Body.Response == nil || !strings.Contains(env.Body.Response.Return, "BroadsoftDocument") {
+				t.Fatalf("HTTP 200 without a document: %q", body)
+			}
+		default:
+			t.Fatalf("HTTP %d: %q", rec.Code, body)
 		}
 	})
 }

@@ -507,7 +507,7 @@ type validateJSON struct {
 
 func runValidate(ctx context.Context, e *Env, args []string) int {
 	f := newCheckFlags(e, "validate", "FILE --group SP/GROUP [--profile NAME] [flags]", `
-Reads a CSV or XLSX of users exactly as the Import screen does, checks it
+Reads a CSV, XLSX or .ods of users exactly as the Import screen does, checks it
 as the preview does against the group on the server (or, offline, the
 catalogue cached when it was last reached) and prints each problem as
 

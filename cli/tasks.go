@@ -275,7 +275,11 @@ func exportTask(ctx context.Context, f *flags, st *jobs.Store, id int64, file st
 		return f.fail(ExitUsage, "export task %d: %v", id, err)
 	}
 	fmt.Fprintf(f.e.Stdout, "task %d: %d jobs written to %s\n", id, n, file)
-	fmt.Fprintln(f.e.Stderr, "The file holds the passwords of the created users: keep it safe.")
+	if failedOnly {
+		fmt.Fprintf(f.e.Stderr, "Fix the rows in the file (keep its row column), then: bwbulk retry %d --fixes %s\n", id, file)
+	} else {
+		fmt.Fprintln(f.e.Stderr, "The file holds the passwords of the created users: keep it safe.")
+	}
 	if format == jobs.FormatCSV {
 		fmt.Fprintln(f.e.Stderr, wizard.CSVWarning)
 	}

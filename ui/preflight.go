@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -334,12 +335,27 @@ func (v *previewView) forget() {
 // rows, not only those shown) and returns how many cells changed. Cells
 // derived from c by the templates follow.
 func (v *previewView) replaceInColumn(c wizard.Column, find, repl string) int {
+	if v.p == nil {
+		return 0
+	}
+	all := make([]int, len(v.p.Rows))
+	for r := range all {
+		all[r] = r
+	}
+	return v.replaceIn(c, all, find, repl)
+}
+
+// replaceIn replaces find by repl in column c of the preview rows given.
+func (v *previewView) replaceIn(c wizard.Column, in []int, find, repl string) int {
 	if v.p == nil || find == "" {
 		return 0
 	}
 	var rows []int
 	var vals []string
-	for r := range v.p.Rows {
+	for _, r := range in {
+		if r < 0 || r >= len(v.p.Rows) {
+			continue
+		}
 		old := v.p.Rows[r].Get(c)
 		if strings.Contains(old, find) {
 			rows = append(rows, r)
@@ -356,8 +372,49 @@ func (v *previewView) replaceInColumn(c wizard.Column, find, repl string) int {
 	return n
 }
 
+// Where Find and replace works.
+const (
+	replaceAll      = "Every row"
+	replaceShown    = "The rows shown (Errors only)"
+	replaceSelected = "The selected rows"
+)
+
+// replaceScopes are the scopes Find and replace offers now, the likeliest
+// first: the selected rows when a range of rows is selected, the rows
+// shown when Errors only is ticked.
+func (v *previewView) replaceScopes() []string {
+	var out []string
+	if v.hasSel && v.selRange().r1 > v.selRange().r0 {
+		out = append(out, replaceSelected)
+	}
+	if v.errorsOnly.Checked {
+		out = append(out, replaceShown)
+	}
+	return append(out, replaceAll)
+}
+
+// replaceRows are the preview rows of scope.
+func (v *previewView) replaceRows(scope string) []int {
+	var rows []int
+	switch scope {
+	case replaceSelected:
+		rg := v.selRange()
+		for r := rg.r0; r <= rg.r1 && r < len(v.rows); r++ {
+			rows = append(rows, v.rows[r])
+		}
+	case replaceShown:
+		rows = append(rows, v.rows...)
+	default:
+		for r := range v.p.Rows {
+			rows = append(rows, r)
+		}
+	}
+	return rows
+}
+
 // findReplaceDialog asks for a column, the text to find and its
-// replacement.
+// replacement, and where: every row, the rows shown or the selected ones.
+// The column and the texts are those of the last time.
 func (v *previewView) findReplaceDialog() {
 	if v.stillBuilding("Find and replace") || v.p == nil {
 		return
@@ -367,14 +424,24 @@ func (v *previewView) findReplaceDialog() {
 		titles[i] = c.Title()
 	}
 	col := newSelect(titles, nil)
-	col.SetSelected(wizard.ColUserID.Title())
-	if v.hasSel && v.sel.Col < len(v.cols) {
+	switch {
+	case v.lastReplace.set && slices.Contains(v.cols, v.lastReplace.col):
+		col.SetSelected(v.lastReplace.col.Title())
+	case v.hasSel && v.sel.Col < len(v.cols):
 		col.SetSelected(v.cols[v.sel.Col].Title())
+	default:
+		col.SetSelected(wizard.ColUserID.Title())
 	}
+	scopes := v.replaceScopes()
+	scope := newSelect(scopes, nil)
+	scope.SetSelected(scopes[0])
 	find, repl := newEntry(), newEntry()
 	find.SetPlaceHolder("text to find, for example @acme.example.com")
+	find.SetText(v.lastReplace.find)
+	repl.SetText(v.lastReplace.repl)
 	items := []*widget.FormItem{
 		widget.NewFormItem("Column", col),
+		widget.NewFormItem("In", scope),
 		widget.NewFormItem("Find", find),
 		widget.NewFormItem("Replace with", repl),
 	}
@@ -383,12 +450,29 @@ func (v *previewView) findReplaceDialog() {
 			return
 		}
 		c := v.cols[col.SelectedIndex()]
-		n := v.replaceInColumn(c, find.Text, repl.Text)
-		v.w.u.status.setMessage("Replaced in %s of %s", plural(n, "cell"), c.Title())
+		v.lastReplace = lastReplace{set: true, col: c, find: find.Text, repl: repl.Text}
+		rows := v.replaceRows(scope.Selected)
+		n := v.replaceIn(c, rows, find.Text, repl.Text)
+		v.w.u.status.setMessage("Replaced in %s of %s (%s)", plural(n, "cell"), c.Title(), strings.ToLower(scope.Selected))
 	})
+	v.replaceDialog = d
 	d.Resize(fyne.NewSize(520, 0))
 	d.Show()
 	v.w.u.win.Canvas().Focus(find)
+	v.replaceForm = &replaceForm{col: col, scope: scope, find: find, repl: repl}
+}
+
+// lastReplace is what Find and replace was last asked.
+type lastReplace struct {
+	set        bool
+	col        wizard.Column
+	find, repl string
+}
+
+// replaceForm is the open Find and replace dialog's fields.
+type replaceForm struct {
+	col, scope *keySelect
+	find, repl *keyEntry
 }
 
 // checkWhenOnline runs the check again once the server is reachable, if

@@ -130,8 +130,10 @@ func (v *previewView) copyRange() {
 	v.w.u.status.setMessage("Copied %s", plural(rg.cells(), "cell"))
 }
 
-// pasteRange pastes a tab-separated block from the selected cell:
-// columns to the right, rows down (the rows shown).
+// pasteRange pastes a tab-separated block at the selected range's top
+// left: columns to the right, rows down (the rows shown). As in a
+// spreadsheet, a block pasted onto a larger range that is a whole number
+// of blocks (one cell onto a column of them, say) fills the range.
 func (v *previewView) pasteRange() {
 	if v.stillBuilding("Paste") || v.p == nil || !v.hasSel {
 		return
@@ -140,22 +142,37 @@ func (v *previewView) pasteRange() {
 	if text == "" {
 		return
 	}
-	lines := strings.Split(text, "\n")
+	var block [][]string
+	width := 0
+	for _, line := range strings.Split(text, "\n") {
+		cells := strings.Split(line, "\t")
+		width = max(width, len(cells))
+		block = append(block, cells)
+	}
+	rg := v.selRange()
+	rows, cols := len(block), width
+	if h, w := rg.r1-rg.r0+1, rg.c1-rg.c0+1; h*w > 1 && h%rows == 0 && w%cols == 0 {
+		rows, cols = h, w // fill the range, the block repeated
+	}
 	n := 0
 	byCol := map[int][]int{}
 	vals := map[int][]string{}
-	for i, line := range lines {
-		row := v.sel.Row + i
+	for i := 0; i < rows; i++ {
+		row := rg.r0 + i
 		if row >= len(v.rows) {
 			break
 		}
-		for j, val := range strings.Split(line, "\t") {
-			col := v.sel.Col + j
+		line := block[i%len(block)]
+		for j := 0; j < cols; j++ {
+			col := rg.c0 + j
 			if col >= len(v.cols) {
 				break
 			}
+			if j%width >= len(line) {
+				continue // a short line of the block: nothing there
+			}
 			byCol[col] = append(byCol[col], v.rows[row])
-			vals[col] = append(vals[col], strings.TrimSpace(val))
+			vals[col] = append(vals[col], strings.TrimSpace(line[j%width]))
 			n++
 		}
 	}

@@ -64,6 +64,11 @@ type previewView struct {
 	table      *previewTable
 	sel        widget.TableCellID
 	hasSel     bool
+	// lastReplace is Find and replace's last question; replaceDialog and
+	// replaceForm its open dialog.
+	lastReplace   lastReplace
+	replaceDialog *keyDialog
+	replaceForm   *replaceForm
 	// anchor is where a range selection started (Shift extends it).
 	anchor    widget.TableCellID
 	hasAnchor bool

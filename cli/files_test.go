@@ -50,6 +50,17 @@ func TestCLI_Validate_spreadsheetRealities(t *testing.T) {
 		}
 	}
 
+	// The same sheet as Excel files it (made by excelize, and by
+	// LibreOffice's XLSX writer).
+	for _, name := range []string{"excel-merged-hidden-title.xlsx", "libreoffice-merged-hidden-title.xlsx"} {
+		r = e.run("", "validate", e.corpus(name), "--group", "acme-ent/acme-hq")
+		if r.code != 1 || !strings.Contains(r.stdout, name+":9:A (User ID): is covered by the merged cells A8:A9") ||
+			!strings.Contains(r.stderr, "note: row 7 is hidden in Excel") || !strings.Contains(r.stderr, "note: column D (Extension) is hidden in Excel") ||
+			!strings.Contains(r.stderr, "merged cells E4:E6") {
+			t.Errorf("%s: %v", name, r)
+		}
+	}
+
 	xls := e.corpus("libreoffice-97-2003.xls")
 	for _, name := range []string{xls, renamed(t, xls, "users.csv")} {
 		r = e.run("", "validate", name, "--group", "acme-ent/acme-hq")

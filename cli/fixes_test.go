@@ -66,6 +66,13 @@ func TestCLI_RetryFixes_roundTrip(t *testing.T) {
 	}
 
 	r = e.run("", "retry", "1", "--fixes", fix, "--wait")
+	if r.code == 2 {
+		if x, err := excelize.OpenFile(fix); err == nil {
+			rows, err := x.GetRows(x.GetSheetList()[0])
+			t.Logf("the edited file as excelize reads it: %q %v", rows, err)
+			x.Close()
+		}
+	}
 	if r.code != 0 || !strings.Contains(r.stdout, "task 1: 2 failed jobs updated from fix.xlsx and queued again") ||
 		!strings.Contains(r.stderr, "5 of 5 users created, 0 failed") {
 		t.Fatalf("retry --fixes --wait: %v", r)

@@ -51,7 +51,7 @@ type Record struct {
 // Table is a file read as cells, before its columns are mapped to
 // preview columns (see Table.Unmapped and Table.Import).
 type Table struct {
-	// Format is "CSV" or "XLSX".
+	// Format is "CSV", "XLSX" or "ODS".
 	Format string
 	// Encoding names how a CSV file was decoded ("UTF-8", "UTF-8 with
 	// byte-order mark", "UTF-16 (little-endian)", "Windows-1252"); empty

@@ -20,6 +20,7 @@ import (
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 	"bwbulk/desk"
 	"bwbulk/internal/faultnet"
 	"bwbulk/jobs"
@@ -589,7 +590,7 @@ func TestWired_RefusedUserRemovesItsDevice(t *testing.T) {
 	const n, gid = 40, "refused"
 	taken := []int{3, 11, 19, 27, 35}
 	// Someone else has those user ids already, in another group.
-	c, err := broadworks.Dial(context.Background(), a.sim.Addr().String(), ocisim.TestClientOptions(t, a.sim))
+	c, err := broadworks.Dial(context.Background(), a.sim.Addr().String(), ocisimtest.ClientOptions(t, a.sim))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 // BenchmarkClientThroughput measures commands per second against the
@@ -16,7 +17,7 @@ import (
 // session and through a pool of four; batch15 puts 15 commands in each
 // document.
 func BenchmarkClientThroughput(b *testing.B) {
-	srv := ocisim.StartTest(b, nil)
+	srv := ocisimtest.Start(b, nil)
 	dial := func(ctx context.Context) (*broadworks.Client, error) {
 		c, err := broadworks.Dial(ctx, srv.Addr().String(), nil)
 		if err != nil {

@@ -17,6 +17,7 @@ import (
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 // hqUser returns a valid UserAddRequest22V2 for the demo group acme-hq.
@@ -32,7 +33,7 @@ func hqUser(id string) *oci.UserAddRequest22V2 {
 func dialSim(t testing.TB, srv *ocisim.Server, opts *broadworks.Options) *broadworks.Client {
 	t.Helper()
 	if opts == nil {
-		opts = ocisim.TestClientOptions(t, srv)
+		opts = ocisimtest.ClientOptions(t, srv)
 	}
 	ctx := context.Background()
 	c, err := broadworks.Dial(ctx, srv.Addr().String(), opts)
@@ -48,7 +49,7 @@ func dialSim(t testing.TB, srv *ocisim.Server, opts *broadworks.Options) *broadw
 
 func TestClient_Login_tcpNonceFlow(t *testing.T) {
 	var log bytes.Buffer
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	c := dialSim(t, srv, &broadworks.Options{DebugWriter: &log})
 	info := c.Info()
 	if info.Command != "LoginRequest14sp4" || info.LoginType != "System" || info.Release != "25" || c.Release() != "25" {
@@ -64,8 +65,8 @@ func TestClient_Login_tcpNonceFlow(t *testing.T) {
 
 func TestClient_Login_tls22V5(t *testing.T) {
 	var log bytes.Buffer
-	srv := ocisim.StartTest(t, &ocisim.Options{TLS: true})
-	opts := ocisim.TestClientOptions(t, srv)
+	srv := ocisimtest.Start(t, &ocisim.Options{TLS: true})
+	opts := ocisimtest.ClientOptions(t, srv)
 	opts.DebugWriter = &log
 	c := dialSim(t, srv, opts)
 	if info := c.Info(); info.Command != "LoginRequest22V5" || info.LoginType != "System" {
@@ -80,7 +81,7 @@ func TestClient_Login_tls22V5(t *testing.T) {
 }
 
 func TestDial_tlsVerification(t *testing.T) {
-	srv := ocisim.StartTest(t, &ocisim.Options{TLS: true})
+	srv := ocisimtest.Start(t, &ocisim.Options{TLS: true})
 	conf, err := srv.TLSConfig()
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +128,7 @@ func TestDial_tlsVerification(t *testing.T) {
 }
 
 func TestClient_Login_groupAdmin(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	c, err := broadworks.Dial(context.Background(), srv.Addr().String(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -144,7 +145,7 @@ func TestClient_Login_groupAdmin(t *testing.T) {
 }
 
 func TestClient_Login_wrongPasswordAgainstSimulator(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	c, err := broadworks.Dial(context.Background(), srv.Addr().String(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -160,7 +161,7 @@ func TestClient_Login_wrongPasswordAgainstSimulator(t *testing.T) {
 }
 
 func TestClient_Batch_mixedResults(t *testing.T) {
-	c, srv := ocisim.NewTestPair(t, nil)
+	c, srv := ocisimtest.NewPair(t, nil)
 	rs, err := c.Batch(context.Background(),
 		hqUser("mixed.a"),
 		&oci.UserGetRequest23V2{UserID: "branch.user01@acme.example.com"},
@@ -201,7 +202,7 @@ func TestClient_Batch_mixedResults(t *testing.T) {
 }
 
 func TestClient_Batch_splitsIntoDocuments(t *testing.T) {
-	c, srv := ocisim.NewTestPair(t, nil)
+	c, srv := ocisimtest.NewPair(t, nil)
 	before := srv.Documents()
 	reqs := make([]oci.Request, 20)
 	for i := range reqs {
@@ -226,7 +227,7 @@ func TestClient_Batch_lostConnection(t *testing.T) {
 	// Documents: 1 AuthenticationRequest, 2 LoginRequest14sp4 (the release
 	// is given, so not asked), 3 the warm-up, 4 the batch: dropped after
 	// execution. Then 5, 6 the new login and 7 the read re-sent.
-	srv := ocisim.StartTest(t, &ocisim.Options{DropEvery: 4})
+	srv := ocisimtest.Start(t, &ocisim.Options{DropEvery: 4})
 	c := dialSim(t, srv, &broadworks.Options{Release: "25", Timeout: 5 * time.Second})
 	if _, err := c.Do(context.Background(), &oci.VerifySessionIsValidRequest{}); err != nil {
 		t.Fatal(err)
@@ -264,7 +265,7 @@ func TestClient_Batch_lostConnection(t *testing.T) {
 func TestClient_Do_sessionExpiry(t *testing.T) {
 	for _, useTLS := range []bool{false, true} {
 		t.Run(fmt.Sprintf("tls=%v", useTLS), func(t *testing.T) {
-			srv := ocisim.StartTest(t, &ocisim.Options{IdleTimeout: 150 * time.Millisecond, TLS: useTLS})
+			srv := ocisimtest.Start(t, &ocisim.Options{IdleTimeout: 150 * time.Millisecond, TLS: useTLS})
 			c := dialSim(t, srv, nil)
 			time.Sleep(400 * time.Millisecond) // the server closes the idle session
 			g, err := broadworks.Do[*oci.UserGetResponse23V2](context.Background(), c, &oci.UserGetRequest23V2{UserID: "branch.user03@acme.example.com"})
@@ -285,10 +286,10 @@ func TestClient_Do_sessionExpiry(t *testing.T) {
 }
 
 func TestClient_Do_slowServer(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	c := dialSim(t, srv, &broadworks.Options{Timeout: 5 * time.Second})
 	// Now slow it down: a later server with Latency would also slow the login.
-	slow := ocisim.StartTest(t, &ocisim.Options{Latency: 2 * time.Second})
+	slow := ocisimtest.Start(t, &ocisim.Options{Latency: 2 * time.Second})
 	cs, err := broadworks.Dial(context.Background(), slow.Addr().String(), &broadworks.Options{Timeout: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -309,7 +310,7 @@ func TestClient_Do_slowServer(t *testing.T) {
 
 func TestClient_Do_stalledAnswer(t *testing.T) {
 	// 3 login documents answered; the 4th answer is cut in half.
-	srv := ocisim.StartTest(t, &ocisim.Options{StallAfter: 3})
+	srv := ocisimtest.Start(t, &ocisim.Options{StallAfter: 3})
 	c := dialSim(t, srv, &broadworks.Options{Timeout: 300 * time.Millisecond})
 	_, err := c.Do(context.Background(), hqUser("stall.a"))
 	if !broadworks.OutcomeUnknown(err) || !errors.Is(err, context.DeadlineExceeded) {
@@ -318,9 +319,9 @@ func TestClient_Do_stalledAnswer(t *testing.T) {
 }
 
 func TestClient_Do_cancelAgainstSimulator(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	c := dialSim(t, srv, nil)
-	slow := ocisim.StartTest(t, &ocisim.Options{Latency: time.Second})
+	slow := ocisimtest.Start(t, &ocisim.Options{Latency: time.Second})
 	_ = slow
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
@@ -340,7 +341,7 @@ func TestClient_Do_cancelAgainstSimulator(t *testing.T) {
 }
 
 func TestClient_Do_transientRefusal(t *testing.T) {
-	srv := ocisim.StartTest(t, &ocisim.Options{TransientRate: 1})
+	srv := ocisimtest.Start(t, &ocisim.Options{TransientRate: 1})
 	c := dialSim(t, srv, nil) // login commands are never refused
 	_, err := c.Do(context.Background(), hqUser("busy.a"))
 	if !broadworks.Temporary(err) || broadworks.OutcomeUnknown(err) || !broadworks.IsErrorCode(err, ocisim.TransientCodes...) {
@@ -396,7 +397,7 @@ func TestClient_SOAP(t *testing.T) {
 }
 
 func TestClient_concurrentUse(t *testing.T) {
-	c, srv := ocisim.NewTestPair(t, nil)
+	c, srv := ocisimtest.NewPair(t, nil)
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Add(1)
@@ -414,7 +415,7 @@ func TestClient_concurrentUse(t *testing.T) {
 }
 
 func TestPool(t *testing.T) {
-	srv := ocisim.StartTest(t, &ocisim.Options{DropEvery: 25})
+	srv := ocisimtest.Start(t, &ocisim.Options{DropEvery: 25})
 	var dials sync.Map
 	n := 0
 	var mu sync.Mutex
@@ -474,7 +475,7 @@ func TestPool(t *testing.T) {
 }
 
 func TestClient_relogin_refused(t *testing.T) {
-	srv := ocisim.StartTest(t, &ocisim.Options{IdleTimeout: 150 * time.Millisecond})
+	srv := ocisimtest.Start(t, &ocisim.Options{IdleTimeout: 150 * time.Millisecond})
 	c := dialSim(t, srv, nil)
 	srv.AddAdmin(ocisim.DefaultAdmin, "Changed#2026", ocisim.LevelSystem, "", "")
 	time.Sleep(400 * time.Millisecond) // the session expires; the password changed meanwhile
@@ -498,7 +499,7 @@ func TestClient_relogin_refused(t *testing.T) {
 }
 
 func TestClient_Do_serverGone(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	c := dialSim(t, srv, nil)
 	srv.Close()
 	time.Sleep(50 * time.Millisecond)

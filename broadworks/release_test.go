@@ -16,6 +16,7 @@ import (
 	"bwbulk/broadworks/internal/ociwire"
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 // wireLog collects the documents a client sent and received.
@@ -42,9 +43,9 @@ func TestClient_releaseVersions(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.rel, func(t *testing.T) {
-			srv := ocisim.StartTest(t, &ocisim.Options{Release: tc.rel})
+			srv := ocisimtest.Start(t, &ocisim.Options{Release: tc.rel})
 			log := &wireLog{}
-			opts := ocisim.TestClientOptions(t, srv)
+			opts := ocisimtest.ClientOptions(t, srv)
 			opts.DebugWriter = log
 			c := dialSim(t, srv, opts)
 			if c.Release() != tc.rel {
@@ -91,9 +92,9 @@ func TestClient_releaseVersions(t *testing.T) {
 // fallback of an older server, a wrong password, not found, try later.
 func TestClient_codesFromSummaryOnly(t *testing.T) {
 	ctx := context.Background()
-	srv := ocisim.StartTest(t, &ocisim.Options{TLS: true, Release: "21.0", OmitErrorCode: true})
+	srv := ocisimtest.Start(t, &ocisim.Options{TLS: true, Release: "21.0", OmitErrorCode: true})
 	log := &wireLog{}
-	opts := ocisim.TestClientOptions(t, srv)
+	opts := ocisimtest.ClientOptions(t, srv)
 	opts.DebugWriter = log
 	c := dialSim(t, srv, opts)
 	if info := c.Info(); info.Command != "LoginRequest14sp4" {
@@ -106,7 +107,7 @@ func TestClient_codesFromSummaryOnly(t *testing.T) {
 	if !broadworks.IsErrorCode(err, 4008) || broadworks.Temporary(err) {
 		t.Errorf("not found: %v", err)
 	}
-	bad, err := broadworks.Dial(ctx, srv.Addr().String(), ocisim.TestClientOptions(t, srv))
+	bad, err := broadworks.Dial(ctx, srv.Addr().String(), ocisimtest.ClientOptions(t, srv))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,8 +115,8 @@ func TestClient_codesFromSummaryOnly(t *testing.T) {
 	if _, err := bad.Login(ctx, ocisim.DefaultAdmin, "wrong"); !broadworks.IsErrorCode(err, 4962) {
 		t.Errorf("wrong password: %v", err)
 	}
-	busy := ocisim.StartTest(t, &ocisim.Options{Release: "22.0", OmitErrorCode: true, TransientRate: 1})
-	bo := ocisim.TestClientOptions(t, busy)
+	busy := ocisimtest.Start(t, &ocisim.Options{Release: "22.0", OmitErrorCode: true, TransientRate: 1})
+	bo := ocisimtest.ClientOptions(t, busy)
 	bo.KnownRelease = "22.0" // cached with the profile
 	cb := dialSim(t, busy, bo)
 	if cb.Release() != "22.0" {
@@ -167,9 +168,9 @@ func TestClient_releaseFromRefusals(t *testing.T) {
 		{"24.0", "GroupPasswordRulesGetRequest22"}, {"25.0", "GroupPasswordRulesGetRequestRI"},
 	} {
 		t.Run(tc.rel, func(t *testing.T) {
-			srv := ocisim.StartTest(t, &ocisim.Options{Release: tc.rel})
+			srv := ocisimtest.Start(t, &ocisim.Options{Release: tc.rel})
 			log := &wireLog{}
-			opts := ocisim.TestClientOptions(t, srv)
+			opts := ocisimtest.ClientOptions(t, srv)
 			opts.DebugWriter = log
 			ctx := context.Background()
 			c, err := broadworks.Dial(ctx, srv.Addr().String(), opts)
@@ -203,11 +204,11 @@ func TestClient_releaseFromRefusals(t *testing.T) {
 // gives it: the client sends the next older version once, goes on with
 // it, and what it learned is handed to the next client of that server.
 func TestClient_stepsDownWhatTheServerRefuses(t *testing.T) {
-	srv := ocisim.StartTest(t, &ocisim.Options{Release: "24", Refuse: []string{"UserGetRequest22V8", "GroupGetRequest22V5"}})
+	srv := ocisimtest.Start(t, &ocisim.Options{Release: "24", Refuse: []string{"UserGetRequest22V8", "GroupGetRequest22V5"}})
 	var saved []map[string]string
 	learned := broadworks.NewLearned(nil, func(m map[string]string) { saved = append(saved, m) })
 	log := &wireLog{}
-	opts := ocisim.TestClientOptions(t, srv)
+	opts := ocisimtest.ClientOptions(t, srv)
 	opts.DebugWriter, opts.Learned = log, learned
 	c := dialSim(t, srv, opts)
 	ctx := context.Background()
@@ -237,7 +238,7 @@ func TestClient_stepsDownWhatTheServerRefuses(t *testing.T) {
 
 	// The next client of the server starts from what was learned.
 	log2 := &wireLog{}
-	opts2 := ocisim.TestClientOptions(t, srv)
+	opts2 := ocisimtest.ClientOptions(t, srv)
 	opts2.DebugWriter, opts2.Learned = log2, broadworks.NewLearned(learned.Map(), nil)
 	c2 := dialSim(t, srv, opts2)
 	if _, err := c2.Do(ctx, &oci.UserGetRequest23V2{UserID: "branch.user01@acme.example.com"}); err != nil {
@@ -256,9 +257,9 @@ func TestClient_unknownInEveryVersion(t *testing.T) {
 	for _, v := range oci.Versions("GroupExtensionLengthGetRequest22") {
 		all = append(all, v.Name)
 	}
-	srv := ocisim.StartTest(t, &ocisim.Options{Release: "22", Refuse: all})
+	srv := ocisimtest.Start(t, &ocisim.Options{Release: "22", Refuse: all})
 	log := &wireLog{}
-	opts := ocisim.TestClientOptions(t, srv)
+	opts := ocisimtest.ClientOptions(t, srv)
 	opts.DebugWriter = log
 	c := dialSim(t, srv, opts)
 	_, err := c.Do(context.Background(), &oci.GroupExtensionLengthGetRequest22{ServiceProviderID: "acme-ent", GroupID: "acme-hq"})
@@ -304,7 +305,7 @@ func dialSOAP(t *testing.T, srv *ocisim.Server, log *wireLog, learned *broadwork
 // the next older version; the server's release and what was learned are
 // those of the TCP case.
 func TestClient_stepsDownOnSOAPFault(t *testing.T) {
-	srv := ocisim.StartTest(t, &ocisim.Options{Release: "24", Refuse: []string{"UserGetRequest22V8"}, SOAPFaults: true})
+	srv := ocisimtest.Start(t, &ocisim.Options{Release: "24", Refuse: []string{"UserGetRequest22V8"}, SOAPFaults: true})
 	learned := broadworks.NewLearned(nil, nil)
 	log := &wireLog{}
 	c := dialSOAP(t, srv, log, learned)
@@ -342,7 +343,7 @@ func TestClient_stepsDownOnSOAPFault(t *testing.T) {
 	for _, v := range oci.Versions("GroupExtensionLengthGetRequest22") {
 		all = append(all, v.Name)
 	}
-	srv2 := ocisim.StartTest(t, &ocisim.Options{Release: "22", Refuse: all, SOAPFaults: true})
+	srv2 := ocisimtest.Start(t, &ocisim.Options{Release: "22", Refuse: all, SOAPFaults: true})
 	c2 := dialSOAP(t, srv2, &wireLog{}, nil)
 	rs, err = c2.Batch(ctx, &oci.GroupExtensionLengthGetRequest22{ServiceProviderID: "acme-ent", GroupID: "acme-hq"},
 		&oci.UserGetRequest23V2{UserID: "branch.user01@acme.example.com"})
@@ -355,7 +356,7 @@ func TestClient_stepsDownOnSOAPFault(t *testing.T) {
 // An R21 server over SOAP refuses LoginRequest22V5 with a SOAP Fault: the
 // client logs in with the nonce flow, as after [Error 6004].
 func TestClient_SOAPFaultLogin(t *testing.T) {
-	srv := ocisim.StartTest(t, &ocisim.Options{Release: "21", SOAPFaults: true})
+	srv := ocisimtest.Start(t, &ocisim.Options{Release: "21", SOAPFaults: true})
 	log := &wireLog{}
 	c := dialSOAP(t, srv, log, nil)
 	if info := c.Info(); info.Command != "LoginRequest14sp4" || info.Release != "21" {

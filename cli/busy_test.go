@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 // TestCLI_ReadsRetryABusyServer: with a server that refuses a quarter of
@@ -15,7 +16,7 @@ import (
 // sent again with the runner's backoff, and say so while they wait.
 func TestCLI_ReadsRetryABusyServer(t *testing.T) {
 	e := newEnv(t, nil)
-	busy := ocisim.StartTest(t, &ocisim.Options{TransientRate: 0.25, Seed: 7})
+	busy := ocisimtest.Start(t, &ocisim.Options{TransientRate: 0.25, Seed: 7})
 	r := e.run(ocisim.DefaultPassword+"\n", "profile", "add", "busy", "--address", busy.Addr().String(), "--admin", "admin", "--no-check")
 	if r.code != 0 {
 		t.Fatalf("profile add: %v", r)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 // result is what one run of bwbulk printed and returned.
@@ -36,7 +37,7 @@ type env struct {
 // saves a profile for it, its password given on stdin.
 func newEnv(t *testing.T, opts *ocisim.Options) *env {
 	t.Helper()
-	e := &env{t: t, dir: t.TempDir(), srv: ocisim.StartTest(t, opts)}
+	e := &env{t: t, dir: t.TempDir(), srv: ocisimtest.Start(t, opts)}
 	r := e.run(ocisim.DefaultPassword+"\n", "profile", "add", "sim", "--address", e.addr(), "--admin", ocisim.DefaultAdmin)
 	if r.code != 0 {
 		t.Fatalf("profile add: %v", r)

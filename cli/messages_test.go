@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 // TestCLI_ConnectionMessages: what the command line says when the address
@@ -36,7 +37,7 @@ func TestCLI_ConnectionMessages(t *testing.T) {
 
 	// A TLS server with a self-signed certificate: the refusal gives the
 	// fingerprint and the --ca-pin that trusts it, which then works.
-	tlsSrv := ocisim.StartTest(t, &ocisim.Options{TLS: true})
+	tlsSrv := ocisimtest.Start(t, &ocisim.Options{TLS: true})
 	addr := tlsSrv.Addr().String()
 	r = e.run(ocisim.DefaultPassword+"\n", "profile", "add", "secure", "--address", addr, "--admin", "admin", "--transport", "tls")
 	m := regexp.MustCompile(`add --ca-pin ([0-9A-F:]{95}) to this command`).FindStringSubmatch(r.stderr)
@@ -50,7 +51,7 @@ func TestCLI_ConnectionMessages(t *testing.T) {
 
 	// A profile whose pin no longer matches (the server's certificate
 	// changed): validate says so and how to pin the new one.
-	other := ocisim.StartTest(t, &ocisim.Options{TLS: true})
+	other := ocisimtest.Start(t, &ocisim.Options{TLS: true})
 	r = e.run(ocisim.DefaultPassword+"\n", "profile", "add", "moved", "--address", other.Addr().String(), "--admin", "admin",
 		"--transport", "tls", "--ca-pin", m[1], "--no-check")
 	if r.code != 0 {

@@ -14,6 +14,7 @@ import (
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 	"bwbulk/internal/ocinames"
 )
 
@@ -61,7 +62,7 @@ func (l *simLog) refusals() map[string]int {
 // the simulator's SOAP endpoint (plain HTTP).
 func newSOAPEnv(t *testing.T, opts *ocisim.Options) *env {
 	t.Helper()
-	e := &env{t: t, dir: t.TempDir(), srv: ocisim.StartTest(t, opts)}
+	e := &env{t: t, dir: t.TempDir(), srv: ocisimtest.Start(t, opts)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

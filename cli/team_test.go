@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 	"bwbulk/internal/pgtest"
 	"bwbulk/jobs"
 )
@@ -30,7 +31,7 @@ func newTeamEnv(t *testing.T, opts *ocisim.Options) (*env, *pgtest.Server, strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, dir: t.TempDir(), srv: ocisim.StartTest(t, opts)}
+	e := &env{t: t, dir: t.TempDir(), srv: ocisimtest.Start(t, opts)}
 	if r := e.run("", "team", "connect", url); r.code != 0 || !strings.Contains(r.stderr, "Team mode on") {
 		t.Fatalf("team connect: %v", r)
 	}
@@ -342,7 +343,7 @@ func TestTeam_CopyHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, dir: t.TempDir(), srv: ocisim.StartTest(t, nil)}
+	e := &env{t: t, dir: t.TempDir(), srv: ocisimtest.Start(t, nil)}
 	if r := e.run(ocisim.DefaultPassword+"\n", "profile", "add", "sim", "--address", e.addr(), "--admin", ocisim.DefaultAdmin); r.code != 0 {
 		t.Fatalf("profile add: %v", r)
 	}

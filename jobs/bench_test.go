@@ -10,6 +10,7 @@ import (
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 // benchLatency is the simulator's delay per document: the protocol's
@@ -23,7 +24,7 @@ const benchLatency = 20 * time.Millisecond
 func provisionOnce(b *testing.B, sessions, batch int) time.Duration {
 	b.StopTimer()
 	const n = 1000
-	srv := ocisim.StartTest(b, &ocisim.Options{Latency: benchLatency})
+	srv := ocisimtest.Start(b, &ocisim.Options{Latency: benchLatency})
 	ctx := context.Background()
 	c, err := broadworks.Dial(ctx, srv.Addr().String(), nil)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
@@ -35,7 +36,7 @@ func problemsByCell(rep *jobs.CheckReport) map[string]string {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func TestCheck_marksEveryCollidingCell(t *testing.T) {
-	c, srv := ocisim.NewTestPair(t, nil)
+	c, srv := ocisimtest.NewPair(t, nil)
 	target := wizard.Target{ServiceProviderID: "acme-ent", GroupID: "acme-branch", Domain: "acme.example.com", IsEnterprise: true}
 	rows := []wizard.Row{
 		// Row 1 reuses the seeded user 01: its user id, device and MAC.
@@ -125,7 +126,7 @@ func TestCheck_marksEveryCollidingCell(t *testing.T) {
 }
 
 func TestCheck_macInAnotherGroupAndExistingDeviceReused(t *testing.T) {
-	c, _ := ocisim.NewTestPair(t, nil)
+	c, _ := ocisimtest.NewPair(t, nil)
 	target := wizard.Target{ServiceProviderID: "acme-ent", GroupID: "acme-hq", Domain: "acme.example.com", IsEnterprise: true,
 		ExistingDevices: []string{"acme-hq-pbx"}}
 	rows := []wizard.Row{
@@ -144,7 +145,7 @@ func TestCheck_macInAnotherGroupAndExistingDeviceReused(t *testing.T) {
 }
 
 func TestCheck_newGroupHasNothingToCollideWith(t *testing.T) {
-	c, _ := ocisim.NewTestPair(t, nil)
+	c, _ := ocisimtest.NewPair(t, nil)
 	target := wizard.Target{ServiceProviderID: "acme-ent", GroupID: "acme-new", Domain: "acme.example.com", IsEnterprise: true}
 	rows := []wizard.Row{checkRow(map[wizard.Column]string{wizard.ColUserID: "branch.user05@acme.example.com", wizard.ColPhoneNumber: "2025550100", wizard.ColDepartment: "X"})}
 	rep, err := jobs.Check(context.Background(), c, jobs.CheckSpec{Target: target, Rows: rows}, nil)
@@ -183,9 +184,9 @@ func BenchmarkCheck(b *testing.B) {
 }
 
 func benchCheck(b *testing.B, n int) {
-	srv := ocisim.StartTest(b, nil)
+	srv := ocisimtest.Start(b, nil)
 	pool := broadworks.NewPool(4, func(ctx context.Context) (*broadworks.Client, error) {
-		c, err := broadworks.Dial(ctx, srv.Addr().String(), ocisim.TestClientOptions(b, srv))
+		c, err := broadworks.Dial(ctx, srv.Addr().String(), ocisimtest.ClientOptions(b, srv))
 		if err != nil {
 			return nil, err
 		}
@@ -218,9 +219,9 @@ func benchCheck(b *testing.B, n int) {
 // groups; a user id the server refuses to show is taken all the same, and
 // what the scope does not allow to read is said, not guessed.
 func TestCheck_groupAdmin(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	ctx := context.Background()
-	c, err := broadworks.Dial(ctx, srv.Addr().String(), ocisim.TestClientOptions(t, srv))
+	c, err := broadworks.Dial(ctx, srv.Addr().String(), ocisimtest.ClientOptions(t, srv))
 	if err != nil {
 		t.Fatal(err)
 	}

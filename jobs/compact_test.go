@@ -12,6 +12,7 @@ import (
 
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 	"bwbulk/wizard"
 )
 
@@ -126,7 +127,7 @@ func TestStore_Compact_LegacyDatabase(t *testing.T) {
 		t.Fatalf("audit = %+v, %v", audit, err)
 	}
 
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	h := startRunner(t, st, dialer(srv.Addr().String(), 2), nil)
 	task := h.waitTask(id, 60*time.Second, StatusCompleted, StatusFailed)
 	if task.Completed != len(us) {
@@ -217,7 +218,7 @@ func TestPlanTaskLazy_SameJobs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	c, err := broadworks.Dial(ctx, srv.Addr().String(), nil)
 	if err != nil {
 		t.Fatal(err)

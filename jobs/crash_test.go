@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 // The crash test re-executes this test binary as a child that provisions
@@ -41,7 +42,7 @@ func TestRunner_CrashResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns a process")
 	}
-	srv := ocisim.StartTest(t, &ocisim.Options{Latency: 3 * time.Millisecond})
+	srv := ocisimtest.Start(t, &ocisim.Options{Latency: 3 * time.Millisecond})
 	dir := t.TempDir()
 	key := make([]byte, 32)
 	rand.Read(key)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 // checkExactlyOnce asserts that every planned user and device exists in
@@ -47,7 +48,7 @@ func TestRunner_FaultInjection1000Users(t *testing.T) {
 	if testing.Short() {
 		t.Skip("1,000 users")
 	}
-	srv := ocisim.StartTest(t, &ocisim.Options{Seed: 7, DropEvery: 37, TransientRate: 0.05, Latency: time.Millisecond})
+	srv := ocisimtest.Start(t, &ocisim.Options{Seed: 7, DropEvery: 37, TransientRate: 0.05, Latency: time.Millisecond})
 	st := openTestStore(t, nil)
 	ctx := context.Background()
 	const n = 1000

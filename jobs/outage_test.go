@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 // link is a TCP relay in front of the simulator that can be cut (every
@@ -101,7 +102,7 @@ func (l *link) restore() {
 // nothing meanwhile, resumes by itself when the network is back, and
 // every user exists exactly once with the right settings.
 func TestRunner_ConnectionLostMidTask(t *testing.T) {
-	srv := ocisim.StartTest(t, &ocisim.Options{Latency: 5 * time.Millisecond})
+	srv := ocisimtest.Start(t, &ocisim.Options{Latency: 5 * time.Millisecond})
 	lk := newLink(t, srv.Addr().String())
 	st := openTestStore(t, nil)
 	ctx := context.Background()

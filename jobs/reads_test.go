@@ -8,12 +8,13 @@ import (
 
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 // TestReadRetry_busyServer: reads the simulator refuses as busy are sent
 // again, only those, until answered, and each wait is told.
 func TestReadRetry_busyServer(t *testing.T) {
-	srv := ocisim.StartTest(t, &ocisim.Options{TransientRate: 0.4, Seed: 3})
+	srv := ocisimtest.Start(t, &ocisim.Options{TransientRate: 0.4, Seed: 3})
 	pool := dialer(srv.Addr().String(), 2)
 	p, err := pool(context.Background())
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 	"bwbulk/internal/ocinames"
 )
 
@@ -38,7 +39,7 @@ func TestRunner_fieldReleases1000Users(t *testing.T) {
 		t.Run("R"+rel.release, func(t *testing.T) {
 			var mu sync.Mutex
 			seen := map[string]int{}
-			srv := ocisim.StartTest(t, &ocisim.Options{
+			srv := ocisimtest.Start(t, &ocisim.Options{
 				Release: rel.release, OmitErrorCode: true,
 				Seed: 7, DropEvery: 37, TransientRate: 0.05, Latency: time.Millisecond,
 				Intercept: func(cmd string, n int) *ocisim.Fault {

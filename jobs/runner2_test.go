@@ -15,6 +15,7 @@ import (
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 	"bwbulk/wizard"
 )
 
@@ -178,7 +179,7 @@ func TestRunner_OfflineThenOnline(t *testing.T) {
 }
 
 func TestRunner_PauseCancelResume(t *testing.T) {
-	srv := ocisim.StartTest(t, &ocisim.Options{Latency: 15 * time.Millisecond})
+	srv := ocisimtest.Start(t, &ocisim.Options{Latency: 15 * time.Millisecond})
 	st := openTestStore(t, nil)
 	ctx := context.Background()
 	id, us := storeNumberlessTask(t, st, "pcr", 60)
@@ -273,7 +274,7 @@ func TestRunner_PauseCancelResume(t *testing.T) {
 }
 
 func TestRunner_SlowSubscriberNeverBlocks(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	st := openTestStore(t, nil)
 	ctx := context.Background()
 	us := hqUsers("evt", 150)
@@ -305,7 +306,7 @@ func TestRunner_SlowSubscriberNeverBlocks(t *testing.T) {
 }
 
 func TestRunner_EditAndRetry_Export(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	st := openTestStore(t, nil)
 	ctx := context.Background()
 	existing := srv.UsersInGroup("acme-ent", "acme-branch")[0]
@@ -371,7 +372,7 @@ func TestRunner_EditAndRetry_Export(t *testing.T) {
 // comes; one whose stored commands are damaged fails with the reason and
 // the rest of the task goes ahead.
 func TestRunner_UnreadableJobFailsAlone(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	st := openTestStore(t, nil)
 	ctx := context.Background()
 	us := hqUsers("dmg", 6)

@@ -12,7 +12,7 @@ import (
 
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
-	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 func TestRetryPolicy_Next(t *testing.T) {
@@ -52,7 +52,7 @@ func TestRetryPolicy_Next(t *testing.T) {
 }
 
 func TestRunner_NormalTask(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	st := openTestStore(t, nil)
 	ctx := context.Background()
 	us := hqUsers("norm", 20)
@@ -131,7 +131,7 @@ func TestRunner_NormalTask(t *testing.T) {
 }
 
 func TestRunner_MixedFailures(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	st := openTestStore(t, nil)
 	ctx := context.Background()
 	limit, count := srv.GroupCounts("acme-ent", "acme-branch")

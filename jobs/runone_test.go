@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 // Run works on the task it is given and leaves an older pending task (of
 // another server, say) alone.
 func TestRunner_Run_onlyThatTask(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	st := openTestStore(t, newMemSecrets())
 	older, _ := storeNumberlessTask(t, st, "older", 3)
 	id, us := storeNumberlessTask(t, st, "mine", 5)
@@ -42,7 +43,7 @@ func TestRunner_Run_onlyThatTask(t *testing.T) {
 
 // Run returns once the task is paused, the documents in flight settled.
 func TestRunner_Run_returnsWhenPaused(t *testing.T) {
-	srv := ocisim.StartTest(t, &ocisim.Options{Latency: 5 * time.Millisecond})
+	srv := ocisimtest.Start(t, &ocisim.Options{Latency: 5 * time.Millisecond})
 	st := openTestStore(t, newMemSecrets())
 	id, _ := storeNumberlessTask(t, st, "p", 200)
 	r := NewRunner(st, dialer(srv.Addr().String(), 2), &RunnerOptions{Sessions: 2})

@@ -12,6 +12,7 @@ import (
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 	"bwbulk/wizard"
 )
 
@@ -41,7 +42,7 @@ func scaleSpec(n int) TaskSpec {
 // scaleServer starts a simulator (no latency) whose bulk group takes n
 // users.
 func scaleServer(b *testing.B, n int) *ocisim.Server {
-	srv := ocisim.StartTest(b, nil)
+	srv := ocisimtest.Start(b, nil)
 	ctx := context.Background()
 	c, err := broadworks.Dial(ctx, srv.Addr().String(), nil)
 	if err != nil {
@@ -171,7 +172,7 @@ func importCSV(n int) []byte {
 
 // bigDemo is the demo server with a group that takes n users.
 func bigDemo(b *testing.B, n int) *ocisim.Server {
-	srv := ocisim.StartTest(b, nil)
+	srv := ocisimtest.Start(b, nil)
 	if !srv.SetUserLimit("acme-ent", "acme-hq", n+10) {
 		b.Fatal("no group acme-ent/acme-hq")
 	}

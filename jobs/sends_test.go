@@ -5,14 +5,14 @@ import (
 	"testing"
 	"time"
 
-	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 // TestStore_Sends counts every send of a job, across a retry: a user the
 // server refuses twice has been sent twice, while Job.Attempts says how
 // often its current command went out (once, in the last run).
 func TestStore_Sends(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	st := openStoreAt(t, t.TempDir(), newMemSecrets())
 	us := hqUsers("sends", 2)
 	us[1].userID = "branch.user01@acme.example.com" // exists: refused
@@ -48,7 +48,7 @@ func TestStore_Sends(t *testing.T) {
 // was attempted once, though three commands went out; a refused user
 // retried was attempted twice.
 func TestStore_Attempts(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	st := openStoreAt(t, t.TempDir(), newMemSecrets())
 	us := hqUsers("attempts", 2)
 	us[1].userID = "branch.user01@acme.example.com" // exists: refused

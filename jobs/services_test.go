@@ -12,6 +12,7 @@ import (
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 	"bwbulk/wizard"
 )
 
@@ -67,7 +68,7 @@ func waitJob(t *testing.T, st *Store, id int64, want string) Job {
 // read first: sent again when still missing, not sent when it was done by
 // hand meanwhile.
 func TestRunner_serviceAssignment(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	st := openTestStore(t, nil)
 	ctx := context.Background()
 	us, spec := branchServiceTask(4)
@@ -142,7 +143,7 @@ func TestRunner_serviceAssignment(t *testing.T) {
 func TestRunner_serviceAssignmentOutcomeUnknown(t *testing.T) {
 	// One command a document, every 5th document executed and its answer
 	// lost: over 30 jobs' 120-odd documents, assignments among them.
-	srv := ocisim.StartTest(t, &ocisim.Options{Seed: 3, DropEvery: 5})
+	srv := ocisimtest.Start(t, &ocisim.Options{Seed: 3, DropEvery: 5})
 	st := openTestStore(t, nil)
 	ctx := context.Background()
 	us := hqUsers("svcdrop", 30)
@@ -190,7 +191,7 @@ func TestRunner_serviceAssignmentOutcomeUnknown(t *testing.T) {
 }
 
 func TestLiveCatalogue_ServiceAuthorizations(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	pool, err := dialer(srv.Addr().String(), 1)(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -239,7 +240,7 @@ func TestLiveCatalogue_ServiceAuthorizations(t *testing.T) {
 func TestRunner_serviceAssignmentEveryRelease(t *testing.T) {
 	for _, rel := range []string{"20", "21sp1", "22.0", "23.0", "24.0", "25.0"} {
 		t.Run("R"+rel, func(t *testing.T) {
-			srv := ocisim.StartTest(t, &ocisim.Options{Release: rel})
+			srv := ocisimtest.Start(t, &ocisim.Options{Release: rel})
 			pool, err := dialer(srv.Addr().String(), 1)(context.Background())
 			if err != nil {
 				t.Fatal(err)
@@ -276,7 +277,7 @@ func TestRunner_serviceAssignmentEveryRelease(t *testing.T) {
 // The check before Submit reads the licences as they are then: those
 // used since the preview was built are refused row by row.
 func TestCheck_serviceLicencesNow(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	ctx := context.Background()
 	pool, err := dialer(srv.Addr().String(), 1)(ctx)
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 // Copying a desk's own history into the team database, twice: the first
@@ -22,7 +22,7 @@ func TestTeam_CopyHistoryTwice(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer local.Close()
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	h := startRunner(t, local, dialer(srv.Addr().String(), 2), nil)
 	done, us := storeNumberlessTask(t, local, "ch", 6)
 	h.waitTask(done, time.Minute, StatusCompleted)

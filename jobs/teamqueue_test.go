@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 	"bwbulk/internal/pgtest"
 )
 
@@ -54,7 +54,7 @@ func TestTeamQueue_OfflineSubmit(t *testing.T) {
 	if _, off := win.TeamOffline(); off || !win.Shared() {
 		t.Fatal("the window's store is not the team's")
 	}
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	h := startRunner(t, win, dialer(srv.Addr().String(), 4), &RunnerOptions{PollInterval: 100 * time.Millisecond})
 	defer h.stop()
 	us := hqUsers("oq", 20)

@@ -9,6 +9,7 @@ import (
 
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 // TestRunner_UnreadOutcomeIsToBeChecked: users the server created but whose
@@ -18,7 +19,7 @@ import (
 func TestRunner_UnreadOutcomeIsToBeChecked(t *testing.T) {
 	var refuseReads atomic.Bool
 	refuseReads.Store(true)
-	srv := ocisim.StartTest(t, &ocisim.Options{Intercept: func(name string, n int) *ocisim.Fault {
+	srv := ocisimtest.Start(t, &ocisim.Options{Intercept: func(name string, n int) *ocisim.Fault {
 		if strings.HasPrefix(name, "UserGetRequest") && refuseReads.Load() {
 			return &ocisim.Fault{Code: 5001, Message: "System busy, try again later"}
 		}
@@ -111,7 +112,7 @@ func TestRetry_ReconcilesWithTheServer(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var lose atomic.Bool
 			lose.Store(true)
-			srv := ocisim.StartTest(t, &ocisim.Options{Intercept: func(name string, n int) *ocisim.Fault {
+			srv := ocisimtest.Start(t, &ocisim.Options{Intercept: func(name string, n int) *ocisim.Fault {
 				if lose.Load() && tc.lose(name) {
 					// A Warning: the client takes it as done; the
 					// server holds nothing.
@@ -187,7 +188,7 @@ func stopsForAttention(t *testing.T, connect func(context.Context) (*broadworks.
 // an untrusted certificate does not wait for ever: it is paused as needing
 // attention, with the fingerprint and what to do, and Resume clears that.
 func TestRunner_UntrustedCertificateNeedsAttention(t *testing.T) {
-	srv := ocisim.StartTest(t, &ocisim.Options{TLS: true})
+	srv := ocisimtest.Start(t, &ocisim.Options{TLS: true})
 	connect := dialerWith(srv.Addr().String(), 1, &broadworks.Options{Transport: "tls", Timeout: 5 * time.Second}, ocisim.DefaultPassword)
 	h, task := stopsForAttention(t, connect, "tls", 2, "SHA-256 fingerprint", "trust the certificate in Connections")
 	if !strings.HasPrefix(task.Attention, "needs attention: ") {
@@ -207,7 +208,7 @@ func TestRunner_UntrustedCertificateNeedsAttention(t *testing.T) {
 // TestRunner_RefusedLoginNeedsAttention: a wrong administrator password is
 // not retried until every job fails: the task stops as needing attention.
 func TestRunner_RefusedLoginNeedsAttention(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	connect := dialerWith(srv.Addr().String(), 2, &broadworks.Options{Timeout: 5 * time.Second}, "not-the-password")
 	stopsForAttention(t, connect, "pw", 3, "refused the login", "correct the administrator's password in Connections")
 }
@@ -217,7 +218,7 @@ func TestRunner_RefusedLoginNeedsAttention(t *testing.T) {
 // protocol" (the code only in the summary, as real servers send it). The
 // task stops as needing attention with what to do; no job fails.
 func TestRunner_ACLRefusalNeedsAttention(t *testing.T) {
-	srv := ocisim.StartTest(t, &ocisim.Options{
+	srv := ocisimtest.Start(t, &ocisim.Options{
 		OmitErrorCode: true,
 		Intercept: func(cmd string, n int) *ocisim.Fault {
 			if strings.HasPrefix(cmd, "AuthenticationRequest") || strings.HasPrefix(cmd, "LoginRequest") {

@@ -15,6 +15,7 @@ import (
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 // undoAndWait plans the undo of task id, stores it and runs it to the end.
@@ -40,7 +41,7 @@ func undoAndWait(t *testing.T, h *runnerHarness, pool func(ctx context.Context) 
 // A task that created its group, a department, users with devices and
 // numbers: the undo removes all of it, and touches no other group.
 func TestUndo_completedTaskWithItsGroup(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	st := openTestStore(t, nil)
 	ctx := context.Background()
 	hqBefore := srv.UsersInGroup("acme-ent", "acme-hq")
@@ -101,7 +102,7 @@ func TestUndo_completedTaskWithItsGroup(t *testing.T) {
 // of its users is listed as lost; a device another user now shares is
 // left; a user the task could not create (it existed) is not deleted.
 func TestUndo_partlyFailedTaskLeavesWhatItDidNotMake(t *testing.T) {
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	st := openTestStore(t, nil)
 	ctx := context.Background()
 	us := hqUsers("pf", 4)
@@ -178,7 +179,7 @@ func TestUndo_partlyFailedTaskLeavesWhatItDidNotMake(t *testing.T) {
 
 // A cancelled task, and a partial undo of chosen jobs.
 func TestUndo_cancelledAndPartial(t *testing.T) {
-	srv := ocisim.StartTest(t, &ocisim.Options{Latency: 20 * time.Millisecond})
+	srv := ocisimtest.Start(t, &ocisim.Options{Latency: 20 * time.Millisecond})
 	st := openTestStore(t, nil)
 	ctx := context.Background()
 	id, us := storeNumberlessTask(t, st, "cx", 40)
@@ -246,7 +247,7 @@ func TestUndo_crashResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns a process")
 	}
-	srv := ocisim.StartTest(t, &ocisim.Options{Latency: 3 * time.Millisecond})
+	srv := ocisimtest.Start(t, &ocisim.Options{Latency: 3 * time.Millisecond})
 	dir := t.TempDir()
 	key := make([]byte, 32)
 	rand.Read(key)

@@ -12,6 +12,7 @@ import (
 
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 	"bwbulk/desk"
 	"bwbulk/jobs"
 	"bwbulk/wizard"
@@ -64,7 +65,7 @@ type harnessOpts struct {
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
-	srv := ocisim.StartTest(t, o.server)
+	srv := ocisimtest.Start(t, o.server)
 	st, err := jobs.Open(context.Background(), filepath.Join(t.TempDir(), "bwbulk.db"),
 		&jobs.Options{Keyring: &desk.FallbackKeyring{OS: &memKeyring{}}, Now: func() time.Time { return fixedNow }})
 	if err != nil {

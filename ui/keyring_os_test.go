@@ -20,6 +20,7 @@ import (
 
 	"bwbulk/broadworks/oci"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 	"bwbulk/desk"
 	"bwbulk/jobs"
 )
@@ -31,7 +32,7 @@ import (
 // login proves the password came back from the keyring.
 func TestKeyring_ProfilePasswordThroughOSKeyring(t *testing.T) {
 	ctx := context.Background()
-	srv := ocisim.StartTest(t, nil)
+	srv := ocisimtest.Start(t, nil)
 	dir := filepath.Join(t.TempDir(), "data folder é")
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 	"bwbulk/desk"
 	"bwbulk/jobs"
 )
@@ -19,7 +20,7 @@ import (
 // refused, saying it changed.
 func TestConnections_TrustUntrustedCertificate(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
-	tlsSrv := ocisim.StartTest(t, &ocisim.Options{TLS: true})
+	tlsSrv := ocisimtest.Start(t, &ocisim.Options{TLS: true})
 	v := h.u.connections
 	host, port := splitHostPort(tlsSrv.Addr().String())
 	v.edit(jobs.Profile{Name: "Lab AS", Transport: "tls", AdminUser: ocisim.DefaultAdmin})
@@ -58,7 +59,7 @@ func TestConnections_TrustUntrustedCertificate(t *testing.T) {
 	}
 
 	// The same address now shows another certificate.
-	other := ocisim.StartTest(t, &ocisim.Options{TLS: true})
+	other := ocisimtest.Start(t, &ocisim.Options{TLS: true})
 	oh, op := splitHostPort(other.Addr().String())
 	v.host.SetText(oh)
 	v.port.SetText(op)
@@ -71,7 +72,7 @@ func TestConnections_TrustUntrustedCertificate(t *testing.T) {
 // TestExplainConnError_PlainTCPToTLSPort: plain TCP to a TLS port says to
 // choose TLS instead of a bare "unexpected EOF".
 func TestExplainConnError_PlainTCPToTLSPort(t *testing.T) {
-	srv := ocisim.StartTest(t, &ocisim.Options{TLS: true})
+	srv := ocisimtest.Start(t, &ocisim.Options{TLS: true})
 	p := jobs.Profile{Address: srv.Addr().String(), Transport: "tcp", AdminUser: ocisim.DefaultAdmin}
 	_, err := desk.TestConnection(context.Background(), p, ocisim.DefaultPassword)
 	if err == nil {

@@ -11,6 +11,7 @@ import (
 
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 	"bwbulk/wizard"
 )
 
@@ -67,8 +68,8 @@ func TestErrorWords_realErrors(t *testing.T) {
 	defer cancel()
 	_, refused := broadworks.Dial(ctx, closed, &broadworks.Options{Timeout: 2 * time.Second})
 
-	srv := ocisim.StartTest(t, nil)
-	c, err := broadworks.Dial(ctx, srv.Addr().String(), ocisim.TestClientOptions(t, srv))
+	srv := ocisimtest.Start(t, nil)
+	c, err := broadworks.Dial(ctx, srv.Addr().String(), ocisimtest.ClientOptions(t, srv))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -172,6 +172,14 @@ func (s *Server) Addr() net.Addr {
 	return s.addr
 }
 
+// SystemAdmin is the system administrator the server was started with
+// (Options.Admin and Password, default admin/welcome1).
+func (s *Server) SystemAdmin() (user, password string) { return s.opts.Admin, s.opts.Password }
+
+// SpeaksTLS reports whether the server listens with TLS (Options.TLS or
+// TLSConfig).
+func (s *Server) SpeaksTLS() bool { return s.opts.TLS || s.opts.TLSConfig != nil }
+
 // TLSConfig returns the server's TLS configuration (generating the
 // self-signed certificate if needed), so tests can trust it.
 func (s *Server) TLSConfig() (*tls.Config, error) {

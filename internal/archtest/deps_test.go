@@ -1,7 +1,9 @@
 package archtest
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -50,18 +52,29 @@ var rules = []rule{
 		"it must initialise before Fyne's packages to hold what they log from init (see its doc)"},
 }
 
-func deps(t *testing.T, pattern string) map[string][]string {
+// goos are the systems the rules hold for: the build of each differs
+// (files by GOOS), and Windows is shipped too.
+var goos = []string{"linux", "windows"}
+
+func goList(t *testing.T, system string, args ...string) string {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-deps",
-		"-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, pattern).Output()
+	cmd := exec.Command("go", append([]string{"list"}, args...)...)
+	cmd.Env = append(os.Environ(), "GOOS="+system, "GOARCH=amd64", "CGO_ENABLED=1")
+	out, err := cmd.Output()
 	if err != nil {
 		if ee, ok := err.(*exec.ExitError); ok {
-			t.Fatalf("go list %s: %v\n%s", pattern, err, ee.Stderr)
+			t.Fatalf("GOOS=%s go list %v: %v\n%s", system, args, err, ee.Stderr)
 		}
-		t.Fatalf("go list %s: %v", pattern, err)
+		t.Fatalf("GOOS=%s go list %v: %v", system, args, err)
 	}
+	return string(out)
+}
+
+func deps(t *testing.T, system, pattern string) map[string][]string {
+	t.Helper()
+	out := goList(t, system, "-deps", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, pattern)
 	graph := map[string][]string{}
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		f := strings.Fields(line)
 		if len(f) > 0 {
 			graph[f[0]] = f[1:]
@@ -70,13 +83,9 @@ func deps(t *testing.T, pattern string) map[string][]string {
 	return graph
 }
 
-func roots(t *testing.T, pattern string) []string {
+func roots(t *testing.T, system, pattern string) []string {
 	t.Helper()
-	out, err := exec.Command("go", "list", pattern).Output()
-	if err != nil {
-		t.Fatalf("go list %s: %v", pattern, err)
-	}
-	return strings.Fields(string(out))
+	return strings.Fields(goList(t, system, pattern))
 }
 
 // matches reports whether path is forbidden: exactly, or inside a tree
@@ -118,26 +127,63 @@ func TestDeps_wizardPlansWithOCI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list over the module")
 	}
-	if !reachable(deps(t, "bwbulk/wizard"), "bwbulk/wizard")["bwbulk/broadworks/oci"] {
+	if !reachable(deps(t, "linux", "bwbulk/wizard"), "bwbulk/wizard")["bwbulk/broadworks/oci"] {
 		t.Error("wizard no longer imports broadworks/oci: the plan lost its commands")
 	}
 }
 
-// TestDeps enforces main → ui, cli → desk → jobs → wizard → broadworks.
+// TestDeps enforces main → ui, cli → desk → jobs → wizard → broadworks,
+// for each system shipped.
 func TestDeps(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list over the module")
 	}
-	for _, r := range rules {
-		graph := deps(t, r.pkgs)
-		for _, root := range roots(t, r.pkgs) {
-			for dep := range reachable(graph, root) {
-				for _, f := range r.forbidden {
-					if matches(dep, f) {
-						t.Errorf("%s must not import %s (via %s): %s",
-							root, dep, strings.Join(chain(graph, root, dep), " → "), r.why)
+	for _, system := range goos {
+		for _, r := range rules {
+			graph := deps(t, system, r.pkgs)
+			for _, root := range roots(t, system, r.pkgs) {
+				for dep := range reachable(graph, root) {
+					for _, f := range r.forbidden {
+						if matches(dep, f) {
+							t.Errorf("GOOS=%s: %s must not import %s (via %s): %s",
+								system, root, dep, strings.Join(chain(graph, root, dep), " → "), r.why)
+						}
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestDeps_binaryHasNoTestCode: the shipped binary's own dependency list
+// holds no test helper (package testing and what builds on it).
+func TestDeps_binaryHasNoTestCode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list over the module")
+	}
+	for _, system := range goos {
+		graph := deps(t, system, "bwbulk")
+		for dep := range reachable(graph, "bwbulk") {
+			if dep == "testing" || strings.HasPrefix(dep, "testing/") || (strings.HasPrefix(dep, "bwbulk/") && strings.HasSuffix(dep, "test")) {
+				t.Errorf("GOOS=%s: the binary imports %s (via %s): test helpers stay in test files and *test packages",
+					system, dep, strings.Join(chain(graph, "bwbulk", dep), " → "))
+			}
+		}
+	}
+}
+
+// TestDeps_rulesNameRealFolders: a rule about a folder that is not there
+// (renamed, moved) would hold for nothing, silently.
+func TestDeps_rulesNameRealFolders(t *testing.T) {
+	for _, r := range rules {
+		paths := append([]string{r.pkgs}, r.forbidden...)
+		for _, p := range paths {
+			if p != "bwbulk" && !strings.HasPrefix(p, "bwbulk/") {
+				continue // the standard library and other modules
+			}
+			dir := strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(p, "bwbulk"), "/"), "..."), "/")
+			if fi, err := os.Stat(filepath.Join("..", "..", filepath.FromSlash(dir))); err != nil || !fi.IsDir() {
+				t.Errorf("rule %q names %s, which is not a folder of the module: %s", r.pkgs, p, r.why)
 			}
 		}
 	}

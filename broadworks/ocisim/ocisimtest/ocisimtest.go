@@ -1,4 +1,7 @@
-package ocisim
+// Package ocisimtest starts the simulator for tests: a demo server on a
+// free loopback port, closed with the test, and a client logged in to it.
+// It imports testing, so only tests import it.
+package ocisimtest
 
 import (
 	"context"
@@ -8,14 +11,15 @@ import (
 	"time"
 
 	"bwbulk/broadworks"
+	"bwbulk/broadworks/ocisim"
 )
 
-// StartTest starts a server with the demo dataset on 127.0.0.1:0 (TLS when
+// Start starts a server with the demo dataset on 127.0.0.1:0 (TLS when
 // opts asks for it) and returns it once its address is known; tb.Cleanup
 // closes it. For callers that dial themselves.
-func StartTest(tb testing.TB, opts *Options) *Server {
+func Start(tb testing.TB, opts *ocisim.Options) *ocisim.Server {
 	tb.Helper()
-	srv := NewDemo(opts)
+	srv := ocisim.NewDemo(opts)
 	if _, err := srv.Listen("127.0.0.1:0"); err != nil {
 		srv.Close()
 		tb.Fatalf("ocisim: listen: %v", err)
@@ -24,12 +28,12 @@ func StartTest(tb testing.TB, opts *Options) *Server {
 	return srv
 }
 
-// TestClientOptions returns client options that reach srv: TLS with the
+// ClientOptions returns client options that reach srv: TLS with the
 // server's certificate pinned when the server speaks TLS, a 10 s timeout.
-func TestClientOptions(tb testing.TB, srv *Server) *broadworks.Options {
+func ClientOptions(tb testing.TB, srv *ocisim.Server) *broadworks.Options {
 	tb.Helper()
 	o := &broadworks.Options{Timeout: 10 * time.Second}
-	if srv.opts.TLS || srv.opts.TLSConfig != nil {
+	if srv.SpeaksTLS() {
 		conf, err := srv.TLSConfig()
 		if err != nil || len(conf.Certificates) == 0 || len(conf.Certificates[0].Certificate) == 0 {
 			tb.Fatalf("ocisim: no server certificate: %v", err)
@@ -41,20 +45,21 @@ func TestClientOptions(tb testing.TB, srv *Server) *broadworks.Options {
 	return o
 }
 
-// NewTestPair starts a demo server on 127.0.0.1:0 (see StartTest) and
+// NewPair starts a demo server on 127.0.0.1:0 (see Start) and
 // returns a client logged in as its system administrator (Options.Admin
 // and Password, default admin/welcome1). tb.Cleanup closes both.
-func NewTestPair(tb testing.TB, opts *Options) (*broadworks.Client, *Server) {
+func NewPair(tb testing.TB, opts *ocisim.Options) (*broadworks.Client, *ocisim.Server) {
 	tb.Helper()
-	srv := StartTest(tb, opts)
+	srv := Start(tb, opts)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, err := broadworks.Dial(ctx, srv.Addr().String(), TestClientOptions(tb, srv))
+	c, err := broadworks.Dial(ctx, srv.Addr().String(), ClientOptions(tb, srv))
 	if err != nil {
 		tb.Fatalf("ocisim: dial: %v", err)
 	}
 	tb.Cleanup(func() { c.Close() })
-	if _, err := c.Login(ctx, srv.opts.Admin, srv.opts.Password); err != nil {
+	admin, password := srv.SystemAdmin()
+	if _, err := c.Login(ctx, admin, password); err != nil {
 		tb.Fatalf("ocisim: login: %v", err)
 	}
 	return c, srv

@@ -531,5 +531,10 @@ func cellValue(c *Cell) (v, refused, note string) {
 // spreadsheetWords says "the spreadsheet" where cellValue says "Excel":
 // an OpenDocument file may come from LibreOffice, Google Sheets or Excel.
 func spreadsheetWords(s string) string {
-	return strings.NewReplacer("Excel stored", "the spreadsheet stored", "Excel shows", "the spreadsheet shows", "fix the cell in Excel", "fix the cell").Replace(s)
+	if s == "" {
+		return s
+	}
+	return spreadsheetReplacer.Replace(s)
 }
+
+var spreadsheetReplacer = strings.NewReplacer("Excel stored", "the spreadsheet stored", "Excel shows", "the spreadsheet shows", "fix the cell in Excel", "fix the cell")

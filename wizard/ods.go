@@ -168,6 +168,7 @@ type odsReader struct {
 	progress func(done, total int)
 	sheet    *odsSheet // the table kept: the first, or "Users"
 	cells    int       // filled cells laid out
+	ns       map[string]string
 }
 
 const (
@@ -188,18 +189,77 @@ func attr(e xml.StartElement, space, local string) string {
 // repeat reads a number-…-repeated or -spanned attribute (1 when absent
 // or not a positive number).
 func repeat(e xml.StartElement, local string) int {
-	n, err := strconv.Atoi(attr(e, nsTable, local))
+	v := attr(e, nsTable, local)
+	if v == "" {
+		return 1
+	}
+	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
 		return 1
 	}
 	return n
 }
 
+// token is the decoder's next raw token (no nesting check and no copy:
+// the reader keeps its own depth and copies what it keeps), its names'
+// prefixes turned into namespaces as the document declared them
+// (OpenDocument declares them all on its root).
+func (o *odsReader) token() (xml.Token, error) {
+	tok, err := o.d.RawToken()
+	if err != nil {
+		return nil, err
+	}
+	switch e := tok.(type) {
+	case xml.StartElement:
+		for _, a := range e.Attr {
+			if a.Name.Space == "xmlns" {
+				if o.ns == nil {
+					o.ns = map[string]string{}
+				}
+				o.ns[a.Name.Local] = a.Value
+			}
+		}
+		e.Name.Space = o.ns[e.Name.Space]
+		for i := range e.Attr {
+			if sp := e.Attr[i].Name.Space; sp != "" && sp != "xmlns" {
+				e.Attr[i].Name.Space = o.ns[sp]
+			}
+		}
+		return e, nil
+	case xml.EndElement:
+		e.Name.Space = o.ns[e.Name.Space]
+		return e, nil
+	}
+	return tok, nil
+}
+
+// skip reads to the end of the element just started.
+func (o *odsReader) skip() error {
+	for depth := 1; depth > 0; {
+		tok, err := o.d.RawToken()
+		if err != nil {
+			if err == io.EOF {
+				return io.ErrUnexpectedEOF
+			}
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			if depth++; depth > maxODSDepth {
+				return &odsLimit{"the spreadsheet's XML nests too deeply: it is damaged or not a list of users"}
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
+	return nil
+}
+
 // read reads the tables until the end of the document.
 func (o *odsReader) read() error {
 	depth := 0
 	for {
-		tok, err := o.d.Token()
+		tok, err := o.token()
 		if err == io.EOF {
 			return nil
 		}
@@ -237,7 +297,7 @@ func (o *odsReader) table(name string) (*odsSheet, error) {
 	row, col := 1, 0
 	depth := 1
 	for {
-		tok, err := o.d.Token()
+		tok, err := o.token()
 		if err != nil {
 			if err == io.EOF {
 				return nil, io.ErrUnexpectedEOF
@@ -251,7 +311,7 @@ func (o *odsReader) table(name string) (*odsSheet, error) {
 			}
 			if e.Name.Space != nsTable {
 				if e.Name.Space == nsOffice && e.Name.Local == "annotation" || e.Name.Local == "shapes" {
-					if err := o.d.Skip(); err != nil {
+					if err := o.skip(); err != nil {
 						return nil, err
 					}
 					depth--
@@ -320,7 +380,7 @@ func (o *odsReader) row(s *odsSheet, row int) ([]Cell, bool, error) {
 	broken := false
 	col := 0
 	for {
-		tok, err := o.d.Token()
+		tok, err := o.token()
 		if err != nil {
 			if err == io.EOF {
 				return nil, false, io.ErrUnexpectedEOF
@@ -330,7 +390,7 @@ func (o *odsReader) row(s *odsSheet, row int) ([]Cell, bool, error) {
 		switch e := tok.(type) {
 		case xml.StartElement:
 			if e.Name.Space != nsTable || e.Name.Local != "table-cell" && e.Name.Local != "covered-table-cell" {
-				if err := o.d.Skip(); err != nil {
+				if err := o.skip(); err != nil {
 					return nil, false, err
 				}
 				continue
@@ -378,7 +438,7 @@ func (o *odsReader) cell(e xml.StartElement) (Cell, error) {
 	var walk func(depth int) error
 	walk = func(depth int) error {
 		for {
-			tok, err := o.d.Token()
+			tok, err := o.token()
 			if err != nil {
 				if err == io.EOF {
 					return io.ErrUnexpectedEOF
@@ -392,7 +452,7 @@ func (o *odsReader) cell(e xml.StartElement) (Cell, error) {
 				}
 				switch {
 				case t.Name.Space == nsOffice && t.Name.Local == "annotation":
-					if err := o.d.Skip(); err != nil {
+					if err := o.skip(); err != nil {
 						return err
 					}
 					continue

@@ -309,7 +309,12 @@ job each line is. They run in the window when it is open, or here with
 	var imp *wizard.Import
 	if *fixes != "" {
 		var err error
-		if imp, err = readFixes(f.e, *fixes, *pwStdin); err != nil {
+		imp, err = readFixes(f.e, *fixes, *pwStdin)
+		if errors.Is(err, wizard.ErrNothingToFix) {
+			fmt.Fprintf(e.Stdout, "task %d: %s has no rows, so no jobs were changed\n", id, filepath.Base(*fixes))
+			return ExitOK
+		}
+		if err != nil {
 			return f.fail(ExitUsage, "--fixes: %v", err)
 		}
 	} else if *pwStdin {

@@ -91,6 +91,10 @@ func PrepareImport(imp *Import, f *GroupFacts) []Note {
 	return append(notes, AdoptGroupNumbers(imp, f)...)
 }
 
+// ErrNothingToFix is ReadFixes' answer for a file with a header and no
+// rows below it: a task export with --failed of a task that has none.
+var ErrNothingToFix = errors.New("the file has no rows below its header: nothing to put back")
+
 // ReadFixes reads a fixes file — bwbulk's "Export problems" or a task's
 // failed jobs exported (task N --export FILE --failed), edited — as the
 // window's Import fixes and the command line's retry --fixes both do:
@@ -101,6 +105,9 @@ func ReadFixes(ctx context.Context, name string, r io.Reader, opts *ReadOptions)
 	t, err := ReadFile(ctx, name, r, opts)
 	if err != nil {
 		return nil, err
+	}
+	if t.Header != nil && len(t.Records) == 0 {
+		return nil, ErrNothingToFix
 	}
 	imp, err := t.Import(ctx, nil, nil)
 	if err != nil {

@@ -47,6 +47,9 @@ type taskProgress struct {
 // progress and controls, and its jobs with filter and search.
 type tasksView struct {
 	u *UI
+	// flushed, when set (by tests), is called after each flush, on the
+	// goroutine that flushed.
+	flushed func()
 
 	tasks    []jobs.Task
 	selected int64
@@ -690,6 +693,9 @@ type flushing struct {
 // flush applies coalesced progress and job moves (UI goroutine), and
 // re-reads what f asks for.
 func (v *tasksView) flush(f flushing) {
+	if v.flushed != nil {
+		defer v.flushed()
+	}
 	for id, p := range f.progress {
 		old := v.progress[id]
 		if p.Status == "" {

@@ -11,6 +11,7 @@ import (
 
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 	"bwbulk/desk"
 	"bwbulk/internal/pgtest"
 	"bwbulk/jobs"
@@ -48,7 +49,7 @@ func TestTasks_TeamLive(t *testing.T) {
 	}
 	defer other.Close()
 
-	srv := ocisim.StartTest(t, &ocisim.Options{Latency: 150 * time.Millisecond})
+	srv := ocisimtest.Start(t, &ocisim.Options{Latency: 150 * time.Millisecond})
 	demo := desk.DemoAt(srv.Addr().String())
 	a := test.NewTempApp(t)
 	session := desk.NewSession(win, demo)

@@ -49,7 +49,8 @@ func TestTasks_TeamLive(t *testing.T) {
 	}
 	defer other.Close()
 
-	srv := ocisimtest.Start(t, &ocisim.Options{Latency: 150 * time.Millisecond})
+	// Slow enough that the task runs through several polls of the window.
+	srv := ocisimtest.Start(t, &ocisim.Options{Latency: 600 * time.Millisecond})
 	demo := desk.DemoAt(srv.Addr().String())
 	a := test.NewTempApp(t)
 	session := desk.NewSession(win, demo)

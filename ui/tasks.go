@@ -397,6 +397,15 @@ func (v *tasksView) showTask() {
 	enable(v.fixBtn, t.Failed > 0 && jobs.Terminal(t.Status) && v.u.runner != nil)
 	v.enableUndo(t)
 	enable(v.reuseBtn, t.ID != 0 && t.Total > 0 && t.UndoOf == 0) // an undo made no users to start from
+	if t.Queued {
+		// Kept on this desk until the team database answers: it has no
+		// team task to pause, retry, export or undo yet.
+		for _, b := range []*keyButton{v.pause, v.resume, v.cancel, v.retryAll, v.fixBtn, v.download, v.undoBtn} {
+			b.Disable()
+		}
+		v.problemsOut.Disabled, v.fixesIn.Disabled = true, true
+		v.counts.SetText(fmt.Sprintf("%d users, kept on this desk: the task joins the team's queue when the team database answers", total))
+	}
 }
 
 func enable(b *keyButton, on bool) {

@@ -223,6 +223,20 @@ func TestTasks_TeamQueued(t *testing.T) {
 	if l := line(); !strings.HasPrefix(l, "Queued · waiting for the team database · 0/1") {
 		t.Fatalf("Tasks while the team database is stopped: %q", l)
 	}
+	for _, tk := range u.tasks.tasks {
+		if tk.Queued {
+			u.tasks.selectTask(tk.ID)
+		}
+	}
+	v := u.tasks
+	for name, b := range map[string]*keyButton{"Pause": v.pause, "Cancel": v.cancel, "Retry all failed": v.retryAll, "Download": v.download, "Undo": v.undoBtn} {
+		if !b.Disabled() {
+			t.Errorf("%s is enabled on a task still kept on this desk", name)
+		}
+	}
+	if got := v.counts.Text; !strings.Contains(got, "joins the team's queue when the team database answers") {
+		t.Errorf("the queued task's progress line: %q", got)
+	}
 	if err := pg.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -231,29 +230,13 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 // mapped by --map (or the mapping the window saved for these headers)
 // and --ignore, an encrypted workbook opened with --password-stdin.
 func (f *checkFlags) readFile(name string) (*wizard.Import, error) {
-	opts := &wizard.ReadOptions{}
-	if *f.pwStdin {
-		pw, err := readPassword(f.e, "Password of "+filepath.Base(name)+": ")
-		if err != nil || pw == "" {
-			return nil, fmt.Errorf("--password-stdin: no password on standard input")
-		}
-		opts.Password = pw
-	}
-	fh, err := os.Open(name)
+	var t *wizard.Table
+	err := openWorkbook(f.e, name, *f.pwStdin, func(fh *os.File, opts *wizard.ReadOptions) (err error) {
+		t, err = wizard.ReadFile(context.Background(), filepath.Base(name), fh, opts)
+		return err
+	})
 	if err != nil {
 		return nil, err
-	}
-	defer fh.Close()
-	t, err := wizard.ReadFile(context.Background(), filepath.Base(name), fh, opts)
-	if errors.Is(err, wizard.ErrEncrypted) {
-		var ee *wizard.EncryptedError
-		if errors.As(err, &ee) && ee.Wrong {
-			return nil, fmt.Errorf("%s: the password does not open this workbook", name)
-		}
-		return nil, fmt.Errorf("%s: the workbook is encrypted: give its password with --password-stdin", name)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	m := wizard.Mapping{}
 	switch {

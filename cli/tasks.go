@@ -362,26 +362,38 @@ job each line is. They run in the window when it is open, or here with
 // readFixes reads a fixes file as the window's Import fixes does, an
 // encrypted workbook opened with the password on standard input.
 func readFixes(e *Env, name string, pwStdin bool) (*wizard.Import, error) {
+	var imp *wizard.Import
+	err := openWorkbook(e, name, pwStdin, func(fh *os.File, opts *wizard.ReadOptions) (err error) {
+		imp, err = wizard.ReadFixes(context.Background(), filepath.Base(name), fh, opts)
+		return err
+	})
+	return imp, err
+}
+
+// openWorkbook opens the file for read, the password of an encrypted
+// workbook first read from standard input with --password-stdin, and
+// says what to do when read reports the workbook encrypted.
+func openWorkbook(e *Env, name string, pwStdin bool, read func(*os.File, *wizard.ReadOptions) error) error {
 	opts := &wizard.ReadOptions{}
 	if pwStdin {
 		pw, err := readPassword(e, "Password of "+filepath.Base(name)+": ")
 		if err != nil || pw == "" {
-			return nil, fmt.Errorf("--password-stdin: no password on standard input")
+			return fmt.Errorf("--password-stdin: no password on standard input")
 		}
 		opts.Password = pw
 	}
 	fh, err := os.Open(name)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer fh.Close()
-	imp, err := wizard.ReadFixes(context.Background(), filepath.Base(name), fh, opts)
+	err = read(fh, opts)
 	var ee *wizard.EncryptedError
 	switch {
 	case errors.As(err, &ee) && ee.Wrong:
-		return nil, fmt.Errorf("%s: the password does not open this workbook", name)
+		return fmt.Errorf("%s: the password does not open this workbook", name)
 	case errors.As(err, &ee):
-		return nil, fmt.Errorf("%s: the workbook is encrypted: give its password with --password-stdin", name)
+		return fmt.Errorf("%s: the workbook is encrypted: give its password with --password-stdin", name)
 	}
-	return imp, err
+	return err
 }

@@ -83,7 +83,7 @@ wait:
 				continue
 			}
 			pausing = true
-			if err := runner.Pause(id); err == nil {
+			if err := runner.Pause(ctx, id); err == nil {
 				prog.note(fmt.Sprintf("Pausing task %d after the documents in flight (Ctrl-C again to stop at once)…", id))
 			}
 		case runErr = <-done:
@@ -377,7 +377,7 @@ func resumeTask(ctx context.Context, f *flags, profile, arg string, queued bool)
 	if t.Status == jobs.StatusPaused {
 		// Resume through a runner that is not started: it changes the
 		// stored status only, whichever process then runs the task.
-		if err := jobs.NewRunner(st, nil, nil).Resume(id); err != nil {
+		if err := jobs.NewRunner(st, nil, nil).Resume(ctx, id); err != nil {
 			return f.fail(ExitUsage, "%v", err)
 		}
 	}

@@ -214,7 +214,7 @@ func TestStore_CreateTask_Compact(t *testing.T) {
 // Submit plans it).
 func TestPlanTaskLazy_SameJobs(t *testing.T) {
 	ctx := context.Background()
-	imp, err := wizard.ImportFile("users.csv", bytes.NewReader(importCSV(40)))
+	imp, err := wizard.ImportFile(context.Background(), "users.csv", bytes.NewReader(importCSV(40)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -307,8 +307,8 @@ var ErrTaskState = errors.New("jobs: not possible in the task's present state")
 
 // Pause stops sending a task's jobs after the documents in flight; Resume
 // continues it.
-func (r *Runner) Pause(taskID int64) error {
-	ok, err := r.store.setTaskStatus(context.Background(), taskID, StatusPaused, "", StatusPending, StatusRunning, StatusWaiting)
+func (r *Runner) Pause(ctx context.Context, taskID int64) error {
+	ok, err := r.store.setTaskStatus(ctx, taskID, StatusPaused, "", StatusPending, StatusRunning, StatusWaiting)
 	if err != nil {
 		return err
 	}
@@ -322,8 +322,7 @@ func (r *Runner) Pause(taskID int64) error {
 
 // Resume continues a paused task, or makes a waiting task probe its
 // server now.
-func (r *Runner) Resume(taskID int64) error {
-	ctx := context.Background()
+func (r *Runner) Resume(ctx context.Context, taskID int64) error {
 	ok, err := r.store.setTaskStatus(ctx, taskID, StatusPending, "", StatusPaused)
 	if err != nil {
 		return err
@@ -354,8 +353,7 @@ func (r *Runner) Resume(taskID int64) error {
 // Cancel stops a task for good: documents in flight finish (their
 // outcome is recorded), every job not yet done is cancelled. Cancelled
 // jobs can be retried with Store.RetryJob.
-func (r *Runner) Cancel(taskID int64) error {
-	ctx := context.Background()
+func (r *Runner) Cancel(ctx context.Context, taskID int64) error {
 	ok, err := r.store.setTaskStatus(ctx, taskID, StatusCancelled, "cancelled by the user",
 		StatusPending, StatusRunning, StatusWaiting, StatusPaused)
 	if err != nil {

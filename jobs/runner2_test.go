@@ -188,7 +188,7 @@ func TestRunner_PauseCancelResume(t *testing.T) {
 	waitFor(t, "some users", 20*time.Second, func() bool { return users() >= 4 })
 	events, unsubscribe := h.runner.Subscribe()
 	defer unsubscribe()
-	if err := h.runner.Pause(id); err != nil {
+	if err := h.runner.Pause(context.Background(), id); err != nil {
 		t.Fatal(err)
 	}
 	h.waitTask(id, time.Second, StatusPaused)
@@ -215,11 +215,11 @@ func TestRunner_PauseCancelResume(t *testing.T) {
 	if js, _ := st.Jobs(ctx, id, Filter{Status: StatusRunning}); len(js) != 0 {
 		t.Errorf("%d jobs still running while paused", len(js))
 	}
-	if err := h.runner.Resume(id); err != nil {
+	if err := h.runner.Resume(context.Background(), id); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "progress after resume", 20*time.Second, func() bool { return users() >= 20 })
-	if err := h.runner.Cancel(id); err != nil {
+	if err := h.runner.Cancel(context.Background(), id); err != nil {
 		t.Fatal(err)
 	}
 	task := h.waitTask(id, 10*time.Second, StatusCancelled)
@@ -231,8 +231,8 @@ func TestRunner_PauseCancelResume(t *testing.T) {
 		t.Fatalf("after cancel: %+v", task)
 	}
 	t.Logf("cancelled with %d completed, %d cancelled", task.Completed, task.Cancelled)
-	for name, f := range map[string]func(int64) error{"Pause": h.runner.Pause, "Resume": h.runner.Resume, "Cancel": h.runner.Cancel} {
-		if err := f(id); !errors.Is(err, ErrTaskState) {
+	for name, f := range map[string]func(context.Context, int64) error{"Pause": h.runner.Pause, "Resume": h.runner.Resume, "Cancel": h.runner.Cancel} {
+		if err := f(context.Background(), id); !errors.Is(err, ErrTaskState) {
 			t.Errorf("%s of a cancelled task: %v, want ErrTaskState", name, err)
 		}
 	}

@@ -56,7 +56,7 @@ func TestRunner_Run_returnsWhenPaused(t *testing.T) {
 			break
 		}
 	}
-	if err := r.Pause(id); err != nil {
+	if err := r.Pause(context.Background(), id); err != nil {
 		t.Fatal(err)
 	}
 	select {

@@ -197,7 +197,7 @@ func TestRunner_UntrustedCertificateNeedsAttention(t *testing.T) {
 	if task.Completed != 0 {
 		t.Fatalf("jobs moved: %+v", task)
 	}
-	if err := h.runner.Resume(task.ID); err != nil {
+	if err := h.runner.Resume(context.Background(), task.ID); err != nil {
 		t.Fatal(err)
 	}
 	if task, _ = h.store.Task(context.Background(), task.ID); task.Attention != "" {

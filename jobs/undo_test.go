@@ -193,7 +193,7 @@ func TestUndo_cancelledAndPartial(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	if err := h.runner.Cancel(id); err != nil {
+	if err := h.runner.Cancel(context.Background(), id); err != nil {
 		t.Fatal(err)
 	}
 	task := h.waitTask(id, 30*time.Second, StatusCancelled)

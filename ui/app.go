@@ -104,10 +104,17 @@ type UI struct {
 	demoSettings *demoSettings
 	probeNow     chan struct{}
 
-	// spawn runs background work (look-ups, store reads and writes).
-	// Tests make it synchronous so that fyne.Do, which the test driver
-	// runs inline, stays on the test goroutine.
+	// spawn runs background work (look-ups, store reads and writes) as
+	// work of the window's (goWork). Tests make it synchronous so that
+	// fyne.Do, which the test driver runs inline, stays on the test
+	// goroutine.
 	spawn func(func())
+	// work counts the goroutines the window started; Close waits for them
+	// after cancelling ctx, which every store and server call of theirs
+	// takes. closing (under workMu) refuses new work once Close began.
+	work    sync.WaitGroup
+	workMu  sync.Mutex
+	closing bool
 	// started is set by Start: timers (draft autosave) run only then,
 	// never in tests.
 	started bool
@@ -121,7 +128,11 @@ type UI struct {
 // New builds the main window of a. It does not show it.
 func New(a fyne.App, opts *Options) *UI {
 	u := &UI{app: a, tabs: map[string]*container.TabItem{}, probeNow: make(chan struct{}, 1)}
-	u.spawn = spawnDefault
+	u.spawn = func(f func()) {
+		if u.addWork() {
+			spawnDefault(func() { defer u.work.Done(); f() })
+		}
+	}
 	useFocusTheme(a)
 	if opts != nil {
 		u.opts = *opts
@@ -156,9 +167,45 @@ func (u *UI) Window() fyne.Window { return u.win }
 // window is closed.
 func (u *UI) ShowAndRun() { u.win.ShowAndRun() }
 
+// closeWait bounds how long Close waits for the window's work: each piece
+// ends as soon as its store or server call sees the context cancelled.
+const closeWait = 10 * time.Second
+
 // Close stops the application's background work (look-ups, event pumps,
-// connectivity probes). It is idempotent and does not close the window.
-func (u *UI) Close() { u.cancel() }
+// connectivity probes) and waits for it to end (at most closeWait), so
+// the store can be closed after it. It is idempotent and does not close
+// the window.
+func (u *UI) Close() {
+	u.cancel()
+	u.workMu.Lock()
+	u.closing = true
+	u.workMu.Unlock()
+	done := make(chan struct{})
+	go func() { u.work.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(closeWait):
+	}
+}
+
+// addWork counts one more piece of the window's work, or reports false
+// once Close began.
+func (u *UI) addWork() bool {
+	u.workMu.Lock()
+	defer u.workMu.Unlock()
+	if u.closing {
+		return false
+	}
+	u.work.Add(1)
+	return true
+}
+
+// goWork runs f in a goroutine of the window's own, which Close waits for.
+func (u *UI) goWork(f func()) {
+	if u.addWork() {
+		go func() { defer u.work.Done(); f() }()
+	}
+}
 
 func (u *UI) build() {
 	u.status = newStatusBar()
@@ -247,8 +294,8 @@ func (u *UI) shortcuts() {
 // once, before ShowAndRun.
 func (u *UI) Start() {
 	u.started = true
-	go u.chooseProfile()
-	go u.probeLoop()
+	u.goWork(u.chooseProfile)
+	u.goWork(u.probeLoop)
 	u.tasks.start()
 }
 

@@ -151,7 +151,7 @@ func (v *connectionsView) reload() {
 		return
 	}
 	v.u.spawn(func() {
-		ps, err := st.Profiles(context.Background())
+		ps, err := st.Profiles(v.u.ctx)
 		fyne.Do(func() {
 			if err != nil {
 				return
@@ -221,7 +221,7 @@ func (v *connectionsView) save(use bool) {
 	}
 	st := v.u.store()
 	v.u.spawn(func() {
-		id, err := st.SaveProfile(context.Background(), p)
+		id, err := st.SaveProfile(v.u.ctx, p)
 		if err == nil && pw != "" {
 			err = st.SetAdminPassword(id, pw)
 		}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -67,7 +66,7 @@ func (v *draftsView) reload() {
 		return
 	}
 	v.u.spawn(func() {
-		ds, err := st.Drafts(context.Background())
+		ds, err := st.Drafts(v.u.ctx)
 		fyne.Do(func() {
 			if err != nil {
 				return
@@ -93,7 +92,7 @@ func (v *draftsView) openSelected() {
 	}
 	st, id := v.u.store(), v.drafts[v.sel].ID
 	v.u.spawn(func() {
-		d, err := st.Draft(context.Background(), id)
+		d, err := st.Draft(v.u.ctx, id)
 		var m *wizard.Model
 		var step wizard.Step
 		if err == nil {
@@ -121,7 +120,7 @@ func (v *draftsView) deleteSelected() {
 			return
 		}
 		v.u.spawn(func() {
-			err := v.u.store().DeleteDraft(context.Background(), d.ID)
+			err := v.u.store().DeleteDraft(v.u.ctx, d.ID)
 			fyne.Do(func() {
 				if err != nil {
 					v.u.showError("Delete draft", err)

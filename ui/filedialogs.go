@@ -65,7 +65,7 @@ func (u *UI) chooseSave(title, name, ext string, done func(fyne.URIWriteCloser, 
 		return
 	}
 	u.spawn(func() {
-		path, err := zenity.SelectFileSave(zenity.Title(title), zenity.Filename(name), zenity.ConfirmOverwrite(),
+		path, err := zenity.SelectFileSave(zenity.Context(u.ctx), zenity.Title(title), zenity.Filename(name), zenity.ConfirmOverwrite(),
 			zenity.FileFilters{fileFilter([]string{ext})})
 		var wc fyne.URIWriteCloser
 		if err == nil {
@@ -105,7 +105,7 @@ func (u *UI) chooseOpen(title string, exts []string, done func(fyne.URIReadClose
 		return
 	}
 	u.spawn(func() {
-		path, err := zenity.SelectFile(zenity.Title(title), zenity.FileFilters{fileFilter(exts)})
+		path, err := zenity.SelectFile(zenity.Context(u.ctx), zenity.Title(title), zenity.FileFilters{fileFilter(exts)})
 		var rc fyne.URIReadCloser
 		if err == nil {
 			rc, err = storage.Reader(storage.NewFileURI(path))

@@ -208,7 +208,7 @@ func (v *previewView) retryPlan(res checkResult) {
 		u.spawn(func() {
 			var errs []string
 			for r, id := range ids {
-				if err := u.runner.EditJob(context.Background(), id, fields[r]); err != nil {
+				if err := u.runner.EditJob(u.ctx, id, fields[r]); err != nil {
 					errs = append(errs, fmt.Sprintf("row %d: %v", f.index[r]+1, err))
 				}
 			}
@@ -233,7 +233,7 @@ func (v *tasksView) fixInPreview() {
 		return
 	}
 	v.u.spawn(func() {
-		ctx := context.Background()
+		ctx := v.u.ctx
 		failed, err := st.JobsWithPayload(ctx, id, jobs.Filter{Status: jobs.StatusFailed})
 		var model jobs.Job
 		if err == nil {
@@ -392,7 +392,7 @@ func (v *tasksView) confirmRetry(id int64, failed []jobs.Job, rep *jobs.CheckRep
 func (v *tasksView) retryNow(id int64) {
 	st := v.u.store()
 	v.u.spawn(func() {
-		n, err := st.RetryAllFailed(context.Background(), id)
+		n, err := st.RetryAllFailed(v.u.ctx, id)
 		fyne.Do(func() {
 			if err != nil {
 				v.u.showError("Retry all failed", err)

@@ -582,7 +582,7 @@ func (v *importView) toPreview() {
 	v.next.Disable()
 	v.status.SetText("Reading group " + g + "…")
 	v.u.spawn(func() {
-		f, err := wizard.LoadFacts(context.Background(), cat, sp, g)
+		f, err := wizard.LoadFacts(v.u.ctx, cat, sp, g)
 		fyne.Do(func() {
 			v.updateNext()
 			v.status.SetText("")

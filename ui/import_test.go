@@ -236,7 +236,7 @@ func TestPreview_ExportProblemsImportFixes(t *testing.T) {
 		if xlsx {
 			name = "p.xlsx"
 		}
-		if _, err := importFixes(name, buf.Bytes()); err != nil {
+		if _, err := importFixes(context.Background(), name, buf.Bytes()); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
@@ -247,7 +247,7 @@ func TestPreview_ExportProblemsImportFixes(t *testing.T) {
 	}
 	fixed := strings.Replace(buf.String(), "nobody", "user.002@acme.example.com", 1)
 	fixed = strings.Replace(fixed, ",1,", ",0104,", 1)
-	imp, err := importFixes("p.csv", []byte(fixed))
+	imp, err := importFixes(context.Background(), "p.csv", []byte(fixed))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestPreview_ExportProblemsImportFixes(t *testing.T) {
 	if got := v.p.Rows[3].Get(wizard.ColExtension); got != "0104" {
 		t.Errorf("row 4 extension %q", got)
 	}
-	if _, err := importFixes("plain.csv", []byte("userId,firstName,lastName\na@x.com,A,B\n")); err == nil {
+	if _, err := importFixes(context.Background(), "plain.csv", []byte("userId,firstName,lastName\na@x.com,A,B\n")); err == nil {
 		t.Error("a plain file taken as fixes")
 	}
 }
@@ -303,7 +303,7 @@ func TestTasks_ExportProblemsImportFixes(t *testing.T) {
 	if err := writeProblems(&buf, rows, true); err != nil {
 		t.Fatal(err)
 	}
-	imp, err := importFixes("task.xlsx", buf.Bytes())
+	imp, err := importFixes(context.Background(), "task.xlsx", buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -104,7 +104,7 @@ func (u *UI) readFixes(title string, done func(*wizard.Import)) {
 			rc.Close()
 			var imp *wizard.Import
 			if err == nil {
-				imp, err = importFixes(name, b)
+				imp, err = importFixes(u.ctx, name, b)
 			}
 			fyne.Do(func() {
 				if err != nil {
@@ -119,8 +119,8 @@ func (u *UI) readFixes(title string, done func(*wizard.Import)) {
 
 // importFixes reads a fixes file as the command line's retry --fixes
 // does (wizard.ReadFixes).
-func importFixes(name string, b []byte) (*wizard.Import, error) {
-	return wizard.ReadFixes(context.Background(), name, bytes.NewReader(b), nil)
+func importFixes(ctx context.Context, name string, b []byte) (*wizard.Import, error) {
+	return wizard.ReadFixes(ctx, name, bytes.NewReader(b), nil)
 }
 
 // exportPreviewProblems is the preview's "Export problems…".
@@ -173,7 +173,7 @@ func (v *tasksView) exportTaskProblems() {
 		return
 	}
 	v.u.spawn(func() {
-		js, err := st.JobsWithPayload(context.Background(), id, jobs.Filter{Status: jobs.StatusFailed})
+		js, err := st.JobsWithPayload(v.u.ctx, id, jobs.Filter{Status: jobs.StatusFailed})
 		fyne.Do(func() {
 			if err != nil {
 				v.u.showError("Export problems", err)
@@ -194,7 +194,7 @@ func (v *tasksView) importTaskFixes() {
 	}
 	v.u.readFixes("Import fixes", func(imp *wizard.Import) {
 		v.u.spawn(func() {
-			n, err := applyTaskFixes(context.Background(), st, v.u.runner, id, imp)
+			n, err := applyTaskFixes(v.u.ctx, st, v.u.runner, id, imp)
 			fyne.Do(func() {
 				if err != nil {
 					v.u.showError("Import fixes", err)

@@ -3,7 +3,9 @@ package ui
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -134,4 +136,26 @@ func TestWindow_SizeAndScreenRemembered(t *testing.T) {
 	if got := u2.nav.Selected().Text; got != ScreenTasks {
 		t.Errorf("restored screen %q, want %q", got, ScreenTasks)
 	}
+}
+
+// TestUI_CloseWaitsForWork: Close cancels the window's context and
+// returns only once the work the window started has ended, so main can
+// close the store after it; no work starts once Close began.
+func TestUI_CloseWaitsForWork(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	var ended atomic.Bool
+	started := make(chan struct{})
+	h.u.goWork(func() {
+		close(started)
+		<-h.u.ctx.Done()
+		time.Sleep(50 * time.Millisecond) // a store call finishing
+		ended.Store(true)
+	})
+	<-started
+	h.u.Close()
+	if !ended.Load() {
+		t.Error("Close returned before the window's work ended")
+	}
+	h.u.goWork(func() { t.Error("work started after Close") })
+	h.u.spawn(func() { t.Error("spawned work ran after Close") })
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -95,9 +94,9 @@ func (v *previewView) createTask(plan *submitPlan) {
 	}
 	v.w.saveSeq++
 	store := func() {
-		id, err := st.CreateTask(context.Background(), plan.spec)
+		id, err := st.CreateTask(v.w.u.ctx, plan.spec)
 		if err == nil && draftID != 0 {
-			_ = st.DeleteDraft(context.Background(), draftID)
+			_ = st.DeleteDraft(v.w.u.ctx, draftID)
 		}
 		fyne.Do(func() {
 			v.storing = false
@@ -109,7 +108,7 @@ func (v *previewView) createTask(plan *submitPlan) {
 				v.w.scheduleSave()
 				return
 			}
-			if t, err := st.Task(context.Background(), id); err == nil && t.Queued {
+			if t, err := st.Task(v.w.u.ctx, id); err == nil && t.Queued {
 				u.status.setMessage("Queued on this desk, waiting for the team database: %s", plan.spec.Description)
 			} else {
 				u.status.setMessage("Task %d submitted: %s", id, plan.spec.Description)

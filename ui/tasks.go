@@ -627,7 +627,7 @@ func (v *tasksView) start() {
 		return
 	}
 	events, unsubscribe := v.u.runner.Subscribe()
-	go v.pump(events, unsubscribe)
+	v.u.goWork(func() { v.pump(events, unsubscribe) })
 }
 
 func (v *tasksView) pump(events <-chan jobs.Event, unsubscribe func()) {
@@ -770,13 +770,13 @@ func (v *tasksView) setJobs(js []jobs.Job) {
 	}
 }
 
-func (v *tasksView) control(what string, f func(int64) error) {
+func (v *tasksView) control(what string, f func(context.Context, int64) error) {
 	if v.u.runner == nil || v.selected == 0 {
 		return
 	}
 	id := v.selected
 	v.u.spawn(func() {
-		err := f(id)
+		err := f(v.u.ctx, id)
 		var now jobs.Task
 		if errors.Is(err, jobs.ErrTaskState) {
 			now, _ = v.u.store().Task(v.u.ctx, id)
@@ -803,7 +803,7 @@ func (v *tasksView) editJob() {
 		return
 	}
 	v.u.spawn(func() {
-		j, err := st.Job(context.Background(), id)
+		j, err := st.Job(v.u.ctx, id)
 		fyne.Do(func() {
 			if err != nil {
 				v.u.showError("Edit job", err)
@@ -852,7 +852,7 @@ func (v *tasksView) editDialog(j jobs.Job) {
 			}
 		}
 		v.u.spawn(func() {
-			err := v.u.runner.EditJob(context.Background(), j.ID, fields)
+			err := v.u.runner.EditJob(v.u.ctx, j.ID, fields)
 			fyne.Do(func() {
 				if err != nil {
 					v.u.showError(fmt.Sprintf("Row %d", j.Row), err)
@@ -905,7 +905,7 @@ func (v *tasksView) downloadJobs() {
 				o = jobs.ExportOptions{Format: jobs.FormatCSV, NoPasswords: !withPw}
 			}
 			v.u.spawn(func() {
-				_, err := st.ExportTask(context.Background(), id, wc, o)
+				_, err := st.ExportTask(v.u.ctx, id, wc, o)
 				if cerr := wc.Close(); err == nil {
 					err = cerr
 				}

@@ -198,7 +198,7 @@ func (v *tasksView) confirmUndo(plan *jobs.UndoPlan) {
 func (v *tasksView) storeUndo(plan *jobs.UndoPlan) {
 	st := v.u.store()
 	v.u.spawn(func() {
-		id, err := st.CreateTask(context.Background(), plan.Spec)
+		id, err := st.CreateTask(v.u.ctx, plan.Spec)
 		fyne.Do(func() {
 			if err != nil {
 				v.u.showError("Undo task", err)

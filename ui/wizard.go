@@ -530,7 +530,7 @@ func (w *wizardView) saveDraftNote(note string) {
 	m := w.m
 	d := jobs.Draft{ID: w.draftID, ProfileID: w.u.session.Profile().ID, Name: w.draftName(), Data: data}
 	w.u.spawn(func() {
-		id, err := st.SaveDraft(context.Background(), d)
+		id, err := st.SaveDraft(w.u.ctx, d)
 		fyne.Do(func() {
 			if err != nil {
 				w.u.status.setMessage("Draft not saved. %s", errorWords(err))

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -26,7 +27,7 @@ func TestBuildUserIDs(t *testing.T) {
 	}
 	for _, c := range tests {
 		t.Run(c.name, func(t *testing.T) {
-			imp, err := ImportFile("hr.csv", strings.NewReader(hr))
+			imp, err := ImportFile(context.Background(), "hr.csv", strings.NewReader(hr))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,11 +62,11 @@ func TestBuildUserIDs(t *testing.T) {
 			}
 		})
 	}
-	imp, _ := ImportFile("hr.csv", strings.NewReader(hr))
+	imp, _ := ImportFile(context.Background(), "hr.csv", strings.NewReader(hr))
 	if err := BuildUserIDs(imp, "{{ nope }}", "acme.example.com"); err == nil || len(imp.Problems) != 1 {
 		t.Errorf("bad template: %v, problems %v", err, imp.Problems)
 	}
-	if imp, _ := ImportFile("hr.csv", strings.NewReader("First Name\nAnn\n")); OnlyUserIDsMissing(imp) {
+	if imp, _ := ImportFile(context.Background(), "hr.csv", strings.NewReader("First Name\nAnn\n")); OnlyUserIDsMissing(imp) {
 		t.Error("a file without last names is not only missing its user ids")
 	}
 }

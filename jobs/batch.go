@@ -261,136 +261,56 @@ type item struct {
 	req      oci.Request
 	judge    judge                                                  // phaseResolve
 	verify   func(oci.Response, error) (ok, final bool, msg string) // phaseReadBack, phaseServiceCheck
-	service  bool                                                   // phaseServiceCheck: ok moves on
 	rendered string                                                 // masked request, for the audit
 }
 
-// process sends one document for batch and records every outcome.
+// docRun gathers what the moves of one document's jobs leave to do once
+// the document is settled.
+type docRun struct {
+	now    time.Time
+	ups    []jobUpdate
+	audit  []AuditEntry
+	notes  []jobNote
+	again  []*runJob // back to the scheduler
+	checks []*runJob // set aside to be checked
+	fin    int       // done with in this run
+}
+
+// jobNote is a job's change to publish once it is stored.
+type jobNote struct {
+	j           *runJob
+	status, msg string
+}
+
+// rules are the engine's rules for this runner's jobs.
+func (r *Runner) rules(resolveOnly bool) rules {
+	return rules{policy: r.policy, readBack: !r.opts.DisableReadBack, resolveOnly: resolveOnly}
+}
+
+// process sends one document for batch and records every outcome: each
+// job's turn and the server's answer to it are moves of the engine.
 func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun, s *sched, batch []*runJob, resolveOnly bool) error {
-	var (
-		items []item
-		sends []*runJob
-		ups   []jobUpdate
-		audit []AuditEntry
-		again []*runJob
-		fin   int
-		lost  bool // the document got no answer
-	)
-	type ev struct {
-		j           *runJob
-		status, msg string
-	}
-	var evs []ev
-	finish := func(j *runJob, status string, code int, msg string) {
-		ups = append(ups, jobUpdate{id: j.id, status: status, step: j.step, inflight: j.inflight,
-			attempts: j.attempts, code: code, text: msg})
-		evs = append(evs, ev{j, status, msg})
-		fin++
-		// Done for this run: what was decoded goes (a task's finished
-		// jobs are not all held in memory).
-		j.raw, j.cmds, j.secrets = nil, nil, nil
-	}
-	// toCheck sets aside a job whose outcome could not be read: it is
-	// neither completed nor failed until a read of the server says which.
-	var checks []*runJob
-	toCheck := func(j *runJob, code int, msg string) {
-		msg = "to be checked: " + msg
-		ups = append(ups, jobUpdate{id: j.id, status: StatusPending, step: j.step, inflight: j.inflight,
-			attempts: j.attempts, code: code, text: msg, unverified: true})
-		evs = append(evs, ev{j, StatusChecking, msg})
-		j.reads, j.due = 0, time.Time{}
-		checks = append(checks, j)
-		fin++
-	}
-	// advance moves a job past its current command.
-	advance := func(j *runJob) {
-		j.step++
-		j.inflight, j.attempts, j.due = false, 0, time.Time{}
-		switch {
-		case j.step < j.n():
-			if resolveOnly {
-				ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step})
-				fin++
-				return
-			}
-			j.phase = phaseSend
-			if j.reconcile {
-				j.phase = phaseResolve
-			}
-			ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step})
-			evs = append(evs, ev{j, StatusRunning, ""})
-			again = append(again, j)
-		case j.userAddIdx >= 0 && !r.opts.DisableReadBack && !resolveOnly:
-			j.phase = phaseReadBack
-			ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step})
-			again = append(again, j)
-		default:
-			finish(j, StatusCompleted, 0, "")
-		}
-	}
-	mask := func(j *runJob, err error) string { return maskValues(maskSecrets(err.Error()), j.secrets) }
-	now := r.clock.Now()
-
+	ru := r.rules(resolveOnly)
+	d := &docRun{now: r.clock.Now()}
+	var items []item
+	var sends []*runJob
 	for _, j := range batch {
-		if err := r.store.openJob(j); err != nil {
-			finish(j, StatusFailed, 0, unreadable(err))
-			continue
-		}
-		var cur oci.Request
-		if j.phase == phaseSend || j.phase == phaseResolve || j.phase == phaseServiceCheck {
-			c, err := j.cmd(j.step)
-			if err != nil {
-				finish(j, StatusFailed, 0, err.Error())
-				continue
+		ev, it := r.turnOf(j)
+		next, effs := ru.move(j.state(), ev)
+		for _, e := range effs {
+			switch e.do {
+			case doSend:
+				sends = append(sends, j)
+				items = append(items, it)
+			case doRead:
+				items = append(items, it)
 			}
-			cur = c
 		}
-		switch j.phase {
-		case phaseSend:
-			items = append(items, item{j: j, req: cur, rendered: j.rendered(j.step)})
-			sends = append(sends, j)
-		case phaseResolve:
-			read, judge, ok := resolver(cur)
-			switch {
-			case !ok && !j.inflight:
-				// Reconciling: what cannot be read is not sent twice.
-				finish(j, StatusFailed, 0, "whether "+cur.OCIName()+
-					" was applied cannot be read from the server: check the server, then send it by hand")
-			case !ok:
-				// Never re-sent blindly, never skipped silently.
-				finish(j, StatusFailed, 0, "outcome of "+cur.OCIName()+
-					" unknown and it cannot be verified by reading: check the server, then retry")
-			case read == nil:
-				j.inflight, j.phase = false, phaseSend
-				ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step, attempts: j.attempts})
-				if resolveOnly {
-					fin++
-				} else {
-					again = append(again, j)
-				}
-			default:
-				items = append(items, item{j: j, req: read, judge: judge})
-			}
-		case phaseServiceCheck:
-			read, verify := serviceReadBack(cur, maskValues(maskSecrets(j.warning), j.secrets))
-			items = append(items, item{j: j, req: read, verify: verify, service: true})
-		case phaseReadBack:
-			add, err := j.cmd(j.userAddIdx)
-			if err != nil {
-				finish(j, StatusFailed, 0, err.Error())
-				continue
-			}
-			read, verify := readBack(add)
-			items = append(items, item{j: j, req: read, verify: verify})
-		}
+		r.apply(ctx, pool, tr, d, j, next, effs, nil, nil)
 	}
-
+	lost := false // the document got no answer
 	if len(items) > 0 {
 		// Intent first: after a crash these commands are resolved by reading.
-		for _, j := range sends {
-			j.attempts++
-			j.inflight = true
-		}
 		if err := r.store.markSent(ctx, sends); err != nil {
 			return err
 		}
@@ -408,178 +328,178 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 		// the connection was cut): the rest waits for the server, probed,
 		// instead of each job backing off on its own; what was sent is
 		// read back first when it answers again.
-		lost = berr != nil && unanswered(berr)
-		if berr != nil && isOffline(berr) {
-			// Nothing left: undo the intent and wait for the server.
-			for _, j := range sends {
-				j.attempts--
-				j.inflight = false
-			}
+		lost = berr != nil && (unanswered(berr) || isOffline(berr))
+		switch {
+		case berr != nil && isOffline(berr):
+			// Nothing left: the intent is undone; wait for the server.
 			for _, it := range items {
-				ups = append(ups, jobUpdate{id: it.j.id, status: StatusRunning, step: it.j.step,
-					inflight: it.j.inflight, attempts: it.j.attempts})
+				next, effs := ru.move(it.j.state(), event{kind: evUnsent})
+				r.apply(ctx, pool, tr, d, it.j, next, effs, nil, nil)
 			}
-			if err := r.store.record(ctx, ups, audit); err != nil {
-				return err
-			}
-			s.put(batch...)
-			s.goOffline()
-			return nil
-		}
-		if len(results) != len(items) {
+		case len(results) != len(items):
 			return errors.New("jobs: client returned a wrong number of results")
-		}
-		for i, it := range items {
-			j, res := it.j, results[i]
-			err := res.Err
-			if err == nil && res.Response == nil {
-				err = errors.New("no response")
-			}
-			var er *oci.ErrorResponse
-			warning := ""
-			if errors.As(err, &er) && er.Type != oci.TypeError {
-				warning = warningText(er)
-				err = nil // a Warning: partial success
-			}
-			if w, ok := res.Response.(*oci.ErrorResponse); ok && err == nil {
-				warning = warningText(w)
-			}
-			if it.rendered == "" {
-				it.rendered = renderCommand(it.req)
-			}
-			a := AuditEntry{TaskID: tr.id, JobID: j.id, Command: it.req.OCIName(), Request: it.rendered}
-			if err != nil {
-				a.ErrorCode, a.Error = errorCode(err), mask(j, err)
-			}
-			switch {
-			case it.judge != nil:
-				v, msg := it.judge(res.Response, err)
-				switch v {
-				case applied:
-					a.Outcome = OutcomeApplied
-					advance(j)
-				case notApplied:
-					a.Outcome = OutcomeNotApplied
-					j.inflight, j.phase = false, phaseSend
-					if j.attempts >= r.opts.MaxAttempts {
-						finish(j, StatusFailed, 0, "not applied after "+itoa(j.attempts)+" attempts: "+msg)
-						break
-					}
-					ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step, attempts: j.attempts})
-					if resolveOnly {
-						fin++
-					} else {
-						again = append(again, j)
-					}
-				default:
-					a.Outcome = OutcomeError
-					if unknownCommand(err) {
-						toCheck(j, errorCode(err), "whether "+j.raw[j.step].Type+" was applied cannot be read: "+mask(j, err))
-						tr.cannotRead(err)
-						break
-					}
-					j.reads++
-					if j.reads < r.opts.MaxAttempts && err != nil {
-						j.due = now.Add(r.policy.backoff(j.reads))
-						again = append(again, j)
-						break
-					}
-					toCheck(j, errorCode(err), "whether "+j.raw[j.step].Type+
-						" was applied could not be read yet: "+maskValues(maskSecrets(msg), j.secrets))
+		default:
+			for i, it := range items {
+				ev := answerOf(it, results[i])
+				if it.rendered == "" {
+					it.rendered = renderCommand(it.req)
 				}
-			case it.verify != nil:
-				ok, final, msg := it.verify(res.Response, err)
-				a.Outcome = OutcomeSuccess
-				if err != nil {
-					a.Outcome = OutcomeError
+				a := &AuditEntry{TaskID: tr.id, JobID: it.j.id, Command: it.req.OCIName(), Request: it.rendered}
+				if ev.err != nil {
+					a.ErrorCode, a.Error = errorCode(ev.err), ev.text
 				}
-				switch {
-				case ok && it.service:
-					j.warning = ""
-					advance(j)
-				case ok:
-					finish(j, StatusCompleted, 0, "")
-				case final:
-					finish(j, StatusFailed, errorCode(err), maskValues(msg, j.secrets))
-				case unknownCommand(err):
-					toCheck(j, errorCode(err), "the user cannot be read back: "+mask(j, err))
-					tr.cannotRead(err)
-				default:
-					j.reads++
-					if act, _ := r.policy.next(err, j.reads); act != actFail {
-						j.due = now.Add(r.policy.backoff(j.reads))
-						again = append(again, j)
-						break
-					}
-					toCheck(j, errorCode(err), "the user could not be read back yet: "+mask(j, err))
-				}
-			default: // a send
-				if err == nil && isServiceAssign(it.req.OCIName()) && !r.opts.DisableReadBack {
-					// Accepted, perhaps in part (a Warning): read what the
-					// user has before moving on. Still in flight until then.
-					a.Outcome = OutcomeSuccess
-					j.phase, j.warning = phaseServiceCheck, warning
-					ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step, inflight: true, attempts: j.attempts})
-					again = append(again, j)
-					break
-				}
-				if err == nil {
-					a.Outcome = OutcomeSuccess
-					advance(j)
-					break
-				}
-				act, delay := r.policy.next(err, j.attempts)
-				switch act {
-				case actResolve:
-					a.Outcome = OutcomeUnknown
-					j.phase = phaseResolve
-					ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step, inflight: true, attempts: j.attempts})
-					again = append(again, j)
-				case actRetry:
-					a.Outcome = OutcomeError
-					j.inflight = false
-					j.due = now.Add(delay)
-					ups = append(ups, jobUpdate{id: j.id, status: StatusRunning, step: j.step, attempts: j.attempts,
-						code: a.ErrorCode, text: a.Error, notBefore: j.due})
-					again = append(again, j)
-				default:
-					a.Outcome = OutcomeError
-					j.inflight = false
-					msg := a.Error
-					var cleanup []AuditEntry
-					if j.step == j.userAddIdx && !resolveOnly {
-						// The user cannot be added: the device added
-						// for it would be left behind.
-						msg, cleanup = r.removeOrphanDevice(ctx, pool, tr, j, msg)
-					}
-					finish(j, StatusFailed, a.ErrorCode, msg)
-					audit = append(audit, a)
-					audit = append(audit, cleanup...)
-					continue
-				}
+				next, effs := ru.move(it.j.state(), ev)
+				r.apply(ctx, pool, tr, d, it.j, next, effs, a, ev.err)
 			}
-			audit = append(audit, a)
 		}
 	}
-	if err := r.store.record(ctx, ups, audit); err != nil {
+	if err := r.store.record(ctx, d.ups, d.audit); err != nil {
 		return err
 	}
-	for _, e := range evs {
-		r.jobEvent(tr, e.j, e.status, e.msg)
+	for _, n := range d.notes {
+		r.jobEvent(tr, n.j, n.status, n.msg)
 	}
-	if len(checks) > 0 {
-		s.check(checks...)
+	if len(d.checks) > 0 {
+		s.check(d.checks...)
 	}
-	if fin > 0 {
-		s.finish(fin)
+	if d.fin > 0 {
+		s.finish(d.fin)
 	}
-	if len(again) > 0 {
-		s.put(again...)
+	if len(d.again) > 0 {
+		s.put(d.again...)
 	}
 	if lost {
 		s.goOffline()
 	}
 	return nil
+}
+
+// turnOf opens j and says what it could put in a document: the event of
+// its turn, and the item the engine may choose to send.
+func (r *Runner) turnOf(j *runJob) (event, item) {
+	if err := r.store.openJob(j); err != nil {
+		return event{kind: evBroken, text: unreadable(err)}, item{}
+	}
+	it := item{j: j}
+	if j.phase == phaseReadBack {
+		add, err := j.cmd(j.userAddIdx)
+		if err != nil {
+			return event{kind: evBroken, text: err.Error()}, item{}
+		}
+		it.req, it.verify = readBack(add)
+		return event{kind: evTurn}, it
+	}
+	cur, err := j.cmd(j.step)
+	if err != nil {
+		return event{kind: evBroken, text: err.Error()}, item{}
+	}
+	ev := event{kind: evTurn, cmd: cur.OCIName()}
+	switch j.phase {
+	case phaseSend:
+		it.req, it.rendered = cur, j.rendered(j.step)
+	case phaseResolve:
+		read, judge, ok := resolver(cur)
+		switch {
+		case !ok:
+			ev.read = readNever
+		case read == nil:
+			ev.read = readNone
+		default:
+			it.req, it.judge = read, judge
+		}
+	case phaseServiceCheck:
+		it.req, it.verify = serviceReadBack(cur, maskValues(maskSecrets(j.warning), j.secrets))
+	}
+	return ev, it
+}
+
+// answerOf is the event of the server's answer res to it.
+func answerOf(it item, res broadworks.Result) event {
+	j := it.j
+	err := res.Err
+	if err == nil && res.Response == nil {
+		err = errors.New("no response")
+	}
+	var er *oci.ErrorResponse
+	warning := ""
+	if errors.As(err, &er) && er.Type != oci.TypeError {
+		warning = warningText(er)
+		err = nil // a Warning: partial success
+	}
+	if w, ok := res.Response.(*oci.ErrorResponse); ok && err == nil {
+		warning = warningText(w)
+	}
+	ev := event{kind: evAnswer, err: err}
+	if j.step < len(j.raw) {
+		ev.cmd = j.raw[j.step].Type
+	}
+	if err != nil {
+		ev.text = maskValues(maskSecrets(err.Error()), j.secrets)
+	}
+	var msg string
+	switch {
+	case it.judge != nil:
+		ev.verdict, msg = it.judge(res.Response, err)
+	case it.verify != nil:
+		ev.ok, ev.final, msg = it.verify(res.Response, err)
+	default:
+		ev.service, ev.warning = isServiceAssign(it.req.OCIName()), warning
+	}
+	ev.msg = maskValues(maskSecrets(msg), j.secrets)
+	return ev
+}
+
+// apply takes j's move: its next state, and every effect but the sending
+// (the document's). a is the audit entry of the answer (nil for a turn),
+// err the answer's error.
+func (r *Runner) apply(ctx context.Context, pool *broadworks.Pool, tr *taskRun, d *docRun, j *runJob, next jobState, effs []effect, a *AuditEntry, err error) {
+	j.setState(next)
+	final, amended := false, ""
+	text := func(e effect) string {
+		if amended != "" {
+			return amended
+		}
+		return e.text
+	}
+	for _, e := range effs {
+		switch e.do {
+		case doAudit:
+			a.Outcome = e.outcome
+			d.audit = append(d.audit, *a)
+		case doOrphan:
+			var cleanup []AuditEntry
+			amended, cleanup = r.removeOrphanDevice(ctx, pool, tr, j, a.Error)
+			d.audit = append(d.audit, cleanup...)
+		case doRecord:
+			u := jobUpdate{id: j.id, status: e.status, step: j.step, inflight: j.inflight, attempts: j.attempts,
+				code: e.code, text: text(e), unverified: e.unverified}
+			if e.delay > 0 {
+				u.notBefore = d.now.Add(e.delay)
+			}
+			d.ups = append(d.ups, u)
+			final = final || e.status == StatusCompleted || e.status == StatusFailed
+		case doPublish:
+			d.notes = append(d.notes, jobNote{j, e.status, text(e)})
+		case doAgain:
+			j.due = time.Time{}
+			if e.delay > 0 {
+				j.due = d.now.Add(e.delay)
+			}
+			d.again = append(d.again, j)
+		case doPark:
+			j.due = time.Time{}
+			d.checks = append(d.checks, j)
+		case doAttention:
+			tr.cannotRead(err)
+		case doRest:
+			d.fin++
+		}
+	}
+	if final {
+		// Done for this run: what was decoded goes (a task's finished
+		// jobs are not all held in memory).
+		j.raw, j.cmds, j.secrets = nil, nil, nil
+	}
 }
 
 // unanswered reports whether err is a document that got no answer from

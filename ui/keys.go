@@ -46,8 +46,12 @@ func uiFor(o fyne.CanvasObject) *UI {
 
 func isEnter(ev *fyne.KeyEvent) bool { return ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter }
 
-// keyButton is a widget.Button that Enter presses too.
-type keyButton struct{ widget.Button }
+// keyButton is a widget.Button that Enter presses too, outlined while it
+// has the keyboard focus (focusring.go).
+type keyButton struct {
+	widget.Button
+	focused bool
+}
 
 func newButton(label string, tapped func()) *keyButton {
 	b := &keyButton{}

@@ -493,7 +493,8 @@ func (v *importView) showLoaded() {
 		info += " The user ids are made from " + strings.TrimSpace(v.uidTpl.Text) + "."
 	}
 	v.fileInfo.SetText(info)
-	v.problems.SetText(importReport(imp))
+	made := wizard.OnlyUserIDsMissing(imp) && strings.TrimSpace(v.uidTpl.Text) != ""
+	v.problems.SetText(importReport(imp, made))
 	v.updateNext()
 }
 
@@ -510,8 +511,10 @@ func separatorName(r rune) string {
 }
 
 // importReport lists, by section, what the import refused, what the
-// preview will ask to fix, what it changed and what it ignored.
-func importReport(imp *wizard.Import) string {
+// preview will ask to fix, what it changed and what it ignored. With
+// madeIDs the user ids are made from a template, so neither the missing
+// User ID column nor the rows' empty ids are listed.
+func importReport(imp *wizard.Import, madeIDs bool) string {
 	var b strings.Builder
 	section := func(title string, lines []string) {
 		if len(lines) == 0 {
@@ -530,11 +533,15 @@ func importReport(imp *wizard.Import) string {
 		}
 	}
 	var refused, checks, notes []string
-	for _, p := range imp.Problems {
-		refused = append(refused, p.Error())
+	if !madeIDs {
+		for _, p := range imp.Problems {
+			refused = append(refused, p.Error())
+		}
 	}
 	for _, p := range imp.Checks {
-		checks = append(checks, p.Error())
+		if !madeIDs || p.Column != wizard.ColUserID {
+			checks = append(checks, p.Error())
+		}
 	}
 	for _, n := range imp.Notes {
 		notes = append(notes, n.String())

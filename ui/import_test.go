@@ -469,10 +469,16 @@ func TestImport_UserIDsFromTemplate(t *testing.T) {
 	if v.next.Disabled() || !strings.Contains(v.fileInfo.Text, "made from {{ email }}") {
 		t.Fatalf("Preview disabled %v; info %q", v.next.Disabled(), v.fileInfo.Text)
 	}
+	if strings.Contains(v.problems.Text, "User ID") {
+		t.Errorf("with the ids made from a template the report still reads:\n%s", v.problems.Text)
+	}
 	// Emptied, the file is refused as it was; first.last goes on.
 	v.uidTpl.SetText("")
 	if !v.next.Disabled() {
 		t.Error("Preview enabled with no user id template")
+	}
+	if !strings.Contains(v.problems.Text, "no User ID column") {
+		t.Errorf("with no template the report reads:\n%s", v.problems.Text)
 	}
 	v.uidTpl.SetText(wizard.UserIDTemplates(v.imp)[1])
 	if v.next.Disabled() {

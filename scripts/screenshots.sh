@@ -19,7 +19,7 @@ chmod 700 "$XDG_RUNTIME_DIR"
 export LANG=${LANG:-C.UTF-8}
 [[ $LANG == C || $LANG == C.* || $LANG == POSIX ]] && export LANG=en_US.UTF-8
 
-run='xvfb-run -a -s "-screen 0 1280x800x24" "$0" --data-dir "$1" --scripted-demo "$2"'
+run='xvfb-run -a -s "-screen 0 1366x768x24" "$0" --data-dir "$1" --scripted-demo "$2"'
 if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
 	dbus-run-session -- bash -c 'printf %s bwbulk-shots | gnome-keyring-daemon --unlock --components=secrets >/dev/null && '"$run" \
 		"$bin" "$home/data-dir" "$out"

@@ -195,18 +195,17 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 		return err
 	}
 	var plan *submitPlan
-	var again *wizard.Model
+	var again, points *wizard.Model
 	do(func() {
-		again = w.m.Clone()
+		again, points = w.m.Clone(), w.m.Clone()
 		if w.preview.p == nil {
 			return
 		}
 		p, err := buildPlan(w.m, w.preview.p, u.session.Profile().AdminUser, u.session.Profile().Address)
 		if err == nil {
 			plan = p
-			for _, o := range u.win.Canvas().Overlays().List() {
-				u.win.Canvas().Overlays().Remove(o)
-			}
+			plan.spec.Name, plan.spec.Ticket = "March starters", scriptedTicket
+			u.dismissOverlays()
 			w.preview.createTask(plan)
 		}
 	})
@@ -313,6 +312,9 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 	if err := u.scriptedReuse(shot, do, idle, wait); err != nil {
 		return err
 	}
+	if err := u.scriptedPoints(points, shot, do, idle, wait); err != nil {
+		return err
+	}
 	do(func() { u.Show(ScreenDrafts); u.drafts.reload() })
 	if err := shot("drafts"); err != nil {
 		return err
@@ -352,9 +354,7 @@ func (u *UI) scriptedCollisions(m *wizard.Model, shot func(string) error, do fun
 	}
 	var id int64
 	do(func() {
-		for _, o := range u.win.Canvas().Overlays().List() {
-			u.win.Canvas().Overlays().Remove(o)
-		}
+		u.dismissOverlays()
 		w.preview.confirming = false
 		p, err := buildPlan(w.m, w.preview.p, u.session.Profile().AdminUser, u.session.Profile().Address)
 		if err == nil {
@@ -390,9 +390,7 @@ func (u *UI) scriptedCollisions(m *wizard.Model, shot func(string) error, do fun
 		return err
 	}
 	do(func() {
-		for _, o := range u.win.Canvas().Overlays().List() {
-			u.win.Canvas().Overlays().Remove(o)
-		}
+		u.dismissOverlays()
 		w.preview.confirming = false
 		w.reset(wizard.NewModel(), wizard.StepEnterprise, 0)
 	})
@@ -417,9 +415,7 @@ func (u *UI) scriptedReuse(shot func(string) error, do func(func()), idle func()
 		return err
 	}
 	do(func() {
-		for _, o := range u.win.Canvas().Overlays().List() {
-			u.win.Canvas().Overlays().Remove(o)
-		}
+		u.dismissOverlays()
 		u.tasks.reuse(true)
 	})
 	wait(func() bool { return u.nav.Selected() == u.tabs[ScreenNewUsers] && w.cur == wizard.StepUserCount })

@@ -83,6 +83,47 @@ func (c *checked) cachedAt() (time.Time, bool) { return c.cat.Age() }
 // facts from the server (or the cache) and builds the preview. On failure
 // it has printed why and returns the exit status.
 func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
+	c, code := f.open(ctx, args)
+	if c == nil {
+		return nil, code
+	}
+	fail := func(format string, args ...any) (*checked, int) {
+		c.close()
+		return nil, f.fail(ExitUsage, format, args...)
+	}
+	if c.tgt.isDemo() && *f.offline {
+		return fail("the built-in demo server is always there: drop --offline")
+	}
+	c.cat = &jobs.CachedCatalogue{Store: c.st, Server: c.prof.Address}
+	if !*f.offline {
+		// A busy server's "try again later" is waited out, saying so.
+		c.session = f.session(c.st, c.tgt)
+		c.reads = c.session.Reads()
+		c.cat.Live = jobs.LiveCatalogue{D: c.reads}
+	}
+	if err := f.buildPreview(ctx, c); err != nil {
+		return fail("%v", err)
+	}
+	// What the import refused, and what the preview finds in the rows
+	// (it checks them again, against the group): both on the spreadsheet
+	// row, as the Import screen names rows.
+	imp := c.imp
+	found := sheetRows(c.preview.Problems(), imp.SourceRows)
+	if len(imp.Rows) == 0 && len(imp.Problems) > 0 {
+		found = nil // the file's problem says why it has no users
+	}
+	found = f.checkServer(ctx, c, found)
+	for i := range found {
+		found[i] = imp.Locate(found[i])
+	}
+	c.problems = mergeProblems(imp.Problems, found)
+	return c, ExitOK
+}
+
+// open parses the arguments, reads the file and finds the server profile;
+// the catalogue and the session are not set up yet. On failure it has
+// printed why and returns nil and the exit status.
+func (f *checkFlags) open(ctx context.Context, args []string) (*checked, int) {
 	if code, ok := f.parse(args, 1); !ok {
 		return nil, code
 	}
@@ -100,130 +141,128 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 		return nil, f.fail(ExitUsage, "%v", err)
 	}
 	c := &checked{file: file, imp: imp, st: st, sp: sp, grp: grp}
-	fail := func(format string, args ...any) (*checked, int) {
-		c.close()
-		return nil, f.fail(ExitUsage, format, args...)
-	}
 	if c.tgt, err = f.connect(ctx, st, *f.profile, !*f.offline); err != nil {
-		return fail("%v", err)
+		c.close()
+		return nil, f.fail(ExitUsage, "%v", err)
 	}
 	c.prof = c.tgt.p
-	if c.tgt.isDemo() && *f.offline {
-		return fail("the built-in demo server is always there: drop --offline")
-	}
-	c.cat = &jobs.CachedCatalogue{Store: st, Server: c.prof.Address}
-	if !*f.offline {
-		// A busy server's "try again later" is waited out, saying so.
-		c.session = f.session(st, c.tgt)
-		c.reads = c.session.Reads()
-		c.cat.Live = jobs.LiveCatalogue{D: c.reads}
-	}
-	isEnt, err := isEnterprise(ctx, c.cat, sp)
+	return c, ExitOK
+}
+
+// buildPreview loads the group's facts through c's catalogue, prepares the
+// import against them (printing its notes and the columns not used) and
+// previews the users the file makes.
+func (f *checkFlags) buildPreview(ctx context.Context, c *checked) error {
+	imp := c.imp
+	isEnt, err := isEnterprise(ctx, c.cat, c.sp)
 	if err != nil {
-		return fail("%v", explain(err, c.prof.Name, false))
+		return explain(err, c.prof.Name, false)
 	}
-	facts, err := wizard.LoadFacts(ctx, c.cat, sp, grp)
+	facts, err := wizard.LoadFacts(ctx, c.cat, c.sp, c.grp)
 	if err != nil {
-		return fail("%v", explain(err, c.prof.Name, false))
+		return explain(err, c.prof.Name, false)
 	}
 	if at, cached := c.cachedAt(); cached && !*f.offline {
 		fmt.Fprintf(f.e.Stderr, "%s: the server did not answer: checked against the catalogue cached at %s\n",
 			f.Name(), at.Local().Format("2006-01-02 15:04"))
 	}
-	if msg := imp.TargetMismatch(sp, grp); msg != "" {
+	if msg := imp.TargetMismatch(c.sp, c.grp); msg != "" {
 		imp.Problems = append(imp.Problems, wizard.Problem{Err: wizard.ErrFormat, Msg: msg})
 	}
 	imp.Notes = append(imp.Notes, wizard.PrepareImport(imp, facts)...)
 	for _, n := range imp.Notes {
-		fmt.Fprintf(f.e.Stderr, "%s: note: %s\n", file, n)
+		fmt.Fprintf(f.e.Stderr, "%s: note: %s\n", c.file, n)
 	}
 	for _, s := range imp.Ignored {
-		fmt.Fprintf(f.e.Stderr, "%s: not used: %s\n", file, s)
+		fmt.Fprintf(f.e.Stderr, "%s: not used: %s\n", c.file, s)
 	}
-	c.model = wizard.ModelForImport(sp, isEnt, facts, imp.Rows)
+	c.model = wizard.ModelForImport(c.sp, isEnt, facts, imp.Rows)
 	if c.preview, err = c.model.Preview(); err != nil {
-		return fail("%v", err)
+		return err
 	}
 	if len(imp.Rows) == 0 {
 		// An empty file makes no users (a model with no imported rows
 		// would preview one from its defaults).
 		c.preview.Rows = nil
 	}
-	// What the import refused, and what the preview finds in the rows
-	// (it checks them again, against the group): both on the spreadsheet
-	// row, as the Import screen names rows.
-	found := sheetRows(c.preview.Problems(), imp.SourceRows)
-	if len(imp.Rows) == 0 && len(imp.Problems) > 0 {
-		found = nil // the file's problem says why it has no users
-	}
-	// The window's check against the server's state (jobs.Check): user
-	// ids, devices, MACs, line/ports, numbers that exist there already.
-	// A row already refused is not sent: only the others, renumbered
-	// back to their spreadsheet rows.
+	return nil
+}
+
+// rowsToCheck returns the preview's rows that go to the server check, and
+// the spreadsheet row of each: a row already refused, by the import or by
+// the preview's problems found, is not sent.
+func rowsToCheck(imp *wizard.Import, found []wizard.Problem, rows []wizard.Row) ([]wizard.Row, []int) {
 	refused := map[int]bool{}
 	for _, ps := range [][]wizard.Problem{imp.Problems, found} {
 		for _, p := range ps {
 			refused[p.Row] = true
 		}
 	}
-	spec := jobs.CheckSpecFor(c.model, c.preview)
-	var kept []wizard.Row
-	var keptRows []int
 	switch {
 	case refused[0]:
-	case len(refused) == 0 && len(spec.Rows) <= len(imp.SourceRows):
+		return nil, nil
+	case len(refused) == 0 && len(rows) <= len(imp.SourceRows):
 		// Every row goes: the preview's own, not a copy of them.
-		kept, keptRows = spec.Rows, imp.SourceRows[:len(spec.Rows)]
-	default:
-		for i := range spec.Rows {
-			if i < len(imp.SourceRows) && !refused[imp.SourceRows[i]] {
-				kept = append(kept, spec.Rows[i])
-				keptRows = append(keptRows, imp.SourceRows[i])
-			}
+		return rows, imp.SourceRows[:len(rows)]
+	}
+	var kept []wizard.Row
+	var keptRows []int
+	for i := range rows {
+		if i < len(imp.SourceRows) && !refused[imp.SourceRows[i]] {
+			kept = append(kept, rows[i])
+			keptRows = append(keptRows, imp.SourceRows[i])
 		}
 	}
+	return kept, keptRows
+}
+
+// checkServer runs the window's check against the server's state
+// (jobs.Check): user ids, devices, MACs, line/ports, numbers that exist
+// there already. Only the rows not refused yet are sent, and what it
+// finds is renumbered back to their spreadsheet rows and added to found
+// (a cell the preview already refuses says so once). It says on standard
+// error what it could not check, and keeps the server's notes in c.
+func (f *checkFlags) checkServer(ctx context.Context, c *checked, found []wizard.Problem) []wizard.Problem {
+	spec := jobs.CheckSpecFor(c.model, c.preview)
+	kept, keptRows := rowsToCheck(c.imp, found, spec.Rows)
 	spec.Rows = kept
 	switch {
 	case c.session == nil:
-		fmt.Fprintf(f.e.Stderr, "%s: not checked against the users, devices and numbers on the server (offline); run validate again when connected\n", file)
+		fmt.Fprintf(f.e.Stderr, "%s: not checked against the users, devices and numbers on the server (offline); run validate again when connected\n", c.file)
+		return found
 	case len(kept) == 0 && len(c.preview.Rows) > 0:
-		fmt.Fprintf(f.e.Stderr, "%s: not checked against the server: fix the problems first (a row with a problem is not sent)\n", file)
+		fmt.Fprintf(f.e.Stderr, "%s: not checked against the server: fix the problems first (a row with a problem is not sent)\n", c.file)
+		return found
 	case len(kept) == 0:
-	default:
-		if n := len(c.preview.Rows) - len(kept); n > 0 {
-			fmt.Fprintf(f.e.Stderr, "%s: %d rows with problems not checked against the server\n", file, n)
-		}
-		rep, err := jobs.Check(ctx, c.reads, spec, nil)
-		switch {
-		case err != nil:
-			fmt.Fprintf(f.e.Stderr, "%s: not checked against the users, devices and numbers on the server: %v\n", file, err)
-		default:
-			for _, n := range rep.Notes {
-				n = sheetRowsText(n, keptRows)
-				c.serverNotes = append(c.serverNotes, n)
-				fmt.Fprintf(f.e.Stderr, "%s: note: %s\n", file, n)
-			}
-			// A cell the preview already refuses says so once.
-			type cell struct {
-				row int
-				col wizard.Column
-			}
-			known := map[cell]bool{}
-			for _, p := range found {
-				known[cell{p.Row, p.Column}] = true
-			}
-			for _, p := range sheetRows(rep.Problems, keptRows) {
-				if !known[cell{p.Row, p.Column}] {
-					found = append(found, p)
-				}
-			}
+		return found
+	}
+	if n := len(c.preview.Rows) - len(kept); n > 0 {
+		fmt.Fprintf(f.e.Stderr, "%s: %d rows with problems not checked against the server\n", c.file, n)
+	}
+	rep, err := jobs.Check(ctx, c.reads, spec, nil)
+	if err != nil {
+		fmt.Fprintf(f.e.Stderr, "%s: not checked against the users, devices and numbers on the server: %v\n", c.file, err)
+		return found
+	}
+	for _, n := range rep.Notes {
+		n = sheetRowsText(n, keptRows)
+		c.serverNotes = append(c.serverNotes, n)
+		fmt.Fprintf(f.e.Stderr, "%s: note: %s\n", c.file, n)
+	}
+	type cell struct {
+		row int
+		col wizard.Column
+	}
+	known := map[cell]bool{}
+	for _, p := range found {
+		known[cell{p.Row, p.Column}] = true
+	}
+	for _, p := range sheetRows(rep.Problems, keptRows) {
+		if !known[cell{p.Row, p.Column}] {
+			found = append(found, p)
 		}
 	}
-	for i := range found {
-		found[i] = imp.Locate(found[i])
-	}
-	c.problems = mergeProblems(imp.Problems, found)
-	return c, ExitOK
+	return found
 }
 
 // readFile reads the file as the Import screen does, its unknown columns

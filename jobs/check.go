@@ -132,35 +132,66 @@ type groupState struct {
 	hiddenUsers map[int]bool
 }
 
-func (c *checker) run(ctx context.Context) (*CheckReport, error) {
-	t := c.s.Target
-	g := &groupState{users: map[string]string{}, numbers: map[string]string{}, extensions: map[string]string{},
+func newGroupState() *groupState {
+	return &groupState{users: map[string]string{}, numbers: map[string]string{}, extensions: map[string]string{},
 		devices: map[string]string{}, macs: map[string]string{}, linePorts: map[string]string{}, rowUsers: map[int]string{},
 		hiddenUsers: map[int]bool{}}
-	wantMAC := false
-	for i := range c.s.Rows {
-		if c.s.Rows[i].Get(wizard.ColMACAddress) != "" {
-			wantMAC = true
-		}
+}
+
+// run reads the group in two rounds, compares the rows with what it
+// holds and returns the problems sorted by row and column.
+func (c *checker) run(ctx context.Context) (*CheckReport, error) {
+	g := newGroupState()
+	first := c.groupReads()
+	c.grow(len(first) + len(c.s.Rows))
+	rs, err := c.batch(ctx, first)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCheckOffline, err)
 	}
+	otherGroups := c.readGroup(g, rs)
+	if err := c.readUsers(ctx, g, otherGroups); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCheckOffline, err)
+	}
+	c.compare(g)
+	slices.SortStableFunc(c.rep.Problems, func(a, b wizard.Problem) int {
+		if a.Row != b.Row {
+			return a.Row - b.Row
+		}
+		return int(a.Column) - int(b.Column)
+	})
+	return c.rep, nil
+}
+
+// groupReads are the first round's reads, one document: the group's
+// users, devices, free numbers and departments, the provider's other
+// groups when a row has a MAC address, the group's licences when a row
+// assigns services.
+func (c *checker) groupReads() []oci.Request {
+	t := c.s.Target
 	first := []oci.Request{
 		&oci.UserGetListInGroupRequest{ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID},
 		&oci.GroupAccessDeviceGetListRequest{ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID},
 		&oci.GroupDnGetAvailableListRequest{ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID},
 		&oci.GroupDepartmentGetListRequest18{ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID, IncludeEnterpriseDepartments: t.IsEnterprise},
 	}
-	if wantMAC {
-		first = append(first, &oci.GroupGetListInServiceProviderRequest{ServiceProviderID: t.ServiceProviderID})
+	for i := range c.s.Rows {
+		if c.s.Rows[i].Get(wizard.ColMACAddress) != "" {
+			first = append(first, &oci.GroupGetListInServiceProviderRequest{ServiceProviderID: t.ServiceProviderID})
+			break
+		}
 	}
 	if servicesOf(c.s.Rows) {
 		first = append(first, &oci.GroupServiceGetAuthorizationListRequest{ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID})
 	}
-	c.grow(len(first) + len(c.s.Rows))
-	rs, err := c.batch(ctx, first)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrCheckOffline, err)
-	}
-	var otherGroups []string
+	return first
+}
+
+// readGroup records the first round's answers in g (the licences' problems
+// straight in the report) and returns the provider's other groups. A read
+// refused becomes a note; a group or provider not found is one the task
+// creates, with nothing there yet.
+func (c *checker) readGroup(g *groupState, rs []broadworks.Result) (otherGroups []string) {
+	t := c.s.Target
 	for _, r := range rs {
 		if r.Err != nil {
 			switch {
@@ -170,23 +201,12 @@ func (c *checker) run(ctx context.Context) (*CheckReport, error) {
 			default:
 				c.note("%s: %v", describeRead(r.Request), r.Err)
 			}
-			// else a group (or provider) the task creates: nothing there yet
 			continue
 		}
 		switch resp := r.Response.(type) {
 		case *oci.UserGetListInGroupResponse:
 			g.exists = true
-			tb := &resp.UserTable
-			for k := range tb.Rows {
-				id := tb.Col(k, "User Id")
-				g.users[strings.ToLower(id)] = id
-				if n := digitsOf(tb.Col(k, "Phone Number")); n != "" {
-					g.numbers[n] = id
-				}
-				if e := tb.Col(k, "Extension"); e != "" {
-					g.extensions[e] = id
-				}
-			}
+			g.addUsers(&resp.UserTable)
 		case *oci.GroupAccessDeviceGetListResponse:
 			g.addDevices(&resp.AccessDeviceTable, t.GroupID, true)
 		case *oci.GroupDnGetAvailableListResponse:
@@ -213,48 +233,65 @@ func (c *checker) run(ctx context.Context) (*CheckReport, error) {
 			}
 		}
 	}
+	return otherGroups
+}
 
-	// Second round: every row's user id (exists anywhere?), the line/ports
-	// of the group's users, the devices of the provider's other groups.
+// addUsers records the users of the group's user table, with their
+// numbers and extensions.
+func (g *groupState) addUsers(tb *oci.Table) {
+	for k := range tb.Rows {
+		id := tb.Col(k, "User Id")
+		g.users[strings.ToLower(id)] = id
+		if n := digitsOf(tb.Col(k, "Phone Number")); n != "" {
+			g.numbers[n] = id
+		}
+		if e := tb.Col(k, "Extension"); e != "" {
+			g.extensions[e] = id
+		}
+	}
+}
+
+// readUsers is the second round, Parallel documents at a time: every
+// row's user id (exists anywhere?), the line/ports of the group's users,
+// the devices of the provider's other groups. The error is the one that
+// kept every document from being sent.
+func (c *checker) readUsers(ctx context.Context, g *groupState, otherGroups []string) error {
+	t := c.s.Target
 	var reqs []oci.Request
 	for i := range c.s.Rows {
 		reqs = append(reqs, &oci.UserGetRequest23V2{UserID: c.s.Rows[i].Get(wizard.ColUserID)})
 	}
 	nRows := len(reqs)
-	var groupUsers []string
 	for _, id := range g.users {
-		groupUsers = append(groupUsers, id)
-	}
-	for _, id := range groupUsers {
 		reqs = append(reqs, &oci.UserGetRequest23V2{UserID: id})
 	}
 	for _, gid := range otherGroups {
 		reqs = append(reqs, &oci.GroupAccessDeviceGetListRequest{ServiceProviderID: t.ServiceProviderID, GroupID: gid})
 	}
 	c.grow(len(reqs) - nRows)
-	rs, err = c.parallel(ctx, reqs)
+	rs, err := c.parallel(ctx, reqs)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrCheckOffline, err)
+		return err
 	}
 	for i, r := range rs {
+		row := i < nRows
 		if r.Err != nil {
-			if i < nRows && broadworks.IsErrorCode(r.Err, codeUserNotFound) {
-				continue // free
-			}
-			if i < nRows && broadworks.IsErrorCode(r.Err, codeUnauthorized) {
+			switch {
+			case !row:
+			case broadworks.IsErrorCode(r.Err, codeUserNotFound):
+				// free
+			case broadworks.IsErrorCode(r.Err, codeUnauthorized):
 				// Refused, not unknown: the id is someone's outside the
 				// administrator's scope.
 				g.hiddenUsers[i] = true
-				continue
-			}
-			if i < nRows {
+			default:
 				c.note("user id of row %d: %v", i+1, r.Err)
 			}
 			continue
 		}
 		switch resp := r.Response.(type) {
 		case *oci.UserGetResponse23V2:
-			if i < nRows {
+			if row {
 				g.rowUsers[i] = resp.ServiceProviderID + "/" + resp.GroupID
 			}
 			if lp := linePortOf(resp); lp != "" {
@@ -266,14 +303,7 @@ func (c *checker) run(ctx context.Context) (*CheckReport, error) {
 			}
 		}
 	}
-	c.compare(g)
-	slices.SortStableFunc(c.rep.Problems, func(a, b wizard.Problem) int {
-		if a.Row != b.Row {
-			return a.Row - b.Row
-		}
-		return int(a.Column) - int(b.Column)
-	})
-	return c.rep, nil
+	return nil
 }
 
 // addDevices records the devices of a group's device table; names only

@@ -195,20 +195,12 @@ func readAddress(a *element, dst *Address) {
 	if a == nil {
 		return
 	}
-	set := func(name string, p *string) {
-		if c := a.child(name); c != nil {
-			*p = c.Text
-			if c.isNil() {
-				*p = ""
-			}
-		}
-	}
-	set("addressLine1", &dst.Line1)
-	set("addressLine2", &dst.Line2)
-	set("city", &dst.City)
-	set("stateOrProvince", &dst.StateOrProvince)
-	set("zipOrPostalCode", &dst.ZipOrPostalCode)
-	set("country", &dst.Country)
+	setText(a, "addressLine1", &dst.Line1)
+	setText(a, "addressLine2", &dst.Line2)
+	setText(a, "city", &dst.City)
+	setText(a, "stateOrProvince", &dst.StateOrProvince)
+	setText(a, "zipOrPostalCode", &dst.ZipOrPostalCode)
+	setText(a, "country", &dst.Country)
 }
 
 func hUserAdd(c *call, e *element) result {
@@ -339,55 +331,21 @@ func hUserModify(c *call, e *element) result {
 	}
 	u := *u0 // work on a copy: nothing changes unless every check passes
 	u.Aliases = append([]string(nil), u0.Aliases...)
-	str := func(name string, dst *string) {
-		if x := e.child(name); x != nil {
-			if x.isNil() {
-				*dst = ""
-			} else {
-				*dst = x.Text
-			}
-		}
-	}
-	str("lastName", &u.LastName)
-	str("firstName", &u.FirstName)
-	str("callingLineIdLastName", &u.CallingLineIDLastName)
-	str("callingLineIdFirstName", &u.CallingLineIDFirstName)
-	str("hiraganaLastName", &u.HiraganaLastName)
-	str("hiraganaFirstName", &u.HiraganaFirstName)
+	setText(e, "lastName", &u.LastName)
+	setText(e, "firstName", &u.FirstName)
+	setText(e, "callingLineIdLastName", &u.CallingLineIDLastName)
+	setText(e, "callingLineIdFirstName", &u.CallingLineIDFirstName)
+	setText(e, "hiraganaLastName", &u.HiraganaLastName)
+	setText(e, "hiraganaFirstName", &u.HiraganaFirstName)
 	if nd := e.child("nameDialingName"); nd != nil {
 		u.NameDialingLastName, u.NameDialingFirstName = nd.val("nameDialingLastName"), nd.val("nameDialingFirstName")
 	}
-	if x := e.child("phoneNumber"); x != nil {
-		if x.isNil() {
-			u.PhoneNumber = ""
-		} else {
-			if err := c.w.checkNumber(g, x.Text, u.UserID); err != nil {
-				return failure(err)
-			}
-			u.PhoneNumber = nationalDN(x.Text)
-		}
+	if err := c.w.modifyNumber(sp, g, &u, e); err != nil {
+		return failure(err)
 	}
-	if x := e.child("extension"); x != nil {
-		if x.isNil() {
-			u.Extension = ""
-		} else {
-			if err := c.w.checkExtension(sp, g, x.Text, u.UserID); err != nil {
-				return failure(err)
-			}
-			u.Extension = x.Text
-		}
-	}
-	str("callingLineIdPhoneNumber", &u.CallingLineIDPhone)
-	if x := e.child("newPassword"); x != nil && !x.isNil() {
-		if c.level() == LevelUser || e.has("oldPassword") {
-			if sha1Hex(e.val("oldPassword")) != u0.PasswordSHA1 {
-				return failure(errorf(codeOldPassword, "The old password is not correct"))
-			}
-		}
-		if err := checkPassword(c.w.rulesFor(sp, g), u.UserID, x.Text, u0.PasswordSHA1); err != nil {
-			return failure(err)
-		}
-		u.PasswordSHA1 = sha1Hex(x.Text)
+	setText(e, "callingLineIdPhoneNumber", &u.CallingLineIDPhone)
+	if err := c.modifyPassword(sp, g, &u, e); err != nil {
+		return failure(err)
 	}
 	if d := e.child("department"); d != nil {
 		if d.isNil() {
@@ -406,67 +364,135 @@ func hUserModify(c *call, e *element) result {
 	if x := e.child("sipAliasList"); x != nil {
 		u.Aliases = x.vals("sipAlias")
 	}
-	if x := e.child("endpoint"); x != nil {
-		switch {
-		case x.isNil():
-			u.DeviceLevel, u.DeviceName, u.LinePort, u.Contacts = "", "", "", nil
-			u.TrunkGroup, u.TrunkLinePort, u.EnterpriseTrunk = "", "", ""
-		case x.has("accessDeviceEndpoint"):
-			ep := x.child("accessDeviceEndpoint")
-			level, name, lp := u.DeviceLevel, u.DeviceName, u.LinePort
-			if ad := ep.child("accessDevice"); ad != nil {
-				level, name = ad.val("deviceLevel"), ad.val("deviceName")
-			}
-			if ep.has("linePort") {
-				lp = ep.val("linePort")
-			}
-			if name == "" || lp == "" {
-				return failure(errorf(codeDeviceNotFound, "Access Device not found: the user has no device; give accessDevice and linePort"))
-			}
-			if err := c.w.applyDevice(sp, g, &u, level, name, lp); err != nil {
-				return failure(err)
-			}
-			if ep.has("useHotline") {
-				u.UseHotline = boolVal(ep.val("useHotline"))
-			}
-			str("hotlineContact", &u.HotlineContact)
-		default:
-			ta := x.child("trunkAddressing")
-			tg, lp, et := u.TrunkGroup, u.TrunkLinePort, u.EnterpriseTrunk
-			if t := ta.child("trunkGroupDeviceEndpoint"); t != nil {
-				if t.isNil() {
-					tg, lp = "", ""
-				} else {
-					if t.has("name") {
-						tg = t.val("name")
-					}
-					if t.has("linePort") {
-						lp = t.val("linePort")
-					}
-				}
-			}
-			if x := ta.child("enterpriseTrunkName"); x != nil {
-				et = ""
-				if !x.isNil() {
-					et = x.Text
-				}
-			}
-			if err := c.w.applyTrunk(sp, g, &u, tg, lp, et); err != nil {
-				return failure(err)
-			}
-		}
+	if err := c.w.modifyEndpoint(sp, g, &u, e); err != nil {
+		return failure(err)
 	}
-	str("title", &u.Title)
-	str("pagerPhoneNumber", &u.PagerPhoneNumber)
-	str("mobilePhoneNumber", &u.MobilePhoneNumber)
-	str("emailAddress", &u.EmailAddress)
-	str("yahooId", &u.YahooID)
-	str("addressLocation", &u.AddressLocation)
+	setText(e, "title", &u.Title)
+	setText(e, "pagerPhoneNumber", &u.PagerPhoneNumber)
+	setText(e, "mobilePhoneNumber", &u.MobilePhoneNumber)
+	setText(e, "emailAddress", &u.EmailAddress)
+	setText(e, "yahooId", &u.YahooID)
+	setText(e, "addressLocation", &u.AddressLocation)
 	readAddress(e.child("address"), &u.Address)
-	str("networkClassOfService", &u.NetworkClassOfService)
+	setText(e, "networkClassOfService", &u.NetworkClassOfService)
 	c.w.putUser(&u)
 	c.mutated = true
 	return success()
+}
+
+// setText sets *dst to the text of e's child name when the child is
+// there, to "" when it is nil; an absent child leaves *dst as it is.
+func setText(e *element, name string, dst *string) {
+	if x := e.child(name); x != nil {
+		if x.isNil() {
+			*dst = ""
+		} else {
+			*dst = x.Text
+		}
+	}
+}
+
+// modifyNumber applies a modify's phoneNumber and extension to u, each
+// checked free in the group (u's own are).
+func (w *world) modifyNumber(sp *ServiceProvider, g *Group, u *User, e *element) *ociError {
+	if x := e.child("phoneNumber"); x != nil {
+		if x.isNil() {
+			u.PhoneNumber = ""
+		} else {
+			if err := w.checkNumber(g, x.Text, u.UserID); err != nil {
+				return err
+			}
+			u.PhoneNumber = nationalDN(x.Text)
+		}
+	}
+	if x := e.child("extension"); x != nil {
+		if x.isNil() {
+			u.Extension = ""
+		} else {
+			if err := w.checkExtension(sp, g, x.Text, u.UserID); err != nil {
+				return err
+			}
+			u.Extension = x.Text
+		}
+	}
+	return nil
+}
+
+// modifyPassword applies a modify's newPassword to u: a user changing
+// their own, or anyone giving oldPassword, must give the old one right,
+// and the new one must pass the group's rules.
+func (c *call) modifyPassword(sp *ServiceProvider, g *Group, u *User, e *element) *ociError {
+	x := e.child("newPassword")
+	if x == nil || x.isNil() {
+		return nil
+	}
+	old := u.PasswordSHA1
+	if c.level() == LevelUser || e.has("oldPassword") {
+		if sha1Hex(e.val("oldPassword")) != old {
+			return errorf(codeOldPassword, "The old password is not correct")
+		}
+	}
+	if err := checkPassword(c.w.rulesFor(sp, g), u.UserID, x.Text, old); err != nil {
+		return err
+	}
+	u.PasswordSHA1 = sha1Hex(x.Text)
+	return nil
+}
+
+// modifyEndpoint applies a modify's endpoint to u: nil takes the user off
+// any device or trunk, accessDeviceEndpoint puts them on a device (what
+// is not given stays as it was), trunkAddressing on a trunk group.
+func (w *world) modifyEndpoint(sp *ServiceProvider, g *Group, u *User, e *element) *ociError {
+	x := e.child("endpoint")
+	switch {
+	case x == nil:
+		return nil
+	case x.isNil():
+		u.DeviceLevel, u.DeviceName, u.LinePort, u.Contacts = "", "", "", nil
+		u.TrunkGroup, u.TrunkLinePort, u.EnterpriseTrunk = "", "", ""
+		return nil
+	case x.has("accessDeviceEndpoint"):
+		ep := x.child("accessDeviceEndpoint")
+		level, name, lp := u.DeviceLevel, u.DeviceName, u.LinePort
+		if ad := ep.child("accessDevice"); ad != nil {
+			level, name = ad.val("deviceLevel"), ad.val("deviceName")
+		}
+		if ep.has("linePort") {
+			lp = ep.val("linePort")
+		}
+		if name == "" || lp == "" {
+			return errorf(codeDeviceNotFound, "Access Device not found: the user has no device; give accessDevice and linePort")
+		}
+		if err := w.applyDevice(sp, g, u, level, name, lp); err != nil {
+			return err
+		}
+		if ep.has("useHotline") {
+			u.UseHotline = boolVal(ep.val("useHotline"))
+		}
+		setText(e, "hotlineContact", &u.HotlineContact)
+		return nil
+	}
+	ta := x.child("trunkAddressing")
+	tg, lp, et := u.TrunkGroup, u.TrunkLinePort, u.EnterpriseTrunk
+	if t := ta.child("trunkGroupDeviceEndpoint"); t != nil {
+		if t.isNil() {
+			tg, lp = "", ""
+		} else {
+			if t.has("name") {
+				tg = t.val("name")
+			}
+			if t.has("linePort") {
+				lp = t.val("linePort")
+			}
+		}
+	}
+	if x := ta.child("enterpriseTrunkName"); x != nil {
+		et = ""
+		if !x.isNil() {
+			et = x.Text
+		}
+	}
+	return w.applyTrunk(sp, g, u, tg, lp, et)
 }
 
 // listDN writes a number as list tables do: "+1-2025550100".

@@ -28,7 +28,14 @@ func seedDemo(w *world) {
 	w.Admins[DemoEnterpriseAdmin] = &Admin{UserID: DemoEnterpriseAdmin, Level: LevelServiceProvider, ServiceProviderID: "acme-ent", PasswordSHA1: pw}
 	w.Admins[DemoGroupAdmin] = &Admin{UserID: DemoGroupAdmin, Level: LevelGroup, ServiceProviderID: "acme-ent", GroupID: "acme-hq", PasswordSHA1: pw}
 	w.Admins[DemoSPAdmin] = &Admin{UserID: DemoSPAdmin, Level: LevelServiceProvider, ServiceProviderID: "metro-sp", PasswordSHA1: pw}
+	acme := seedAcme(w)
+	seedAcmeHQ(acme)
+	seedBranchUsers(w, seedAcmeBranch(acme))
+	seedMetro(w)
+}
 
+// seedAcme adds Acme Corporation, the enterprise, with no groups yet.
+func seedAcme(w *world) *ServiceProvider {
 	acme := &ServiceProvider{
 		ID: "acme-ent", Name: "Acme Corporation", IsEnterprise: true,
 		DefaultDomain: "acme.example.com", Domains: []string{"acme.example.com", "acme.example.org"},
@@ -38,6 +45,12 @@ func seedDemo(w *world) {
 		Groups:           map[string]*Group{},
 	}
 	w.ServiceProviders[acme.ID] = acme
+	return acme
+}
+
+// seedAcmeHQ adds Acme's headquarters: 300 numbers (and 100 more left to
+// the enterprise), a PBX on a trunk group, two departments, two packs.
+func seedAcmeHQ(acme *ServiceProvider) {
 	hq := &Group{
 		ID: "acme-hq", Name: "Acme Headquarters", DefaultDomain: "acme.example.com",
 		Domains: []string{"acme.example.com", "acme.example.org"}, UserLimit: 500,
@@ -68,7 +81,11 @@ func seedDemo(w *world) {
 		acme.Numbers[n] = ""
 	}
 	acme.Groups[hq.ID] = hq
+}
 
+// seedAcmeBranch adds Acme's Chicago branch, a small group whose
+// voicemail licences are nearly used up.
+func seedAcmeBranch(acme *ServiceProvider) *Group {
 	branch := &Group{
 		ID: "acme-branch", Name: "Acme Chicago Branch", DefaultDomain: "acme.example.com",
 		Domains: []string{"acme.example.com"}, UserLimit: 25,
@@ -91,6 +108,12 @@ func seedDemo(w *world) {
 		branch.Numbers[n] = true
 	}
 	acme.Groups[branch.ID] = branch
+	return branch
+}
+
+// seedBranchUsers puts the branch's 20 users on phones of their own, a
+// quarter in the Warehouse department, half with voicemail.
+func seedBranchUsers(w *world, branch *Group) {
 	first := []string{"Olivia", "Liam", "Emma", "Noah", "Ava", "Elijah", "Sophia", "James", "Isabella", "Lucas",
 		"Mia", "Mason", "Amelia", "Ethan", "Harper", "Logan", "Evelyn", "Aiden", "Abigail", "Jóhanna"}
 	last := []string{"Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
@@ -117,7 +140,11 @@ func seedDemo(w *world) {
 		}
 		w.putUser(u)
 	}
+}
 
+// seedMetro adds Metro Telecom, a service provider with one customer
+// group of strict password rules.
+func seedMetro(w *world) {
 	metro := &ServiceProvider{
 		ID: "metro-sp", Name: "Metro Telecom", DefaultDomain: "metro.example.net",
 		Domains: []string{"metro.example.net"}, Numbers: map[string]string{},

@@ -240,8 +240,8 @@ XLSX.`)
 	tw := tabwriter.NewWriter(e.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ROW\tUSER\tSTATUS\tATTEMPTS\tERROR")
 	for _, j := range js {
-		msg := j.Error
-		if j.ErrorCode != 0 {
+		msg := desk.JobErrorText(j.Error)
+		if j.ErrorCode != 0 && !strings.Contains(msg, "[Error ") {
 			msg = fmt.Sprintf("[%d] %s", j.ErrorCode, msg)
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\n", j.Row, j.UserID, j.Status, j.Attempts, msg)

@@ -77,6 +77,9 @@ func TestScenario_takenIDRehearsed(t *testing.T) {
 	if len(got) != 1 || !strings.Contains(got[0], "already exists") {
 		t.Fatalf("failed jobs read %q", got)
 	}
+	if strings.Contains(got[0], "oci:") || !strings.Contains(got[0], "refused while adding the user ([Error 4200], UserAdd") {
+		t.Errorf("the failed job reads %q: want the refusal in words, with its code and command", got[0])
+	}
 	taken := tv.jobs[0].UserID
 	test.Tap(tv.retryAll)
 	top := h.u.win.Canvas().Overlays().Top()

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"bwbulk/desk"
 	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
@@ -201,7 +202,7 @@ func newTasksView(u *UI) *tasksView {
 			case 3:
 				text = v.attemptsText(j)
 			case 4:
-				text = j.Error
+				text = desk.JobErrorText(j.Error)
 			}
 			cell.set(text, col, color.Transparent)
 		})
@@ -832,7 +833,7 @@ func (v *tasksView) editDialog(j jobs.Job) {
 		items = append(items, widget.NewFormItem(c.Title(), e))
 	}
 	followUserID(entries)
-	msg := widget.NewLabel("Failed: " + j.Error)
+	msg := widget.NewLabel("Failed: " + desk.JobErrorText(j.Error))
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Importance = widget.DangerImportance
 	items = append([]*widget.FormItem{widget.NewFormItem("", msg)}, items...)

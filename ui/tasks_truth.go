@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"bwbulk/desk"
 	"bwbulk/jobs"
 )
 
@@ -145,7 +146,7 @@ func (v *tasksView) describeJob() {
 		info += " · " + plural(n, "attempt")
 	}
 	if j.Error != "" {
-		info += " — " + j.Error
+		info += " — " + desk.JobErrorText(j.Error)
 	}
 	v.jobInfo.SetText(info)
 	t, _ := v.current()

@@ -77,3 +77,50 @@ func TestServicesStep_picksLicencesAndPreview(t *testing.T) {
 		}
 	}
 }
+
+// TestServicesStep_searchCommonNames: the search knows the names a
+// Services cell of an import is read by, so "voicemail" finds Voice
+// Messaging User (and a pack whose description says voicemail may come
+// too), "DND" Do Not Disturb and "sim ring" Simultaneous Ring Personal.
+func TestServicesStep_searchCommonNames(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.toStep(wizard.StepServices, 3)
+	s := h.w.views[wizard.StepServices].(*servicesStep)
+	if !s.known {
+		t.Fatal("authorisations not loaded")
+	}
+	names := func() []string {
+		var out []string
+		for _, l := range s.shown {
+			out = append(out, l.Name)
+		}
+		return out
+	}
+	for _, q := range []string{"voicemail", "Voicemail", "voice mail", "VM"} {
+		s.search.SetText(q)
+		found := false
+		for _, l := range s.shown {
+			switch {
+			case l.Name == "Voice Messaging User" && !l.Pack:
+				found = true
+			case l.Pack && strings.Contains(strings.ToLower(l.Description), "voicemail"):
+				// Executive: "Voicemail, shared lines and busy lamp".
+			default:
+				t.Errorf("search %q lists %s %q", q, l.Kind(), l.Name)
+			}
+		}
+		if !found {
+			t.Errorf("search %q does not list Voice Messaging User: %v", q, names())
+		}
+	}
+	for q, want := range map[string]string{"DND": "Do Not Disturb", "sim ring": "Simultaneous Ring Personal", "single number reach": "BroadWorks Anywhere"} {
+		s.search.SetText(q)
+		if got := names(); !strings.Contains(strings.Join(got, "|"), want) {
+			t.Errorf("search %q: %v, want %s among them", q, got, want)
+		}
+	}
+	s.search.SetText("no such service at all")
+	if len(s.shown) != 0 {
+		t.Errorf("nonsense search lists %v", names())
+	}
+}

@@ -104,10 +104,9 @@ func (s *servicesStep) load() {
 func (s *servicesStep) filter() {
 	all, known := s.w.m.ServiceChoices()
 	s.known = known
-	q := strings.ToLower(strings.TrimSpace(s.search.Text))
 	s.shown = s.shown[:0]
 	for _, l := range all {
-		if q == "" || strings.Contains(strings.ToLower(l.Name), q) || strings.Contains(strings.ToLower(l.Description), q) {
+		if l.Matches(s.search.Text) {
 			s.shown = append(s.shown, l)
 		}
 	}

@@ -79,16 +79,41 @@ func (a *ServiceAuthorizations) Search(query string) []ServiceLicence {
 	if a == nil {
 		return nil
 	}
-	q := strings.ToLower(strings.TrimSpace(query))
 	var out []ServiceLicence
 	for _, list := range [][]ServiceLicence{a.Packs, a.Services} {
 		for _, l := range list {
-			if q == "" || strings.Contains(strings.ToLower(l.Name), q) || strings.Contains(strings.ToLower(l.Description), q) {
+			if l.Matches(query) {
 				out = append(out, l)
 			}
 		}
 	}
 	return out
+}
+
+// Matches reports whether a search for query finds l: its name or
+// description holds query (without case, and without spaces or
+// punctuation: "voicemessaging"), or one of the common names the importer
+// knows for l holds it ("voicemail" finds Voice Messaging User, as a
+// Services cell of "Voicemail" is read as it). An empty query matches
+// everything.
+func (l ServiceLicence) Matches(query string) bool {
+	q := strings.ToLower(strings.TrimSpace(query))
+	if q == "" || strings.Contains(strings.ToLower(l.Name), q) || strings.Contains(strings.ToLower(l.Description), q) {
+		return true
+	}
+	k := serviceKey(q)
+	if k == "" {
+		return false
+	}
+	if strings.Contains(serviceKey(l.Name), k) || strings.Contains(serviceKey(l.Description), k) {
+		return true
+	}
+	for alias, bw := range serviceAliases {
+		if strings.Contains(alias, k) && strings.EqualFold(bw, l.Name) {
+			return true
+		}
+	}
+	return false
 }
 
 // ServiceAuthorizer is implemented by catalogues that can list a group's

@@ -256,3 +256,31 @@ func TestModel_ServiceChoices_newGroup(t *testing.T) {
 		t.Fatalf("after unpick: %v", m.Services)
 	}
 }
+
+func TestServiceLicence_Matches(t *testing.T) {
+	vm := ServiceLicence{Name: "Voice Messaging User"}
+	exec := ServiceLicence{Name: "Executive", Pack: true, Description: "Voicemail, shared lines and busy lamp"}
+	dnd := ServiceLicence{Name: "Do Not Disturb"}
+	for _, c := range []struct {
+		l    ServiceLicence
+		q    string
+		want bool
+	}{
+		{vm, "", true},
+		{vm, "voice mess", true},
+		{vm, "voicemessaging", true},
+		{vm, "voicemail", true},
+		{vm, "Voice Mail", true},
+		{exec, "voicemail", true},
+		{exec, "shared lines", true},
+		{dnd, "dnd", true},
+		{dnd, "voicemail", false},
+		{vm, "forwarding", false},
+		{vm, "  ", true},
+		{vm, "@@", false},
+	} {
+		if got := c.l.Matches(c.q); got != c.want {
+			t.Errorf("%q matches %q: %v, want %v", c.l.Name, c.q, got, c.want)
+		}
+	}
+}

@@ -458,150 +458,182 @@ func (r *Runner) runTask(ctx context.Context, id int64) error {
 	if t, err = r.store.taskW(ctx, id); err != nil {
 		return err
 	}
-	resolveOnly := t.Status == StatusCancelled || t.Status == StatusPaused
-	waited := t.Status == StatusWaiting
-	var checkDelay time.Duration
-
+	w := &taskWork{resolveOnly: t.Status == StatusCancelled || t.Status == StatusPaused,
+		waited: t.Status == StatusWaiting, loadc: make(chan loadResult, 1)}
 	// Load (and unseal) the jobs while the server is probed.
-	type loadResult struct {
-		jobs []*runJob
-		err  error
-	}
-	loadc := make(chan loadResult, 1)
 	go func() {
-		js, err := r.store.loadRun(ctx, id, resolveOnly)
-		loadc <- loadResult{js, err}
+		js, err := r.store.loadRun(ctx, id, w.resolveOnly)
+		w.loadc <- loadResult{js, err}
 	}()
-	var jobs []*runJob
-	loaded := false
 	defer func() {
-		if !loaded {
-			<-loadc
+		if !w.loaded {
+			<-w.loadc
 		}
 	}()
-	setup, setupStep, setupInflight, err := r.store.taskStage(ctx, id, stageSetup)
-	if err != nil {
+	if w.setup.cmds, w.setup.step, w.setup.inflight, err = r.store.taskStage(ctx, id, stageSetup); err != nil {
 		return err
 	}
-	teardown, tdStep, tdInflight, err := r.store.taskStage(ctx, id, stageTeardown)
-	if err != nil {
+	if w.teardown.cmds, w.teardown.step, w.teardown.inflight, err = r.store.taskStage(ctx, id, stageTeardown); err != nil {
 		return err
 	}
-	// The cleanup is due once every job completed; a command of it in
-	// flight is resolved in any case.
-	cleanupDue := func() (bool, error) {
-		if tdInflight {
-			return true, nil
-		}
-		if tdStep >= len(teardown) {
-			return false, nil
-		}
-		t, err := r.store.taskW(ctx, id)
-		return err == nil && t.Pending+t.Running+t.Checking+t.Failed+t.Cancelled == 0, err
-	}
-	if t.Pending+t.Running == 0 && setupStep >= len(setup) && !setupInflight {
-		if due, err := cleanupDue(); err != nil || !due {
+	if t.Pending+t.Running == 0 && !w.setup.left() {
+		if due, err := r.cleanupDue(ctx, id, w); err != nil || !due {
 			if err != nil {
 				return err
 			}
 			return r.settle(ctx, tr) // nothing to send: no need for the server
 		}
 	}
-	for {
-		if ctx.Err() != nil || tr.stopped() {
-			break
-		}
-		pool := r.online(ctx, tr, &waited)
+	for ctx.Err() == nil && !tr.stopped() {
+		pool := r.online(ctx, tr, &w.waited)
 		if pool == nil {
 			break
 		}
-		if !loaded {
-			l := <-loadc
-			loaded = true
-			if l.err != nil {
-				return l.err
-			}
-			jobs = l.jobs
-		}
-		if !resolveOnly {
-			if _, err := r.store.setTaskStatus(ctx, id, StatusRunning, "", StatusPending, StatusWaiting, StatusRunning); err != nil {
-				return err
-			}
-			r.publishTask(id, StatusRunning, "")
-		}
-		if waited {
-			waited = false
-			if !resolveOnly {
-				if jobs, err = r.preflight(ctx, pool, tr, jobs); err != nil {
-					return err
-				}
-			}
-		}
-		if setupStep < len(setup) || setupInflight {
-			res, err := r.runStage(ctx, pool, tr, stageSetup, setup, &setupStep, &setupInflight, resolveOnly)
-			if err != nil {
-				return err
-			}
-			if res == resOffline {
-				waited = true
-				continue
-			}
-			if res == resFailed {
-				jobs = nil
-			}
-			if res == resStopped {
-				break
-			}
-		}
-		res, rest, err := r.runJobs(ctx, pool, tr, jobs, resolveOnly)
+		next, err := r.round(ctx, pool, tr, w)
 		if err != nil {
 			return err
 		}
-		tr.mu.Lock()
-		unreadable := tr.unreadable
-		tr.mu.Unlock()
-		if unreadable != nil {
-			// Reading again cannot help: stop and say what is missing.
-			msg := "needs attention: " + attentionText(unreadable)
-			if ok, _ := r.store.needsAttention(ctx, id, msg); ok {
-				r.publishTask(id, StatusPaused, msg)
-			}
-			r.opts.Logf("jobs: task %d: %s", id, msg)
+		if next == leaveTask {
 			return nil
 		}
-		jobs = rest
-		if res == resOffline {
-			waited = true
-			continue
+		if next == settleTask {
+			break
 		}
-		if res == resDone && len(rest) == 0 {
-			due, err := cleanupDue()
-			if err != nil {
-				return err
-			}
-			if due {
-				res, err := r.runStage(ctx, pool, tr, stageTeardown, teardown, &tdStep, &tdInflight, resolveOnly)
-				if err != nil {
-					return err
-				}
-				if res == resOffline {
-					waited = true
-					continue
-				}
-				break
-			}
-		}
-		if res == resDone && len(rest) > 0 {
-			// Outcomes that could not be read: neither completed nor
-			// failed. Read them again after a pause, until the server says.
-			if !r.awaitCheck(ctx, tr, len(rest), &checkDelay) {
-				break
-			}
-			continue
-		}
-		break
 	}
 	return r.settle(ctx, tr)
+}
+
+// taskWork is what a run of one task has left to do.
+type taskWork struct {
+	resolveOnly bool // paused or cancelled: settle what is in flight
+	waited      bool // the task waited for its server: preflight before sending
+	setup       stageWork
+	teardown    stageWork
+	jobs        []*runJob
+	loadc       chan loadResult // the jobs, loaded while the server is probed
+	loaded      bool
+	checkDelay  time.Duration // before reading jobs to be checked again
+}
+
+type loadResult struct {
+	jobs []*runJob
+	err  error
+}
+
+// stageWork is a stage's commands and how far they are.
+type stageWork struct {
+	cmds     []oci.Request
+	step     int
+	inflight bool
+}
+
+// left reports whether a command of the stage is still to send or resolve.
+func (s *stageWork) left() bool { return s.step < len(s.cmds) || s.inflight }
+
+// cleanupDue reports whether the task's cleanup is to run: once every job
+// completed; a command of it in flight is resolved in any case.
+func (r *Runner) cleanupDue(ctx context.Context, id int64, w *taskWork) (bool, error) {
+	if w.teardown.inflight {
+		return true, nil
+	}
+	if w.teardown.step >= len(w.teardown.cmds) {
+		return false, nil
+	}
+	t, err := r.store.taskW(ctx, id)
+	return err == nil && t.Pending+t.Running+t.Checking+t.Failed+t.Cancelled == 0, err
+}
+
+// roundEnd says what follows a round of work on a task.
+type roundEnd int
+
+const (
+	nextRound  roundEnd = iota // probe the server and go on
+	settleTask                 // nothing left now: settle the task
+	leaveTask                  // it stopped for a person: leave it as it is
+)
+
+// round works on a task once the server answers: its setup, its jobs,
+// then its cleanup.
+func (r *Runner) round(ctx context.Context, pool *broadworks.Pool, tr *taskRun, w *taskWork) (roundEnd, error) {
+	if !w.loaded {
+		l := <-w.loadc
+		w.loaded = true
+		if l.err != nil {
+			return 0, l.err
+		}
+		w.jobs = l.jobs
+	}
+	if !w.resolveOnly {
+		if _, err := r.store.setTaskStatus(ctx, tr.id, StatusRunning, "", StatusPending, StatusWaiting, StatusRunning); err != nil {
+			return 0, err
+		}
+		r.publishTask(tr.id, StatusRunning, "")
+	}
+	if w.waited {
+		w.waited = false
+		if !w.resolveOnly {
+			var err error
+			if w.jobs, err = r.preflight(ctx, pool, tr, w.jobs); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if w.setup.left() {
+		res, err := r.runStage(ctx, pool, tr, stageSetup, w.setup.cmds, &w.setup.step, &w.setup.inflight, w.resolveOnly)
+		switch {
+		case err != nil:
+			return 0, err
+		case res == resOffline:
+			w.waited = true
+			return nextRound, nil
+		case res == resFailed:
+			w.jobs = nil
+		case res == resStopped:
+			return settleTask, nil
+		}
+	}
+	res, rest, err := r.runJobs(ctx, pool, tr, w.jobs, w.resolveOnly)
+	if err != nil {
+		return 0, err
+	}
+	tr.mu.Lock()
+	unreadable := tr.unreadable
+	tr.mu.Unlock()
+	if unreadable != nil {
+		// Reading again cannot help: stop and say what is missing.
+		msg := "needs attention: " + attentionText(unreadable)
+		if ok, _ := r.store.needsAttention(ctx, tr.id, msg); ok {
+			r.publishTask(tr.id, StatusPaused, msg)
+		}
+		r.opts.Logf("jobs: task %d: %s", tr.id, msg)
+		return leaveTask, nil
+	}
+	w.jobs = rest
+	switch {
+	case res == resOffline:
+		w.waited = true
+		return nextRound, nil
+	case res == resDone && len(rest) == 0:
+		due, err := r.cleanupDue(ctx, tr.id, w)
+		if err != nil || !due {
+			return settleTask, err
+		}
+		res, err := r.runStage(ctx, pool, tr, stageTeardown, w.teardown.cmds, &w.teardown.step, &w.teardown.inflight, w.resolveOnly)
+		if err != nil {
+			return 0, err
+		}
+		if res == resOffline {
+			w.waited = true
+			return nextRound, nil
+		}
+	case res == resDone:
+		// Outcomes that could not be read: neither completed nor
+		// failed. Read them again after a pause, until the server says.
+		if r.awaitCheck(ctx, tr, len(rest), &w.checkDelay) {
+			return nextRound, nil
+		}
+	}
+	return settleTask, nil
 }
 
 // awaitCheck keeps a task whose jobs are to be checked waiting for delay
@@ -915,113 +947,129 @@ func (r *Runner) probe(ctx context.Context) error {
 func sendCtx(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
 
 // runStage sends the task's commands of stage st (setup or cleanup) in
-// order, one per document, with the exactly-once rules of a job's: a
-// command whose outcome is unknown is resolved by reading the server.
-// A failed setup fails the jobs not sent; a failed cleanup fails the task.
+// order, one per document, each as a job of one command moved by the
+// engine (rules.stage): a command whose outcome is unknown is resolved by
+// reading the server. A failed setup fails the jobs not sent; a failed
+// cleanup fails the task.
 func (r *Runner) runStage(ctx context.Context, pool *broadworks.Pool, tr *taskRun, st stage, cmds []oci.Request, step *int, inflight *bool, resolveOnly bool) (result, error) {
-	attempts := 0
-	fail := func(cmd oci.Request, code int, msg string) (result, error) {
-		msg = st.name + " " + cmd.OCIName() + ": " + maskSecrets(msg)
-		if _, err := r.store.setTaskStatus(ctx, tr.id, StatusFailed, msg); err != nil {
-			return 0, err
-		}
-		if st == stageSetup {
-			if err := r.store.failPending(ctx, tr.id, code, "not sent: task "+msg); err != nil {
-				return 0, err
-			}
-		}
-		return resFailed, nil
-	}
-	audit := func(cmd oci.Request, outcome string, err error) *AuditEntry {
-		a := &AuditEntry{TaskID: tr.id, Command: cmd.OCIName(), Request: renderCommand(cmd), Outcome: outcome}
-		if err != nil {
-			a.ErrorCode, a.Error = errorCode(err), maskSecrets(err.Error())
-		}
-		return a
-	}
+	ru := rules{policy: r.policy, resolveOnly: resolveOnly, stage: true}
 	for *step < len(cmds) {
-		if ctx.Err() != nil || tr.stopped() {
-			return resStopped, nil
-		}
-		cmd := cmds[*step]
+		s := jobState{phase: phaseSend, n: 1, inflight: *inflight, userAdd: -1}
 		if *inflight {
-			read, judge, ok := resolver(cmd)
-			if !ok {
-				return fail(cmd, 0, "outcome unknown and cannot be verified by reading: check the server, then retry")
-			}
-			v, msg := notApplied, "re-sendable"
-			if read != nil {
-				resp, err := pool.Do(sendCtx(ctx), read)
-				if err != nil && isOffline(err) {
-					return resOffline, nil
-				}
-				v, msg = judge(resp, err)
-			}
-			switch v {
-			case applied:
-				*step, *inflight, attempts = *step+1, false, 0
-				if err := r.store.setStage(ctx, tr.id, st, *step, false, audit(cmd, OutcomeApplied, nil)); err != nil {
-					return 0, err
-				}
-			case notApplied:
-				*inflight = false
-				if err := r.store.setStage(ctx, tr.id, st, *step, false, audit(cmd, OutcomeNotApplied, nil)); err != nil {
-					return 0, err
-				}
-			default:
-				attempts++
-				if attempts >= r.opts.MaxAttempts {
-					return fail(cmd, 0, "outcome unknown, reading the server failed: "+msg)
-				}
-				select {
-				case <-ctx.Done():
-				case <-r.clock.After(r.policy.backoff(attempts)):
-				}
-			}
-			continue
+			s.phase = phaseResolve
 		}
-		if resolveOnly {
-			return resDone, nil
-		}
-		*inflight = true
-		attempts++
-		if err := r.store.setStage(ctx, tr.id, st, *step, true, nil); err != nil {
-			return 0, err
-		}
-		_, err := pool.Do(sendCtx(ctx), cmd)
-		if err == nil {
-			*step, *inflight, attempts = *step+1, false, 0
-			if err := r.store.setStage(ctx, tr.id, st, *step, false, audit(cmd, OutcomeSuccess, nil)); err != nil {
-				return 0, err
-			}
-			continue
-		}
-		if isOffline(err) {
-			*inflight = false
-			return resOffline, r.store.setStage(ctx, tr.id, st, *step, false, nil)
-		}
-		act, delay := r.policy.next(err, attempts)
-		switch act {
-		case actResolve:
-			if err := r.store.setStage(ctx, tr.id, st, *step, true, audit(cmd, OutcomeUnknown, err)); err != nil {
-				return 0, err
-			}
-		case actRetry:
-			*inflight = false
-			if err := r.store.setStage(ctx, tr.id, st, *step, false, audit(cmd, OutcomeError, err)); err != nil {
-				return 0, err
-			}
-			select {
-			case <-ctx.Done():
-			case <-r.clock.After(delay):
-			}
-		default:
-			*inflight = false
-			if err := r.store.setStage(ctx, tr.id, st, *step, false, audit(cmd, OutcomeError, err)); err != nil {
-				return 0, err
-			}
-			return fail(cmd, errorCode(err), err.Error())
+		at := *step
+		res, err := r.stageCommand(ctx, pool, tr, st, ru, cmds[at], s, step, inflight)
+		if err != nil || res != resDone || *step == at {
+			return res, err
 		}
 	}
 	return resDone, nil
+}
+
+// stageCommand moves cmd, the stage's command at *step in state s, until
+// it is applied, it failed, or the run stops for now; *step and
+// *inflight follow it, and so does the store.
+func (r *Runner) stageCommand(ctx context.Context, pool *broadworks.Pool, tr *taskRun, st stage, ru rules, cmd oci.Request, s jobState, step *int, inflight *bool) (result, error) {
+	read, judge, ok := resolver(cmd)
+	turn := event{kind: evTurn, cmd: cmd.OCIName()}
+	switch {
+	case !ok:
+		turn.read = readNever
+	case read == nil:
+		turn.read = readNone
+	}
+	for ev := turn; ; {
+		if ev.kind == evTurn && (ctx.Err() != nil || tr.stopped()) {
+			return resStopped, nil
+		}
+		next, effs := ru.move(s, ev)
+		s, *inflight = next, next.inflight
+		var (
+			audit            *AuditEntry
+			sending, reading bool
+		)
+		for _, e := range effs {
+			switch e.do {
+			case doSend:
+				if err := r.store.setStage(ctx, tr.id, st, *step, true, nil); err != nil {
+					return 0, err
+				}
+				sending = true
+			case doRead:
+				reading = true
+			case doAudit:
+				audit = &AuditEntry{TaskID: tr.id, Command: cmd.OCIName(), Request: renderCommand(cmd), Outcome: e.outcome}
+				if ev.err != nil && e.outcome != OutcomeApplied && e.outcome != OutcomeNotApplied {
+					audit.ErrorCode, audit.Error = errorCode(ev.err), ev.text
+				}
+			case doRecord:
+				at := *step
+				if e.status == StatusCompleted {
+					at++
+				}
+				if err := r.store.setStage(ctx, tr.id, st, at, s.inflight, audit); err != nil {
+					return 0, err
+				}
+				*step, audit = at, nil
+				if e.status == StatusFailed {
+					return r.failStage(ctx, tr, st, cmd, e.code, e.text)
+				}
+			case doAgain:
+				if audit != nil { // a read to do again: its answer is kept too
+					if err := r.store.setStage(ctx, tr.id, st, *step, s.inflight, audit); err != nil {
+						return 0, err
+					}
+				}
+				if ev.kind == evUnsent {
+					return resOffline, nil
+				}
+				if e.delay > 0 {
+					select {
+					case <-ctx.Done():
+					case <-r.clock.After(e.delay):
+					}
+				}
+			case doRest:
+				return resDone, nil
+			}
+		}
+		req := cmd
+		switch {
+		case reading:
+			req = read
+		case !sending:
+			ev = turn
+			continue
+		}
+		resp, err := pool.Do(sendCtx(ctx), req)
+		if err != nil && isOffline(err) {
+			ev = event{kind: evUnsent}
+			continue
+		}
+		ev = event{kind: evAnswer, cmd: cmd.OCIName(), err: err}
+		if err != nil {
+			ev.text = maskSecrets(err.Error())
+		}
+		if reading {
+			var msg string
+			ev.verdict, msg = judge(resp, err)
+			ev.msg = maskSecrets(msg)
+		}
+	}
+}
+
+// failStage fails the task for its stage st's command cmd; a failed setup
+// fails the jobs not sent with it.
+func (r *Runner) failStage(ctx context.Context, tr *taskRun, st stage, cmd oci.Request, code int, msg string) (result, error) {
+	msg = st.name + " " + cmd.OCIName() + ": " + maskSecrets(msg)
+	if _, err := r.store.setTaskStatus(ctx, tr.id, StatusFailed, msg); err != nil {
+		return 0, err
+	}
+	if st == stageSetup {
+		if err := r.store.failPending(ctx, tr.id, code, "not sent: task "+msg); err != nil {
+			return 0, err
+		}
+	}
+	return resFailed, nil
 }

@@ -33,72 +33,29 @@ type judge func(resp oci.Response, err error) (verdict, string)
 // resolver returns the read that tells whether cmd took effect, and how to
 // judge its answer. The reads are the newest versions (UserGetRequest23V2);
 // the client sends the one the server's release has and answers with the
-// newest response type, so the judges read one type on every release. ok is false for a command bwbulk cannot verify: such a
-// command is never sent again blindly; its job fails, saying so.
+// newest response type, so the judges read one type on every release.
+// read is nil for a command sending twice changes nothing (resendable).
+// ok is false for a command bwbulk cannot verify: such a command is never
+// sent again blindly; its job fails, saying so.
 func resolver(cmd oci.Request) (read oci.Request, j judge, ok bool) {
 	name := cmd.OCIName()
 	sp := fieldString(cmd, "ServiceProviderID")
 	grp := fieldString(cmd, "GroupID")
+	deviceList := func() oci.Request {
+		return &oci.GroupAccessDeviceGetListRequest{
+			ServiceProviderID: sp, GroupID: grp,
+			SearchCriteriaDeviceName: []oci.SearchCriteriaDeviceName{{Mode: "Equal To", Value: fieldString(cmd, "DeviceName")}},
+		}
+	}
 	switch {
 	case strings.HasPrefix(name, "UserAddRequest"), strings.HasPrefix(name, "UserConsolidatedAddRequest"):
 		uid := fieldString(cmd, "UserID")
-		return &oci.UserGetRequest23V2{UserID: uid}, func(resp oci.Response, err error) (verdict, string) {
-			if err != nil {
-				if broadworks.IsErrorCode(err, codeUserNotFound) {
-					return notApplied, "user " + uid + " not found"
-				}
-				return undecided, err.Error()
-			}
-			u, isUser := resp.(*oci.UserGetResponse23V2)
-			if !isUser {
-				return undecided, "unexpected answer " + resp.OCIName()
-			}
-			if !strings.EqualFold(u.ServiceProviderID, sp) || !strings.EqualFold(u.GroupID, grp) {
-				// Someone else's user: ours was not created; sending it
-				// again gets the server's own "already exists" refusal.
-				return notApplied, fmt.Sprintf("user %s exists in %s/%s", uid, u.ServiceProviderID, u.GroupID)
-			}
-			return applied, "user " + uid + " exists"
-		}, true
+		return &oci.UserGetRequest23V2{UserID: uid}, userAddJudge(uid, sp, grp), true
 	case strings.HasPrefix(name, "GroupAccessDeviceAddRequest"):
-		dev := fieldString(cmd, "DeviceName")
-		return &oci.GroupAccessDeviceGetListRequest{
-				ServiceProviderID: sp, GroupID: grp,
-				SearchCriteriaDeviceName: []oci.SearchCriteriaDeviceName{{Mode: "Equal To", Value: dev}},
-			}, func(resp oci.Response, err error) (verdict, string) {
-				if err != nil {
-					return undecided, err.Error()
-				}
-				l, isList := resp.(*oci.GroupAccessDeviceGetListResponse)
-				if !isList {
-					return undecided, "unexpected answer " + resp.OCIName()
-				}
-				for r := range l.AccessDeviceTable.Rows {
-					if l.AccessDeviceTable.Col(r, "Device Name") == dev {
-						return applied, "device " + dev + " exists"
-					}
-				}
-				return notApplied, "device " + dev + " not found"
-			}, true
+		return deviceList(), deviceJudge(grp, fieldString(cmd, "DeviceName"), false), true
 	case name == "GroupDepartmentAddRequest":
-		dept := fieldString(cmd, "DepartmentName")
 		return &oci.GroupDepartmentGetListRequest18{ServiceProviderID: sp, GroupID: grp},
-			func(resp oci.Response, err error) (verdict, string) {
-				if err != nil {
-					return undecided, err.Error()
-				}
-				l, isList := resp.(*oci.GroupDepartmentGetListResponse18)
-				if !isList {
-					return undecided, "unexpected answer " + resp.OCIName()
-				}
-				for r := range l.DepartmentTable.Rows {
-					if l.DepartmentTable.Col(r, "Department Name") == dept &&
-						!strings.EqualFold(l.DepartmentTable.Col(r, "Is Enterprise Department"), "true") {
-						return applied, "department " + dept + " exists"
-					}
-				}
-				return notApplied, "department " + dept + " not found"
-			}, true
+			departmentJudge(grp, fieldString(cmd, "DepartmentName"), false), true
 	case name == "GroupConsolidatedAddRequest" || name == "GroupAddRequest":
 		return &oci.GroupGetRequest22V5{ServiceProviderID: sp, GroupID: grp}, existsJudge("group "+sp+"/"+grp, codeGroupNotFound), true
 	case name == "ServiceProviderConsolidatedAddRequest" || strings.HasPrefix(name, "ServiceProviderAddRequest"):
@@ -109,50 +66,10 @@ func resolver(cmd oci.Request) (read oci.Request, j judge, ok bool) {
 	case name == "GroupDeleteRequest":
 		return &oci.GroupGetRequest22V5{ServiceProviderID: sp, GroupID: grp}, goneJudge("group "+sp+"/"+grp, codeGroupNotFound), true
 	case name == "GroupAccessDeviceDeleteRequest":
-		dev := fieldString(cmd, "DeviceName")
-		return &oci.GroupAccessDeviceGetListRequest{
-				ServiceProviderID: sp, GroupID: grp,
-				SearchCriteriaDeviceName: []oci.SearchCriteriaDeviceName{{Mode: "Equal To", Value: dev}},
-			}, func(resp oci.Response, err error) (verdict, string) {
-				if err != nil {
-					if broadworks.IsErrorCode(err, codeGroupNotFound) {
-						return applied, "group " + grp + " is gone, and its devices with it"
-					}
-					return undecided, err.Error()
-				}
-				l, isList := resp.(*oci.GroupAccessDeviceGetListResponse)
-				if !isList {
-					return undecided, "unexpected answer " + resp.OCIName()
-				}
-				for r := range l.AccessDeviceTable.Rows {
-					if l.AccessDeviceTable.Col(r, "Device Name") == dev {
-						return notApplied, "device " + dev + " still exists"
-					}
-				}
-				return applied, "device " + dev + " is gone"
-			}, true
+		return deviceList(), deviceJudge(grp, fieldString(cmd, "DeviceName"), true), true
 	case name == "GroupDepartmentDeleteRequest":
-		dept := fieldString(cmd, "DepartmentName")
 		return &oci.GroupDepartmentGetListRequest18{ServiceProviderID: sp, GroupID: grp},
-			func(resp oci.Response, err error) (verdict, string) {
-				if err != nil {
-					if broadworks.IsErrorCode(err, codeGroupNotFound) {
-						return applied, "group " + grp + " is gone, and its departments with it"
-					}
-					return undecided, err.Error()
-				}
-				l, isList := resp.(*oci.GroupDepartmentGetListResponse18)
-				if !isList {
-					return undecided, "unexpected answer " + resp.OCIName()
-				}
-				for r := range l.DepartmentTable.Rows {
-					if l.DepartmentTable.Col(r, "Department Name") == dept &&
-						!strings.EqualFold(l.DepartmentTable.Col(r, "Is Enterprise Department"), "true") {
-						return notApplied, "department " + dept + " still exists"
-					}
-				}
-				return applied, "department " + dept + " is gone"
-			}, true
+			departmentJudge(grp, fieldString(cmd, "DepartmentName"), true), true
 	case isServiceAssign(name):
 		read, j := serviceResolver(cmd)
 		return read, j, true
@@ -160,6 +77,87 @@ func resolver(cmd oci.Request) (read oci.Request, j judge, ok bool) {
 		return nil, nil, true
 	}
 	return nil, nil, false
+}
+
+// userAddJudge judges the read of user uid, to be created in sp/grp.
+func userAddJudge(uid, sp, grp string) judge {
+	return func(resp oci.Response, err error) (verdict, string) {
+		if err != nil {
+			if broadworks.IsErrorCode(err, codeUserNotFound) {
+				return notApplied, "user " + uid + " not found"
+			}
+			return undecided, err.Error()
+		}
+		u, isUser := resp.(*oci.UserGetResponse23V2)
+		if !isUser {
+			return undecided, "unexpected answer " + resp.OCIName()
+		}
+		if !strings.EqualFold(u.ServiceProviderID, sp) || !strings.EqualFold(u.GroupID, grp) {
+			// Someone else's user: ours was not created; sending it
+			// again gets the server's own "already exists" refusal.
+			return notApplied, fmt.Sprintf("user %s exists in %s/%s", uid, u.ServiceProviderID, u.GroupID)
+		}
+		return applied, "user " + uid + " exists"
+	}
+}
+
+// deviceJudge judges the read of group grp's device dev, for its add or,
+// deleting, its delete (a group gone took its devices with it).
+func deviceJudge(grp, dev string, deleting bool) judge {
+	return func(resp oci.Response, err error) (verdict, string) {
+		if deleting && broadworks.IsErrorCode(err, codeGroupNotFound) {
+			return applied, "group " + grp + " is gone, and its devices with it"
+		}
+		if err != nil {
+			return undecided, err.Error()
+		}
+		l, isList := resp.(*oci.GroupAccessDeviceGetListResponse)
+		if !isList {
+			return undecided, "unexpected answer " + resp.OCIName()
+		}
+		found := false
+		for r := range l.AccessDeviceTable.Rows {
+			found = found || l.AccessDeviceTable.Col(r, "Device Name") == dev
+		}
+		return presence("device "+dev, found, deleting)
+	}
+}
+
+// departmentJudge judges the read of group grp's department dept, for its
+// add or, deleting, its delete (a group gone took its departments with it).
+func departmentJudge(grp, dept string, deleting bool) judge {
+	return func(resp oci.Response, err error) (verdict, string) {
+		if deleting && broadworks.IsErrorCode(err, codeGroupNotFound) {
+			return applied, "group " + grp + " is gone, and its departments with it"
+		}
+		if err != nil {
+			return undecided, err.Error()
+		}
+		l, isList := resp.(*oci.GroupDepartmentGetListResponse18)
+		if !isList {
+			return undecided, "unexpected answer " + resp.OCIName()
+		}
+		found := false
+		for r := range l.DepartmentTable.Rows {
+			found = found || l.DepartmentTable.Col(r, "Department Name") == dept &&
+				!strings.EqualFold(l.DepartmentTable.Col(r, "Is Enterprise Department"), "true")
+		}
+		return presence("department "+dept, found, deleting)
+	}
+}
+
+// presence is the verdict of a read that found what, or not, after its
+// add or, deleting, its delete.
+func presence(what string, found, deleting bool) (verdict, string) {
+	switch {
+	case found && !deleting:
+		return applied, what + " exists"
+	case !deleting:
+		return notApplied, what + " not found"
+	case found:
+		return notApplied, what + " still exists"
+	}
+	return applied, what + " is gone"
 }
 
 // existsJudge: a successful Get means the object exists.

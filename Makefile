@@ -16,7 +16,7 @@ FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
 MINGW_CC := x86_64-w64-mingw32-gcc
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build run test test-unit test-keyring test-postgres smoke schema-check fmt-check release windows windows-test package fuzz bench stall soak lint sim screenshots golden clean
+.PHONY: help deps build run test test-unit test-keyring test-postgres smoke schema-check fmt-check release windows windows-test package fuzz bench bench-window stall soak lint sim screenshots golden clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -82,8 +82,14 @@ package: ## Windows .exe with the icon and metadata embedded (fyne package); see
 fuzz: ## run every fuzz target for FUZZTIME (default 30s) each
 	./scripts/fuzz.sh $(FUZZTIME)
 
-bench: ## run the benchmarks, the scale ones at 1k/10k/100k users (about 10 minutes; compare runs with benchstat)
-	$(GO) test -tags ci -run '^$$' -bench . -benchmem -timeout 60m ./...
+BENCH ?= .
+
+bench: ## run the benchmarks, the scale ones at 1k/10k/100k users (about 10 minutes; compare runs with benchstat); BENCH=regexp picks some
+	$(GO) test -tags ci -run '^$$' -bench '$(BENCH)' -benchmem -timeout 60m ./...
+
+bench-window: ## the window's benchmarks at 1k/10k/100k: preview build, edit and scroll; Tasks open, filter and search and their store pages
+	$(GO) test -tags ci -run '^$$' -bench 'Preview_(Build|Edit|Scroll)$$|Tasks$$' -benchmem -timeout 60m ./ui/
+	$(GO) test -tags ci -run '^$$' -bench 'JobsPage$$' -benchmem -timeout 60m ./jobs/
 
 SOAK_COUNT ?= 50
 

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -494,28 +493,8 @@ func (s *Store) eachJob(ctx context.Context, taskID int64, f Filter, mode int, f
 	if payload {
 		q += `, payload, fields, commands`
 	}
-	q += ` FROM jobs WHERE task_id = ?`
-	args := []any{taskID}
-	switch f.Status {
-	case "":
-	case StatusChecking:
-		q += ` AND unverified = 1 AND status IN ('pending','running')`
-	case StatusPending, StatusRunning:
-		q += ` AND status = ? AND unverified = 0`
-		args = append(args, f.Status)
-	default:
-		q += ` AND status = ?`
-		args = append(args, f.Status)
-	}
-	if f.Search != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Search) + "%"
-		row := -1
-		if n, err := strconv.Atoi(strings.TrimSpace(f.Search)); err == nil {
-			row = n
-		}
-		q += ` AND (user_id LIKE ? ESCAPE '\' OR error_text LIKE ? ESCAPE '\' OR row = ?)`
-		args = append(args, like, like, row)
-	}
+	where, args := jobFilterSQL(taskID, f)
+	q += ` FROM jobs WHERE ` + where
 	q += ` ORDER BY row`
 	var dict *zdict
 	if payload {

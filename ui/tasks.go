@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image/color"
 	"maps"
 	"slices"
 	"sort"
@@ -54,9 +53,17 @@ type tasksView struct {
 
 	tasks    []jobs.Task
 	selected int64
-	jobs     []jobs.Job
-	progress map[int64]taskProgress
-	jobSel   int64
+	// jobs is the window of the selected task's jobs the table shows
+	// (those of its filter and search): jobTotal rows in all, jobs[0]
+	// the one at jobOffset. Rows out of the window are read when they
+	// come into view (jobWant is the offset the next read starts at);
+	// paging is set while that read runs.
+	jobs               []jobs.Job
+	jobOffset, jobWant int
+	jobTotal           int
+	paging             bool
+	progress           map[int64]taskProgress
+	jobSel             int64
 	// jobRow is the highlighted row of the jobs table (-1: none); the
 	// footer and Edit and retry describe it (describeJob).
 	jobRow int
@@ -105,7 +112,7 @@ type tasksView struct {
 	// reloadMoreJobs is set when the reload that follows must read the
 	// selected task's jobs too.
 	reloadMoreJobs bool
-	// rowIndex is the index in jobs of each row number.
+	// rowIndex is the index in jobs of each row number of the window.
 	rowIndex map[int]int
 	// storing is the task being stored after Submit, shown (with its jobs,
 	// all pending) until the store gives it an id.
@@ -139,9 +146,8 @@ func newTasksView(u *UI) *tasksView {
 		if i < len(v.tasks) && v.tasks[i].ID != v.selected {
 			v.selected = v.tasks[i].ID
 			v.sends = nil
-			v.unselectJob()
 			v.showTask()
-			v.reload()
+			v.jobsFromTop()
 		}
 	}
 	v.title = heading("")
@@ -173,56 +179,14 @@ func newTasksView(u *UI) *tasksView {
 	v.edit.Disable()
 	v.filter = newSelect(jobFilters, nil)
 	v.filter.SetSelected("All")
-	v.filter.OnChanged = func(string) { v.unselectJob(); v.reload() }
+	v.filter.OnChanged = func(string) { v.jobsFromTop() }
 	v.search = newEntry()
 	v.search.SetPlaceHolder("Search user ID, error or row")
-	v.search.OnChanged = func(string) { v.unselectJob(); v.reload() }
-	heads := []string{"Row", "User ID", "Status", "Attempts", "Error"}
-	widths := []float32{60, 280, 110, 90, 500}
-	v.table = widget.NewTable(
-		func() (int, int) { return len(v.jobs), len(heads) },
-		func() fyne.CanvasObject { return newGridCell() },
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			cell := o.(*gridCell)
-			if id.Row >= len(v.jobs) {
-				cell.set("", theme.ColorNameForeground, color.Transparent)
-				return
-			}
-			j := v.jobs[id.Row]
-			col := theme.ColorNameForeground
-			var text string
-			switch id.Col {
-			case 0:
-				text = strconv.Itoa(j.Row)
-			case 1:
-				text = j.UserID
-			case 2:
-				text = statusText(j.Status)
-				col = statusColor(j.Status)
-			case 3:
-				text = v.attemptsText(j)
-			case 4:
-				text = desk.JobErrorText(j.Error)
-			}
-			cell.set(text, col, color.Transparent)
-		})
-	v.table.ShowHeaderRow = true
-	v.table.CreateHeader = func() fyne.CanvasObject { return newHeaderCell() }
-	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 && id.Col < len(heads) {
-			o.(*gridCell).set(heads[id.Col], theme.ColorNameForeground, color.Transparent)
-		}
-	}
-	for i, w := range widths {
-		v.table.SetColumnWidth(i, w)
-	}
+	v.search.OnChanged = func(string) { v.jobsFromTop() }
+	v.table = v.newJobsTable()
 	v.jobInfo = note(jobHint)
 	v.noJobs = widget.NewLabel("")
 	v.noJobs.Hide()
-	v.table.OnSelected = func(id widget.TableCellID) {
-		v.jobRow = id.Row
-		v.describeJob()
-	}
 	v.undoBtn = v.undoMenu()
 	controls := container.NewHBox(v.pause, v.resume, v.cancel, v.retryAll, v.fixBtn)
 	// What is done with a finished task sits beside its counts.
@@ -437,34 +401,29 @@ func (v *tasksView) reloadWith(withJobs bool) {
 		return
 	}
 	v.reloadBusy = true
-	sel := v.selected
-	f := jobs.Filter{Search: strings.TrimSpace(v.search.Text)}
-	if s := v.filter.Selected; s != "All" {
-		f.Status = s
-	}
+	sel, from, f := v.selected, v.jobWant, v.jobFilter()
 	v.u.spawn(func() {
 		ctx := v.u.ctx
 		ts, err := st.ListTasks(ctx)
-		var js []jobs.Job
-		var sends map[int64]int
+		var page jobs.JobPage
 		if err == nil && sel != 0 && withJobs {
-			js, err = st.Jobs(ctx, sel, f)
-			if err == nil {
-				sends, err = st.Attempts(ctx, sel)
-			}
+			page, err = st.JobsPage(ctx, sel, f, from, jobWindow)
 		}
 		fyne.Do(func() {
-			if withJobs && err == nil && sel == v.selected && !maps.Equal(v.sends, sends) {
-				v.sends = sends
+			if withJobs && err == nil && sel == v.selected && !maps.Equal(v.sends, page.Attempts) {
+				v.sends = page.Attempts
 				v.table.Refresh()
 			}
-			v.apply(ts, js, withJobs, err)
+			v.apply(ts, page, withJobs, err)
 		})
 	})
 }
 
-func (v *tasksView) apply(ts []jobs.Task, js []jobs.Job, withJobs bool, err error) {
+func (v *tasksView) apply(ts []jobs.Task, page jobs.JobPage, withJobs bool, err error) {
 	v.reloadBusy = false
+	if withJobs {
+		v.paging = false
+	}
 	if err == nil {
 		sort.Slice(ts, func(i, j int) bool {
 			if ts[i].Queued != ts[j].Queued {
@@ -478,14 +437,14 @@ func (v *tasksView) apply(ts []jobs.Task, js []jobs.Job, withJobs bool, err erro
 		if q := strings.TrimSpace(v.taskSearch.Text); q != "" {
 			ts = slices.DeleteFunc(ts, func(t jobs.Task) bool { return !taskMatches(t, q) })
 		}
-		jobsChanged := withJobs && !sameJobs(v.jobs, js)
+		jobsChanged := withJobs && !v.samePage(page)
 		tasksChanged := !sameTasks(v.tasks, ts)
 		v.tasks = ts
 		switch {
 		case v.selected == 0 && v.storing != nil:
 			jobsChanged = false // the stored task's jobs are shown
 		case withJobs:
-			v.setJobs(js)
+			v.setPage(page)
 		}
 		if v.selected == 0 && v.storing == nil && len(ts) > 0 {
 			v.selected = ts[0].ID
@@ -581,7 +540,7 @@ func (v *tasksView) showStoring(spec *jobs.TaskSpec) {
 		Name: spec.Name, Ticket: spec.Ticket,
 		Status: statusStoring, Total: len(spec.Jobs), Created: time.Now(),
 	}
-	v.selected, v.jobSel = 0, 0
+	v.selected, v.jobSel, v.jobWant = 0, 0, 0
 	v.setJobs(nil)
 	v.unselectJob()
 	v.list.UnselectAll()
@@ -615,7 +574,7 @@ func (v *tasksView) storeFailed() {
 // store with the first progress, not while the runner starts on them.
 func (v *tasksView) selectTask(id int64) {
 	v.storing = nil
-	v.selected = id
+	v.selected, v.jobWant = id, 0
 	v.sends = nil
 	v.unselectJob()
 	v.reloadTasks()
@@ -760,15 +719,6 @@ func (v *tasksView) follow(moved map[int]jobs.Event) bool {
 		changed = true
 	}
 	return changed
-}
-
-// setJobs shows js in the jobs table.
-func (v *tasksView) setJobs(js []jobs.Job) {
-	v.jobs = js
-	v.rowIndex = make(map[int]int, len(js))
-	for i, j := range js {
-		v.rowIndex[j.Row] = i
-	}
 }
 
 func (v *tasksView) control(what string, f func(context.Context, int64) error) {

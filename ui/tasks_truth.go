@@ -114,7 +114,7 @@ func emptyJobsText(filter, search string) string {
 
 // showEmptyJobs shows or hides the empty-table line.
 func (v *tasksView) showEmptyJobs() {
-	if _, ok := v.current(); ok && len(v.jobs) == 0 {
+	if _, ok := v.current(); ok && v.jobTotal == 0 {
 		v.noJobs.SetText(emptyJobsText(v.filter.Selected, v.search.Text))
 		v.noJobs.Show()
 	} else {
@@ -122,10 +122,11 @@ func (v *tasksView) showEmptyJobs() {
 	}
 }
 
-// selectedJob is the job of the highlighted row of the jobs table.
+// selectedJob is the job of the highlighted row of the jobs table, when
+// it is in the window read.
 func (v *tasksView) selectedJob() (jobs.Job, bool) {
-	if v.jobRow >= 0 && v.jobRow < len(v.jobs) {
-		return v.jobs[v.jobRow], true
+	if i := v.jobRow - v.jobOffset; v.jobRow >= 0 && i >= 0 && i < len(v.jobs) {
+		return v.jobs[i], true
 	}
 	return jobs.Job{}, false
 }
@@ -134,6 +135,9 @@ func (v *tasksView) selectedJob() (jobs.Job, bool) {
 // highlighted row as it is now (after a reload or an event too).
 func (v *tasksView) describeJob() {
 	j, ok := v.selectedJob()
+	if !ok && v.jobSel != 0 && v.jobRow >= 0 && v.jobRow < v.jobTotal {
+		return // scrolled out of the window read: described as it was
+	}
 	if !ok {
 		v.jobRow, v.jobSel = -1, 0
 		v.jobInfo.SetText(jobHint)

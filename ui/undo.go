@@ -108,11 +108,12 @@ func (v *tasksView) undo(scope undoScope) {
 			return
 		}
 	case undoShown:
-		for _, j := range v.jobs {
-			if j.TaskID == t.ID {
-				chosen = append(chosen, j.ID)
-			}
+		ids, err := v.shownJobIDs(t.ID)
+		if err != nil {
+			v.u.showError("Undo", err)
+			return
 		}
+		chosen = ids
 		if len(chosen) == 0 {
 			v.u.status.setMessage("Undo: no job is shown")
 			return

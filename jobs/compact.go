@@ -33,35 +33,23 @@ type storedPayload struct {
 	Commands []storedCommand   `json:"c"`
 }
 
-// zdict is a deflate dictionary with pools of writers and readers made
-// for it (a flate writer costs hundreds of kilobytes to make).
+// zdict is a deflate dictionary with its index for the encoder
+// (deflateFixed) and a pool of readers made for it.
 type zdict struct {
 	id      int64
 	data    []byte
-	writers sync.Pool
+	index   *dictIndex
 	readers sync.Pool
 }
 
 func newZdict(id int64, data []byte) *zdict {
-	d := &zdict{id: id, data: data}
-	d.writers.New = func() any {
-		w, _ := flate.NewWriterDict(io.Discard, flate.DefaultCompression, d.data)
-		return w
-	}
-	return d
+	return &zdict{id: id, data: data, index: newDictIndex(data)}
 }
 
 // deflate compresses b with the dictionary, after prefix.
 func (d *zdict) deflate(prefix, b []byte) []byte {
-	var buf bytes.Buffer
-	buf.Grow(len(prefix) + len(b)/3 + 16)
-	buf.Write(prefix)
-	w := d.writers.Get().(*flate.Writer)
-	w.Reset(&buf)
-	w.Write(b) // a bytes.Buffer does not fail
-	w.Close()
-	d.writers.Put(w)
-	return buf.Bytes()
+	out := make([]byte, 0, len(prefix)+len(b)/3+16)
+	return deflateFixed(append(out, prefix...), d.index, b)
 }
 
 // inflate is the inverse of deflate (without the prefix).

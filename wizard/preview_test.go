@@ -277,3 +277,45 @@ func TestPreview_imported(t *testing.T) {
 		t.Errorf("duplicate after edit: %q", got)
 	}
 }
+
+// TestPreview_SetOnlyRowCells: an edit that leaves the cells the checks
+// between rows read as they were keeps their problems (they are not
+// worked out again); one that changes them works them out again, and
+// Revert too.
+func TestPreview_SetOnlyRowCells(t *testing.T) {
+	m := hqModel(t, 4)
+	p, err := m.Preview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dups := func() int {
+		n := 0
+		for _, pr := range p.Problems() {
+			if errors.Is(pr, ErrDuplicate) {
+				n++
+			}
+		}
+		return n
+	}
+	if dups() != 0 {
+		t.Fatalf("duplicates before: %v", p.Problems())
+	}
+	first := p.Rows[0].Get(ColUserID)
+	p.Set(2, ColUserID, first) // and the device name that follows it
+	if dups() != 4 {
+		t.Fatalf("row 3 given row 1's user id: %v", p.Problems())
+	}
+	p.Set(2, ColFirstName, "Renamed")
+	p.Set(0, ColTimeZone, "Europe/Paris")
+	if dups() != 4 || p.Rows[2].Get(ColFirstName) != "Renamed" {
+		t.Fatalf("names edited: %v", p.Problems())
+	}
+	p.Revert(2, ColUserID)
+	if dups() != 0 {
+		t.Fatalf("user id reverted: %v", p.Problems())
+	}
+	p.Set(1, ColDeviceName, p.Rows[3].Get(ColDeviceName))
+	if dups() != 2 {
+		t.Fatalf("device name copied: %v", p.Problems())
+	}
+}

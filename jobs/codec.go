@@ -111,8 +111,26 @@ var (
 // maskSecrets replaces the content of every element or JSON member whose
 // name contains "password" or "passcode" with "****".
 func maskSecrets(s string) string {
+	if !mayHoldSecret(s) {
+		return s // most requests: no regexp to run
+	}
 	s = secretXML.ReplaceAllString(s, "${1}****")
 	return secretJSON.ReplaceAllString(s, `${1}"****"`)
+}
+
+// mayHoldSecret reports whether s names "pass" in any ASCII case or has
+// a byte beyond ASCII (the regexps fold case as Unicode does: ſ is an
+// s): without either, neither "password" nor "passcode" is there to mask.
+func mayHoldSecret(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+		if i+4 <= len(s) && s[i]|0x20 == 'p' && s[i+1]|0x20 == 'a' && s[i+2]|0x20 == 's' && s[i+3]|0x20 == 's' {
+			return true
+		}
+	}
+	return false
 }
 
 // maskValues replaces each literal secret value in s with "****".

@@ -46,11 +46,15 @@ func FuzzMaskSecrets(f *testing.F) {
 	for _, s := range []string{
 		`<password>abc</password>`, `<newPassword xsi:nil="true"/>`, `{"Password":"a\"b"}`,
 		`<userId>x</userId><passcode>1234</passcode>`, `<plainTextPassword>x</plainTextPassword>`,
+		`<PASSWORD>x</PASSWORD>`, `<paſſword>x</paſſword>`, `<userId>no secret here</userId>`,
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		m := maskSecrets(s)
+		if !mayHoldSecret(s) && (secretXML.MatchString(s) || secretJSON.MatchString(s)) {
+			t.Fatalf("%q holds a secret the quick test missed", s)
+		}
 		if maskSecrets(m) != m {
 			t.Fatalf("not idempotent: %q → %q → %q", s, m, maskSecrets(m))
 		}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // MarshalXML writes the table as colHeading elements followed by rows.
@@ -128,16 +129,33 @@ func EncodeCommand(e *xml.Encoder, c Command, extra ...xml.Attr) error {
 // <command xmlns="" xsi:type="NAME" xmlns:xsi="...">…</command>, in UTF-8
 // with no XML declaration. UnmarshalCommand reads it back.
 func MarshalCommand(c Command) ([]byte, error) {
-	var b bytes.Buffer
-	e := xml.NewEncoder(&b)
-	if err := EncodeCommand(e, c, xml.Attr{Name: xml.Name{Local: "xmlns:xsi"}, Value: XSINamespace}); err != nil {
+	m := marshalers.Get().(*marshaler)
+	m.b.Reset()
+	// An encoder that failed may hold a half-written element: it is
+	// not used again.
+	if err := EncodeCommand(m.e, c, xml.Attr{Name: xml.Name{Local: "xmlns:xsi"}, Value: XSINamespace}); err != nil {
 		return nil, err
 	}
-	if err := e.Close(); err != nil {
+	if err := m.e.Flush(); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	out := bytes.Clone(m.b.Bytes())
+	marshalers.Put(m)
+	return out, nil
 }
+
+// marshaler is an encoder with its buffer, used again by MarshalCommand
+// (an encoder's own buffer is 4 KB to make, more than most commands).
+type marshaler struct {
+	b bytes.Buffer
+	e *xml.Encoder
+}
+
+var marshalers = sync.Pool{New: func() any {
+	m := &marshaler{}
+	m.e = xml.NewEncoder(&m.b)
+	return m
+}}
 
 // UnmarshalCommand reads a command element written by MarshalCommand (or
 // cut from a BroadsoftDocument with the xsi prefix declared), choosing the

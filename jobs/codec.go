@@ -11,7 +11,11 @@ import (
 )
 
 // storedCommand is one command as kept in the database (inside a sealed
-// blob): its xsi:type and its body.
+// blob): its xsi:type and its XML. Body is the JSON form the first store
+// wrote (before commands had an XML codec): no migration rewrites it —
+// SQL cannot open a sealed value, and Compact carries each stored command
+// into the payload as it is — so a database of that time still holds it
+// and decodeCommand still reads it. Nothing writes it any more.
 type storedCommand struct {
 	Type string          `json:"t"`
 	Body json.RawMessage `json:"b,omitempty"`
@@ -35,18 +39,11 @@ func encodeCommand(c oci.Request) (storedCommand, error) {
 	if c == nil {
 		return storedCommand{}, fmt.Errorf("nil command")
 	}
-	b, err := marshalXML(c)
-	if err == nil {
-		return storedCommand{Type: c.OCIName(), XML: string(b)}, nil
-	}
-	if err != errNoXML {
-		return storedCommand{}, err
-	}
-	j, err := json.Marshal(c)
+	b, err := oci.MarshalCommand(c)
 	if err != nil {
 		return storedCommand{}, err
 	}
-	return storedCommand{Type: c.OCIName(), Body: j}, nil
+	return storedCommand{Type: c.OCIName(), XML: string(b)}, nil
 }
 
 // decodeCommands is the inverse of encodeCommands.
@@ -70,10 +67,11 @@ func decodeCommand(sc storedCommand) (oci.Request, error) {
 	var c oci.Command
 	if sc.XML != "" {
 		var err error
-		if c, err = unmarshalXML([]byte(sc.XML)); err != nil {
+		if c, err = oci.UnmarshalCommand([]byte(sc.XML)); err != nil {
 			return nil, err
 		}
 	} else {
+		// The JSON form of the first store (see storedCommand).
 		nc, ok := oci.New(sc.Type)
 		if !ok {
 			return nil, fmt.Errorf("unknown command type %q", sc.Type)
@@ -97,10 +95,7 @@ func renderCommand(c oci.Request) string {
 	if err != nil {
 		return c.OCIName() + " (unrenderable: " + err.Error() + ")"
 	}
-	if sc.XML != "" {
-		return maskSecrets(sc.XML)
-	}
-	return maskSecrets(string(sc.Body))
+	return maskSecrets(sc.XML)
 }
 
 var (

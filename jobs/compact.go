@@ -85,10 +85,6 @@ func dictFrom(j JobSpec) ([]byte, error) {
 			return nil, fmt.Errorf("jobs: command %d (%s): %w", i+1, c.OCIName(), err)
 		}
 		sc.XML = maskValues(maskSecrets(sc.XML), secrets)
-		sc.Body = json.RawMessage(maskValues(maskSecrets(string(sc.Body)), secrets))
-		if len(sc.Body) == 0 {
-			sc.Body = nil
-		}
 		raw = append(raw, sc)
 		b.WriteString(renderCommand(c))
 	}

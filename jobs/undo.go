@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"bwbulk/broadworks"
@@ -114,10 +113,32 @@ var ErrNothingToUndo = errors.New("jobs: nothing to undo")
 // task did not create (its add failed, or someone replaced it since) and
 // a device shared with another user are left and listed in Kept. The
 // task must be finished; nothing is stored or sent but reads.
+//
+// It gathers what the task made from the store (gatherUndo), reads what
+// the server holds of it now (undoReads), and decides (decideUndo).
 func PlanUndo(ctx context.Context, s *Store, d broadworks.Doer, taskID int64, o *UndoOptions) (*UndoPlan, error) {
 	if o == nil {
 		o = &UndoOptions{}
 	}
+	src, err := gatherUndo(ctx, s, taskID, o)
+	if err != nil {
+		return nil, err
+	}
+	now := &undoNow{users: make([]userNow, len(src.made)), devices: make([]deviceNow, len(src.made))}
+	par := o.Parallel
+	if par <= 0 {
+		par = 4
+	}
+	if err := sendReads(ctx, d, undoReads(src, now), par); err != nil {
+		return nil, fmt.Errorf("jobs: undo task %d: reading the server: %w", taskID, err)
+	}
+	return decideUndo(src, now)
+}
+
+// gatherUndo reads from the store what task taskID made: the group,
+// department and service provider of its setup, and what each job of the
+// undo (o.Jobs, or all) created.
+func gatherUndo(ctx context.Context, s *Store, taskID int64, o *UndoOptions) (*undoSource, error) {
 	t, err := s.Task(ctx, taskID)
 	if err != nil {
 		return nil, err
@@ -133,81 +154,63 @@ func PlanUndo(ctx context.Context, s *Store, d broadworks.Doer, taskID int64, o 
 	} else if id != 0 {
 		return nil, fmt.Errorf("%w: task %d is already being undone by task %d", ErrTaskState, taskID, id)
 	}
-	all, err := s.JobsWithPayload(ctx, taskID, Filter{})
+	js, err := s.JobsWithPayload(ctx, taskID, Filter{})
 	if err != nil {
 		return nil, err
 	}
-	js := all
 	if o.Jobs != nil {
-		js = js[:0:0]
-		for _, j := range all {
-			if slices.Contains(o.Jobs, j.ID) {
-				js = append(js, j)
-			}
-		}
+		js = slices.DeleteFunc(js, func(j Job) bool { return !slices.Contains(o.Jobs, j.ID) })
 		if len(js) != len(o.Jobs) {
 			return nil, fmt.Errorf("jobs: undo task %d: %d of the %d jobs chosen are not in it", taskID, len(o.Jobs)-len(js), len(o.Jobs))
 		}
 	}
-	p := &UndoPlan{Source: t}
+	src := &undoSource{task: t, whole: o.Jobs == nil, admin: o.Admin, server: o.Server, osUser: o.OSUser}
 	setup, setupStep, _, err := s.taskStage(ctx, taskID, stageSetup)
 	if err != nil {
 		return nil, err
 	}
-	var madeGroup, madeSP bool
 	for _, c := range setup[:min(setupStep, len(setup))] {
 		switch name := c.OCIName(); {
 		case name == "GroupConsolidatedAddRequest" || name == "GroupAddRequest":
-			madeGroup = true
-			p.ServiceProviderID, p.GroupID = fieldString(c, "ServiceProviderID"), fieldString(c, "GroupID")
+			src.madeGroup = true
+			src.sp, src.group = fieldString(c, "ServiceProviderID"), fieldString(c, "GroupID")
 		case name == "GroupDepartmentAddRequest":
-			p.Department = fieldString(c, "DepartmentName")
-			p.ServiceProviderID, p.GroupID = fieldString(c, "ServiceProviderID"), fieldString(c, "GroupID")
+			src.department = fieldString(c, "DepartmentName")
+			src.sp, src.group = fieldString(c, "ServiceProviderID"), fieldString(c, "GroupID")
 		case strings.HasPrefix(name, "ServiceProvider"):
-			madeSP = true
-			p.ServiceProviderID = fieldString(c, "ServiceProviderID")
+			src.madeSP = true
+			src.sp = fieldString(c, "ServiceProviderID")
 		}
 	}
-	var ms []*made
 	for _, j := range js {
 		m := madeBy(j)
 		if m == nil {
 			continue
 		}
-		if p.GroupID == "" {
-			p.ServiceProviderID, p.GroupID = m.sp, m.group
+		if src.group == "" {
+			src.sp, src.group = m.sp, m.group
 		}
-		ms = append(ms, m)
+		src.made = append(src.made, m)
 	}
-	whole := o.Jobs == nil
-	if p.GroupID == "" {
+	if src.group == "" {
 		return nil, fmt.Errorf("%w: task %d created no user, device or group on the server", ErrNothingToUndo, taskID)
 	}
-	if madeSP {
-		p.Kept = append(p.Kept, fmt.Sprintf("service provider %s, which the task created, is left: bwbulk does not delete service providers", p.ServiceProviderID))
-	}
+	return src, nil
+}
 
-	// One round of reads: each user and its services, each device's users,
-	// and the group's users, devices and departments.
-	var reqs []oci.Request
-	for _, m := range ms {
-		if m.userID != "" {
-			reqs = append(reqs, &oci.UserGetRequest23V2{UserID: m.userID}, &oci.UserServiceGetAssignmentListRequest{UserID: m.userID})
-		}
-		if m.device != "" {
-			reqs = append(reqs, &oci.GroupAccessDeviceGetUserListRequest21sp1{ServiceProviderID: m.sp, GroupID: m.group, DeviceName: m.device})
-		}
-	}
-	groupReads := len(reqs)
-	if whole && (madeGroup || p.Department != "") {
-		reqs = append(reqs,
-			&oci.UserGetListInGroupRequest{ServiceProviderID: p.ServiceProviderID, GroupID: p.GroupID},
-			&oci.GroupAccessDeviceGetListRequest{ServiceProviderID: p.ServiceProviderID, GroupID: p.GroupID},
-			&oci.GroupDepartmentGetListRequest18{ServiceProviderID: p.ServiceProviderID, GroupID: p.GroupID, IncludeEnterpriseDepartments: false})
-	}
-	par := o.Parallel
-	if par <= 0 {
-		par = 4
+// A serverRead is one read of the server and what takes its answer (the
+// response, or the error the server or the session gave instead).
+type serverRead struct {
+	req  oci.Request
+	take func(oci.Response, error)
+}
+
+// sendReads sends the reads, par documents at a time, and gives each its
+// answer. It fails only when no document got one.
+func sendReads(ctx context.Context, d broadworks.Doer, reads []serverRead, par int) error {
+	reqs := make([]oci.Request, len(reads))
+	for i, r := range reads {
+		reqs[i] = r.req
 	}
 	rs, err := inParallel(ctx, func(ctx context.Context, reqs []oci.Request) ([]broadworks.Result, error) {
 		rs, err := d.Batch(ctx, reqs...)
@@ -217,231 +220,119 @@ func PlanUndo(ctx context.Context, s *Store, d broadworks.Doer, taskID int64, o 
 		return rs, nil
 	}, reqs, par)
 	if err != nil {
-		return nil, fmt.Errorf("jobs: undo task %d: reading the server: %w", taskID, err)
+		return err
 	}
-	next := 0
-	read := func() (oci.Response, error) {
-		r := rs[next]
-		next++
-		if r.Err == nil && r.Response == nil {
-			return nil, errors.New("no answer")
+	for i, r := range reads {
+		if rs[i].Err == nil && rs[i].Response == nil {
+			r.take(nil, errors.New("no answer"))
+			continue
 		}
-		return r.Response, r.Err
+		r.take(rs[i].Response, rs[i].Err)
 	}
+	return nil
+}
 
-	deleted := map[string]bool{} // user ids, lower case
-	// Services bwbulk did not assign, by the set of them: the users that
-	// have each set.
-	since := map[string][]string{}
-	var sinceOrder []string
-	type devicePlan struct {
-		m      *made
-		others []string // users of the device the undo does not delete
-		gone   bool
-	}
-	var devs []devicePlan
-	var jobs []JobSpec
-	byJob := map[int64]int{} // job id → index in jobs
-	for _, m := range ms {
-		var cmds []oci.Request
+// undoReads are the reads an undo makes, in one round, each filling its
+// part of now: each user and its services, each device's users, and the
+// group's users, devices and departments.
+func undoReads(src *undoSource, now *undoNow) []serverRead {
+	var reads []serverRead
+	for i, m := range src.made {
 		if m.userID != "" {
-			resp, err := read()
-			svc, svcErr := read()
-			switch u, isUser := resp.(*oci.UserGetResponse23V2); {
-			case broadworks.IsErrorCode(err, codeUserNotFound):
-				p.Kept = append(p.Kept, fmt.Sprintf("row %d: user %s is no longer on the server", m.job.Row, m.userID))
-			case err != nil:
-				return nil, fmt.Errorf("jobs: undo task %d: reading user %s: %w", taskID, m.userID, err)
-			case !isUser:
-				return nil, fmt.Errorf("jobs: undo task %d: reading user %s: unexpected answer %s", taskID, m.userID, resp.OCIName())
-			case !strings.EqualFold(u.ServiceProviderID, m.sp) || !strings.EqualFold(u.GroupID, m.group):
-				p.Kept = append(p.Kept, fmt.Sprintf("row %d: user %s is now in %s/%s, not the user this task created: left", m.job.Row, m.userID, u.ServiceProviderID, u.GroupID))
-			default:
-				uu := UndoUser{JobID: m.job.ID, Row: m.job.Row, UserID: m.userID}
-				if u.PhoneNumber != nil && *u.PhoneNumber != "" {
-					uu.Number = *u.PhoneNumber
-					p.Numbers++
-				}
-				p.Users = append(p.Users, uu)
-				deleted[strings.ToLower(m.userID)] = true
-				cmds = append(cmds, &oci.UserDeleteRequest{UserID: m.userID})
-				if svcErr == nil {
-					if extra := servicesSince(svc, m.services); len(extra) > 0 {
-						k := strings.Join(extra, ", ")
-						if _, ok := since[k]; !ok {
-							sinceOrder = append(sinceOrder, k)
-						}
-						since[k] = append(since[k], m.userID)
-					}
-				}
-			}
+			u := &now.users[i]
+			reads = append(reads,
+				serverRead{&oci.UserGetRequest23V2{UserID: m.userID}, u.takeUser},
+				serverRead{&oci.UserServiceGetAssignmentListRequest{UserID: m.userID}, u.takeServices})
 		}
 		if m.device != "" {
-			resp, err := read()
-			dp := devicePlan{m: m}
-			switch l, isList := resp.(*oci.GroupAccessDeviceGetUserListResponse21sp1); {
-			case broadworks.IsErrorCode(err, codeDeviceNotFound), broadworks.IsErrorCode(err, codeGroupNotFound):
-				dp.gone = true
-			case err != nil:
-				return nil, fmt.Errorf("jobs: undo task %d: reading device %s: %w", taskID, m.device, err)
-			case !isList:
-				return nil, fmt.Errorf("jobs: undo task %d: reading device %s: unexpected answer %s", taskID, m.device, resp.OCIName())
-			default:
-				for r := range l.DeviceUserTable.Rows {
-					dp.others = append(dp.others, l.DeviceUserTable.Col(r, "User Id"))
-				}
-			}
-			devs = append(devs, dp)
-		}
-		if len(cmds) > 0 {
-			byJob[m.job.ID] = len(jobs)
-			jobs = append(jobs, JobSpec{Row: m.job.Row, UserID: m.userID, Commands: cmds,
-				Fields: map[string]string{"undo.of": fmt.Sprint(m.job.ID)}})
+			reads = append(reads, serverRead{&oci.GroupAccessDeviceGetUserListRequest21sp1{ServiceProviderID: m.sp, GroupID: m.group, DeviceName: m.device},
+				now.devices[i].take})
 		}
 	}
+	if src.readsGroup() {
+		g := &now.group
+		reads = append(reads,
+			serverRead{&oci.UserGetListInGroupRequest{ServiceProviderID: src.sp, GroupID: src.group}, g.takeUsers},
+			serverRead{&oci.GroupAccessDeviceGetListRequest{ServiceProviderID: src.sp, GroupID: src.group}, g.takeDevices},
+			serverRead{&oci.GroupDepartmentGetListRequest18{ServiceProviderID: src.sp, GroupID: src.group, IncludeEnterpriseDepartments: false}, g.takeDepts})
+	}
+	return reads
+}
 
-	for _, k := range sinceOrder {
-		us := since[k]
-		p.Lost = append(p.Lost, fmt.Sprintf("%s %s, which this task did not assign: %s",
-			countList(us, "user"), plural(len(us), "has", "have"), k))
+func (u *userNow) takeUser(resp oci.Response, err error) {
+	switch r, ok := resp.(*oci.UserGetResponse23V2); {
+	case broadworks.IsErrorCode(err, codeUserNotFound):
+		u.gone = true
+	case err != nil:
+		u.err = err
+	case !ok:
+		u.err = fmt.Errorf("unexpected answer %s", resp.OCIName())
+	default:
+		u.sp, u.group = r.ServiceProviderID, r.GroupID
+		if r.PhoneNumber != nil {
+			u.number = *r.PhoneNumber
+		}
 	}
+}
 
-	// A device goes with its own user's job; a device its users from
-	// several jobs share goes in the cleanup, after them all.
-	var cleanup []oci.Request
-	for _, dp := range devs {
-		if dp.gone {
-			p.Kept = append(p.Kept, fmt.Sprintf("row %d: device %s is no longer on the server", dp.m.job.Row, dp.m.device))
-			continue
-		}
-		var others, ours []string
-		for _, u := range dp.others {
-			if deleted[strings.ToLower(u)] {
-				ours = append(ours, u)
-			} else {
-				others = append(others, u)
+func (u *userNow) takeServices(resp oci.Response, err error) {
+	l, ok := resp.(*oci.UserServiceGetAssignmentListResponse)
+	if err != nil || !ok {
+		return
+	}
+	u.assigned = []string{}
+	add := func(t oci.Table, col string) {
+		for r := range t.Rows {
+			if strings.EqualFold(t.Col(r, "Assigned"), "true") {
+				u.assigned = append(u.assigned, t.Col(r, col))
 			}
 		}
-		if len(others) > 0 {
-			p.Kept = append(p.Kept, fmt.Sprintf("row %d: device %s is used by %s, which the undo does not delete: left",
-				dp.m.job.Row, dp.m.device, strings.Join(others, ", ")))
-			continue
-		}
-		p.Devices = append(p.Devices, dp.m.device)
-		del := &oci.GroupAccessDeviceDeleteRequest{ServiceProviderID: dp.m.sp, GroupID: dp.m.group, DeviceName: dp.m.device}
-		i, hasJob := byJob[dp.m.job.ID]
-		switch {
-		case hasJob && (len(ours) == 0 || len(ours) == 1 && strings.EqualFold(ours[0], dp.m.userID)):
-			jobs[i].Commands = append(jobs[i].Commands, del)
-			p.Users[userIndex(p.Users, dp.m.job.ID)].Device = dp.m.device
-		case len(ours) == 0:
-			byJob[dp.m.job.ID] = len(jobs)
-			jobs = append(jobs, JobSpec{Row: dp.m.job.Row, Commands: []oci.Request{del},
-				Fields: map[string]string{"undo.of": fmt.Sprint(dp.m.job.ID)}})
-		default:
-			cleanup = append(cleanup, del)
-		}
 	}
+	add(l.UserServicesAssignmentTable, "Service Name")
+	add(l.ServicePacksAssignmentTable, "Service Pack Name")
+}
 
-	if whole && (madeGroup || p.Department != "") {
-		next = groupReads
-		users, uerr := read()
-		devices, derr := read()
-		depts, perr := read()
-		groupGone := broadworks.IsErrorCode(uerr, codeGroupNotFound)
-		if groupGone {
-			p.Kept = append(p.Kept, fmt.Sprintf("group %s is no longer on the server", p.GroupID))
-			p.Department, madeGroup = "", false
+func (dn *deviceNow) take(resp oci.Response, err error) {
+	switch l, ok := resp.(*oci.GroupAccessDeviceGetUserListResponse21sp1); {
+	case broadworks.IsErrorCode(err, codeDeviceNotFound), broadworks.IsErrorCode(err, codeGroupNotFound):
+		dn.gone = true
+	case err != nil:
+		dn.err = err
+	case !ok:
+		dn.err = fmt.Errorf("unexpected answer %s", resp.OCIName())
+	default:
+		for r := range l.DeviceUserTable.Rows {
+			dn.users = append(dn.users, l.DeviceUserTable.Col(r, "User Id"))
 		}
-		var otherUsers, inDept []string
-		if ul, ok := users.(*oci.UserGetListInGroupResponse); ok && uerr == nil {
-			for r := range ul.UserTable.Rows {
-				id := ul.UserTable.Col(r, "User Id")
-				if deleted[strings.ToLower(id)] {
-					continue
-				}
-				otherUsers = append(otherUsers, id)
-				if p.Department != "" && ul.UserTable.Col(r, "Department") == p.Department {
-					inDept = append(inDept, id)
-				}
-			}
-		} else if !groupGone {
-			p.Kept = append(p.Kept, "the group's users could not be read: its department and the group are left")
-			p.Department, madeGroup = "", false
-		}
-		if p.Department != "" {
-			exists := false
-			if dl, ok := depts.(*oci.GroupDepartmentGetListResponse18); ok && perr == nil {
-				for r := range dl.DepartmentTable.Rows {
-					if dl.DepartmentTable.Col(r, "Department Name") == p.Department {
-						exists = true
-					}
-				}
-			}
-			switch {
-			case !exists:
-				p.Kept = append(p.Kept, fmt.Sprintf("department %s is no longer on the server", p.Department))
-				p.Department = ""
-			case len(inDept) > 0:
-				p.Kept = append(p.Kept, fmt.Sprintf("department %s holds %s, which the undo does not delete: left", p.Department, countList(inDept, "other user")))
-				p.Department = ""
-			}
-		}
-		if madeGroup {
-			var otherDevices []string
-			if dl, ok := devices.(*oci.GroupAccessDeviceGetListResponse); ok && derr == nil {
-				for r := range dl.AccessDeviceTable.Rows {
-					if n := dl.AccessDeviceTable.Col(r, "Device Name"); !slices.Contains(p.Devices, n) {
-						otherDevices = append(otherDevices, n)
-					}
-				}
-			}
-			var otherDepts []string
-			if dl, ok := depts.(*oci.GroupDepartmentGetListResponse18); ok && perr == nil {
-				for r := range dl.DepartmentTable.Rows {
-					if n := dl.DepartmentTable.Col(r, "Department Name"); n != p.Department &&
-						!strings.EqualFold(dl.DepartmentTable.Col(r, "Is Enterprise Department"), "true") {
-						otherDepts = append(otherDepts, n)
-					}
-				}
-			}
-			var holds []string
-			if len(otherUsers) > 0 {
-				holds = append(holds, countList(otherUsers, "other user"))
-			}
-			if len(otherDevices) > 0 {
-				holds = append(holds, countList(otherDevices, "other device"))
-			}
-			if len(otherDepts) > 0 {
-				holds = append(holds, countList(otherDepts, "other department"))
-			}
-			if len(holds) > 0 {
-				p.Kept = append(p.Kept, fmt.Sprintf("group %s holds %s, which the task did not create: left", p.GroupID, strings.Join(holds, " and ")))
-			} else {
-				p.Group = true
-			}
-		}
-		if p.Department != "" && !p.Group {
-			cleanup = append(cleanup, &oci.GroupDepartmentDeleteRequest{ServiceProviderID: p.ServiceProviderID, GroupID: p.GroupID, DepartmentName: p.Department})
-		}
-		if p.Group {
-			cleanup = append(cleanup, &oci.GroupDeleteRequest{ServiceProviderID: p.ServiceProviderID, GroupID: p.GroupID})
-			p.Lost = append(p.Lost, fmt.Sprintf("group %s: its settings, and the phone numbers assigned to it go back to %s", p.GroupID, p.ServiceProviderID))
-		}
-	} else if !whole && (madeGroup || p.Department != "") {
-		p.Kept = append(p.Kept, "a partial undo leaves the department and group the task created")
-		p.Department = ""
 	}
-	sort.Strings(p.Devices)
-	p.Spec = TaskSpec{
-		Description: fmt.Sprintf("undo of task %d: %d %s in %s/%s", taskID, len(p.Users), plural(len(p.Users), "user", "users"), p.ServiceProviderID, p.GroupID),
-		OSUser:      o.OSUser, Admin: o.Admin, Server: o.Server,
-		Jobs: jobs, Teardown: cleanup, UndoOf: taskID,
+}
+
+func (g *groupNow) takeUsers(resp oci.Response, err error) {
+	g.gone = broadworks.IsErrorCode(err, codeGroupNotFound)
+	if l, ok := resp.(*oci.UserGetListInGroupResponse); ok && err == nil {
+		g.usersRead = true
+		for r := range l.UserTable.Rows {
+			g.users = append(g.users, groupUser{id: l.UserTable.Col(r, "User Id"), department: l.UserTable.Col(r, "Department")})
+		}
 	}
-	if p.Empty() {
-		return p, fmt.Errorf("%w: what task %d created is gone or is no longer its own", ErrNothingToUndo, taskID)
+}
+
+func (g *groupNow) takeDevices(resp oci.Response, err error) {
+	if l, ok := resp.(*oci.GroupAccessDeviceGetListResponse); ok && err == nil {
+		for r := range l.AccessDeviceTable.Rows {
+			g.devices = append(g.devices, l.AccessDeviceTable.Col(r, "Device Name"))
+		}
 	}
-	return p, nil
+}
+
+func (g *groupNow) takeDepts(resp oci.Response, err error) {
+	if l, ok := resp.(*oci.GroupDepartmentGetListResponse18); ok && err == nil {
+		g.deptsRead = true
+		for r := range l.DepartmentTable.Rows {
+			g.depts = append(g.depts, groupDept{name: l.DepartmentTable.Col(r, "Department Name"),
+				enterprise: strings.EqualFold(l.DepartmentTable.Col(r, "Is Enterprise Department"), "true")})
+		}
+	}
 }
 
 // madeBy reads what job j created from the commands it applied; nil when
@@ -468,44 +359,6 @@ func madeBy(j Job) *made {
 		return nil
 	}
 	return m
-}
-
-// servicesSince lists the services and packs resp says are assigned that
-// are not in byTask.
-func servicesSince(resp oci.Response, byTask []string) []string {
-	l, ok := resp.(*oci.UserServiceGetAssignmentListResponse)
-	if !ok {
-		return nil
-	}
-	var out []string
-	add := func(t oci.Table, col string) {
-		for r := range t.Rows {
-			n := t.Col(r, col)
-			if strings.EqualFold(t.Col(r, "Assigned"), "true") && !slices.ContainsFunc(byTask, func(s string) bool { return strings.EqualFold(s, n) }) {
-				out = append(out, n)
-			}
-		}
-	}
-	add(l.UserServicesAssignmentTable, "Service Name")
-	add(l.ServicePacksAssignmentTable, "Service Pack Name")
-	return out
-}
-
-func userIndex(us []UndoUser, jobID int64) int {
-	return slices.IndexFunc(us, func(u UndoUser) bool { return u.JobID == jobID })
-}
-
-// countList is "2 other users (a, b)", with at most five names.
-func countList(names []string, one string) string {
-	shown := names
-	if len(shown) > 5 {
-		shown = shown[:5]
-	}
-	s := fmt.Sprintf("%d %s (%s", len(names), plural(len(names), one, one+"s"), strings.Join(shown, ", "))
-	if len(names) > len(shown) {
-		s += ", …"
-	}
-	return s + ")"
 }
 
 // activeUndo returns an unfinished undo task of task id, 0 when none.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -339,4 +340,230 @@ func TestUndo_crashResume(t *testing.T) {
 		left, n, inflight, resolved)
 	t.Log(msg)
 	fmt.Println(msg)
+}
+
+// scriptedDoer answers each read with the result its command name maps
+// to; a document fails whole with err when err is set.
+type scriptedDoer struct {
+	answers map[string]broadworks.Result
+	err     error
+}
+
+func (d *scriptedDoer) Do(ctx context.Context, req oci.Request) (oci.Response, error) {
+	rs, err := d.Batch(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return rs[0].Response, rs[0].Err
+}
+
+func (d *scriptedDoer) Batch(ctx context.Context, reqs ...oci.Request) ([]broadworks.Result, error) {
+	out := make([]broadworks.Result, len(reqs))
+	for i, r := range reqs {
+		if d.err != nil {
+			out[i] = broadworks.Result{Request: r, Err: d.err}
+			continue
+		}
+		out[i] = d.answers[r.OCIName()]
+		out[i].Request = r
+	}
+	return out, d.err
+}
+
+func ociError(code int) error {
+	return &oci.ErrorResponse{Type: oci.TypeError, Code: code, Summary: fmt.Sprintf("[Error %d] refused", code)}
+}
+
+// Each read of an undo decodes its own answer into what the decision
+// takes: a user, its services, a device's users, the group's users,
+// devices and departments; an error, an unexpected answer, or none.
+func TestUndoReads_decode(t *testing.T) {
+	table := func(headings []string, rows ...[]string) oci.Table { return oci.Table{Headings: headings, Rows: rows} }
+	other := &oci.SuccessResponse{}
+	boom := errors.New("boom")
+	users := []struct {
+		name string
+		resp oci.Response
+		err  error
+		want userNow
+	}{
+		{"not found", nil, ociError(codeUserNotFound), userNow{gone: true}},
+		{"refused", nil, ociError(4000), userNow{err: ociError(4000)}},
+		{"failed", nil, boom, userNow{err: boom}},
+		{"unexpected", other, nil, userNow{err: errors.New("unexpected answer c:SuccessResponse")}},
+		{"with a number", &oci.UserGetResponse23V2{ServiceProviderID: "sp", GroupID: "g", PhoneNumber: oci.String("2025550100")}, nil,
+			userNow{sp: "sp", group: "g", number: "2025550100"}},
+		{"without", &oci.UserGetResponse23V2{ServiceProviderID: "sp", GroupID: "g"}, nil, userNow{sp: "sp", group: "g"}},
+	}
+	for _, c := range users {
+		var u userNow
+		u.takeUser(c.resp, c.err)
+		if fmt.Sprint(u.err) != fmt.Sprint(c.want.err) || u.gone != c.want.gone || u.sp != c.want.sp || u.group != c.want.group || u.number != c.want.number {
+			t.Errorf("user %s: %+v, want %+v", c.name, u, c.want)
+		}
+	}
+	services := &oci.UserServiceGetAssignmentListResponse{
+		UserServicesAssignmentTable: table([]string{"Service Name", "Assigned"}, []string{"A", "true"}, []string{"B", "false"}, []string{"C", "TRUE"}),
+		ServicePacksAssignmentTable: table([]string{"Service Pack Name", "Assigned"}, []string{"P", "true"}, []string{"Q", "false"}),
+	}
+	for _, c := range []struct {
+		name string
+		resp oci.Response
+		err  error
+		want []string
+	}{
+		{"assigned", services, nil, []string{"A", "C", "P"}},
+		{"none", &oci.UserServiceGetAssignmentListResponse{}, nil, []string{}},
+		{"failed", services, boom, nil},
+		{"unexpected", other, nil, nil},
+	} {
+		var u userNow
+		u.takeServices(c.resp, c.err)
+		if !reflect.DeepEqual(u.assigned, c.want) {
+			t.Errorf("services %s: %#v, want %#v", c.name, u.assigned, c.want)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		resp oci.Response
+		err  error
+		want deviceNow
+	}{
+		{"not found", nil, ociError(codeDeviceNotFound), deviceNow{gone: true}},
+		{"group not found", nil, ociError(codeGroupNotFound), deviceNow{gone: true}},
+		{"failed", nil, boom, deviceNow{err: boom}},
+		{"unexpected", other, nil, deviceNow{err: errors.New("unexpected answer c:SuccessResponse")}},
+		{"users", &oci.GroupAccessDeviceGetUserListResponse21sp1{DeviceUserTable: table([]string{"User Id"}, []string{"a"}, []string{"b"})}, nil,
+			deviceNow{users: []string{"a", "b"}}},
+	} {
+		var dn deviceNow
+		dn.take(c.resp, c.err)
+		if fmt.Sprint(dn.err) != fmt.Sprint(c.want.err) || dn.gone != c.want.gone || !reflect.DeepEqual(dn.users, c.want.users) {
+			t.Errorf("device %s: %+v, want %+v", c.name, dn, c.want)
+		}
+	}
+	var g groupNow
+	g.takeUsers(nil, ociError(codeGroupNotFound))
+	if !g.gone || g.usersRead {
+		t.Errorf("group not found: %+v", g)
+	}
+	for _, err := range []error{boom, ociError(4000)} {
+		g = groupNow{}
+		g.takeUsers(nil, err)
+		g.takeDevices(nil, err)
+		g.takeDepts(nil, err)
+		if !reflect.DeepEqual(g, groupNow{}) {
+			t.Errorf("group read failing with %v: %+v", err, g)
+		}
+	}
+	g = groupNow{}
+	g.takeUsers(other, nil)
+	g.takeDevices(other, nil)
+	g.takeDepts(other, nil)
+	if !reflect.DeepEqual(g, groupNow{}) {
+		t.Errorf("group read answered otherwise: %+v", g)
+	}
+	g = groupNow{}
+	g.takeUsers(&oci.UserGetListInGroupResponse{UserTable: table([]string{"User Id", "Department"}, []string{"a", "Night"}, []string{"b", ""})}, nil)
+	g.takeDevices(&oci.GroupAccessDeviceGetListResponse{AccessDeviceTable: table([]string{"Device Name"}, []string{"d"})}, nil)
+	g.takeDepts(&oci.GroupDepartmentGetListResponse18{DepartmentTable: table([]string{"Department Name", "Is Enterprise Department"},
+		[]string{"Night", "false"}, []string{"Ent", "True"})}, nil)
+	want := groupNow{usersRead: true, deptsRead: true, users: []groupUser{{"a", "Night"}, {"b", ""}}, devices: []string{"d"},
+		depts: []groupDept{{"Night", false}, {"Ent", true}}}
+	if !reflect.DeepEqual(g, want) {
+		t.Errorf("group: %+v, want %+v", g, want)
+	}
+}
+
+// The reads go out in documents; each read takes its own answer, "no
+// answer" when its document had none for it; they fail only when no
+// document was answered.
+func TestSendReads(t *testing.T) {
+	ctx := context.Background()
+	var got []string
+	take := func(resp oci.Response, err error) {
+		if err != nil {
+			got = append(got, err.Error())
+		} else {
+			got = append(got, resp.OCIName())
+		}
+	}
+	var reads []serverRead
+	for range broadworks.MaxCommands + 1 {
+		reads = append(reads, serverRead{&oci.UserGetRequest23V2{UserID: "u"}, take}, serverRead{&oci.UserDeleteRequest{UserID: "u"}, take})
+	}
+	d := &scriptedDoer{answers: map[string]broadworks.Result{"UserGetRequest23V2": {Response: &oci.UserGetResponse23V2{}}}}
+	if err := sendReads(ctx, d, reads, 2); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(reads) {
+		t.Fatalf("%d answers taken for %d reads", len(got), len(reads))
+	}
+	for i, g := range got {
+		if want := []string{"UserGetResponse23V2", "no answer"}[i%2]; g != want {
+			t.Fatalf("read %d took %q, want %q", i, g, want)
+		}
+	}
+	got = nil
+	d.err = broadworks.ErrNotLoggedIn
+	if err := sendReads(ctx, d, reads[:2], 1); !errors.Is(err, broadworks.ErrNotLoggedIn) || got != nil {
+		t.Fatalf("unsent: %v, took %v", err, got)
+	}
+}
+
+// What PlanUndo gathers from the store before it reads the server: a task
+// it can undo, the jobs chosen, the group its applied setup made.
+func TestPlanUndo_gather(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStore(t, nil)
+	us := bulkUsers(2)
+	spec := taskOf(us, append(bulkSetup(2), &oci.GroupDepartmentAddRequest{ServiceProviderID: "acme-ent", GroupID: "acme-bulk", DepartmentName: "Night"}))
+	id, err := st.CreateTask(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &scriptedDoer{answers: map[string]broadworks.Result{}}
+	if _, err := PlanUndo(ctx, st, d, id, nil); !errors.Is(err, ErrTaskState) || !strings.Contains(err.Error(), "let it finish") {
+		t.Errorf("pending task: %v", err)
+	}
+	if _, err := st.w.ExecContext(ctx, `UPDATE tasks SET status = 'completed', setup_step = 0 WHERE id = ?`, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := PlanUndo(ctx, st, d, id, nil); !errors.Is(err, ErrNothingToUndo) || !strings.Contains(err.Error(), "created no user, device or group") {
+		t.Errorf("nothing applied: %v", err)
+	}
+	js, _ := st.Jobs(ctx, id, Filter{})
+	if _, err := PlanUndo(ctx, st, d, id, &UndoOptions{Jobs: []int64{js[0].ID, 999999}}); err == nil ||
+		err.Error() != fmt.Sprintf("jobs: undo task %d: 1 of the 2 jobs chosen are not in it", id) {
+		t.Errorf("a job not in the task: %v", err)
+	}
+	// The setup applied up to the group (its department not), the first
+	// job's device made but not its user: every read answered "not found".
+	if _, err := st.w.ExecContext(ctx, `UPDATE tasks SET setup_step = 2 WHERE id = ?`, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.w.ExecContext(ctx, `UPDATE jobs SET step = 1 WHERE id = ?`, js[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	d.answers["GroupAccessDeviceGetUserListRequest21sp1"] = broadworks.Result{Err: ociError(codeDeviceNotFound)}
+	d.answers["UserGetListInGroupRequest"] = broadworks.Result{Err: ociError(codeGroupNotFound)}
+	plan, err := PlanUndo(ctx, st, d, id, nil)
+	if !errors.Is(err, ErrNothingToUndo) || plan.GroupID != "acme-bulk" || plan.ServiceProviderID != "acme-ent" || plan.Department != "" ||
+		!reflect.DeepEqual(plan.Kept, []string{
+			"service provider acme-ent, which the task created, is left: bwbulk does not delete service providers",
+			"row 1: device bulk-dev-0000 is no longer on the server", "group acme-bulk is no longer on the server"}) {
+		t.Errorf("plan %+v, %v", plan, err)
+	}
+	// An undo of it under way refuses another; an undo is not undone.
+	undo, err := st.CreateTask(ctx, TaskSpec{Description: "undo", UndoOf: id, Jobs: []JobSpec{{Row: 1, UserID: "x", Commands: []oci.Request{&oci.UserDeleteRequest{UserID: "x"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := PlanUndo(ctx, st, d, id, nil); !errors.Is(err, ErrTaskState) || !strings.Contains(err.Error(), fmt.Sprintf("already being undone by task %d", undo)) {
+		t.Errorf("undo under way: %v", err)
+	}
+	st.w.ExecContext(ctx, `UPDATE tasks SET status = 'completed' WHERE id = ?`, undo)
+	if _, err := PlanUndo(ctx, st, d, undo, nil); !errors.Is(err, ErrTaskState) || !strings.Contains(err.Error(), "is the undo of task") {
+		t.Errorf("undo of an undo: %v", err)
+	}
 }

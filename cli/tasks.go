@@ -127,25 +127,13 @@ func runTasks(ctx context.Context, e *Env, args []string) int {
 			id, t.Status = "queued", "waiting for the team database"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%d\t%s\t%s\n", id, t.Status, t.Completed, t.Total, t.Failed,
-			t.Created.Local().Format("2006-01-02 15:04"), taskTitle(t))
+			t.Created.Local().Format("2006-01-02 15:04"), desk.TaskTitle(t))
 	}
 	tw.Flush()
 	if interrupted > 0 {
 		fmt.Fprintln(e.Stderr, "interrupted: its process ended while it ran; it goes on when the window opens, or here with bwbulk resume N")
 	}
 	return ExitOK
-}
-
-// taskTitle names a task: its name, else what it creates, then its ticket.
-func taskTitle(t jobs.Task) string {
-	s := t.Description
-	if t.Name != "" {
-		s = t.Name + " (" + t.Description + ")"
-	}
-	if t.Ticket != "" {
-		s += " · " + t.Ticket
-	}
-	return s
 }
 
 func taskID(f *flags, arg string) (int64, bool) {
@@ -224,7 +212,7 @@ XLSX.`)
 		}
 		return ExitOK
 	}
-	fmt.Fprintf(e.Stdout, "Task %d: %s\n", t.ID, taskTitle(t))
+	fmt.Fprintf(e.Stdout, "Task %d: %s\n", t.ID, desk.TaskTitle(t))
 	fmt.Fprintf(e.Stdout, "Status: %s; %d of %d completed, %d failed, %d cancelled, %d to be checked, %d pending\n",
 		t.Status, t.Completed, t.Total, t.Failed, t.Cancelled, t.Checking, t.Pending+t.Running)
 	if t.Error != "" {

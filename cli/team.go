@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
+	"bwbulk/desk"
 	"bwbulk/jobs"
 )
 
@@ -58,22 +60,11 @@ the OS keyring only.`)
 	defer st.Close()
 	u, _ := jobs.TeamURL(dir)
 	fmt.Fprintf(e.Stderr, "Team mode on: %s works on %s\n", jobs.Desk(), u)
-	code := printTeamStatus(ctx, f, st)
-	if n := localTasks(ctx, dir); n > 0 {
+	code := printTeamReport(f, desk.ReportTeam(ctx, st))
+	if n := desk.LocalTaskCount(ctx, nil, dir, &jobs.Options{Keyring: jobs.OSKeyring{}}); n > 0 {
 		fmt.Fprintf(e.Stderr, "This desk has %d tasks of its own (bwbulk.db): bwbulk team copy-history copies the finished ones into the team database (safe to repeat).\n", n)
 	}
 	return code
-}
-
-// localTasks counts the tasks of dir's own database (0 when none).
-func localTasks(ctx context.Context, dir string) int {
-	l, err := jobs.LocalHistory(ctx, dir, &jobs.Options{Keyring: jobs.OSKeyring{}})
-	if err != nil || l == nil {
-		return 0
-	}
-	defer l.Close()
-	ts, _ := l.ListTasks(ctx)
-	return len(ts)
 }
 
 func teamCopyHistory(ctx context.Context, e *Env, args []string) int {
@@ -98,21 +89,16 @@ bwbulk.db (finish them with team mode off). Nothing is sent to a server.`)
 		return f.fail(ExitUsage, "%v", err)
 	}
 	defer st.Close()
-	if why, off := st.TeamOffline(); off {
-		return f.fail(ExitUsage, "the team database is out of reach (%s): nothing copied", why)
-	}
-	local, err := jobs.LocalHistory(ctx, dir, &jobs.Options{Keyring: jobs.OSKeyring{}})
-	if err != nil {
-		return f.fail(ExitUsage, "%v", err)
-	}
-	if local == nil {
+	rep, err := desk.CopyHistory(ctx, dir, st, nil, &jobs.Options{Keyring: jobs.OSKeyring{}})
+	var stopped *desk.CopyStopped
+	switch {
+	case errors.Is(err, desk.ErrNoLocalHistory):
 		fmt.Fprintln(e.Stderr, "This desk has no history of its own to copy.")
 		return ExitOK
-	}
-	defer local.Close()
-	rep, err := st.CopyHistory(ctx, local)
-	if err != nil {
-		return f.fail(ExitUsage, "%v (%d tasks copied before it stopped; run it again to go on)", err, rep.Copied)
+	case errors.As(err, &stopped):
+		return f.fail(ExitUsage, "%v (%d tasks copied before it stopped; run it again to go on)", stopped.Err, rep.Copied)
+	case err != nil:
+		return f.fail(ExitUsage, "%v", err)
 	}
 	fmt.Fprintf(e.Stdout, "Copied %d tasks into the team database (%d were copied before).\n", rep.Copied, rep.Already)
 	if len(rep.Left) > 0 {
@@ -137,66 +123,56 @@ run now on which desk.`)
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)
 	}
-	u, err := jobs.TeamURL(dir)
+	r, err := desk.DiagnoseTeam(ctx, dir, f.storeOptions())
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)
 	}
-	if u == "" {
+	if r.URL == "" {
 		fmt.Fprintf(e.Stdout, "Team mode is off: this desk keeps its tasks in %s.\n", dir)
 		return ExitOK
 	}
-	fmt.Fprintf(e.Stdout, "Team database: %s\n", u)
-	st, err := jobs.OpenData(ctx, dir, f.storeOptions())
-	if err != nil {
-		fmt.Fprintf(e.Stdout, "Problem: %s\n", strings.SplitN(err.Error(), "\n", 2)[0])
-		return ExitProblems
-	}
-	defer st.Close()
-	if why, off := st.TeamOffline(); off {
-		fmt.Fprintf(e.Stdout, "Problem: %s\n", why)
-		n, _ := st.Queued(ctx)
-		fmt.Fprintf(e.Stdout, "Queued on this desk: %d (they join the team's queue when the database is back)\n", n)
-		return ExitProblems
-	}
-	return printTeamStatus(ctx, f, st)
+	fmt.Fprintf(e.Stdout, "Team database: %s\n", r.URL)
+	return printTeamReport(f, r)
 }
 
-func printTeamStatus(ctx context.Context, f *flags, st *jobs.Store) int {
-	ts, err := st.TeamStatus(ctx)
-	if err != nil {
-		fmt.Fprintf(f.e.Stdout, "Problem: %s\n", jobs.Diagnose(err))
+// printTeamReport prints what team status and team connect say of the
+// team database.
+func printTeamReport(f *flags, r desk.TeamReport) int {
+	w := f.e.Stdout
+	if r.Problem != "" {
+		fmt.Fprintf(w, "Problem: %s\n", r.Problem)
+		if r.Offline {
+			fmt.Fprintf(w, "Queued on this desk: %d (they join the team's queue when the database is back)\n", r.Queued)
+		}
 		return ExitProblems
 	}
-	fmt.Fprintf(f.e.Stdout, "This desk: %s\n", ts.Desk)
-	fmt.Fprintf(f.e.Stdout, "Schema: %d of %d migrations (up to date)\n", len(ts.Migrations), ts.Known)
-	fmt.Fprintf(f.e.Stdout, "Tasks: %d\n", ts.Tasks)
-	if n, err := st.Queued(ctx); err == nil && n > 0 {
-		fmt.Fprintf(f.e.Stdout, "Queued on this desk: %d (joining the team's queue)\n", n)
+	ts := r.Status
+	fmt.Fprintf(w, "This desk: %s\n", ts.Desk)
+	fmt.Fprintf(w, "Schema: %d of %d migrations (up to date)\n", len(ts.Migrations), ts.Known)
+	fmt.Fprintf(w, "Tasks: %d\n", ts.Tasks)
+	if r.Queued > 0 {
+		fmt.Fprintf(w, "Queued on this desk: %d (joining the team's queue)\n", r.Queued)
 	}
 	if len(ts.Running) == 0 {
-		fmt.Fprintln(f.e.Stdout, "Running now: none")
+		fmt.Fprintln(w, "Running now: none")
 	}
-	for _, r := range ts.Running {
-		fmt.Fprintf(f.e.Stdout, "Running now: %s\n", r)
+	for _, run := range ts.Running {
+		fmt.Fprintf(w, "Running now: %s\n", run)
 	}
-	has, err := st.HasTeamKey()
 	switch {
-	case err != nil:
-		fmt.Fprintf(f.e.Stdout, "Team key: %v\n", err)
-	case has:
-		fmt.Fprintln(f.e.Stdout, "Team key: held (this desk reads and seals the team's passwords)")
+	case r.KeyErr != nil:
+		fmt.Fprintf(w, "Team key: %v\n", r.KeyErr)
+	case r.HasKey:
+		fmt.Fprintln(w, "Team key: held (this desk reads and seals the team's passwords)")
 	default:
-		fmt.Fprintf(f.e.Stdout, "Team key: not yet: on a desk that holds it, run: bwbulk team admit %s\n", ts.Desk)
+		fmt.Fprintf(w, "Team key: not yet: on a desk that holds it, run: bwbulk team admit %s\n", ts.Desk)
 	}
-	ms, err := st.Members(ctx)
-	if err == nil {
-		for _, m := range ms {
-			state := "waiting to be admitted"
-			if m.Admitted {
-				state = "admitted by " + m.AddedBy
-			}
-			fmt.Fprintf(f.e.Stdout, "Member: %s (%s)\n", m.Desk, state)
+	for _, m := range r.Members {
+		state := "waiting to be admitted"
+		if m.Admitted {
+			state = "admitted by " + m.AddedBy
 		}
+		fmt.Fprintf(w, "Member: %s (%s)\n", m.Desk, state)
 	}
 	return ExitOK
 }

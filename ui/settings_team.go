@@ -2,15 +2,16 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"bwbulk/desk"
 	"bwbulk/jobs"
 )
 
@@ -203,7 +204,7 @@ func (t *teamSettings) runConnect() {
 		if has, err := st.HasTeamKey(); err == nil && !has {
 			msg += " This desk waits to be admitted to the team key: on a desk that holds it, run bwbulk team admit " + jobs.Desk() + "."
 		}
-		if n := localTaskCount(ctx, t.u.store(), dir); n > 0 {
+		if n := desk.LocalTaskCount(ctx, t.u.store(), dir, nil); n > 0 {
 			msg += fmt.Sprintf(" This desk has %d tasks of its own: Copy this desk's history copies the finished ones into the team database (safe to repeat).", n)
 		}
 		return msg
@@ -232,23 +233,18 @@ func (t *teamSettings) runCopy() {
 			}
 			defer team.Close()
 		}
-		if why, off := team.TeamOffline(); off || !team.Shared() {
-			return "Problem: the team database is out of reach (" + why + "): nothing copied."
-		}
-		local := cur
-		if local == nil || local.Shared() || local.Path() != filepath.Join(dir, "bwbulk.db") {
-			var err error
-			if local, err = jobs.LocalHistory(ctx, dir, &jobs.Options{Keyring: t.secrets()}); err != nil {
-				return "Problem: " + errorWords(err)
-			}
-			if local == nil {
-				return "This desk has no history of its own to copy."
-			}
-			defer local.Close()
-		}
-		rep, err := team.CopyHistory(ctx, local)
-		if err != nil {
-			return fmt.Sprintf("Problem: %s (%d tasks copied before it stopped; copy again to go on).", errorWords(err), rep.Copied)
+		rep, err := desk.CopyHistory(ctx, dir, team, cur, &jobs.Options{Keyring: t.secrets()})
+		var out *desk.TeamOutOfReach
+		var stopped *desk.CopyStopped
+		switch {
+		case errors.As(err, &out):
+			return "Problem: " + out.Error() + "."
+		case errors.Is(err, desk.ErrNoLocalHistory):
+			return "This desk has no history of its own to copy."
+		case errors.As(err, &stopped):
+			return fmt.Sprintf("Problem: %s (%d tasks copied before it stopped; copy again to go on).", errorWords(stopped.Err), rep.Copied)
+		case err != nil:
+			return "Problem: " + errorWords(err)
 		}
 		msg := fmt.Sprintf("Copied %d tasks into the team database (%d were copied before).", rep.Copied, rep.Already)
 		if len(rep.Left) > 0 {
@@ -256,19 +252,4 @@ func (t *teamSettings) runCopy() {
 		}
 		return msg
 	})
-}
-
-// localTaskCount counts the tasks of the desk's own database.
-func localTaskCount(ctx context.Context, cur *jobs.Store, dir string) int {
-	if cur != nil && !cur.Shared() && cur.Path() == filepath.Join(dir, "bwbulk.db") {
-		ts, _ := cur.ListTasks(ctx)
-		return len(ts)
-	}
-	l, err := jobs.LocalHistory(ctx, dir, nil)
-	if err != nil || l == nil {
-		return 0
-	}
-	defer l.Close()
-	ts, _ := l.ListTasks(ctx)
-	return len(ts)
 }

@@ -17,6 +17,16 @@ func (c *call) groupOf(e *element) (*ServiceProvider, *Group, *ociError) {
 	return c.scopedGroup(sp, g)
 }
 
+// spOf finds the service provider a command names by serviceProviderId
+// (the simulator keeps no external ids), in the admin's scope.
+func (c *call) spOf(e *element) (*ServiceProvider, *ociError) {
+	id := e.val("serviceProviderId")
+	if id == "" {
+		return nil, errorf(codeSPNotFound, "Service Provider not found: external id %s", e.val("serviceProviderExternalId"))
+	}
+	return c.scopedSP(id)
+}
+
 // scopedGroup looks a group up after checking that the logged-in admin may
 // reach it: the scope is checked first, so an out-of-scope admin learns
 // nothing about what exists.
@@ -54,11 +64,7 @@ func hGroupList(c *call, e *element) result {
 }
 
 func hGroupAdd(c *call, e *element) result {
-	spID := e.val("serviceProviderId")
-	if spID == "" {
-		return failure(errorf(codeSPNotFound, "Service Provider not found: external id %s", e.val("serviceProviderExternalId")))
-	}
-	sp, err := c.scopedSP(spID)
+	sp, err := c.spOf(e)
 	if err != nil {
 		return failure(err)
 	}
@@ -67,11 +73,11 @@ func hGroupAdd(c *call, e *element) result {
 		return failure(validationFailure("Element 'groupId' is required by this simulator (in " + c.cmd + ")"))
 	}
 	if _, ok := sp.Groups[gid]; ok {
-		return failure(errorf(codeGroupExists, "Group already exists: %s:%s", spID, gid))
+		return failure(errorf(codeGroupExists, "Group already exists: %s:%s", sp.ID, gid))
 	}
 	dom := e.val("defaultDomain")
 	if !contains(sp.Domains, dom) {
-		return failure(errorf(codeDomainNotAssigned, "Domain not assigned to the service provider %s: %s", spID, dom))
+		return failure(errorf(codeDomainNotAssigned, "Domain not assigned to the service provider %s: %s", sp.ID, dom))
 	}
 	limit, _ := strconv.Atoi(e.val("userLimit"))
 	g := &Group{
@@ -90,7 +96,7 @@ func hGroupAdd(c *call, e *element) result {
 	}
 	for _, d := range e.vals("domain") {
 		if !contains(sp.Domains, d) {
-			return failure(errorf(codeDomainNotAssigned, "Domain not assigned to the service provider %s: %s", spID, d))
+			return failure(errorf(codeDomainNotAssigned, "Domain not assigned to the service provider %s: %s", sp.ID, d))
 		}
 		if !contains(g.Domains, d) {
 			g.Domains = append(g.Domains, d)

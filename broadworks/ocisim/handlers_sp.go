@@ -27,11 +27,7 @@ func hSPList(c *call, e *element) result {
 }
 
 func hSPGet(c *call, e *element) result {
-	id := e.val("serviceProviderId")
-	if id == "" {
-		return failure(errorf(codeSPNotFound, "Service Provider not found: external id %s", e.val("serviceProviderExternalId")))
-	}
-	sp, err := c.scopedSP(id)
+	sp, err := c.spOf(e)
 	if err != nil {
 		return failure(err)
 	}

@@ -80,11 +80,7 @@ func (s *Store) claimTask(ctx context.Context) (id int64, prev string, err error
 	if err != nil {
 		return 0, "", fmt.Errorf("jobs: take a task: %w", err)
 	}
-	action, detail := "run", ""
-	if prev != "" {
-		action, detail = "takeover", "from "+prev
-	}
-	s.addAction(ctx, id, 0, action, detail)
+	s.noteClaim(ctx, id, prev)
 	return id, prev, nil
 }
 
@@ -174,6 +170,16 @@ func (s *Store) Actions(ctx context.Context, taskID int64) ([]Action, error) {
 	return out, rows.Err()
 }
 
+// noteClaim records in the task's actions that this runner took its
+// lease: "run", or "takeover" from prev when another runner held it.
+func (s *Store) noteClaim(ctx context.Context, id int64, prev string) {
+	action, detail := "run", ""
+	if prev != "" {
+		action, detail = "takeover", "from "+prev
+	}
+	s.addAction(ctx, id, 0, action, detail)
+}
+
 // claimTaskID takes the lease of task id when it is free, ran out or is
 // this runner's already. Otherwise ok is false and holder names the
 // runner that holds it.
@@ -191,11 +197,7 @@ func (s *Store) claimTaskID(ctx context.Context, id int64) (ok bool, holder stri
 		return false, "", fmt.Errorf("jobs: take task %d: %w", id, err)
 	}
 	if prev != s.owner {
-		action, detail := "run", ""
-		if prev != "" {
-			action, detail = "takeover", "from "+prev
-		}
-		s.addAction(ctx, id, 0, action, detail)
+		s.noteClaim(ctx, id, prev)
 	}
 	return true, prev, nil
 }

@@ -246,14 +246,14 @@ func TestCLI_SubmitWait_exportAndWindowStore(t *testing.T) {
 		col[h] = i
 	}
 	for _, rec := range recs[1:] {
-		u, ok := e.srv.User(rec[col["userId"]])
-		if rec[col["status"]] != "completed" || !ok || rec[col["password"]] == "" ||
-			rec[col["taskName"]] != "Spring hires" || rec[col["ticket"]] != "CHG-1042" {
+		u, ok := e.srv.User(rec[col["User ID"]])
+		if rec[col["Status"]] != "completed" || !ok || rec[col["Password"]] == "" ||
+			rec[col["Task name"]] != "Spring hires" || rec[col["Ticket"]] != "CHG-1042" {
 			t.Errorf("exported row %v (on server: %v)", rec, ok)
 		}
 		// The password exported is the one the server has, byte for byte.
-		if sum := sha1.Sum([]byte(rec[col["password"]])); hex.EncodeToString(sum[:]) != u.PasswordSHA1 {
-			t.Errorf("row %s: the exported password is not the user's password on the server", rec[col["row"]])
+		if sum := sha1.Sum([]byte(rec[col["Password"]])); hex.EncodeToString(sum[:]) != u.PasswordSHA1 {
+			t.Errorf("row %s: the exported password is not the user's password on the server", rec[col["Row"]])
 		}
 	}
 	if fi, _ := os.Stat(csvOut); fi.Mode().Perm() != 0o600 {

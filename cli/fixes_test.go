@@ -41,7 +41,7 @@ func TestCLI_RetryFixes_roundTrip(t *testing.T) {
 	}
 	sheet := x.GetSheetList()[0]
 	rows, err := x.GetRows(sheet)
-	if err != nil || len(rows) != 3 || rows[0][0] != "row" || rows[1][0] != "2" || rows[2][0] != "4" {
+	if err != nil || len(rows) != 3 || rows[0][0] != "Row" || rows[1][0] != "2" || rows[2][0] != "4" {
 		t.Fatalf("exported rows (want the task's rows 2 and 4): %q %v", rows, err)
 	}
 	for i, row := range rows[1:] {

@@ -29,8 +29,9 @@ type ExportOptions struct {
 	NoPasswords bool
 }
 
-// TaskSheet lays a task's jobs out as one sheet: row, status, errorCode
-// and error, then the preview columns (wizard order). Passwords are
+// TaskSheet lays a task's jobs out as one sheet: Row, Status, Error code
+// and Error, then the preview columns (wizard order), headed as the import
+// template is (Column.FileHeader), so the file reads back. Passwords are
 // included for created (completed) users only: a failed row's password
 // opens nothing. A task with a name or ticket has them in two columns
 // after error, on every row, so a filtered or merged file still says
@@ -70,12 +71,12 @@ func (s *Store) taskStream(ctx context.Context, taskID int64, o ExportOptions) (
 		return wizard.StreamSheet{}, err
 	}
 	cols := use.Columns(!o.NoPasswords)
-	header := []string{"row", "status", "errorCode", "error"}
+	header := []string{wizard.HeaderTaskRow, wizard.HeaderStatus, wizard.HeaderErrorCode, wizard.HeaderErrorName}
 	if named {
-		header = append(header, "taskName", "ticket")
+		header = append(header, wizard.HeaderTaskName, wizard.HeaderTicket)
 	}
 	for _, c := range cols {
-		header = append(header, c.String())
+		header = append(header, c.FileHeader())
 	}
 	each := func(fn func([]string) error) error {
 		rec := make([]string, 0, len(header))

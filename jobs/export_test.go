@@ -63,7 +63,7 @@ func TestStore_TaskSheet_NameAndTicket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := sh.Header[4:6]; got[0] != "taskName" || got[1] != "ticket" {
+	if got := sh.Header[4:6]; got[0] != "Task name" || got[1] != "Ticket" {
 		t.Fatalf("header = %v", sh.Header)
 	}
 	for i, r := range sh.Rows {

@@ -358,8 +358,8 @@ func TestRunner_EditAndRetry_Export(t *testing.T) {
 	for i, h := range recs[0] {
 		col[h] = i
 	}
-	if len(recs) != 4 || recs[2][col["status"]] != StatusCompleted || recs[2][col["userId"]] != "edited@acme.example.com" ||
-		recs[1][col["password"]] != us[0].password {
+	if len(recs) != 4 || recs[2][col["Status"]] != StatusCompleted || recs[2][col["User ID"]] != "edited@acme.example.com" ||
+		recs[1][col["Password"]] != us[0].password {
 		t.Fatalf("csv = %v", recs)
 	}
 	buf.Reset()

@@ -96,7 +96,7 @@ func TestFileDialogs_ExportThroughSystemDialog(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(string(b), "\ufeff")), "\n")
-	if len(lines) != 4 || !strings.HasPrefix(lines[0], "userId,") || !strings.Contains(lines[1], "@acme.example.com") {
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], "User ID,First name,Last name,") || !strings.Contains(lines[1], "@acme.example.com") {
 		t.Errorf("exported file:\n%s", b)
 	}
 	if !strings.Contains(h.u.status.message.Text, "Exported 3 rows to "+out+".csv") {

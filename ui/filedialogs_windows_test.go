@@ -67,7 +67,7 @@ func TestFileDialogs_WindowsExportPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(string(b), "\ufeff")), "\n")
-	if len(lines) != 4 || !strings.HasPrefix(lines[0], "userId,") || !strings.Contains(lines[1], "@acme.example.com") {
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], "User ID,") || !strings.Contains(lines[1], "@acme.example.com") {
 		t.Errorf("%s:\n%s", csvPath, b)
 	}
 

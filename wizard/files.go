@@ -23,8 +23,8 @@ const (
 	SheetPasswords = "Passwords"
 )
 
-// UsersSheet lays rows out for export: userId, firstName and lastName
-// always, then every other column that has a value in some row, in column
+// UsersSheet lays rows out for export, headed as the import template
+// is (Column.FileHeader): User ID, First name and Last name always, then every other column that has a value in some row, in column
 // order. Passwords are included only when withPasswords is true.
 func UsersSheet(rows []Row, withPasswords bool) Sheet {
 	var u ColumnUse
@@ -99,7 +99,7 @@ func (s Sheet) Stream() StreamSheet {
 func SheetOf(name string, rows []Row, cols []Column) Sheet {
 	s := Sheet{Name: name, Header: make([]string, len(cols)), Rows: make([][]string, len(rows))}
 	for j, c := range cols {
-		s.Header[j] = c.String()
+		s.Header[j] = c.FileHeader()
 	}
 	cells := make([]string, len(rows)*len(cols))
 	for i := range rows {

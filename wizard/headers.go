@@ -49,6 +49,24 @@ const (
 	HeaderRowName = "Preview row"
 )
 
+// The headers of a task's export (jobs.Store.ExportTask) before the
+// users' columns. The importer reads them, and the internal names older
+// exports have (row, status, errorCode, error, taskName, ticket), alike.
+const (
+	HeaderTaskRow   = "Row"
+	HeaderStatus    = "Status"
+	HeaderErrorCode = "Error code"
+	HeaderTaskName  = "Task name"
+	HeaderTicket    = "Ticket"
+)
+
+// FileHeader is the header of column c in the files bwbulk writes (the
+// import template, the preview's and a task's exports, Export problems):
+// the friendly one the template has ("MAC address", "Calling line ID"
+// names as "CLID first name"). The importer reads it and the internal
+// name (String: "macAddress") alike, so every export reads back.
+func (c Column) FileHeader() string { return c.Title() }
+
 // The alias table: every header of odin's export, Mercury's bulk CSV,
 // Webex Control Hub's user CSV and bwbulk's own files (column names,
 // titles, template headers), by normalised name (normHeader).
@@ -115,10 +133,11 @@ func init() {
 		}
 	}
 	ign("bwbulk's own list of what was wrong with the row", HeaderErrorName, "errors", "problem", "problems")
-	ign("bwbulk's own code of the server's refusal", "errorCode")
-	ign("the task's name and ticket, written by bwbulk's task export", "taskName", "ticket")
+	ign("bwbulk's own code of the server's refusal", "errorCode", HeaderErrorCode)
+	ign("the task's name and ticket, written by bwbulk's task export", "taskName", "ticket", HeaderTaskName, HeaderTicket)
 	ign("BroadWorks makes the display name from first and last name", "Display Name")
-	ign("a Webex account state, not a BroadWorks setting", "Status", "Days Since Last Active", "User Status", "Last Active")
+	ign("a Webex account state, not a BroadWorks setting", "Days Since Last Active", "User Status", "Last Active")
+	ign("a job's status in bwbulk's task export (or a Webex account state), not a BroadWorks setting", HeaderStatus)
 	ign("BroadWorks has no manager of a user", "Manager", "Manager User ID")
 	ign("the calling line id number follows Phone number", "Caller ID Number", "Caller ID Extension")
 }

@@ -244,9 +244,9 @@ func TemplateSheets() []Sheet {
 	guide := Sheet{Name: "Column guide", Header: []string{"Column", "Also accepted as", "Example", "What it takes"}}
 	var ex []string
 	for c := ColUserID; c < numColumns; c++ {
-		users.Header = append(users.Header, c.Title())
+		users.Header = append(users.Header, c.FileHeader())
 		ex = append(ex, templateGuide[c].example)
-		guide.Rows = append(guide.Rows, []string{c.Title(), c.String(), templateGuide[c].example, templateGuide[c].about})
+		guide.Rows = append(guide.Rows, []string{c.FileHeader(), c.String(), templateGuide[c].example, templateGuide[c].about})
 	}
 	users.Rows = [][]string{ex}
 	return []Sheet{users, guide}

@@ -44,7 +44,7 @@ func TestProblems_roundTrip(t *testing.T) {
 			// The user fixes the three rows in the spreadsheet.
 			col := func(c Column) int {
 				for j, h := range sheet.Header {
-					if h == c.String() {
+					if h == c.FileHeader() {
 						return j
 					}
 				}

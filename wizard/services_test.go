@@ -202,7 +202,7 @@ func TestExportCSV_servicesColumn(t *testing.T) {
 	if err := ExportCSV(&b, UsersSheet(p.Rows, false)); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(b.String(), ",services") || !strings.Contains(b.String(), `,"Call Waiting; Do Not Disturb"`) {
+	if !strings.Contains(b.String(), ",Services") || !strings.Contains(b.String(), `,"Call Waiting; Do Not Disturb"`) {
 		t.Fatalf("export:\n%s", b.String())
 	}
 	rows, _, _ := ImportCSV(strings.NewReader(b.String()))

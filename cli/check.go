@@ -108,7 +108,7 @@ func (f *checkFlags) check(ctx context.Context, args []string) (*checked, int) {
 	// (it checks them again, against the group): both on the spreadsheet
 	// row, as the Import screen names rows.
 	imp := c.imp
-	found := sheetRows(c.preview.Problems(), imp.SourceRows)
+	found := c.model.NumberProblems(c.preview.Problems())
 	if len(imp.Rows) == 0 && len(imp.Problems) > 0 {
 		found = nil // the file's problem says why it has no users
 	}
@@ -176,7 +176,7 @@ func (f *checkFlags) buildPreview(ctx context.Context, c *checked) error {
 	for _, s := range imp.Ignored {
 		fmt.Fprintf(f.e.Stderr, "%s: not used: %s\n", c.file, s)
 	}
-	c.model = wizard.ModelForImport(c.sp, isEnt, facts, imp.Rows)
+	c.model = wizard.ModelForImportFile(c.sp, isEnt, facts, imp)
 	if c.preview, err = c.model.Preview(); err != nil {
 		return err
 	}
@@ -628,10 +628,7 @@ refused (exit status 1) with the problems on standard error.`)
 				pw = "from the file"
 			}
 			delete(vals, wizard.ColPassword.String())
-			row := i + 2
-			if i < len(c.imp.SourceRows) {
-				row = c.imp.SourceRows[i]
-			}
+			row := c.model.RowNumber(i)
 			v.UserRows = append(v.UserRows, planUserJSON{Row: row, Values: vals, Password: pw})
 		}
 		if err := writeJSON(e.Stdout, v); err != nil {

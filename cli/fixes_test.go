@@ -19,7 +19,8 @@ func TestCLI_RetryFixes_roundTrip(t *testing.T) {
 	if r := e.run("", "submit", f, "--group", "acme-ent/acme-hq"); r.code != 0 {
 		t.Fatalf("submit: %v", r)
 	}
-	// Someone else takes rows 2 and 4's user ids before task 1 runs.
+	// Someone else takes the second and fourth users' ids (the file's rows 3
+	// and 5) before task 1 runs.
 	taken := e.file("taken.csv", [][]string{{"userId", "firstName", "lastName"},
 		{"fx.002@acme.example.com", "Other", "Two"}, {"fx.004@acme.example.com", "Other", "Four"}})
 	if r := e.run("", "submit", taken, "--group", "acme-ent/acme-hq", "--wait"); r.code != 0 {
@@ -41,8 +42,8 @@ func TestCLI_RetryFixes_roundTrip(t *testing.T) {
 	}
 	sheet := x.GetSheetList()[0]
 	rows, err := x.GetRows(sheet)
-	if err != nil || len(rows) != 3 || rows[0][0] != "Row" || rows[1][0] != "2" || rows[2][0] != "4" {
-		t.Fatalf("exported rows (want the task's rows 2 and 4): %q %v", rows, err)
+	if err != nil || len(rows) != 3 || rows[0][0] != "Row" || rows[1][0] != "3" || rows[2][0] != "5" {
+		t.Fatalf("exported rows (want the task's rows 3 and 5, the file's): %q %v", rows, err)
 	}
 	for i, row := range rows[1:] {
 		for j, v := range row {
@@ -60,8 +61,8 @@ func TestCLI_RetryFixes_roundTrip(t *testing.T) {
 
 	// A row for a job that did not fail is refused, nothing changed.
 	bad := e.file("bad.csv", [][]string{{"row", "status", "errorCode", "error", "userId", "firstName", "lastName"},
-		{"1", "completed", "", "", "fx.201@acme.example.com", "A", "B"}})
-	if r := e.run("", "retry", "1", "--fixes", bad); r.code != 2 || !strings.Contains(r.stderr, "row 2 of the file is for row 1 of task 1, which has not failed: nothing was changed") {
+		{"2", "completed", "", "", "fx.201@acme.example.com", "A", "B"}})
+	if r := e.run("", "retry", "1", "--fixes", bad); r.code != 2 || !strings.Contains(r.stderr, "row 2 of the file is for row 2 of task 1, which has not failed: nothing was changed") {
 		t.Errorf("fixes for a completed job: %v", r)
 	}
 

@@ -33,18 +33,18 @@ func TestCLI_Undo_planAndConfirmation(t *testing.T) {
 			t.Fatalf("%s deleted without confirmation", u[0])
 		}
 	}
-	if r := e.run("", "undo", "1", "--jobs", "2-3,9"); r.code != 2 || !strings.Contains(r.stderr, "no job on row 9") {
+	if r := e.run("", "undo", "1", "--jobs", "3-4,9"); r.code != 2 || !strings.Contains(r.stderr, "no job on row 9") {
 		t.Errorf("undo of a row the task has not: %v", r)
 	}
-	r = e.run("", "undo", "1", "--jobs", "2-3", "--yes", "acme-hq", "--wait")
+	r = e.run("", "undo", "1", "--jobs", "3-4", "--yes", "acme-hq", "--wait")
 	if r.code != 0 || !strings.Contains(r.stdout, "delete 2 users") || !strings.Contains(r.stderr, "2 of 2 jobs of the undo of task 1 done, 0 failed") {
 		t.Fatalf("partial undo: %v", r)
 	}
 	for i, u := range users("u", 4)[1:] {
 		_, ok := e.srv.User(u[0])
-		// Rows as bwbulk task numbers them: row 1 is the first user.
+		// Rows as the file numbers them: row 2 is the first user.
 		if gone := i == 1 || i == 2; ok == gone {
-			t.Errorf("%s: on the server %v after undoing rows 2-3", u[0], ok)
+			t.Errorf("%s: on the server %v after undoing rows 3-4", u[0], ok)
 		}
 	}
 	// The rest, then nothing is left.

@@ -61,9 +61,12 @@ func AddFixInfo(m *wizard.Model, spec *jobs.TaskSpec) {
 			model = string(b)
 		}
 	}
-	add := func(j *jobs.JobSpec, first bool) {
+	// A job's row is the number its preview row is shown by
+	// (wizard.Model.RowNumber); the edits are by preview row.
+	add := func(j *jobs.JobSpec, i int) {
+		first := i == 0
 		var cols []string
-		for c := range m.Edits[j.Row-1] {
+		for c := range m.Edits[i] {
 			cols = append(cols, c.String())
 		}
 		if len(cols) > 0 {
@@ -74,13 +77,13 @@ func AddFixInfo(m *wizard.Model, spec *jobs.TaskSpec) {
 		}
 	}
 	for i := range spec.Jobs {
-		add(&spec.Jobs[i], i == 0)
+		add(&spec.Jobs[i], i)
 	}
 	if at := spec.JobAt; at != nil {
 		spec.JobAt = func(i int) (jobs.JobSpec, error) {
 			j, err := at(i)
 			if err == nil {
-				add(&j, i == 0)
+				add(&j, i)
 			}
 			return j, err
 		}

@@ -53,9 +53,9 @@ func PlanTaskLazy(m *wizard.Model, p *wizard.Preview, admin, server, osUser stri
 		JobAt: func(i int) (JobSpec, error) {
 			cmds, err := wizard.PlanRow(t, p.Rows[i])
 			if err != nil {
-				return JobSpec{}, fmt.Errorf("row %d: %w", i+1, err)
+				return JobSpec{}, fmt.Errorf("row %d: %w", p.RowNumber(i), err)
 			}
-			return JobSpec{Row: i + 1, UserID: p.Rows[i].Get(wizard.ColUserID), Fields: wizard.JobFields(t, p.Rows[i]), Commands: cmds}, nil
+			return JobSpec{Row: p.RowNumber(i), UserID: p.Rows[i].Get(wizard.ColUserID), Fields: wizard.JobFields(t, p.Rows[i]), Commands: cmds}, nil
 		},
 	}
 	if len(p.Rows) == 0 {

@@ -88,6 +88,11 @@ func fixModel(taskID int64, failed []jobs.Job, model jobs.Job) (*wizard.Model, *
 		}
 	}
 	m.SetImported(rows)
+	// Each row is shown by its job's row in the task.
+	m.RowNumbers = make([]int, len(failed))
+	for i, j := range failed {
+		m.RowNumbers[i] = j.Row
+	}
 	return m, f, nil
 }
 

@@ -614,7 +614,7 @@ func (v *importView) toPreview() {
 				notes = append(notes, fill.Notes...)
 			}
 			notes = append(notes, wizard.PrepareImport(fill, f)...)
-			m := wizard.ModelForImport(sp, isEnt, f, fill.Rows)
+			m := wizard.ModelForImportFile(sp, isEnt, f, fill)
 			v.u.wizard.reset(m, wizard.StepPreview, 0)
 			v.u.Show(ScreenNewUsers)
 			if len(notes) > 0 {

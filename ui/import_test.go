@@ -504,3 +504,46 @@ func TestImport_UserIDsFromTemplate(t *testing.T) {
 		t.Errorf("ann.lee on the server: %v %+v", ok, u)
 	}
 }
+
+// TestImport_rowNumbersAsTheFile: for a file with a title row above its
+// header, the Import screen, the preview's row label and its problems
+// and the selection line all name the bad user by its row in the file
+// (4), as bwbulk validate does (cli's TestCLI_rowNumbersAsTheFile reads
+// the same file).
+func TestImport_rowNumbersAsTheFile(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	b, err := os.ReadFile("../cli/testdata/title-row-bad-user.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := h.u.importer
+	v.load("hires.csv", b)
+	if len(v.rows) != 3 {
+		t.Fatalf("rows %d: %s", len(v.rows), v.fileInfo.Text)
+	}
+	v.spSel.SetSelected("acme-ent")
+	v.groupSel.SetSelected("acme-hq")
+	if !strings.Contains(v.problems.Text, "row 4, column D (phoneNumber)") || strings.Contains(v.problems.Text, "row 2, column") || strings.Contains(v.problems.Text, "row 3, column") {
+		t.Errorf("Import screen:\n%s", v.problems.Text)
+	}
+	v.toPreview()
+	w := h.w
+	if w.cur != wizard.StepPreview || w.preview.p == nil || len(w.preview.p.Rows) != 3 {
+		t.Fatalf("not in the preview with 3 rows: step %s", w.cur)
+	}
+	pv := w.preview
+	if !strings.Contains(pv.problems.Text, "Row 4, Phone number") || strings.Contains(pv.problems.Text, "Row 2") {
+		t.Errorf("preview problems = %q", pv.problems.Text)
+	}
+	for i, want := range []string{"3", "4", "5"} {
+		o := pv.table.CreateHeader()
+		pv.table.UpdateHeader(widget.TableCellID{Row: i, Col: -1}, o)
+		if got := o.(*gridCell).text; got != want {
+			t.Errorf("row label of the preview's row %d: %q, want %q", i+1, got, want)
+		}
+	}
+	pv.table.Select(widget.TableCellID{Row: 1, Col: 0}) // Bob's User ID
+	if !strings.HasPrefix(pv.cellInfo.Text, "Row 4 · User ID") {
+		t.Errorf("selection: %q", pv.cellInfo.Text)
+	}
+}

@@ -126,7 +126,7 @@ func (v *previewView) showCheckResult(res checkResult) {
 		if v.server[r] == nil {
 			v.server[r] = map[wizard.Column]serverMark{}
 		}
-		v.server[r][p.Column] = serverMark{val: v.p.Rows[r].Get(p.Column), msg: "on the server: " + p.Msg}
+		v.server[r][p.Column] = serverMark{val: v.p.Rows[r].Get(p.Column), msg: "on the server: " + v.p.Model().NumberText(p.Msg)}
 	}
 	v.recheck() // marks the cells and says what the check found (checkLine)
 	v.showSelection()
@@ -203,7 +203,7 @@ func (v *previewView) serverMarks(bad map[int]map[wizard.Column]string) (int, []
 			if _, ok := bad[r][c]; !ok {
 				bad[r][c] = m.msg
 				n++
-				lines = append(lines, problemLine(r+1, c, m.msg))
+				lines = append(lines, problemLine(v.p.RowNumber(r), c, m.msg))
 			}
 		}
 	}

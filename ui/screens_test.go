@@ -116,7 +116,7 @@ func TestImport_CSVToPreview(t *testing.T) {
 	if _, bad := w.preview.bad[1][wizard.ColPhoneNumber]; !bad {
 		t.Errorf("row 2 phoneNumber not flagged: %v", w.preview.bad)
 	}
-	if !strings.Contains(w.preview.problems.Text, "Row 2, Phone number") {
+	if !strings.Contains(w.preview.problems.Text, "Row 3, Phone number") {
 		t.Errorf("problems = %q", w.preview.problems.Text)
 	}
 }

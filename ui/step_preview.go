@@ -109,7 +109,7 @@ func newPreviewView(w *wizardView) *previewView {
 		case id.Row < 0 && id.Col >= 0 && id.Col < len(v.cols):
 			text = v.cols[id.Col].Title()
 		case id.Col < 0 && id.Row >= 0 && id.Row < len(v.rows):
-			text = strconv.Itoa(v.rows[id.Row] + 1)
+			text = strconv.Itoa(v.p.RowNumber(v.rows[id.Row]))
 		}
 		o.(*gridCell).set(text, theme.ColorNameForeground, color.Transparent)
 	}
@@ -296,7 +296,7 @@ func checkPreview(p *wizard.Preview) previewCheck {
 			col = wizard.ColUserID
 		}
 		if _, ok := c.bad[r][col]; !ok {
-			c.bad[r][col] = pr.Msg
+			c.bad[r][col] = p.Model().NumberText(pr.Msg)
 		}
 	}
 	c.users, c.probs = len(p.Rows), len(probs)
@@ -309,7 +309,7 @@ func checkPreview(p *wizard.Preview) previewCheck {
 				break
 			}
 			if pr.Row > 0 {
-				lines = append(lines, problemLine(pr.Row, pr.Column, pr.Msg))
+				lines = append(lines, problemLine(p.RowNumber(pr.Row-1), pr.Column, p.Model().NumberText(pr.Msg)))
 			}
 		}
 		c.problems = strings.Join(lines, "\n")
@@ -398,7 +398,7 @@ func (v *previewView) showSelection() {
 		return
 	}
 	r, c := v.rows[v.sel.Row], v.cols[v.sel.Col]
-	info := fmt.Sprintf("Row %d · %s", r+1, c.Title()) + describeRange(v.selRange())
+	info := fmt.Sprintf("Row %d · %s", v.p.RowNumber(r), c.Title()) + describeRange(v.selRange())
 	if msg, bad := v.bad[r][c]; bad {
 		info += " — problem: " + msg
 	} else if v.p.Edited(r, c) {

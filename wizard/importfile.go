@@ -67,6 +67,16 @@ func ModelForImport(sp string, isEnterprise bool, facts *GroupFacts, rows []Row)
 	return m
 }
 
+// ModelForImportFile is ModelForImport for the rows of imp, each shown by
+// its row in the file (Model.RowNumber), as the Import screen named it.
+func ModelForImportFile(sp string, isEnterprise bool, facts *GroupFacts, imp *Import) *Model {
+	m := ModelForImport(sp, isEnterprise, facts, imp.Rows)
+	if len(imp.SourceRows) == len(imp.Rows) && len(imp.Rows) > 0 {
+		m.RowNumbers = append([]int(nil), imp.SourceRows...)
+	}
+	return m
+}
+
 // HasPasswords reports whether any row has a password.
 func HasPasswords(rows []Row) bool {
 	for i := range rows {

@@ -170,6 +170,9 @@ type Model struct {
 	// ImportXLSX): they replace the templates as the preview's base rows
 	// and UserCount follows their number. Edits apply on top.
 	Imported []Row `json:"imported,omitempty"`
+	// RowNumbers is, for Imported rows read from a file, the file's row
+	// of each (ModelForImportFile): the number RowNumber shows it by.
+	RowNumbers []int `json:"rowNumbers,omitempty"`
 
 	// Facts is what the catalogue said about the target group (see
 	// LoadFacts). Nil until loaded; for a group being created, the
@@ -241,6 +244,7 @@ func (m *Model) Clone() *Model {
 // templates) and drops earlier edits and generated passwords.
 func (m *Model) SetImported(rows []Row) {
 	m.Imported = rows
+	m.RowNumbers = nil
 	m.Edits = nil
 	m.Passwords.Generated = nil
 	if rows != nil {

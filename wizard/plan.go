@@ -165,7 +165,7 @@ func streetAddress(r *Row) *oci.StreetAddress {
 	return a
 }
 
-// PlannedRow is one future job: the row number (1-based), the user id,
+// PlannedRow is one future job: its row number (Model.RowNumber), the user id,
 // the cells for storage and the commands in order.
 type PlannedRow struct {
 	Row      int
@@ -182,15 +182,15 @@ func (p *Preview) Plan() ([]PlannedRow, error) {
 		if len(ps) == 0 {
 			return nil, ErrInvalidRow
 		}
-		return nil, fmt.Errorf("%w: %d problems, first: %s", ErrInvalidRow, len(ps), ps[0].Error())
+		return nil, fmt.Errorf("%w: %d problems, first: %s", ErrInvalidRow, len(ps), p.m.NumberProblems(ps[:1])[0].Error())
 	}
 	out := make([]PlannedRow, len(p.Rows))
 	for i := range p.Rows {
 		cmds, err := PlanRow(p.t, p.Rows[i])
 		if err != nil {
-			return nil, fmt.Errorf("row %d: %w", i+1, err)
+			return nil, fmt.Errorf("row %d: %w", p.RowNumber(i), err)
 		}
-		out[i] = PlannedRow{Row: i + 1, UserID: p.Rows[i].Get(ColUserID), Fields: p.Rows[i].Fields(), Commands: cmds}
+		out[i] = PlannedRow{Row: p.RowNumber(i), UserID: p.Rows[i].Get(ColUserID), Fields: p.Rows[i].Fields(), Commands: cmds}
 	}
 	return out, nil
 }

@@ -36,29 +36,30 @@ func ProblemsSheet(rows []ProblemRow) Sheet {
 }
 
 // PreviewProblemRows returns the rows of the preview that have problems,
-// numbered as the preview shows them (1-based), with their messages
-// named by column title.
+// numbered as the preview shows them (Model.RowNumber), with their
+// messages named by column title.
 func PreviewProblemRows(p *Preview) []ProblemRow {
 	var out []ProblemRow
 	for _, i := range p.ErrorRows() {
 		var errs []string
 		for _, pr := range p.RowProblems(i) {
 			if pr.Column.Valid() {
-				errs = append(errs, pr.Column.Title()+": "+pr.Msg)
+				errs = append(errs, pr.Column.Title()+": "+p.m.NumberText(pr.Msg))
 			} else {
-				errs = append(errs, pr.Msg)
+				errs = append(errs, p.m.NumberText(pr.Msg))
 			}
 		}
-		out = append(out, ProblemRow{Num: i + 1, Row: p.Rows[i], Errors: errs})
+		out = append(out, ProblemRow{Num: p.RowNumber(i), Row: p.Rows[i], Errors: errs})
 	}
 	return out
 }
 
 // ApplyFixes puts the rows of an "Export problems" file back into the
-// model: each row replaces preview row imp.Replace[k] in the columns the
-// file has (an emptied cell clears the value; columns the file lacks,
-// such as passwords, keep theirs). current is the preview's rows (the
-// values the edits are compared with). It returns how many rows changed.
+// model: each row replaces the preview row shown as imp.Replace[k]
+// (Model.RowNumber) in the columns the file has (an emptied cell clears
+// the value; columns the file lacks, such as passwords, keep theirs).
+// current is the preview's rows (the values the edits are compared
+// with). It returns how many rows changed.
 func (m *Model) ApplyFixes(imp *Import, current []Row) (int, error) {
 	if imp.Replace == nil {
 		return 0, fmt.Errorf("wizard: the file has no %q column: it is not an Export problems file", HeaderRowName)
@@ -66,14 +67,17 @@ func (m *Model) ApplyFixes(imp *Import, current []Row) (int, error) {
 	if len(imp.Replace) != len(imp.Rows) {
 		return 0, fmt.Errorf("wizard: %d rows but %d row numbers", len(imp.Rows), len(imp.Replace))
 	}
+	index := make([]int, len(imp.Replace))
 	for k, n := range imp.Replace {
-		if n < 1 || n > len(current) {
+		i, ok := m.RowIndex(n)
+		if !ok || i < 0 || i >= len(current) {
 			return 0, fmt.Errorf("wizard: spreadsheet row %d replaces preview row %d, but the preview has %d rows", imp.SourceRows[k], n, len(current))
 		}
+		index[k] = i
 	}
 	changed := 0
-	for k, n := range imp.Replace {
-		i := n - 1
+	for k := range imp.Replace {
+		i := index[k]
 		fix := &imp.Rows[k]
 		diff := false
 		for _, c := range imp.Columns {

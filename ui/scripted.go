@@ -108,6 +108,7 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 			s := w.views[wizard.StepServices].(*servicesStep)
 			s.pickName("Basic")
 			s.pickName("Voice Messaging User")
+			s.search.SetText("voicemail") // finds it by its common name
 		}},
 		{"step-department", func() {
 			s := w.views[wizard.StepDepartment].(*departmentStep)

@@ -1,14 +1,18 @@
 package jobs
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"bwbulk/broadworks"
 	"bwbulk/broadworks/oci"
+	"bwbulk/broadworks/ocisim"
+	"bwbulk/broadworks/ocisim/ocisimtest"
 )
 
 // The engine's moves, one row each: a state, an event, the next state and
@@ -250,4 +254,49 @@ func (e effect) String() string {
 		}
 	}
 	return b.String()
+}
+
+// A task's setup runs through the engine too: a setup command whose
+// answer is lost is read on the server before it is sent again, and the
+// task goes on.
+func TestRunner_setupAnswerLostIsReadFirst(t *testing.T) {
+	var groupAdds atomic.Int32
+	srv := ocisimtest.Start(t, &ocisim.Options{Intercept: func(name string, n int) *ocisim.Fault {
+		if name == "GroupConsolidatedAddRequest" {
+			groupAdds.Add(1)
+			if n == 1 {
+				return &ocisim.Fault{Drop: true}
+			}
+		}
+		return nil
+	}})
+	st := openTestStore(t, nil)
+	ctx := context.Background()
+	us := bulkUsers(3)
+	id, err := st.CreateTask(ctx, taskOf(us, bulkSetup(3)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := startRunner(t, st, dialer(srv.Addr().String(), 2), &RunnerOptions{ProbeBase: 20 * time.Millisecond, ProbeMax: 50 * time.Millisecond})
+	task := h.waitTask(id, time.Minute, StatusCompleted, StatusFailed)
+	if task.Status != StatusCompleted || task.Completed != len(us) {
+		t.Fatalf("task = %+v", task)
+	}
+	audit, err := st.Audit(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outcomes []string
+	for _, a := range audit {
+		if a.JobID == 0 && a.Command == "GroupConsolidatedAddRequest" {
+			outcomes = append(outcomes, a.Outcome)
+		}
+	}
+	want := []string{OutcomeUnknown, OutcomeNotApplied, OutcomeSuccess}
+	if !reflect.DeepEqual(outcomes, want) || groupAdds.Load() != 2 {
+		t.Errorf("group add: audit %v, want %v; received %d times, want 2", outcomes, want, groupAdds.Load())
+	}
+	if !srv.HasGroup("acme-ent", "acme-bulk") {
+		t.Error("group missing")
+	}
 }

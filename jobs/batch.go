@@ -294,9 +294,11 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 	d := &docRun{now: r.clock.Now()}
 	var items []item
 	var sends []*runJob
+	var effs []effect // each move's, the slice reused
 	for _, j := range batch {
 		ev, it := r.turnOf(j)
-		next, effs := ru.move(j.state(), ev)
+		var next jobState
+		next, effs = ru.move(j.state(), ev, effs[:0])
 		for _, e := range effs {
 			switch e.do {
 			case doSend:
@@ -333,7 +335,8 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 		case berr != nil && isOffline(berr):
 			// Nothing left: the intent is undone; wait for the server.
 			for _, it := range items {
-				next, effs := ru.move(it.j.state(), event{kind: evUnsent})
+				var next jobState
+				next, effs = ru.move(it.j.state(), event{kind: evUnsent}, effs[:0])
 				r.apply(ctx, pool, tr, d, it.j, next, effs, nil, nil)
 			}
 		case len(results) != len(items):
@@ -348,7 +351,8 @@ func (r *Runner) process(ctx context.Context, pool *broadworks.Pool, tr *taskRun
 				if ev.err != nil {
 					a.ErrorCode, a.Error = errorCode(ev.err), ev.text
 				}
-				next, effs := ru.move(it.j.state(), ev)
+				var next jobState
+				next, effs = ru.move(it.j.state(), ev, effs[:0])
 				r.apply(ctx, pool, tr, d, it.j, next, effs, a, ev.err)
 			}
 		}
@@ -436,16 +440,24 @@ func answerOf(it item, res broadworks.Result) event {
 	if err != nil {
 		ev.text = maskValues(maskSecrets(err.Error()), j.secrets)
 	}
+	// The read's words tell why it did not confirm the command; what
+	// confirmed it needs none (and is not masked for nothing).
 	var msg string
 	switch {
 	case it.judge != nil:
-		ev.verdict, msg = it.judge(res.Response, err)
+		if ev.verdict, msg = it.judge(res.Response, err); ev.verdict == applied {
+			msg = ""
+		}
 	case it.verify != nil:
-		ev.ok, ev.final, msg = it.verify(res.Response, err)
+		if ev.ok, ev.final, msg = it.verify(res.Response, err); ev.ok {
+			msg = ""
+		}
 	default:
 		ev.service, ev.warning = isServiceAssign(it.req.OCIName()), warning
 	}
-	ev.msg = maskValues(maskSecrets(msg), j.secrets)
+	if msg != "" {
+		ev.msg = maskValues(maskSecrets(msg), j.secrets)
+	}
 	return ev
 }
 

@@ -156,150 +156,146 @@ type effect struct {
 	unverified bool // doRecord: the outcome could not be read yet
 }
 
-// move is the engine: what the job in state s does after e. It is pure.
-func (ru rules) move(s jobState, e event) (jobState, []effect) {
+// move is the engine: what the job in state s does after e. It is pure:
+// it appends the effects to out (which may be nil; a driver passes its
+// last slice back, [:0], to keep its moves from allocating) and returns
+// them.
+func (ru rules) move(s jobState, e event, out []effect) (jobState, []effect) {
 	switch e.kind {
 	case evBroken:
-		return s, finish(StatusFailed, 0, e.text)
+		return s, finish(out, StatusFailed, 0, e.text)
 	case evUnsent:
 		if s.phase == phaseSend && s.inflight {
 			s.attempts--
 			s.inflight = false
 		}
-		return s, []effect{{do: doRecord, status: StatusRunning}, {do: doAgain}}
+		return s, append(out, effect{do: doRecord, status: StatusRunning}, effect{do: doAgain})
 	case evTurn:
-		return ru.turn(s, e)
+		return ru.turn(s, e, out)
 	}
 	switch s.phase {
 	case phaseResolve:
-		return ru.judged(s, e)
+		return ru.judged(s, e, out)
 	case phaseServiceCheck, phaseReadBack:
-		return ru.verified(s, e)
+		return ru.verified(s, e, out)
 	}
-	return ru.sent(s, e)
+	return ru.sent(s, e, out)
 }
 
 // turn decides what the job puts in a document.
-func (ru rules) turn(s jobState, e event) (jobState, []effect) {
+func (ru rules) turn(s jobState, e event, out []effect) (jobState, []effect) {
 	switch s.phase {
 	case phaseSend:
 		if ru.resolveOnly {
-			return s, []effect{{do: doRest}}
+			return s, append(out, effect{do: doRest})
 		}
 		s.attempts++
 		s.inflight = true
-		return s, []effect{{do: doSend}}
+		return s, append(out, effect{do: doSend})
 	case phaseResolve:
 		switch e.read {
 		case readNever:
 			if !s.inflight {
 				// Reconciling: what cannot be read is not sent twice.
-				return s, finish(StatusFailed, 0, "whether "+e.cmd+
+				return s, finish(out, StatusFailed, 0, "whether "+e.cmd+
 					" was applied cannot be read from the server: check the server, then send it by hand")
 			}
-			return s, finish(StatusFailed, 0, "outcome of "+e.cmd+
+			return s, finish(out, StatusFailed, 0, "outcome of "+e.cmd+
 				" unknown and it cannot be verified by reading: check the server, then retry")
 		case readNone:
 			s.inflight, s.phase = false, phaseSend
-			return s, ru.onward(effect{do: doRecord, status: StatusRunning})
+			return s, ru.onward(out, effect{do: doRecord, status: StatusRunning})
 		}
 	}
-	return s, []effect{{do: doRead}}
+	return s, append(out, effect{do: doRead})
 }
 
 // sent decides on the answer to cmds[step].
-func (ru rules) sent(s jobState, e event) (jobState, []effect) {
+func (ru rules) sent(s jobState, e event, out []effect) (jobState, []effect) {
 	code := errorCode(e.err)
 	if e.err == nil {
+		out = append(out, effect{do: doAudit, outcome: OutcomeSuccess})
 		if e.service && ru.readBack {
 			// Accepted, perhaps in part (a Warning): read what the user has
 			// before moving on. Still in flight until then.
 			s.phase, s.warning = phaseServiceCheck, e.warning
-			return s, []effect{{do: doAudit, outcome: OutcomeSuccess},
-				{do: doRecord, status: StatusRunning}, {do: doAgain}}
+			return s, append(out, effect{do: doRecord, status: StatusRunning}, effect{do: doAgain})
 		}
-		s, effs := ru.advance(s)
-		return s, append([]effect{{do: doAudit, outcome: OutcomeSuccess}}, effs...)
+		return ru.advance(s, out)
 	}
 	act, delay := ru.policy.next(e.err, s.attempts)
 	switch act {
 	case actResolve:
 		s.phase = phaseResolve
-		return s, []effect{{do: doAudit, outcome: OutcomeUnknown},
-			{do: doRecord, status: StatusRunning}, {do: doAgain}}
+		return s, append(out, effect{do: doAudit, outcome: OutcomeUnknown},
+			effect{do: doRecord, status: StatusRunning}, effect{do: doAgain})
 	case actRetry:
 		s.inflight = false
-		return s, []effect{{do: doAudit, outcome: OutcomeError},
-			{do: doRecord, status: StatusRunning, code: code, text: e.text, delay: delay},
-			{do: doAgain, delay: delay}}
+		return s, append(out, effect{do: doAudit, outcome: OutcomeError},
+			effect{do: doRecord, status: StatusRunning, code: code, text: e.text, delay: delay},
+			effect{do: doAgain, delay: delay})
 	}
 	s.inflight = false
-	effs := []effect{{do: doAudit, outcome: OutcomeError}}
+	out = append(out, effect{do: doAudit, outcome: OutcomeError})
 	if s.step == s.userAdd && !ru.resolveOnly && !ru.stage {
 		// The user cannot be added: the device added for it would be
 		// left behind.
-		effs = append(effs, effect{do: doOrphan})
+		out = append(out, effect{do: doOrphan})
 	}
-	return s, append(effs, finish(StatusFailed, code, e.text)...)
+	return s, finish(out, StatusFailed, code, e.text)
 }
 
 // judged decides on the verdict of a resolution read.
-func (ru rules) judged(s jobState, e event) (jobState, []effect) {
+func (ru rules) judged(s jobState, e event, out []effect) (jobState, []effect) {
 	switch e.verdict {
 	case applied:
-		s, effs := ru.advance(s)
-		return s, append([]effect{{do: doAudit, outcome: OutcomeApplied}}, effs...)
+		return ru.advance(s, append(out, effect{do: doAudit, outcome: OutcomeApplied}))
 	case notApplied:
-		audit := effect{do: doAudit, outcome: OutcomeNotApplied}
+		out = append(out, effect{do: doAudit, outcome: OutcomeNotApplied})
 		s.inflight, s.phase = false, phaseSend
 		if s.attempts >= ru.policy.maxAttempts {
-			return s, append([]effect{audit},
-				finish(StatusFailed, 0, "not applied after "+itoa(s.attempts)+" attempts: "+e.msg)...)
+			return s, finish(out, StatusFailed, 0, "not applied after "+itoa(s.attempts)+" attempts: "+e.msg)
 		}
-		return s, append([]effect{audit}, ru.onward(effect{do: doRecord, status: StatusRunning})...)
+		return s, ru.onward(out, effect{do: doRecord, status: StatusRunning})
 	}
-	audit := effect{do: doAudit, outcome: OutcomeError}
+	out = append(out, effect{do: doAudit, outcome: OutcomeError})
 	if unknownCommand(e.err) {
-		s, effs := ru.park(s, errorCode(e.err), "whether "+e.cmd+" was applied cannot be read: "+e.text, true)
-		return s, append([]effect{audit}, effs...)
+		return ru.park(s, out, errorCode(e.err), "whether "+e.cmd+" was applied cannot be read: "+e.text, true)
 	}
 	s.reads++
 	if s.reads < ru.policy.maxAttempts && e.err != nil {
-		return s, []effect{audit, {do: doAgain, delay: ru.policy.backoff(s.reads)}}
+		return s, append(out, effect{do: doAgain, delay: ru.policy.backoff(s.reads)})
 	}
-	s, effs := ru.park(s, errorCode(e.err), "whether "+e.cmd+" was applied could not be read yet: "+e.msg, false)
-	return s, append([]effect{audit}, effs...)
+	return ru.park(s, out, errorCode(e.err), "whether "+e.cmd+" was applied could not be read yet: "+e.msg, false)
 }
 
 // verified decides on the answer to a read-back or a service check.
-func (ru rules) verified(s jobState, e event) (jobState, []effect) {
+func (ru rules) verified(s jobState, e event, out []effect) (jobState, []effect) {
 	audit := effect{do: doAudit, outcome: OutcomeSuccess}
 	if e.err != nil {
 		audit.outcome = OutcomeError
 	}
+	out = append(out, audit)
 	switch {
 	case e.ok && s.phase == phaseServiceCheck:
 		s.warning = ""
-		s, effs := ru.advance(s)
-		return s, append([]effect{audit}, effs...)
+		return ru.advance(s, out)
 	case e.ok:
-		return s, append([]effect{audit}, finish(StatusCompleted, 0, "")...)
+		return s, finish(out, StatusCompleted, 0, "")
 	case e.final:
-		return s, append([]effect{audit}, finish(StatusFailed, errorCode(e.err), e.msg)...)
+		return s, finish(out, StatusFailed, errorCode(e.err), e.msg)
 	case unknownCommand(e.err):
-		s, effs := ru.park(s, errorCode(e.err), "the user cannot be read back: "+e.text, true)
-		return s, append([]effect{audit}, effs...)
+		return ru.park(s, out, errorCode(e.err), "the user cannot be read back: "+e.text, true)
 	}
 	s.reads++
 	if act, _ := ru.policy.next(e.err, s.reads); act != actFail {
-		return s, []effect{audit, {do: doAgain, delay: ru.policy.backoff(s.reads)}}
+		return s, append(out, effect{do: doAgain, delay: ru.policy.backoff(s.reads)})
 	}
-	s, effs := ru.park(s, errorCode(e.err), "the user could not be read back yet: "+e.text, false)
-	return s, append([]effect{audit}, effs...)
+	return ru.park(s, out, errorCode(e.err), "the user could not be read back yet: "+e.text, false)
 }
 
 // advance moves the job past cmds[step], which is applied.
-func (ru rules) advance(s jobState) (jobState, []effect) {
+func (ru rules) advance(s jobState, out []effect) (jobState, []effect) {
 	s.step++
 	s.inflight, s.attempts = false, 0
 	switch {
@@ -309,48 +305,49 @@ func (ru rules) advance(s jobState) (jobState, []effect) {
 			s.phase = phaseResolve
 		}
 		if ru.resolveOnly {
-			return s, []effect{{do: doRecord, status: StatusRunning}, {do: doRest}}
+			return s, append(out, effect{do: doRecord, status: StatusRunning}, effect{do: doRest})
 		}
-		return s, []effect{{do: doRecord, status: StatusRunning}, {do: doPublish, status: StatusRunning}, {do: doAgain}}
+		return s, append(out, effect{do: doRecord, status: StatusRunning},
+			effect{do: doPublish, status: StatusRunning}, effect{do: doAgain})
 	case s.userAdd >= 0 && ru.readBack && !ru.resolveOnly:
 		s.phase = phaseReadBack
-		return s, []effect{{do: doRecord, status: StatusRunning}, {do: doAgain}}
+		return s, append(out, effect{do: doRecord, status: StatusRunning}, effect{do: doAgain})
 	}
-	return s, finish(StatusCompleted, 0, "")
+	return s, finish(out, StatusCompleted, 0, "")
 }
 
 // onward goes on with a job whose state was stored by rec: at once, or,
 // in a task that only settles what is in flight, in a later run.
-func (ru rules) onward(rec effect) []effect {
+func (ru rules) onward(out []effect, rec effect) []effect {
 	if ru.resolveOnly {
-		return []effect{rec, {do: doRest}}
+		return append(out, rec, effect{do: doRest})
 	}
-	return []effect{rec, {do: doAgain}}
+	return append(out, rec, effect{do: doAgain})
 }
 
 // park sets aside a job whose outcome could not be read: it is neither
 // completed nor failed until a read of the server says which. A stage
 // cannot wait so: it fails. attention: reading again cannot help.
-func (ru rules) park(s jobState, code int, msg string, attention bool) (jobState, []effect) {
+func (ru rules) park(s jobState, out []effect, code int, msg string, attention bool) (jobState, []effect) {
 	if ru.stage {
-		return s, finish(StatusFailed, code, msg)
+		return s, finish(out, StatusFailed, code, msg)
 	}
 	s.reads = 0
-	effs := []effect{
-		{do: doRecord, status: StatusPending, code: code, text: "to be checked: " + msg, unverified: true},
-		{do: doPublish, status: StatusChecking, text: "to be checked: " + msg},
-		{do: doPark},
-	}
+	msg = "to be checked: " + msg
+	out = append(out,
+		effect{do: doRecord, status: StatusPending, code: code, text: msg, unverified: true},
+		effect{do: doPublish, status: StatusChecking, text: msg},
+		effect{do: doPark})
 	if attention {
-		effs = append(effs, effect{do: doAttention})
+		out = append(out, effect{do: doAttention})
 	}
-	return s, append(effs, effect{do: doRest})
+	return s, append(out, effect{do: doRest})
 }
 
 // finish ends the job's run with a final status.
-func finish(status string, code int, msg string) []effect {
-	return []effect{{do: doRecord, status: status, code: code, text: msg},
-		{do: doPublish, status: status, text: msg}, {do: doRest}}
+func finish(out []effect, status string, code int, msg string) []effect {
+	return append(out, effect{do: doRecord, status: status, code: code, text: msg},
+		effect{do: doPublish, status: status, text: msg}, effect{do: doRest})
 }
 
 // state is the engine's view of j.

@@ -193,7 +193,7 @@ func TestRules_move(t *testing.T) {
 			[]effect{audit(OutcomeSuccess), running, {do: doPublish, status: StatusRunning}, again}},
 	} {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
-			got, effs := tc.rules.move(tc.state, tc.event)
+			got, effs := tc.rules.move(tc.state, tc.event, nil)
 			if got != tc.want {
 				t.Errorf("state\n got %+v\nwant %+v", got, tc.want)
 			}
@@ -214,7 +214,7 @@ func TestRules_move_walk(t *testing.T) {
 	// The server: the first send of each command is applied but its
 	// answer lost; the resolution read then says applied.
 	for moves := 0; moves < 20; moves++ {
-		s2, effs := ru.move(s, event{kind: evTurn, read: readBy})
+		s2, effs := ru.move(s, event{kind: evTurn, read: readBy}, nil)
 		if effs[0].do == doRest {
 			break
 		}
@@ -228,7 +228,7 @@ func TestRules_move_walk(t *testing.T) {
 		default:
 			t.Fatalf("turn: %v", effs)
 		}
-		next, effs := ru.move(s2, ev)
+		next, effs := ru.move(s2, ev, nil)
 		s = next
 		if effs[len(effs)-1].do == doRest {
 			if effs[0].outcome != OutcomeApplied || effs[1].status != StatusCompleted {

@@ -979,12 +979,13 @@ func (r *Runner) stageCommand(ctx context.Context, pool *broadworks.Pool, tr *ta
 	case read == nil:
 		turn.read = readNone
 	}
+	var effs []effect // each move's, the slice reused
 	for ev := turn; ; {
 		if ev.kind == evTurn && (ctx.Err() != nil || tr.stopped()) {
 			return resStopped, nil
 		}
-		next, effs := ru.move(s, ev)
-		s, *inflight = next, next.inflight
+		s, effs = ru.move(s, ev, effs[:0])
+		*inflight = s.inflight
 		var (
 			audit            *AuditEntry
 			sending, reading bool

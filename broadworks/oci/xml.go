@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"bwbulk/broadworks/oci/xmltok"
 )
 
 // MarshalXML writes the table as colHeading elements followed by rows.
@@ -161,7 +163,16 @@ var marshalers = sync.Pool{New: func() any {
 // cut from a BroadsoftDocument with the xsi prefix declared), choosing the
 // Go type by xsi:type through the registry.
 func UnmarshalCommand(b []byte) (Command, error) {
-	d := xml.NewDecoder(bytes.NewReader(b))
+	// Plain XML (a stored command always is) is read by the faster
+	// reader; anything else, or any error, by encoding/xml's own, which
+	// words the error.
+	if c, err := unmarshalCommand(xml.NewTokenDecoder(xmltok.New(b))); err == nil {
+		return c, nil
+	}
+	return unmarshalCommand(xml.NewDecoder(bytes.NewReader(b)))
+}
+
+func unmarshalCommand(d *xml.Decoder) (Command, error) {
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"bwbulk/broadworks/oci"
+	"bwbulk/broadworks/oci/xmltok"
 )
 
 // MaxCommands is the most commands one BroadsoftDocument may carry.
@@ -185,11 +186,19 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // other commands of the document are still read.
 func Decode(doc []byte) (*Document, error) {
 	doc = bytes.TrimPrefix(doc, utf8BOM)
-	latin1 := declaredEncoding(doc) == Latin1
+	enc := declaredEncoding(doc)
+	latin1 := enc == Latin1
 	if latin1 {
 		// Converting the whole document up front is much cheaper than a
 		// byte-at-a-time charset reader.
 		doc = latin1ToUTF8(doc)
+	}
+	if latin1 || enc == UTF8 {
+		// Plain XML is read by the faster reader; anything else, or any
+		// error, by encoding/xml's own, which words the error.
+		if d, err := decode(xml.NewTokenDecoder(xmltok.NewDocument(doc))); err == nil {
+			return d, nil
+		}
 	}
 	d := xml.NewDecoder(bytes.NewReader(doc))
 	d.CharsetReader = func(charset string, input io.Reader) (io.Reader, error) {
@@ -198,6 +207,11 @@ func Decode(doc []byte) (*Document, error) {
 		}
 		return charsetReader(charset, input)
 	}
+	return decode(d)
+}
+
+// decode reads a document from d.
+func decode(d *xml.Decoder) (*Document, error) {
 	var root *xml.StartElement
 	for root == nil {
 		tok, err := d.Token()

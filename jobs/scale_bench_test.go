@@ -207,7 +207,7 @@ func BenchmarkFileToTask(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.StartTimer()
-				imp, err := wizard.ImportFile(context.Background(), "users.csv", bytes.NewReader(file))
+				imp, err := importUsers(context.Background(), "users.csv", bytes.NewReader(file))
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -362,29 +362,3 @@ func (s *StaticCatalogue) Domains(ctx context.Context, sp, group string) ([]stri
 	}
 	return slices.Clone(f.Domains), ctx.Err()
 }
-
-// FindServiceProviders filters sps by a case-insensitive substring of the id
-// or the name; an empty query returns all.
-func FindServiceProviders(sps []ServiceProvider, query string) []ServiceProvider {
-	q := strings.ToLower(strings.TrimSpace(query))
-	var out []ServiceProvider
-	for _, sp := range sps {
-		if q == "" || strings.Contains(strings.ToLower(sp.ID), q) || strings.Contains(strings.ToLower(sp.Name), q) {
-			out = append(out, sp)
-		}
-	}
-	return out
-}
-
-// FindGroups filters groups by a case-insensitive substring of the id or
-// the name; an empty query returns all.
-func FindGroups(gs []GroupSummary, query string) []GroupSummary {
-	q := strings.ToLower(strings.TrimSpace(query))
-	var out []GroupSummary
-	for _, g := range gs {
-		if q == "" || strings.Contains(strings.ToLower(g.ID), q) || strings.Contains(strings.ToLower(g.Name), q) {
-			out = append(out, g)
-		}
-	}
-	return out
-}

@@ -14,18 +14,9 @@ func TestStaticCatalogue(t *testing.T) {
 	if err != nil || len(sps) != 2 {
 		t.Fatalf("ServiceProviders = %v, %v", sps, err)
 	}
-	if got := FindServiceProviders(sps, "ACME"); len(got) != 1 || got[0].ID != "acme-ent" {
-		t.Errorf("FindServiceProviders(ACME) = %v", got)
-	}
-	if got := FindServiceProviders(sps, "metro sp"); len(got) != 1 || got[0].ID != "metro-sp" {
-		t.Errorf("search by name = %v", got)
-	}
 	gs, err := cat.Groups(ctx, "acme-ent")
 	if err != nil || len(gs) != 2 {
 		t.Fatalf("Groups = %v, %v", gs, err)
-	}
-	if got := FindGroups(gs, "branch"); len(got) != 1 || got[0].UserLimit != 25 {
-		t.Errorf("FindGroups = %v", got)
 	}
 	g, err := cat.Group(ctx, "acme-ent", "acme-branch")
 	if err != nil || g.Free() != 5 {

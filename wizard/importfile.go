@@ -10,16 +10,6 @@ import (
 	"strings"
 )
 
-// ImportFile reads users from a file the way the Import screen does
-// (ReadFile: the format from the content), every column known (a file with columns to map has them in Problems).
-func ImportFile(ctx context.Context, name string, r io.Reader) (*Import, error) {
-	t, err := ReadFile(ctx, name, r, nil)
-	if err != nil {
-		return nil, err
-	}
-	return t.Import(ctx, nil, nil)
-}
-
 // ParseMapping reads a mapping file: a JSON object from a header of the
 // file to the column it stands for, by name or title ("extension",
 // "Phone number"), or to "" or "ignore" to leave the column out. The

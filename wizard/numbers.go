@@ -83,14 +83,6 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-// CheckNumber reports whether s is a valid phone number, as a *NumberError.
-func CheckNumber(s string) error {
-	if msg := checkNumber(s); msg != "" {
-		return &NumberError{Entry: s, Msg: msg}
-	}
-	return nil
-}
-
 // numberShape splits a number into its non-numeric prefix ("+1-" or "+"
 // or "") and digits.
 func numberShape(s string) (prefix, digits string) {

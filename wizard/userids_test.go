@@ -2,9 +2,21 @@ package wizard
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 )
+
+// importFile reads users from a file the way the Import screen does
+// (ReadFile: the format from the content), every column known (a file
+// with columns to map has them in Problems).
+func importFile(ctx context.Context, name string, r io.Reader) (*Import, error) {
+	t, err := ReadFile(ctx, name, r, nil)
+	if err != nil {
+		return nil, err
+	}
+	return t.Import(ctx, nil, nil)
+}
 
 func TestBuildUserIDs(t *testing.T) {
 	const hr = "First Name,Last Name,Email,Phone Number\n" +
@@ -27,7 +39,7 @@ func TestBuildUserIDs(t *testing.T) {
 	}
 	for _, c := range tests {
 		t.Run(c.name, func(t *testing.T) {
-			imp, err := ImportFile(context.Background(), "hr.csv", strings.NewReader(hr))
+			imp, err := importFile(context.Background(), "hr.csv", strings.NewReader(hr))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -62,11 +74,11 @@ func TestBuildUserIDs(t *testing.T) {
 			}
 		})
 	}
-	imp, _ := ImportFile(context.Background(), "hr.csv", strings.NewReader(hr))
+	imp, _ := importFile(context.Background(), "hr.csv", strings.NewReader(hr))
 	if err := BuildUserIDs(imp, "{{ nope }}", "acme.example.com"); err == nil || len(imp.Problems) != 1 {
 		t.Errorf("bad template: %v, problems %v", err, imp.Problems)
 	}
-	if imp, _ := ImportFile(context.Background(), "hr.csv", strings.NewReader("First Name\nAnn\n")); OnlyUserIDsMissing(imp) {
+	if imp, _ := importFile(context.Background(), "hr.csv", strings.NewReader("First Name\nAnn\n")); OnlyUserIDsMissing(imp) {
 		t.Error("a file without last names is not only missing its user ids")
 	}
 }

@@ -5,13 +5,13 @@ import (
 	"fmt"
 )
 
-// Sends returns, for each job of a task that sent anything, how many
+// sends returns, for each job of a task that sent anything, how many
 // times its commands were sent: every attempt of every command, retries
 // and earlier runs of the job included (Job.Attempts counts the sends of
 // the current command only). It reads the audit, so it survives retries
 // and edits; the reads that verify or resolve a job (the only commands
 // named …Get…) are not sends.
-func (s *Store) Sends(ctx context.Context, taskID int64) (map[int64]int, error) {
+func (s *Store) sends(ctx context.Context, taskID int64) (map[int64]int, error) {
 	return s.countByJob(ctx, "sends", `SELECT job_id, COUNT(*) FROM audit
 		WHERE task_id = ? AND job_id <> 0 AND outcome IN (?, ?, ?)
 		AND command NOT LIKE '%Get%' GROUP BY job_id`, taskID)

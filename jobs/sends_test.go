@@ -32,7 +32,7 @@ func TestStore_Sends(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sends, err := st.Sends(ctx, id)
+	sends, err := st.sends(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestStore_Attempts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sends, _ := st.Sends(ctx, id)
+	sends, _ := st.sends(ctx, id)
 	att, err := st.Attempts(ctx, id)
 	if err != nil {
 		t.Fatal(err)

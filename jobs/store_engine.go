@@ -43,10 +43,6 @@ func (sqliteEngine) migration(name string) (string, error) {
 // single writer connection; nothing more is needed.
 func (sqliteEngine) beginWrite(context.Context, *sql.Tx) error { return nil }
 
-// Engine names the database the store keeps its data in: "sqlite" (this
-// desk's file) or "postgres" (a team's shared database).
-func (s *Store) Engine() string { return s.eng.name() }
-
 // Shared reports whether other desks use the same database.
 func (s *Store) Shared() bool { return s.eng.shared() }
 

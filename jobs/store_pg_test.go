@@ -107,7 +107,7 @@ func schemaColumns(t *testing.T, s *Store) []string {
 	var out []string
 	var rows *sql.Rows
 	var err error
-	if s.Engine() == "postgres" {
+	if s.eng.name() == "postgres" {
 		rows, err = s.r.QueryContext(ctx, `SELECT table_name, column_name,
 			CASE WHEN data_type IN ('bigint','integer') THEN 'int' WHEN data_type = 'bytea' THEN 'blob' ELSE 'text' END,
 			is_nullable = 'NO'
@@ -174,8 +174,8 @@ func TestSchemaSameOnBothEngines(t *testing.T) {
 	if !slices.Equal(ma, mb) || len(ma) == 0 {
 		t.Errorf("migrations: SQLite %v, PostgreSQL %v", ma, mb)
 	}
-	if lite.Engine() != "sqlite" || lite.Shared() || pg.Engine() != "postgres" || !pg.Shared() {
-		t.Errorf("engines: %s %v, %s %v", lite.Engine(), lite.Shared(), pg.Engine(), pg.Shared())
+	if lite.eng.name() != "sqlite" || lite.Shared() || pg.eng.name() != "postgres" || !pg.Shared() {
+		t.Errorf("engines: %s %v, %s %v", lite.eng.name(), lite.Shared(), pg.eng.name(), pg.Shared())
 	}
 }
 

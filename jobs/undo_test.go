@@ -79,7 +79,7 @@ func TestUndo_completedTaskWithItsGroup(t *testing.T) {
 		t.Errorf("acme-hq: %d users, had %d", len(after), len(hqBefore))
 	}
 	// Each delete was sent once.
-	sends, err := st.Sends(ctx, undo.ID)
+	sends, err := st.sends(ctx, undo.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

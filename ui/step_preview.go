@@ -26,6 +26,8 @@ type previewView struct {
 	p  *wizard.Preview
 	// err is why p could not be built (the templates are wrong).
 	err error
+	// shown is the model of the last load.
+	shown *wizard.Model
 	// gen counts loads: a preview built off the UI goroutine is shown
 	// only if no load came after it. building is set meanwhile.
 	gen      int
@@ -177,6 +179,13 @@ var asyncPreviewRows = 1000
 func (v *previewView) load() {
 	v.gen++
 	m := v.w.m
+	if v.shown != m {
+		// Another wizard: its rows are shown from the first, not where
+		// the last preview was scrolled to.
+		v.shown = m
+		v.table.ScrollToTop()
+		v.table.ScrollToLeading()
+	}
 	n := m.RowCount()
 	if n < asyncPreviewRows {
 		v.building = false

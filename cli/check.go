@@ -675,13 +675,19 @@ user was created, 1 when some failed.`)
 		return f.fail(ExitProblems, "%v", err)
 	}
 	spec.Name, spec.Ticket = *name, *ticket
-	id, err := c.st.CreateTask(ctx, spec)
+	// A large task is stored a chunk of users at a time and runs from
+	// its first chunk on (jobs.StartTask).
+	storing, err := c.st.StartTask(ctx, spec)
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)
 	}
-	// The task is in the store: the file's rows are not needed while it
-	// runs.
-	spec.JobAt, c.model, c.preview, c.imp = nil, nil, nil, nil
+	id := storing.ID
+	stored := func() int {
+		if err := storing.Wait(); err != nil {
+			return f.fail(ExitUsage, "task %d is incomplete: %v; bwbulk task %d says which users were stored (those not stored were not sent)", id, err, id)
+		}
+		return ExitOK
+	}
 	if why, off := c.st.TeamOffline(); off || id < 0 {
 		if !off {
 			why = "it did not answer"
@@ -691,10 +697,15 @@ user was created, 1 when some failed.`)
 		if *wait {
 			fmt.Fprintln(e.Stderr, "--wait: it runs once it joined the team's queue (bwbulk tasks then gives its number for bwbulk resume N).")
 		}
-		return ExitOK
+		return stored()
 	}
 	if !*f.asJSON {
 		fmt.Fprintf(e.Stdout, "task %d stored: %s\n", id, spec.Description)
+	}
+	if !*wait || c.session == nil {
+		if code := stored(); code != ExitOK {
+			return code
+		}
 	}
 	if !*wait {
 		if *f.asJSON {
@@ -707,6 +718,11 @@ user was created, 1 when some failed.`)
 		return f.fail(ExitUsage, "--wait needs the server: drop --offline (the task is stored: bwbulk resume %d)", id)
 	}
 	code = runAndFollow(ctx, f.flags, c.st, c.session, id)
+	if sc := stored(); sc != ExitOK {
+		return sc
+	}
+	// The task is in the store: the file's rows are not needed any more.
+	c.model, c.preview, c.imp = nil, nil, nil
 	if *f.asJSON {
 		if jc := printTaskJSON(ctx, f.flags, c.st, id); jc != ExitOK {
 			return jc

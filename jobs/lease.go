@@ -62,18 +62,22 @@ func (s *Store) Owner() string { return s.owner }
 // or is already this runner's; 0 when none. prev is the runner it was
 // taken from ("" when none held it).
 func (s *Store) claimTask(ctx context.Context) (id int64, prev string, err error) {
+	if err := s.sweepStoring(ctx); err != nil {
+		return 0, "", err
+	}
 	ttl := LeaseTTL.Milliseconds()
+	cond, cargs := s.runnableStoring()
 	err = s.w.QueryRowContext(ctx, `WITH c AS (
 		SELECT id, lease_owner, lease_until FROM tasks t
 		WHERE (status IN ('pending','running','waiting')
 		   OR (status = 'cancelled' AND (setup_inflight = 1 OR teardown_inflight = 1 OR EXISTS
 		         (SELECT 1 FROM jobs j WHERE j.task_id = t.id AND j.inflight = 1 AND j.status = 'running'))))
-		  AND (lease_owner = '' OR lease_owner = ? OR lease_until < `+dbNowMS+`)
+		  AND (lease_owner = '' OR lease_owner = ? OR lease_until < `+dbNowMS+`)`+cond+`
 		ORDER BY id LIMIT 1 FOR UPDATE OF t SKIP LOCKED)
 		UPDATE tasks SET lease_owner = ?, lease_until = `+dbNowMS+` + ?
 		FROM c WHERE tasks.id = c.id
 		RETURNING tasks.id, CASE WHEN c.lease_owner <> ? THEN c.lease_owner ELSE '' END`,
-		s.owner, s.owner, ttl, s.owner).Scan(&id, &prev)
+		append(append([]any{s.owner}, cargs...), s.owner, ttl, s.owner)...).Scan(&id, &prev)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, "", nil
 	}

@@ -31,6 +31,11 @@ func (r *Runner) Run(ctx context.Context, id int64) error {
 	}
 	waitingFor := ""
 	for {
+		// A task whose storing process stopped is cancelled as
+		// incomplete, not waited for.
+		if err := r.store.sweepStoring(ctx); err != nil && ctx.Err() == nil {
+			r.opts.Logf("jobs: %v", err)
+		}
 		if r.store.Shared() {
 			// A team task runs here only under its lease: while another
 			// runner holds it, wait and take over if that runner stops.

@@ -21,12 +21,16 @@ func (s *Store) nextTask(ctx context.Context) (int64, error) {
 	if s.queueTo != "" {
 		return 0, nil // a desk database's tasks run in the team's queue
 	}
+	if err := s.sweepStoring(ctx); err != nil {
+		return 0, err
+	}
 	var id int64
+	cond, args := s.runnableStoring()
 	err := s.w.QueryRowContext(ctx, `SELECT id FROM tasks t
-		WHERE status IN ('pending','running','waiting')
+		WHERE (status IN ('pending','running','waiting')
 		   OR (status = 'cancelled' AND (setup_inflight = 1 OR teardown_inflight = 1 OR EXISTS
-		         (SELECT 1 FROM jobs j WHERE j.task_id = t.id AND j.inflight = 1 AND j.status = 'running')))
-		ORDER BY id LIMIT 1`).Scan(&id)
+		         (SELECT 1 FROM jobs j WHERE j.task_id = t.id AND j.inflight = 1 AND j.status = 'running'))))`+cond+`
+		ORDER BY id LIMIT 1`, args...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"bwbulk/broadworks/oci"
@@ -113,6 +111,10 @@ type Task struct {
 	// Desk is the user@computer the task was submitted from; RunBy the
 	// runner holding its lease now, on a team store ("" when none).
 	Desk, RunBy string
+	// Stored, while a task's jobs are still being stored (StartTask),
+	// counts those stored; Total and Pending count them all. 0 once all
+	// are stored.
+	Stored int
 	// Queued is a task submitted while the team database was out of
 	// reach: it waits in this desk's queue (teamqueue.go) and joins the
 	// team's when the database is back. Its ID is then negative on a team
@@ -192,178 +194,8 @@ func (s *Store) openFields(sealed []byte) (map[string]string, error) {
 	return m, nil
 }
 
-// createTask stores a task and its jobs (status pending) in one
-// transaction and wakes the runner (see CreateTask).
-func (s *Store) createTask(ctx context.Context, spec TaskSpec) (int64, error) {
-	n, jobAt := len(spec.Jobs), func(i int) (JobSpec, error) { return spec.Jobs[i], nil }
-	if spec.Jobs == nil && spec.JobAt != nil {
-		n, jobAt = spec.NumJobs, spec.JobAt
-	}
-	if n == 0 && len(spec.Setup) == 0 && len(spec.Teardown) == 0 {
-		return 0, errors.New("jobs: task has no jobs")
-	}
-	// Encoding and sealing is CPU work: spread it over the cores. A job
-	// is held only while it is sealed; its row, user id and number of
-	// commands are kept for the insert.
-	if _, err := s.dataBox(); err != nil {
-		return 0, err
-	}
-	type sealedRow struct {
-		row, ncmds int
-		userID     string
-		payload    []byte
-	}
-	sealed := make([]sealedRow, n)
-	var dict *zdict
-	if n > 0 {
-		first, err := jobAt(0)
-		if err != nil {
-			return 0, err
-		}
-		data, err := dictFrom(first)
-		if err != nil {
-			return 0, fmt.Errorf("jobs: row %d: %w", first.Row, err)
-		}
-		dict = newZdict(0, data) // its id once stored
-	}
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				j, err := jobAt(i)
-				if err != nil {
-					errs[i] = err
-					continue
-				}
-				if len(j.Commands) == 0 {
-					errs[i] = fmt.Errorf("jobs: row %d (%s): no commands", j.Row, j.UserID)
-					continue
-				}
-				p, err := s.sealPayload(dict, j.Fields, j.Commands)
-				sealed[i] = sealedRow{row: j.Row, ncmds: len(j.Commands), userID: j.UserID, payload: p}
-				if err != nil {
-					errs[i] = fmt.Errorf("jobs: row %d: %w", j.Row, err)
-				}
-			}
-		}()
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return 0, err
-		}
-	}
-	seen := make(map[int]bool, n)
-	for _, j := range sealed {
-		if seen[j.row] {
-			return 0, fmt.Errorf("jobs: row %d appears twice", j.row)
-		}
-		seen[j.row] = true
-	}
-	var setup []byte
-	if len(spec.Setup) > 0 {
-		var err error
-		if setup, err = s.sealCommands(purposeSetup, spec.Setup); err != nil {
-			return 0, fmt.Errorf("jobs: setup: %w", err)
-		}
-	}
-	var teardown []byte
-	if len(spec.Teardown) > 0 {
-		var err error
-		if teardown, err = s.sealCommands(purposeTeardown, spec.Teardown); err != nil {
-			return 0, fmt.Errorf("jobs: cleanup: %w", err)
-		}
-	}
-	var id int64
-	now := s.ms()
-	status, msg := StatusPending, ""
-	if s.queueTo != "" {
-		status, msg = StatusWaiting, waitingTeam
-	}
-	err := s.InTx(ctx, func(tx *sql.Tx) error {
-		if spec.Origin != "" {
-			err := tx.QueryRowContext(ctx, `SELECT id FROM tasks WHERE origin = ?`, spec.Origin).Scan(&id)
-			if err == nil {
-				return ErrOriginExists
-			}
-			if !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO tasks
-			(description, os_user, admin, server, status, error, setup, teardown, teardown_n, undo_of, name, ticket, desk, origin, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			spec.Description, spec.OSUser, spec.Admin, spec.Server, status, msg, setup, teardown, len(spec.Teardown), spec.UndoOf,
-			strings.TrimSpace(spec.Name), strings.TrimSpace(spec.Ticket), s.desk, spec.Origin, now, now).Scan(&id)
-		if err != nil {
-			return err
-		}
-		if dict != nil {
-			d, err := s.addDict(ctx, tx, dict.data)
-			if err != nil {
-				return err
-			}
-			dict.id = d.id
-			if _, err := tx.ExecContext(ctx, `UPDATE tasks SET dict_id = ? WHERE id = ?`, dict.id, id); err != nil {
-				return err
-			}
-		}
-		action, detail := "submit", fmt.Sprintf("%d jobs", n)
-		if spec.UndoOf != 0 {
-			action, detail = "undo", fmt.Sprintf("of task %d", spec.UndoOf)
-		}
-		if spec.action != "" {
-			action, detail = spec.action, spec.actionDetail
-		}
-		if err := s.addActionTx(ctx, tx, id, 0, action, detail); err != nil {
-			return err
-		}
-		st, err := tx.PrepareContext(ctx, `INSERT INTO jobs
-			(task_id, row, user_id, fields, commands, payload, ncommands, status, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for _, j := range sealed {
-			if _, err := st.ExecContext(ctx, id, j.row, j.userID, []byte{}, []byte{}, j.payload, j.ncmds, now); err != nil {
-				return fmt.Errorf("row %d: %w", j.row, err)
-			}
-		}
-		if spec.then != nil {
-			return spec.then(ctx, tx, id)
-		}
-		return nil
-	})
-	if errors.Is(err, ErrOriginExists) {
-		return id, err
-	}
-	if err != nil {
-		return 0, fmt.Errorf("jobs: create task: %w", err)
-	}
-	if dict != nil {
-		s.cacheDict(dict)
-		s.dictMu.Lock()
-		if s.taskDicts == nil {
-			s.taskDicts = map[int64]int64{}
-		}
-		s.taskDicts[id] = dict.id
-		s.dictMu.Unlock()
-	}
-	s.signal()
-	return id, nil
-}
-
 const taskCols = `t.id, t.description, t.os_user, t.admin, t.server, t.status, t.error, t.attention, t.created_at, t.updated_at,
-	t.undo_of, t.teardown_n, t.teardown_step, t.name, t.ticket, t.desk, t.lease_owner,
+	t.undo_of, t.teardown_n, t.teardown_step, t.name, t.ticket, t.desk, t.lease_owner, t.storing, t.planned,
 	count(j.id),
 	coalesce(sum(CASE WHEN j.status = 'pending' AND j.unverified = 0 THEN 1 ELSE 0 END), 0),
 	coalesce(sum(CASE WHEN j.status = 'running' AND j.unverified = 0 THEN 1 ELSE 0 END), 0),
@@ -375,10 +207,17 @@ const taskCols = `t.id, t.description, t.os_user, t.admin, t.server, t.status, t
 func scanTask(sc interface{ Scan(...any) error }) (Task, error) {
 	var t Task
 	var c, u int64
+	var storing string
+	var planned int
 	err := sc.Scan(&t.ID, &t.Description, &t.OSUser, &t.Admin, &t.Server, &t.Status, &t.Error, &t.Attention, &c, &u,
-		&t.UndoOf, &t.Cleanup, &t.CleanupDone, &t.Name, &t.Ticket, &t.Desk, &t.RunBy,
+		&t.UndoOf, &t.Cleanup, &t.CleanupDone, &t.Name, &t.Ticket, &t.Desk, &t.RunBy, &storing, &planned,
 		&t.Total, &t.Pending, &t.Running, &t.Completed, &t.Failed, &t.Cancelled, &t.Checking)
 	t.Created, t.Updated = fromMS(c), fromMS(u)
+	if storing != "" && planned > t.Total {
+		// The jobs not stored yet are pending: no runner finishes the
+		// task before they are all there (StartTask).
+		t.Stored, t.Pending, t.Total = t.Total, t.Pending+planned-t.Total, planned
+	}
 	return t, err
 }
 

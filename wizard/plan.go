@@ -89,6 +89,21 @@ func PlanRow(t Target, r Row) ([]oci.Request, error) {
 	if ps := ValidateRow(t, r); len(ps) > 0 {
 		return nil, fmt.Errorf("%w: %s", ErrInvalidRow, ps[0].Error())
 	}
+	return planValidRow(t, r)
+}
+
+// PlanRow maps row i of a valid preview (Valid) to its commands as the
+// function PlanRow does, without validating the row again: the preview
+// did, against its target and the group's facts.
+func (p *Preview) PlanRow(i int) ([]oci.Request, error) {
+	if i < 0 || i >= len(p.own) || len(p.own[i]) > 0 {
+		return nil, fmt.Errorf("%w: row %d", ErrInvalidRow, i+1)
+	}
+	return planValidRow(p.t, p.Rows[i])
+}
+
+// planRow is PlanRow for a row validated already.
+func planValidRow(t Target, r Row) ([]oci.Request, error) {
 	var out []oci.Request
 	get := r.Get
 	opt := func(c Column) *string { return oci.StringOrNil(get(c)) }
@@ -186,7 +201,7 @@ func (p *Preview) Plan() ([]PlannedRow, error) {
 	}
 	out := make([]PlannedRow, len(p.Rows))
 	for i := range p.Rows {
-		cmds, err := PlanRow(p.t, p.Rows[i])
+		cmds, err := p.PlanRow(i)
 		if err != nil {
 			return nil, fmt.Errorf("row %d: %w", p.RowNumber(i), err)
 		}

@@ -337,66 +337,16 @@ func (im *importer) row(rec *Record) (Row, bool) {
 			continue
 		}
 		if strings.ContainsRune(v, '\ufffd') {
-			msg := "has bytes that are not text (shown as �): save the file as CSV UTF-8 and open it again"
-			switch t.Encoding {
-			case encUTF8, encUTF8BOM:
-				msg = fmt.Sprintf("has bytes that are not UTF-8, while the rest of the file is (shown as %q): type this value again, or save the file as CSV UTF-8 and open it again", truncate(v, 30))
-			case encCP1252:
-				if !t.mixed {
-					msg = "has bytes that are not text in Windows-1252 (shown as �): save the file as CSV UTF-8 and open it again"
-					break
-				}
-				msg = fmt.Sprintf("has UTF-8 text (or a byte Windows-1252 does not define), while the rest of the file is Windows-1252 (shown as %q): type this value again, or save the file as CSV UTF-8 and open it again", truncate(v, 30))
-			case "":
-			default:
-				msg = fmt.Sprintf("has bytes that are not text in %s (shown as �): save the file as CSV UTF-8 and open it again", t.Encoding)
-			}
+			msg := notTextMessage(t, v)
 			imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Letter: p.letter, Header: truncate(p.header, 40), Column: p.col, Err: ErrFormat, Msg: msg})
 			any = true
 			continue
 		}
-		switch p.kind {
-		case HeaderServiceProvider:
-			im.sps[v] = true
-			continue
-		case HeaderGroup:
-			im.grps[v] = true
-			continue
-		case HeaderOperation:
-			if !addOperation(v) {
-				imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Letter: p.letter, Header: truncate(p.header, 40), Err: ErrFormat,
-					Msg: fmt.Sprintf("is %q: bwbulk only creates users (add, create, user.create); remove this row or change it to \"user.create\"", truncate(v, 20))})
-			}
-			continue
-		case HeaderPreviewRow:
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Letter: p.letter, Header: truncate(p.header, 40), Err: ErrFormat,
-					Msg: fmt.Sprintf("is %q, not a row number: leave this column as bwbulk wrote it", truncate(v, 20))})
-				continue
-			}
-			replace = n
+		if im.special(p, v, rec.Row, &replace) {
 			continue
 		}
 		any = true
-		switch p.col {
-		case ColMACAddress:
-			if s, ok := normalizeMAC(v); ok && s != v {
-				im.note(p, "MAC addresses written as 12 hexadecimal digits", rec.Row, v, s)
-				v = s
-			}
-		case ColPhoneNumber:
-			if s, ok := NormalizePhone(v); ok && s != v {
-				im.note(p, "phone numbers written as BroadWorks takes them", rec.Row, v, s)
-				v = s
-			}
-		case ColServices:
-			if s := NormalizeServiceList(v, nil); s != v {
-				im.note(p, "services written with their BroadWorks names, separated by \"; \"", rec.Row, v, s)
-				v = s
-			}
-		}
-		r.v[p.col] = v
+		r.v[p.col] = im.normalize(p, v, rec.Row)
 	}
 	if t.Format == "CSV" && !rec.Broken && len(rec.Cells) < len(im.plans) {
 		imp.Problems = append(imp.Problems, Problem{Row: rec.Row, Err: ErrFormat,
@@ -418,6 +368,79 @@ func (im *importer) row(rec *Record) (Row, bool) {
 		r.v[ColCLIDLastName] = r.v[ColLastName]
 	}
 	return r, true
+}
+
+// special takes the value v of a column that is not a preview column
+// (target, operation, preview row); false for a preview column.
+func (im *importer) special(p *columnPlan, v string, row int, replace *int) bool {
+	imp := im.imp
+	switch p.kind {
+	case HeaderServiceProvider:
+		im.sps[v] = true
+		return true
+	case HeaderGroup:
+		im.grps[v] = true
+		return true
+	case HeaderOperation:
+		if !addOperation(v) {
+			imp.Problems = append(imp.Problems, Problem{Row: row, Letter: p.letter, Header: truncate(p.header, 40), Err: ErrFormat,
+				Msg: fmt.Sprintf("is %q: bwbulk only creates users (add, create, user.create); remove this row or change it to \"user.create\"", truncate(v, 20))})
+		}
+		return true
+	case HeaderPreviewRow:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			imp.Problems = append(imp.Problems, Problem{Row: row, Letter: p.letter, Header: truncate(p.header, 40), Err: ErrFormat,
+				Msg: fmt.Sprintf("is %q, not a row number: leave this column as bwbulk wrote it", truncate(v, 20))})
+			return true
+		}
+		*replace = n
+		return true
+	}
+	return false
+}
+
+// normalize writes a preview column's value the way BroadWorks takes
+// it, with a note when that changed it.
+func (im *importer) normalize(p *columnPlan, v string, row int) string {
+	switch p.col {
+	case ColMACAddress:
+		if s, ok := normalizeMAC(v); ok && s != v {
+			im.note(p, "MAC addresses written as 12 hexadecimal digits", row, v, s)
+			v = s
+		}
+	case ColPhoneNumber:
+		if s, ok := NormalizePhone(v); ok && s != v {
+			im.note(p, "phone numbers written as BroadWorks takes them", row, v, s)
+			v = s
+		}
+	case ColServices:
+		if s := NormalizeServiceList(v, nil); s != v {
+			im.note(p, "services written with their BroadWorks names, separated by \"; \"", row, v, s)
+			v = s
+		}
+	}
+	return v
+}
+
+// notTextMessage says why a cell of t with bytes that are not text (U+FFFD)
+// is refused.
+func notTextMessage(t *Table, v string) string {
+	msg := "has bytes that are not text (shown as �): save the file as CSV UTF-8 and open it again"
+	switch t.Encoding {
+	case encUTF8, encUTF8BOM:
+		msg = fmt.Sprintf("has bytes that are not UTF-8, while the rest of the file is (shown as %q): type this value again, or save the file as CSV UTF-8 and open it again", truncate(v, 30))
+	case encCP1252:
+		if !t.mixed {
+			msg = "has bytes that are not text in Windows-1252 (shown as �): save the file as CSV UTF-8 and open it again"
+			break
+		}
+		msg = fmt.Sprintf("has UTF-8 text (or a byte Windows-1252 does not define), while the rest of the file is Windows-1252 (shown as %q): type this value again, or save the file as CSV UTF-8 and open it again", truncate(v, 30))
+	case "":
+	default:
+		msg = fmt.Sprintf("has bytes that are not text in %s (shown as �): save the file as CSV UTF-8 and open it again", t.Encoding)
+	}
+	return msg
 }
 
 // addOperation reports whether an operation column's value creates a

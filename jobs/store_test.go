@@ -39,7 +39,7 @@ func TestOpen_MigratesEmptyDatabase(t *testing.T) {
 		"profiles":        {"id", "name", "address", "transport", "admin_user", "insecure", "ca_pin", "created_at", "updated_at", "release", "learned"},
 		"drafts":          {"id", "profile_id", "name", "data", "created_at", "updated_at"},
 		"catalogue_cache": {"server", "key", "data", "fetched_at"},
-		"tasks":           {"id", "description", "os_user", "admin", "server", "status", "error", "setup", "setup_step", "setup_inflight", "created_at", "updated_at", "attention", "teardown", "teardown_n", "teardown_step", "teardown_inflight", "undo_of", "name", "ticket", "dict_id", "lease_owner", "lease_until", "desk", "origin"},
+		"tasks":           {"id", "description", "os_user", "admin", "server", "status", "error", "setup", "setup_step", "setup_inflight", "created_at", "updated_at", "attention", "teardown", "teardown_n", "teardown_step", "teardown_inflight", "undo_of", "name", "ticket", "dict_id", "lease_owner", "lease_until", "desk", "origin", "storing", "storing_until", "planned"},
 		"jobs":            {"id", "task_id", "row", "user_id", "fields", "commands", "ncommands", "status", "step", "inflight", "attempts", "error_code", "error_text", "not_before", "updated_at", "unverified", "reconcile", "payload"},
 		"audit":           {"id", "at", "task_id", "job_id", "command", "request", "outcome", "error_code", "error_text", "dict_id", "request_z", "desk"},
 		"dicts":           {"id", "data"},

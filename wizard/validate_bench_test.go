@@ -35,12 +35,16 @@ func BenchmarkValidateFile(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for b.Loop() {
-				imp, err := ImportFile(context.Background(), "users.csv", bytes.NewReader(data))
+				t, err := ReadFile(context.Background(), "users.csv", bytes.NewReader(data), nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				imp, err := t.Import(context.Background(), nil, nil)
 				if err != nil {
 					b.Fatal(err)
 				}
 				PrepareImport(imp, f)
-				m := ModelForImport("acme-ent", true, f, imp.Rows)
+				m := ModelForImportFile("acme-ent", true, f, imp)
 				p, err := m.Preview()
 				if err != nil {
 					b.Fatal(err)

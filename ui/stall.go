@@ -52,57 +52,8 @@ func (r StallReport) String() string {
 // goroutine of a running application.
 func (u *UI) MeasureStall(n int, log io.Writer) (StallReport, error) {
 	rep := StallReport{Users: n}
-	for i := 0; i < 400; i++ {
-		var st Connectivity
-		fyne.DoAndWait(func() { st = u.status.conn })
-		if st == Online {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	m := wizard.NewModel()
-	m.Enterprise = wizard.EnterpriseStep{Mode: wizard.ModeSelect, ID: "acme-ent", IsEnterprise: true}
-	gid := fmt.Sprintf("load-%d", time.Now().Unix()%100000)
-	m.Group = wizard.GroupStep{Mode: wizard.ModeCreate, ID: gid, Domain: "acme.example.com", UserLimit: n + 10}
-	m.UserCount = n
-	m.UserID = wizard.UserIDStep{Template: "load{{ index | pad 5 }}-" + gid, Domain: "acme.example.com"}
-	var plan *submitPlan
-	var err error
 	start := time.Now()
-	fyne.DoAndWait(func() {
-		u.Show(ScreenNewUsers)
-		u.wizard.reset(m, wizard.StepPreview, 0)
-	})
-	// The preview is built (off the UI goroutine), drawn, and the window
-	// settles before Submit, as when someone reads it first: the longest
-	// wait till then is the preview's own cost, reported apart from the
-	// task's.
-	settle := time.Now().Add(20 * time.Second)
-	for quiet := 0; quiet < 20 && time.Now().Before(settle); {
-		t0 := time.Now()
-		building := true
-		fyne.DoAndWait(func() { building = u.wizard.preview.building })
-		d := time.Since(t0)
-		rep.PreviewStall = max(rep.PreviewStall, d)
-		switch {
-		case building:
-		case rep.PreviewBuild == 0:
-			rep.PreviewBuild = time.Since(start)
-		case d < 5*time.Millisecond:
-			quiet++
-		default:
-			quiet = 0
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	fyne.DoAndWait(func() {
-		if u.wizard.preview.p == nil {
-			err = fmt.Errorf("preview not built")
-			return
-		}
-		prof := u.session.Profile()
-		plan, err = buildPlan(u.wizard.m, u.wizard.preview.p, prof.AdminUser, prof.Address)
-	})
+	plan, err := u.stallPreview(n, &rep)
 	if err != nil {
 		return rep, err
 	}
@@ -173,4 +124,62 @@ func (u *UI) MeasureStall(n int, log io.Writer) (StallReport, error) {
 		rep.P50 = during[len(during)/2]
 	}
 	return rep, nil
+}
+
+// stallPreview opens a preview of n users in a new group of the demo
+// enterprise, waits until it is built, drawn and the window settles, and
+// plans its task; rep gets the preview's own costs.
+func (u *UI) stallPreview(n int, rep *StallReport) (*submitPlan, error) {
+	for i := 0; i < 400; i++ {
+		var st Connectivity
+		fyne.DoAndWait(func() { st = u.status.conn })
+		if st == Online {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	m := wizard.NewModel()
+	m.Enterprise = wizard.EnterpriseStep{Mode: wizard.ModeSelect, ID: "acme-ent", IsEnterprise: true}
+	gid := fmt.Sprintf("load-%d", time.Now().Unix()%100000)
+	m.Group = wizard.GroupStep{Mode: wizard.ModeCreate, ID: gid, Domain: "acme.example.com", UserLimit: n + 10}
+	m.UserCount = n
+	m.UserID = wizard.UserIDStep{Template: "load{{ index | pad 5 }}-" + gid, Domain: "acme.example.com"}
+	var plan *submitPlan
+	var err error
+	start := time.Now()
+	fyne.DoAndWait(func() {
+		u.Show(ScreenNewUsers)
+		u.wizard.reset(m, wizard.StepPreview, 0)
+	})
+	// The preview is built (off the UI goroutine), drawn, and the window
+	// settles before Submit, as when someone reads it first: the longest
+	// wait till then is the preview's own cost, reported apart from the
+	// task's.
+	settle := time.Now().Add(20 * time.Second)
+	for quiet := 0; quiet < 20 && time.Now().Before(settle); {
+		t0 := time.Now()
+		building := true
+		fyne.DoAndWait(func() { building = u.wizard.preview.building })
+		d := time.Since(t0)
+		rep.PreviewStall = max(rep.PreviewStall, d)
+		switch {
+		case building:
+		case rep.PreviewBuild == 0:
+			rep.PreviewBuild = time.Since(start)
+		case d < 5*time.Millisecond:
+			quiet++
+		default:
+			quiet = 0
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	fyne.DoAndWait(func() {
+		if u.wizard.preview.p == nil {
+			err = fmt.Errorf("preview not built")
+			return
+		}
+		prof := u.session.Profile()
+		plan, err = buildPlan(u.wizard.m, u.wizard.preview.p, prof.AdminUser, prof.Address)
+	})
+	return plan, err
 }

@@ -284,45 +284,19 @@ func readXLSX(ctx context.Context, b []byte, opts *ReadOptions) (*Table, error) 
 	if len(b) > MaxImportSize {
 		return fail(fmt.Sprintf("the file is larger than %d MB", MaxImportSize>>20))
 	}
-	if bytes.HasPrefix(b, oleMagic) {
-		if !bytes.Contains(b, encryptionInfo) {
-			return fail("this is an Excel 97–2003 workbook (.xls): save it as Excel Workbook (.xlsx) or CSV UTF-8 and open that")
-		}
-		if opts.Password == "" {
-			return nil, &EncryptedError{}
-		}
-		// Decrypted here, so the workbook inside is scanned with the same
-		// limits as one that was never encrypted.
-		dec, err := excelize.Decrypt(b, &excelize.Options{Password: opts.Password})
-		if err == nil && len(dec) == 0 {
-			err = errors.New("an encryption bwbulk does not know")
-		}
-		if err != nil {
-			return fail(fmt.Sprintf("the encrypted workbook could not be opened (%v): open it in Excel, save it without a password and open that", err))
-		}
-		if !bytes.HasPrefix(dec, []byte("PK")) {
-			return nil, &EncryptedError{Wrong: true}
-		}
-		b, opts = dec, &ReadOptions{Progress: opts.Progress}
-	}
-	if bytes.HasPrefix(b, []byte("PK")) {
-		if msg := scanWorkbook(b); msg != "" {
-			return fail(msg)
-		}
-	}
-	// Not RawCellValue: GetCellValue is to give the text Excel shows.
-	// The sheets stay in memory (f.Pkg) for sheetMeta.
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{Password: opts.Password, UnzipXMLSizeLimit: MaxUnpackedSize, UnzipSizeLimit: MaxUnpackedSize})
+	b, opts, msg, err := decryptWorkbook(b, opts)
 	if err != nil {
-		switch {
-		case errors.Is(err, excelize.ErrWorkbookPassword):
-			return nil, &EncryptedError{Wrong: true}
-		case bytes.HasPrefix(b, oleMagic):
-			return fail(fmt.Sprintf("the encrypted workbook could not be opened: %v", err))
-		case !bytes.HasPrefix(b, []byte("PK")):
-			return fail("this is not an XLSX workbook (an XLSX file is a zip archive): open it in Excel and save it as Excel Workbook (.xlsx) or CSV UTF-8")
-		}
-		return fail(fmt.Sprintf("the workbook is damaged and cannot be read: %v", err))
+		return nil, err
+	}
+	if msg != "" {
+		return fail(msg)
+	}
+	f, msg, err := openWorkbook(b, opts)
+	if err != nil {
+		return nil, err
+	}
+	if msg != "" {
+		return fail(msg)
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
@@ -336,36 +310,109 @@ func readXLSX(ctx context.Context, b []byte, opts *ReadOptions) (*Table, error) 
 		}
 	}
 	t.Sheet = name
-	var raw [][]string
-	var lay sheetLayout
-	meta, fast := sheetMeta(f, name, &lay)
-	if fast {
-		raw = metaRows(meta)
-	} else {
-		raw, err = f.GetRows(name, excelize.Options{RawCellValue: true})
-		if err != nil {
-			return fail(fmt.Sprintf("sheet %q cannot be read: %v", name, err))
+	xr := &xlsxReader{f: f, sheet: name, dates: map[int]bool{}}
+	raw, lay, msg := xr.sheetRows()
+	if msg != "" {
+		return fail(msg)
+	}
+	if err := xr.records(ctx, t, raw, opts.Progress); err != nil {
+		return nil, err
+	}
+	if t.Header == nil {
+		return fail(fmt.Sprintf("sheet %q is empty", name))
+	}
+	if opts.Progress != nil {
+		opts.Progress(len(raw), len(raw))
+	}
+	t.findHeader()
+	t.applyLayout(&lay, "Excel")
+	return t, nil
+}
+
+// decryptWorkbook returns the workbook inside an encrypted file (an OLE
+// container), and ReadOptions without the password, so it is scanned
+// with the same limits as one never encrypted; any other file is
+// returned as it is. A refusal is msg; err asks for the password.
+func decryptWorkbook(b []byte, opts *ReadOptions) ([]byte, *ReadOptions, string, error) {
+	if !bytes.HasPrefix(b, oleMagic) {
+		return b, opts, "", nil
+	}
+	if !bytes.Contains(b, encryptionInfo) {
+		return nil, nil, "this is an Excel 97–2003 workbook (.xls): save it as Excel Workbook (.xlsx) or CSV UTF-8 and open that", nil
+	}
+	if opts.Password == "" {
+		return nil, nil, "", &EncryptedError{}
+	}
+	dec, err := excelize.Decrypt(b, &excelize.Options{Password: opts.Password})
+	if err == nil && len(dec) == 0 {
+		err = errors.New("an encryption bwbulk does not know")
+	}
+	if err != nil {
+		return nil, nil, fmt.Sprintf("the encrypted workbook could not be opened (%v): open it in Excel, save it without a password and open that", err), nil
+	}
+	if !bytes.HasPrefix(dec, []byte("PK")) {
+		return nil, nil, "", &EncryptedError{Wrong: true}
+	}
+	return dec, &ReadOptions{Progress: opts.Progress}, "", nil
+}
+
+// openWorkbook scans the zip for bombs, then opens it with excelize
+// (not RawCellValue: GetCellValue is to give the text Excel shows; the
+// sheets stay in memory, f.Pkg, for sheetMeta).
+func openWorkbook(b []byte, opts *ReadOptions) (*excelize.File, string, error) {
+	if bytes.HasPrefix(b, []byte("PK")) {
+		if msg := scanWorkbook(b); msg != "" {
+			return nil, msg, nil
 		}
-		lay = sheetLayout{}
-		if mcs, err := f.GetMergeCells(name); err == nil {
-			for _, mc := range mcs {
-				if m, ok := parseMerge(mc.GetStartAxis() + ":" + mc.GetEndAxis()); ok {
-					lay.merges = append(lay.merges, m)
-				}
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{Password: opts.Password, UnzipXMLSizeLimit: MaxUnpackedSize, UnzipSizeLimit: MaxUnpackedSize})
+	switch {
+	case err == nil:
+		return f, "", nil
+	case errors.Is(err, excelize.ErrWorkbookPassword):
+		return nil, "", &EncryptedError{Wrong: true}
+	case bytes.HasPrefix(b, oleMagic):
+		return nil, fmt.Sprintf("the encrypted workbook could not be opened: %v", err), nil
+	case !bytes.HasPrefix(b, []byte("PK")):
+		return nil, "this is not an XLSX workbook (an XLSX file is a zip archive): open it in Excel and save it as Excel Workbook (.xlsx) or CSV UTF-8", nil
+	}
+	return nil, fmt.Sprintf("the workbook is damaged and cannot be read: %v", err), nil
+}
+
+// sheetRows reads the sheet's values and layout: from sheetMeta's one
+// pass over the sheet's XML when it can (xr.meta then has every cell's
+// type and style), else through excelize's GetRows. A refusal is msg.
+func (xr *xlsxReader) sheetRows() ([][]string, sheetLayout, string) {
+	var lay sheetLayout
+	if meta, fast := sheetMeta(xr.f, xr.sheet, &lay); fast {
+		xr.meta = meta
+		return metaRows(meta), lay, ""
+	}
+	raw, err := xr.f.GetRows(xr.sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, sheetLayout{}, fmt.Sprintf("sheet %q cannot be read: %v", xr.sheet, err)
+	}
+	lay = sheetLayout{}
+	if mcs, err := xr.f.GetMergeCells(xr.sheet); err == nil {
+		for _, mc := range mcs {
+			if m, ok := parseMerge(mc.GetStartAxis() + ":" + mc.GetEndAxis()); ok {
+				lay.merges = append(lay.merges, m)
 			}
 		}
 	}
-	xr := xlsxReader{f: f, sheet: name, dates: map[int]bool{}}
-	if fast {
-		xr.meta = meta
-	}
+	return raw, lay, ""
+}
+
+// records finds the header (the first row not blank) in raw and reads
+// every row under it into t, up to MaxImportRows users.
+func (xr *xlsxReader) records(ctx context.Context, t *Table, raw [][]string, progress func(done, total int)) error {
 	for i, cols := range raw {
 		if i%512 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
-			if opts.Progress != nil {
-				opts.Progress(i, len(raw))
+			if progress != nil {
+				progress(i, len(raw))
 			}
 		}
 		row := i + 1
@@ -399,15 +446,7 @@ func readXLSX(ctx context.Context, b []byte, opts *ReadOptions) (*Table, error) 
 		}
 		t.Records = append(t.Records, Record{Row: row, Cells: cells})
 	}
-	if t.Header == nil {
-		return fail(fmt.Sprintf("sheet %q is empty", name))
-	}
-	if opts.Progress != nil {
-		opts.Progress(len(raw), len(raw))
-	}
-	t.findHeader()
-	t.applyLayout(&lay, "Excel")
-	return t, nil
+	return nil
 }
 
 // metaRows lays the values of sheetMeta out as GetRows does: one slice

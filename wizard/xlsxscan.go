@@ -57,61 +57,15 @@ func sheetMeta(f *excelize.File, sheet string, lay *sheetLayout) (map[int]map[in
 		case xml.StartElement:
 			switch e.Name.Local {
 			case "c":
-				m := cellMeta{}
-				ref := ""
-				for _, a := range e.Attr {
-					switch a.Name.Local {
-					case "r":
-						ref = a.Value
-					case "t":
-						m.t = a.Value
-					case "s":
-						m.style, _ = strconv.Atoi(a.Value)
-					}
-				}
-				c, r, err := excelize.CellNameToCoordinates(ref)
-				if err != nil {
+				m, c, r, ok := cellStart(e)
+				if !ok {
 					return nil, false
 				}
-				col, row = c-1, r
+				col, row = c, r
 				cur = &m
 				text.Reset()
-			case "row":
-				r, hidden := 0, false
-				for _, a := range e.Attr {
-					switch a.Name.Local {
-					case "r":
-						r, _ = strconv.Atoi(a.Value)
-					case "hidden":
-						hidden = a.Value == "1" || a.Value == "true"
-					}
-				}
-				if hidden && r > 0 {
-					lay.hiddenRows[r] = true
-				}
-			case "col":
-				lo, hi, hidden := 0, 0, false
-				for _, a := range e.Attr {
-					switch a.Name.Local {
-					case "min":
-						lo, _ = strconv.Atoi(a.Value)
-					case "max":
-						hi, _ = strconv.Atoi(a.Value)
-					case "hidden":
-						hidden = a.Value == "1" || a.Value == "true"
-					}
-				}
-				for c := max(lo, 1); hidden && c <= min(hi, maxSheetColumns); c++ {
-					lay.hiddenCols[c-1] = true
-				}
-			case "mergeCell":
-				for _, a := range e.Attr {
-					if a.Name.Local == "ref" {
-						if m, ok := parseMerge(a.Value); ok && len(lay.merges) < maxMerges {
-							lay.merges = append(lay.merges, m)
-						}
-					}
-				}
+			case "row", "col", "mergeCell":
+				lay.note(e)
 			case "f":
 				if cur != nil {
 					cur.formula = true
@@ -157,6 +111,58 @@ func sheetMeta(f *excelize.File, sheet string, lay *sheetLayout) (map[int]map[in
 				out[row][col] = *cur
 				cur = nil
 			}
+		}
+	}
+}
+
+// cellStart reads a <c> element's type, style and place (0-based column,
+// 1-based row); ok is false when its reference is not a cell's.
+func cellStart(e xml.StartElement) (m cellMeta, col, row int, ok bool) {
+	ref := ""
+	for _, a := range e.Attr {
+		switch a.Name.Local {
+		case "r":
+			ref = a.Value
+		case "t":
+			m.t = a.Value
+		case "s":
+			m.style, _ = strconv.Atoi(a.Value)
+		}
+	}
+	c, r, err := excelize.CellNameToCoordinates(ref)
+	if err != nil {
+		return m, 0, 0, false
+	}
+	return m, c - 1, r, true
+}
+
+// note records what a <row>, <col> or <mergeCell> element says of the
+// sheet's layout: a hidden row, hidden columns, a merged range (up to
+// maxMerges).
+func (lay *sheetLayout) note(e xml.StartElement) {
+	attr := func(name string) string {
+		for _, a := range e.Attr {
+			if a.Name.Local == name {
+				return a.Value
+			}
+		}
+		return ""
+	}
+	hidden := attr("hidden") == "1" || attr("hidden") == "true"
+	switch e.Name.Local {
+	case "row":
+		if r, _ := strconv.Atoi(attr("r")); hidden && r > 0 {
+			lay.hiddenRows[r] = true
+		}
+	case "col":
+		lo, _ := strconv.Atoi(attr("min"))
+		hi, _ := strconv.Atoi(attr("max"))
+		for c := max(lo, 1); hidden && c <= min(hi, maxSheetColumns); c++ {
+			lay.hiddenCols[c-1] = true
+		}
+	case "mergeCell":
+		if m, ok := parseMerge(attr("ref")); ok && len(lay.merges) < maxMerges {
+			lay.merges = append(lay.merges, m)
 		}
 	}
 }

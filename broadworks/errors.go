@@ -136,7 +136,7 @@ func IsErrorCode(err error, codes ...int) bool {
 	if len(codes) == 0 {
 		return true
 	}
-	code := codeOf(er)
+	code := er.Number()
 	for _, c := range codes {
 		if c == code {
 			return true
@@ -191,22 +191,13 @@ var sessionCodes = map[int]bool{
 	5401: true, // not logged in / session id mismatch
 }
 
-// codeOf is er's error code: its errorCode, else the NNNN of a summary
-// starting "[Error NNNN]", else 0.
-func codeOf(er *oci.ErrorResponse) int {
-	if er.Code != 0 {
-		return er.Code
-	}
-	return oci.CodeFromSummary(er.Summary)
-}
-
 // isSessionError reports whether er refuses the whole document because
 // the session is unknown to the server.
 func isSessionError(er *oci.ErrorResponse) bool {
 	if er == nil || er.Type != oci.TypeError {
 		return false
 	}
-	code := codeOf(er)
+	code := er.Number()
 	if sessionCodes[code] {
 		return true
 	}
@@ -228,7 +219,7 @@ func Temporary(err error) bool {
 		if er.Type != oci.TypeError {
 			return false
 		}
-		code := codeOf(er)
+		code := er.Number()
 		if temporaryCodes[code] {
 			return true
 		}

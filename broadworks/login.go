@@ -229,7 +229,7 @@ func (c *Client) mayHave(name string) bool {
 // isValidationRefusal reports whether er says the server does not accept
 // the command itself (error 6004, "validation"): an older release.
 func isValidationRefusal(er *oci.ErrorResponse) bool {
-	code := codeOf(er)
+	code := er.Number()
 	if code == 6004 {
 		return true
 	}

@@ -37,16 +37,23 @@ var _ broadworks.Doer = (*ReadRetry)(nil)
 
 func (r *ReadRetry) policy() retryPolicy {
 	p := retryPolicy{maxAttempts: r.MaxAttempts, base: r.Base, max: r.Max}
-	if p.maxAttempts <= 0 {
-		p.maxAttempts = 6
-	}
-	if p.base <= 0 {
-		p.base = 250 * time.Millisecond
-	}
-	if p.max <= 0 {
-		p.max = 30 * time.Second
-	}
+	p.maxAttempts, p.base, p.max = retryDefaults(p.maxAttempts, p.base, p.max)
 	return p
+}
+
+// retryDefaults fills in what a caller left zero of a retry policy: 6
+// attempts, backing off from 250 ms to at most 30 s.
+func retryDefaults(attempts int, base, most time.Duration) (int, time.Duration, time.Duration) {
+	if attempts <= 0 {
+		attempts = 6
+	}
+	if base <= 0 {
+		base = 250 * time.Millisecond
+	}
+	if most <= 0 {
+		most = 30 * time.Second
+	}
+	return attempts, base, most
 }
 
 // again reports whether a read that failed with err is worth sending

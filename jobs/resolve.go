@@ -256,10 +256,7 @@ func sameNumber(a, b string) bool {
 func errorCode(err error) int {
 	var er *oci.ErrorResponse
 	if errors.As(err, &er) {
-		if er.Code != 0 {
-			return er.Code
-		}
-		return oci.CodeFromSummary(er.Summary)
+		return er.Number()
 	}
 	return 0
 }

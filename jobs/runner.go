@@ -112,15 +112,7 @@ func NewRunner(store *Store, connect func(ctx context.Context) (*broadworks.Pool
 	if o.BatchSize <= 0 || o.BatchSize > 15 {
 		o.BatchSize = 15
 	}
-	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 6
-	}
-	if o.RetryBase <= 0 {
-		o.RetryBase = 250 * time.Millisecond
-	}
-	if o.RetryMax <= 0 {
-		o.RetryMax = 30 * time.Second
-	}
+	o.MaxAttempts, o.RetryBase, o.RetryMax = retryDefaults(o.MaxAttempts, o.RetryBase, o.RetryMax)
 	if o.ProbeBase <= 0 {
 		o.ProbeBase = time.Second
 	}

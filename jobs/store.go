@@ -130,12 +130,9 @@ func dsn(path string, readOnly bool, busy time.Duration) string {
 	return "file:" + p + "?" + strings.Join(q, "&")
 }
 
-// Open opens (creating if needed) the database at path and applies pending
-// migrations. The data key is read from the keyring only when a sealed
-// value is first needed, so a store with an unavailable keyring still opens
-// and lists history; sealing and unsealing then fail with
-// ErrKeyringUnavailable.
-func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
+// withDefaults is a copy of opts (nil: none) with the OS keyring and
+// the wall clock where it names none.
+func (opts *Options) withDefaults() Options {
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -146,6 +143,16 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	return o
+}
+
+// Open opens (creating if needed) the database at path and applies pending
+// migrations. The data key is read from the keyring only when a sealed
+// value is first needed, so a store with an unavailable keyring still opens
+// and lists history; sealing and unsealing then fail with
+// ErrKeyringUnavailable.
+func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
+	o := opts.withDefaults()
 	if o.BusyTimeout <= 0 {
 		o.BusyTimeout = 5 * time.Second
 	}

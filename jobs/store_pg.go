@@ -71,16 +71,7 @@ func (pgEngine) beginWrite(ctx context.Context, tx *sql.Tx) error {
 // migrations, the same list as a local store's. The data key and the
 // administrator passwords stay in this desk's keyring (opts.Keyring).
 func OpenTeam(ctx context.Context, tc TeamConfig, opts *Options) (*Store, error) {
-	var o Options
-	if opts != nil {
-		o = *opts
-	}
-	if o.Keyring == nil {
-		o.Keyring = OSKeyring{}
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
+	o := opts.withDefaults()
 	cfg, err := pgx.ParseConfig(tc.URL)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: team database URL: %s", redactParseError(err))

@@ -138,7 +138,7 @@ func newTasksView(u *UI) *tasksView {
 			}
 			t := v.tasks[i]
 			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(taskNumber(t, "#%d ") + taskTitle(t))
+			box.Objects[0].(*widget.Label).SetText(taskNumber(t, "#%d ") + desk.TaskTitle(t))
 			box.Objects[1].(*widget.Label).SetText(v.taskLine(t))
 		})
 	v.list.OnSelected = func(i widget.ListItemID) {
@@ -313,9 +313,9 @@ func (v *tasksView) showTask() {
 	v.empty.Hide()
 	v.right.Show()
 	if t.ID == 0 {
-		v.title.SetText("New task · " + taskTitle(t))
+		v.title.SetText("New task · " + desk.TaskTitle(t))
 	} else {
-		v.title.SetText(taskNumber(t, "Task %d · ") + taskTitle(t))
+		v.title.SetText(taskNumber(t, "Task %d · ") + desk.TaskTitle(t))
 	}
 	by := t.OSUser
 	if by == "" {
@@ -476,19 +476,6 @@ func (v *tasksView) apply(ts []jobs.Task, page jobs.JobPage, withJobs bool, err 
 		v.reloadMore, v.reloadMoreJobs = false, false
 		v.reloadWith(more)
 	}
-}
-
-// taskTitle is how a task is named in Tasks: its name, else what it
-// creates, then its ticket.
-func taskTitle(t jobs.Task) string {
-	s := t.Description
-	if t.Name != "" {
-		s = t.Name + " (" + t.Description + ")"
-	}
-	if t.Ticket != "" {
-		s += " · " + t.Ticket
-	}
-	return s
 }
 
 // taskMatches reports whether the task search q (any case) is in the

@@ -67,7 +67,7 @@ func TestTasks_TeamLive(t *testing.T) {
 	u.tasks.flushed = func() {
 		for _, tk := range u.tasks.tasks {
 			select {
-			case lines <- shown{time.Now(), taskNumber(tk, "#%d ") + taskTitle(tk) + " · " + u.tasks.taskLine(tk)}:
+			case lines <- shown{time.Now(), taskNumber(tk, "#%d ") + desk.TaskTitle(tk) + " · " + u.tasks.taskLine(tk)}:
 			default:
 			}
 		}

@@ -80,6 +80,15 @@ func CodeFromSummary(summary string) int {
 	return n
 }
 
+// Number is the error's code: Code, else the NNNN of a summary starting
+// "[Error NNNN]" (servers that leave errorCode out), else 0.
+func (e *ErrorResponse) Number() int {
+	if e.Code != 0 {
+		return e.Code
+	}
+	return CodeFromSummary(e.Summary)
+}
+
 // Error returns the server's English summary, prefixed with the command.
 func (e *ErrorResponse) Error() string {
 	s := e.SummaryEnglish

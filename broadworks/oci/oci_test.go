@@ -227,3 +227,22 @@ func TestAddress(t *testing.T) {
 		t.Errorf("Address = %+v", a)
 	}
 }
+
+// TestErrorResponse_Number: the errorCode when the server sends one, the
+// summary's "[Error NNNN]" when it does not, 0 for neither.
+func TestErrorResponse_Number(t *testing.T) {
+	for _, c := range []struct {
+		e    ErrorResponse
+		want int
+	}{
+		{ErrorResponse{Code: 4200, Summary: "[Error 4500] ignored"}, 4200},
+		{ErrorResponse{Summary: "[Error 4500] Access Device already exists"}, 4500},
+		{ErrorResponse{Summary: " [Error 6004] OCI XML Request validation error"}, 6004},
+		{ErrorResponse{Summary: "Error 4500 without brackets"}, 0},
+		{ErrorResponse{}, 0},
+	} {
+		if got := c.e.Number(); got != c.want {
+			t.Errorf("%+v.Number() = %d, want %d", c.e, got, c.want)
+		}
+	}
+}

@@ -84,7 +84,7 @@ func TestFileDialogs_WindowsExportPaths(t *testing.T) {
 	}
 	defer f.Close()
 	got, err := f.GetRows(f.GetSheetName(0))
-	if err != nil || len(got) != 4 || got[0][0] != "userId" {
+	if err != nil || len(got) != 4 || got[0][0] != "User ID" {
 		t.Errorf("%s: %d rows (%v): %v", xlsxPath, len(got), err, got)
 	}
 	if n := f.SheetCount; n != 2 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"testing"
 )
 
@@ -18,18 +17,7 @@ func BenchmarkExportTask(b *testing.B) {
 	for _, n := range scaleSizes {
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
 			ctx := context.Background()
-			st, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"), &Options{Keyring: newMemSecrets()})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			id, err := st.CreateTask(ctx, scaleSpec(n))
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := st.w.ExecContext(ctx, `UPDATE jobs SET status = 'completed'`); err != nil {
-				b.Fatal(err)
-			}
+			st, id := benchTask(b, n, `UPDATE jobs SET status = 'completed'`)
 			for _, format := range []string{FormatCSV, FormatXLSX} {
 				b.Run(format, func(b *testing.B) {
 					b.ReportAllocs()

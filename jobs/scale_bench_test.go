@@ -243,6 +243,34 @@ func BenchmarkFileToTask(b *testing.B) {
 	}
 }
 
+// benchTask opens a store in b's temporary folder holding a task of n
+// users, its jobs then changed by the statement update; the store closes
+// with b.
+func benchTask(b *testing.B, n int, update string) (*Store, int64) {
+	b.Helper()
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"), &Options{Keyring: newMemSecrets()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	id, err := st.CreateTask(ctx, scaleSpec(n))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.w.ExecContext(ctx, update); err != nil {
+		b.Fatal(err)
+	}
+	return st, id
+}
+
+// taskViews are what the Tasks screen asks of a task's jobs: all of them
+// (opening it), the failed ones, and a search.
+var taskViews = []struct {
+	name string
+	f    Filter
+}{{"open", Filter{}}, {"failed", Filter{Status: StatusFailed}}, {"search", Filter{Search: "bulk0042"}}}
+
 // BenchmarkTaskJobs is what the Tasks screen asks the store when it opens
 // a task of n users (its counts and every job) and when it filters by
 // status or searches.
@@ -250,23 +278,9 @@ func BenchmarkTaskJobs(b *testing.B) {
 	for _, n := range scaleSizes {
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
 			ctx := context.Background()
-			st, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"), &Options{Keyring: newMemSecrets()})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			id, err := st.CreateTask(ctx, scaleSpec(n))
-			if err != nil {
-				b.Fatal(err)
-			}
 			// One job in a hundred failed.
-			if _, err := st.w.ExecContext(ctx, `UPDATE jobs SET status = 'failed', error_text = 'User already exists' WHERE row % 100 = 0`); err != nil {
-				b.Fatal(err)
-			}
-			for _, c := range []struct {
-				name string
-				f    Filter
-			}{{"open", Filter{}}, {"failed", Filter{Status: StatusFailed}}, {"search", Filter{Search: "bulk0042"}}} {
+			st, id := benchTask(b, n, `UPDATE jobs SET status = 'failed', error_text = 'User already exists' WHERE row % 100 = 0`)
+			for _, c := range taskViews {
 				b.Run(c.name, func(b *testing.B) {
 					for i := 0; i < b.N; i++ {
 						if _, err := st.Task(ctx, id); err != nil {

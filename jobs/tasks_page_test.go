@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
@@ -120,23 +119,9 @@ func BenchmarkJobsPage(b *testing.B) {
 	for _, n := range scaleSizes {
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
 			ctx := context.Background()
-			st, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"), &Options{Keyring: newMemSecrets()})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			id, err := st.CreateTask(ctx, scaleSpec(n))
-			if err != nil {
-				b.Fatal(err)
-			}
 			// One job in a hundred failed.
-			if _, err := st.w.ExecContext(ctx, `UPDATE jobs SET status = 'failed', error_text = 'User already exists' WHERE row % 100 = 0`); err != nil {
-				b.Fatal(err)
-			}
-			for _, c := range []struct {
-				name string
-				f    Filter
-			}{{"open", Filter{}}, {"failed", Filter{Status: StatusFailed}}, {"search", Filter{Search: "bulk0042"}}} {
+			st, id := benchTask(b, n, `UPDATE jobs SET status = 'failed', error_text = 'User already exists' WHERE row % 100 = 0`)
+			for _, c := range taskViews {
 				b.Run(c.name, func(b *testing.B) {
 					b.ReportAllocs()
 					for b.Loop() {

@@ -259,10 +259,7 @@ func (u *UI) ScriptedDemo(dir string, log io.Writer) error {
 		return err
 	}
 	do(func() { u.importer.mapping.submit() })
-	wait(func() bool { return u.importer.imp != nil && len(u.importer.sps) > 0 })
-	do(func() { u.importer.spSel.SetSelected("acme-ent") })
-	wait(func() bool { return len(u.importer.groupSel.Options) > 0 })
-	do(func() { u.importer.groupSel.SetSelected("acme-hq") })
+	u.scriptedImportTo(do, wait)
 	if err := shot("import-read"); err != nil {
 		return err
 	}

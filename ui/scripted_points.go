@@ -72,10 +72,7 @@ func (u *UI) scriptedPoints(m *wizard.Model, shot func(string) error, do func(fu
 		u.Show(ScreenImport)
 		u.importer.load("hr-starters.csv", []byte(scriptedHRCSV))
 	})
-	wait(func() bool { return u.importer.imp != nil && len(u.importer.sps) > 0 })
-	do(func() { u.importer.spSel.SetSelected("acme-ent") })
-	wait(func() bool { return len(u.importer.groupSel.Options) > 0 })
-	do(func() { u.importer.groupSel.SetSelected("acme-hq") })
+	u.scriptedImportTo(do, wait)
 	if err := shot("import-userid-from-template"); err != nil {
 		return err
 	}
@@ -103,6 +100,15 @@ type variantTheme struct {
 
 func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	return t.Theme.Color(n, t.v)
+}
+
+// scriptedImportTo waits for the Import screen to have read its file and
+// the server's providers, then picks the demo group acme-ent/acme-hq.
+func (u *UI) scriptedImportTo(do func(func()), wait func(func() bool)) {
+	wait(func() bool { return u.importer.imp != nil && len(u.importer.sps) > 0 })
+	do(func() { u.importer.spSel.SetSelected("acme-ent") })
+	wait(func() bool { return len(u.importer.groupSel.Options) > 0 })
+	do(func() { u.importer.groupSel.SetSelected("acme-hq") })
 }
 
 // dismissOverlays closes whatever dialog is open.

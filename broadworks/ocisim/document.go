@@ -128,9 +128,15 @@ func (s *Server) command(sess *session, sid string, c *element) (r result, mutat
 // runs the command.
 func (s *Server) intercepted(sess *session, sid string, c *element, name string) (result, bool, bool) {
 	var play scenarioPlay
+	// A command is validated once, here: run takes the answer.
+	model, modelled := commandModels[name]
+	var invalid error
+	if modelled {
+		invalid = validateCommand(c, model)
+	}
 	// A command with no content (SystemSoftwareVersionGetRequest) has an
 	// empty model: it is valid, and intercepted too.
-	if model, ok := commandModels[name]; ok && validateCommand(c, model) == nil {
+	if modelled && invalid == nil {
 		if s.opts.Intercept != nil {
 			s.faultMu.Lock()
 			if s.seen == nil {
@@ -163,12 +169,13 @@ func (s *Server) intercepted(sess *session, sid string, c *element, name string)
 			s.takeUserID(sess, sid, c, name)
 		}
 	}
-	r, mutated := s.run(sess, sid, c, name)
+	r, mutated := s.run(sess, sid, c, name, invalid)
 	return r, mutated, play.lose
 }
 
-// run validates and executes one command.
-func (s *Server) run(sess *session, sid string, c *element, name string) (result, bool) {
+// run executes one command; invalid is what validateCommand said of it
+// (a command of a type with no model is never run).
+func (s *Server) run(sess *session, sid string, c *element, name string, invalid error) (result, bool) {
 	if name == "" {
 		return failure(validationFailure("Element 'command' has no xsi:type: the type OCICommand is abstract")), false
 	}
@@ -176,9 +183,9 @@ func (s *Server) run(sess *session, sid string, c *element, name string) (result
 		// An older Application Server does not know a newer version.
 		return failure(validationFailure("Element 'command': the xsi:type '" + name + "' is not a known command")), false
 	}
-	model, h := commandModels[name], handlers[name]
-	if err := validateCommand(c, model); err != nil {
-		return failure(validationFailure(err.Error())), false
+	h := handlers[name]
+	if invalid != nil {
+		return failure(validationFailure(invalid.Error())), false
 	}
 	switch loginKind(name) {
 	case "auth", "nonce", "password":

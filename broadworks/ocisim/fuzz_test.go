@@ -3,10 +3,12 @@ package ocisim
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -182,6 +184,112 @@ func FuzzSOAPFaults(f *testing.F) {
 			}
 		default:
 			t.Fatalf("HTTP %d: %q", rec.Code, body)
+		}
+	})
+}
+
+// FuzzParseDocument: a document the simulator's own reader takes is read by
+// encoding/xml's reader too, into the same tree; one it does not take is
+// refused or read by encoding/xml's reader alone, as before.
+func FuzzParseDocument(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(fuzzHeader + s + `</BroadsoftDocument>`))
+	}
+	for _, s := range []string{
+		`<?xml version="1.0" encoding="UTF-8"?><BroadsoftDocument protocol="OCI" xmlns="C"><sessionId xmlns="">s</sessionId><command xmlns="" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="UserGetRequest23V2"><userId>J&#246;rg&amp;co</userId></command></BroadsoftDocument>`,
+		"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<BroadsoftDocument protocol=\"OCI\" xmlns=\"C\"><sessionId xmlns=\"\">J\xf6rg</sessionId></BroadsoftDocument>",
+		`<?xml version="1.0" encoding="us-ascii"?><a><b x='1'/>t</a>`,
+		`<?xml version="1.0" encoding="EBCDIC"?><a/>`,
+		`<?xml version="1.1"?><a/>`,
+		`<?xml-stylesheet encoding="latin1"?><a>` + "\xe9" + `</a>`,
+		`<a><?xml version="1.0" encoding="ISO-8859-1"?>` + "\xe9" + `</a>`,
+		"\xef\xbb\xbf<a>x</a>",
+		`<a><b></a>`,
+		`<a/><b/>`,
+		`x<a/>`,
+		`<a><!-- c --></a>`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		doc = bytes.TrimPrefix(doc, utf8BOM)
+		got, err := parseDocument(doc)
+		want, werr := parseDocumentXML(doc)
+		if (err == nil) != (werr == nil) || err != nil && err.Error() != werr.Error() {
+			t.Fatalf("parseDocument: %v; encoding/xml's reader: %v", err, werr)
+		}
+		body, ok := plainDocument(doc)
+		if !ok {
+			return
+		}
+		fast, ok := plainTree(body)
+		if !ok {
+			return // read by encoding/xml's reader instead
+		}
+		if werr != nil {
+			t.Fatalf("plainTree takes a document encoding/xml's reader refuses (%v)", werr)
+		}
+		if !reflect.DeepEqual(fast, want) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("trees differ:\nfast %s\nxml  %s", dumpTree(fast), dumpTree(want))
+		}
+	})
+}
+
+func dumpTree(e *element) string {
+	var b strings.Builder
+	var walk func(e *element)
+	walk = func(e *element) {
+		b.WriteString("<" + e.Space + ":" + e.Name)
+		for _, a := range e.Attrs {
+			b.WriteString(" " + a.Name.Space + ":" + a.Name.Local + "=" + strconv.Quote(a.Value))
+		}
+		b.WriteString(">" + strconv.Quote(e.Text))
+		for _, k := range e.Kids {
+			walk(k)
+		}
+		b.WriteString("</>")
+	}
+	walk(e)
+	return b.String()
+}
+
+// The documents clients send are plain: the simulator's own reader takes
+// them, into the tree encoding/xml's reader makes.
+func TestPlainTree_readsRequests(t *testing.T) {
+	for i, s := range fuzzSeeds {
+		doc := []byte(fuzzHeader + s + "</BroadsoftDocument>\n")
+		body, ok := plainDocument(doc)
+		if !ok {
+			t.Fatalf("seed %d: declaration not taken", i)
+		}
+		got, ok := plainTree(body)
+		if !ok {
+			t.Fatalf("seed %d: not read as plain XML", i)
+		}
+		want, err := parseDocumentXML(doc)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("seed %d: %v\nplain %s\nxml   %s", i, err, dumpTree(got), dumpTree(want))
+		}
+	}
+}
+
+// FuzzJournalRecord: a journal record is what json.Marshal writes of it.
+func FuzzJournalRecord(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add("admin", []byte(fuzzHeader+s+`</BroadsoftDocument>`))
+	}
+	f.Add("a\"<é>\u2028\x01", []byte("<a x='&lt;&#233;&#x2028;'>\t\"\\&amp;\xed\xa0\x80<b/></a>"))
+	f.Fuzz(func(t *testing.T, admin string, doc []byte) {
+		e, err := parseDocument(doc)
+		if err != nil {
+			e = &element{Name: string(doc), Text: admin, Attrs: []xml.Attr{{Value: string(doc)}}}
+		}
+		want, err := json.Marshal(journalRecord{Admin: admin, Cmd: e})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendRecord(nil, admin, e); !bytes.Equal(got, want) {
+			t.Fatalf("record\n%s\nwant\n%s", got, want)
 		}
 	})
 }

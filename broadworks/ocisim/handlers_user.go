@@ -192,15 +192,46 @@ func (w *world) applyTrunk(sp *ServiceProvider, g *Group, u *User, tg, lp, et st
 }
 
 func readAddress(a *element, dst *Address) {
-	if a == nil {
-		return
+	if a != nil {
+		setTexts(a, []textField{
+			{"addressLine1", &dst.Line1}, {"addressLine2", &dst.Line2}, {"city", &dst.City},
+			{"stateOrProvince", &dst.StateOrProvince}, {"zipOrPostalCode", &dst.ZipOrPostalCode}, {"country", &dst.Country},
+		})
 	}
-	setText(a, "addressLine1", &dst.Line1)
-	setText(a, "addressLine2", &dst.Line2)
-	setText(a, "city", &dst.City)
-	setText(a, "stateOrProvince", &dst.StateOrProvince)
-	setText(a, "zipOrPostalCode", &dst.ZipOrPostalCode)
-	setText(a, "country", &dst.Country)
+}
+
+// textField is an element a user add or modify carries as plain text and
+// the field of the user it sets.
+type textField struct {
+	name string
+	dst  *string
+}
+
+// setTexts applies setText to every field.
+func setTexts(e *element, fields []textField) {
+	for _, f := range fields {
+		setText(e, f.name, f.dst)
+	}
+}
+
+// nameFields are the user's names, as a user add and modify carry them.
+func (u *User) nameFields() []textField {
+	return []textField{
+		{"lastName", &u.LastName}, {"firstName", &u.FirstName},
+		{"callingLineIdLastName", &u.CallingLineIDLastName}, {"callingLineIdFirstName", &u.CallingLineIDFirstName},
+		{"hiraganaLastName", &u.HiraganaLastName}, {"hiraganaFirstName", &u.HiraganaFirstName},
+		{"callingLineIdPhoneNumber", &u.CallingLineIDPhone},
+	}
+}
+
+// contactFields are the user's contact fields, as a user add and modify
+// carry them.
+func (u *User) contactFields() []textField {
+	return []textField{
+		{"title", &u.Title}, {"pagerPhoneNumber", &u.PagerPhoneNumber}, {"mobilePhoneNumber", &u.MobilePhoneNumber},
+		{"emailAddress", &u.EmailAddress}, {"yahooId", &u.YahooID}, {"addressLocation", &u.AddressLocation},
+		{"networkClassOfService", &u.NetworkClassOfService},
+	}
 }
 
 func hUserAdd(c *call, e *element) result {
@@ -230,16 +261,11 @@ func hUserAdd(c *call, e *element) result {
 	}
 	u := &User{
 		UserID: uid, ServiceProviderID: sp.ID, GroupID: g.ID,
-		LastName: e.val("lastName"), FirstName: e.val("firstName"),
-		CallingLineIDLastName: e.val("callingLineIdLastName"), CallingLineIDFirstName: e.val("callingLineIdFirstName"),
-		HiraganaLastName: e.val("hiraganaLastName"), HiraganaFirstName: e.val("hiraganaFirstName"),
-		CallingLineIDPhone: e.val("callingLineIdPhoneNumber"),
-		Language:           c.w.DefaultLanguage, TimeZone: g.TimeZone,
-		Aliases: e.vals("alias"), Title: e.val("title"), PagerPhoneNumber: e.val("pagerPhoneNumber"),
-		MobilePhoneNumber: e.val("mobilePhoneNumber"), EmailAddress: e.val("emailAddress"), YahooID: e.val("yahooId"),
-		AddressLocation: e.val("addressLocation"), NetworkClassOfService: e.val("networkClassOfService"),
+		Language: c.w.DefaultLanguage, TimeZone: g.TimeZone, Aliases: e.vals("alias"),
 		IsPlace: boolVal(e.val("isPlace")), AddedBy: c.cmd,
 	}
+	setTexts(e, u.nameFields())
+	setTexts(e, u.contactFields())
 	if nd := e.child("nameDialingName"); nd != nil {
 		u.NameDialingLastName, u.NameDialingFirstName = nd.val("nameDialingLastName"), nd.val("nameDialingFirstName")
 	}
@@ -331,19 +357,13 @@ func hUserModify(c *call, e *element) result {
 	}
 	u := *u0 // work on a copy: nothing changes unless every check passes
 	u.Aliases = append([]string(nil), u0.Aliases...)
-	setText(e, "lastName", &u.LastName)
-	setText(e, "firstName", &u.FirstName)
-	setText(e, "callingLineIdLastName", &u.CallingLineIDLastName)
-	setText(e, "callingLineIdFirstName", &u.CallingLineIDFirstName)
-	setText(e, "hiraganaLastName", &u.HiraganaLastName)
-	setText(e, "hiraganaFirstName", &u.HiraganaFirstName)
+	setTexts(e, u.nameFields())
 	if nd := e.child("nameDialingName"); nd != nil {
 		u.NameDialingLastName, u.NameDialingFirstName = nd.val("nameDialingLastName"), nd.val("nameDialingFirstName")
 	}
 	if err := c.w.modifyNumber(sp, g, &u, e); err != nil {
 		return failure(err)
 	}
-	setText(e, "callingLineIdPhoneNumber", &u.CallingLineIDPhone)
 	if err := c.modifyPassword(sp, g, &u, e); err != nil {
 		return failure(err)
 	}
@@ -367,14 +387,8 @@ func hUserModify(c *call, e *element) result {
 	if err := c.w.modifyEndpoint(sp, g, &u, e); err != nil {
 		return failure(err)
 	}
-	setText(e, "title", &u.Title)
-	setText(e, "pagerPhoneNumber", &u.PagerPhoneNumber)
-	setText(e, "mobilePhoneNumber", &u.MobilePhoneNumber)
-	setText(e, "emailAddress", &u.EmailAddress)
-	setText(e, "yahooId", &u.YahooID)
-	setText(e, "addressLocation", &u.AddressLocation)
+	setTexts(e, u.contactFields())
 	readAddress(e.child("address"), &u.Address)
-	setText(e, "networkClassOfService", &u.NetworkClassOfService)
 	c.w.putUser(&u)
 	c.mutated = true
 	return success()

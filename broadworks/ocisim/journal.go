@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"os"
@@ -43,9 +44,10 @@ const minFold = 1 << 20
 type journal struct {
 	path     string
 	f        *os.File
-	size     int64 // bytes in the journal
-	snapSize int64 // bytes of the snapshot it continues
-	sync     bool  // fsync after every record
+	size     int64  // bytes in the journal
+	snapSize int64  // bytes of the snapshot it continues
+	sync     bool   // fsync after every record
+	line     []byte // the last record written, its space reused
 }
 
 func journalPath(stateFile string) string { return stateFile + ".log" }
@@ -115,11 +117,8 @@ func (s *Server) record(sess *session, c *element) error {
 	if j == nil {
 		return nil
 	}
-	b, err := json.Marshal(journalRecord{Admin: sess.admin.UserID, Cmd: c})
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
+	b := append(appendRecord(j.line[:0], sess.admin.UserID, c), '\n')
+	j.line = b
 	if _, err := j.f.Write(b); err != nil {
 		return fmt.Errorf("ocisim: state journal: %w", err)
 	}
@@ -177,4 +176,73 @@ func (s *Server) closeJournal() error {
 	}
 	s.jr = nil
 	return err
+}
+
+// appendRecord appends the JSON of journalRecord{admin, c}, byte for byte
+// what json.Marshal writes, without its reflection: a record is written
+// for every change.
+func appendRecord(b []byte, admin string, c *element) []byte {
+	b = append(b, `{"admin":`...)
+	b = appendJSONString(b, admin)
+	b = append(b, `,"cmd":`...)
+	b = appendElementJSON(b, c)
+	return append(b, '}')
+}
+
+func appendElementJSON(b []byte, e *element) []byte {
+	if e == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, `{"Name":`...)
+	b = appendJSONString(b, e.Name)
+	b = append(b, `,"Space":`...)
+	b = appendJSONString(b, e.Space)
+	b = append(b, `,"Attrs":`...)
+	b = appendJSONList(b, e.Attrs, appendAttrJSON)
+	b = append(b, `,"Text":`...)
+	b = appendJSONString(b, e.Text)
+	b = append(b, `,"Kids":`...)
+	b = appendJSONList(b, e.Kids, appendElementJSON)
+	return append(b, '}')
+}
+
+func appendAttrJSON(b []byte, a xml.Attr) []byte {
+	b = append(b, `{"Name":{"Space":`...)
+	b = appendJSONString(b, a.Name.Space)
+	b = append(b, `,"Local":`...)
+	b = appendJSONString(b, a.Name.Local)
+	b = append(b, `},"Value":`...)
+	b = appendJSONString(b, a.Value)
+	return append(b, '}')
+}
+
+// appendJSONList appends list as a JSON array (null when nil), each
+// element by each.
+func appendJSONList[T any](b []byte, list []T, each func([]byte, T) []byte) []byte {
+	if list == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, x := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = each(b, x)
+	}
+	return append(b, ']')
+}
+
+// appendJSONString appends s quoted as json.Marshal quotes it: as it is
+// when it is printable ASCII with nothing to escape, else by json.Marshal
+// itself.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }

@@ -143,7 +143,7 @@ func (s *Server) takeUserID(sess *session, sid string, c *element, name string) 
 			cp.Kids = append(cp.Kids, &element{Name: k.Name, Space: k.Space, Text: "Someone"})
 		}
 	}
-	if r, _ := s.run(sess, sid, cp, name); r.err != nil {
+	if r, _ := s.run(sess, sid, cp, name, validateCommand(cp, commandModels[name])); r.err != nil {
 		s.logf("scenario taken-id: %s could not be taken: %v", c.val("userId"), r.err)
 	}
 }

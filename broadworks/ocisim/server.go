@@ -300,8 +300,12 @@ var endTag = []byte("</BroadsoftDocument>")
 // readDocument reads one request document: everything up to and including
 // the closing root tag. Leading whitespace (the previous document's
 // trailing newline) is skipped.
-func readDocument(r *bufio.Reader, max int) ([]byte, error) {
-	var buf []byte
+func readDocument(r *bufio.Reader, max int) ([]byte, error) { return readDocumentInto(r, max, nil) }
+
+// readDocumentInto is readDocument into buf's space (from buf[:0]), so
+// that a connection reads every document into the same memory.
+func readDocumentInto(r *bufio.Reader, max int, buf []byte) ([]byte, error) {
+	buf = buf[:0]
 	for {
 		chunk, err := r.ReadSlice('>')
 		if len(buf) == 0 {
@@ -329,11 +333,12 @@ func (s *Server) serveConn(c net.Conn) {
 	s.logf("%s connected", peer)
 	sess := &session{}
 	r := bufio.NewReaderSize(c, 16<<10)
+	var buf []byte // the last document read; nothing keeps it once answered
 	for {
 		if s.opts.IdleTimeout > 0 {
 			c.SetReadDeadline(time.Now().Add(s.opts.IdleTimeout))
 		}
-		doc, err := readDocument(r, s.opts.MaxDocumentSize)
+		doc, err := readDocumentInto(r, s.opts.MaxDocumentSize, buf)
 		if err != nil {
 			var ne net.Error
 			switch {
@@ -349,6 +354,7 @@ func (s *Server) serveConn(c net.Conn) {
 			return
 		}
 		c.SetReadDeadline(time.Time{})
+		buf = doc
 		resp, fault := s.process(sess, doc, peer)
 		switch fault {
 		case faultDrop:

@@ -103,13 +103,102 @@ func (e *element) vals(name string) []string {
 // maxDepth bounds nesting so a hostile document cannot exhaust the stack.
 const maxDepth = 64
 
+// utf8BOM is the byte-order mark real servers accept before a document.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
 // parseDocument parses one XML document into an element tree. It honours
-// the declared encoding (UTF-8, ISO-8859-1 and US-ASCII).
+// the declared encoding (UTF-8, ISO-8859-1 and US-ASCII). Plain XML (see
+// plainTree) is read by the simulator's own reader; anything else, and
+// anything that reader refuses, by encoding/xml's, so that a refusal is
+// worded as it always was.
 func parseDocument(doc []byte) (*element, error) {
-	// Real servers accept a UTF-8 byte-order mark before the document.
-	doc = bytes.TrimPrefix(doc, []byte("\xef\xbb\xbf"))
+	doc = bytes.TrimPrefix(doc, utf8BOM)
+	if body, ok := plainDocument(doc); ok {
+		if root, ok := plainTree(body); ok {
+			return root, nil
+		}
+	}
+	return parseDocumentXML(doc)
+}
+
+// parseDocumentXML is parseDocument with encoding/xml's reader only.
+func parseDocumentXML(doc []byte) (*element, error) {
 	d := xml.NewDecoder(bytes.NewReader(doc))
 	d.CharsetReader = charsetReader
+	return buildTree(d)
+}
+
+// plainDocument returns what follows doc's XML declaration in UTF-8 for
+// plainTree: as it is, or converted from ISO-8859-1 as the declaration
+// says. It refuses what encoding/xml's reader would read differently: a
+// declaration not in ASCII, of another version or naming another
+// encoding, a further processing instruction (a second declaration
+// switches encoding/xml's reader to its encoding).
+func plainDocument(doc []byte) ([]byte, bool) {
+	rest, enc := doc, ""
+	if bytes.HasPrefix(doc, []byte("<?xml")) && len(doc) > 5 && (doc[5] == '?' || doc[5] == ' ' || doc[5] == '\t' || doc[5] == '\n' || doc[5] == '\r') {
+		end := bytes.Index(doc, []byte("?>"))
+		if end < 0 {
+			return nil, false
+		}
+		decl := doc[:end]
+		for _, c := range decl {
+			if c >= utf8.RuneSelf {
+				return nil, false
+			}
+		}
+		if v := declParam("version", string(decl)); v != "" && v != "1.0" {
+			return nil, false
+		}
+		enc = declParam("encoding", string(decl))
+		rest = doc[end+2:]
+	}
+	if bytes.Contains(rest, []byte("<?")) {
+		return nil, false
+	}
+	if enc == "" || strings.EqualFold(enc, "utf-8") {
+		return rest, true
+	}
+	switch charsetOf(enc) {
+	case "latin1":
+		return appendLatin1(make([]byte, 0, len(rest)+len(rest)/8), rest), true
+	case "ascii":
+		return rest, true
+	}
+	return nil, false
+}
+
+// declParam reads param="…" (or '…') in an XML declaration as
+// encoding/xml's reader does: the first occurrence of param= followed by
+// a quote, anywhere in it.
+func declParam(param, s string) string {
+	param += "="
+	i := 0
+	var sep byte
+	for i < len(s) {
+		sub := s[i:]
+		k := strings.Index(sub, param)
+		if k < 0 || len(param)+k >= len(sub) {
+			return ""
+		}
+		i += len(param) + k + 1
+		if c := sub[len(param)+k]; c == '\'' || c == '"' {
+			sep = c
+			break
+		}
+	}
+	if sep == 0 {
+		return ""
+	}
+	j := strings.IndexByte(s[i:], sep)
+	if j < 0 {
+		return ""
+	}
+	return s[i : i+j]
+}
+
+// buildTree reads the tokens of d into an element tree.
+func buildTree(d *xml.Decoder) (*element, error) {
 	var root *element
 	var stack []*element
 	var text [][]byte // character data of each open element
@@ -166,11 +255,23 @@ func parseDocument(doc []byte) (*element, error) {
 	return root, nil
 }
 
-func charsetReader(label string, r io.Reader) (io.Reader, error) {
+// charsetOf names the charset of an encoding label the simulator reads:
+// "latin1", "ascii", or "" for any other.
+func charsetOf(label string) string {
 	switch strings.ToLower(strings.TrimSpace(label)) {
 	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "iso_8859-1", "cp819", "windows-1252":
-		return &latin1Reader{r: r}, nil
+		return "latin1"
 	case "us-ascii", "ascii":
+		return "ascii"
+	}
+	return ""
+}
+
+func charsetReader(label string, r io.Reader) (io.Reader, error) {
+	switch charsetOf(label) {
+	case "latin1":
+		return &latin1Reader{r: r}, nil
+	case "ascii":
 		return r, nil
 	}
 	return nil, fmt.Errorf("unsupported encoding %q", label)
@@ -189,9 +290,7 @@ func (l *latin1Reader) Read(p []byte) (int, error) {
 			l.buf = make([]byte, 4096)
 		}
 		n, err := l.r.Read(l.buf[:len(p)/2+1])
-		for _, b := range l.buf[:n] {
-			l.out = utf8.AppendRune(l.out, rune(b))
-		}
+		l.out = appendLatin1(l.out, l.buf[:n])
 		if n == 0 {
 			return 0, err
 		}
@@ -199,4 +298,12 @@ func (l *latin1Reader) Read(p []byte) (int, error) {
 	n := copy(p, l.out)
 	l.out = l.out[n:]
 	return n, nil
+}
+
+// appendLatin1 appends the ISO-8859-1 text b to dst in UTF-8.
+func appendLatin1(dst, b []byte) []byte {
+	for _, c := range b {
+		dst = utf8.AppendRune(dst, rune(c))
+	}
+	return dst
 }

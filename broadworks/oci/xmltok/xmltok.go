@@ -65,14 +65,9 @@ func (r *Reader) Token() (xml.Token, error) {
 	case '/':
 		r.i++
 		n, ok := r.name()
-		if !ok {
+		if !ok || !r.expect('>') {
 			return nil, ErrUnsupported
 		}
-		r.space()
-		if r.i >= len(r.b) || r.b[r.i] != '>' {
-			return nil, ErrUnsupported
-		}
-		r.i++
 		return xml.EndElement{Name: n}, nil
 	case '?':
 		if !r.decl {
@@ -113,14 +108,9 @@ func (r *Reader) start() (xml.Token, error) {
 			return nil, ErrUnsupported
 		}
 		an, ok := r.name()
-		if !ok {
+		if !ok || !r.expect('=') {
 			return nil, ErrUnsupported
 		}
-		r.space()
-		if r.i >= len(r.b) || r.b[r.i] != '=' {
-			return nil, ErrUnsupported
-		}
-		r.i++
 		r.space()
 		if r.i >= len(r.b) || (r.b[r.i] != '"' && r.b[r.i] != '\'') {
 			return nil, ErrUnsupported
@@ -267,6 +257,16 @@ func isNameByte(c byte, first bool) bool {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' }
+
+// expect skips white space, then reads c; false when c is not next.
+func (r *Reader) expect(c byte) bool {
+	r.space()
+	if r.i >= len(r.b) || r.b[r.i] != c {
+		return false
+	}
+	r.i++
+	return true
+}
 
 // space skips white space and reports whether there was any.
 func (r *Reader) space() bool {

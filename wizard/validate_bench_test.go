@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"testing"
+
+	"bwbulk/internal/peakheap"
 )
 
 // validateSizes are the file sizes of BenchmarkValidateFile.
@@ -23,7 +25,9 @@ func usersCSV(n int) []byte {
 
 // BenchmarkValidateFile is what `bwbulk validate` does with a file of n
 // users once the group's facts are read: import it, build the preview
-// (every row validated against the group) and list its problems.
+// (every row validated against the group) and list its problems. Besides
+// B/op it reports peak-MB, the most heap held at once (peakheap), which
+// is what the command's resident memory follows.
 //
 //	go test -tags ci -run '^$' -bench 'BenchmarkValidateFile' -benchtime 1x -benchmem ./wizard
 func BenchmarkValidateFile(b *testing.B) {
@@ -34,7 +38,7 @@ func BenchmarkValidateFile(b *testing.B) {
 			f.Group.UserLimit = n + 10
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
-			for b.Loop() {
+			peakheap.Report(b, func() {
 				t, err := ReadFile(context.Background(), "users.csv", bytes.NewReader(data), nil)
 				if err != nil {
 					b.Fatal(err)
@@ -52,7 +56,47 @@ func BenchmarkValidateFile(b *testing.B) {
 				if ps := p.Problems(); len(ps) > 0 || len(imp.Problems) > 0 || len(p.Rows) != n {
 					b.Fatalf("%d rows, problems %v %v", len(p.Rows), imp.Problems, ps[:min(3, len(ps))])
 				}
+			})
+		})
+	}
+}
+
+// BenchmarkPlanFile is what `bwbulk plan` adds to validate for a file of
+// n users: every row planned into its commands and counted into the
+// summary Submit's confirmation shows. peak-MB is the most heap the plan
+// held at once, on top of the preview's.
+//
+//	go test -tags ci -run '^$' -bench 'BenchmarkPlanFile' -benchtime 1x -benchmem ./wizard
+func BenchmarkPlanFile(b *testing.B) {
+	for _, n := range validateSizes {
+		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
+			data := usersCSV(n)
+			f := demoFacts(b, "acme-ent", "acme-hq")
+			f.Group.UserLimit = n + 10
+			t, err := ReadFile(context.Background(), "users.csv", bytes.NewReader(data), nil)
+			if err != nil {
+				b.Fatal(err)
 			}
+			imp, err := t.Import(context.Background(), nil, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			PrepareImport(imp, f)
+			m := ModelForImportFile("acme-ent", true, f, imp)
+			p, err := m.Preview()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			peakheap.Report(b, func() {
+				rows, err := p.Plan()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if s := Summarize(m, p, PlanSetup(m), rows); s.Users != n || s.Devices != n {
+					b.Fatalf("summary %+v", s)
+				}
+			})
 		})
 	}
 }

@@ -613,13 +613,15 @@ refused (exit status 1) with the problems on standard error.`)
 	if len(c.problems) > 0 {
 		return c.refuse(e.Stderr, "nothing to plan (bwbulk validate lists them)")
 	}
-	spec, sum, err := desk.PlanTask(c.model, c.preview, c.prof)
+	// Each row is planned and counted in turn: the plan of a large file is
+	// never held whole (Submit stores it the same way, row by row).
+	sum, err := wizard.PlanSummary(c.model, c.preview)
 	if err != nil {
 		return f.fail(ExitProblems, "%v", err)
 	}
 	if *f.asJSON {
 		v := planJSON{File: c.file, Profile: c.prof.Name, Server: c.prof.Address, Admin: c.prof.AdminUser,
-			Description: spec.Description, Summary: sum, Notes: c.notesJSON(), UserRows: []planUserJSON{}}
+			Description: sum.Description(), Summary: sum, Notes: c.notesJSON(), UserRows: []planUserJSON{}}
 		for i := range c.preview.Rows {
 			r := c.preview.Rows[i]
 			vals := r.Fields()
@@ -636,7 +638,7 @@ refused (exit status 1) with the problems on standard error.`)
 		}
 		return ExitOK
 	}
-	fmt.Fprintf(e.Stdout, "Plan for %s: %s on %s as %s\n", c.file, spec.Description, c.prof.Address, c.prof.AdminUser)
+	fmt.Fprintf(e.Stdout, "Plan for %s: %s on %s as %s\n", c.file, sum.Description(), c.prof.Address, c.prof.AdminUser)
 	for _, l := range sum.Lines() {
 		fmt.Fprintf(e.Stdout, "  • %s\n", l)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -199,6 +200,37 @@ func TestPreview_Plan(t *testing.T) {
 		if got := strings.Join(names(pr.Commands), ","); got != "GroupAccessDeviceAddRequest22V2,UserAddRequest22V2,UserServiceAssignListRequest" {
 			t.Errorf("row %d commands %s", i, got)
 		}
+	}
+}
+
+// PlanSummary, which plans row by row without keeping the plan, says
+// what Summarize of the whole plan says; an invalid preview is refused
+// as Plan refuses it.
+func TestPlanSummary(t *testing.T) {
+	m := hqModel(t, 3)
+	m.Services = []string{"Voice Messaging User"}
+	p, err := m.Preview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := p.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Summarize(m, p, PlanSetup(m), plan)
+	got, err := PlanSummary(m, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("PlanSummary = %+v\nSummarize = %+v", got, want)
+	}
+	if got.Users != 3 || got.Devices != 3 || got.Commands < 9 || got.Description() != "3 users in "+got.ServiceProviderID+"/"+got.GroupID {
+		t.Errorf("summary %+v, description %q", got, got.Description())
+	}
+	p.Set(1, ColUserID, "")
+	if _, err := PlanSummary(m, p); !errors.Is(err, ErrInvalidRow) {
+		t.Errorf("PlanSummary of an invalid preview: %v, want ErrInvalidRow", err)
 	}
 }
 

@@ -48,32 +48,75 @@ type LicenceUse struct {
 // Summarize describes the task made of setup and rows, the plan of
 // preview p of model m (PlanSetup(m) and p.Plan()).
 func Summarize(m *Model, p *Preview, setup []oci.Request, rows []PlannedRow) Summary {
+	s := startSummary(m, p, setup)
+	for i, r := range rows {
+		s.addRow(r.Commands, &p.Rows[i])
+	}
+	s.finish(m, p, setup)
+	return s
+}
+
+// PlanSummary is Summarize of the whole plan of a valid preview p of
+// model m (PlanSetup(m), then every row planned), for `bwbulk plan`: each
+// row is planned and counted in turn, so the plan of a large file is
+// never held whole. The error is p.Plan's.
+func PlanSummary(m *Model, p *Preview) (Summary, error) {
+	if !p.Valid() {
+		_, err := p.Plan() // says why
+		return Summary{}, err
+	}
+	setup := PlanSetup(m)
+	s := startSummary(m, p, setup)
+	for i := range p.Rows {
+		cmds, err := p.PlanRow(i)
+		if err != nil {
+			return Summary{}, fmt.Errorf("row %d: %w", p.RowNumber(i), err)
+		}
+		s.addRow(cmds, &p.Rows[i])
+	}
+	s.finish(m, p, setup)
+	return s, nil
+}
+
+func startSummary(m *Model, p *Preview, setup []oci.Request) Summary {
 	t := p.Target()
-	s := Summary{
-		ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID, Users: len(rows),
+	return Summary{
+		ServiceProviderID: t.ServiceProviderID, GroupID: t.GroupID,
 		Commands: len(setup), BatchSize: MaxCommandsPerDocument, Setup: []string{},
 		GeneratedPasswords: m.Passwords.Mode == PasswordsGenerate,
 	}
-	for i, r := range rows {
-		s.Commands += len(r.Commands)
-		for _, c := range r.Commands {
-			if strings.HasPrefix(c.OCIName(), "GroupAccessDeviceAdd") {
-				s.Devices++
-			}
-		}
-		if p.Rows[i].Get(ColPhoneNumber) != "" {
-			s.Numbers++
+}
+
+// addRow counts one planned row: its commands, device and number.
+func (s *Summary) addRow(cmds []oci.Request, r *Row) {
+	s.Users++
+	s.Commands += len(cmds)
+	for _, c := range cmds {
+		if strings.HasPrefix(c.OCIName(), "GroupAccessDeviceAdd") {
+			s.Devices++
 		}
 	}
+	if r.Get(ColPhoneNumber) != "" {
+		s.Numbers++
+	}
+}
+
+// finish adds what the rows counted do not say: licences, setup, services.
+func (s *Summary) finish(m *Model, p *Preview, setup []oci.Request) {
 	if f := m.EffectiveFacts(); f != nil && f.Group.UserLimit > 0 {
 		free := f.Group.Free()
-		s.Licences = &LicenceUse{Used: len(rows), Free: free, Limit: f.Group.UserLimit, Left: free - len(rows)}
+		s.Licences = &LicenceUse{Used: s.Users, Free: free, Limit: f.Group.UserLimit, Left: free - s.Users}
 	}
 	for _, c := range setup {
 		s.Setup = append(s.Setup, DescribeSetup(c))
 	}
-	s.Services = serviceUses(p.Rows, t.Services)
-	return s
+	s.Services = serviceUses(p.Rows, p.Target().Services)
+}
+
+// Description names the task as its title in Tasks does: "40 users in
+// acme-ent/acme-hq".
+func (s Summary) Description() string {
+	return fmt.Sprintf("%s in %s/%s", plural(s.Users, "user", "users"), s.ServiceProviderID, s.GroupID)
 }
 
 // Lines renders the summary for people, one line per fact.

@@ -89,12 +89,9 @@ func BenchmarkPlanFile(b *testing.B) {
 			}
 			b.ReportAllocs()
 			peakheap.Report(b, func() {
-				rows, err := p.Plan()
-				if err != nil {
-					b.Fatal(err)
-				}
-				if s := Summarize(m, p, PlanSetup(m), rows); s.Users != n || s.Devices != n {
-					b.Fatalf("summary %+v", s)
+				s, err := PlanSummary(m, p)
+				if err != nil || s.Users != n || s.Devices != n {
+					b.Fatalf("summary %+v, %v", s, err)
 				}
 			})
 		})

@@ -719,12 +719,14 @@ user was created, 1 when some failed.`)
 	if c.session == nil {
 		return f.fail(ExitUsage, "--wait needs the server: drop --offline (the task is stored: bwbulk resume %d)", id)
 	}
-	code = runAndFollow(ctx, f.flags, c.st, c.session, id)
+	// Once the task is in the store the file's rows are not needed any
+	// more: a hundred thousand of them are most of the heap.
+	code = runWhileStoring(ctx, f.flags, c.st, c.session, id, storing, func() {
+		c.model, c.preview, c.imp, spec = nil, nil, nil, jobs.TaskSpec{}
+	})
 	if sc := stored(); sc != ExitOK {
 		return sc
 	}
-	// The task is in the store: the file's rows are not needed any more.
-	c.model, c.preview, c.imp = nil, nil, nil
 	if *f.asJSON {
 		if jc := printTaskJSON(ctx, f.flags, c.st, id); jc != ExitOK {
 			return jc

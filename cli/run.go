@@ -25,6 +25,18 @@ import (
 // the task and this one follows it in the store, saying which process it
 // is; when that process ends before the task, the task goes on here.
 func runAndFollow(ctx context.Context, f *flags, st *jobs.Store, s *desk.Session, id int64) int {
+	return runWhileStoring(ctx, f, st, s, id, nil, nil)
+}
+
+// runWhileStoring is runAndFollow for a task whose jobs storing is still
+// storing (nil: stored): once every job is stored it calls release, which
+// lets go of what they were planned from (a large file's rows), so that
+// the collector does not go over them again and again while the task runs.
+func runWhileStoring(ctx context.Context, f *flags, st *jobs.Store, s *desk.Session, id int64, storing *jobs.Storing, release func()) int {
+	var stored <-chan struct{}
+	if storing != nil && release != nil {
+		stored = storing.Done()
+	}
 	e := f.e
 	lock, err := st.LockRunner()
 	if errors.Is(err, jobs.ErrLocked) {
@@ -86,6 +98,9 @@ wait:
 			if err := runner.Pause(ctx, id); err == nil {
 				prog.note(fmt.Sprintf("Pausing task %d after the documents in flight (Ctrl-C again to stop at once)…", id))
 			}
+		case <-stored:
+			stored = nil
+			release()
 		case runErr = <-done:
 			break wait
 		}

@@ -224,6 +224,7 @@ func (s *Store) markSent(ctx context.Context, js []*runJob) error {
 	if len(js) == 0 {
 		return nil
 	}
+	ctx = hotCtx(ctx)
 	args := make([]any, 0, 1+2*len(js))
 	args = append(args, s.ms())
 	for _, j := range js {
@@ -253,6 +254,14 @@ func (s *Store) markSent(ctx context.Context, js []*runJob) error {
 	return nil
 }
 
+// hotCtx is ctx without its cancellation, for the statements of every
+// document (markSent, record): mattn/go-sqlite3 starts a goroutine per
+// statement, and database/sql one per transaction, to watch a context
+// that can be cancelled. Those statements are short and bounded by the
+// busy timeout; and once a document is sent its outcome is better
+// recorded than dropped when the runner is asked to stop.
+func hotCtx(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
+
 // jobUpdate is the new state of a job after a document's answer.
 type jobUpdate struct {
 	id        int64
@@ -279,6 +288,7 @@ func (s *Store) record(ctx context.Context, ups []jobUpdate, audit []AuditEntry)
 	if len(ups) == 0 && len(audit) == 0 {
 		return nil
 	}
+	ctx = hotCtx(ctx)
 	now := s.ms()
 	type exec struct {
 		st   *sql.Stmt

@@ -73,13 +73,15 @@ func dbSize(b *testing.B, path string) int64 {
 // BenchmarkSubmit stores a task of n users and runs it against the
 // simulator with no latency, as `bwbulk submit --wait` does: s/op is file
 // to done; first-job-s is from the start to the first job completed;
-// B/user is the database's size per user once the task is done.
+// B/user is the database's size per user once the task is done;
+// cpu-us/user is the process's CPU time (runner, store and the simulator
+// in it) per user, which the machine's other load does not change.
 //
 //	go test -tags ci -run '^$' -bench 'BenchmarkSubmit' -benchtime 1x ./jobs
 func BenchmarkSubmit(b *testing.B) {
 	for _, n := range scaleSizes {
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
-			var first time.Duration
+			var first, cpu time.Duration
 			var size int64
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
@@ -96,7 +98,7 @@ func BenchmarkSubmit(b *testing.B) {
 				rctx, cancel := context.WithCancel(ctx)
 				done := make(chan struct{})
 				b.StartTimer()
-				start := time.Now()
+				start, cpu0 := time.Now(), processCPU()
 				id, err := st.CreateTask(ctx, spec)
 				if err != nil {
 					b.Fatal(err)
@@ -117,6 +119,7 @@ func BenchmarkSubmit(b *testing.B) {
 					}
 				}
 				b.StopTimer()
+				cpu += processCPU() - cpu0
 				unsub()
 				cancel()
 				<-done
@@ -129,6 +132,9 @@ func BenchmarkSubmit(b *testing.B) {
 			}
 			b.ReportMetric(first.Seconds()/float64(b.N), "first-job-s")
 			b.ReportMetric(float64(size)/float64(b.N)/float64(n), "B/user")
+			if cpu > 0 {
+				b.ReportMetric(float64(cpu.Microseconds())/float64(b.N)/float64(n), "cpu-us/user")
+			}
 		})
 	}
 }

@@ -153,6 +153,7 @@ func (opts *Options) withDefaults() Options {
 // ErrKeyringUnavailable.
 func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	o := opts.withDefaults()
+	keepMallocHeap()
 	if o.BusyTimeout <= 0 {
 		o.BusyTimeout = 5 * time.Second
 	}

@@ -440,6 +440,18 @@ func (u *UI) probeLoop() {
 	}
 }
 
+// serverAnswered is told (UI goroutine) that the current server just
+// carried out a call (a job done, a check read): a status bar that says
+// Offline, or that the server is busy, turns Online at once rather than
+// at the next probe.
+func (u *UI) serverAnswered() {
+	if u.status == nil || u.status.conn != Offline {
+		return
+	}
+	p := u.session.Profile()
+	u.status.setConnectivity(Online, p.Address+" · "+desk.DescribeLogin(u.session.Info()))
+}
+
 // showError shows a clear error dialog: what failed and why.
 func (u *UI) showError(what string, err error) {
 	u.showDialog(u.infoDialog("Error", infoContent(what+": "+peopleText(err))))

@@ -25,6 +25,9 @@ type gridCell struct {
 	text  string
 	color fyne.ThemeColorName
 	fill  color.Color
+	// mark, when set, outlines the cell in that colour: the selected
+	// cell of the preview.
+	mark fyne.ThemeColorName
 	// hover, when set, is told the cell's whole text when the pointer
 	// comes in, and "" when it leaves: a cut value can be read.
 	hover func(text string)
@@ -73,8 +76,20 @@ func (c *gridCell) set(text string, col fyne.ThemeColorName, fill color.Color) {
 	c.Refresh()
 }
 
+// setMark outlines the cell in the colour named, or not at all ("").
+func (c *gridCell) setMark(m fyne.ThemeColorName) {
+	if c.mark == m {
+		return
+	}
+	c.mark = m
+	c.Refresh()
+}
+
 func (c *gridCell) CreateRenderer() fyne.WidgetRenderer {
 	r := &gridCellRenderer{c: c, bg: canvas.NewRectangle(color.Transparent), t: canvas.NewText("", color.Black)}
+	r.ring = canvas.NewRectangle(color.Transparent)
+	r.ring.StrokeWidth = focusRingWidth
+	r.ring.Hide()
 	r.t.TextStyle = c.style
 	r.Refresh()
 	return r
@@ -84,6 +99,7 @@ type gridCellRenderer struct {
 	c     *gridCell
 	bg    *canvas.Rectangle
 	t     *canvas.Text
+	ring  *canvas.Rectangle
 	width float32
 }
 
@@ -98,15 +114,18 @@ func (r *gridCellRenderer) metrics(style fyne.TextStyle) (pad, size float32, cha
 
 func (r *gridCellRenderer) Layout(s fyne.Size) {
 	r.bg.Resize(s)
+	r.ring.Resize(s)
 	r.width = s.Width
 	r.fit()
 }
 
-// MinSize is a Label's: measured in the regular font, so that a table's
-// template cell does not load the monospaced one before any text is shown.
+// MinSize is measured in the regular font, so that a table's template
+// cell does not load the monospaced one before any text is shown. It is
+// a Label's width but half its padding above and below, as a
+// spreadsheet's rows: more rows fit on a laptop's screen.
 func (r *gridCellRenderer) MinSize() fyne.Size {
 	pad, _, char := r.metrics(fyne.TextStyle{})
-	return fyne.NewSize(4*char.Width+2*pad, char.Height+2*pad)
+	return fyne.NewSize(4*char.Width+2*pad, char.Height+pad)
 }
 
 // fit places the text and sets what is shown: the whole text, or as much
@@ -170,8 +189,17 @@ func (r *gridCellRenderer) Refresh() {
 		r.t.Color, r.t.TextSize = col, size
 		r.t.Refresh()
 	}
+	if hide := r.c.mark == ""; hide != r.ring.Hidden || !hide && r.ring.StrokeColor != th.Color(r.c.mark, v) {
+		r.ring.Hidden = hide
+		if !hide {
+			r.ring.StrokeColor = th.Color(r.c.mark, v)
+		}
+		r.ring.Refresh()
+	}
 	r.fit()
 }
 
-func (r *gridCellRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.t} }
-func (r *gridCellRenderer) Destroy()                     {}
+func (r *gridCellRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.bg, r.t, r.ring}
+}
+func (r *gridCellRenderer) Destroy() {}

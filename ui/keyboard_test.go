@@ -246,3 +246,106 @@ func TestConnections_InsecureNeedsConfirmation(t *testing.T) {
 		t.Error("loading a profile asked for confirmation")
 	}
 }
+
+// TestKeyboard_TasksUndo works Tasks with keys only: Ctrl+3 opens it, Tab
+// reaches the task list, Down and Space pick the older task, Tab reaches
+// Undo…, Enter opens its menu, Down and Enter pick "Undo whole task…",
+// the confirmation field has the keyboard (its placeholder is not the
+// answer), the group id typed and Enter undo the task; the task then
+// reads "undone by" and Undo… is off.
+func TestKeyboard_TasksUndo(t *testing.T) {
+	h := newHarness(t, harnessOpts{runner: true})
+	w := h.u.win
+	first, _ := runTask(t, h, "keys.a@acme.example.com", "keys.b@acme.example.com")
+	second, _ := runTask(t, h, "keys.c@acme.example.com")
+	h.u.Show(ScreenNewUsers)
+	shortcut(w, &desktop.CustomShortcut{KeyName: fyne.Key3, Modifier: fyne.KeyModifierShortcutDefault})
+	v := h.u.tasks
+	if h.u.nav.Selected() != h.u.tabs[ScreenTasks] {
+		t.Fatalf("Ctrl+3 showed %s", h.u.nav.Selected().Text)
+	}
+	v.reload()
+	if len(v.tasks) != 2 || v.tasks[0].ID != second {
+		t.Fatalf("tasks %+v", v.tasks)
+	}
+	w.Canvas().Focus(v.taskSearch)
+	tabTo(t, w, v.list, 10)
+	press(w, fyne.KeyDown) // the list's focus from the newest to the older task
+	press(w, fyne.KeySpace)
+	if v.selected != first {
+		t.Fatalf("Down, Space selected task %d, want %d", v.selected, first)
+	}
+	waitFor(t, func() bool { cur, ok := v.current(); return ok && cur.ID == first && !v.undoBtn.Disabled() })
+	tabTo(t, w, v.undoBtn, 40)
+	press(w, fyne.KeyReturn)
+	if w.Canvas().Overlays().Top() == nil {
+		t.Fatal("Enter on Undo… opened no menu")
+	}
+	press(w, fyne.KeyDown)
+	press(w, fyne.KeyReturn)
+	waitFor(t, func() bool { return v.undoDialog != nil })
+	if w.Canvas().Focused() != v.undoTyped {
+		t.Fatalf("the undo plan opens with %T focused", w.Canvas().Focused())
+	}
+	if ph := v.undoTyped.PlaceHolder; strings.Contains(ph, "acme-hq") {
+		t.Errorf("the confirmation's placeholder gives the answer: %q", ph)
+	}
+	typeText(t, w, "acme-hq")
+	press(w, fyne.KeyReturn)
+	var undo jobs.Task
+	waitFor(t, func() bool {
+		ts, _ := h.store.ListTasks(context.Background())
+		for _, t := range ts {
+			if t.UndoOf == first && jobs.Terminal(t.Status) {
+				undo = t
+				return true
+			}
+		}
+		return false
+	})
+	if undo.Completed != 2 {
+		t.Fatalf("undo task = %+v", undo)
+	}
+	v.selectTask(first)
+	v.reload()
+	waitFor(t, func() bool { cur, ok := v.current(); return ok && cur.ID == first })
+	if !strings.Contains(v.detail.Text, "undone by task") || !v.undoBtn.Disabled() {
+		t.Errorf("after the undo: header %q, Undo… enabled %v", v.detail.Text, !v.undoBtn.Disabled())
+	}
+}
+
+// TestConnections_FormStaysPut: the form's fields, the TLS tick box and
+// the buttons keep their places on screen whatever shows below them — a
+// test's result, a failure's long explanation, the demo's note — and when
+// another profile is picked, so a click lands where the pointer aimed.
+func TestConnections_FormStaysPut(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.u.Show(ScreenConnections)
+	v := h.u.connections
+	d := fyne.CurrentApp().Driver()
+	where := func() [3]fyne.Position {
+		return [3]fyne.Position{d.AbsolutePositionForObject(v.host), d.AbsolutePositionForObject(v.insecure), d.AbsolutePositionForObject(v.testBtn)}
+	}
+	v.edit(h.u.session.Profile())
+	at := where()
+	if at[1].Y <= at[0].Y || at[2].Y <= at[1].Y {
+		t.Fatalf("positions %v", at)
+	}
+	steps := []struct {
+		name string
+		do   func()
+	}{
+		{"a successful test", v.test},
+		{"a failed test", func() { v.password.SetText("wrong"); v.test() }},
+		{"another profile", func() {
+			v.edit(jobs.Profile{Name: "lab", Address: "lab.example.net:2209", Transport: "tls", AdminUser: "admin"})
+		}},
+		{"the demo again", func() { v.edit(h.u.session.Profile()) }},
+	}
+	for _, st := range steps {
+		st.do()
+		if got := where(); got != at {
+			t.Errorf("after %s: host, TLS box, Test connection at %v, were at %v", st.name, got, at)
+		}
+	}
+}

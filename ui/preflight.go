@@ -93,6 +93,9 @@ func (v *previewView) runCheck(then func(checkResult)) {
 			v.checking = false
 			v.checkBtn.Enable()
 			v.checkBar.Hide()
+			if err == nil {
+				u.serverAnswered()
+			}
 			res := checkResult{rep: rep, err: err, at: time.Now()}
 			if gen != v.gen || v.p == nil {
 				// The preview was rebuilt meanwhile: the marks still apply
@@ -323,7 +326,7 @@ func (v *previewView) forget() {
 	v.editor.SetText("")
 	v.editor.Disable()
 	v.problems.SetText("")
-	v.cellInfo.SetText("Select a cell to see or change it.")
+	v.cellInfo.SetText(selectHint)
 	v.checkInfo.Importance = widget.MediumImportance
 	v.checkInfo.SetText(checkHint)
 	if v.errorsOnly.Checked {

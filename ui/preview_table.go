@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"bwbulk/wizard"
@@ -21,7 +22,52 @@ import (
 type previewTable struct {
 	widget.Table
 	v *previewView
+	// focused: the table has the keyboard; the selected cell's outline
+	// is then drawn in the text colour, as a focused button's.
+	focused bool
 }
+
+// FocusGained draws the selected cell as focused.
+func (t *previewTable) FocusGained() {
+	t.Table.FocusGained()
+	t.focused = true
+	t.Refresh()
+}
+
+// FocusLost draws it as selected only.
+func (t *previewTable) FocusLost() {
+	t.Table.FocusLost()
+	t.focused = false
+	t.Refresh()
+}
+
+// selectionMark is the outline of the selected cell.
+func (t *previewTable) selectionMark() fyne.ThemeColorName {
+	if t.focused {
+		return theme.ColorNameForeground
+	}
+	return theme.ColorNamePrimary
+}
+
+// markless is the app's theme, whatever it is when drawn, without the
+// colours Fyne's table paints its selection and hover marks in: with a
+// pinned column and a row-number column, Fyne v2.7.1 places those marks
+// a column away from the cell once the table has scrolled sideways. The
+// preview outlines its selected cell itself (gridCell.setMark).
+type markless struct{}
+
+func (markless) app() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
+
+func (m markless) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if n == theme.ColorNameSelection || n == theme.ColorNameHover {
+		return color.Transparent
+	}
+	return m.app().Color(n, v)
+}
+
+func (m markless) Font(s fyne.TextStyle) fyne.Resource     { return m.app().Font(s) }
+func (m markless) Icon(n fyne.ThemeIconName) fyne.Resource { return m.app().Icon(n) }
+func (m markless) Size(n fyne.ThemeSizeName) float32       { return m.app().Size(n) }
 
 func newPreviewTable(v *previewView) *previewTable {
 	t := &previewTable{v: v}
@@ -61,6 +107,28 @@ func (t *previewTable) TypedKey(ev *fyne.KeyEvent) {
 		if v.hasSel && !v.editor.Disabled() {
 			v.editor.CursorColumn = len([]rune(v.editor.Text))
 			v.focusEditor()
+		}
+		return
+	case fyne.KeyUp, fyne.KeyDown, fyne.KeyLeft, fyne.KeyRight:
+		// Arrows move the selection, as in a spreadsheet: what is typed
+		// next goes to the cell the outline is on.
+		id := v.sel
+		if !v.hasSel {
+			id = widget.TableCellID{}
+		} else {
+			switch ev.Name {
+			case fyne.KeyUp:
+				id.Row = max(id.Row-1, 0)
+			case fyne.KeyDown:
+				id.Row = min(id.Row+1, len(v.rows)-1)
+			case fyne.KeyLeft:
+				id.Col = max(id.Col-1, 0)
+			case fyne.KeyRight:
+				id.Col = min(id.Col+1, len(v.cols)-1)
+			}
+		}
+		if id.Row >= 0 && id.Row < len(v.rows) && id.Col >= 0 && id.Col < len(v.cols) {
+			t.Select(id)
 		}
 		return
 	}

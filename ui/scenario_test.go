@@ -176,3 +176,34 @@ func TestScenario_flakyRehearsed(t *testing.T) {
 		t.Errorf("fewer users in the group than the task created")
 	}
 }
+
+// TestScenario_flakyStatusClearsOnAnswer: the status bar said the server
+// was busy (a probe refused on the flaky network); the first job the
+// server carries out turns it Online, without waiting for the next probe.
+func TestScenario_flakyStatusClearsOnAnswer(t *testing.T) {
+	h := newHarness(t, harnessOpts{runner: true})
+	h.u.tasks.start()
+	chooseScenario(t, h, "flaky")
+	walkToPreview(h, 3, "2025550300-2025550302")
+	h.u.status.setConnectivity(Offline, "the server is busy")
+	h.next()
+	top := h.u.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no plan")
+	}
+	test.Tap(button(t, top, "Submit"))
+	task := waitTask(t, h.store, h.u.tasks.selected, 60*time.Second)
+	if task.Completed == 0 {
+		t.Fatalf("task = %+v", task)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for h.u.status.conn != Online {
+		if time.Now().After(deadline) {
+			t.Fatalf("after %d jobs done the status bar reads %q", task.Completed, h.u.status.state.Text)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.HasPrefix(h.u.status.state.Text, "Online — ") {
+		t.Errorf("status bar reads %q", h.u.status.state.Text)
+	}
+}

@@ -49,7 +49,7 @@ type previewView struct {
 	lastCheck *checkResult
 	checkBtn  *keyButton
 	checkBar  *widget.ProgressBar
-	checkInfo *widget.Label
+	checkInfo *quietLabel
 
 	// fix is set while the preview shows failed jobs of a task (Fix in
 	// preview): Submit retries them. fixInfo says so.
@@ -79,7 +79,7 @@ type previewView struct {
 	widths   map[wizard.Column]float32
 	cellInfo *widget.Label
 	editor   *keyEntry
-	problems *widget.Label
+	problems *quietLabel
 	req      fyne.CanvasObject
 }
 
@@ -89,13 +89,13 @@ func newPreviewView(w *wizardView) *previewView {
 	v.showPw = newCheck("Show passwords", func(bool) { v.table.Refresh() })
 	v.counts = widget.NewLabel("")
 	v.counts.TextStyle.Bold = true
-	v.cellInfo = widget.NewLabel("Select a cell to see or change it.")
+	v.cellInfo = widget.NewLabel(selectHint)
 	v.cellInfo.Wrapping = fyne.TextWrapWord
 	v.editor = newEntry()
 	v.editor.SetPlaceHolder("New value for the selected cell (Enter applies)")
 	v.editor.OnSubmitted = func(s string) { v.applyEdit(s) }
 	v.editor.Disable()
-	v.problems = widget.NewLabel("")
+	v.problems = newQuietLabel("")
 	v.problems.Wrapping = fyne.TextWrapWord
 	v.problems.Importance = widget.DangerImportance
 
@@ -130,7 +130,7 @@ func newPreviewView(w *wizardView) *previewView {
 	v.checkBtn = newButtonWithIcon("Check against server", theme.SearchIcon(), func() { v.runCheck(nil) })
 	v.checkBar = widget.NewProgressBar()
 	v.checkBar.Hide()
-	v.checkInfo = widget.NewLabel(checkHint)
+	v.checkInfo = newQuietLabel(checkHint)
 	v.checkInfo.Wrapping = fyne.TextWrapWord
 	paste := newButtonWithIcon("Paste column", theme.ContentPasteIcon(), v.pasteColumn)
 	replace := newButtonWithIcon("Find and replace…", theme.SearchReplaceIcon(), v.findReplaceDialog)
@@ -149,13 +149,42 @@ func newPreviewView(w *wizardView) *previewView {
 	v.fixInfo.Hide()
 	v.counts.Truncation = fyne.TextTruncateEllipsis
 	toolbar := container.NewVBox(v.fixInfo,
-		container.NewBorder(nil, nil, nil, v.checkBtn, v.counts),
-		container.NewHBox(v.errorsOnly, v.showPw, paste, replace, columns, narrower, widget.NewLabel("width"), wider, export),
+		container.NewBorder(nil, nil, nil, container.NewHBox(v.errorsOnly, v.showPw, v.checkBtn), v.counts),
+		container.NewHBox(paste, replace, columns, narrower, widget.NewLabel("width"), wider, export),
 		v.checkBar, v.checkInfo)
 	editBar := container.NewBorder(nil, nil, nil, newButton("Apply", func() { v.applyEdit(v.editor.Text) }), v.editor)
 	bottom := container.NewVBox(v.cellInfo, editBar, v.problems, v.fs.hidden())
-	v.req = container.NewBorder(toolbar, bottom, nil, nil, v.table)
+	v.req = container.NewBorder(toolbar, bottom, nil, nil, container.NewThemeOverride(v.table, markless{}))
 	return v
+}
+
+// selectHint is the cell line while no cell is selected; it also says
+// what Submit does, in place of the check's line before any check ran.
+const selectHint = "Select a cell to see or change it. Submit checks the users against the server first; Check against server does it now."
+
+// quietLabel is a label that takes no room while it says nothing (or
+// only its quiet text, which is said elsewhere): the preview's table gets
+// the height.
+type quietLabel struct {
+	widget.Label
+	quiet string
+}
+
+func newQuietLabel(quiet string) *quietLabel {
+	l := &quietLabel{quiet: quiet}
+	l.ExtendBaseWidget(l)
+	l.SetText(quiet)
+	return l
+}
+
+// SetText shows text, and hides the label when text is empty or quiet.
+func (l *quietLabel) SetText(text string) {
+	l.Label.SetText(text)
+	if text == "" || text == l.quiet {
+		l.Hide()
+	} else {
+		l.Show()
+	}
 }
 
 // hidden returns the error line of FieldRows (shown in problems instead).
@@ -381,6 +410,7 @@ func (v *previewView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	cell := o.(*gridCell)
 	if v.p == nil || id.Row >= len(v.rows) || id.Col >= len(v.cols) {
 		cell.set("", theme.ColorNameForeground, color.Transparent)
+		cell.setMark("")
 		return
 	}
 	r, c := v.rows[id.Row], v.cols[id.Col]
@@ -397,11 +427,16 @@ func (v *previewView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		fill = editedCellColor
 	}
 	cell.set(val, theme.ColorNameForeground, fill)
+	mark := fyne.ThemeColorName("")
+	if v.hasSel && id == v.sel {
+		mark = v.table.selectionMark()
+	}
+	cell.setMark(mark)
 }
 
 func (v *previewView) showSelection() {
 	if v.p == nil || !v.hasSel || v.sel.Row >= len(v.rows) || v.sel.Col >= len(v.cols) {
-		v.cellInfo.SetText("Select a cell to see or change it.")
+		v.cellInfo.SetText(selectHint)
 		v.editor.SetText("")
 		v.editor.Disable()
 		return

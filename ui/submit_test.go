@@ -116,3 +116,19 @@ func TestSubmit_RefusedWhileStoring(t *testing.T) {
 		t.Error("no plan dialog once storing is over")
 	}
 }
+
+// TestSubmit_OneUserInWords: the plan of one user says "1 user", in its
+// title and its lines, never "1 users".
+func TestSubmit_OneUserInWords(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	walkToPreview(h, 1, "2025550300")
+	h.next()
+	top := h.u.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no plan")
+	}
+	shown := strings.Join(texts(top), "\n")
+	if !strings.Contains(shown, "Submit 1 user in acme-ent/acme-hq?") || strings.Contains(shown, "1 users") {
+		t.Errorf("the plan reads:\n%s", shown)
+	}
+}

@@ -583,7 +583,7 @@ func (v *tasksView) pump(events <-chan jobs.Event, unsubscribe func()) {
 	defer tick.Stop()
 	pending := map[int64]taskProgress{}
 	moved := map[int64]map[int]jobs.Event{} // latest event of each job, by task and row
-	structural := false
+	structural, answered := false, false
 	// jobsMoved: a task changed state in a way its jobs show (it ended,
 	// paused, was cancelled or waits): the jobs are read at once.
 	jobsMoved := false
@@ -607,6 +607,7 @@ func (v *tasksView) pump(events <-chan jobs.Event, unsubscribe func()) {
 					moved[ev.TaskID] = map[int]jobs.Event{}
 				}
 				moved[ev.TaskID][ev.Row] = ev
+				answered = answered || ev.Status == jobs.StatusCompleted
 			}
 			pending[ev.TaskID] = p
 		case <-tick.C:
@@ -630,8 +631,8 @@ func (v *tasksView) pump(events <-chan jobs.Event, unsubscribe func()) {
 			if structural || due {
 				lastReload = time.Now()
 			}
-			f := flushing{progress: batch, moved: jobMoves, reload: structural || due, jobsMoved: jobsMoved, due: due}
-			structural, jobsMoved = false, false
+			f := flushing{progress: batch, moved: jobMoves, reload: structural || due, jobsMoved: jobsMoved, due: due, answered: answered}
+			structural, jobsMoved, answered = false, false, false
 			fyne.Do(func() { v.flush(f) })
 		}
 	}
@@ -644,6 +645,8 @@ type flushing struct {
 	// reload: re-read the task list; jobsMoved: and the jobs; due: and
 	// the jobs if the table does not follow events.
 	reload, jobsMoved, due bool
+	// answered: a job was done, so the server answers.
+	answered bool
 }
 
 // flush applies coalesced progress and job moves (UI goroutine), and
@@ -664,6 +667,9 @@ func (v *tasksView) flush(f flushing) {
 		if _, ok := f.progress[t.ID]; ok {
 			v.list.RefreshItem(i)
 		}
+	}
+	if f.answered {
+		v.u.serverAnswered()
 	}
 	if v.followsEvents() && v.follow(f.moved[v.selected]) {
 		v.table.Refresh()

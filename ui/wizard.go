@@ -50,8 +50,11 @@ type wizardView struct {
 	next      *keyButton
 	busyBar   *widget.ProgressBarInfinite
 	busyLabel *widget.Label
-	catAge    *widget.Label
-	busyN     int
+	// footer holds Back and Next; it is laid out again when Next becomes
+	// Submit…, whose label is wider.
+	footer *fyne.Container
+	catAge *widget.Label
+	busyN  int
 	// lookupFailed is set when a look-up of the step on screen failed
 	// (serverBack loads it again).
 	lookupFailed bool
@@ -75,7 +78,10 @@ type wizardView struct {
 	saveSeq   int
 
 	preview *previewView
-	obj     fyne.CanvasObject
+	// previewBody is the preview step's content: the preview alone, with
+	// no Required and Optional tabs.
+	previewBody *fyne.Container
+	obj         fyne.CanvasObject
 	// side is the step list's pane; stepsBtn hides and shows it, so a
 	// small screen gives the preview the whole width.
 	side     fyne.CanvasObject
@@ -167,6 +173,7 @@ func newWizardView(u *UI) *wizardView {
 	w.stepsBtn = newButtonWithIcon("Hide steps", theme.MenuIcon(), w.toggleSteps)
 	header := container.NewBorder(nil, nil, w.stepsBtn, container.NewHBox(w.catAge, newBtn), w.title)
 	footer := container.NewBorder(nil, nil, w.back, w.next, container.NewBorder(nil, nil, w.busyLabel, nil, w.busyBar))
+	w.footer = footer
 	side := container.NewBorder(heading("Steps"), nil, nil, nil, w.stepList)
 	main := container.NewBorder(header, footer, nil, nil, w.body)
 	split := container.NewHSplit(side, main)
@@ -212,7 +219,16 @@ func (w *wizardView) goTo(s wizard.Step) {
 	}
 	v := w.views[s]
 	tabs := w.tabs[s]
-	if tabs == nil {
+	var shown fyne.CanvasObject = tabs
+	switch {
+	case s == wizard.StepPreview:
+		// The preview has nothing optional: no tabs, so the table gets
+		// their height.
+		if w.previewBody == nil {
+			w.previewBody = container.NewPadded(v.required())
+		}
+		shown = w.previewBody
+	case tabs == nil:
 		req := v.required()
 		opt := v.optional()
 		reqTab := container.NewTabItemWithIcon("Required", theme.WarningIcon(), container.NewVScroll(container.NewPadded(req)))
@@ -222,17 +238,20 @@ func (w *wizardView) goTo(s wizard.Step) {
 		optTab := container.NewTabItemWithIcon("Optional", theme.MoreHorizontalIcon(), container.NewVScroll(container.NewPadded(opt)))
 		tabs = container.NewAppTabs(reqTab, optTab)
 		w.tabs[s] = tabs
+		shown = tabs
 	}
-	req, _ := w.m.Fields(s)
-	switch {
-	case len(req) == 0:
-		tabs.SelectIndex(1)
-	case !w.visited[s]:
-		tabs.SelectIndex(0)
+	if tabs != nil {
+		req, _ := w.m.Fields(s)
+		switch {
+		case len(req) == 0:
+			tabs.SelectIndex(1)
+		case !w.visited[s]:
+			tabs.SelectIndex(0)
+		}
 	}
 	w.visited[s] = true
 	w.title.SetText(fmt.Sprintf("Step %d of %d · %s", int(s)+1, len(wizard.Steps()), s.Title()))
-	w.body.Objects = []fyne.CanvasObject{tabs}
+	w.body.Objects = []fyne.CanvasObject{shown}
 	w.body.Refresh()
 	w.loading = true
 	v.load()
@@ -253,6 +272,7 @@ func (w *wizardView) goTo(s wizard.Step) {
 		w.next.SetText("Next")
 		w.next.SetIcon(theme.NavigateNextIcon())
 	}
+	w.footer.Refresh()
 	w.focusStep()
 }
 
@@ -574,6 +594,8 @@ func (w *wizardView) reset(m *wizard.Model, s wizard.Step, draftID int64) {
 func (w *wizardView) relayout() {
 	if t := w.tabs[w.cur]; t != nil {
 		t.Refresh()
+	} else {
+		w.body.Refresh()
 	}
 }
 

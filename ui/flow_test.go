@@ -378,7 +378,10 @@ func walk(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
 func texts(o fyne.CanvasObject) []string {
 	var out []string
 	walk(o, func(c fyne.CanvasObject) {
-		if l, ok := c.(*widget.Label); ok {
+		switch l := c.(type) {
+		case *widget.Label:
+			out = append(out, l.Text)
+		case *quietLabel:
 			out = append(out, l.Text)
 		}
 	})

@@ -177,7 +177,9 @@ func (f *checkFlags) buildPreview(ctx context.Context, c *checked) error {
 		fmt.Fprintf(f.e.Stderr, "%s: not used: %s\n", c.file, s)
 	}
 	c.model = wizard.ModelForImportFile(c.sp, isEnt, facts, imp)
-	if c.preview, err = c.model.Preview(); err != nil {
+	// Previewed once and only read from then on: the preview's rows are
+	// built over the file's, which are then not held a second time.
+	if c.preview, err = c.model.PreviewFinal(); err != nil {
 		return err
 	}
 	if len(imp.Rows) == 0 {
@@ -269,45 +271,46 @@ func (f *checkFlags) checkServer(ctx context.Context, c *checked, found []wizard
 // mapped by --map (or the mapping the window saved for these headers)
 // and --ignore, an encrypted workbook opened with --password-stdin.
 func (f *checkFlags) readFile(name string) (*wizard.Import, error) {
-	var t *wizard.Table
+	// The mapping is chosen once the file's header is known; a CSV file's
+	// rows are then imported as they are read, never held as cells.
+	mapping := func(t *wizard.Table) (wizard.Mapping, error) {
+		m := wizard.Mapping{}
+		switch {
+		case *f.mapFile != "":
+			b, err := os.ReadFile(*f.mapFile)
+			if err != nil {
+				return nil, fmt.Errorf("--map: %w", err)
+			}
+			if m, err = wizard.ParseMapping(b); err != nil {
+				return nil, fmt.Errorf("--map %s: %w", *f.mapFile, err)
+			}
+		default:
+			if saved, ok := windowMapping(t.Header); ok {
+				m = saved
+				fmt.Fprintf(f.e.Stderr, "%s: columns mapped as the window saved for these headers (--map FILE chooses another)\n", name)
+			}
+		}
+		for _, h := range f.ignore {
+			found := false
+			for j, x := range t.Header {
+				if strings.EqualFold(strings.TrimSpace(x), strings.TrimSpace(h)) || strings.EqualFold(wizard.ColumnLetter(j), strings.TrimSpace(h)) {
+					m[wizard.MappingKey(x)] = wizard.ColNone
+					found = true
+				}
+			}
+			if !found {
+				return nil, fmt.Errorf("--ignore %q: the file has no such column (its headers: %s)", h, strings.Join(t.Header, ", "))
+			}
+		}
+		return m, nil
+	}
+	var imp *wizard.Import
 	err := openWorkbook(f.e, name, *f.pwStdin, func(fh *os.File, opts *wizard.ReadOptions) (err error) {
-		t, err = wizard.ReadFile(context.Background(), filepath.Base(name), fh, opts)
+		imp, err = wizard.ImportFile(context.Background(), filepath.Base(name), fh, opts, mapping)
 		return err
 	})
 	if err != nil {
 		return nil, err
-	}
-	m := wizard.Mapping{}
-	switch {
-	case *f.mapFile != "":
-		b, err := os.ReadFile(*f.mapFile)
-		if err != nil {
-			return nil, fmt.Errorf("--map: %w", err)
-		}
-		if m, err = wizard.ParseMapping(b); err != nil {
-			return nil, fmt.Errorf("--map %s: %w", *f.mapFile, err)
-		}
-	default:
-		if saved, ok := windowMapping(t.Header); ok {
-			m = saved
-			fmt.Fprintf(f.e.Stderr, "%s: columns mapped as the window saved for these headers (--map FILE chooses another)\n", name)
-		}
-	}
-	for _, h := range f.ignore {
-		found := false
-		for j, x := range t.Header {
-			if strings.EqualFold(strings.TrimSpace(x), strings.TrimSpace(h)) || strings.EqualFold(wizard.ColumnLetter(j), strings.TrimSpace(h)) {
-				m[wizard.MappingKey(x)] = wizard.ColNone
-				found = true
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("--ignore %q: the file has no such column (its headers: %s)", h, strings.Join(t.Header, ", "))
-		}
-	}
-	imp, err := t.Import(context.Background(), m, nil)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	// The file's cells are in the rows now; the commands need no
 	// mapping screen (a file with columns to map is refused).
@@ -622,13 +625,15 @@ refused (exit status 1) with the problems on standard error.`)
 	if *f.asJSON {
 		v := planJSON{File: c.file, Profile: c.prof.Name, Server: c.prof.Address, Admin: c.prof.AdminUser,
 			Description: sum.Description(), Summary: sum, Notes: c.notesJSON(), UserRows: []planUserJSON{}}
+		// A file with a password on some row brings them all (a row
+		// without one is a problem): none is generated.
+		pw := "generated"
+		if c.model.Passwords.Mode != wizard.PasswordsGenerate {
+			pw = "from the file"
+		}
 		for i := range c.preview.Rows {
 			r := c.preview.Rows[i]
 			vals := r.Fields()
-			pw := "generated"
-			if c.imp != nil && i < len(c.imp.Rows) && c.imp.Rows[i].Get(wizard.ColPassword) != "" {
-				pw = "from the file"
-			}
 			delete(vals, wizard.ColPassword.String())
 			row := c.model.RowNumber(i)
 			v.UserRows = append(v.UserRows, planUserJSON{Row: row, Values: vals, Password: pw})

@@ -1,8 +1,11 @@
 package wizard
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -111,6 +114,8 @@ type importer struct {
 	notes map[noteKey]*Note
 	sps   map[string]bool
 	grps  map[string]bool
+	// seen counts the records given to add.
+	seen int
 }
 
 // Import maps the table's columns (known headers by LookupHeader, the
@@ -121,20 +126,13 @@ type importer struct {
 // first. progress, when set, is called now and then with rows done out
 // of the total. The error is ctx's.
 func (t *Table) Import(ctx context.Context, m Mapping, progress func(done, total int)) (*Import, error) {
-	im := &importer{t: t, imp: &Import{Table: t}, notes: map[noteKey]*Note{}, sps: map[string]bool{}, grps: map[string]bool{}}
-	imp := im.imp
-	imp.Problems = append(imp.Problems, t.Problems...)
-	imp.Notes = append(imp.Notes, t.Notes...)
+	im := newImporter(t)
 	if t.Header == nil {
-		return imp, nil
+		return im.finish(), nil
 	}
 	im.plan(m)
-	if len(t.Records) == 0 {
-		imp.Problems = append(imp.Problems, Problem{Row: t.HeaderRow, Err: ErrFormat, Msg: "the file has a header row but no users below it"})
-	}
-	imp.Rows = make([]Row, 0, len(t.Records))
-	imp.SourceRows = make([]int, 0, len(t.Records))
-	var none Target
+	im.imp.Rows = make([]Row, 0, len(t.Records))
+	im.imp.SourceRows = make([]int, 0, len(t.Records))
 	for i := range t.Records {
 		if i%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -144,19 +142,126 @@ func (t *Table) Import(ctx context.Context, m Mapping, progress func(done, total
 				progress(i, len(t.Records))
 			}
 		}
-		rec := &t.Records[i]
-		r, ok := im.row(rec)
-		if !ok {
-			continue
-		}
-		for _, p := range validateRow(&none, &r) {
-			imp.Checks = append(imp.Checks, im.locate(p, rec.Row))
-		}
-		imp.Rows = append(imp.Rows, r)
-		imp.SourceRows = append(imp.SourceRows, rec.Row)
+		im.add(&t.Records[i])
 	}
 	if progress != nil {
 		progress(len(t.Records), len(t.Records))
+	}
+	return im.finish(), nil
+}
+
+// ImportFile reads a file as ReadFile does and imports it as
+// Table.Import does, with the mapping that mapping returns for the table
+// once its header is found (it may refuse it: that error is returned).
+// A CSV file's rows are imported as they are read, so its cells are never
+// held all at once: the Import's Table has the header, notes and problems
+// of the file but no Records. Other formats are read whole first. The
+// error is also ctx's and ReadFile's.
+func ImportFile(ctx context.Context, name string, r io.Reader, opts *ReadOptions, mapping func(*Table) (Mapping, error)) (*Import, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxImportSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("wizard: read %s: %w", filepath.Base(name), err)
+	}
+	if len(b) > MaxImportSize || sniffKind(b) != kindText || isSpreadsheetName(name) {
+		// ReadFile's refusals and notes, and the workbooks.
+		t, err := ReadFile(ctx, name, bytes.NewReader(b), opts)
+		if err != nil {
+			return nil, err
+		}
+		m, err := mapping(t)
+		if err != nil {
+			return nil, err
+		}
+		return t.Import(ctx, m, nil)
+	}
+	t := &Table{Format: "CSV", HeaderRow: 1}
+	var im *importer
+	// The first rows are held until the header is known (findHeader
+	// looks for it in the first sniffLines rows).
+	start := func() error {
+		t.findHeader()
+		m, err := mapping(t)
+		if err != nil {
+			return err
+		}
+		im = newImporter(t)
+		im.plan(m)
+		// A row a line: room for every row at once, so a large file's
+		// rows are not copied as they grow.
+		n := min(bytes.Count(b, []byte{'\n'})+1, MaxImportRows)
+		im.imp.Rows, im.imp.SourceRows = make([]Row, 0, n), make([]int, 0, n)
+		for i := range t.Records {
+			im.add(&t.Records[i])
+		}
+		t.Records = nil
+		return nil
+	}
+	err = scanCSV(ctx, t, b, opts, func(rec Record) error {
+		if im == nil {
+			if t.Records = append(t.Records, rec); len(t.Records) <= sniffLines {
+				return nil
+			}
+			return start()
+		}
+		im.add(&rec)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if im == nil {
+		if t.Header == nil {
+			return newImporter(t).finish(), nil
+		}
+		if err := start(); err != nil {
+			return nil, err
+		}
+	}
+	return im.finish(), nil
+}
+
+// isSpreadsheetName reports whether a file is named as a workbook, which
+// ReadFile notes when it holds text.
+func isSpreadsheetName(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xls", ".ods", ".xlsx":
+		return true
+	}
+	return false
+}
+
+func newImporter(t *Table) *importer {
+	return &importer{t: t, imp: &Import{Table: t}, notes: map[noteKey]*Note{}, sps: map[string]bool{}, grps: map[string]bool{}}
+}
+
+// add imports one record of the table.
+func (im *importer) add(rec *Record) {
+	imp := im.imp
+	im.seen++
+	r, ok := im.row(rec)
+	if !ok {
+		return
+	}
+	var none Target
+	for _, p := range validateRow(&none, &r) {
+		imp.Checks = append(imp.Checks, im.locate(p, rec.Row))
+	}
+	imp.Rows = append(imp.Rows, r)
+	imp.SourceRows = append(imp.SourceRows, rec.Row)
+}
+
+// finish checks the rows against each other and puts the problems and
+// notes in order: the table's (the reading's) first, as they were when
+// the import began, then the import's, sorted by row.
+func (im *importer) finish() *Import {
+	t, imp := im.t, im.imp
+	imp.Problems = append(append([]Problem(nil), t.Problems...), imp.Problems...)
+	imp.Notes = append(append([]Note(nil), t.Notes...), imp.Notes...)
+	if t.Header == nil {
+		return imp
+	}
+	if im.seen == 0 {
+		imp.Problems = append(imp.Problems, Problem{Row: t.HeaderRow, Err: ErrFormat, Msg: "the file has a header row but no users below it"})
 	}
 	for _, p := range duplicates(imp.Rows) {
 		p.Msg = strings.Replace(p.Msg, fmt.Sprintf("row %d", p.dupOf), fmt.Sprintf("row %d", imp.SourceRows[p.dupOf-1]), 1)
@@ -175,7 +280,7 @@ func (t *Table) Import(ctx context.Context, m Mapping, progress func(done, total
 		return cols[a].What < cols[b].What
 	})
 	sort.SliceStable(imp.Problems, func(a, b int) bool { return imp.Problems[a].Row < imp.Problems[b].Row })
-	return imp, nil
+	return imp
 }
 
 // plan decides what each column is.

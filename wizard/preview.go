@@ -305,10 +305,11 @@ func (m *Model) extensionLength() int {
 // row generates row i. Hand edits win and feed the templates that read
 // them. Render errors are returned as problems on the row.
 func (c *compiled) row(i int, edits map[Column]string, r *Row) []Problem {
-	*r = Row{}
-	var ps []Problem
 	if c.imported != nil {
-		if i < len(c.imported) {
+		switch {
+		case i >= len(c.imported):
+			*r = Row{}
+		case r != &c.imported[i]: // PreviewFinal builds the row where it is
 			*r = c.imported[i]
 		}
 		if r.v[ColServices] == "" {
@@ -320,6 +321,8 @@ func (c *compiled) row(i int, edits map[Column]string, r *Row) []Problem {
 		}
 		return ps
 	}
+	*r = Row{}
+	var ps []Problem
 	if i < len(c.numbers) {
 		r.v[ColPhoneNumber] = c.numbers[i]
 	}
@@ -380,14 +383,30 @@ type Preview struct {
 	own    [][]Problem // per-row problems (ValidateRow + render)
 	cross  []Problem   // duplicates, licences
 	global []Problem   // problems of the whole table
+	// final is set by PreviewFinal: Rows are the model's imported rows,
+	// built over, so no row can be built again.
+	final bool
 }
+
+// errFinal is the panic of a change to a preview made by PreviewFinal.
+const errFinal = "wizard: a preview made by PreviewFinal cannot be changed"
 
 // Preview builds the preview from the model: N rows from the templates,
 // hand edits applied, passwords generated when asked (stored in
 // m.Passwords.Generated so they stay stable), every row validated, and the
 // cross-row and catalogue checks run. It fails only when the templates
 // themselves are wrong (FieldErrors).
-func (m *Model) Preview() (*Preview, error) {
+func (m *Model) Preview() (*Preview, error) { return m.preview(false) }
+
+// PreviewFinal is Preview for a model of imported rows that is previewed
+// once and then only read, as the command line's validate, plan and
+// submit do: the preview's rows are built over m.Imported, so a file's
+// users are held once instead of twice, and m.Imported holds the
+// preview's rows afterwards. The preview's Set, Revert and Regenerate
+// panic. A model of no imported rows gets Preview's.
+func (m *Model) PreviewFinal() (*Preview, error) { return m.preview(true) }
+
+func (m *Model) preview(final bool) (*Preview, error) {
 	c, fe := m.compile()
 	if len(fe) > 0 {
 		return nil, fe
@@ -395,7 +414,11 @@ func (m *Model) Preview() (*Preview, error) {
 	p := &Preview{m: m, c: c, t: m.Target()}
 	p.check = FactsCheck(m.EffectiveFacts(), m.newDepartment())
 	n := m.RowCount()
-	p.Rows = make([]Row, n)
+	if final && c.imported != nil && len(c.imported) == n {
+		p.Rows, p.final = c.imported, true
+	} else {
+		p.Rows = make([]Row, n)
+	}
 	p.own = make([][]Problem, n)
 	for i := range p.Rows {
 		p.build(i)
@@ -472,6 +495,9 @@ func (m *Model) generatedPassword(i int, userID string, rules PasswordRules, ren
 // Regenerate rebuilds every row from the (possibly changed) templates,
 // keeping hand edits.
 func (p *Preview) Regenerate() error {
+	if p.final {
+		panic(errFinal)
+	}
 	q, err := p.m.Preview()
 	if err != nil {
 		return err
@@ -485,6 +511,9 @@ func (p *Preview) Regenerate() error {
 // re-validated, and the checks between rows run again when a cell they
 // read changed. It returns the row's problems.
 func (p *Preview) Set(row int, col Column, v string) []Problem {
+	if p.final {
+		panic(errFinal)
+	}
 	if row < 0 || row >= len(p.Rows) || !col.Valid() {
 		return nil
 	}
@@ -522,6 +551,9 @@ func (p *Preview) recross(i int, before [len(crossColumns)]string) {
 
 // Revert drops the hand edit of a cell and rebuilds the row from templates.
 func (p *Preview) Revert(row int, col Column) []Problem {
+	if p.final {
+		panic(errFinal)
+	}
 	if row < 0 || row >= len(p.Rows) {
 		return nil
 	}

@@ -191,6 +191,16 @@ func (t *Table) findHeader() {
 	}
 	t.HeaderRow = rec.Row
 	t.Records = t.Records[k+1:]
+	// Syntax problems below the header were named by the title's cells:
+	// name them by the header's.
+	for i := range t.Problems {
+		if p := &t.Problems[i]; p.Row > t.HeaderRow && p.Letter != "" {
+			p.Header = ""
+			if j := letterIndex(p.Letter); j >= 0 && j < len(t.Header) {
+				p.Header = strings.TrimSpace(t.Header[j])
+			}
+		}
+	}
 	for i, q := range titles {
 		titles[i] = fmt.Sprintf("%q", truncate(q, 40))
 	}
@@ -202,6 +212,19 @@ func (t *Table) findHeader() {
 		t.HeaderRow, rows, strings.Join(titles, ", "))})
 	// Problems of the title rows' cells (a quote never closed) are left:
 	// they are still the file's.
+}
+
+// letterIndex is ColumnLetter's inverse: "A" → 0, "AA" → 26; -1 for
+// what is not a column letter.
+func letterIndex(l string) int {
+	j := 0
+	for i := 0; i < len(l); i++ {
+		if l[i] < 'A' || l[i] > 'Z' || j > maxSheetColumns {
+			return -1
+		}
+		j = j*26 + int(l[i]-'A') + 1
+	}
+	return j - 1
 }
 
 // knownHeaders counts the cells that are headers bwbulk knows.

@@ -279,13 +279,29 @@ func ReadCSV(ctx context.Context, r io.Reader, opts *ReadOptions) (*Table, error
 }
 
 func readCSV(ctx context.Context, b []byte, opts *ReadOptions) (*Table, error) {
+	t := &Table{Format: "CSV", HeaderRow: 1}
+	err := scanCSV(ctx, t, b, opts, func(rec Record) error {
+		t.Records = append(t.Records, rec)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	t.findHeader()
+	return t, nil
+}
+
+// scanCSV reads a CSV file into t as readCSV says, but hands each data
+// row to emit instead of keeping it in t.Records (t.findHeader is left to
+// the caller). A file that cannot be read at all is a problem in t and
+// no row. The error is ctx's or emit's.
+func scanCSV(ctx context.Context, t *Table, b []byte, opts *ReadOptions, emit func(Record) error) error {
 	if opts == nil {
 		opts = &ReadOptions{}
 	}
-	t := &Table{Format: "CSV", HeaderRow: 1}
 	if len(b) > MaxImportSize {
 		t.Problems = append(t.Problems, Problem{Err: ErrFormat, Msg: fmt.Sprintf("the file is larger than %d MB", MaxImportSize>>20)})
-		return t, nil
+		return nil
 	}
 	s, enc, note := decodeText(b)
 	t.Encoding = enc
@@ -295,11 +311,11 @@ func readCSV(ctx context.Context, b []byte, opts *ReadOptions) (*Table, error) {
 	}
 	if strings.TrimSpace(s) == "" {
 		t.Problems = append(t.Problems, Problem{Err: ErrFormat, Msg: "the file is empty"})
-		return t, nil
+		return nil
 	}
 	if msg := notText(b, s); msg != "" {
 		t.Problems = append(t.Problems, Problem{Err: ErrFormat, Msg: msg})
-		return t, nil
+		return nil
 	}
 	start, sep, hinted := sepLine(s)
 	if hinted {
@@ -309,11 +325,11 @@ func readCSV(ctx context.Context, b []byte, opts *ReadOptions) (*Table, error) {
 	}
 	t.Separator = rune(sep)
 	p := csvParser{s: s, sep: sep, i: start}
-	row := 0
+	row, records := 0, 0
 	for p.i < len(p.s) {
 		if row%512 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
 			if opts.Progress != nil {
 				opts.Progress(p.i, len(p.s))
@@ -342,10 +358,11 @@ func readCSV(ctx context.Context, b []byte, opts *ReadOptions) (*Table, error) {
 		if blankFields(fields) {
 			continue
 		}
-		if len(t.Records) >= MaxImportRows {
+		if records >= MaxImportRows {
 			t.Problems = append(t.Problems, Problem{Row: row, Err: ErrFormat, Msg: fmt.Sprintf("more than %d users: split the file", MaxImportRows)})
 			break
 		}
+		records++
 		cells := make([]Cell, len(fields))
 		broken := len(syn) > 0
 		for j, f := range fields {
@@ -356,13 +373,14 @@ func readCSV(ctx context.Context, b []byte, opts *ReadOptions) (*Table, error) {
 			}
 			cells[j] = Cell{Text: f, Raw: f}
 		}
-		t.Records = append(t.Records, Record{Row: row, Cells: cells, Broken: broken})
+		if err := emit(Record{Row: row, Cells: cells, Broken: broken}); err != nil {
+			return err
+		}
 	}
 	if opts.Progress != nil {
 		opts.Progress(len(p.s), len(p.s))
 	}
-	t.findHeader()
-	return t, nil
+	return nil
 }
 
 // sepLine reads Excel's separator hint, a first line "sep=;" (quoted or

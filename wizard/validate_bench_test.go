@@ -49,7 +49,7 @@ func BenchmarkValidateFile(b *testing.B) {
 				}
 				PrepareImport(imp, f)
 				m := ModelForImportFile("acme-ent", true, f, imp)
-				p, err := m.Preview()
+				p, err := m.PreviewFinal()
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -443,21 +444,30 @@ func (s *Store) abandonStoring(ctx context.Context, taskID int64, owner, why str
 }
 
 // sweepStoring cancels, as incomplete, the tasks whose storing process
-// stored nothing for storeTTL (it was killed, or its computer stopped).
+// stored nothing for storeTTL (it was killed, or its computer stopped),
+// and at once those whose storer was a process of this desk that is gone
+// (killed: a restart takes its task without waiting).
 func (s *Store) sweepStoring(ctx context.Context) error {
 	nowQ, nowArgs := s.nowSQL()
-	rows, err := s.w.QueryContext(ctx, `SELECT id FROM tasks WHERE storing <> '' AND storing_until < `+nowQ, nowArgs...)
+	rows, err := s.w.QueryContext(ctx, `SELECT id, storing, storing_until < `+nowQ+` FROM tasks WHERE storing <> '' AND storing <> ?`,
+		append(nowArgs, s.owner)...)
 	if err != nil {
 		return fmt.Errorf("jobs: tasks being stored: %w", err)
 	}
 	var ids []int64
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var (
+			id      int64
+			storer  string
+			expired bool
+		)
+		if err := rows.Scan(&id, &storer, &expired); err != nil {
 			rows.Close()
 			return err
 		}
-		ids = append(ids, id)
+		if expired || s.ownerGone(storer) {
+			ids = append(ids, id)
+		}
 	}
 	rows.Close()
 	for _, id := range ids {
@@ -466,6 +476,22 @@ func (s *Store) sweepStoring(ctx context.Context) error {
 		}
 	}
 	return rows.Err()
+}
+
+// ownerGone reports whether owner (see newOwner) names a process of this
+// desk, user and computer, that no longer runs. A process id used again
+// since is taken for the owner: its task then waits for storeTTL.
+func (s *Store) ownerGone(owner string) bool {
+	rest, ok := strings.CutPrefix(owner, s.desk+" pid ")
+	if !ok {
+		return false
+	}
+	pid, _, ok := strings.Cut(rest, " ")
+	if !ok {
+		return false
+	}
+	n, err := strconv.Atoi(pid)
+	return err == nil && processGone(n)
 }
 
 // runnableStoring is the condition (on tasks t) that a task is stored

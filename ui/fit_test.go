@@ -41,6 +41,11 @@ func TestWindow_FitsLaptop(t *testing.T) {
 		}
 	}
 	h.toStep(wizard.StepPreview, 30)
+	// Next became Submit… on the way in: laid out again, not left at the
+	// width of "Next".
+	if got, want := h.w.next.Size().Width, h.w.next.MinSize().Width; h.w.next.Text != "Submit…" || got < want {
+		t.Errorf("on entering the preview %q is %.0f wide, its label needs %.0f", h.w.next.Text, got, want)
+	}
 	for s := wizard.StepEnterprise; s <= wizard.StepPreview; s++ {
 		h.w.goTo(s)
 		fits("step " + s.Title())

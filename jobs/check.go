@@ -257,23 +257,72 @@ func (g *groupState) addUsers(tb *oci.Table) {
 // kept every document from being sent.
 func (c *checker) readUsers(ctx context.Context, g *groupState, otherGroups []string) error {
 	t := c.s.Target
-	var reqs []oci.Request
-	for i := range c.s.Rows {
-		reqs = append(reqs, &oci.UserGetRequest23V2{UserID: c.s.Rows[i].Get(wizard.ColUserID)})
-	}
-	nRows := len(reqs)
+	var extra []oci.Request
 	for _, id := range g.users {
-		reqs = append(reqs, &oci.UserGetRequest23V2{UserID: id})
+		extra = append(extra, &oci.UserGetRequest23V2{UserID: id})
 	}
 	for _, gid := range otherGroups {
-		reqs = append(reqs, &oci.GroupAccessDeviceGetListRequest{ServiceProviderID: t.ServiceProviderID, GroupID: gid})
+		extra = append(extra, &oci.GroupAccessDeviceGetListRequest{ServiceProviderID: t.ServiceProviderID, GroupID: gid})
 	}
-	c.grow(len(reqs) - nRows)
-	rs, err := c.parallel(ctx, reqs)
-	if err != nil {
-		return err
+	c.grow(len(extra))
+	nRows, total := len(c.s.Rows), len(c.s.Rows)+len(extra)
+	// The reads go checkChunk at a time, each chunk's answers read before
+	// the next is sent, so the answers about a file of a hundred thousand
+	// users are never held at once. A chunk no document of which was
+	// answered is read as unsent requests, as one document unanswered
+	// among others is; when no document of any chunk was, the check fails
+	// with the first error.
+	type failed struct {
+		start, end int
+		err        error
 	}
-	for i, r := range rs {
+	var unanswered []failed
+	answered := false
+	var reqs []oci.Request
+	for start := 0; start < total; start += checkChunk {
+		end := min(start+checkChunk, total)
+		reqs = reqs[:0]
+		for k := start; k < end; k++ {
+			if k < nRows {
+				reqs = append(reqs, &oci.UserGetRequest23V2{UserID: c.s.Rows[k].Get(wizard.ColUserID)})
+			} else {
+				reqs = append(reqs, extra[k-nRows])
+			}
+		}
+		rs, err := c.parallel(ctx, reqs)
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		if err != nil {
+			unanswered = append(unanswered, failed{start, end, err})
+			continue
+		}
+		answered = true
+		c.readUserAnswers(g, rs, start, nRows)
+	}
+	if !answered && len(unanswered) > 0 {
+		return unanswered[0].err
+	}
+	for _, f := range unanswered {
+		rs := make([]broadworks.Result, f.end-f.start)
+		for k := range rs {
+			rs[k].Err = f.err
+		}
+		c.readUserAnswers(g, rs, f.start, nRows)
+	}
+	return nil
+}
+
+// checkChunk is how many of the second round's reads are sent before
+// their answers are read.
+var checkChunk = 2000
+
+// readUserAnswers records the second round's answers rs, the first of
+// which is read number start; the first nRows reads are the rows' user
+// ids.
+func (c *checker) readUserAnswers(g *groupState, rs []broadworks.Result, start, nRows int) {
+	for k, r := range rs {
+		i := start + k
 		row := i < nRows
 		if r.Err != nil {
 			switch {
@@ -303,7 +352,6 @@ func (c *checker) readUsers(ctx context.Context, g *groupState, otherGroups []st
 			}
 		}
 	}
-	return nil
 }
 
 // addDevices records the devices of a group's device table; names only

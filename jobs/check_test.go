@@ -3,6 +3,8 @@ package jobs_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -243,5 +245,39 @@ func TestCheck_groupAdmin(t *testing.T) {
 	}
 	if len(rep.Notes) != 1 || rep.Notes[0] != "groups of the service provider (MAC addresses in other groups not checked): your administrator may not read them" {
 		t.Errorf("notes = %q", rep.Notes)
+	}
+}
+
+// Check reads the rows' user ids a chunk at a time (so the answers about
+// a large file are not held at once) and finds what it finds in one go,
+// with the rows past the first chunk numbered as theirs.
+func TestCheck_chunked(t *testing.T) {
+	c, _ := ocisimtest.NewPair(t, nil)
+	target := wizard.Target{ServiceProviderID: "acme-ent", GroupID: "acme-branch", Domain: "acme.example.com", IsEnterprise: true}
+	var rows []wizard.Row
+	for i := range 7 {
+		id := fmt.Sprintf("fresh%d@acme.example.com", i)
+		if i == 5 {
+			id = "branch.user01@acme.example.com" // in the third chunk of two
+		}
+		rows = append(rows, checkRow(map[wizard.Column]string{wizard.ColUserID: id, wizard.ColDeviceName: fmt.Sprintf("fresh-phone-%d", i)}))
+	}
+	rows[6].Set(wizard.ColLinePort, "3125550102@acme.example.com")
+	spec := jobs.CheckSpec{Target: target, Rows: rows}
+	whole, err := jobs.Check(context.Background(), c, spec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer jobs.SetCheckChunk(2)()
+	chunked, err := jobs.Check(context.Background(), c, spec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := problemsByCell(chunked), problemsByCell(whole)
+	if !reflect.DeepEqual(got, want) || got["6/userId"] == "" || got["7/linePort"] == "" || len(got) != 2 {
+		t.Errorf("chunked %v, in one go %v", got, want)
+	}
+	if chunked.Requests != whole.Requests || len(chunked.Notes) != 0 {
+		t.Errorf("chunked: %d requests, notes %v; in one go %d", chunked.Requests, chunked.Notes, whole.Requests)
 	}
 }

@@ -14,7 +14,8 @@
 # 8,000 users has no extension column (the group's extensions have four
 # digits). KEEP=DIR keeps the file, the exports and the table in DIR;
 # SUBMIT=no stops after plan (validate and plan measured in a minute,
-# without the task of 100,000 users).
+# without the task of 100,000 users); FORMAT=xlsx hands the commands the
+# file as a workbook (LibreOffice converts it).
 #
 # The profile password goes to the OS keyring: on a machine without a
 # desktop session, run it under scripts/keyring-test.sh.
@@ -27,7 +28,7 @@ n=${2:-1000}
 [ -x /usr/bin/time ] || { echo "$0: needs GNU time (/usr/bin/time; Debian package time)" >&2; exit 2; }
 tmp=$(mktemp -d)
 sim=
-trap '[ -z "$sim" ] || kill "$sim" 2>/dev/null || true; [ -z "${KEEP:-}" ] || { mkdir -p "$KEEP" && cp "$tmp"/hires.csv "$tmp"/created.* "$tmp"/measured.txt "$KEEP"/ 2>/dev/null; }; rm -rf "$tmp"' EXIT
+trap '[ -z "$sim" ] || kill "$sim" 2>/dev/null || true; [ -z "${KEEP:-}" ] || { mkdir -p "$KEEP" && cp "$tmp"/hires.* "$tmp"/created.* "$tmp"/measured.txt "$KEEP"/ 2>/dev/null; }; rm -rf "$tmp"' EXIT
 port=$((24000 + RANDOM % 2000))
 state="$tmp/state.json"
 data="$tmp/data"
@@ -69,6 +70,10 @@ with open(path, "w") as f:
         e = f"{1999 + i}," if ext else ""
         f.write(f"cli{i:06d}@acme.example.com,Cli,User{i:06d},{e}Polycom VVX 450,0004F2{i:06X}\n")
 EOF
+if [ "${FORMAT:-csv}" = xlsx ]; then
+	libreoffice --headless --convert-to xlsx --outdir "$tmp" "$file" >/dev/null 2>&1
+	file=hires.xlsx
+fi
 
 # step prints the command as typed, its output, exit status, wall time and
 # peak resident memory (GNU time's maximum resident set size), and adds

@@ -72,6 +72,10 @@ type wizardView struct {
 	// (a screen switch refreshes every screen) does not validate every
 	// row of a large preview again.
 	stepOK map[wizard.Step]bool
+	// marking is set while the marks of the steps before a large preview
+	// are worked out off the UI goroutine (markSteps); markAgain when the
+	// preview changed meanwhile.
+	marking, markAgain bool
 
 	draftID   int64
 	saveTimer *time.Timer
@@ -329,6 +333,10 @@ func (w *wizardView) validate() { w.check(true) }
 // ID step: tens of milliseconds with 10,000 users).
 func (w *wizardView) check(all bool) {
 	fe := w.stepErrors(w.cur)
+	if all && w.cur == wizard.StepPreview && w.m.RowCount() >= asyncMarkRows {
+		w.markSteps()
+		all = false
+	}
 	ok := make(map[wizard.Step]bool, int(w.reached)+1)
 	for s := wizard.StepEnterprise; s < w.reached; s++ {
 		switch {
@@ -354,6 +362,47 @@ func (w *wizardView) check(all bool) {
 		w.next.Disable()
 	}
 	w.stepList.Refresh()
+}
+
+// asyncMarkRows is the number of users from which the marks of the steps
+// before the preview are worked out off the UI goroutine (markSteps).
+var asyncMarkRows = 1000
+
+// markSteps works out the marks of the steps before the preview off the
+// UI goroutine, on a copy of the model: an edit of a large preview can
+// change them (the steps check the rows their templates make, hand edits
+// applied), and checking them renders up to 10,000 rows each. Calls while
+// it runs are coalesced into one more.
+func (w *wizardView) markSteps() {
+	if w.marking {
+		w.markAgain = true
+		return
+	}
+	w.marking = true
+	m, job, upto := w.m, w.m.PreviewJob(), w.reached
+	w.u.spawn(func() {
+		ok := make(map[wizard.Step]bool, int(upto))
+		for s := wizard.StepEnterprise; s < upto && s < wizard.StepPreview; s++ {
+			ok[s] = len(job.Validate(s)) == 0
+		}
+		fyne.Do(func() {
+			w.marking = false
+			if w.m == m {
+				for s, good := range ok {
+					if s < w.reached && s != w.cur {
+						w.stepOK[s] = good
+					}
+				}
+				w.stepList.Refresh()
+			}
+			if w.markAgain {
+				w.markAgain = false
+				if w.m == m && w.cur == wizard.StepPreview {
+					w.markSteps()
+				}
+			}
+		})
+	})
 }
 
 func (w *wizardView) goBack() {

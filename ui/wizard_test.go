@@ -321,3 +321,48 @@ func TestPreview_BuiltInBackground(t *testing.T) {
 		t.Errorf("%d rows, %d passwords after coming back", len(v.rows), len(w.m.Passwords.Generated))
 	}
 }
+
+// TestPreview_StepMarksOffUIGoroutine: on a large preview, an edit's
+// effect on the marks of the steps before it is worked out off the UI
+// goroutine, edits meanwhile coalesced into one more check, and the marks
+// then follow.
+func TestPreview_StepMarksOffUIGoroutine(t *testing.T) {
+	old := asyncMarkRows
+	asyncMarkRows = 1
+	t.Cleanup(func() { asyncMarkRows = old })
+	h := newHarness(t, harnessOpts{})
+	w, v := h.w, h.w.preview
+	h.toStep(wizard.StepPreview, 3)
+	var queued []func()
+	h.u.spawn = func(f func()) { queued = append(queued, f) }
+	run := func() {
+		for len(queued) > 0 {
+			f := queued[0]
+			queued = queued[1:]
+			f()
+		}
+	}
+	// Every row the same user id: the User ID step is not complete.
+	w.m.UserID.Template = "same@acme.example.com"
+	w.goTo(wizard.StepPreview)
+	run()
+	if w.cur != wizard.StepPreview || w.stepOK[wizard.StepUserID] || v.p.Valid() {
+		t.Fatalf("at %s, User ID marked complete %v, preview valid %v", w.cur, w.stepOK[wizard.StepUserID], v.p.Valid())
+	}
+	// Rows 2 and 3 given their own ids by hand: the step's template makes
+	// no duplicate any more in the rows it gives.
+	v.table.Select(widgetCell(1, 0))
+	v.applyEdit("b@acme.example.com")
+	v.table.Select(widgetCell(2, 0))
+	v.applyEdit("c@acme.example.com")
+	if !v.p.Valid() {
+		t.Fatalf("preview after the edits: %v", v.p.Problems())
+	}
+	if len(queued) != 1 || w.stepOK[wizard.StepUserID] {
+		t.Fatalf("%d checks queued (want 1: the second edit waits for it), User ID marked complete %v before the check ran", len(queued), w.stepOK[wizard.StepUserID])
+	}
+	run()
+	if !w.stepOK[wizard.StepUserID] || w.marking {
+		t.Errorf("after the checks: User ID marked complete %v, still marking %v", w.stepOK[wizard.StepUserID], w.marking)
+	}
+}

@@ -381,11 +381,15 @@ type Preview struct {
 	check  RowCheck
 	Rows   []Row
 	own    [][]Problem // per-row problems (ValidateRow + render)
-	cross  []Problem   // duplicates, licences
+	dups   dupIndex    // duplicates between rows
+	cross  []Problem   // licences and services
 	global []Problem   // problems of the whole table
 	// final is set by PreviewFinal: Rows are the model's imported rows,
 	// built over, so no row can be built again.
 	final bool
+	// movedAll is set when the last Set or Revert changed the problems
+	// between rows of any row (see Moved).
+	movedAll bool
 }
 
 // errFinal is the panic of a change to a preview made by PreviewFinal.
@@ -527,6 +531,12 @@ func (p *Preview) Set(row int, col Column, v string) []Problem {
 	return p.RowProblems(row)
 }
 
+// Moved returns the rows (0-based) whose problems between rows changed
+// with the last Set or Revert, besides the row set: the other rows of the
+// duplicates it joined or left. Every row when the services' licences
+// were counted again.
+func (p *Preview) Moved() (rows []int, all bool) { return p.dups.moved, p.movedAll }
+
 // crossColumns are the columns crossCheck reads: the rest of a row never
 // changes the problems between rows.
 var crossColumns = [...]Column{ColUserID, ColPhoneNumber, ColExtension, ColMACAddress, ColDeviceName, ColServices}
@@ -540,12 +550,34 @@ func (p *Preview) crossed(i int) [len(crossColumns)]string {
 	return out
 }
 
-// recross runs crossCheck again after row i was rebuilt, unless what it
-// reads of the row is as before: on a table of 100,000 rows, editing a
-// name costs the row, not the table.
+// recross brings the checks between rows up to date after row i was
+// rebuilt: the duplicates of what the row held before and holds now
+// (the indexes of dupIndex), and the services' licences again when its
+// services changed. On a table of 100,000 rows, editing a cell costs the
+// row and the rows it collides with, not the table.
 func (p *Preview) recross(i int, before [len(crossColumns)]string) {
-	if p.crossed(i) != before {
-		p.crossCheck()
+	p.dups.moved = p.dups.moved[:0]
+	p.movedAll = false
+	now := p.crossed(i)
+	if now == before {
+		return
+	}
+	var touched []int
+	for k := range p.dups.idx {
+		if a, b := dupKey(crossColumns[k], before[k]), dupKey(crossColumns[k], now[k]); a != b {
+			touched = append(touched, p.dups.move(k, i, a, b)...)
+		}
+	}
+	slices.Sort(touched)
+	for _, r := range slices.Compact(touched) {
+		p.dups.reprob(p.Rows, r)
+		if r != i {
+			p.dups.moved = append(p.dups.moved, r)
+		}
+	}
+	if k := len(crossColumns) - 1; now[k] != before[k] {
+		p.licenceCheck()
+		p.movedAll = true
 	}
 }
 
@@ -569,37 +601,18 @@ func (p *Preview) Edited(row int, col Column) bool { return p.m.Edited(row, col)
 
 // crossCheck finds duplicates between rows and licence overruns.
 func (p *Preview) crossCheck() {
-	p.cross = p.cross[:0]
+	p.dups.build(p.Rows, !p.final)
+	p.licenceCheck()
 	p.global = p.global[:0]
-	first := make(map[string]int, len(p.Rows))
-	flagged := make(map[int]bool)
-	for _, col := range crossColumns[:5] { // ColServices: serviceCheck
-		clear(first)
-		for i := range p.Rows {
-			v := p.Rows[i].v[col]
-			if v == "" {
-				continue
-			}
-			switch col {
-			case ColUserID, ColDeviceName:
-				v = lowerASCII(v)
-			case ColMACAddress:
-				v = NormalizeMAC(v) // already upper-case unless edited oddly
-			case ColPhoneNumber:
-				v = NormalizeNumber(v)
-			}
-			j, seen := first[v]
-			if !seen {
-				first[v] = i
-				continue
-			}
-			if !flagged[j*int(numColumns)+int(col)] {
-				flagged[j*int(numColumns)+int(col)] = true
-				p.cross = append(p.cross, Problem{Row: j + 1, Column: col, Err: ErrDuplicate, Msg: fmt.Sprintf("duplicate: also in row %d", i+1)})
-			}
-			p.cross = append(p.cross, Problem{Row: i + 1, Column: col, Err: ErrDuplicate, Msg: fmt.Sprintf("duplicate: already in row %d", j+1)})
-		}
+	if len(p.Rows) == 0 {
+		p.global = append(p.global, Problem{Err: ErrRequired, Msg: "there are no users to create"})
 	}
+}
+
+// licenceCheck finds the rows beyond the group's user limit and the
+// services its licences cannot cover.
+func (p *Preview) licenceCheck() {
+	p.cross = p.cross[:0]
 	if f := p.m.EffectiveFacts(); f != nil && f.Group.UserLimit > 0 {
 		free := f.Group.Free()
 		for i := free; i < len(p.Rows); i++ {
@@ -607,8 +620,175 @@ func (p *Preview) crossCheck() {
 		}
 	}
 	p.serviceCheck()
-	if len(p.Rows) == 0 {
-		p.global = append(p.global, Problem{Err: ErrRequired, Msg: "there are no users to create"})
+}
+
+// dupColumns are the columns no two rows may share a value of.
+const dupColumns = len(crossColumns) - 1 // ColServices: serviceCheck
+
+// dupKey is what two cells of col must not share: "" for an empty cell.
+func dupKey(col Column, v string) string {
+	if v == "" {
+		return ""
+	}
+	switch col {
+	case ColUserID, ColDeviceName:
+		return lowerASCII(v)
+	case ColMACAddress:
+		return NormalizeMAC(v) // already upper-case unless edited oddly
+	case ColPhoneNumber:
+		return NormalizeNumber(v)
+	}
+	return v
+}
+
+// dupIndex keeps, for each column of dupColumns, the rows holding each
+// value, so that an edit finds the rows it collides with without reading
+// the table; and the duplicate problems of the rows in a duplicate.
+type dupIndex struct {
+	// idx maps a value to its rows, in order (a row alone shares a
+	// backing array with the others: a table of unique values costs a
+	// map entry a row, not an allocation).
+	idx [dupColumns]map[string][]int
+	// probs are the duplicate problems of each row in a duplicate, in
+	// column order.
+	probs map[int][]Problem
+	// moved lists the rows whose problems the last move changed.
+	moved []int
+}
+
+// build indexes rows and finds every duplicate. Unless keep, the
+// indexes are let go once the duplicates are found (a preview that never
+// changes: one column's index is held at a time).
+func (d *dupIndex) build(rows []Row, keep bool) {
+	d.probs = map[int][]Problem{}
+	d.moved = d.moved[:0]
+	own := make([]int, len(rows))
+	for i := range own {
+		own[i] = i
+	}
+	var bad []int
+	var m map[string][]int
+	for k := range d.idx {
+		col := crossColumns[k]
+		if keep || m == nil {
+			m = make(map[string][]int, len(rows))
+		} else {
+			clear(m)
+		}
+		for i := range rows {
+			v := dupKey(col, rows[i].v[col])
+			if v == "" {
+				continue
+			}
+			rs, seen := m[v]
+			if !seen {
+				m[v] = own[i : i+1 : i+1]
+				continue
+			}
+			m[v] = append(rs, i)
+			bad = append(bad, i)
+			if len(rs) == 1 {
+				bad = append(bad, rs[0])
+			}
+		}
+		d.idx[k] = m
+		if !keep {
+			// The problems of this column's duplicates, while its index
+			// is there.
+			for _, i := range bad {
+				d.reprobCol(rows, i, k)
+			}
+			bad = bad[:0]
+			d.idx[k] = nil
+		}
+	}
+	if keep {
+		slices.Sort(bad)
+		for _, i := range slices.Compact(bad) {
+			d.reprob(rows, i)
+		}
+	}
+}
+
+// move takes row i from value from to value to of column k ("" for an
+// empty cell) and returns the rows whose duplicate problems that may
+// change: i, and the rows of the values it left and joined whose first or
+// second row changed (the first row names the second, the others the
+// first). The row lists are never changed in place: rows alone share
+// theirs.
+func (d *dupIndex) move(k, i int, from, to string) []int {
+	m := d.idx[k]
+	touched := []int{i}
+	if rs := m[from]; from != "" {
+		if j := slices.Index(rs, i); j >= 0 {
+			if len(rs) == 1 {
+				delete(m, from)
+			} else {
+				left := make([]int, 0, len(rs)-1)
+				left = append(append(left, rs[:j]...), rs[j+1:]...)
+				m[from] = left
+				switch {
+				case j == 0:
+					touched = append(touched, left...)
+				case j == 1 || len(left) == 1:
+					touched = append(touched, left[0])
+				}
+			}
+		}
+	}
+	if to != "" {
+		rs := m[to]
+		j, _ := slices.BinarySearch(rs, i)
+		rs = slices.Insert(slices.Clip(rs), j, i)
+		m[to] = rs
+		switch {
+		case j == 0:
+			touched = append(touched, rs[1:]...)
+		case j == 1:
+			touched = append(touched, rs[0])
+		}
+	}
+	return touched
+}
+
+// reprob works out the duplicate problems of row i from the indexes.
+func (d *dupIndex) reprob(rows []Row, i int) {
+	var ps []Problem
+	for k := range d.idx {
+		if pr, ok := d.dupOf(rows, i, k); ok {
+			ps = append(ps, pr)
+		}
+	}
+	if len(ps) > 0 {
+		d.probs[i] = ps
+	} else {
+		delete(d.probs, i)
+	}
+}
+
+// reprobCol adds row i's duplicate problem of column k, once (build
+// without keeping the indexes: the columns come in order).
+func (d *dupIndex) reprobCol(rows []Row, i, k int) {
+	pr, ok := d.dupOf(rows, i, k)
+	if ps := d.probs[i]; ok && (len(ps) == 0 || ps[len(ps)-1].Column != pr.Column) {
+		d.probs[i] = append(ps, pr)
+	}
+}
+
+// dupOf is row i's duplicate problem of column k, from its index.
+func (d *dupIndex) dupOf(rows []Row, i, k int) (Problem, bool) {
+	col := crossColumns[k]
+	v := dupKey(col, rows[i].v[col])
+	if v == "" {
+		return Problem{}, false
+	}
+	switch rs := d.idx[k][v]; {
+	case len(rs) < 2:
+		return Problem{}, false
+	case rs[0] == i:
+		return Problem{Row: i + 1, Column: col, Err: ErrDuplicate, Msg: fmt.Sprintf("duplicate: also in row %d", rs[1]+1)}, true
+	default:
+		return Problem{Row: i + 1, Column: col, Err: ErrDuplicate, Msg: fmt.Sprintf("duplicate: already in row %d", rs[0]+1)}, true
 	}
 }
 
@@ -617,6 +797,9 @@ func (p *Preview) Problems() []Problem {
 	var out []Problem
 	out = append(out, p.global...)
 	for _, ps := range p.own {
+		out = append(out, ps...)
+	}
+	for _, ps := range p.dups.probs { // in any order: sorted below, one a cell
 		out = append(out, ps...)
 	}
 	out = append(out, p.cross...)
@@ -635,6 +818,7 @@ func (p *Preview) RowProblems(i int) []Problem {
 		return nil
 	}
 	out := slices.Clone(p.own[i])
+	out = append(out, p.dups.probs[i]...)
 	for _, c := range p.cross {
 		if c.Row == i+1 {
 			out = append(out, c)
@@ -660,6 +844,9 @@ func (p *Preview) ErrorRows() []int {
 	for i, ps := range p.own {
 		bad[i] = len(ps) > 0
 	}
+	for i := range p.dups.probs {
+		bad[i] = true
+	}
 	for _, c := range p.cross {
 		if c.Row > 0 && c.Row <= len(bad) {
 			bad[c.Row-1] = true
@@ -677,7 +864,7 @@ func (p *Preview) ErrorRows() []int {
 // Valid reports whether the preview has rows and no problem at all: only
 // then can it become jobs.
 func (p *Preview) Valid() bool {
-	if len(p.global) > 0 || len(p.cross) > 0 {
+	if len(p.global) > 0 || len(p.cross) > 0 || len(p.dups.probs) > 0 {
 		return false
 	}
 	for _, ps := range p.own {

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -317,5 +318,77 @@ func TestPreview_SetOnlyRowCells(t *testing.T) {
 	p.Set(1, ColDeviceName, p.Rows[3].Get(ColDeviceName))
 	if dups() != 2 {
 		t.Fatalf("device name copied: %v", p.Problems())
+	}
+}
+
+// TestPreview_SetKeepsDuplicatesAsRebuilt edits the cells duplicates are
+// found in, at random among a few values so that rows collide, join and
+// leave groups of several: after each edit, the problems of every row and
+// of the table are those of a preview built again from the model, and
+// Moved names every other row whose problems changed.
+func TestPreview_SetKeepsDuplicatesAsRebuilt(t *testing.T) {
+	m := hqModel(t, 12)
+	m.Device.MACAddress = "0004f2{{ index | pad 6 }}"
+	p, err := m.Preview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := map[Column][]string{
+		ColUserID:      {"a@acme.example.com", "A@acme.example.com", "b@acme.example.com", ""},
+		ColPhoneNumber: {"2025550100", "+1-202-555-0100", "2025550101", ""},
+		ColExtension:   {"0100", "0101", ""},
+		ColMACAddress:  {"0004F2000001", "00:04:f2:00:00:02", ""},
+		ColDeviceName:  {"desk-1", "DESK-1", "desk-2", ""},
+	}
+	cols := []Column{ColUserID, ColPhoneNumber, ColExtension, ColMACAddress, ColDeviceName}
+	seed := uint64(7)
+	rnd := func(n int) int {
+		seed ^= seed << 13
+		seed ^= seed >> 7
+		seed ^= seed << 17
+		return int(seed % uint64(n))
+	}
+	rowProblems := func(p *Preview) [][]string {
+		out := make([][]string, len(p.Rows))
+		for i := range p.Rows {
+			for _, pr := range p.RowProblems(i) {
+				out[i] = append(out[i], pr.Error())
+			}
+		}
+		return out
+	}
+	before := rowProblems(p)
+	for step := range 400 {
+		row, col := rnd(len(p.Rows)), cols[rnd(len(cols))]
+		if rnd(5) == 0 {
+			p.Revert(row, col)
+		} else {
+			vs := values[col]
+			p.Set(row, col, vs[rnd(len(vs))])
+		}
+		q, err := m.Preview()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := rowProblems(p), rowProblems(q)
+		for i := range want {
+			if !slices.Equal(got[i], want[i]) {
+				t.Fatalf("step %d (row %d, %s): row %d has\n%s\nwant\n%s", step, row+1, col, i+1,
+					strings.Join(got[i], "\n"), strings.Join(want[i], "\n"))
+			}
+		}
+		if g, w := fmt.Sprint(p.Problems()), fmt.Sprint(q.Problems()); g != w {
+			t.Fatalf("step %d: problems\n%s\nwant\n%s", step, g, w)
+		}
+		if p.Valid() != q.Valid() || !slices.Equal(p.ErrorRows(), q.ErrorRows()) {
+			t.Fatalf("step %d: valid %v, error rows %v; want %v, %v", step, p.Valid(), p.ErrorRows(), q.Valid(), q.ErrorRows())
+		}
+		moved, all := p.Moved()
+		for i := range got {
+			if i != row && !all && !slices.Equal(got[i], before[i]) && !slices.Contains(moved, i) {
+				t.Fatalf("step %d: row %d changed from %v to %v, not in Moved %v", step, i+1, before[i], got[i], moved)
+			}
+		}
+		before = got
 	}
 }

@@ -37,6 +37,9 @@ func (m *Model) PreviewJob() *PreviewJob {
 // Build builds the preview from the copy; any goroutine may call it, once.
 func (j *PreviewJob) Build() (*Preview, error) { return j.m.Preview() }
 
+// Validate is Model.Validate of the copy; any goroutine may call it.
+func (j *PreviewJob) Validate(s Step) FieldErrors { return j.m.Validate(s) }
+
 // Adopt makes p, built by j, the preview of the model j was taken from:
 // the passwords generated for it are kept there and later edits go there.
 // Call it on the model's goroutine, and only when the model has not

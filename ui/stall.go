@@ -49,7 +49,7 @@ func (r StallReport) String() string {
 // MeasureStall submits a task of n users (in a new group of the demo
 // enterprise) through the preview, shows the Tasks screen, and samples the
 // UI goroutine's latency every 5 ms until the task ends. Run it from a
-// goroutine of a running application.
+// goroutine of a running application with a runner.
 func (u *UI) MeasureStall(n int, log io.Writer) (StallReport, error) {
 	rep := StallReport{Users: n}
 	start := time.Now()
@@ -59,7 +59,14 @@ func (u *UI) MeasureStall(n int, log io.Writer) (StallReport, error) {
 	}
 	fmt.Fprintf(log, "preview of %d users built in %s, drawn and settled after %s; submitting\n", n, rep.PreviewBuild, time.Since(start).Round(time.Millisecond))
 
+	if u.runner == nil {
+		return rep, fmt.Errorf("no runner")
+	}
 	ctx, cancel := context.WithCancel(u.ctx)
+	// The end of the task is an event: reading the task's counts while it
+	// runs would compete for the processor with what is measured.
+	events, unsubscribe := u.runner.Subscribe()
+	defer unsubscribe()
 	type sample struct{ at, d time.Duration }
 	var samples []sample
 	sampled := make(chan struct{})
@@ -89,12 +96,17 @@ func (u *UI) MeasureStall(n int, log io.Writer) (StallReport, error) {
 	// count as the task's.
 	rep.Stored = time.Since(start) - 20*time.Millisecond
 	var task jobs.Task
-	for {
-		task, err = u.store().Task(ctx, id)
-		if err != nil || jobs.Terminal(task.Status) {
-			break
+	for ended := false; !ended; {
+		select {
+		case ev := <-events:
+			ended = ev.TaskID == id && ev.JobID == 0 && jobs.Terminal(ev.Status)
+		case <-time.After(10 * time.Second): // an end before the subscription, say
+			task, err = u.store().Task(ctx, id)
+			ended = err != nil || jobs.Terminal(task.Status)
 		}
-		time.Sleep(100 * time.Millisecond)
+	}
+	if err == nil {
+		task, err = u.store().Task(ctx, id)
 	}
 	rep.TaskTime = time.Since(start) - rep.Stored
 	time.Sleep(500 * time.Millisecond) // the last flushes

@@ -94,9 +94,17 @@ func (v *previewView) createTask(plan *submitPlan) {
 	}
 	v.w.saveSeq++
 	store := func() {
-		id, err := st.CreateTask(v.w.u.ctx, plan.spec)
-		if err == nil && draftID != 0 {
-			_ = st.DeleteDraft(v.w.u.ctx, draftID)
+		// A large task is stored a chunk of users at a time and runs from
+		// its first chunk on (jobs.StartTask): it is shown, and its
+		// progress, as soon as that chunk is stored.
+		storing, err := st.StartTask(v.w.u.ctx, plan.spec)
+		var id int64
+		var queued bool
+		if err == nil {
+			id = storing.ID
+			if t, terr := st.Task(v.w.u.ctx, id); terr == nil && t.Queued {
+				queued = true
+			}
 		}
 		fyne.Do(func() {
 			v.storing = false
@@ -108,7 +116,7 @@ func (v *previewView) createTask(plan *submitPlan) {
 				v.w.scheduleSave()
 				return
 			}
-			if t, err := st.Task(v.w.u.ctx, id); err == nil && t.Queued {
+			if queued {
 				u.status.setMessage("Queued on this desk, waiting for the team database: %s", plan.spec.Description)
 			} else {
 				u.status.setMessage("Task %d submitted: %s", id, plan.spec.Description)
@@ -120,6 +128,22 @@ func (v *previewView) createTask(plan *submitPlan) {
 				v.w.reset(wizard.NewModel(), wizard.StepEnterprise, 0)
 			} else {
 				v.w.startOver = true
+			}
+		})
+		if err != nil {
+			return
+		}
+		// The draft goes once every user is stored: should storing stop,
+		// the task is cancelled with what was stored (the rest was never
+		// sent) and the draft keeps them all.
+		err = storing.Wait()
+		if err == nil && draftID != 0 {
+			_ = st.DeleteDraft(v.w.u.ctx, draftID)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				u.showError("Submit", fmt.Errorf("task %d is incomplete: %w; it was cancelled, the users not stored were not sent and the draft keeps them all", id, err))
+				u.tasks.reload()
 			}
 			u.drafts.reload()
 		})

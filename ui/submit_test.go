@@ -132,3 +132,41 @@ func TestSubmit_OneUserInWords(t *testing.T) {
 		t.Errorf("the plan reads:\n%s", shown)
 	}
 }
+
+// TestSubmit_StoredChunkByChunk: a task of more users than a chunk is
+// stored a chunk at a time while it runs (jobs.StartTask): every user is
+// stored and created once, and the task is shown from its first chunk on.
+func TestSubmit_StoredChunkByChunk(t *testing.T) {
+	old := jobs.StoreChunk
+	jobs.StoreChunk = 2
+	t.Cleanup(func() { jobs.StoreChunk = old })
+	h := newHarness(t, harnessOpts{runner: true})
+	h.toStep(wizard.StepPreview, 5)
+	v := h.w.preview
+	plan, err := buildPlan(h.w.m, v.p, "admin", "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.createTask(plan)
+	waitFor(t, func() bool { return h.u.tasks.selected != 0 })
+	id := h.u.tasks.selected
+	task := waitTask(t, h.store, id, 30*time.Second)
+	if task.Status != jobs.StatusCompleted || task.Completed != 5 || task.Total != 5 {
+		t.Fatalf("task = %+v", task)
+	}
+	js, err := h.store.Jobs(context.Background(), id, jobs.Filter{})
+	if err != nil || len(js) != 5 {
+		t.Fatalf("%d jobs stored (err %v)", len(js), err)
+	}
+	for i, j := range js {
+		if j.Row != i+1 || j.Status != jobs.StatusCompleted {
+			t.Errorf("job %d: row %d, %s", i, j.Row, j.Status)
+		}
+		if _, ok := h.srv.User(j.UserID); !ok {
+			t.Errorf("%s not created", j.UserID)
+		}
+	}
+	if h.u.win.Canvas().Overlays().Top() != nil {
+		t.Error("a dialog after a task stored whole")
+	}
+}

@@ -33,11 +33,21 @@ func (s *Store) JobsPage(ctx context.Context, taskID int64, f Filter, offset, li
 	}
 	where, args := jobFilterSQL(taskID, f)
 	var p JobPage
-	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM jobs WHERE `+where, args...).Scan(&p.Total); err != nil {
-		return p, fmt.Errorf("jobs: count jobs of task %d: %w", taskID, err)
-	}
 	limit = max(limit, 1)
-	p.Offset = max(min(offset, p.Total-limit), 0)
+	count := func() error {
+		if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM jobs WHERE `+where, args...).Scan(&p.Total); err != nil {
+			return fmt.Errorf("jobs: count jobs of task %d: %w", taskID, err)
+		}
+		return nil
+	}
+	// From the first job on, a page that is not full is all there is: a
+	// search, which reads every job of the task, reads them once.
+	if offset > 0 {
+		if err := count(); err != nil {
+			return p, err
+		}
+		p.Offset = max(min(offset, p.Total-limit), 0)
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE `+where+` ORDER BY row LIMIT ? OFFSET ?`,
 		append(args, limit, p.Offset)...)
 	if err != nil {
@@ -53,6 +63,13 @@ func (s *Store) JobsPage(ctx context.Context, taskID int64, f Filter, offset, li
 	}
 	if err := rows.Err(); err != nil {
 		return p, fmt.Errorf("jobs: list jobs of task %d: %w", taskID, err)
+	}
+	if offset <= 0 {
+		if p.Total = len(p.Jobs); p.Total == limit {
+			if err := count(); err != nil {
+				return p, err
+			}
+		}
 	}
 	p.Attempts, err = s.attemptsOf(ctx, taskID, p.Jobs)
 	return p, err

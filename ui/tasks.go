@@ -109,10 +109,13 @@ type tasksView struct {
 	obj        fyne.CanvasObject
 	reloadBusy bool
 	reloadMore bool
-	// reloadMoreJobs is set when the reload that follows must read the
-	// selected task's jobs too.
-	reloadMoreJobs bool
-	// rowIndex is the index in jobs of each row number of the window.
+	// tasksRead is set once the task list was read.
+	tasksRead bool
+	// reloadMoreTasks and reloadMoreJobs are set when the reload that
+	// follows must read the tasks, and the selected task's jobs.
+	reloadMoreTasks, reloadMoreJobs bool
+	// rowIndex is the index in jobs of each row number of the window,
+	// when jobs is not in row order (jobAt).
 	rowIndex map[int]int
 	// storing is the task being stored after Submit, shown (with its jobs,
 	// all pending) until the store gives it an id.
@@ -147,7 +150,7 @@ func newTasksView(u *UI) *tasksView {
 			v.selected = v.tasks[i].ID
 			v.sends = nil
 			v.showTask()
-			v.jobsFromTop()
+			v.jobsFromTop(true)
 		}
 	}
 	v.title = heading("")
@@ -179,10 +182,10 @@ func newTasksView(u *UI) *tasksView {
 	v.edit.Disable()
 	v.filter = newSelect(jobFilters, nil)
 	v.filter.SetSelected("All")
-	v.filter.OnChanged = func(string) { v.jobsFromTop() }
+	v.filter.OnChanged = func(string) { v.jobsFromTop(false) }
 	v.search = newEntry()
 	v.search.SetPlaceHolder("Search user ID, error or row")
-	v.search.OnChanged = func(string) { v.jobsFromTop() }
+	v.search.OnChanged = func(string) { v.jobsFromTop(false) }
 	v.table = v.newJobsTable()
 	v.jobInfo = note(jobHint)
 	v.noJobs = widget.NewLabel("")
@@ -383,20 +386,27 @@ func enable(b *keyButton, on bool) {
 
 // reload reads tasks and the selected task's jobs off the UI goroutine and
 // applies them in one fyne.Do. Calls while a reload runs are coalesced.
-func (v *tasksView) reload() { v.reloadWith(true) }
+func (v *tasksView) reload() { v.reloadWith(true, true) }
 
 // reloadTasks reads the tasks only; the jobs table stays as it is. Reading
 // the jobs of a large task is the costly part, and a task that starts
 // running changes none of them.
-func (v *tasksView) reloadTasks() { v.reloadWith(false) }
+func (v *tasksView) reloadTasks() { v.reloadWith(true, false) }
 
-func (v *tasksView) reloadWith(withJobs bool) {
+// reloadJobs reads the selected task's jobs only (another filter, search
+// or window of them): the task list, whose counts are read from every job
+// of every task, stays as it is.
+func (v *tasksView) reloadJobs() { v.reloadWith(false, true) }
+
+func (v *tasksView) reloadWith(withTasks, withJobs bool) {
 	st := v.u.store()
 	if st == nil {
 		return
 	}
+	withTasks = withTasks || !v.tasksRead
 	if v.reloadBusy {
 		v.reloadMore = true
+		v.reloadMoreTasks = v.reloadMoreTasks || withTasks
 		v.reloadMoreJobs = v.reloadMoreJobs || withJobs
 		return
 	}
@@ -404,7 +414,11 @@ func (v *tasksView) reloadWith(withJobs bool) {
 	sel, from, f := v.selected, v.jobWant, v.jobFilter()
 	v.u.spawn(func() {
 		ctx := v.u.ctx
-		ts, err := st.ListTasks(ctx)
+		var ts []jobs.Task
+		var err error
+		if withTasks {
+			ts, err = st.ListTasks(ctx)
+		}
 		var page jobs.JobPage
 		if err == nil && sel != 0 && withJobs {
 			page, err = st.JobsPage(ctx, sel, f, from, jobWindow)
@@ -414,17 +428,21 @@ func (v *tasksView) reloadWith(withJobs bool) {
 				v.sends = page.Attempts
 				v.table.Refresh()
 			}
-			v.apply(ts, page, withJobs, err)
+			if !withTasks {
+				ts = v.tasks // as shown: sorted and searched
+			}
+			v.apply(ts, withTasks, page, withJobs, err)
 		})
 	})
 }
 
-func (v *tasksView) apply(ts []jobs.Task, page jobs.JobPage, withJobs bool, err error) {
+func (v *tasksView) apply(ts []jobs.Task, withTasks bool, page jobs.JobPage, withJobs bool, err error) {
 	v.reloadBusy = false
 	if withJobs {
 		v.paging = false
 	}
-	if err == nil {
+	if err == nil && withTasks {
+		v.tasksRead = true
 		sort.Slice(ts, func(i, j int) bool {
 			if ts[i].Queued != ts[j].Queued {
 				return ts[i].Queued // a team store's queued tasks (negative ids) first
@@ -437,6 +455,8 @@ func (v *tasksView) apply(ts []jobs.Task, page jobs.JobPage, withJobs bool, err 
 		if q := strings.TrimSpace(v.taskSearch.Text); q != "" {
 			ts = slices.DeleteFunc(ts, func(t jobs.Task) bool { return !taskMatches(t, q) })
 		}
+	}
+	if err == nil {
 		jobsChanged := withJobs && !v.samePage(page)
 		tasksChanged := !sameTasks(v.tasks, ts)
 		v.tasks = ts
@@ -472,9 +492,9 @@ func (v *tasksView) apply(ts []jobs.Task, page jobs.JobPage, withJobs bool, err 
 		v.showEmptyJobs()
 	}
 	if v.reloadMore {
-		more := v.reloadMoreJobs
-		v.reloadMore, v.reloadMoreJobs = false, false
-		v.reloadWith(more)
+		tasks, more := v.reloadMoreTasks, v.reloadMoreJobs
+		v.reloadMore, v.reloadMoreTasks, v.reloadMoreJobs = false, false, false
+		v.reloadWith(tasks, more)
 	}
 }
 
@@ -678,7 +698,7 @@ func (v *tasksView) flush(f flushing) {
 	if f.reload {
 		// The reload shows the progress too, with what it read: one
 		// frame instead of two.
-		v.reloadWith(f.jobsMoved || f.due && !v.followsEvents())
+		v.reloadWith(true, f.jobsMoved || f.due && !v.followsEvents())
 		return
 	}
 	if _, ok := f.progress[v.selected]; ok {
@@ -697,7 +717,7 @@ func (v *tasksView) followsEvents() bool {
 func (v *tasksView) follow(moved map[int]jobs.Event) bool {
 	changed := false
 	for row, ev := range moved {
-		i, ok := v.rowIndex[row]
+		i, ok := v.jobAt(row)
 		if !ok || i >= len(v.jobs) {
 			continue
 		}

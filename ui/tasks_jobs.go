@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -81,16 +82,18 @@ func (v *tasksView) needRow(r int) {
 	}
 	v.paging = true
 	v.jobWant = max(r-jobWindow/4, 0)
-	v.reload()
+	v.reloadJobs()
 }
 
 // jobsFromTop shows the jobs of the selected task, filter and search from
-// the first: the table scrolls back to the top and is read again.
-func (v *tasksView) jobsFromTop() {
+// the first: the table scrolls back to the top and is read again, with
+// the task list when withTasks (another task was selected; another filter
+// or search changes no task).
+func (v *tasksView) jobsFromTop(withTasks bool) {
 	v.unselectJob()
 	v.jobWant = 0
 	v.table.ScrollToTop()
-	v.reload()
+	v.reloadWith(withTasks, true)
 }
 
 // setJobs shows every job of js in the jobs table.
@@ -101,10 +104,26 @@ func (v *tasksView) setJobs(js []jobs.Job) {
 // setPage shows a window of the jobs.
 func (v *tasksView) setPage(p jobs.JobPage) {
 	v.jobs, v.jobOffset, v.jobTotal = p.Jobs, p.Offset, p.Total
-	v.rowIndex = make(map[int]int, len(p.Jobs))
-	for i, j := range p.Jobs {
-		v.rowIndex[j.Row] = i
+	// The store reads jobs in row order, and a task being stored lists
+	// them so: a row is then found by binary search, with no index to
+	// build for a hundred thousand of them.
+	v.rowIndex = nil
+	if !slices.IsSortedFunc(p.Jobs, func(a, b jobs.Job) int { return a.Row - b.Row }) {
+		v.rowIndex = make(map[int]int, len(p.Jobs))
+		for i, j := range p.Jobs {
+			v.rowIndex[j.Row] = i
+		}
 	}
+}
+
+// jobAt returns the index in jobs of the job of row number row.
+func (v *tasksView) jobAt(row int) (int, bool) {
+	if v.rowIndex != nil {
+		i, ok := v.rowIndex[row]
+		return i, ok
+	}
+	i, ok := slices.BinarySearchFunc(v.jobs, row, func(j jobs.Job, row int) int { return j.Row - row })
+	return i, ok
 }
 
 // samePage reports whether a page read shows what the table shows.

@@ -87,8 +87,8 @@ BENCH ?= .
 bench: ## run the benchmarks, the scale ones at 1k/10k/100k users (about 10 minutes; compare runs with benchstat); BENCH=regexp picks some
 	$(GO) test -tags ci -run '^$$' -bench '$(BENCH)' -benchmem -timeout 60m ./...
 
-bench-window: ## the window's benchmarks at 1k/10k/100k: preview build, edit and scroll; Tasks open, filter and search and their store pages
-	$(GO) test -tags ci -run '^$$' -bench 'Preview_(Build|Edit|Scroll)$$|Tasks$$' -benchmem -timeout 60m ./ui/
+bench-window: ## the window's benchmarks at 1k/10k/100k: preview build, edit (a name, a user id) and scroll; Tasks open, filter and search and their store pages
+	$(GO) test -tags ci -run '^$$' -bench 'Preview_(Build|Edit|EditUserID|Scroll)$$|Tasks$$' -benchmem -timeout 60m ./ui/
 	$(GO) test -tags ci -run '^$$' -bench 'JobsPage$$' -benchmem -timeout 60m ./jobs/
 
 SOAK_COUNT ?= 50

@@ -42,8 +42,9 @@ func rowsOf(js []Job) []int {
 }
 
 // TestStore_JobsPage: a page is the window of what Jobs returns for the
-// same filter, its total what Jobs counts, its attempts what Attempts
-// says of its jobs; an offset past the end reads the last page.
+// same filter, its total what Jobs counts (a first page that is not full
+// is counted by its jobs), its attempts what Attempts says of its jobs; an
+// offset past the end reads the last page.
 func TestStore_JobsPage(t *testing.T) {
 	s := openTestStore(t, nil)
 	ctx := context.Background()
@@ -63,6 +64,8 @@ func TestStore_JobsPage(t *testing.T) {
 		{"past the end", Filter{}, 90, 20, 95, 75},
 		{"more than all", Filter{}, 0, 500, 95, 0},
 		{"failed", Filter{Status: StatusFailed}, 3, 4, 9, 3},
+		{"failed, one page of them", Filter{Status: StatusFailed}, 0, 9, 9, 0},
+		{"failed, less than a page", Filter{Status: StatusFailed}, 0, 10, 9, 0},
 		{"completed", Filter{Status: StatusCompleted}, 80, 10, 86, 76},
 		{"search user id", Filter{Search: "u004"}, 0, 5, 10, 0},
 		{"search error", Filter{Search: "already"}, 0, 50, 9, 0},

@@ -671,7 +671,11 @@ func (d *dupIndex) build(rows []Row, keep bool) {
 	for k := range d.idx {
 		col := crossColumns[k]
 		if keep || m == nil {
-			m = make(map[string][]int, len(rows))
+			size := 0 // a column left empty costs no table
+			if len(rows) > 0 && rows[0].v[col] != "" {
+				size = len(rows)
+			}
+			m = make(map[string][]int, size)
 		} else {
 			clear(m)
 		}

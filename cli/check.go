@@ -134,7 +134,7 @@ func (f *checkFlags) open(ctx context.Context, args []string) (*checked, int) {
 	if !ok || sp == "" || grp == "" || strings.Contains(grp, "/") {
 		return nil, f.fail(ExitUsage, "--group SP/GROUP is required (for example --group acme-ent/acme-hq)")
 	}
-	imp, err := f.readFile(file)
+	imp, err := f.readFile(ctx, file)
 	if err != nil {
 		return nil, f.fail(ExitUsage, "%v", err)
 	}
@@ -272,7 +272,7 @@ func (f *checkFlags) checkServer(ctx context.Context, c *checked, found []wizard
 // readFile reads the file as the Import screen does, its unknown columns
 // mapped by --map (or the mapping the window saved for these headers)
 // and --ignore, an encrypted workbook opened with --password-stdin.
-func (f *checkFlags) readFile(name string) (*wizard.Import, error) {
+func (f *checkFlags) readFile(ctx context.Context, name string) (*wizard.Import, error) {
 	// The mapping is chosen once the file's header is known; a CSV file's
 	// rows are then imported as they are read, never held as cells.
 	mapping := func(t *wizard.Table) (wizard.Mapping, error) {
@@ -308,7 +308,7 @@ func (f *checkFlags) readFile(name string) (*wizard.Import, error) {
 	}
 	var imp *wizard.Import
 	err := openWorkbook(f.e, name, *f.pwStdin, func(fh *os.File, opts *wizard.ReadOptions) (err error) {
-		imp, err = wizard.ImportFile(context.Background(), filepath.Base(name), fh, opts, mapping)
+		imp, err = wizard.ImportFile(ctx, filepath.Base(name), fh, opts, mapping)
 		return err
 	})
 	if err != nil {

@@ -106,14 +106,15 @@ wait:
 		}
 	}
 	prog.finish()
-	return report(f, st, id, t.Completed, time.Since(start), runErr)
+	return report(ctx, f, st, id, t.Completed, time.Since(start), runErr)
 }
 
 // report prints where the task rests and returns the exit status; before
 // is how many jobs were completed when this run began, took how long it ran.
-func report(f *flags, st *jobs.Store, id int64, before int, took time.Duration, runErr error) int {
+// It reads where the task rests even when ctx was cancelled to stop the run.
+func report(ctx context.Context, f *flags, st *jobs.Store, id int64, before int, took time.Duration, runErr error) int {
 	e := f.e
-	t, err := st.Task(context.Background(), id)
+	t, err := st.Task(context.WithoutCancel(ctx), id)
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)
 	}
@@ -213,7 +214,7 @@ func followStore(ctx context.Context, f *flags, st *jobs.Store, id int64, holder
 		prog.event(jobs.Event{TaskID: id, Status: t.Status, Err: t.Error, Done: t.Completed, Failed: t.Failed, Total: t.Total})
 		if jobs.Terminal(t.Status) || t.Status == jobs.StatusPaused {
 			prog.finish()
-			return nil, report(f, st, id, before, time.Since(start), nil)
+			return nil, report(ctx, f, st, id, before, time.Since(start), nil)
 		}
 		if l, err := st.LockRunner(); err == nil {
 			prog.finish()

@@ -255,7 +255,8 @@ func exportTask(ctx context.Context, f *flags, st *jobs.Store, id int64, file st
 	}
 	opts := jobs.ExportOptions{Format: format, Password: password}
 	if failedOnly {
-		opts.Status = jobs.StatusFailed
+		// The file the window's "Failed jobs to fix…" writes.
+		opts = desk.FixesExport(opts)
 	}
 	// The rows stream from the store to the file.
 	n, err := desk.ExportTaskFile(ctx, st, id, file, opts)
@@ -297,7 +298,7 @@ job each line is. They run in the window when it is open, or here with
 	var imp *wizard.Import
 	if *fixes != "" {
 		var err error
-		imp, err = readFixes(f.e, *fixes, *pwStdin)
+		imp, err = readFixes(ctx, f.e, *fixes, *pwStdin)
 		if errors.Is(err, wizard.ErrNothingToFix) {
 			fmt.Fprintf(e.Stdout, "task %d: %s has no rows, so no jobs were changed\n", id, filepath.Base(*fixes))
 			return ExitOK
@@ -312,19 +313,12 @@ job each line is. They run in the window when it is open, or here with
 	if err != nil {
 		return f.fail(ExitUsage, "%v", err)
 	}
-	var n int
+	var n, left int
 	if imp != nil {
 		// Only the store and the planning are used: nothing is sent here.
-		runner := jobs.NewRunner(st, nil, nil)
-		n, err = runner.ApplyFixes(ctx, id, imp)
+		n, left, err = desk.ApplyFixes(ctx, st, jobs.NewRunner(st, nil, nil), id, imp)
 	} else {
 		n, err = st.RetryAllFailed(ctx, id)
-	}
-	var left int
-	if err == nil && imp != nil {
-		if js, jerr := st.Jobs(ctx, id, jobs.Filter{Status: jobs.StatusFailed}); jerr == nil {
-			left = len(js)
-		}
 	}
 	st.Close()
 	if err != nil {
@@ -349,10 +343,10 @@ job each line is. They run in the window when it is open, or here with
 
 // readFixes reads a fixes file as the window's Import fixes does, an
 // encrypted workbook opened with the password on standard input.
-func readFixes(e *Env, name string, pwStdin bool) (*wizard.Import, error) {
+func readFixes(ctx context.Context, e *Env, name string, pwStdin bool) (*wizard.Import, error) {
 	var imp *wizard.Import
 	err := openWorkbook(e, name, pwStdin, func(fh *os.File, opts *wizard.ReadOptions) (err error) {
-		imp, err = wizard.ReadFixes(context.Background(), filepath.Base(name), fh, opts)
+		imp, err = wizard.ReadFixes(ctx, filepath.Base(name), fh, opts)
 		return err
 	})
 	return imp, err

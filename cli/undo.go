@@ -11,7 +11,6 @@ import (
 
 	"golang.org/x/term"
 
-	"bwbulk/desk"
 	"bwbulk/jobs"
 )
 
@@ -62,7 +61,7 @@ jobs failed, 2 when not confirmed.`)
 	s := f.session(st, tgt)
 	defer s.Close()
 	fmt.Fprintf(e.Stderr, "Reading from the server what task %d created…\n", id)
-	plan, err := jobs.PlanUndo(ctx, st, s.Reads(), id, &jobs.UndoOptions{Jobs: chosen, Admin: tgt.p.AdminUser, Server: tgt.p.Address, OSUser: desk.OSUser()})
+	plan, err := s.PlanUndo(ctx, st, id, chosen)
 	if errors.Is(err, jobs.ErrNothingToUndo) {
 		fmt.Fprintf(e.Stdout, "Nothing of what task %d created is left to undo.\n", id)
 		if plan != nil {

@@ -2,10 +2,12 @@ package desk
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 
 	"bwbulk/jobs"
+	"bwbulk/wizard"
 )
 
 // ExportTaskFile writes task id to the file named path as o says
@@ -33,4 +35,37 @@ func ExportTaskFile(ctx context.Context, st *jobs.Store, id int64, path string, 
 		return 0, err
 	}
 	return n, nil
+}
+
+// ExportFixes writes the failed jobs of task id to w as the file to fix
+// them in (FixesExport), in format (jobs.FormatCSV or jobs.FormatXLSX),
+// and returns how many it wrote.
+func ExportFixes(ctx context.Context, st *jobs.Store, id int64, w io.Writer, format string) (int, error) {
+	return st.ExportTask(ctx, id, w, FixesExport(jobs.ExportOptions{Format: format}))
+}
+
+// WriteRows writes preview rows as XLSX (the users sheet, a passwords
+// sheet with withPasswords, encrypted with password when it is not empty)
+// or as CSV (the passwords in the users sheet, in clear, only with
+// withPasswords).
+func WriteRows(w io.Writer, rows []wizard.Row, xlsx, withPasswords bool, password string) error {
+	if !xlsx {
+		return wizard.ExportCSV(w, wizard.UsersSheet(rows, withPasswords))
+	}
+	sheets := []wizard.Sheet{wizard.UsersSheet(rows, false)}
+	if withPasswords {
+		sheets = append(sheets, wizard.PasswordSheet(rows))
+	}
+	return wizard.ExportXLSX(w, sheets, password)
+}
+
+// WriteProblems writes the preview's rows with problems
+// (wizard.ProblemsSheet) as XLSX or CSV; wizard.ReadFixes reads the file
+// back.
+func WriteProblems(w io.Writer, rows []wizard.ProblemRow, xlsx bool) error {
+	s := wizard.ProblemsSheet(rows)
+	if xlsx {
+		return wizard.ExportXLSX(w, []wizard.Sheet{s}, "")
+	}
+	return wizard.ExportCSV(w, s)
 }

@@ -148,8 +148,8 @@ func (s *Store) addAction(ctx context.Context, taskID, jobID int64, action, deta
 	s.InTx(ctx, func(tx *sql.Tx) error { return s.addActionTx(ctx, tx, taskID, jobID, action, detail) })
 }
 
-// Actions returns a task's actions in order (all tasks' when taskID is 0).
-func (s *Store) Actions(ctx context.Context, taskID int64) ([]Action, error) {
+// actions returns a task's actions in order (all tasks' when taskID is 0).
+func (s *Store) actions(ctx context.Context, taskID int64) ([]Action, error) {
 	q := `SELECT at, task_id, job_id, action, desk, detail FROM actions`
 	var args []any
 	if taskID != 0 {

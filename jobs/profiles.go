@@ -124,7 +124,7 @@ func (s *Store) learnedFor(p Profile) *broadworks.Learned {
 	}
 	id := p.ID
 	l := broadworks.NewLearned(p.Learned, func(m map[string]string) {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(s.life(), 5*time.Second)
 		defer cancel()
 		_ = s.SetProfileLearned(ctx, id, m) // lost only if the disk fails: the server teaches it again
 	})

@@ -344,7 +344,7 @@ func (r *Runner) Resume(ctx context.Context, taskID int64) error {
 
 // Cancel stops a task for good: documents in flight finish (their
 // outcome is recorded), every job not yet done is cancelled. Cancelled
-// jobs can be retried with Store.RetryJob.
+// jobs can be queued again one by one (retryJob).
 func (r *Runner) Cancel(ctx context.Context, taskID int64) error {
 	ok, err := r.store.setTaskStatus(ctx, taskID, StatusCancelled, "cancelled by the user",
 		StatusPending, StatusRunning, StatusWaiting, StatusPaused)
@@ -388,7 +388,7 @@ func (r *Runner) haltCurrent(taskID int64) {
 
 func (r *Runner) publishTask(taskID int64, status, msg string) {
 	e := Event{TaskID: taskID, Status: status, Err: msg}
-	if t, err := r.store.taskW(context.Background(), taskID); err == nil {
+	if t, err := r.store.taskW(r.store.life(), taskID); err == nil {
 		e.Done, e.Failed, e.Checking, e.Total = t.Completed, t.Failed, t.Checking, t.Total
 	}
 	r.hub.publish(e)

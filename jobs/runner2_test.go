@@ -246,7 +246,7 @@ func TestRunner_PauseCancelResume(t *testing.T) {
 		}
 	}
 	// Retrying a cancelled job finishes it, without duplicates.
-	if err := st.RetryJob(ctx, js[len(js)-1].ID); err != nil {
+	if err := st.retryJob(ctx, js[len(js)-1].ID); err != nil {
 		t.Fatal(err)
 	}
 	task = h.waitTask(id, 20*time.Second, StatusCompleted, StatusFailed, StatusCancelled)

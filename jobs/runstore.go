@@ -387,7 +387,7 @@ func (s *Store) failPending(ctx context.Context, taskID int64, code int, msg str
 // finishTask sets a task whose jobs are all final to completed (or failed
 // when a job failed, cancelled when it was cancelled) and returns the
 // status; "" when work remains. It reads and writes in one transaction so
-// a job queued meanwhile (RetryJob) is never overruled.
+// a job queued meanwhile (retryJob) is never overruled.
 func (s *Store) finishTask(ctx context.Context, taskID int64) (string, error) {
 	var status string
 	err := s.InTx(ctx, func(tx *sql.Tx) error {

@@ -131,7 +131,7 @@ func (s *Store) dataBox() (*box, error) {
 		}
 		if s.eng != nil && s.eng.shared() {
 			// The team's key, not one of this desk's own (teamkey.go).
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			ctx, cancel := context.WithTimeout(s.life(), 30*time.Second)
 			key, err = s.teamDataKey(ctx)
 			cancel()
 			if err != nil {

@@ -119,7 +119,7 @@ func TestRunner_serviceAssignment(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, j := range js[2:] {
-		if err := st.RetryJob(ctx, j.ID); err != nil {
+		if err := st.retryJob(ctx, j.ID); err != nil {
 			t.Fatal(err)
 		}
 	}

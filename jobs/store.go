@@ -69,6 +69,7 @@ type Store struct {
 	lastTasks  []Task // the team's tasks at the last ListTasks that reached it
 	tasksMu    sync.Mutex
 	moverStop  func()
+	lifetime   storeLife // life(): the context of the store's own work
 
 	keyMu sync.Mutex
 	box   *box // nil until the data key is loaded
@@ -204,6 +205,7 @@ func (s *Store) prepare(ctx context.Context) error {
 // Close closes both pools.
 func (s *Store) Close() error {
 	var errs []error
+	s.endLife()
 	if s.moverStop != nil {
 		s.moverStop()
 	}

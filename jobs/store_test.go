@@ -219,7 +219,7 @@ func TestStore_NotFound(t *testing.T) {
 		"profile": func() error { _, err := s.Profile(ctx, 42); return err }(),
 		"draft":   func() error { _, err := s.Draft(ctx, 42); return err }(),
 		"cache":   func() error { _, err := s.Catalogue(ctx, "srv", "groups", &dst); return err }(),
-		"retry":   s.RetryJob(ctx, 42),
+		"retry":   s.retryJob(ctx, 42),
 		"admin":   func() error { _, err := s.AdminPassword(42); return err }(),
 	} {
 		if !errors.Is(err, ErrNotFound) {
@@ -256,7 +256,7 @@ func TestStore_NoClearSecretsOnDisk(t *testing.T) {
 	s.w.ExecContext(ctx, `UPDATE jobs SET status = 'failed' WHERE id = ?`, js[0].ID)
 	editPW := password.MustGenerate(16, 4, 2, false, true)
 	pws = append(pws, editPW)
-	if err := s.UpdateJobFields(ctx, js[0].ID, map[string]string{"userId": js[0].UserID, "password": editPW},
+	if err := s.updateJobFields(ctx, js[0].ID, map[string]string{"userId": js[0].UserID, "password": editPW},
 		[]oci.Request{userAdd("acme-ent", "acme-hq", js[0].UserID, editPW, "")}); err != nil {
 		t.Fatal(err)
 	}
@@ -463,14 +463,14 @@ func TestStore_EditRetry(t *testing.T) {
 	id, _ := s.CreateTask(ctx, spec)
 	js, _ := s.Jobs(ctx, id, Filter{})
 	jid := js[0].ID
-	if err := s.RetryJob(ctx, jid); !errors.Is(err, ErrJobActive) {
+	if err := s.retryJob(ctx, jid); !errors.Is(err, ErrJobActive) {
 		t.Fatalf("retry pending job: %v", err)
 	}
 	// The device was added, the user failed.
 	s.w.ExecContext(ctx, `UPDATE jobs SET status = 'failed', step = 1, error_code = 4200, error_text = 'dup' WHERE id = ?`, jid)
 	s.w.ExecContext(ctx, `UPDATE tasks SET status = 'failed' WHERE id = ?`, id)
 
-	err := s.UpdateJobFields(ctx, jid, map[string]string{"userId": "v@x"},
+	err := s.updateJobFields(ctx, jid, map[string]string{"userId": "v@x"},
 		[]oci.Request{dev, userAdd("sp", "g", "v@x", "pw1pw1", "")})
 	if err != nil {
 		t.Fatal(err)
@@ -486,7 +486,7 @@ func TestStore_EditRetry(t *testing.T) {
 	s.w.ExecContext(ctx, `UPDATE jobs SET status = 'failed' WHERE id = ?`, jid)
 	dev2 := *dev
 	dev2.DeviceName = "d2"
-	s.UpdateJobFields(ctx, jid, map[string]string{"userId": "v@x"}, []oci.Request{&dev2, userAdd("sp", "g", "v@x", "pw1pw1", "")})
+	s.updateJobFields(ctx, jid, map[string]string{"userId": "v@x"}, []oci.Request{&dev2, userAdd("sp", "g", "v@x", "pw1pw1", "")})
 	if j, _ = s.Job(ctx, jid); j.Step != 0 {
 		t.Fatalf("step = %d, want 0", j.Step)
 	}

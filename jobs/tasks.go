@@ -406,13 +406,13 @@ func (s *Store) Job(ctx context.Context, id int64) (Job, error) {
 // pending or running.
 var ErrJobActive = errors.New("jobs: job is pending or running")
 
-// UpdateJobFields replaces a failed or cancelled job's fields and commands
+// updateJobFields replaces a failed or cancelled job's fields and commands
 // and queues it again. Commands already applied on the server are kept as
 // done when the new plan starts with exactly the same commands (so an
 // edited user is not given a second device); from the first different
 // command on, the new plan is sent. The user id is taken from
 // fields["userId"] when present.
-func (s *Store) UpdateJobFields(ctx context.Context, jobID int64, fields map[string]string, cmds []oci.Request) error {
+func (s *Store) updateJobFields(ctx context.Context, jobID int64, fields map[string]string, cmds []oci.Request) error {
 	return s.updateJob(ctx, jobID, fields["userId"], fields, cmds)
 }
 
@@ -499,9 +499,9 @@ func (s *Store) requeueTask(ctx context.Context, tx *sql.Tx, taskID int64) error
 const reconcileSet = `status = 'pending', step = 0, inflight = 0, reconcile = 1, unverified = 0,
 	attempts = 0, error_code = 0, error_text = '', not_before = 0, updated_at = ?`
 
-// RetryJob queues a failed or cancelled job again. It reconciles rather
+// retryJob queues a failed or cancelled job again. It reconciles rather
 // than replays: see reconcileSet.
-func (s *Store) RetryJob(ctx context.Context, jobID int64) error {
+func (s *Store) retryJob(ctx context.Context, jobID int64) error {
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		var taskID int64
 		err := tx.QueryRowContext(ctx, `UPDATE jobs SET `+reconcileSet+`
@@ -567,23 +567,6 @@ func (s *Store) RetryAllFailed(ctx context.Context, taskID int64) (int, error) {
 		s.signal()
 	}
 	return int(n), nil
-}
-
-// DeleteTask removes a finished task and its jobs (the audit stays).
-func (s *Store) DeleteTask(ctx context.Context, taskID int64) error {
-	return s.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM tasks WHERE id = ? AND status IN ('completed','failed','cancelled')`, taskID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			if _, err := s.taskW(ctx, taskID); err != nil {
-				return err
-			}
-			return fmt.Errorf("jobs: delete task %d: task is not finished", taskID)
-		}
-		return nil
-	})
 }
 
 // setTaskStatus changes a task's status when its current status is one of

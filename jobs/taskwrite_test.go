@@ -114,7 +114,7 @@ func TestStore_StartTask_StoringStops(t *testing.T) {
 	if id, err := st.nextTask(ctx); err != nil || id != 0 {
 		t.Fatalf("nextTask = %d, %v; want none", id, err)
 	}
-	acts, _ := st.Actions(ctx, w.ID)
+	acts, _ := st.actions(ctx, w.ID)
 	if len(acts) < 2 || acts[len(acts)-1].Action != "incomplete" {
 		t.Errorf("actions = %+v, want incomplete last", acts)
 	}

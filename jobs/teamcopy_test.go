@@ -73,7 +73,7 @@ func TestTeam_CopyHistoryTwice(t *testing.T) {
 			t.Errorf("audit %d: %+v, want %+v", i, audit[i], wantAudit[i])
 		}
 	}
-	acts, _ := team.Actions(ctx, got.ID)
+	acts, _ := team.actions(ctx, got.ID)
 	if len(acts) != 1 || acts[0].Action != "copy" {
 		t.Errorf("actions of the copy: %+v", acts)
 	}

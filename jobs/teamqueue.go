@@ -301,7 +301,7 @@ func (s *Store) moveQueued(ctx context.Context, team *Store) (int, error) {
 // database opened offline it connects to the team database for each try
 // while there is something to move.
 func (s *Store) startMover() {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(s.life())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"io"
 	"net/url"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"bwbulk/desk"
 	"bwbulk/wizard"
 )
 
@@ -43,7 +43,7 @@ func (u *UI) exportRows(name string, rows []wizard.Row) {
 			// Writing (and encrypting) a large workbook takes a while: off
 			// the UI goroutine.
 			u.spawn(func() {
-				err := writeExport(wc, rows, xlsx, withPw, pass)
+				err := desk.WriteRows(wc, rows, xlsx, withPw, pass)
 				if cerr := wc.Close(); err == nil {
 					err = cerr
 				}
@@ -89,20 +89,6 @@ func (u *UI) openFolder(uri fyne.URI) error {
 		return err
 	}
 	return u.app.OpenURL(link)
-}
-
-// writeExport writes rows as XLSX (users sheet, optional passwords sheet,
-// optional encryption) or CSV (passwords in the users sheet only when
-// asked).
-func writeExport(w io.Writer, rows []wizard.Row, xlsx, withPasswords bool, password string) error {
-	if !xlsx {
-		return wizard.ExportCSV(w, wizard.UsersSheet(rows, withPasswords))
-	}
-	sheets := []wizard.Sheet{wizard.UsersSheet(rows, false)}
-	if withPasswords {
-		sheets = append(sheets, wizard.PasswordSheet(rows))
-	}
-	return wizard.ExportXLSX(w, sheets, password)
 }
 
 func safeFileName(s string) string {

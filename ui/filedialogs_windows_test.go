@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"github.com/xuri/excelize/v2"
 
+	"bwbulk/desk"
 	"bwbulk/wizard"
 )
 
@@ -41,7 +42,7 @@ func exportTo(t *testing.T, path string, rows []wizard.Row, xlsx bool) {
 	if err != nil {
 		t.Fatalf("open %s: %v", path, err)
 	}
-	err = writeExport(wc, rows, xlsx, true, "")
+	err = desk.WriteRows(wc, rows, xlsx, true, "")
 	if cerr := wc.Close(); err == nil {
 		err = cerr
 	}

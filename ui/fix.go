@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -18,149 +17,25 @@ import (
 	"bwbulk/wizard"
 )
 
-// fixSession is the preview opened on the failed jobs of a task: each
-// preview row is one job, retried (not created again) by Submit.
-type fixSession struct {
-	taskID int64
-	jobIDs []int64
-	// index is each job's row in the task (0-based): the templates
-	// render it with that index.
-	index []int
-	// edited are the columns the templates do not make, by preview row:
-	// hand edits of the task and of this fix, and the password.
-	edited []map[wizard.Column]bool
-	// base is the task's wizard model; nil for tasks stored before it
-	// was kept (derived cells then stay as they are).
-	base *wizard.Model
-	// applied are the device names the jobs already created: not a
-	// collision for the check.
-	applied []string
-}
-
-// fixModel builds the model and session of a preview of failed jobs;
-// model is row 1's job (may be the zero Job).
-func fixModel(taskID int64, failed []jobs.Job, model jobs.Job) (*wizard.Model, *fixSession, error) {
-	if len(failed) == 0 {
-		return nil, nil, errors.New("the task has no failed jobs")
-	}
-	f := &fixSession{taskID: taskID}
-	if s := model.Fields[desk.FieldModel]; s != "" {
-		base := wizard.NewModel()
-		if err := json.Unmarshal([]byte(s), base); err == nil {
-			f.base = base
-		}
-	}
-	first := failed[0].Fields
-	var m *wizard.Model
-	if f.base != nil {
-		b, _ := json.Marshal(f.base)
-		m = wizard.NewModel()
-		_ = json.Unmarshal(b, m)
-	} else {
-		m = wizard.NewModel()
-		m.Enterprise = wizard.EnterpriseStep{Mode: wizard.ModeSelect, ID: first[wizard.FieldTargetSP], IsEnterprise: first[wizard.FieldTargetEnterprise] == "true"}
-		m.Group = wizard.GroupStep{Mode: wizard.ModeSelect, ID: first[wizard.FieldTargetGroup]}
-		m.UserID.Domain = first[wizard.FieldTargetDomain]
-		m.Release = first[wizard.FieldTargetRelease]
-	}
-	// The groups (and department) exist now: the task's setup ran.
-	m.Enterprise.Mode, m.Group.Mode = wizard.ModeSelect, wizard.ModeSelect
-	if m.Department.Mode == wizard.ModeCreate {
-		m.Department.Mode = wizard.ModeSelect
-	}
-	m.Skip = true
-	rows := make([]wizard.Row, len(failed))
-	for i, j := range failed {
-		rows[i] = wizard.RowFromFields(j.Fields)
-		f.jobIDs = append(f.jobIDs, j.ID)
-		f.index = append(f.index, j.Row-1)
-		ed := map[wizard.Column]bool{wizard.ColPassword: true}
-		for _, name := range strings.Split(j.Fields[desk.FieldEdited], ",") {
-			if c, ok := wizard.ParseColumn(name); ok {
-				ed[c] = true
-			}
-		}
-		f.edited = append(f.edited, ed)
-		if j.Step > 0 {
-			if d := rows[i].Get(wizard.ColDeviceName); d != "" {
-				f.applied = append(f.applied, d)
-			}
-		}
-	}
-	m.SetImported(rows)
-	// Each row is shown by its job's row in the task.
-	m.RowNumbers = make([]int, len(failed))
-	for i, j := range failed {
-		m.RowNumbers[i] = j.Row
-	}
-	return m, f, nil
-}
-
-// derive applies the task's templates again to preview rows rs of p: every
-// cell not edited by hand follows the cells that were (a new user id
-// gives a new line/port and device name).
-func (f *fixSession) derive(p *wizard.Preview, rs []int) {
-	if f.base == nil || len(rs) == 0 {
-		return
-	}
-	b, err := json.Marshal(f.base)
-	if err != nil {
-		return
-	}
-	m := wizard.NewModel()
-	if json.Unmarshal(b, m) != nil {
-		return
-	}
-	m.Edits = map[int]map[wizard.Column]string{}
-	maxK := 0
-	for _, r := range rs {
-		k := f.index[r]
-		e := map[wizard.Column]string{}
-		for c := range f.edited[r] {
-			e[c] = p.Rows[r].Get(c)
-		}
-		m.Edits[k] = e
-		maxK = max(maxK, k)
-	}
-	if m.UserCount < maxK+1 {
-		m.UserCount = maxK + 1
-	}
-	sample, err := m.Sample(maxK + 1)
-	if err != nil || len(sample) <= maxK {
-		return
-	}
-	for _, r := range rs {
-		d := &sample[f.index[r]]
-		for _, c := range wizard.Columns() {
-			if f.edited[r][c] {
-				continue
-			}
-			if nv := d.Get(c); nv != p.Rows[r].Get(c) {
-				p.Set(r, c, nv)
-			}
-		}
-	}
-}
-
 // setCells sets cells of the preview; in a fix the cells the templates
 // make from them follow. rows are preview rows.
 func (v *previewView) setCells(col wizard.Column, rows []int, values []string) {
 	for i, r := range rows {
 		v.p.Set(r, col, values[i])
 		if v.fix != nil {
-			v.fix.edited[r][col] = true
+			v.fix.Edited[r][col] = true
 		}
 	}
 	if v.fix != nil {
-		v.fix.derive(v.p, rows)
+		v.fix.Derive(v.p, rows)
 	}
 }
 
 // openFix shows the failed jobs of a task in the preview.
-func (w *wizardView) openFix(m *wizard.Model, f *fixSession) {
+func (w *wizardView) openFix(m *wizard.Model, f *desk.Fix) {
 	w.reset(m, wizard.StepPreview, 0)
 	w.preview.fix = f
-	w.preview.fixInfo.SetText(fmt.Sprintf("Fixing %s of task %d: edit the cells, then Submit retries these jobs (no new task).", plural(len(f.jobIDs), "failed job"), f.taskID))
+	w.preview.fixInfo.SetText(fmt.Sprintf("Fixing %s of task %d: edit the cells, then Submit retries these jobs (no new task).", plural(len(f.JobIDs), "failed job"), f.TaskID))
 	w.preview.fixInfo.Show()
 	w.next.SetText("Retry jobs…")
 	w.preview.req.Refresh()
@@ -175,23 +50,10 @@ func (v *previewView) retryPlan(res checkResult) {
 		u.showError("Retry", errors.New("no runner"))
 		return
 	}
-	t := v.p.Target()
-	fields := make([]map[string]string, len(v.p.Rows))
-	for r := range v.p.Rows {
-		fields[r] = wizard.JobFields(t, v.p.Rows[r])
-		var cols []string
-		for c := range f.edited[r] {
-			if c != wizard.ColPassword {
-				cols = append(cols, c.String())
-			}
-		}
-		if len(cols) > 0 {
-			fields[r][desk.FieldEdited] = strings.Join(cols, ",")
-		}
-		if _, _, err := wizard.Replan(fields[r]); err != nil {
-			u.showError(fmt.Sprintf("Row %d", f.index[r]+1), err)
-			return
-		}
+	fields, row, err := f.JobFields(v.p)
+	if err != nil {
+		u.showError(fmt.Sprintf("Row %d", row), err)
+		return
 	}
 	checked := ""
 	switch {
@@ -203,20 +65,15 @@ func (v *previewView) retryPlan(res checkResult) {
 		checked = "Checked against the server: nothing collides."
 	}
 	v.confirming = true
-	title := fmt.Sprintf("Retry %s of task %d?", plural(len(f.jobIDs), "job"), f.taskID)
+	title := fmt.Sprintf("Retry %s of task %d?", plural(len(f.JobIDs), "job"), f.TaskID)
 	u.showDialog(u.confirmDialog(title, "Retry", "Cancel", note(checked), func(ok bool) {
 		v.confirming = false
 		if !ok {
 			return
 		}
-		ids, taskID := f.jobIDs, f.taskID
+		ids, taskID := f.JobIDs, f.TaskID
 		u.spawn(func() {
-			var errs []string
-			for r, id := range ids {
-				if err := u.runner.EditJob(u.ctx, id, fields[r]); err != nil {
-					errs = append(errs, fmt.Sprintf("row %d: %v", f.index[r]+1, err))
-				}
-			}
+			errs := f.Retry(u.ctx, u.runner, fields)
 			fyne.Do(func() {
 				if len(errs) > 0 {
 					u.showError("Retry", errors.New(strings.Join(errs, "\n")))
@@ -238,18 +95,13 @@ func (v *tasksView) fixInPreview() {
 		return
 	}
 	v.u.spawn(func() {
-		ctx := v.u.ctx
-		failed, err := st.JobsWithPayload(ctx, id, jobs.Filter{Status: jobs.StatusFailed})
-		var model jobs.Job
-		if err == nil {
-			model = rowOneJob(ctx, st, id, failed)
-		}
+		failed, rowOne, err := desk.FailedJobs(v.u.ctx, st, id)
 		fyne.Do(func() {
 			if err != nil {
 				v.u.showError("Fix in preview", err)
 				return
 			}
-			m, f, err := fixModel(id, failed, model)
+			m, f, err := desk.NewFix(id, failed, rowOne)
 			if err != nil {
 				v.u.showError("Fix in preview", err)
 				return
@@ -257,28 +109,6 @@ func (v *tasksView) fixInPreview() {
 			v.u.wizard.openFix(m, f)
 		})
 	})
-}
-
-// rowOneJob returns the task's row 1 job with its fields (it carries the
-// model), from failed when it is there.
-func rowOneJob(ctx context.Context, st *jobs.Store, taskID int64, failed []jobs.Job) jobs.Job {
-	for _, j := range failed {
-		if j.Row == 1 {
-			return j
-		}
-	}
-	js, err := st.Jobs(ctx, taskID, jobs.Filter{Search: "1"})
-	if err != nil {
-		return jobs.Job{}
-	}
-	for _, j := range js {
-		if j.Row == 1 {
-			if full, err := st.Job(ctx, j.ID); err == nil {
-				return full
-			}
-		}
-	}
-	return jobs.Job{}
 }
 
 // retryAllFailed checks the failed jobs against the server, says which
@@ -296,11 +126,8 @@ func (v *tasksView) retryAllFailed() {
 		failed, err := st.JobsWithPayload(ctx, id, jobs.Filter{Status: jobs.StatusFailed})
 		var rep *jobs.CheckReport
 		var checkErr error
-		if err == nil && len(failed) > 0 {
-			rep, checkErr = jobs.Check(ctx, v.u.session.Reads(), failedSpec(failed), nil)
-			if rep != nil {
-				rep.Problems = notOwnUser(failed, rep.Problems)
-			}
+		if err == nil {
+			rep, checkErr = desk.CheckFailed(ctx, v.u.session.Reads(), failed)
 		}
 		fyne.Do(func() {
 			if err != nil {
@@ -317,53 +144,6 @@ func (v *tasksView) retryAllFailed() {
 			v.retryNow(id)
 		})
 	})
-}
-
-// failedSpec is the check of failed jobs: their stored cells, in the
-// group their fields name; devices their jobs created are theirs.
-func failedSpec(failed []jobs.Job) jobs.CheckSpec {
-	f := failed[0].Fields
-	s := jobs.CheckSpec{Target: wizard.Target{
-		ServiceProviderID: f[wizard.FieldTargetSP], GroupID: f[wizard.FieldTargetGroup], Domain: f[wizard.FieldTargetDomain],
-		Release: f[wizard.FieldTargetRelease], IsEnterprise: f[wizard.FieldTargetEnterprise] == "true",
-	}}
-	for _, j := range failed {
-		r := wizard.RowFromFields(j.Fields)
-		s.Rows = append(s.Rows, r)
-		if j.Step > 0 && r.Get(wizard.ColDeviceName) != "" {
-			s.Target.ExistingDevices = append(s.Target.ExistingDevices, r.Get(wizard.ColDeviceName))
-		}
-	}
-	return s
-}
-
-// notOwnUser drops the collisions of the failed jobs that created their
-// user before they failed (their services were refused, say): the user,
-// number and line/port the check finds taken are the job's own, and the
-// retry reads them back instead of sending them again.
-func notOwnUser(failed []jobs.Job, ps []wizard.Problem) []wizard.Problem {
-	var out []wizard.Problem
-	for _, p := range ps {
-		if p.Row >= 1 && p.Row <= len(failed) && createdUser(failed[p.Row-1]) {
-			continue
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
-// createdUser reports whether the job's user add is among its applied
-// commands.
-func createdUser(j jobs.Job) bool {
-	for i, c := range j.Commands {
-		if i >= j.Step {
-			break
-		}
-		if strings.HasPrefix(c.OCIName(), "UserAddRequest") {
-			return true
-		}
-	}
-	return false
 }
 
 // confirmRetry says which failed jobs would fail again.

@@ -247,8 +247,14 @@ func TestTasks_FiltersAndEditRetry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := p.CellProblem(0, wizard.ColMACAddress); !strings.Contains(got, "Polycom VVX 450 needs a MAC address") {
-		t.Fatalf("preview row 1 without a MAC: problem %q", got)
+	var got []string
+	for _, pr := range p.RowProblems(0) {
+		if pr.Column == wizard.ColMACAddress {
+			got = append(got, pr.Msg)
+		}
+	}
+	if !strings.Contains(strings.Join(got, "; "), "Polycom VVX 450 needs a MAC address") {
+		t.Fatalf("preview row 1 without a MAC: problems %q", got)
 	}
 	dev.mac.entry.SetText("0004f2{{ index | pad 6 }}")
 	for h.w.cur < wizard.StepPreview {

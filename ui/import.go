@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"bwbulk/desk"
 	"bwbulk/wizard"
 )
 
@@ -494,7 +495,7 @@ func (v *importView) showLoaded() {
 	}
 	v.fileInfo.SetText(info)
 	made := wizard.OnlyUserIDsMissing(imp) && strings.TrimSpace(v.uidTpl.Text) != ""
-	v.problems.SetText(importReport(imp, made))
+	v.problems.SetText(desk.ImportReport(imp, made))
 	v.updateNext()
 }
 
@@ -508,52 +509,6 @@ func separatorName(r rune) string {
 		return "tab-separated"
 	}
 	return fmt.Sprintf("separated by %q", r)
-}
-
-// importReport lists, by section, what the import refused, what the
-// preview will ask to fix, what it changed and what it ignored. With
-// madeIDs the user ids are made from a template, so neither the missing
-// User ID column nor the rows' empty ids are listed.
-func importReport(imp *wizard.Import, madeIDs bool) string {
-	var b strings.Builder
-	section := func(title string, lines []string) {
-		if len(lines) == 0 {
-			return
-		}
-		if b.Len() > 0 {
-			b.WriteString("\n")
-		}
-		fmt.Fprintf(&b, "%s (%d):\n", title, len(lines))
-		for i, l := range lines {
-			if i == 200 {
-				fmt.Fprintf(&b, "  … and %d more\n", len(lines)-200)
-				break
-			}
-			b.WriteString("  " + l + "\n")
-		}
-	}
-	var refused, checks, notes []string
-	if !madeIDs {
-		for _, p := range imp.Problems {
-			refused = append(refused, p.Error())
-		}
-	}
-	for _, p := range imp.Checks {
-		if !madeIDs || p.Column != wizard.ColUserID {
-			checks = append(checks, p.Error())
-		}
-	}
-	for _, n := range imp.Notes {
-		notes = append(notes, n.String())
-	}
-	section("Refused: fix these in the file", refused)
-	section("To fix in the preview", checks)
-	section("Changed while reading", notes)
-	section("Columns not used", imp.Ignored)
-	if b.Len() == 0 {
-		return "Every column was read as it is, with nothing to fix."
-	}
-	return b.String()
 }
 
 // mappingKey is the preference that remembers the mapping of one set of

@@ -3,8 +3,10 @@ package ui
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"bwbulk/desk"
 	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
@@ -229,25 +232,25 @@ func TestPreview_ExportProblemsImportFixes(t *testing.T) {
 	}
 	for _, xlsx := range []bool{false, true} {
 		var buf bytes.Buffer
-		if err := writeProblems(&buf, rows, xlsx); err != nil {
+		if err := desk.WriteProblems(&buf, rows, xlsx); err != nil {
 			t.Fatal(err)
 		}
 		name := "p.csv"
 		if xlsx {
 			name = "p.xlsx"
 		}
-		if _, err := importFixes(context.Background(), name, buf.Bytes()); err != nil {
+		if _, err := wizard.ReadFixes(context.Background(), name, bytes.NewReader(buf.Bytes()), nil); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
 	// The user fixes the CSV: the email and the extension.
 	var buf bytes.Buffer
-	if err := writeProblems(&buf, rows, false); err != nil {
+	if err := desk.WriteProblems(&buf, rows, false); err != nil {
 		t.Fatal(err)
 	}
 	fixed := strings.Replace(buf.String(), "nobody", "user.002@acme.example.com", 1)
 	fixed = strings.Replace(fixed, ",1,", ",0104,", 1)
-	imp, err := importFixes(context.Background(), "p.csv", []byte(fixed))
+	imp, err := wizard.ReadFixes(context.Background(), "p.csv", strings.NewReader(fixed), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +261,7 @@ func TestPreview_ExportProblemsImportFixes(t *testing.T) {
 	if got := v.p.Rows[3].Get(wizard.ColExtension); got != "0104" {
 		t.Errorf("row 4 extension %q", got)
 	}
-	if _, err := importFixes(context.Background(), "plain.csv", []byte("userId,firstName,lastName\na@x.com,A,B\n")); err == nil {
+	if _, err := wizard.ReadFixes(context.Background(), "plain.csv", strings.NewReader("userId,firstName,lastName\na@x.com,A,B\n"), nil); err == nil {
 		t.Error("a plain file taken as fixes")
 	}
 }
@@ -291,21 +294,30 @@ func TestTasks_ExportProblemsImportFixes(t *testing.T) {
 	if task.Failed != 2 {
 		t.Fatalf("task %+v", task)
 	}
-	js, err := h.store.JobsWithPayload(context.Background(), id, jobs.Filter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows := taskProblemRows(js)
-	if len(rows) != 2 || rows[0].Num != 1 || rows[1].Num != 3 || rows[0].Errors[0] == "" {
-		t.Fatalf("problem rows %+v", rows)
-	}
+	// The file "Failed jobs to fix…" writes, as task N --export --failed.
 	var buf bytes.Buffer
-	if err := writeProblems(&buf, rows, true); err != nil {
-		t.Fatal(err)
+	n, err := desk.ExportFixes(context.Background(), h.store, id, &buf, jobs.FormatXLSX)
+	if err != nil || n != 2 {
+		t.Fatalf("ExportFixes = %d, %v", n, err)
 	}
-	imp, err := importFixes(context.Background(), "task.xlsx", buf.Bytes())
+	imp, err := wizard.ReadFixes(context.Background(), "task.xlsx", bytes.NewReader(buf.Bytes()), nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(imp.Replace) != 2 || imp.Replace[0] != 1 || imp.Replace[1] != 3 {
+		t.Fatalf("the file's rows are %v, want the failed rows 1 and 3", imp.Replace)
+	}
+	var csvBuf bytes.Buffer
+	if _, err := desk.ExportFixes(context.Background(), h.store, id, &csvBuf, jobs.FormatCSV); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvBuf.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	errCol := slices.Index(recs[0], wizard.HeaderErrorName)
+	if errCol < 0 || len(recs) != 3 || recs[1][errCol] == "" || recs[2][errCol] == "" {
+		t.Fatalf("the file does not say why each job failed: %q", recs)
 	}
 	for _, c := range imp.Columns {
 		if c == wizard.ColPassword {
@@ -315,9 +327,9 @@ func TestTasks_ExportProblemsImportFixes(t *testing.T) {
 	for k := range imp.Rows {
 		imp.Rows[k].Set(wizard.ColMACAddress, fmt.Sprintf("0004F2E0000%d", k))
 	}
-	n, err := applyTaskFixes(context.Background(), h.store, h.runner, id, imp)
-	if err != nil || n != 2 {
-		t.Fatalf("applyTaskFixes = %d, %v", n, err)
+	n, left, err := desk.ApplyFixes(context.Background(), h.store, h.runner, id, imp)
+	if err != nil || n != 2 || left != 0 {
+		t.Fatalf("ApplyFixes = %d queued, %d left, %v", n, left, err)
 	}
 	task = waitTask(t, h.store, id, 30*time.Second)
 	if task.Failed != 0 || task.Completed != 3 {
@@ -325,7 +337,7 @@ func TestTasks_ExportProblemsImportFixes(t *testing.T) {
 	}
 	// A file naming a job that did not fail changes nothing.
 	imp.Replace[0] = 2
-	if _, err := applyTaskFixes(context.Background(), h.store, h.runner, id, imp); err == nil {
+	if _, _, err := desk.ApplyFixes(context.Background(), h.store, h.runner, id, imp); err == nil {
 		t.Error("fixes for a job that did not fail were taken")
 	}
 }

@@ -41,7 +41,7 @@ func (v *previewView) checkSpec() jobs.CheckSpec {
 	s := jobs.CheckSpecFor(v.w.m, v.p)
 	s.Rows = append([]wizard.Row(nil), v.p.Rows...)
 	if v.fix != nil {
-		s.Target.ExistingDevices = append(append([]string(nil), s.Target.ExistingDevices...), v.fix.applied...)
+		s.Target.ExistingDevices = append(append([]string(nil), s.Target.ExistingDevices...), v.fix.Applied...)
 	}
 	return s
 }

@@ -2,13 +2,13 @@ package ui
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"bwbulk/desk"
 	"bwbulk/jobs"
 	"bwbulk/wizard"
 )
@@ -33,16 +33,18 @@ func menuButton(label string, icon fyne.Resource, items ...*fyne.MenuItem) *keyB
 	return b
 }
 
-// exportProblems asks for a format and a file and writes rows there.
-func (u *UI) exportProblems(name string, rows []wizard.ProblemRow) {
-	if len(rows) == 0 {
+// exportProblems asks for a format and a file and writes there the n rows
+// with problems with write (a workbook when xlsx, else a CSV), which
+// returns how many it wrote.
+func (u *UI) exportProblems(name string, n int, write func(w io.Writer, xlsx bool) (int, error)) {
+	if n == 0 {
 		u.showInfo("Export problems", "There are no rows with problems.")
 		return
 	}
 	format := widget.NewRadioGroup([]string{"Excel (XLSX)", "CSV"}, nil)
 	format.SetSelected("Excel (XLSX)")
 	format.Required = true
-	msg := note(fmt.Sprintf("Writes the %s with problems and what is wrong with each. Fix them in the file, then Import fixes… puts them back here. Passwords are not written.", plural(len(rows), "row")))
+	msg := note(fmt.Sprintf("Writes the %s with problems and what is wrong with each. Fix them in the file, then Import fixes… puts them back here. Passwords are not written.", plural(n, "row")))
 	u.showDialog(u.formDialog("Export problems", "Choose file…", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("", msg), widget.NewFormItem("Format", format),
 	}, func(ok bool) {
@@ -62,7 +64,7 @@ func (u *UI) exportProblems(name string, rows []wizard.ProblemRow) {
 				return
 			}
 			u.spawn(func() {
-				err := writeProblems(wc, rows, ext == ".xlsx")
+				wrote, err := write(wc, ext == ".xlsx")
 				if cerr := wc.Close(); err == nil {
 					err = cerr
 				}
@@ -71,19 +73,11 @@ func (u *UI) exportProblems(name string, rows []wizard.ProblemRow) {
 						u.showError("Export problems", err)
 						return
 					}
-					u.status.setMessage("Exported %s with problems to %s", plural(len(rows), "row"), wc.URI().Path())
+					u.status.setMessage("Exported %s with problems to %s", plural(wrote, "row"), wc.URI().Path())
 				})
 			})
 		})
 	}))
-}
-
-func writeProblems(w io.Writer, rows []wizard.ProblemRow, xlsx bool) error {
-	s := wizard.ProblemsSheet(rows)
-	if xlsx {
-		return wizard.ExportXLSX(w, []wizard.Sheet{s}, "")
-	}
-	return wizard.ExportCSV(w, s)
 }
 
 // readFixes reads an "Export problems" file off the UI goroutine and
@@ -104,7 +98,8 @@ func (u *UI) readFixes(title string, done func(*wizard.Import)) {
 			rc.Close()
 			var imp *wizard.Import
 			if err == nil {
-				imp, err = importFixes(u.ctx, name, b)
+				// As the command line's retry --fixes reads it.
+				imp, err = wizard.ReadFixes(u.ctx, name, bytes.NewReader(b), nil)
 			}
 			fyne.Do(func() {
 				if err != nil {
@@ -117,18 +112,15 @@ func (u *UI) readFixes(title string, done func(*wizard.Import)) {
 	})
 }
 
-// importFixes reads a fixes file as the command line's retry --fixes
-// does (wizard.ReadFixes).
-func importFixes(ctx context.Context, name string, b []byte) (*wizard.Import, error) {
-	return wizard.ReadFixes(ctx, name, bytes.NewReader(b), nil)
-}
-
 // exportPreviewProblems is the preview's "Export problems…".
 func (v *previewView) exportPreviewProblems() {
 	if v.stillBuilding("Export problems") || v.p == nil {
 		return
 	}
-	v.w.u.exportProblems(fmt.Sprintf("%s-%s-problems", v.w.m.Enterprise.ID, v.w.m.Group.ID), wizard.PreviewProblemRows(v.p))
+	rows := wizard.PreviewProblemRows(v.p)
+	v.w.u.exportProblems(fmt.Sprintf("%s-%s-problems", v.w.m.Enterprise.ID, v.w.m.Group.ID), len(rows), func(w io.Writer, xlsx bool) (int, error) {
+		return len(rows), desk.WriteProblems(w, rows, xlsx)
+	})
 }
 
 // importPreviewFixes is the preview's "Import fixes…".
@@ -154,32 +146,28 @@ func (v *previewView) applyFixes(imp *wizard.Import) {
 	v.w.u.status.setMessage("Import fixes: %s of %s changed", plural(n, "row"), plural(len(imp.Rows), "row"))
 }
 
-// taskProblemRows are a task's failed jobs as rows for Export problems.
-func taskProblemRows(js []jobs.Job) []wizard.ProblemRow {
-	var out []wizard.ProblemRow
-	for _, j := range js {
-		if j.Status != jobs.StatusFailed {
-			continue
-		}
-		out = append(out, wizard.ProblemRow{Num: j.Row, Row: wizard.RowFromFields(wizard.RowFields(j.Fields)), Errors: []string{j.Error}})
-	}
-	return out
-}
-
-// exportTaskProblems is the task's "Export problems…": its failed jobs.
+// exportTaskProblems is the task's "Failed jobs to fix…": its failed
+// jobs, in the file bwbulk task N --export FILE --failed writes
+// (desk.ExportFixes), streamed from the store.
 func (v *tasksView) exportTaskProblems() {
 	st, id := v.u.store(), v.selected
 	if st == nil || id == 0 {
 		return
 	}
 	v.u.spawn(func() {
-		js, err := st.JobsWithPayload(v.u.ctx, id, jobs.Filter{Status: jobs.StatusFailed})
+		t, err := st.Task(v.u.ctx, id)
 		fyne.Do(func() {
 			if err != nil {
 				v.u.showError("Export problems", err)
 				return
 			}
-			v.u.exportProblems(fmt.Sprintf("task-%d-problems", id), taskProblemRows(js))
+			v.u.exportProblems(fmt.Sprintf("task-%d-problems", id), t.Failed, func(w io.Writer, xlsx bool) (int, error) {
+				format := jobs.FormatCSV
+				if xlsx {
+					format = jobs.FormatXLSX
+				}
+				return desk.ExportFixes(v.u.ctx, st, id, w, format)
+			})
 		})
 	})
 }
@@ -194,21 +182,18 @@ func (v *tasksView) importTaskFixes() {
 	}
 	v.u.readFixes("Import fixes", func(imp *wizard.Import) {
 		v.u.spawn(func() {
-			n, err := applyTaskFixes(v.u.ctx, st, v.u.runner, id, imp)
+			n, left, err := desk.ApplyFixes(v.u.ctx, st, v.u.runner, id, imp)
 			fyne.Do(func() {
-				if err != nil {
+				switch {
+				case err != nil:
 					v.u.showError("Import fixes", err)
-				} else {
+				case left > 0:
+					v.u.status.setMessage("Import fixes: %s queued again; %s not in the file stay failed", plural(n, "job"), plural(left, "failed job"))
+				default:
 					v.u.status.setMessage("Import fixes: %s queued again", plural(n, "job"))
 				}
 				v.reload()
 			})
 		})
 	})
-}
-
-// applyTaskFixes puts a fixes file's rows back into task id as the
-// command line's retry --fixes does (jobs.Runner.ApplyFixes).
-func applyTaskFixes(ctx context.Context, _ *jobs.Store, r *jobs.Runner, id int64, imp *wizard.Import) (int, error) {
-	return r.ApplyFixes(ctx, id, imp)
 }

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"bwbulk/desk"
 	"bwbulk/wizard"
 )
 
@@ -53,7 +54,7 @@ type previewView struct {
 
 	// fix is set while the preview shows failed jobs of a task (Fix in
 	// preview): Submit retries them. fixInfo says so.
-	fix     *fixSession
+	fix     *desk.Fix
 	fixInfo *widget.Label
 
 	cols []wizard.Column

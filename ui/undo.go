@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"bwbulk/desk"
 	"bwbulk/jobs"
 )
 
@@ -119,13 +118,11 @@ func (v *tasksView) undo(scope undoScope) {
 			return
 		}
 	}
-	prof := v.u.session.Profile()
-	o := &jobs.UndoOptions{Jobs: chosen, Admin: prof.AdminUser, Server: prof.Address, OSUser: desk.OSUser()}
 	v.u.status.setMessage("Reading from the server what task %d created…", t.ID)
 	v.u.spawn(func() {
 		ctx, cancel := context.WithTimeout(v.u.ctx, 5*time.Minute)
 		defer cancel()
-		plan, err := jobs.PlanUndo(ctx, st, v.u.session.Reads(), t.ID, o)
+		plan, err := v.u.session.PlanUndo(ctx, st, t.ID, chosen)
 		fyne.Do(func() {
 			v.u.status.setMessage("")
 			switch {

@@ -224,7 +224,7 @@ func TestPreview_deviceTypeNeedsMAC(t *testing.T) {
 			t.Errorf("problem %d = %q, want %q", i, pr.Error(), want)
 		}
 	}
-	if got := p.CellProblem(2, ColMACAddress); got != "Polycom VVX 450 needs a MAC address" {
+	if got := cellProblem(p, 2, ColMACAddress); got != "Polycom VVX 450 needs a MAC address" {
 		t.Errorf("cell problem %q", got)
 	}
 	// Typed MACs, in any accepted notation, satisfy the check.

@@ -831,16 +831,6 @@ func (p *Preview) RowProblems(i int) []Problem {
 	return out
 }
 
-// CellProblem returns the first problem message of a cell, or "".
-func (p *Preview) CellProblem(i int, col Column) string {
-	for _, pr := range p.RowProblems(i) {
-		if pr.Column == col {
-			return pr.Msg
-		}
-	}
-	return ""
-}
-
 // ErrorRows returns the 0-based indexes of rows with problems: the
 // errors-only filter.
 func (p *Preview) ErrorRows() []int {

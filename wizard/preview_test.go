@@ -222,7 +222,7 @@ func TestPreview_blankPasswords(t *testing.T) {
 		t.Error("CanAdvance(StepPreview) with blank passwords")
 	}
 	p.Set(0, ColPassword, "short")
-	if got := p.CellProblem(0, ColPassword); got != "needs at least 8 characters; needs at least 1 digit; needs at least 1 upper-case letter" {
+	if got := cellProblem(p, 0, ColPassword); got != "needs at least 8 characters; needs at least 1 digit; needs at least 1 upper-case letter" {
 		t.Errorf("cell problem = %q", got)
 	}
 	p.Set(0, ColPassword, "Typed-Secret-42")
@@ -250,7 +250,7 @@ func TestPreview_trunk(t *testing.T) {
 		t.Errorf("line port = %q", got)
 	}
 	p.Set(1, ColDeviceName, "phone-1")
-	if got := p.CellProblem(1, ColTrunkGroup); got != "a user has a device or a trunk, not both" {
+	if got := cellProblem(p, 1, ColTrunkGroup); got != "a user has a device or a trunk, not both" {
 		t.Errorf("hosted+trunk problem = %q", got)
 	}
 }
@@ -274,7 +274,7 @@ func TestPreview_imported(t *testing.T) {
 		t.Errorf("row 2 = %v", p.Rows[1].Fields()["callingLineIdFirstName"])
 	}
 	p.Set(1, ColPhoneNumber, "2025550100")
-	if got := p.CellProblem(1, ColPhoneNumber); got != "duplicate: already in row 1" {
+	if got := cellProblem(p, 1, ColPhoneNumber); got != "duplicate: already in row 1" {
 		t.Errorf("duplicate after edit: %q", got)
 	}
 }
@@ -391,4 +391,14 @@ func TestPreview_SetKeepsDuplicatesAsRebuilt(t *testing.T) {
 		}
 		before = got
 	}
+}
+
+// cellProblem returns the first problem message of a cell of p, or "".
+func cellProblem(p *Preview, i int, col Column) string {
+	for _, pr := range p.RowProblems(i) {
+		if pr.Column == col {
+			return pr.Msg
+		}
+	}
+	return ""
 }

@@ -108,71 +108,13 @@ func (p *plainParser) element(depth int) (*element, bool) {
 	if !ok {
 		return nil, false
 	}
-	e := &element{Name: local}
 	scope := len(p.ns)
 	defer func() { p.ns = p.ns[:scope] }()
-	type rawAttr struct{ prefix, local, value string }
-	var attrs []rawAttr
-	empty := false
-	for {
-		sp := p.i
-		p.blank()
-		if p.i >= len(p.b) {
-			return nil, false
-		}
-		if p.b[p.i] == '>' {
-			p.i++
-			break
-		}
-		if p.b[p.i] == '/' {
-			if p.i+1 >= len(p.b) || p.b[p.i+1] != '>' {
-				return nil, false
-			}
-			p.i += 2
-			empty = true
-			break
-		}
-		if p.i == sp {
-			return nil, false // attributes are apart
-		}
-		ap, al, ok := p.name()
-		if !ok {
-			return nil, false
-		}
-		p.blank()
-		if p.i >= len(p.b) || p.b[p.i] != '=' {
-			return nil, false
-		}
-		p.i++
-		p.blank()
-		if p.i >= len(p.b) || p.b[p.i] != '"' && p.b[p.i] != '\'' {
-			return nil, false
-		}
-		q := p.b[p.i]
-		p.i++
-		end := p.i
-		for end < len(p.b) && p.b[end] != q {
-			if p.b[end] == '<' {
-				return nil, false
-			}
-			end++
-		}
-		if end >= len(p.b) {
-			return nil, false
-		}
-		v, ok := p.unescape(p.b[p.i:end])
-		if !ok {
-			return nil, false
-		}
-		p.i = end + 1
-		attrs = append(attrs, rawAttr{ap, al, v})
-		switch {
-		case ap == "xmlns":
-			p.ns = append(p.ns, nsBinding{al, v})
-		case ap == "" && al == "xmlns":
-			p.ns = append(p.ns, nsBinding{"", v})
-		}
+	attrs, empty, ok := p.attributes()
+	if !ok {
+		return nil, false
 	}
+	e := &element{Name: local}
 	if prefix == "" && local == "xmlns" {
 		e.Space = ""
 	} else {
@@ -187,32 +129,116 @@ func (p *plainParser) element(depth int) (*element, bool) {
 	if empty {
 		return e, true
 	}
+	if !p.content(e, prefix, local, depth) {
+		return nil, false
+	}
+	return e, true
+}
+
+// plainAttr is an attribute as written, its prefix not yet resolved.
+type plainAttr struct{ prefix, local, value string }
+
+// attributes reads the rest of a start tag, through its '>' or "/>"
+// (empty), and brings the namespaces it declares into scope.
+func (p *plainParser) attributes() (attrs []plainAttr, empty, ok bool) {
+	for {
+		sp := p.i
+		p.blank()
+		if p.i >= len(p.b) {
+			return nil, false, false
+		}
+		switch p.b[p.i] {
+		case '>':
+			p.i++
+			return attrs, false, true
+		case '/':
+			if p.i+1 >= len(p.b) || p.b[p.i+1] != '>' {
+				return nil, false, false
+			}
+			p.i += 2
+			return attrs, true, true
+		}
+		if p.i == sp {
+			return nil, false, false // attributes are apart
+		}
+		a, ok := p.attribute()
+		if !ok {
+			return nil, false, false
+		}
+		attrs = append(attrs, a)
+		switch {
+		case a.prefix == "xmlns":
+			p.ns = append(p.ns, nsBinding{a.local, a.value})
+		case a.prefix == "" && a.local == "xmlns":
+			p.ns = append(p.ns, nsBinding{"", a.value})
+		}
+	}
+}
+
+// attribute reads name="value" (or in single quotes) at p.i.
+func (p *plainParser) attribute() (plainAttr, bool) {
+	ap, al, ok := p.name()
+	if !ok {
+		return plainAttr{}, false
+	}
+	p.blank()
+	if p.i >= len(p.b) || p.b[p.i] != '=' {
+		return plainAttr{}, false
+	}
+	p.i++
+	p.blank()
+	if p.i >= len(p.b) || p.b[p.i] != '"' && p.b[p.i] != '\'' {
+		return plainAttr{}, false
+	}
+	q := p.b[p.i]
+	p.i++
+	end := p.i
+	for end < len(p.b) && p.b[end] != q {
+		if p.b[end] == '<' {
+			return plainAttr{}, false
+		}
+		end++
+	}
+	if end >= len(p.b) {
+		return plainAttr{}, false
+	}
+	v, ok := p.unescape(p.b[p.i:end])
+	if !ok {
+		return plainAttr{}, false
+	}
+	p.i = end + 1
+	return plainAttr{ap, al, v}, true
+}
+
+// content reads e's text and child elements after its start tag, through
+// its end tag, which must name prefix:local.
+func (p *plainParser) content(e *element, prefix, local string, depth int) bool {
 	var text []byte
 	for {
 		start := p.i
 		for p.i < len(p.b) && p.b[p.i] != '<' {
 			if p.b[p.i] == '>' && p.i >= start+2 && p.b[p.i-1] == ']' && p.b[p.i-2] == ']' {
-				return nil, false // "]]>" outside CDATA
+				return false // "]]>" outside CDATA
 			}
 			p.i++
 		}
 		if p.i > start {
 			v, ok := p.unescapeBytes(p.b[start:p.i])
 			if !ok {
-				return nil, false
+				return false
 			}
 			text = append(text, v...)
 		}
 		if p.i+1 >= len(p.b) {
-			return nil, false
+			return false
 		}
 		if p.b[p.i+1] != '/' {
 			if p.b[p.i+1] == '!' || p.b[p.i+1] == '?' {
-				return nil, false
+				return false
 			}
 			k, ok := p.element(depth + 1)
 			if !ok {
-				return nil, false
+				return false
 			}
 			e.Kids = append(e.Kids, k)
 			continue
@@ -220,15 +246,15 @@ func (p *plainParser) element(depth int) (*element, bool) {
 		p.i += 2
 		ep, el, ok := p.name()
 		if !ok || ep != prefix || el != local {
-			return nil, false
+			return false
 		}
 		p.blank()
 		if p.i >= len(p.b) || p.b[p.i] != '>' {
-			return nil, false
+			return false
 		}
 		p.i++
 		e.Text = string(text)
-		return e, true
+		return true
 	}
 }
 

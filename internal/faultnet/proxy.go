@@ -1,7 +1,7 @@
 // Package faultnet is a TCP proxy for tests that puts a network between a
 // client and a server and breaks it on demand: packets dropped (a
 // black hole, as when a link goes down), connections refused, connections
-// reset, or every byte delayed. Unlike stopping the server, the server
+// reset. Unlike stopping the server, the server
 // keeps running and keeps its state, as in a real network outage.
 package faultnet
 
@@ -41,7 +41,6 @@ type Proxy struct {
 
 	mu    sync.Mutex
 	mode  Mode
-	delay time.Duration
 	conns map[*link]struct{}
 	wake  chan struct{} // closed when the mode changes
 }
@@ -101,13 +100,6 @@ func (p *Proxy) Reset() {
 	}
 }
 
-// SetDelay delays every chunk forwarded by d (0: none).
-func (p *Proxy) SetDelay(d time.Duration) {
-	p.mu.Lock()
-	p.delay = d
-	p.mu.Unlock()
-}
-
 // Close stops the proxy and closes every connection.
 func (p *Proxy) Close() error {
 	err := p.ln.Close()
@@ -125,10 +117,10 @@ func (l *link) reset() {
 	}
 }
 
-func (p *Proxy) state() (Mode, time.Duration, <-chan struct{}, string) {
+func (p *Proxy) state() (Mode, <-chan struct{}, string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.mode, p.delay, p.wake, p.target
+	return p.mode, p.wake, p.target
 }
 
 func (p *Proxy) accept() {
@@ -144,7 +136,7 @@ func (p *Proxy) accept() {
 func (p *Proxy) serve(c net.Conn) {
 	l := &link{client: c}
 	for {
-		mode, _, wake, target := p.state()
+		mode, wake, target := p.state()
 		switch mode {
 		case Refuse:
 			l.reset()
@@ -188,7 +180,7 @@ func (p *Proxy) track(l *link, on bool) {
 }
 
 // pipe copies from src to dst chunk by chunk, holding chunks while the
-// proxy is a black hole and delaying them when asked.
+// proxy is a black hole.
 func (p *Proxy) pipe(dst, src net.Conn) {
 	defer dst.Close()
 	defer src.Close()
@@ -197,7 +189,7 @@ func (p *Proxy) pipe(dst, src net.Conn) {
 		n, err := src.Read(buf)
 		if n > 0 {
 			for {
-				mode, delay, wake, _ := p.state()
+				mode, wake, _ := p.state()
 				if mode == BlackHole {
 					<-wake // dropped on the floor until the link is back
 					continue
@@ -208,9 +200,6 @@ func (p *Proxy) pipe(dst, src net.Conn) {
 				}
 				if mode == Refuse {
 					return
-				}
-				if delay > 0 {
-					time.Sleep(delay)
 				}
 				break
 			}

@@ -1,4 +1,4 @@
-package ui
+package desk
 
 import (
 	"bytes"
@@ -9,11 +9,11 @@ import (
 	"bwbulk/wizard"
 )
 
-// TestExport_previewReadsBack: the preview's export (Ctrl+S) is headed
-// as the import template is and Import reads it back as the same users,
-// as CSV (passwords in the sheet) and as XLSX (passwords on their own
-// sheet, so the users sheet reads back without them).
-func TestExport_previewReadsBack(t *testing.T) {
+// TestWriteRows_readsBack: the preview's export (Ctrl+S) is headed as the
+// import template is and Import reads it back as the same users, as CSV
+// (passwords in the sheet) and as XLSX (passwords on their own sheet, so
+// the users sheet reads back without them).
+func TestWriteRows_readsBack(t *testing.T) {
 	m := wizard.NewModel()
 	m.UserCount = 3
 	m.Numbers.Mode = wizard.ModeNone
@@ -27,7 +27,7 @@ func TestExport_previewReadsBack(t *testing.T) {
 	tmpl := "|" + strings.Join(wizard.TemplateSheets()[0].Header, "|") + "|"
 	for _, xlsx := range []bool{false, true} {
 		var buf bytes.Buffer
-		if err := writeExport(&buf, rows, xlsx, true, ""); err != nil {
+		if err := WriteRows(&buf, rows, xlsx, true, ""); err != nil {
 			t.Fatal(err)
 		}
 		name := "users.csv"

@@ -127,9 +127,9 @@ func usage(w io.Writer) {
 	Usage(w)
 }
 
-func runHelp(_ context.Context, e *Env, args []string) int {
+func runHelp(ctx context.Context, e *Env, args []string) int {
 	if len(args) == 1 && IsCommand(args[0]) && args[0] != "help" {
-		return Run(context.Background(), e, []string{args[0], "--help"})
+		return Run(ctx, e, []string{args[0], "--help"})
 	}
 	usage(e.Stdout)
 	return ExitOK

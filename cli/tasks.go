@@ -145,6 +145,33 @@ func taskID(f *flags, arg string) (int64, bool) {
 	return id, true
 }
 
+// parseTask parses the arguments of a command whose one operand is a task
+// number; when they are wrong it has said why, and code is the exit status.
+func parseTask(f *flags, args []string) (id int64, code int, ok bool) {
+	if code, ok := f.parse(args, 1); !ok {
+		return 0, code, false
+	}
+	if id, ok = taskID(f, f.Arg(0)); !ok {
+		return 0, ExitUsage, false
+	}
+	return id, ExitOK, true
+}
+
+// openTask opens the store and reads task id; on failure it has said why
+// and returns a nil store and the exit status. The caller closes the store.
+func openTask(ctx context.Context, f *flags, id int64) (*jobs.Store, jobs.Task, int) {
+	st, err := f.openStore(ctx)
+	if err != nil {
+		return nil, jobs.Task{}, f.fail(ExitUsage, "%v", err)
+	}
+	t, err := st.Task(ctx, id)
+	if err != nil {
+		st.Close()
+		return nil, jobs.Task{}, f.fail(ExitUsage, "%v", err)
+	}
+	return st, t, ExitOK
+}
+
 func printTaskJSON(ctx context.Context, f *flags, st *jobs.Store, id int64) int {
 	t, err := st.Task(ctx, id)
 	if err != nil {
@@ -167,25 +194,18 @@ XLSX.`)
 	asJSON := f.Bool("json", false, "print JSON")
 	export := f.String("export", "", "write the jobs to `FILE` (.xlsx or .csv)")
 	encrypt := f.Bool("encrypt", false, "with --export to .xlsx: encrypt it with a password read like profile add's")
-	if code, ok := f.parse(args, 1); !ok {
-		return code
-	}
-	id, ok := taskID(f, f.Arg(0))
+	id, code, ok := parseTask(f, args)
 	if !ok {
-		return ExitUsage
+		return code
 	}
 	if ext := strings.ToLower(filepath.Ext(*export)); *export != "" && ext != ".csv" && ext != ".xlsx" {
 		return f.fail(ExitUsage, "--export: name a .xlsx or .csv file, not %q", *export)
 	}
-	st, err := f.openStore(ctx)
-	if err != nil {
-		return f.fail(ExitUsage, "%v", err)
+	st, t, code := openTask(ctx, f, id)
+	if st == nil {
+		return code
 	}
 	defer st.Close()
-	t, err := st.Task(ctx, id)
-	if err != nil {
-		return f.fail(ExitUsage, "%v", err)
-	}
 	t.Status = liveStatus(st)(t)
 	filter := jobs.Filter{}
 	if *failed {
@@ -288,12 +308,9 @@ job each line is. They run in the window when it is open, or here with
 	profile := f.String("profile", "", "with --wait: server profile `NAME` (default: the one with the task's server address)")
 	fixes := f.String("fixes", "", "put the edited rows of `FILE` (.xlsx or .csv, from task N --export FILE --failed) back into their jobs and queue only those")
 	pwStdin := f.Bool("password-stdin", false, "with --fixes: read the password of an encrypted workbook from the first line of standard input")
-	if code, ok := f.parse(args, 1); !ok {
-		return code
-	}
-	id, ok := taskID(f, f.Arg(0))
+	id, code, ok := parseTask(f, args)
 	if !ok {
-		return ExitUsage
+		return code
 	}
 	var imp *wizard.Import
 	if *fixes != "" {

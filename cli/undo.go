@@ -31,23 +31,17 @@ jobs failed, 2 when not confirmed.`)
 	yes := f.String("yes", "", "confirm: the `GROUP` id the task created its users in")
 	wait := f.Bool("wait", false, "run the undo here and wait until it is done")
 	profile := f.String("profile", "", "server profile `NAME` (default: the one with the task's server address)")
-	if code, ok := f.parse(args, 1); !ok {
+	id, code, ok := parseTask(f, args)
+	if !ok {
 		return code
 	}
-	id, ok := taskID(f, f.Arg(0))
-	if !ok {
-		return ExitUsage
-	}
-	st, err := f.openStore(ctx)
-	if err != nil {
-		return f.fail(ExitUsage, "%v", err)
+	st, t, code := openTask(ctx, f, id)
+	if st == nil {
+		return code
 	}
 	defer st.Close()
-	t, err := st.Task(ctx, id)
-	if err != nil {
-		return f.fail(ExitUsage, "%v", err)
-	}
 	var chosen []int64
+	var err error
 	if *rows != "" {
 		if chosen, err = jobsOfRows(ctx, st, id, *rows); err != nil {
 			return f.fail(ExitUsage, "--jobs: %v", err)

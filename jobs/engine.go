@@ -1,7 +1,10 @@
 package jobs
 
 import (
+	"strings"
 	"time"
+
+	"bwbulk/broadworks"
 )
 
 // The exactly-once engine.
@@ -359,4 +362,91 @@ func (j *runJob) state() jobState {
 // setState takes the engine's next state.
 func (j *runJob) setState(s jobState) {
 	j.phase, j.step, j.inflight, j.attempts, j.reads, j.warning = s.phase, s.step, s.inflight, s.attempts, s.reads, s.warning
+}
+
+// Removing the device of a refused user (doOrphan) is decided here too,
+// as a small job of its own: read who uses the device; delete it when no
+// one does; when the delete's answer is lost (or the server says try
+// later), read again, since the device's absence says the delete took. A
+// round is a read and perhaps a delete; there are policy.maxAttempts
+// rounds at most, each after the first behind a backoff.
+
+// orphanPhase is what was sent of a device's removal.
+type orphanPhase int
+
+const (
+	orphanRead   orphanPhase = iota // the device's users (GroupAccessDeviceGetUserListRequest21sp1)
+	orphanDelete                    // the device's delete (GroupAccessDeviceDeleteRequest)
+)
+
+// orphanState is where a device's removal stands.
+type orphanState struct {
+	phase orphanPhase
+	round int // 1 the first
+}
+
+// orphanEvent is the answer to what the state's phase sent: its error
+// (nil: a response) and err's masked text; a read's users.
+type orphanEvent struct {
+	err   error
+	text  string
+	users []string
+}
+
+// orphanEnd is what became of the device.
+type orphanEnd int
+
+const (
+	orphanGoing   orphanEnd = iota // not yet known: send the state's phase
+	orphanRemoved                  // the job removed it
+	orphanAbsent                   // it was gone before the job's delete
+	orphanLeft                     // it stays on the server, for the reason why
+)
+
+// orphanStep is what the driver does after an answer: audit it with
+// outcome, then end, or send the next state's phase after delay (when the
+// wait is cut short the device is left, for the reason stopped).
+type orphanStep struct {
+	outcome string
+	end     orphanEnd
+	why     string
+	delay   time.Duration
+	stopped string
+}
+
+// orphan decides on the answer e to what s sent.
+func (ru rules) orphan(s orphanState, e orphanEvent) (orphanState, orphanStep) {
+	gone := broadworks.IsErrorCode(e.err, codeDeviceNotFound)
+	transient := broadworks.Temporary(e.err) || broadworks.SafeToRetry(e.err)
+	if s.phase == orphanRead {
+		switch {
+		case gone && s.round == 1:
+			return s, orphanStep{outcome: OutcomeSuccess, end: orphanAbsent}
+		case gone:
+			return s, orphanStep{outcome: OutcomeSuccess, end: orphanRemoved}
+		case e.err != nil && transient && s.round < ru.policy.maxAttempts:
+			s.round++
+			return s, orphanStep{outcome: OutcomeError, delay: ru.policy.backoff(s.round - 1),
+				stopped: "bwbulk was stopped before it could remove it"}
+		case e.err != nil:
+			return s, orphanStep{outcome: OutcomeError, end: orphanLeft, why: "its users could not be read: " + e.text}
+		case len(e.users) > 0:
+			return s, orphanStep{outcome: OutcomeSuccess, end: orphanLeft, why: "used by " + strings.Join(e.users, ", ")}
+		}
+		s.phase = orphanDelete
+		return s, orphanStep{outcome: OutcomeSuccess}
+	}
+	switch {
+	case e.err == nil:
+		return s, orphanStep{outcome: OutcomeSuccess, end: orphanRemoved}
+	case gone:
+		return s, orphanStep{outcome: OutcomeNotApplied, end: orphanRemoved}
+	case broadworks.OutcomeUnknown(e.err) || transient:
+		if s.round >= ru.policy.maxAttempts {
+			return s, orphanStep{outcome: OutcomeUnknown, end: orphanLeft, why: "the delete got no answer"}
+		}
+		s.phase, s.round = orphanRead, s.round+1
+		return s, orphanStep{outcome: OutcomeUnknown, delay: ru.policy.backoff(s.round - 1), stopped: "the delete got no answer"}
+	}
+	return s, orphanStep{outcome: OutcomeError, end: orphanLeft, why: "the server refused to delete it: " + e.text}
 }

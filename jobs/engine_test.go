@@ -204,6 +204,70 @@ func TestRules_move(t *testing.T) {
 	}
 }
 
+// The moves of a refused user's device removal (doOrphan), one row each.
+func TestRules_orphan(t *testing.T) {
+	ru := rules{policy: retryPolicy{maxAttempts: 3, base: 100 * time.Millisecond, max: time.Second}}
+	notFound := &oci.ErrorResponse{Type: oci.TypeError, Code: codeDeviceNotFound, Summary: "[Error 4008] not found"}
+	refused := &oci.ErrorResponse{Type: oci.TypeError, Code: 4400, Summary: "[Error 4400] refused"}
+	temporary := &oci.ErrorResponse{Type: oci.TypeError, Code: 5200, Summary: "[Error 5200] try again later"}
+	unknown := fmt.Errorf("batch: %w", broadworks.ErrOutcomeUnknown)
+	answer := func(err error, users ...string) orphanEvent {
+		e := orphanEvent{err: err, users: users}
+		if err != nil {
+			e.text = err.Error()
+		}
+		return e
+	}
+	read := func(round int) orphanState { return orphanState{phase: orphanRead, round: round} }
+	del := func(round int) orphanState { return orphanState{phase: orphanDelete, round: round} }
+	const stopped = "bwbulk was stopped before it could remove it"
+
+	for _, tc := range []struct {
+		name  string
+		state orphanState
+		event orphanEvent
+		want  orphanState
+		step  orphanStep
+	}{
+		{"no one uses it: delete it", read(1), answer(nil), del(1), orphanStep{outcome: OutcomeSuccess}},
+		{"someone uses it: left", read(1), answer(nil, "ann@x", "bob@x"), read(1),
+			orphanStep{outcome: OutcomeSuccess, end: orphanLeft, why: "used by ann@x, bob@x"}},
+		{"gone at the first read: absent", read(1), answer(notFound), read(1),
+			orphanStep{outcome: OutcomeSuccess, end: orphanAbsent}},
+		{"gone at a later read: the lost delete took", read(2), answer(notFound), read(2),
+			orphanStep{outcome: OutcomeSuccess, end: orphanRemoved}},
+		{"read failed for now: read again after a backoff", read(1), answer(temporary), read(2),
+			orphanStep{outcome: OutcomeError, delay: 100 * time.Millisecond, stopped: stopped}},
+		{"read failed for now in the second round: a longer backoff", read(2), answer(temporary), read(3),
+			orphanStep{outcome: OutcomeError, delay: 200 * time.Millisecond, stopped: stopped}},
+		{"read failed in the last round: left", read(3), answer(temporary), read(3),
+			orphanStep{outcome: OutcomeError, end: orphanLeft, why: "its users could not be read: " + temporary.Error()}},
+		{"read refused: left", read(1), answer(refused), read(1),
+			orphanStep{outcome: OutcomeError, end: orphanLeft, why: "its users could not be read: " + refused.Error()}},
+		{"deleted: removed", del(1), answer(nil), del(1), orphanStep{outcome: OutcomeSuccess, end: orphanRemoved}},
+		{"delete found nothing: removed, not applied", del(1), answer(notFound), del(1),
+			orphanStep{outcome: OutcomeNotApplied, end: orphanRemoved}},
+		{"delete's answer lost: read again after a backoff", del(1), answer(unknown), read(2),
+			orphanStep{outcome: OutcomeUnknown, delay: 100 * time.Millisecond, stopped: "the delete got no answer"}},
+		{"delete to try later: read again after a backoff", del(2), answer(temporary), read(3),
+			orphanStep{outcome: OutcomeUnknown, delay: 200 * time.Millisecond, stopped: "the delete got no answer"}},
+		{"delete's answer lost in the last round: left", del(3), answer(unknown), del(3),
+			orphanStep{outcome: OutcomeUnknown, end: orphanLeft, why: "the delete got no answer"}},
+		{"delete refused: left", del(1), answer(refused), del(1),
+			orphanStep{outcome: OutcomeError, end: orphanLeft, why: "the server refused to delete it: " + refused.Error()}},
+	} {
+		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
+			got, step := ru.orphan(tc.state, tc.event)
+			if got != tc.want {
+				t.Errorf("state\n got %+v\nwant %+v", got, tc.want)
+			}
+			if step != tc.step {
+				t.Errorf("step\n got %+v\nwant %+v", step, tc.step)
+			}
+		})
+	}
+}
+
 // A job driven move by move through the outcomes of a bad network ends
 // completed with each command applied exactly once.
 func TestRules_move_walk(t *testing.T) {

@@ -150,13 +150,7 @@ func (s *Store) addAction(ctx context.Context, taskID, jobID int64, action, deta
 
 // actions returns a task's actions in order (all tasks' when taskID is 0).
 func (s *Store) actions(ctx context.Context, taskID int64) ([]Action, error) {
-	q := `SELECT at, task_id, job_id, action, desk, detail FROM actions`
-	var args []any
-	if taskID != 0 {
-		q += ` WHERE task_id = ?`
-		args = append(args, taskID)
-	}
-	rows, err := s.r.QueryContext(ctx, q+` ORDER BY id`, args...)
+	rows, err := s.ofTask(ctx, `SELECT at, task_id, job_id, action, desk, detail FROM actions`, taskID)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: actions: %w", err)
 	}

@@ -28,8 +28,9 @@ func orphanDevice(j *runJob) (idx int, sp, group, name string) {
 // (the user id is taken, say): the device the job added for that user
 // would be left behind, used by no one. It reads the device's users first
 // and deletes it only when it has none, once; a delete whose answer is
-// lost is resolved by reading again. It returns the job's error with what
-// became of the device, and the reads and delete for the audit. When the
+// lost is resolved by reading again. rules.orphan decides each step; this
+// sends and audits. It returns the job's error with what became of the
+// device, and the reads and delete for the audit. When the
 // device is removed the job's step goes back to it: nothing the job sent
 // is left on the server (Undo then has nothing of it to delete); when it
 // cannot be removed the error names it and Undo lists it.
@@ -38,86 +39,59 @@ func (r *Runner) removeOrphanDevice(ctx context.Context, pool *broadworks.Pool, 
 	if idx < 0 || dev == "" {
 		return refusal, nil
 	}
+	ru := rules{policy: r.policy}
 	var audit []AuditEntry
-	note := func(req oci.Request, outcome string, err error) {
-		a := AuditEntry{TaskID: tr.id, JobID: j.id, Command: req.OCIName(), Request: renderCommand(req), Outcome: outcome}
-		if err != nil {
-			a.ErrorCode, a.Error = errorCode(err), maskValues(maskSecrets(err.Error()), j.secrets)
-		}
-		audit = append(audit, a)
-	}
 	left := func(why string) (string, []AuditEntry) {
 		return refusal + "; device " + dev + ", which this job added for the user, is left on the server (" + why +
 			"): Undo removes it", audit
 	}
-	removed := func() (string, []AuditEntry) {
-		if idx == j.userAddIdx-1 {
-			j.step = idx
-		}
-		return refusal + "; device " + dev + ", which this job added for the user, was removed", audit
-	}
-	// users reads who uses the device; gone is true when it is not there.
-	users := func() (gone bool, who []string, err error) {
-		req := &oci.GroupAccessDeviceGetUserListRequest21sp1{ServiceProviderID: sp, GroupID: group, DeviceName: dev}
-		resp, err := pool.Do(sendCtx(ctx), req)
-		switch l, ok := resp.(*oci.GroupAccessDeviceGetUserListResponse21sp1); {
-		case broadworks.IsErrorCode(err, codeDeviceNotFound):
-			note(req, OutcomeSuccess, nil)
-			return true, nil, nil
-		case err != nil:
-			note(req, OutcomeError, err)
-			return false, nil, err
-		case !ok:
-			err = errors.New("unexpected answer " + resp.OCIName())
-			note(req, OutcomeError, err)
-			return false, nil, err
-		default:
-			note(req, OutcomeSuccess, nil)
-			for i := range l.DeviceUserTable.Rows {
-				who = append(who, l.DeviceUserTable.Col(i, "User Id"))
+	s := orphanState{phase: orphanRead, round: 1}
+	for {
+		var req oci.Request
+		var e orphanEvent
+		if s.phase == orphanRead {
+			read := &oci.GroupAccessDeviceGetUserListRequest21sp1{ServiceProviderID: sp, GroupID: group, DeviceName: dev}
+			req = read
+			resp, err := pool.Do(sendCtx(ctx), read)
+			l, ok := resp.(*oci.GroupAccessDeviceGetUserListResponse21sp1)
+			switch {
+			case err == nil && !ok:
+				err = errors.New("unexpected answer " + resp.OCIName())
+			case err == nil:
+				for i := range l.DeviceUserTable.Rows {
+					e.users = append(e.users, l.DeviceUserTable.Col(i, "User Id"))
+				}
 			}
-			return false, who, nil
+			e.err = err
+		} else {
+			req = &oci.GroupAccessDeviceDeleteRequest{ServiceProviderID: sp, GroupID: group, DeviceName: dev}
+			_, e.err = pool.Do(sendCtx(ctx), req)
 		}
-	}
-	for attempt := 1; ; attempt++ {
-		gone, who, err := users()
-		switch {
-		case err != nil && attempt < r.opts.MaxAttempts && (broadworks.Temporary(err) || broadworks.SafeToRetry(err)):
-			if !r.pause(ctx, r.policy.backoff(attempt)) {
-				return left("bwbulk was stopped before it could remove it")
-			}
-			continue
-		case err != nil:
-			return left("its users could not be read: " + maskSecrets(err.Error()))
-		case gone && attempt == 1:
-			// Removed by someone else meanwhile: nothing of the job's is left.
+		if e.err != nil {
+			e.text = maskValues(maskSecrets(e.err.Error()), j.secrets)
+		}
+		next, step := ru.orphan(s, e)
+		a := AuditEntry{TaskID: tr.id, JobID: j.id, Command: req.OCIName(), Request: renderCommand(req), Outcome: step.outcome}
+		if e.err != nil && step.outcome != OutcomeSuccess {
+			a.ErrorCode, a.Error = errorCode(e.err), e.text
+		}
+		audit = append(audit, a)
+		s = next
+		switch step.end {
+		case orphanLeft:
+			return left(step.why)
+		case orphanRemoved, orphanAbsent:
+			// Nothing the job sent is left on the server.
 			if idx == j.userAddIdx-1 {
 				j.step = idx
 			}
-			return refusal + "; device " + dev + ", which this job added for the user, is no longer on the server", audit
-		case gone:
-			return removed()
-		case len(who) > 0:
-			return left("used by " + strings.Join(who, ", "))
-		}
-		del := &oci.GroupAccessDeviceDeleteRequest{ServiceProviderID: sp, GroupID: group, DeviceName: dev}
-		_, err = pool.Do(sendCtx(ctx), del)
-		switch {
-		case err == nil:
-			note(del, OutcomeSuccess, nil)
-			return removed()
-		case broadworks.IsErrorCode(err, codeDeviceNotFound):
-			note(del, OutcomeNotApplied, err)
-			return removed()
-		case broadworks.OutcomeUnknown(err) || broadworks.Temporary(err) || broadworks.SafeToRetry(err):
-			// Read again: the device's absence says the delete took.
-			note(del, OutcomeUnknown, err)
-			if attempt >= r.opts.MaxAttempts || !r.pause(ctx, r.policy.backoff(attempt)) {
-				return left("the delete got no answer")
+			if step.end == orphanAbsent {
+				return refusal + "; device " + dev + ", which this job added for the user, is no longer on the server", audit
 			}
-		default:
-			note(del, OutcomeError, err)
-			return left("the server refused to delete it: " + maskSecrets(err.Error()))
+			return refusal + "; device " + dev + ", which this job added for the user, was removed", audit
+		}
+		if step.stopped != "" && !r.pause(ctx, step.delay) {
+			return left(step.stopped)
 		}
 	}
 }

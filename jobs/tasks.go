@@ -632,13 +632,7 @@ const (
 // Audit returns the audit entries of a task (all tasks when taskID is 0)
 // in order.
 func (s *Store) Audit(ctx context.Context, taskID int64) ([]AuditEntry, error) {
-	q := `SELECT id, at, task_id, job_id, command, request, dict_id, request_z, outcome, error_code, error_text, desk FROM audit`
-	var args []any
-	if taskID != 0 {
-		q += ` WHERE task_id = ?`
-		args = append(args, taskID)
-	}
-	rows, err := s.r.QueryContext(ctx, q+` ORDER BY id`, args...)
+	rows, err := s.ofTask(ctx, `SELECT id, at, task_id, job_id, command, request, dict_id, request_z, outcome, error_code, error_text, desk FROM audit`, taskID)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: audit: %w", err)
 	}
@@ -656,6 +650,15 @@ func (s *Store) Audit(ctx context.Context, taskID int64) ([]AuditEntry, error) {
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// ofTask reads the rows of q (a SELECT of a table with an id and a
+// task_id) of task taskID, all tasks' when it is 0, in the order of id.
+func (s *Store) ofTask(ctx context.Context, q string, taskID int64) (*sql.Rows, error) {
+	if taskID == 0 {
+		return s.r.QueryContext(ctx, q+` ORDER BY id`)
+	}
+	return s.r.QueryContext(ctx, q+` WHERE task_id = ? ORDER BY id`, taskID)
 }
 
 // auditTx appends an entry inside tx.

@@ -218,8 +218,8 @@ func TestPreview_blankPasswords(t *testing.T) {
 	}) {
 		t.Errorf("password problems = %v", got)
 	}
-	if m.CanAdvance(StepPreview) {
-		t.Error("CanAdvance(StepPreview) with blank passwords")
+	if len(m.Validate(StepPreview)) == 0 {
+		t.Error("the preview step valid with blank passwords")
 	}
 	p.Set(0, ColPassword, "short")
 	if got := cellProblem(p, 0, ColPassword); got != "needs at least 8 characters; needs at least 1 digit; needs at least 1 upper-case letter" {
@@ -227,7 +227,7 @@ func TestPreview_blankPasswords(t *testing.T) {
 	}
 	p.Set(0, ColPassword, "Typed-Secret-42")
 	p.Set(1, ColPassword, "Typed-Secret-43")
-	if !p.Valid() || !m.CanAdvance(StepPreview) {
+	if !p.Valid() || len(m.Validate(StepPreview)) > 0 {
 		t.Errorf("still invalid: %v", p.Problems())
 	}
 	plan, err := p.Plan()

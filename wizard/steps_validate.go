@@ -76,10 +76,6 @@ func (m *Model) Fields(s Step) (required, optional []Field) {
 	return nil, nil
 }
 
-// CanAdvance reports whether the step's fields are valid, so Next may be
-// pressed. For StepPreview it means the whole preview is valid (Submit).
-func (m *Model) CanAdvance(s Step) bool { return len(m.Validate(s)) == 0 }
-
 // maxUsers bounds the user count (GroupUserLimit's maximum).
 const maxUsers = 999999
 

@@ -240,19 +240,9 @@ func parseTag(body string, pos int) (*tagRef, error) {
 // String returns the template source.
 func (t *Template) String() string { return t.src }
 
-// Static reports whether the template has no tags.
-func (t *Template) Static() bool {
-	for _, p := range t.parts {
-		if p.tag != nil {
-			return false
-		}
-	}
-	return true
-}
-
-// Canonical re-renders the template in normal form: tags as "{{ name |
+// canonical re-renders the template in normal form: tags as "{{ name |
 // filter n }}". Parsing the canonical form gives the same template.
-func (t *Template) Canonical() string {
+func (t *Template) canonical() string {
 	var b strings.Builder
 	for _, p := range t.parts {
 		if p.tag == nil {

@@ -62,12 +62,12 @@ func TestTemplate_Render(t *testing.T) {
 				t.Errorf("Render(%q) = %q, want %q", tc.tpl, got, tc.want)
 			}
 			// The canonical form parses to a template that renders the same.
-			again, err := ParseTemplate(tpl.Canonical())
+			again, err := ParseTemplate(tpl.canonical())
 			if err != nil {
-				t.Fatalf("canonical %q: %v", tpl.Canonical(), err)
+				t.Fatalf("canonical %q: %v", tpl.canonical(), err)
 			}
 			if got2, _ := again.Render(env); got2 != got {
-				t.Errorf("canonical %q renders %q, want %q", tpl.Canonical(), got2, got)
+				t.Errorf("canonical %q renders %q, want %q", tpl.canonical(), got2, got)
 			}
 		})
 	}
@@ -230,12 +230,12 @@ func FuzzTemplate(f *testing.F) {
 			t.Fatalf("render of %q blew up to %d bytes", s, len(got))
 		}
 		// parse → canonical → parse round-trip renders the same.
-		again, err := ParseTemplate(tpl.Canonical())
+		again, err := ParseTemplate(tpl.canonical())
 		if err != nil {
 			// A literal may itself contain "}}" next to a tag; only tags
 			// are canonicalised, so re-parsing can only fail if a literal
 			// contains "{{", which the parser never leaves in a literal.
-			t.Fatalf("canonical %q of %q does not parse: %v", tpl.Canonical(), s, err)
+			t.Fatalf("canonical %q of %q does not parse: %v", tpl.canonical(), s, err)
 		}
 		got2, rerr2 := again.Render(env)
 		if got2 != got || (rerr == nil) != (rerr2 == nil) {

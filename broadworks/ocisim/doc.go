@@ -193,7 +193,7 @@
 // # Inspection
 //
 // User, Users, UsersInGroup, Device, GroupCounts, FreeNumbers, Departments,
-// HasGroup, HasServiceProvider, AddCount and Documents let tests in other
+// HasGroup, AddCount and Documents let tests in other
 // packages assert the state ("this user exists exactly once with these
 // fields"); AddAdmin and SetUserLimit adjust it.
 package ocisim

@@ -108,15 +108,6 @@ func (s *Server) HasGroup(sp, group string) bool {
 	return err == nil
 }
 
-// HasServiceProvider reports whether the service provider or enterprise
-// exists.
-func (s *Server) HasServiceProvider(sp string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, ok := s.w.ServiceProviders[sp]
-	return ok
-}
-
 // AddCount returns how many times an add command (UserAddRequest22V2,
 // GroupAccessDeviceAddRequest22V2, GroupConsolidatedAddRequest, ...) was
 // accepted: a count above one for the same object proves a duplicate.

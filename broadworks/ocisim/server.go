@@ -133,16 +133,6 @@ func (s *Server) logf(format string, args ...any) {
 	}
 }
 
-// ListenAndServe listens on addr (TCP, or TLS when Options.TLS is set) and
-// serves until Close.
-func (s *Server) ListenAndServe(addr string) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	return s.Serve(ln)
-}
-
 // Listen opens a TCP listener on addr (e.g. "127.0.0.1:0") and serves it in
 // the background; it returns the bound address, which Addr also reports
 // from then on.

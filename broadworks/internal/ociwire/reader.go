@@ -123,11 +123,10 @@ func (r *Reader) fill() {
 
 func isBlank(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
 
-// Buffered reports whether the Reader holds bytes, other than blanks, read
+// buffered reports whether the Reader holds bytes, other than blanks, read
 // past the last document Next returned: the start of a document nobody
-// asked for. A client checks it before sending, since a request/response
-// session must be idle then.
-func (r *Reader) Buffered() bool {
+// asked for.
+func (r *Reader) buffered() bool {
 	for _, c := range r.buf {
 		if !isBlank(c) {
 			return true

@@ -119,22 +119,22 @@ func TestReader_Next_decodes(t *testing.T) {
 	}
 }
 
-func TestReader_Buffered(t *testing.T) {
+func TestReader_buffered(t *testing.T) {
 	r := NewReader(strings.NewReader(docA+"\n"+docA[:10]), 0)
-	if r.Buffered() {
-		t.Error("Buffered before reading")
+	if r.buffered() {
+		t.Error("buffered before reading")
 	}
 	if _, err := r.Next(); err != nil {
 		t.Fatal(err)
 	}
-	if !r.Buffered() {
+	if !r.buffered() {
 		t.Error("the start of a second document is not reported")
 	}
 	r = NewReader(strings.NewReader(docA+"\n\r\n"), 0)
 	if _, err := r.Next(); err != nil {
 		t.Fatal(err)
 	}
-	if r.Buffered() {
+	if r.buffered() {
 		t.Error("trailing blanks reported as data")
 	}
 }

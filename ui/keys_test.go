@@ -112,6 +112,40 @@ func TestPreview_TypingEditsCell(t *testing.T) {
 	}
 }
 
+// TestPreview_PasswordMaskedInEditor: a selected password is masked in the
+// edit field as in the table, shown only with Show passwords, and a typed
+// new password is applied as typed.
+func TestPreview_PasswordMaskedInEditor(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.toStep(wizard.StepPreview, 2)
+	v := h.w.preview
+	v.setCells(wizard.ColPassword, []int{1}, []string{"Secr3t!pass"})
+	v.recheck()
+	v.table.Select(widget.TableCellID{Row: 1, Col: colIndex(v, wizard.ColPassword)})
+	if !v.editor.Password || v.editor.Text != "Secr3t!pass" {
+		t.Fatalf("password cell selected: editor masked %v, text %q", v.editor.Password, v.editor.Text)
+	}
+	v.showPw.SetChecked(true)
+	if v.editor.Password {
+		t.Error("Show passwords ticked: the edit field still masks the password")
+	}
+	v.showPw.SetChecked(false)
+	if !v.editor.Password {
+		t.Error("Show passwords cleared: the edit field shows the password")
+	}
+	v.table.Select(widget.TableCellID{Row: 1, Col: colIndex(v, wizard.ColFirstName)})
+	if v.editor.Password {
+		t.Error("a first name is masked")
+	}
+	v.table.Select(widget.TableCellID{Row: 1, Col: colIndex(v, wizard.ColPassword)})
+	v.editor.SetText("")
+	test.Type(v.editor, "N3w!pass")
+	v.editor.OnSubmitted(v.editor.Text)
+	if got := v.p.Rows[1].Get(wizard.ColPassword); got != "N3w!pass" {
+		t.Errorf("password = %q", got)
+	}
+}
+
 // TestPreview_CopyPasteRange: a range of cells copies as tab-separated
 // text and pastes back as a block from the selected cell.
 func TestPreview_CopyPasteRange(t *testing.T) {

@@ -87,7 +87,7 @@ type previewView struct {
 func newPreviewView(w *wizardView) *previewView {
 	v := &previewView{w: w, fs: newFieldSet(), cols: wizard.Columns(), hidden: map[wizard.Column]bool{}, widths: map[wizard.Column]float32{}}
 	v.errorsOnly = newCheck("Errors only", func(bool) { v.filter(); v.table.Refresh() })
-	v.showPw = newCheck("Show passwords", func(bool) { v.table.Refresh() })
+	v.showPw = newCheck("Show passwords", func(bool) { v.maskEditor(); v.table.Refresh() })
 	v.counts = widget.NewLabel("")
 	v.counts.TextStyle.Bold = true
 	v.cellInfo = widget.NewLabel(selectHint)
@@ -452,6 +452,21 @@ func (v *previewView) showSelection() {
 	v.cellInfo.SetText(info)
 	v.editor.Enable()
 	v.editor.SetText(v.p.Rows[r].Get(c))
+	v.maskEditor()
+}
+
+// maskEditor hides a selected password in the edit field as the table
+// hides it, unless Show passwords is ticked: selecting a cell must not put
+// a password on screen for whoever stands behind the desk.
+func (v *previewView) maskEditor() {
+	mask := false
+	if v.p != nil && v.hasSel && v.sel.Col < len(v.cols) {
+		mask = v.cols[v.sel.Col] == wizard.ColPassword && !v.showPw.Checked
+	}
+	if v.editor.Password != mask {
+		v.editor.Password = mask
+		v.editor.Refresh()
+	}
 }
 
 // applyEdit sets the selected cell.

@@ -8,6 +8,10 @@
 # cut is cancelled as incomplete: its rows not stored were never sent).
 #
 #   scripts/keyring-test.sh scripts/kill-check.sh ./bwbulk [USERS] [SECONDS...]
+#
+# make test runs the same check at a few thousand users, killed at points
+# chosen by what the process has done (cli TestCLI_KillNineDuringSubmit);
+# this script is for large counts and kills at given seconds.
 set -euo pipefail
 bin=$(realpath "${1:?usage: $0 ./bwbulk [USERS] [SECONDS...]}")
 n=${2:-20000}

@@ -36,29 +36,42 @@ func TestCLI_KillNineDuringSubmit(t *testing.T) {
 		t.Skip("kill -9 of a process that holds SQLite open is a Unix test")
 	}
 	const small = 3000
+	// Each row has a device: a job sends the device's add (step 0), then
+	// the user's (step 1). A kill with a user add in flight leaves a job
+	// whose outcome only the server knows.
+	inStorage := func(p progress) bool { return p.storing && p.stored < p.planned && p.userAdds > 0 }
+	inFlight := func(p progress) bool {
+		return !p.storing && p.stored == p.planned && p.userAdds > 0 && p.completed > 0 && p.completed < p.planned/2
+	}
+	nearEnd := func(p progress) bool {
+		return !p.storing && p.userAdds > 0 && p.completed >= p.planned*9/10 && p.completed < p.planned
+	}
 	points := []struct {
 		name  string
 		users int
-		// at is true when the process is to be killed.
-		at func(p progress) bool
+		// kills are when the submit, then each resume but the last, is
+		// killed.
+		kills []func(p progress) bool
 		// incomplete: the kill lands while the jobs are being stored.
 		incomplete bool
 	}{
-		{"while storing", 12000, func(p progress) bool {
-			return p.storing && p.stored < p.planned && p.inflight > 0
-		}, true},
-		{"stored, jobs in flight", small, func(p progress) bool {
-			return !p.storing && p.stored == p.planned && p.inflight > 0 && p.completed > 0 && p.completed < small/2
-		}, false},
-		{"near the end", small, func(p progress) bool {
-			return !p.storing && p.completed >= small*9/10 && p.completed < small
-		}, false},
+		{"while storing", 12000, []func(progress) bool{inStorage}, true},
+		{"stored, user adds in flight", small, []func(progress) bool{inFlight}, false},
+		{"near the end", small, []func(progress) bool{nearEnd}, false},
+		{"in flight, then its resume near the end", small, []func(progress) bool{inFlight, nearEnd}, false},
 	}
 	for i, pt := range points {
 		t.Run(pt.name, func(t *testing.T) {
 			k := newKillRun(t, fmt.Sprintf("k%d", i), pt.users)
-			at := k.submitAndKill(pt.at)
-			k.checkDB("after the kill", false)
+			var at []string
+			for j, when := range pt.kills {
+				args := []string{"submit", k.file, "--profile", "sim", "--group", "acme-ent/acme-hq", "--wait"}
+				if j > 0 {
+					args = []string{"resume", "1", "--profile", "sim"}
+				}
+				at = append(at, args[0]+" at "+k.runAndKill(args, when).String())
+				k.checkDB("after the kill of "+args[0], false)
+			}
 			r := k.run("", "resume", "1", "--profile", "sim")
 			task := k.checkDB("after the resume", true)
 			onServer := k.serverUsers()
@@ -94,7 +107,7 @@ func TestCLI_KillNineDuringSubmit(t *testing.T) {
 				t.Errorf("the server applied %d user adds for the task's %d users on it", adds, len(onServer))
 			}
 			msg := fmt.Sprintf("cli: kill -9 %s (%s): task %s, %d of %d jobs stored, %d users completed; server %d users, %d adds, %d missing, %d not counted",
-				pt.name, at, task.status, task.stored, task.planned, len(completed), len(onServer), adds, missing, extra)
+				pt.name, strings.Join(at, "; "), task.status, task.stored, task.planned, len(completed), len(onServer), adds, missing, extra)
 			fmt.Println(msg)
 			if t.Failed() {
 				t.Logf("%s\nresume: %v", msg, r)
@@ -212,10 +225,11 @@ func (k *killRun) stopSim() int {
 type progress struct {
 	storing                              bool
 	planned, stored, completed, inflight int
+	userAdds                             int // jobs with their user add in flight
 }
 
 func (p progress) String() string {
-	s := fmt.Sprintf("%d of %d jobs stored, %d completed, %d in flight", p.stored, p.planned, p.completed, p.inflight)
+	s := fmt.Sprintf("%d of %d jobs stored, %d completed, %d in flight (%d user adds)", p.stored, p.planned, p.completed, p.inflight, p.userAdds)
 	if p.storing {
 		s += ", storing"
 	}
@@ -238,18 +252,19 @@ func readProgress(db *sql.DB) (progress, error) {
 	)
 	err := db.QueryRow(`SELECT storing, planned, (SELECT count(*) FROM jobs WHERE task_id = tasks.id),
 		(SELECT count(*) FROM jobs WHERE task_id = tasks.id AND status = 'completed'),
-		(SELECT count(*) FROM jobs WHERE task_id = tasks.id AND inflight = 1)
-		FROM tasks WHERE id = 1`).Scan(&storing, &p.planned, &p.stored, &p.completed, &p.inflight)
+		(SELECT count(*) FROM jobs WHERE task_id = tasks.id AND inflight = 1),
+		(SELECT count(*) FROM jobs WHERE task_id = tasks.id AND inflight = 1 AND step = 1)
+		FROM tasks WHERE id = 1`).Scan(&storing, &p.planned, &p.stored, &p.completed, &p.inflight, &p.userAdds)
 	p.storing = storing.String != ""
 	return p, err
 }
 
-// submitAndKill starts submit --wait and kills it once at(progress) is
-// true; it returns what was done at the kill.
-func (k *killRun) submitAndKill(at func(progress) bool) progress {
+// runAndKill starts bwbulk with args and kills it (SIGKILL) once
+// at(progress) is true; it returns what was done at the kill.
+func (k *killRun) runAndKill(args []string, at func(progress) bool) progress {
 	t := k.t
 	t.Helper()
-	cmd := k.cmd("", "submit", k.file, "--profile", "sim", "--group", "acme-ent/acme-hq", "--wait")
+	cmd := k.cmd("", args...)
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -263,7 +278,7 @@ func (k *killRun) submitAndKill(at func(progress) bool) progress {
 	for deadline := time.Now().Add(2 * time.Minute); ; {
 		select {
 		case err := <-exited:
-			t.Fatalf("submit ended (%v) before the kill point; last seen %s\n%s", err, last, out.String())
+			t.Fatalf("%s ended (%v) before the kill point; last seen %s\n%s", args[0], err, last, out.String())
 		default:
 		}
 		if time.Now().After(deadline) {

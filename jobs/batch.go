@@ -386,6 +386,12 @@ func (r *Runner) turnOf(j *runJob) (event, item) {
 	}
 	it := item{j: j}
 	if j.phase == phaseReadBack {
+		// The user add's few fields are read from its stored element,
+		// which is not decoded for them.
+		if v, ok := storedTexts(j.raw[j.userAddIdx].XML, readBackNames...); ok && j.cmds[j.userAddIdx] == nil {
+			it.req, it.verify = readBackOf(v[0], v[1], v[2], v[3])
+			return event{kind: evTurn}, it
+		}
 		add, err := j.cmd(j.userAddIdx)
 		if err != nil {
 			return event{kind: evBroken, text: err.Error()}, item{}
@@ -393,14 +399,21 @@ func (r *Runner) turnOf(j *runJob) (event, item) {
 		it.req, it.verify = readBack(add)
 		return event{kind: evTurn}, it
 	}
+	if j.phase == phaseSend {
+		// Sent as stored: the command is not decoded to be encoded again.
+		req, err := j.send(j.step)
+		if err != nil {
+			return event{kind: evBroken, text: err.Error()}, item{}
+		}
+		it.req, it.rendered = req, j.rendered(j.step)
+		return event{kind: evTurn, cmd: req.OCIName()}, it
+	}
 	cur, err := j.cmd(j.step)
 	if err != nil {
 		return event{kind: evBroken, text: err.Error()}, item{}
 	}
 	ev := event{kind: evTurn, cmd: cur.OCIName()}
 	switch j.phase {
-	case phaseSend:
-		it.req, it.rendered = cur, j.rendered(j.step)
 	case phaseResolve:
 		read, judge, ok := resolver(cur)
 		switch {

@@ -2,12 +2,16 @@ package jobs
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
+	"io"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 
 	"bwbulk/broadworks/oci"
+	"bwbulk/broadworks/oci/xmltok"
 )
 
 // storedCommand is one command as kept in the database (inside a sealed
@@ -87,6 +91,44 @@ func decodeCommand(sc storedCommand) (oci.Request, error) {
 		return nil, fmt.Errorf("%s is not a request", c.OCIName())
 	}
 	return r, nil
+}
+
+// storedTexts returns the text of the child elements names of a stored
+// command's element x, in their order ("" for one that is absent), read
+// without decoding the command: what fieldString returns for the fields
+// of those XML names of the decoded command. ok is false when x cannot
+// be read so (a command of the JSON form: x is empty).
+func storedTexts(x string, names ...string) (texts []string, ok bool) {
+	if x == "" {
+		return nil, false
+	}
+	texts = make([]string, len(names))
+	r := xmltok.New([]byte(x))
+	depth, at := 0, -1
+	for {
+		tok, err := r.Token()
+		if err == io.EOF {
+			return texts, depth == 0
+		}
+		if err != nil {
+			return nil, false
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			at = -1
+			if depth == 2 {
+				at = slices.Index(names, t.Name.Local)
+			}
+		case xml.EndElement:
+			depth--
+			at = -1
+		case xml.CharData:
+			if at >= 0 && depth == 2 {
+				texts[at] += string(t)
+			}
+		}
+	}
 }
 
 // renderCommand is the masked text of a command, for the audit.

@@ -208,10 +208,17 @@ func resendable(name string) bool {
 // readBack returns the read that verifies a created user and its judge:
 // the user must exist in the group with the phone number it was given.
 func readBack(add oci.Request) (oci.Request, func(resp oci.Response, err error) (ok bool, final bool, msg string)) {
-	uid := fieldString(add, "UserID")
-	sp := fieldString(add, "ServiceProviderID")
-	grp := fieldString(add, "GroupID")
-	num := fieldString(add, "PhoneNumber")
+	return readBackOf(fieldString(add, "UserID"), fieldString(add, "ServiceProviderID"),
+		fieldString(add, "GroupID"), fieldString(add, "PhoneNumber"))
+}
+
+// readBackNames are the elements of a user add that readBackOf takes, in
+// its order: the XML names of the fields readBack reads.
+var readBackNames = []string{"userId", "serviceProviderId", "groupId", "phoneNumber"}
+
+// readBackOf is readBack of the user uid added in group sp/grp with
+// number num ("" for none).
+func readBackOf(uid, sp, grp, num string) (oci.Request, func(resp oci.Response, err error) (ok bool, final bool, msg string)) {
 	return &oci.UserGetRequest23V2{UserID: uid}, func(resp oci.Response, err error) (bool, bool, string) {
 		if err != nil {
 			if broadworks.IsErrorCode(err, codeUserNotFound) {

@@ -137,6 +137,20 @@ func (j *runJob) cmd(i int) (oci.Request, error) {
 	return j.cmds[i], nil
 }
 
+// send returns command i as it is sent: its stored element as it is
+// (oci.Stored), or, for a command stored in the JSON form of the first
+// store, decoded.
+func (j *runJob) send(i int) (oci.Request, error) {
+	if j.cmds[i] != nil || j.raw[i].XML == "" {
+		return j.cmd(i)
+	}
+	c, err := oci.NewStored(j.raw[i].Type, j.raw[i].XML)
+	if err != nil {
+		return nil, fmt.Errorf("stored command %d (%s): %w", i+1, j.raw[i].Type, err)
+	}
+	return c, nil
+}
+
 // rendered is command i as the audit shows it (secrets masked).
 func (j *runJob) rendered(i int) string {
 	if x := j.raw[i].XML; x != "" {

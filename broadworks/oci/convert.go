@@ -20,6 +20,10 @@ func Convert(c Command, name string) (Command, error) {
 	if c.OCIName() == name {
 		return c, nil
 	}
+	c, err := unstored(c)
+	if err != nil {
+		return nil, fmt.Errorf("oci: convert to %s: %w", name, err)
+	}
 	out, ok := New(name)
 	if !ok {
 		return nil, &UnknownTypeError{Type: name}

@@ -281,6 +281,13 @@ func To(req Request, name string) (Request, error) {
 	if req.OCIName() == name {
 		return req, nil
 	}
+	if s, ok := req.(*Stored); ok {
+		r, err := s.Request()
+		if err != nil {
+			return nil, fmt.Errorf("oci: convert %s to %s: %w", req.OCIName(), name, err)
+		}
+		req = r
+	}
 	c, err := Convert(req, name)
 	if err != nil {
 		return nil, err

@@ -112,6 +112,10 @@ func EncodeCommand(e *xml.Encoder, c Command, extra ...xml.Attr) error {
 	if c == nil || isNilValue(c) {
 		return errors.New("oci: nil command")
 	}
+	c, err := unstored(c)
+	if err != nil {
+		return fmt.Errorf("oci: encode stored command: %w", err)
+	}
 	name := c.OCIName()
 	attrs := []xml.Attr{
 		{Name: xml.Name{Local: "xmlns"}, Value: ""},
@@ -131,6 +135,9 @@ func EncodeCommand(e *xml.Encoder, c Command, extra ...xml.Attr) error {
 // <command xmlns="" xsi:type="NAME" xmlns:xsi="...">…</command>, in UTF-8
 // with no XML declaration. UnmarshalCommand reads it back.
 func MarshalCommand(c Command) ([]byte, error) {
+	if s, ok := c.(*Stored); ok {
+		return []byte(s.xml), nil
+	}
 	m := marshalers.Get().(*marshaler)
 	m.b.Reset()
 	// An encoder that failed may hold a half-written element: it is

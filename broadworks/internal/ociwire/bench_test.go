@@ -34,3 +34,51 @@ func BenchmarkEncodeDecode15UserAdd(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEncodeStored writes a document of 15 fully populated
+// UserAddRequest22V2 kept as stored elements (a task's commands): sent as
+// stored, or decoded and encoded again as every send did before.
+func BenchmarkEncodeStored(b *testing.B) {
+	xs := make([]string, MaxCommands)
+	for i := range xs {
+		u := userAdd22V2()
+		u.UserID = fmt.Sprintf("user%02d@%s", i, domain)
+		u.PhoneNumber = oci.String(fmt.Sprintf("20255501%02d", i))
+		x, err := oci.MarshalCommand(u)
+		if err != nil {
+			b.Fatal(err)
+		}
+		xs[i] = string(x)
+	}
+	reqs := make([]oci.Request, MaxCommands)
+	b.Run("as=stored", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for i, x := range xs {
+				s, err := oci.NewStored("UserAddRequest22V2", x)
+				if err != nil {
+					b.Fatal(err)
+				}
+				reqs[i] = s
+			}
+			if _, err := Encode(testSession, reqs, EncodeOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("as=decoded", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for i, x := range xs {
+				c, err := oci.UnmarshalCommand([]byte(x))
+				if err != nil {
+					b.Fatal(err)
+				}
+				reqs[i] = c.(oci.Request)
+			}
+			if _, err := Encode(testSession, reqs, EncodeOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

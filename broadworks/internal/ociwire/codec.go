@@ -86,6 +86,14 @@ func EncodeCommands(sessionID string, cmds []oci.Command, opts EncodeOptions) ([
 		if c == nil {
 			return nil, fmt.Errorf("ociwire: command %d is nil", i+1)
 		}
+		if s, ok := c.(*oci.Stored); ok && (len(opts.Echo) == 0 || opts.Echo[i] == "") {
+			// Its element as stored, with no decoding and encoding again.
+			if err := e.Flush(); err != nil {
+				return nil, err
+			}
+			body.Write(s.AppendElement(body.AvailableBuffer()))
+			continue
+		}
 		var extra []xml.Attr
 		if len(opts.Echo) > 0 && opts.Echo[i] != "" {
 			extra = append(extra, xml.Attr{Name: xml.Name{Local: "echo"}, Value: opts.Echo[i]})

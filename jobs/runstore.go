@@ -377,8 +377,11 @@ func (s *Store) settleStopped(ctx context.Context, taskID int64, status string) 
 	var err error
 	switch status {
 	case StatusCancelled:
-		_, err = s.w.ExecContext(ctx, `UPDATE jobs SET status = 'cancelled',
-			error_text = CASE WHEN step > 0 THEN 'cancelled after ' || step || ' of ' || ncommands || ' commands' ELSE 'cancelled' END,
+		// A job whose every command is known applied (its last one read
+		// back after a crash) is completed, not cancelled: its user is on
+		// the server.
+		_, err = s.w.ExecContext(ctx, `UPDATE jobs SET status = CASE WHEN step >= ncommands THEN 'completed' ELSE 'cancelled' END,
+			error_text = CASE WHEN step >= ncommands THEN '' WHEN step > 0 THEN 'cancelled after ' || step || ' of ' || ncommands || ' commands' ELSE 'cancelled' END,
 			updated_at = ? WHERE task_id = ? AND status IN ('pending','running') AND inflight = 0`, s.ms(), taskID)
 	case StatusPaused:
 		_, err = s.w.ExecContext(ctx, `UPDATE jobs SET status = 'pending', updated_at = ?

@@ -43,6 +43,12 @@ const (
 // so that work, and the fyne.Do it ends with, runs inline.
 var spawnDefault = func(f func()) { go f() }
 
+// pumpDo hands the Tasks screen's flushes from its event pump to the UI
+// goroutine. Tests replace it: their driver runs fyne.Do on the calling
+// goroutine, so the pump's flushes take a lock the test holds while it
+// works the window.
+var pumpDo = fyne.Do
+
 // frameWait is how long afterFrame waits for a frame before it runs its
 // function anyway (a hidden or minimised window draws nothing); 0 runs it
 // at once (tests: the test driver draws no frames).

@@ -182,6 +182,7 @@ func TestScenario_flakyRehearsed(t *testing.T) {
 // server carries out turns it Online, without waiting for the next probe.
 func TestScenario_flakyStatusClearsOnAnswer(t *testing.T) {
 	h := newHarness(t, harnessOpts{runner: true})
+	pumpMu.Lock()
 	h.u.tasks.start()
 	chooseScenario(t, h, "flaky")
 	walkToPreview(h, 3, "2025550300-2025550302")
@@ -192,18 +193,25 @@ func TestScenario_flakyStatusClearsOnAnswer(t *testing.T) {
 		t.Fatal("no plan")
 	}
 	test.Tap(button(t, top, "Submit"))
+	pumpMu.Unlock()
 	task := waitTask(t, h.store, h.u.tasks.selected, 60*time.Second)
 	if task.Completed == 0 {
 		t.Fatalf("task = %+v", task)
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for h.u.status.conn != Online {
+	for {
+		pumpMu.Lock()
+		conn, text := h.u.status.conn, h.u.status.state.Text
+		pumpMu.Unlock()
+		if conn == Online {
+			if !strings.HasPrefix(text, "Online — ") {
+				t.Errorf("status bar reads %q", text)
+			}
+			return
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("after %d jobs done the status bar reads %q", task.Completed, h.u.status.state.Text)
+			t.Fatalf("after %d jobs done the status bar reads %q", task.Completed, text)
 		}
 		time.Sleep(20 * time.Millisecond)
-	}
-	if !strings.HasPrefix(h.u.status.state.Text, "Online — ") {
-		t.Errorf("status bar reads %q", h.u.status.state.Text)
 	}
 }

@@ -653,7 +653,7 @@ func (v *tasksView) pump(events <-chan jobs.Event, unsubscribe func()) {
 			}
 			f := flushing{progress: batch, moved: jobMoves, reload: structural || due, jobsMoved: jobsMoved, due: due, answered: answered}
 			structural, jobsMoved, answered = false, false, false
-			fyne.Do(func() { v.flush(f) })
+			pumpDo(func() { v.flush(f) })
 		}
 	}
 }

@@ -34,27 +34,10 @@ state="$tmp/state.json"
 data="$tmp/data"
 export LANG=C.UTF-8
 
-start_sim() {
-	"$bin" sim --listen "127.0.0.1:$port" --state "$state" --quiet >"$tmp/sim.log" 2>&1 &
-	sim=$!
-	for _ in $(seq 100); do grep -q "OCI-P simulator on" "$tmp/sim.log" && return; sleep 0.1; done
-	cat "$tmp/sim.log" >&2
-	exit 1
-}
-stop_sim() { kill -INT "$sim"; wait "$sim" || true; sim=; }
+. "$(dirname "$0")/sim-lib.sh"
 
 # The demo data, saved, with room for the file's users.
-start_sim
-stop_sim
-python3 - "$state" "$n" <<'EOF'
-import json, sys
-path, n = sys.argv[1], int(sys.argv[2])
-s = json.load(open(path))
-s["serviceProviders"]["acme-ent"]["groups"]["acme-hq"]["userLimit"] = n + 500
-json.dump(s, open(path, "w"))
-EOF
-rm -f "$state.log"
-start_sim
+sim_with_room "$n"
 
 # The file: bwbulk's own headers, extensions 2000 on (up to 8,000 users),
 # a Polycom each, MAC addresses 0004F2 and six hexadecimal digits.

@@ -22,6 +22,7 @@ tmp=$(mktemp -d)
 sim=
 trap '[ -z "$sim" ] || kill "$sim" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 export LANG=C.UTF-8
+. "$(dirname "$0")/sim-lib.sh"
 db() { sqlite3 "file:$2/bwbulk.db?mode=ro" "$1"; }
 
 fail=0
@@ -29,20 +30,7 @@ for at in "${points[@]}"; do
 	port=$((28000 + RANDOM % 2000))
 	state="$tmp/state-$at.json"
 	data="$tmp/data-$at"
-	"$bin" sim --listen "127.0.0.1:$port" --state "$state" --quiet >"$tmp/sim.log" 2>&1 &
-	sim=$!
-	for _ in $(seq 300); do grep -q "OCI-P simulator on" "$tmp/sim.log" && break; sleep 0.1; done
-	kill -INT "$sim"; wait "$sim" || true
-	python3 - "$state" "$n" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1]))
-s["serviceProviders"]["acme-ent"]["groups"]["acme-hq"]["userLimit"] = int(sys.argv[2]) + 500
-json.dump(s, open(sys.argv[1], "w"))
-PY
-	rm -f "$state.log"
-	"$bin" sim --listen "127.0.0.1:$port" --state "$state" --quiet >"$tmp/sim.log" 2>&1 &
-	sim=$!
-	for _ in $(seq 300); do grep -q "OCI-P simulator on" "$tmp/sim.log" && break; sleep 0.1; done
+	sim_with_room "$n"
 	file="$tmp/users.csv"
 	[ -f "$file" ] || python3 - "$file" "$n" <<'PY'
 import sys

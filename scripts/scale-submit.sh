@@ -22,26 +22,8 @@ state="$tmp/state.json"
 data="$tmp/data"
 export LANG=C.UTF-8
 
-start_sim() {
-	"$bin" sim --listen "127.0.0.1:$port" --state "$state" --latency "$lat" --quiet >"$tmp/sim.log" 2>&1 &
-	sim=$!
-	for _ in $(seq 300); do grep -q "OCI-P simulator on" "$tmp/sim.log" && return; sleep 0.1; done
-	cat "$tmp/sim.log" >&2
-	exit 1
-}
-stop_sim() { kill -INT "$sim"; wait "$sim" || true; sim=; }
-
-start_sim
-stop_sim
-python3 - "$state" "$n" <<'PY'
-import json, sys
-path, n = sys.argv[1], int(sys.argv[2])
-s = json.load(open(path))
-s["serviceProviders"]["acme-ent"]["groups"]["acme-hq"]["userLimit"] = n + 500
-json.dump(s, open(path, "w"))
-PY
-rm -f "$state.log"
-start_sim
+. "$(dirname "$0")/sim-lib.sh"
+sim_with_room "$n" --latency "$lat"
 
 file="$tmp/users.csv"
 python3 - "$file" "$n" <<'PY'
